@@ -1,0 +1,64 @@
+// The snapshot is the seam between the engine (which computes) and everything that serves
+// (External Metrics API, KEDA, REST, /metrics). The engine publishes a new immutable snapshot each
+// tick; servers only read the current one, so no request ever waits on Prometheus.
+
+/** Names of the metrics served through the External Metrics API (ARCHITECTURE.md §3). */
+export const SERVED_METRICS = [
+  'costscale_replicas',
+  'costscale_load',
+  'costscale_cost_per_hour',
+  'costscale_budget_pressure',
+  'costscale_forecast_demand',
+] as const;
+export type ServedMetric = (typeof SERVED_METRICS)[number];
+
+export interface PolicySnapshot {
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels an HPA selector matches; always includes policy=<name>. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Extra namespaces whose HPAs may read this policy. */
+  readonly allowedNamespaces: readonly string[];
+  /** Last good values; absent until the first successful decision. */
+  readonly values?: Readonly<Record<ServedMetric, number>>;
+  /** Epoch ms when `values` were computed from fresh inputs. */
+  readonly valuesAt?: number;
+  /** Why the latest tick could not refresh `values` (inputs failed), if it could not. */
+  readonly error?: string;
+}
+
+export interface Snapshot {
+  /** Epoch ms of the tick that produced it. */
+  readonly generatedAt: number;
+  readonly tick: number;
+  readonly policies: readonly PolicySnapshot[];
+}
+
+export interface SnapshotSource {
+  current(): Snapshot | undefined;
+}
+
+/** A holder the engine publishes into; servers receive it as a SnapshotSource. */
+export class SnapshotHolder implements SnapshotSource {
+  private snapshot: Snapshot | undefined;
+
+  constructor(initial?: Snapshot) {
+    this.snapshot = initial === undefined ? undefined : deepFreeze(initial);
+  }
+
+  current(): Snapshot | undefined {
+    return this.snapshot;
+  }
+
+  publish(next: Snapshot): void {
+    this.snapshot = deepFreeze(next);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
