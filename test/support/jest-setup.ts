@@ -1,0 +1,2 @@
+// Integration tests start real servers (Prometheus, PostgreSQL, Chromium): give them time.
+jest.setTimeout(120000);
