@@ -170,7 +170,7 @@ class SelectorParser {
     try {
       return this.parseRequirement();
     } catch (error) {
-      throw new Error(`unable to parse requirement: ${(error as Error).message}`);
+      throw new Error(`unable to parse requirement: ${(error as Error).message}`, { cause: error });
     }
   }
 
