@@ -1,0 +1,507 @@
+import { z } from 'zod';
+import type { Policy } from '../config/schema';
+import type { BudgetStatus } from './budget';
+import type { DemandDistribution } from './distribution';
+import { type ScheduleProfile, scheduleFloorAt } from './schedule';
+
+// The decision (ARCHITECTURE.md §3), a pure function of its input: the newsvendor quantile of peak
+// demand weighed against replica cost and budget pressure, turned into replicas, then the bounds in
+// their fixed order, with an explanation naming every input and every bound that acted.
+
+export type Mode = Policy['mode'];
+
+/** How much of a shared budget this policy may still spend, and how pressed the budget is. */
+export interface DecisionBudget {
+  readonly name: string;
+  /** λ ≥ 0 from budgetStatus(); ignored in `sla-first` mode. */
+  readonly shadowPrice: number;
+  /** Fraction of the budget spent. */
+  readonly utilisation: number;
+  /** Utilisation at which the budget is an emergency (default 0.95). */
+  readonly criticalThreshold: number;
+  /**
+   * Budget left for this policy to spend in the period. For a budget shared by several policies the
+   * caller apportions the remainder (e.g. by each policy's share of the burn).
+   */
+  readonly remaining: number;
+  /** Hours until the period ends. */
+  readonly hoursLeft: number;
+}
+
+/** A measured SLO signal and its target; breached when measured > target. */
+export interface SloMeasurement {
+  /** Latest measurement; undefined or NaN when the query gave nothing (e.g. no traffic). */
+  readonly measured: number | undefined;
+  readonly target: number;
+}
+
+export interface ReplicaOverride {
+  readonly replicas: number;
+  /** Epoch ms after which the override no longer applies. */
+  readonly expiresAt: number;
+  readonly reason?: string;
+}
+
+export const PROVENANCED_INPUTS = [
+  'demand',
+  'distribution',
+  'capacityPerReplica',
+  'costPerReplicaHour',
+  'budget',
+  'currentReplicas',
+  'latency',
+  'errorRatio',
+] as const;
+export type ProvenancedInput = (typeof PROVENANCED_INPUTS)[number];
+
+export interface InputProvenance {
+  /** Where the value came from, e.g. the PromQL query, `price book`, `learned from 7 d of history`. */
+  readonly source: string;
+  /** Epoch ms of the observation; older than `staleAfterMs` is stale. */
+  readonly observedAt?: number;
+}
+
+/**
+ * Everything decide() needs, as plain data. Only `at`, `mode`, `demand`, `capacityPerReplica`,
+ * `costPerReplicaHour`, `sloMissCostPerHour`, `minReplicas` and `maxReplicas` are required; the rest
+ * default to "not configured".
+ */
+export interface DecisionInput {
+  /** Policy name, carried into the decision and its summary. */
+  readonly policy?: string;
+  /** Decision time, epoch ms (schedules, overrides and staleness are judged at it). */
+  readonly at: number;
+  readonly mode: Mode;
+  /** D(t), demand now in units/s. Missing, NaN or negative ⇒ no decision. */
+  readonly demand: number | undefined;
+  /** Unit of demand for the explanation (default `units`). */
+  readonly demandUnit?: string;
+  /** Distribution of peak demand over [t, t+H]; absent ⇒ target demand is D(t). */
+  readonly distribution?: DemandDistribution;
+  /** κ, demand one replica serves within its SLO (> 0). */
+  readonly capacityPerReplica: number | undefined;
+  /** c, cost of one replica-hour (≥ 0). */
+  readonly costPerReplicaHour: number | undefined;
+  /** v, cost of one replica-hour of unmet demand (≥ 0). */
+  readonly sloMissCostPerHour: number;
+  readonly budget?: DecisionBudget;
+  /** Replicas the workload has now; needed by the SLO guard. */
+  readonly currentReplicas?: number;
+  readonly slo?: { readonly latency?: SloMeasurement; readonly errorRatio?: SloMeasurement };
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly schedules?: readonly ScheduleProfile[];
+  /** YYYY-MM-DD dates (in each schedule's zone) on which schedules do not apply. */
+  readonly holidays?: readonly string[];
+  /** The first override (in list order) not expired at `at` wins over everything. */
+  readonly overrides?: readonly ReplicaOverride[];
+  /** Where inputs came from and when they were observed. */
+  readonly provenance?: Partial<Record<ProvenancedInput, InputProvenance>>;
+  /** Inputs observed longer ago than this are stale: a warning, or an error for demand (default 120 s). */
+  readonly staleAfterMs?: number;
+}
+
+export const DEFAULT_STALE_AFTER_MS = 120_000;
+
+export const BOUNDS = ['min', 'max', 'schedule', 'slo-guard', 'budget-emergency', 'override'] as const;
+export const actingBoundSchema = z.enum(['none', ...BOUNDS]);
+export type ActingBound = z.infer<typeof actingBoundSchema>;
+
+const explainedValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+export const explanationSchema = z.strictObject({
+  /** One line for people. */
+  summary: z.string(),
+  /** Every input with its value and where it came from. */
+  inputs: z.array(
+    z.strictObject({
+      name: z.string(),
+      value: explainedValue,
+      source: z.string(),
+      unit: z.string().optional(),
+    }),
+  ),
+  /** Every bound that changed the replica count, in the order applied. */
+  bounds: z.array(
+    z.strictObject({
+      bound: z.enum(BOUNDS),
+      before: z.int().nonnegative(),
+      after: z.int().nonnegative(),
+      detail: z.string(),
+    }),
+  ),
+  warnings: z.array(z.string()),
+  errors: z.array(z.string()),
+});
+export type Explanation = z.infer<typeof explanationSchema>;
+
+const finite = z.number();
+const nonNegative = z.number().nonnegative();
+
+export const decisionSchema = z.strictObject({
+  policy: z.string().optional(),
+  at: z.int(),
+  mode: z.enum(['sla-first', 'balanced', 'budget-first']),
+  /** n, the replicas to run. */
+  replicas: z.int().nonnegative(),
+  /** ceil(T/κ) before any bound. */
+  unboundedReplicas: z.int().nonnegative(),
+  /** Load in replica units: T/κ when no bound changed n, else n (so ceil(load) = replicas). */
+  load: nonNegative,
+  /** T = max(D(t), Q(τ*)). */
+  targetDemand: nonNegative,
+  /** D(t). */
+  demand: nonNegative,
+  /** Q(τ*), null without a usable distribution. */
+  demandQuantile: finite.nullable(),
+  /** τ* = v / (v + c·(1+λ)). */
+  tau: z.number().min(0).max(1),
+  /** λ as applied (0 in sla-first mode). */
+  shadowPrice: nonNegative,
+  costPerReplicaHour: nonNegative,
+  /** n · c. */
+  costPerHour: nonNegative,
+  /** Cost per unit of demand served at D(t): costPerHour / (D · 3600); null when D = 0. */
+  costPerUnit: nonNegative.nullable(),
+  /** Probability peak demand over the horizon exceeds n·κ; null without a usable distribution. */
+  sloMissRisk: z.number().min(0).max(1).nullable(),
+  actingBound: actingBoundSchema,
+  explanation: explanationSchema,
+});
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const decisionFailureSchema = z.strictObject({
+  policy: z.string().optional(),
+  /** Decision time; null when the given time was not a finite number. */
+  at: z.number().nullable(),
+  mode: z.enum(['sla-first', 'balanced', 'budget-first']),
+  /** explanation.errors is never empty. */
+  explanation: explanationSchema,
+});
+export type DecisionFailure = z.infer<typeof decisionFailureSchema>;
+
+export type DecisionResult =
+  | { readonly ok: true; readonly decision: Decision }
+  | { readonly ok: false; readonly failure: DecisionFailure };
+
+/** The budget part of a decision input from a budget's status. */
+export function decisionBudget(
+  name: string,
+  status: BudgetStatus,
+  remaining = status.remaining,
+): DecisionBudget {
+  return {
+    name,
+    shadowPrice: status.shadowPrice,
+    utilisation: status.utilisation,
+    criticalThreshold: status.thresholds.critical,
+    remaining,
+    hoursLeft: status.hoursLeft,
+  };
+}
+
+type ExplainedInput = Explanation['inputs'][number];
+type BoundStep = Explanation['bounds'][number];
+
+/** The decision for one policy at `input.at`. Same input ⇒ same output. */
+export function decide(input: DecisionInput): DecisionResult {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const inputs: ExplainedInput[] = [];
+  const unit = input.demandUnit ?? 'units';
+  const sourceOf = (name: ProvenancedInput, fallback: string): string =>
+    input.provenance?.[name]?.source ?? fallback;
+  const explain: Explain = (name, value, source, u) => {
+    const shown = typeof value === 'number' && !Number.isFinite(value) ? null : (value ?? null);
+    inputs.push(u === undefined ? { name, value: shown, source } : { name, value: shown, source, unit: u });
+  };
+
+  const {
+    at,
+    mode,
+    demand,
+    capacityPerReplica: kappa,
+    costPerReplicaHour: cost,
+    sloMissCostPerHour: v,
+  } = input;
+  explain('at', Number.isFinite(at) ? new Date(at).toISOString() : undefined, 'decision time');
+  explain('mode', mode, 'policy');
+  explain('demand', demand, sourceOf('demand', 'input'), `${unit}/s`);
+  explain('capacityPerReplica', kappa, sourceOf('capacityPerReplica', 'input'), `${unit}/s`);
+  explain('costPerReplicaHour', cost, sourceOf('costPerReplicaHour', 'input'), 'per hour');
+  explain('sloMissCostPerHour', v, 'policy', 'per replica-hour');
+  explain('minReplicas', input.minReplicas, 'policy');
+  explain('maxReplicas', input.maxReplicas, 'policy');
+
+  if (!Number.isFinite(at)) errors.push(`decision time is ${at}`);
+  if (demand === undefined) errors.push('demand is missing: no decision (never a silent zero)');
+  else if (!Number.isFinite(demand)) errors.push(`demand is ${demand}: no decision (never a silent zero)`);
+  else if (demand < 0) errors.push(`demand is negative (${demand})`);
+  if (kappa === undefined || !(kappa > 0) || !Number.isFinite(kappa)) {
+    errors.push(`capacity per replica is ${kappa ?? 'missing'}; it must be a positive number`);
+  }
+  if (cost === undefined || !(cost >= 0) || !Number.isFinite(cost)) {
+    errors.push(`cost per replica-hour is ${cost ?? 'missing'}; it must be a non-negative number`);
+  }
+  if (!(v >= 0) || !Number.isFinite(v))
+    errors.push(`SLO-miss cost is ${v}; it must be a non-negative number`);
+  if (!Number.isInteger(input.minReplicas) || !Number.isInteger(input.maxReplicas) || input.minReplicas < 0) {
+    errors.push(
+      `replica bounds must be non-negative integers (min ${input.minReplicas}, max ${input.maxReplicas})`,
+    );
+  } else if (input.minReplicas > input.maxReplicas) {
+    errors.push(`minReplicas ${input.minReplicas} exceeds maxReplicas ${input.maxReplicas}`);
+  }
+  checkStaleness(input, errors, warnings);
+
+  if (errors.length > 0 || demand === undefined || kappa === undefined || cost === undefined) {
+    return {
+      ok: false,
+      failure: {
+        ...(input.policy === undefined ? {} : { policy: input.policy }),
+        at: Number.isFinite(at) ? at : null,
+        mode,
+        explanation: {
+          summary: `${input.policy ?? 'policy'}: no decision — ${errors[0] ?? 'inputs missing'}`,
+          inputs,
+          bounds: [],
+          warnings,
+          errors,
+        },
+      },
+    };
+  }
+
+  const lambda = effectiveShadowPrice(input, warnings);
+  explain(
+    'shadowPrice',
+    lambda,
+    input.budget === undefined
+      ? 'no budget'
+      : `budget ${input.budget.name}${mode === 'sla-first' ? ' (ignored in sla-first mode)' : ''}`,
+  );
+  const denominator = v + cost * (1 + lambda);
+  let tau = denominator > 0 ? v / denominator : 0.5;
+  if (!(denominator > 0)) warnings.push('SLO-miss cost and replica cost are both 0; τ* set to 0.5');
+  tau = Math.min(1, Math.max(0, tau));
+  explain('tau', tau, 'v / (v + c·(1+λ))');
+
+  let quantile: number | null = null;
+  if (input.distribution === undefined) {
+    warnings.push('no demand distribution; target demand is current demand D(t)');
+  } else {
+    const q = input.distribution.quantile(tau);
+    if (Number.isFinite(q) && q >= 0) quantile = q;
+    else
+      warnings.push(`demand distribution gave Q(${fmt(tau)}) = ${q}; target demand is current demand D(t)`);
+  }
+  explain(
+    'demandQuantile',
+    quantile ?? undefined,
+    sourceOf('distribution', 'demand distribution'),
+    `${unit}/s`,
+  );
+
+  const target = Math.max(demand, quantile ?? demand);
+  const unboundedLoad = target / kappa;
+  const unbounded = ceilTolerant(unboundedLoad);
+  const steps: BoundStep[] = [];
+  let n = unbounded;
+  const apply = (bound: BoundStep['bound'], next: number, detail: string) => {
+    if (next !== n) {
+      steps.push({ bound, before: n, after: next, detail });
+      n = next;
+    }
+  };
+
+  apply('min', Math.max(n, input.minReplicas), `policy minimum ${input.minReplicas}`);
+  apply('max', Math.min(n, input.maxReplicas), `policy maximum ${input.maxReplicas}`);
+  applySchedules(input, explain, warnings, (floor, detail) => apply('schedule', Math.max(n, floor), detail));
+  applySloGuard(input, explain, warnings, (guard, detail) => apply('slo-guard', Math.max(n, guard), detail));
+  if (mode === 'budget-first' && input.budget !== undefined) {
+    const b = input.budget;
+    explain('budgetUtilisation', b.utilisation, sourceOf('budget', `budget ${b.name}`));
+    explain('budgetRemaining', b.remaining, sourceOf('budget', `budget ${b.name}`));
+    explain('budgetHoursLeft', b.hoursLeft, sourceOf('budget', `budget ${b.name}`), 'h');
+    if (b.utilisation >= b.criticalThreshold) {
+      const hourly = cost * b.hoursLeft;
+      const affordable =
+        hourly > 0 ? Math.floor(Math.max(0, b.remaining) / hourly) : Number.POSITIVE_INFINITY;
+      const cap = Math.max(input.minReplicas, affordable);
+      apply(
+        'budget-emergency',
+        Math.min(n, cap),
+        `budget ${b.name} ${fmt(b.utilisation * 100)} % spent (critical ${fmt(b.criticalThreshold * 100)} %): ` +
+          `${fmt(b.remaining)} left affords ${affordable} replicas for ${fmt(b.hoursLeft)} h`,
+      );
+    }
+  }
+  const override = (input.overrides ?? []).filter((o) => o.expiresAt > at);
+  if (override.length > 1) warnings.push(`${override.length} overrides active; the first listed applies`);
+  const active = override[0];
+  if (active !== undefined) {
+    explain('override', active.replicas, `override until ${new Date(active.expiresAt).toISOString()}`);
+    if (Number.isInteger(active.replicas) && active.replicas >= 0) {
+      apply('override', active.replicas, `manual override${active.reason ? `: ${active.reason}` : ''}`);
+    } else warnings.push(`override replicas ${active.replicas} is not a non-negative integer; ignored`);
+  }
+
+  const actingBound: ActingBound = steps.length === 0 ? 'none' : (steps[steps.length - 1] as BoundStep).bound;
+  const load = n === unbounded ? unboundedLoad : n;
+  const costPerHour = n * cost;
+  const sloMissRisk =
+    quantile === null || input.distribution === undefined
+      ? null
+      : exceedanceProbability(input.distribution, n * kappa, demand);
+  const boundsText =
+    steps.length === 0 ? 'no bound acted' : steps.map((s) => `${s.bound} ${s.before}→${s.after}`).join(', ');
+  const summary =
+    `${input.policy ?? 'policy'}: ${n} replicas (${mode}) — target ${fmt(target)} ${unit}/s ` +
+    `= max(D ${fmt(demand)}, Q(${fmt(tau)}) ${quantile === null ? 'n/a' : fmt(quantile)}) / κ ${fmt(kappa)} ` +
+    `→ ${unbounded}; ${boundsText}`;
+
+  return {
+    ok: true,
+    decision: {
+      ...(input.policy === undefined ? {} : { policy: input.policy }),
+      at,
+      mode,
+      replicas: n,
+      unboundedReplicas: unbounded,
+      load,
+      targetDemand: target,
+      demand,
+      demandQuantile: quantile,
+      tau,
+      shadowPrice: lambda,
+      costPerReplicaHour: cost,
+      costPerHour,
+      costPerUnit: demand > 0 ? costPerHour / (demand * 3600) : null,
+      sloMissRisk,
+      actingBound,
+      explanation: { summary, inputs, bounds: steps, warnings, errors },
+    },
+  };
+}
+
+function checkStaleness(input: DecisionInput, errors: string[], warnings: string[]): void {
+  const bound = input.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  for (const name of PROVENANCED_INPUTS) {
+    const observedAt = input.provenance?.[name]?.observedAt;
+    if (observedAt === undefined) continue;
+    const ageMs = input.at - observedAt;
+    if (!(ageMs > bound)) continue;
+    const message = `${name} is stale: observed ${fmt(ageMs / 1000)} s ago (bound ${fmt(bound / 1000)} s)`;
+    if (name === 'demand') errors.push(message);
+    else warnings.push(message);
+  }
+}
+
+function effectiveShadowPrice(input: DecisionInput, warnings: string[]): number {
+  if (input.budget === undefined || input.mode === 'sla-first') return 0;
+  const lambda = input.budget.shadowPrice;
+  if (Number.isFinite(lambda) && lambda >= 0) return lambda;
+  warnings.push(`budget ${input.budget.name} shadow price is ${lambda}; treated as 0`);
+  return 0;
+}
+
+type Explain = (
+  name: string,
+  value: number | string | boolean | undefined,
+  source: string,
+  unit?: string,
+) => void;
+
+function applySchedules(
+  input: DecisionInput,
+  explain: Explain,
+  warnings: string[],
+  raiseFloor: (floor: number, detail: string) => void,
+): void {
+  const schedules = input.schedules ?? [];
+  if (schedules.length === 0) return;
+  const result = scheduleFloorAt(schedules, input.holidays ?? [], input.at);
+  explain(
+    'scheduleFloor',
+    result.floor,
+    result.profile === null ? 'no schedule active' : `schedule ${result.profile}`,
+  );
+  if (result.skippedForHoliday.length > 0) {
+    warnings.push(`schedules skipped for a holiday: ${result.skippedForHoliday.join(', ')}`);
+  }
+  if (result.profile === null) return;
+  let floor = result.floor;
+  if (floor > input.maxReplicas) {
+    warnings.push(
+      `schedule ${result.profile} asks for ${floor} replicas, above maxReplicas ${input.maxReplicas}`,
+    );
+    floor = input.maxReplicas;
+  }
+  raiseFloor(floor, `schedule ${result.profile} (active: ${result.active.join(', ')}) floor ${floor}`);
+}
+
+function applySloGuard(
+  input: DecisionInput,
+  explain: Explain,
+  warnings: string[],
+  forbidScaleDown: (guard: number, detail: string) => void,
+): void {
+  const breaches: string[] = [];
+  for (const key of ['latency', 'errorRatio'] as const) {
+    const slo = input.slo?.[key];
+    if (slo === undefined) continue;
+    const source = input.provenance?.[key]?.source ?? 'input';
+    explain(key, slo.measured, source);
+    explain(`${key}Target`, slo.target, 'policy');
+    // Unknown is not a breach: a latency quantile is NaN whenever there is no traffic, and blocking
+    // scale-down then would pin idle workloads at their peak size.
+    if (slo.measured === undefined || !Number.isFinite(slo.measured)) {
+      warnings.push(`${key} measurement is ${slo.measured ?? 'missing'}; the SLO guard cannot judge it`);
+    } else if (slo.measured > slo.target) {
+      breaches.push(`${key} ${fmt(slo.measured)} > target ${fmt(slo.target)}`);
+    }
+  }
+  const current = input.currentReplicas;
+  if (current !== undefined)
+    explain('currentReplicas', current, input.provenance?.currentReplicas?.source ?? 'input');
+  if (breaches.length === 0) return;
+  if (current === undefined || !Number.isFinite(current) || current < 0) {
+    warnings.push(
+      `SLO breached (${breaches.join('; ')}) but current replicas are unknown; scale-down not guarded`,
+    );
+    return;
+  }
+  // Holding replicas above the policy maximum would break the one bound users rely on most.
+  const guard = Math.min(Math.ceil(current), input.maxReplicas);
+  forbidScaleDown(guard, `SLO breached (${breaches.join('; ')}): no scale-down below ${guard}`);
+}
+
+/**
+ * ceil(x), forgiving float noise just above an integer: 0.3/0.1 = 3.0000000000000004 must be 3 replicas,
+ * not 4.
+ */
+function ceilTolerant(x: number): number {
+  return Math.ceil(x - 1e-9 * Math.max(1, Math.abs(x)));
+}
+
+/**
+ * P(peak > capacity) from the quantile function: 1 − sup{τ : Q(τ) ≤ capacity}, by bisection (Q is
+ * non-decreasing). Peak demand is at least D(t), so capacity below D(t) is certain to be exceeded.
+ */
+function exceedanceProbability(distribution: DemandDistribution, capacity: number, demand: number): number {
+  if (capacity < demand) return 1;
+  if (distribution.quantile(1) <= capacity) return 0;
+  if (!(distribution.quantile(0) <= capacity)) return 1;
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (distribution.quantile(mid) <= capacity) lo = mid;
+    else hi = mid;
+  }
+  return 1 - lo;
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
+}

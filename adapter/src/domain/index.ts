@@ -1,0 +1,11 @@
+// The pure decision core: prices, the reactive demand distribution, budgets, schedules, learned
+// capacity and decide(). No I/O, no clock.
+export type { DemandDistribution } from './distribution';
+export * from './pricing';
+export * from './reactiveDistribution';
+export * from './empiricalQuantile';
+export * from './budget';
+export * from './schedule';
+export * from './capacity';
+export * from './decide';
+export * from './wallClock';
