@@ -137,7 +137,11 @@ function resolvePaths(config: Config, base: string): Config {
   const auth = config.server.auth;
   return {
     ...config,
-    database: { ...config.database, dataDir: abs(config.database.dataDir) as string },
+    database: {
+      ...config.database,
+      dataDir: abs(config.database.dataDir) as string,
+      spoolFile: abs(config.database.spoolFile) as string,
+    },
     server: {
       ...config.server,
       tls: { ...tls, certFile: abs(tls.certFile), keyFile: abs(tls.keyFile) },

@@ -235,6 +235,11 @@ export const databaseSchema = z.strictObject({
   dataDir: z.string().default('.data/pg').describe('embedded PostgreSQL data folder (relative to the config file)'),
   inMemory: z.boolean().default(false).describe('embedded PostgreSQL in memory (tests only)'),
   retentionDays: positive.default(30).describe('decisions older than this are deleted'),
+  spoolFile: z
+    .string()
+    .default('.data/decisions.spool.jsonl')
+    .describe('decisions wait here while the database is unreachable (relative to the config file)'),
+  maxSpoolBytes: z.int().min(0).default(256 * 1024 * 1024),
   poolSize: z.int().min(1).max(100).default(10),
 });
 

@@ -1,0 +1,139 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Server } from 'node:http';
+import { ConfigManager } from './config/manager';
+import type { Config } from './config/schema';
+import { Engine, type Evaluate } from './engine/engine';
+import { SnapshotHolder } from './engine/snapshot';
+import { createLogger, type Logger } from './log';
+import { createMetricsServer } from './server/metricsServer';
+import { openDatabase, type Database } from './store/db';
+import { DecisionSink } from './store/decisionSink';
+import { pruneDecisions } from './store/decisions';
+import { migrate } from './store/migrate';
+import { createTelemetry, gaugeFrom } from './telemetry';
+
+// The composition root: reads config, builds each part and wires them. Nothing else constructs
+// long-lived singletons.
+
+export interface Service {
+  readonly config: ConfigManager;
+  readonly db: Database;
+  readonly engine: Engine;
+  readonly holder: SnapshotHolder;
+  readonly metricsServer: Server;
+  /** Graceful stop: not ready, finish the tick, flush decisions, close servers and database. */
+  stop(reason: string): Promise<void>;
+}
+
+const HOUR = 3600_000;
+
+export async function startService(configFile: string, logger: Logger = createLogger()): Promise<Service> {
+  const config = new ConfigManager(configFile, logger);
+  const initial = config.current();
+  logger.level = initial.log.level;
+  const telemetry = createTelemetry();
+
+  const db = await openDatabase(initial.database);
+  const applied = await migrate(db);
+  logger.info({ database: db.kind, applied }, 'database ready');
+
+  mkdirSync(dirname(initial.database.spoolFile), { recursive: true });
+  const sink = new DecisionSink(db, {
+    spoolFile: initial.database.spoolFile,
+    maxQueue: 100_000,
+    maxSpoolBytes: initial.database.maxSpoolBytes,
+    onError: (err) => logger.warn({ err: err.message }, 'database write failed; decisions spooled'),
+  });
+  await sink.init();
+  gaugeFrom(telemetry.registry, 'costscale_decisions_queued', 'Decisions waiting in memory for the database.', () => sink.stats().queued);
+  gaugeFrom(telemetry.registry, 'costscale_spool_bytes', 'Size of the decision spool file.', () => sink.stats().spooledBytes);
+  gaugeFrom(telemetry.registry, 'costscale_decisions_dropped', 'Decisions lost because queue and spool were full (0 in normal operation).', () => sink.stats().dropped);
+  gaugeFrom(telemetry.registry, 'costscale_database_up', '1 when the last database write succeeded.', () => (sink.stats().healthy ? 1 : 0));
+
+  const holder = new SnapshotHolder();
+  const engine = new Engine({
+    evaluate: evaluatePolicies,
+    holder,
+    clock: Date.now,
+    logger,
+    persist: (decisions) => {
+      sink.enqueue(decisions);
+      void sink.flush();
+    },
+    observeTick: (seconds, ok) => telemetry.tickDuration.observe({ outcome: ok ? 'success' : 'failure' }, seconds),
+  });
+  gaugeFrom(telemetry.registry, 'costscale_snapshot_age_seconds', 'Age of the snapshot being served.', () => {
+    const s = holder.current();
+    return s === undefined ? Number.NaN : (Date.now() - s.generatedAt) / 1000;
+  });
+
+  let shuttingDown = false;
+  const probe = {
+    live: () => ({}),
+    ready: () => ({ config: true, 'first-tick': engine.ticks > 0, shutdown: !shuttingDown }),
+  };
+  const metricsServer = createMetricsServer(telemetry.registry, probe);
+  await listen(metricsServer, initial.server.metricsPort, initial.server.host);
+  logger.info({ port: addressPort(metricsServer), host: initial.server.host }, 'metrics and health listening');
+
+  config.onChange((next: Config) => {
+    logger.level = next.log.level;
+    telemetry.configReloads.inc({ outcome: 'success' });
+  });
+  config.start();
+  engine.start(() => config.current());
+
+  const retention = setInterval(() => {
+    const cutoff = Date.now() - config.current().database.retentionDays * 24 * HOUR;
+    pruneDecisions(db, cutoff).then(
+      (n) => n > 0 && logger.info({ deleted: n }, 'decision retention'),
+      (err: Error) => logger.warn({ err: err.message }, 'decision retention failed'),
+    );
+  }, HOUR);
+  retention.unref();
+
+  return {
+    config,
+    db,
+    engine,
+    holder,
+    metricsServer,
+    async stop(reason: string) {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      logger.info({ reason }, 'shutting down');
+      config.stop();
+      clearInterval(retention);
+      await engine.stop();
+      await sink.flush();
+      await new Promise<void>((r) => metricsServer.close(() => r()));
+      await db.close();
+      logger.info('stopped');
+    },
+  };
+}
+
+/** Until the Prometheus sources and decide() are wired, every policy reports that inputs are missing. */
+const evaluatePolicies: Evaluate = async (config) => ({
+  policies: config.policies.map((p) => ({
+    name: p.name,
+    namespace: p.namespace,
+    labels: { ...p.labels, policy: p.name },
+    allowedNamespaces: p.allowedNamespaces,
+    error: 'no inputs gathered yet',
+  })),
+  decisions: [],
+});
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+function addressPort(server: Server): number | undefined {
+  const a = server.address();
+  return typeof a === 'object' && a !== null ? a.port : undefined;
+}

@@ -1,0 +1,124 @@
+import { appendFile, readFile, rm, stat } from 'node:fs/promises';
+import type { Database } from './db';
+import { insertDecisions, type DecisionRecord } from './decisions';
+
+export interface DecisionSinkOptions {
+  /** JSON-lines file that keeps decisions while the database is unreachable, across restarts. */
+  spoolFile: string;
+  /** Most decisions held in memory between flushes. */
+  maxQueue: number;
+  /** Largest spool file; decisions beyond it are dropped and counted. */
+  maxSpoolBytes: number;
+  onError?: (err: Error) => void;
+}
+
+export interface SinkStats {
+  queued: number;
+  spooledBytes: number;
+  dropped: number;
+  flushed: number;
+  healthy: boolean;
+}
+
+/**
+ * Persists decisions in batches (ARCHITECTURE.md §6): when PostgreSQL is unreachable, deciding goes on;
+ * decisions wait in a bounded queue and a spool file and are written when it returns. Replays are
+ * idempotent (unique policy/time key), so a crash mid-flush duplicates nothing.
+ */
+export class DecisionSink {
+  private queue: DecisionRecord[] = [];
+  private spooledBytes = 0;
+  private dropped = 0;
+  private flushed = 0;
+  private healthy = true;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly opts: DecisionSinkOptions,
+  ) {}
+
+  async init(): Promise<void> {
+    this.spooledBytes = await stat(this.opts.spoolFile).then(
+      (s) => s.size,
+      () => 0,
+    );
+  }
+
+  enqueue(records: readonly DecisionRecord[]): void {
+    const room = this.opts.maxQueue - this.queue.length;
+    if (records.length > room) {
+      // The queue is full only while the database is down and the spool is unwritable: count the loss.
+      this.dropped += records.length - Math.max(room, 0);
+      records = records.slice(0, Math.max(room, 0));
+    }
+    this.queue.push(...records);
+  }
+
+  /** Writes the spool (oldest first), then the queue. Concurrent calls share one flush. */
+  flush(): Promise<void> {
+    this.flushing ??= this.doFlush().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  stats(): SinkStats {
+    return {
+      queued: this.queue.length,
+      spooledBytes: this.spooledBytes,
+      dropped: this.dropped,
+      flushed: this.flushed,
+      healthy: this.healthy,
+    };
+  }
+
+  private async doFlush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      if (this.spooledBytes > 0) await this.replaySpool();
+      if (batch.length > 0) await insertDecisions(this.db, batch);
+      this.flushed += batch.length;
+      this.healthy = true;
+    } catch (err) {
+      this.healthy = false;
+      this.opts.onError?.(err as Error);
+      await this.spool(batch);
+    }
+  }
+
+  private async replaySpool(): Promise<void> {
+    const text = await readFile(this.opts.spoolFile, 'utf8').catch(() => '');
+    const records = text
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => JSON.parse(l) as DecisionRecord);
+    if (records.length > 0) await insertDecisions(this.db, records);
+    this.flushed += records.length;
+    await rm(this.opts.spoolFile, { force: true });
+    this.spooledBytes = 0;
+  }
+
+  private async spool(batch: DecisionRecord[]): Promise<void> {
+    if (batch.length === 0) return;
+    const lines = batch.map((r) => JSON.stringify(r) + '\n');
+    let text = '';
+    let kept = 0;
+    for (const line of lines) {
+      if (this.spooledBytes + text.length + line.length > this.opts.maxSpoolBytes) break;
+      text += line;
+      kept++;
+    }
+    try {
+      if (text) await appendFile(this.opts.spoolFile, text);
+      this.spooledBytes += Buffer.byteLength(text);
+      this.dropped += batch.length - kept;
+    } catch (err) {
+      // Spool unwritable too: keep what fits in memory for the next attempt.
+      this.opts.onError?.(err as Error);
+      const merged = [...batch, ...this.queue];
+      const excess = Math.max(merged.length - this.opts.maxQueue, 0);
+      this.dropped += excess;
+      this.queue = merged.slice(0, merged.length - excess);
+    }
+  }
+}
