@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startProcess, type ManagedProcess } from './processes';
+
+export const REPO = join(__dirname, '..', '..');
+const BIN = join(REPO, 'adapter', 'bin', 'costscale.js');
+
+function ensureBuilt(): void {
+  if (!existsSync(join(REPO, 'adapter', 'dist', 'cli', 'main.js'))) {
+    throw new Error('adapter is not built: run `npm run build` first (the README test command does)');
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `costscale` binary to completion. */
+export function costscale(args: string[], env: NodeJS.ProcessEnv = {}, cwd = REPO): Promise<CliResult> {
+  ensureBuilt();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `costscale serve` in the background. */
+export function startCostscale(args: string[], env: NodeJS.ProcessEnv = {}): ManagedProcess {
+  ensureBuilt();
+  return startProcess(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, ...env } });
+}
