@@ -1,0 +1,41 @@
+// The HPA controller model: the Kubernetes horizontal-pod-autoscaler's replica calculation,
+// tolerance, stabilisation windows and rate limits as pure functions over plain data
+// (external-metrics-api.md §4, §5). Fold `reconcileHpa` over a sequence of observations to replay what
+// a real HPA would have done.
+export { reconcileHpa, initialHpaState } from './controller';
+export { externalValueReplicas, externalAverageValueReplicas, readyPodCount } from './externalReplicas';
+export { cpuUtilizationReplicas } from './cpuReplicas';
+export { tolerancesFor, isWithinTolerance, type Tolerances } from './tolerance';
+export { resolveBehavior, DEFAULT_SCALE_UP_POLICIES, DEFAULT_SCALE_DOWN_POLICIES } from './behavior';
+export { stabilizeWithBehavior, stabilizeWithoutBehavior } from './stabilization';
+export {
+  limitWithBehavior,
+  limitWithoutBehavior,
+  scaleUpLimit,
+  scaleDownLimit,
+  legacyScaleUpLimit,
+} from './scaleLimits';
+export { recordScaleEvent, replicasChangedInPeriod } from './scaleEvents';
+export { formatLabelSelector } from './metricProposals';
+export {
+  DEFAULT_CONTROLLER_CONFIG,
+  type Behavior,
+  type ConditionType,
+  type ControllerConfig,
+  type CpuUtilizationMetricSpec,
+  type ExternalMetricSpec,
+  type HpaCondition,
+  type HpaEvent,
+  type HpaSpec,
+  type HpaState,
+  type MetricReading,
+  type MetricSpec,
+  type PodSnapshot,
+  type ReconcileInput,
+  type ScaleEvent,
+  type ScalingPolicy,
+  type ScalingRules,
+  type SelectPolicy,
+  type StepResult,
+  type TimestampedRecommendation,
+} from './types';
