@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDocument, LineCounter } from 'yaml';
+import { parse as parseYaml, parseDocument, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema';
 
@@ -113,13 +113,21 @@ function substituteEnv(
   report: (path: PropertyKey[], message: string) => void,
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
+    const whole = /^\$\{[^}]+\}$/.test(value);
+    const text = value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
       const v = env[name];
       if (v !== undefined) return v;
       if (fallback !== undefined) return fallback;
       report(path, `environment variable ${name} is not set`);
       return '';
     });
+    // `port: ${PORT}` must still be a number: a value that is exactly one reference takes the
+    // scalar type its text has in YAML (number or boolean), never structure.
+    if (whole && /^[-+.\w]+$/.test(text)) {
+      const scalar: unknown = parseYaml(text);
+      if (typeof scalar === 'number' || typeof scalar === 'boolean') return scalar;
+    }
+    return text;
   }
   if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, [...path, i], env, report));
   if (value !== null && typeof value === 'object') {
