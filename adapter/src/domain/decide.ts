@@ -304,7 +304,7 @@ export function decide(input: DecisionInput): DecisionResult {
 
   const target = Math.max(demand, quantile ?? demand);
   const unboundedLoad = target / kappa;
-  const unbounded = ceilTolerant(unboundedLoad);
+  const unbounded = Math.max(0, ceilTolerant(unboundedLoad));
   const steps: BoundStep[] = [];
   let n = unbounded;
   const apply = (bound: BoundStep['bound'], next: number, detail: string) => {
@@ -376,7 +376,7 @@ export function decide(input: DecisionInput): DecisionResult {
       shadowPrice: lambda,
       costPerReplicaHour: cost,
       costPerHour,
-      costPerUnit: demand > 0 ? costPerHour / (demand * 3600) : null,
+      costPerUnit: costPerUnit(costPerHour, demand),
       sloMissRisk,
       actingBound,
       explanation: { summary, inputs, bounds: steps, warnings, errors },
@@ -500,6 +500,12 @@ function exceedanceProbability(distribution: DemandDistribution, capacity: numbe
     else hi = mid;
   }
   return 1 - lo;
+}
+
+/** Cost per unit of demand served at D(t) (units/s → per hour); null when there is no demand to serve. */
+function costPerUnit(costPerHour: number, demand: number): number | null {
+  const perUnit = costPerHour / (demand * 3600);
+  return Number.isFinite(perUnit) ? perUnit : null;
 }
 
 function fmt(x: number): string {

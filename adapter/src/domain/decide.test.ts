@@ -1,0 +1,385 @@
+import { budgetPeriodAt, budgetStatus } from './budget';
+import {
+  decide,
+  decisionBudget,
+  type Decision,
+  type DecisionInput,
+  decisionSchema,
+  decisionFailureSchema,
+} from './decide';
+import type { DemandDistribution } from './distribution';
+import type { ScheduleProfile } from './schedule';
+
+// Q(τ) = 100 + 100·τ: peak demand uniform on [100, 200].
+const uniform100to200: DemandDistribution = { quantile: (tau) => 100 + 100 * tau };
+const at = Date.UTC(2024, 6, 6, 12); // a Saturday
+
+const base: DecisionInput = {
+  policy: 'checkout',
+  at,
+  mode: 'balanced',
+  demand: 50,
+  demandUnit: 'requests',
+  distribution: uniform100to200,
+  capacityPerReplica: 10,
+  costPerReplicaHour: 1,
+  sloMissCostPerHour: 3,
+  minReplicas: 1,
+  maxReplicas: 50,
+};
+
+function decided(input: DecisionInput): Decision {
+  const result = decide(input);
+  if (!result.ok) throw new Error(result.failure.explanation.errors.join('; '));
+  return result.decision;
+}
+
+function failed(input: DecisionInput) {
+  const result = decide(input);
+  if (result.ok) throw new Error(`expected no decision, got ${result.decision.replicas} replicas`);
+  return result.failure;
+}
+
+describe('the newsvendor quantity', () => {
+  it('targets the τ* = v/(v+c) quantile of peak demand', () => {
+    const d = decided(base);
+    expect(d.tau).toBeCloseTo(0.75, 12);
+    expect(d.demandQuantile).toBeCloseTo(175, 9);
+    expect(d.targetDemand).toBeCloseTo(175, 9);
+    expect(d.replicas).toBe(18);
+    expect(d.unboundedReplicas).toBe(18);
+    expect(d.load).toBeCloseTo(17.5, 9);
+    expect(d.actingBound).toBe('none');
+    expect(d.explanation.bounds).toEqual([]);
+  });
+
+  it('weighs replica cost by 1 + λ', () => {
+    const d = decided({
+      ...base,
+      budget: {
+        name: 'team',
+        shadowPrice: 1,
+        utilisation: 0.5,
+        criticalThreshold: 0.95,
+        remaining: 500,
+        hoursLeft: 100,
+      },
+    });
+    expect(d.tau).toBeCloseTo(3 / (3 + 2), 12);
+    expect(d.shadowPrice).toBe(1);
+    expect(d.replicas).toBe(16);
+  });
+
+  it('never targets less than current demand', () => {
+    const d = decided({ ...base, demand: 260 });
+    expect(d.targetDemand).toBe(260);
+    expect(d.replicas).toBe(26);
+    expect(d.sloMissRisk).toBe(0);
+  });
+
+  it('targets current demand without a distribution, with a warning', () => {
+    const d = decided({ ...base, distribution: undefined, demand: 42 });
+    expect(d.targetDemand).toBe(42);
+    expect(d.replicas).toBe(5);
+    expect(d.demandQuantile).toBeNull();
+    expect(d.sloMissRisk).toBeNull();
+    expect(d.explanation.warnings.join()).toMatch(/no demand distribution/);
+  });
+
+  it('falls back to current demand when the distribution gives NaN', () => {
+    const d = decided({ ...base, distribution: { quantile: () => Number.NaN }, demand: 42 });
+    expect(d.replicas).toBe(5);
+    expect(d.explanation.warnings.join()).toMatch(/Q\(0.75\) = NaN/);
+  });
+
+  it('does not add a replica for float noise (0.3 / 0.1)', () => {
+    expect(decided({ ...base, distribution: undefined, demand: 0.3, capacityPerReplica: 0.1 }).replicas).toBe(
+      3,
+    );
+    expect(
+      decided({ ...base, distribution: undefined, demand: 0.31, capacityPerReplica: 0.1 }).replicas,
+    ).toBe(4);
+  });
+
+  it('uses τ* = 0.5 with a warning when both costs are zero', () => {
+    const d = decided({ ...base, sloMissCostPerHour: 0, costPerReplicaHour: 0 });
+    expect(d.tau).toBe(0.5);
+    expect(d.explanation.warnings.join()).toMatch(/both 0/);
+  });
+
+  it('reports cost per hour, per unit of work and the SLO-miss risk', () => {
+    const d = decided(base);
+    expect(d.costPerHour).toBe(18);
+    expect(d.costPerUnit).toBeCloseTo(18 / (50 * 3600), 15);
+    // 18 replicas × 10 = 180 capacity: exceeded by peak demand uniform on [100, 200] with probability 0.2.
+    expect(d.sloMissRisk).toBeCloseTo(0.2, 6);
+    expect(decided({ ...base, demand: 0, minReplicas: 0 }).costPerUnit).toBeNull();
+  });
+});
+
+describe('bounds', () => {
+  it('raises to the policy minimum', () => {
+    const d = decided({ ...base, distribution: undefined, demand: 5, minReplicas: 3 });
+    expect(d.replicas).toBe(3);
+    expect(d.actingBound).toBe('min');
+    expect(d.explanation.bounds).toEqual([{ bound: 'min', before: 1, after: 3, detail: 'policy minimum 3' }]);
+    expect(d.load).toBe(3);
+  });
+
+  it('lowers to the policy maximum', () => {
+    const d = decided({ ...base, maxReplicas: 10 });
+    expect(d.replicas).toBe(10);
+    expect(d.actingBound).toBe('max');
+    expect(d.load).toBe(10);
+  });
+
+  const weekend: ScheduleProfile = {
+    name: 'weekend-sale',
+    timeZone: 'Europe/Berlin',
+    days: ['sat', 'sun'],
+    from: '08:00',
+    to: '20:00',
+    minReplicas: 25,
+  };
+
+  it('raises the floor while a schedule profile is active', () => {
+    const d = decided({ ...base, schedules: [weekend] });
+    expect(d.replicas).toBe(25);
+    expect(d.actingBound).toBe('schedule');
+    expect(d.explanation.bounds[0]?.detail).toMatch(/weekend-sale/);
+    expect(decided({ ...base, schedules: [weekend], at: at + 10 * 3_600_000 }).replicas).toBe(18);
+  });
+
+  it('skips schedules on holidays', () => {
+    const d = decided({ ...base, schedules: [weekend], holidays: ['2024-07-06'] });
+    expect(d.replicas).toBe(18);
+    expect(d.explanation.warnings.join()).toMatch(/holiday: weekend-sale/);
+  });
+
+  it('caps a schedule floor at the policy maximum, with a warning', () => {
+    const d = decided({ ...base, schedules: [weekend], maxReplicas: 20 });
+    expect(d.replicas).toBe(20);
+    expect(d.explanation.bounds.map((b) => [b.bound, b.before, b.after])).toEqual([['schedule', 18, 20]]);
+    expect(d.explanation.warnings.join()).toMatch(/asks for 25 replicas, above maxReplicas 20/);
+  });
+
+  const breach = { latency: { measured: 0.9, target: 0.5 } };
+
+  it('forbids scale-down while the SLO is breached', () => {
+    const d = decided({ ...base, slo: breach, currentReplicas: 30 });
+    expect(d.replicas).toBe(30);
+    expect(d.actingBound).toBe('slo-guard');
+    expect(d.explanation.bounds[0]?.detail).toMatch(/latency 0.9 > target 0.5/);
+    // Scaling up is still allowed.
+    expect(decided({ ...base, slo: breach, currentReplicas: 10 }).replicas).toBe(18);
+  });
+
+  it('guards on the error ratio too, but never above the maximum', () => {
+    const d = decided({ ...base, slo: { errorRatio: { measured: 0.2, target: 0.01 } }, currentReplicas: 80 });
+    expect(d.replicas).toBe(50);
+  });
+
+  it('lets scale-down happen while the SLO holds or is unknown', () => {
+    expect(
+      decided({ ...base, slo: { latency: { measured: 0.4, target: 0.5 } }, currentReplicas: 30 }).replicas,
+    ).toBe(18);
+    const unknown = decided({
+      ...base,
+      slo: { latency: { measured: Number.NaN, target: 0.5 } },
+      currentReplicas: 30,
+    });
+    expect(unknown.replicas).toBe(18);
+    expect(unknown.explanation.warnings.join()).toMatch(/latency measurement is NaN/);
+  });
+
+  it('warns when the SLO is breached but current replicas are unknown', () => {
+    const d = decided({ ...base, slo: breach });
+    expect(d.replicas).toBe(18);
+    expect(d.explanation.warnings.join()).toMatch(/current replicas are unknown/);
+  });
+
+  const emergency = {
+    name: 'team',
+    shadowPrice: 0,
+    utilisation: 0.96,
+    criticalThreshold: 0.95,
+    remaining: 40,
+    hoursLeft: 4,
+  };
+
+  it('caps replicas at what the remaining budget affords in a budget-first emergency', () => {
+    const d = decided({ ...base, mode: 'budget-first', budget: emergency });
+    // 40 left over 4 h at 1 per replica-hour affords 10 replicas.
+    expect(d.replicas).toBe(10);
+    expect(d.actingBound).toBe('budget-emergency');
+    expect(d.explanation.bounds[0]?.detail).toMatch(/affords 10 replicas for 4 h/);
+  });
+
+  it('never caps below the policy minimum', () => {
+    const d = decided({
+      ...base,
+      mode: 'budget-first',
+      budget: { ...emergency, remaining: 0 },
+      minReplicas: 2,
+    });
+    expect(d.replicas).toBe(2);
+  });
+
+  it('caps only in budget-first mode and only from the critical threshold', () => {
+    expect(decided({ ...base, budget: emergency }).replicas).toBe(18);
+    expect(
+      decided({ ...base, mode: 'budget-first', budget: { ...emergency, utilisation: 0.94 } }).replicas,
+    ).toBe(18);
+  });
+
+  it('overrides a breached SLO in a budget emergency (budget-first puts the budget first)', () => {
+    const d = decided({ ...base, mode: 'budget-first', budget: emergency, slo: breach, currentReplicas: 30 });
+    expect(d.explanation.bounds.map((b) => [b.bound, b.before, b.after])).toEqual([
+      ['slo-guard', 18, 30],
+      ['budget-emergency', 30, 10],
+    ]);
+    expect(d.replicas).toBe(10);
+  });
+
+  it('ignores λ in sla-first mode, so the budget never lowers replicas', () => {
+    const pressed = { ...emergency, shadowPrice: 5 };
+    const d = decided({ ...base, mode: 'sla-first', budget: pressed });
+    expect(d.shadowPrice).toBe(0);
+    expect(d.replicas).toBe(decided({ ...base, mode: 'sla-first' }).replicas);
+    expect(decided({ ...base, mode: 'balanced', budget: pressed }).replicas).toBeLessThan(d.replicas);
+  });
+
+  it('lets an active manual override win over everything', () => {
+    const overrides = [{ replicas: 70, expiresAt: at + 60_000, reason: 'launch day' }];
+    const d = decided({ ...base, overrides, maxReplicas: 15, mode: 'budget-first', budget: emergency });
+    expect(d.replicas).toBe(70);
+    expect(d.actingBound).toBe('override');
+    expect(d.explanation.bounds.map((b) => b.bound)).toEqual(['max', 'budget-emergency', 'override']);
+    expect(d.explanation.bounds[2]?.detail).toBe('manual override: launch day');
+  });
+
+  it('ignores expired overrides and applies the first of several active ones', () => {
+    expect(decided({ ...base, overrides: [{ replicas: 70, expiresAt: at }] }).replicas).toBe(18);
+    const d = decided({
+      ...base,
+      overrides: [
+        { replicas: 2, expiresAt: at - 1 },
+        { replicas: 4, expiresAt: at + 1 },
+        { replicas: 6, expiresAt: at + 1 },
+      ],
+    });
+    expect(d.replicas).toBe(4);
+    expect(d.explanation.warnings.join()).toMatch(/2 overrides active/);
+  });
+});
+
+describe('no decision without demand', () => {
+  it.each([
+    ['missing', undefined, /demand is missing/],
+    ['NaN', Number.NaN, /demand is NaN/],
+    ['infinite', Number.POSITIVE_INFINITY, /demand is Infinity/],
+    ['negative', -1, /demand is negative/],
+  ])('refuses %s demand', (_, demand, message) => {
+    const failure = failed({ ...base, demand });
+    expect(failure.explanation.errors.join()).toMatch(message);
+    expect(failure.explanation.summary).toMatch(/^checkout: no decision/);
+    const shown = failure.explanation.inputs.find((i) => i.name === 'demand')?.value;
+    // JSON cannot hold NaN or Infinity: non-finite values are shown as null, the error names them.
+    expect(shown).toBe(demand !== undefined && Number.isFinite(demand) ? demand : null);
+    expect(decisionFailureSchema.parse(JSON.parse(JSON.stringify(failure)))).toEqual(failure);
+  });
+
+  it('refuses stale demand but only warns on other stale inputs', () => {
+    const provenance = { demand: { source: 'sum(rate(http_requests_total[1m]))', observedAt: at - 180_000 } };
+    expect(failed({ ...base, provenance }).explanation.errors.join()).toMatch(
+      /demand is stale: observed 180 s ago/,
+    );
+    const d = decided({
+      ...base,
+      provenance: { distribution: { source: 'forecast', observedAt: at - 600_000 } },
+    });
+    expect(d.explanation.warnings.join()).toMatch(/distribution is stale/);
+    expect(decided({ ...base, provenance, staleAfterMs: 300_000 }).replicas).toBe(18);
+  });
+
+  it('refuses invalid capacity, cost, SLO-miss cost and replica bounds', () => {
+    expect(failed({ ...base, capacityPerReplica: 0 }).explanation.errors.join()).toMatch(
+      /capacity per replica/,
+    );
+    expect(failed({ ...base, costPerReplicaHour: undefined }).explanation.errors.join()).toMatch(
+      /cost per replica-hour is missing/,
+    );
+    expect(failed({ ...base, sloMissCostPerHour: Number.NaN }).explanation.errors.join()).toMatch(
+      /SLO-miss cost/,
+    );
+    expect(failed({ ...base, minReplicas: 5, maxReplicas: 4 }).explanation.errors.join()).toMatch(
+      /exceeds maxReplicas/,
+    );
+  });
+});
+
+describe('the explanation', () => {
+  it('names every input with value and source, and a one-line summary', () => {
+    const d = decided({
+      ...base,
+      provenance: {
+        demand: { source: 'sum(rate(http_requests_total[1m]))' },
+        distribution: { source: 'reactive: 120 past horizons' },
+        capacityPerReplica: { source: 'policy' },
+        costPerReplicaHour: { source: 'price book' },
+      },
+      slo: { latency: { measured: 0.2, target: 0.5 } },
+      currentReplicas: 12,
+    });
+    const byName = Object.fromEntries(d.explanation.inputs.map((i) => [i.name, i]));
+    expect(byName.demand).toEqual({
+      name: 'demand',
+      value: 50,
+      source: 'sum(rate(http_requests_total[1m]))',
+      unit: 'requests/s',
+    });
+    expect(byName.demandQuantile?.source).toBe('reactive: 120 past horizons');
+    expect(byName.costPerReplicaHour?.source).toBe('price book');
+    for (const name of [
+      'at',
+      'mode',
+      'capacityPerReplica',
+      'sloMissCostPerHour',
+      'minReplicas',
+      'maxReplicas',
+      'shadowPrice',
+      'tau',
+      'latency',
+      'latencyTarget',
+      'currentReplicas',
+    ]) {
+      expect(byName[name]).toBeDefined();
+    }
+    expect(d.explanation.summary).toBe(
+      'checkout: 18 replicas (balanced) — target 175 requests/s = max(D 50, Q(0.75) 175) / κ 10 → 18; no bound acted',
+    );
+    expect(d.explanation.errors).toEqual([]);
+  });
+
+  it('round-trips through JSON against the schema', () => {
+    const d = decided({ ...base, minReplicas: 20, slo: { latency: { measured: Number.NaN, target: 1 } } });
+    expect(decisionSchema.parse(JSON.parse(JSON.stringify(d)))).toEqual(d);
+  });
+});
+
+describe('decisionBudget', () => {
+  it('carries a budget status into the decision input', () => {
+    const period = budgetPeriodAt('monthly', 'UTC', at);
+    const status = budgetStatus({ amount: 1000, period, spent: 960, burnRatePerHour: 2, at });
+    const b = decisionBudget('team', status);
+    expect(b).toEqual({
+      name: 'team',
+      shadowPrice: status.shadowPrice,
+      utilisation: 0.96,
+      criticalThreshold: 0.95,
+      remaining: 40,
+      hoursLeft: status.hoursLeft,
+    });
+    expect(decisionBudget('team', status, 10).remaining).toBe(10);
+  });
+});
