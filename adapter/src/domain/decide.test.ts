@@ -7,7 +7,7 @@ import {
   decisionSchema,
   decisionFailureSchema,
 } from './decide';
-import type { DemandDistribution } from './distribution';
+import type { DemandDistribution } from '../forecast/distribution';
 import type { ScheduleProfile } from './schedule';
 
 // Q(τ) = 100 + 100·τ: peak demand uniform on [100, 200].

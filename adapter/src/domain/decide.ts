@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Policy } from '../config/schema';
 import type { BudgetStatus } from './budget';
-import type { DemandDistribution } from './distribution';
+import type { DemandDistribution } from '../forecast/distribution';
 import { type ScheduleProfile, scheduleFloorAt } from './schedule';
 
 // The decision (ARCHITECTURE.md §3), a pure function of its input: the newsvendor quantile of peak

@@ -1,6 +1,6 @@
 // The pure decision core: prices, the reactive demand distribution, budgets, schedules, learned
 // capacity and decide(). No I/O, no clock.
-export type { DemandDistribution } from './distribution';
+export type { DemandDistribution } from '../forecast/distribution';
 export * from './pricing';
 export * from './reactiveDistribution';
 export * from './empiricalQuantile';

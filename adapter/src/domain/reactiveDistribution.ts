@@ -1,4 +1,4 @@
-import type { DemandDistribution } from './distribution';
+import type { DemandDistribution } from '../forecast/distribution';
 import { empiricalQuantile } from './empiricalQuantile';
 
 // Without a trusted forecast, the empirical distribution of how demand grew over past horizons stands in
