@@ -241,6 +241,19 @@ describe('bounds', () => {
     expect(d.replicas).toBe(10);
   });
 
+  it('does not cap on an incomplete budget status, and says so', () => {
+    const d = decided({ ...base, mode: 'budget-first', budget: { ...emergency, remaining: Number.NaN } });
+    expect(d.replicas).toBe(18);
+    expect(d.explanation.warnings.join()).toMatch(/status is incomplete/);
+  });
+
+  it('lists the budget inputs in every mode', () => {
+    const names = decided({ ...base, budget: emergency }).explanation.inputs.map((i) => i.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['budgetUtilisation', 'budgetRemaining', 'budgetHoursLeft']),
+    );
+  });
+
   it('ignores λ in sla-first mode, so the budget never lowers replicas', () => {
     const pressed = { ...emergency, shadowPrice: 5 };
     const d = decided({ ...base, mode: 'sla-first', budget: pressed });
@@ -256,6 +269,12 @@ describe('bounds', () => {
     expect(d.actingBound).toBe('override');
     expect(d.explanation.bounds.map((b) => b.bound)).toEqual(['max', 'budget-emergency', 'override']);
     expect(d.explanation.bounds[2]?.detail).toBe('manual override: launch day');
+  });
+
+  it('accepts an override that never expires', () => {
+    const d = decided({ ...base, overrides: [{ replicas: 7, expiresAt: Number.POSITIVE_INFINITY }] });
+    expect(d.replicas).toBe(7);
+    expect(d.explanation.inputs.find((i) => i.name === 'override')?.source).toBe('override until no expiry');
   });
 
   it('ignores expired overrides and applies the first of several active ones', () => {

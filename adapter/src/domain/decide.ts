@@ -318,29 +318,17 @@ export function decide(input: DecisionInput): DecisionResult {
   apply('max', Math.min(n, input.maxReplicas), `policy maximum ${input.maxReplicas}`);
   applySchedules(input, explain, warnings, (floor, detail) => apply('schedule', Math.max(n, floor), detail));
   applySloGuard(input, explain, warnings, (guard, detail) => apply('slo-guard', Math.max(n, guard), detail));
-  if (mode === 'budget-first' && input.budget !== undefined) {
-    const b = input.budget;
-    explain('budgetUtilisation', b.utilisation, sourceOf('budget', `budget ${b.name}`));
-    explain('budgetRemaining', b.remaining, sourceOf('budget', `budget ${b.name}`));
-    explain('budgetHoursLeft', b.hoursLeft, sourceOf('budget', `budget ${b.name}`), 'h');
-    if (b.utilisation >= b.criticalThreshold) {
-      const hourly = cost * b.hoursLeft;
-      const affordable =
-        hourly > 0 ? Math.floor(Math.max(0, b.remaining) / hourly) : Number.POSITIVE_INFINITY;
-      const cap = Math.max(input.minReplicas, affordable);
-      apply(
-        'budget-emergency',
-        Math.min(n, cap),
-        `budget ${b.name} ${fmt(b.utilisation * 100)} % spent (critical ${fmt(b.criticalThreshold * 100)} %): ` +
-          `${fmt(b.remaining)} left affords ${affordable} replicas for ${fmt(b.hoursLeft)} h`,
-      );
-    }
+  if (input.budget !== undefined) {
+    applyBudgetEmergency(input, input.budget, cost, explain, warnings, (cap, detail) =>
+      apply('budget-emergency', Math.min(n, cap), detail),
+    );
   }
   const override = (input.overrides ?? []).filter((o) => o.expiresAt > at);
   if (override.length > 1) warnings.push(`${override.length} overrides active; the first listed applies`);
   const active = override[0];
   if (active !== undefined) {
-    explain('override', active.replicas, `override until ${new Date(active.expiresAt).toISOString()}`);
+    const until = Number.isFinite(active.expiresAt) ? new Date(active.expiresAt).toISOString() : 'no expiry';
+    explain('override', active.replicas, `override until ${until}`);
     if (Number.isInteger(active.replicas) && active.replicas >= 0) {
       apply('override', active.replicas, `manual override${active.reason ? `: ${active.reason}` : ''}`);
     } else warnings.push(`override replicas ${active.replicas} is not a non-negative integer; ignored`);
@@ -440,6 +428,40 @@ function applySchedules(
   raiseFloor(floor, `schedule ${result.profile} (active: ${result.active.join(', ')}) floor ${floor}`);
 }
 
+/**
+ * In `budget-first` mode with the budget at its critical threshold, cap replicas at what the remaining
+ * budget affords until the period ends — never below the policy minimum.
+ */
+function applyBudgetEmergency(
+  input: DecisionInput,
+  budget: DecisionBudget,
+  cost: number,
+  explain: Explain,
+  warnings: string[],
+  capReplicas: (cap: number, detail: string) => void,
+): void {
+  const source = input.provenance?.budget?.source ?? `budget ${budget.name}`;
+  explain('budgetUtilisation', budget.utilisation, source);
+  explain('budgetCriticalThreshold', budget.criticalThreshold, source);
+  explain('budgetRemaining', budget.remaining, source);
+  explain('budgetHoursLeft', budget.hoursLeft, source, 'h');
+  if (input.mode !== 'budget-first') return;
+  const { utilisation, criticalThreshold, remaining, hoursLeft } = budget;
+  if (![utilisation, criticalThreshold, remaining, hoursLeft].every(Number.isFinite)) {
+    warnings.push(`budget ${budget.name} status is incomplete; the budget emergency cap cannot be judged`);
+    return;
+  }
+  if (utilisation < criticalThreshold) return;
+  const hourly = cost * hoursLeft;
+  const affordable = hourly > 0 ? Math.floor(Math.max(0, remaining) / hourly) : Number.POSITIVE_INFINITY;
+  const cap = Math.max(input.minReplicas, affordable);
+  capReplicas(
+    cap,
+    `budget ${budget.name} ${fmt(utilisation * 100)} % spent (critical ${fmt(criticalThreshold * 100)} %): ` +
+      `${fmt(remaining)} left affords ${affordable} replicas for ${fmt(hoursLeft)} h`,
+  );
+}
+
 function applySloGuard(
   input: DecisionInput,
   explain: Explain,
@@ -455,7 +477,9 @@ function applySloGuard(
     explain(`${key}Target`, slo.target, 'policy');
     // Unknown is not a breach: a latency quantile is NaN whenever there is no traffic, and blocking
     // scale-down then would pin idle workloads at their peak size.
-    if (slo.measured === undefined || !Number.isFinite(slo.measured)) {
+    if (!Number.isFinite(slo.target)) {
+      warnings.push(`${key} target is ${slo.target}; the SLO guard cannot judge it`);
+    } else if (slo.measured === undefined || !Number.isFinite(slo.measured)) {
       warnings.push(`${key} measurement is ${slo.measured ?? 'missing'}; the SLO guard cannot judge it`);
     } else if (slo.measured > slo.target) {
       breaches.push(`${key} ${fmt(slo.measured)} > target ${fmt(slo.target)}`);
