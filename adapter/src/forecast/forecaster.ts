@@ -1,0 +1,160 @@
+import { candidateError, ensembleError, planOrigins, runBacktest, selectEnsemble } from './backtest';
+import { calibrate, scoreQuantile, stepScale } from './calibration';
+import { candidateRecipes } from './candidates';
+import { peakDistribution, type DemandDistribution } from './distribution';
+import { DecompositionCache, fitModel, forecastModel } from './models';
+import { detectSeasonalPeriods } from './period';
+import { countFinite, fillGaps } from './series';
+import type { ForecastState } from './state';
+import { applyTransform, chooseTransform, invertTransform } from './transform';
+
+/**
+ * Fitting: detect the seasons, backtest every candidate model at rolling origins on the series' own
+ * history, keep the best few as an equally weighted ensemble (in transformed space), and calibrate its
+ * intervals on backtest errors. Forecasting: re-run the kept models over the latest history.
+ */
+export interface FitOptions {
+  /** Steps ahead the models are selected and the intervals calibrated for. */
+  horizon: number;
+  /** Seasonal periods in steps; detected when omitted. */
+  periods?: number[];
+  /** Sampling step in seconds; restricts detection to daily and weekly periods. */
+  stepSeconds?: number;
+  /** Fit time stamp recorded in the state (ms since the epoch); the core has no clock. */
+  nowMs?: number;
+  /** Number of models averaged (default 3). */
+  ensembleSize?: number;
+  /** Most backtest origins (default 12); fewer when the history is short. */
+  maxOrigins?: number;
+  /** Steps between origins (default: the horizon, but at least half the shortest season, so origins fall at different times of day). */
+  originSpacing?: number;
+}
+
+export interface ProbabilisticForecast {
+  /** Point forecast per step in the original units. */
+  point: Float64Array;
+  /** τ-quantile forecast per step (0 < τ < 1), calibrated on backtest errors. */
+  quantile(tau: number): Float64Array;
+  /** Peak demand over the first `steps` steps (default: all). */
+  peak(steps?: number): DemandDistribution;
+}
+
+const DEFAULT_ENSEMBLE_SIZE = 3;
+const DEFAULT_MAX_ORIGINS = 12;
+/** Shortest history before the earliest origin without seasons. */
+const MIN_TRAIN_NONSEASONAL = 8;
+
+function assertInput(values: ArrayLike<number>, horizon: number): void {
+  if (!Number.isInteger(horizon) || horizon < 1)
+    throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
+  if (countFinite(values) < 2)
+    throw new RangeError('a series needs at least two known values to be forecast');
+}
+
+/** Periods that leave room for at least one backtest origin with two full cycles before it. */
+function usablePeriods(periods: number[], n: number, horizon: number): number[] {
+  return [...new Set(periods)]
+    .filter((p) => Number.isInteger(p) && p >= 2 && n - horizon >= 2 * p)
+    .sort((a, b) => a - b);
+}
+
+/** Seasonal-naive errors after every origin with a full horizon behind it: the calibration of last resort. */
+function seasonalNaiveErrors(y: Float64Array, period: number, horizon: number): Float64Array[] {
+  const paths: Float64Array[] = [];
+  for (let o = y.length - horizon; o >= period; o -= Math.max(1, Math.floor(horizon / 2))) {
+    const path = new Float64Array(horizon);
+    for (let h = 0; h < horizon; h++) path[h] = y[o + h]! - y[o - period + (h % period)]!;
+    paths.push(path);
+  }
+  return paths;
+}
+
+function meanAbsolute(paths: Float64Array[]): number {
+  let sum = 0;
+  let count = 0;
+  for (const path of paths) for (let h = 0; h < path.length; h++, count++) sum += Math.abs(path[h]!);
+  return count > 0 ? sum / count : NaN;
+}
+
+/** Fits the forecaster to a series (NaN marks missing points). */
+export function fitForecastState(values: ArrayLike<number>, options: FitOptions): ForecastState {
+  const { horizon } = options;
+  assertInput(values, horizon);
+  const n = values.length;
+  const requested = options.periods ?? detectSeasonalPeriods(values, { stepSeconds: options.stepSeconds });
+  const periods = usablePeriods(requested, n, horizon);
+  const shortest = periods[0] ?? 1;
+  const filled = fillGaps(values, periods[0] ?? 0);
+  const transform = chooseTransform(filled);
+  const y = applyTransform(transform, filled);
+  const spacing = options.originSpacing ?? Math.max(horizon, Math.ceil(shortest / 2));
+  const minTrain = Math.max(2 * (periods[periods.length - 1] ?? 0), MIN_TRAIN_NONSEASONAL);
+  const origins = planOrigins(n, horizon, spacing, options.maxOrigins ?? DEFAULT_MAX_ORIGINS, minTrain);
+  const base = { version: 1 as const, fittedAtMs: options.nowMs ?? 0, horizon, periods, transform };
+
+  if (origins.length === 0) {
+    // Too short to backtest: seasonal naive (naive without a season), calibrated on its own history.
+    const errors = seasonalNaiveErrors(y, shortest, horizon);
+    const error = meanAbsolute(errors);
+    return {
+      ...base,
+      members: [{ kind: 'seasonal-naive', period: shortest }],
+      calibration: calibrate(errors, horizon),
+      backtest: { origins: 0, ensembleError: error, seasonalNaiveError: error },
+    };
+  }
+
+  const recipes = candidateRecipes(periods);
+  const cache = new DecompositionCache();
+  const backtest = runBacktest(y, recipes, origins, horizon, cache);
+  const ensembleSize = options.ensembleSize ?? DEFAULT_ENSEMBLE_SIZE;
+  const chosen = selectEnsemble(backtest, ensembleSize);
+  // Intervals must reflect the whole procedure, selection included: at each origin, the error of the
+  // ensemble selected on the other origins. The ensemble selected on all origins was picked for small
+  // errors there, so its own errors would give intervals that are too narrow.
+  const calibrationErrors = origins.map((_, k) =>
+    ensembleError(backtest, origins.length > 1 ? selectEnsemble(backtest, ensembleSize, k) : chosen, k),
+  );
+  const naive = recipes.findIndex((r) => r.kind === 'seasonal-naive' && r.period === shortest);
+  return {
+    ...base,
+    members: chosen.map((i) => fitModel(recipes[i]!, y, cache)),
+    calibration: calibrate(calibrationErrors, horizon),
+    backtest: {
+      origins: origins.length,
+      ensembleError: meanAbsolute(origins.map((_, k) => ensembleError(backtest, chosen, k))),
+      seasonalNaiveError: candidateError(backtest, naive),
+    },
+  };
+}
+
+/**
+ * Forecasts `horizon` steps (default: the fitted horizon) after `values` with a fitted state. The
+ * models' states are re-run over the given history, which can be newer than the one fitted on.
+ */
+export function forecastFromState(
+  state: ForecastState,
+  values: ArrayLike<number>,
+  horizon = state.horizon,
+): ProbabilisticForecast {
+  assertInput(values, horizon);
+  const y = applyTransform(state.transform, fillGaps(values, state.periods[0] ?? 0));
+  const cache = new DecompositionCache();
+  const center = new Float64Array(horizon);
+  for (const member of state.members) {
+    const f = forecastModel(member, y, horizon, cache);
+    for (let h = 0; h < horizon; h++) center[h]! += f[h]! / state.members.length;
+  }
+  const forecast: ProbabilisticForecast = {
+    point: invertTransform(state.transform, center),
+    quantile(tau: number): Float64Array {
+      if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${tau}`);
+      const q = scoreQuantile(state.calibration, tau);
+      const out = new Float64Array(horizon);
+      for (let h = 0; h < horizon; h++) out[h] = center[h]! + q * stepScale(state.calibration, h);
+      return invertTransform(state.transform, out);
+    },
+    peak: (steps) => peakDistribution(forecast, steps),
+  };
+  return forecast;
+}

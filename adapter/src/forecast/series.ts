@@ -1,0 +1,68 @@
+/** Small numeric helpers over typed arrays shared by the forecasting models. */
+
+export function mean(values: ArrayLike<number>, from = 0, to = values.length): number {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += values[i]!;
+  return to > from ? sum / (to - from) : NaN;
+}
+
+/** Linear-interpolated quantile of an ascending array (type 7, as R's default). */
+export function quantileOfSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const position = Math.min(Math.max(p, 0), 1) * (n - 1);
+  const lower = Math.floor(position);
+  const upper = Math.min(lower + 1, n - 1);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+}
+
+export function median(values: ArrayLike<number>): number {
+  return quantileOfSorted(Float64Array.from(values).sort(), 0.5);
+}
+
+/**
+ * Replaces missing points (NaN or ±Infinity). A gap is filled from one season earlier when that
+ * point exists, shifted by the level change across the gap, so that a missing night keeps its daily
+ * shape; gaps without a season of history before them are interpolated linearly between their
+ * neighbours (and held flat at the ends).
+ */
+export function fillGaps(values: ArrayLike<number>, period = 0): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n);
+  let i = 0;
+  let lastKnown = -1;
+  while (i < n) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) {
+      out[i] = v;
+      lastKnown = i;
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < n && !Number.isFinite(values[end]!)) end++;
+    const left = lastKnown >= 0 ? out[lastKnown]! : NaN;
+    const right = end < n ? values[end]! : NaN;
+    if (lastKnown < 0 && end >= n) return out.fill(0);
+    // Level offsets between the gap edges and one season before them carry a level shift across.
+    const seasonal = period > 0 && lastKnown >= period;
+    const offsetLeft = seasonal ? left - out[lastKnown - period]! : 0;
+    const offsetRight = seasonal && end < n && end - period < i ? right - out[end - period]! : offsetLeft;
+    for (let j = i; j < end; j++) {
+      const fraction = (j - lastKnown) / (end - lastKnown);
+      if (seasonal) out[j] = out[j - period]! + offsetLeft + fraction * (offsetRight - offsetLeft);
+      else if (lastKnown < 0) out[j] = right;
+      else if (end >= n) out[j] = left;
+      else out[j] = left + fraction * (right - left);
+    }
+    i = end;
+  }
+  return out;
+}
+
+/** Number of finite points. */
+export function countFinite(values: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) count++;
+  return count;
+}
