@@ -70,7 +70,7 @@ export function deserializeForecastState(text: string): ForecastState {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`forecast state is not JSON: ${(error as Error).message}`);
+    throw new Error(`forecast state is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = forecastStateSchema.safeParse(raw);
   if (!parsed.success) {
