@@ -29,10 +29,10 @@ export interface Service {
 const HOUR = 3600_000;
 
 export async function startService(configFile: string, logger: Logger = createLogger()): Promise<Service> {
-  const config = new ConfigManager(configFile, logger);
+  const telemetry = createTelemetry();
+  const config = new ConfigManager(configFile, logger, (outcome) => telemetry.configReloads.inc({ outcome }));
   const initial = config.current();
   logger.level = initial.log.level;
-  const telemetry = createTelemetry();
 
   const db = await openDatabase(initial.database);
   const applied = await migrate(db);
@@ -79,7 +79,6 @@ export async function startService(configFile: string, logger: Logger = createLo
 
   config.onChange((next: Config) => {
     logger.level = next.log.level;
-    telemetry.configReloads.inc({ outcome: 'success' });
   });
   config.start();
   engine.start(() => config.current());

@@ -16,12 +16,10 @@ export class ConfigManager {
   private debounce: NodeJS.Timeout | undefined;
   private readonly listeners: ConfigListener[] = [];
   private readonly onHup = (): void => void this.reload('SIGHUP');
-  /** Counts reloads by outcome, for the costscale_config_reloads_total metric. */
-  readonly reloads = { success: 0, failure: 0 };
-
   constructor(
     readonly file: string,
     private readonly logger: Logger,
+    private readonly onReload: (outcome: 'success' | 'failure') => void = () => undefined,
   ) {
     this.config = loadConfigFile(file).config;
   }
@@ -59,7 +57,7 @@ export class ConfigManager {
     try {
       next = loadConfigFile(this.file).config;
     } catch (err) {
-      this.reloads.failure++;
+      this.onReload('failure');
       const problems = err instanceof ConfigError ? err.problems : [{ message: (err as Error).message }];
       this.logger.error({ trigger, file: this.file, problems }, 'configuration rejected; keeping the last good one');
       return false;
@@ -67,7 +65,7 @@ export class ConfigManager {
     if (JSON.stringify(next) === JSON.stringify(this.config)) return true;
     const previous = this.config;
     this.config = next;
-    this.reloads.success++;
+    this.onReload('success');
     this.logger.info({ trigger, file: this.file, policies: next.policies.length }, 'configuration reloaded');
     for (const listener of this.listeners) await listener(next, previous);
     return true;
