@@ -46,10 +46,27 @@ export async function startService(configFile: string, logger: Logger = createLo
     onError: (err) => logger.warn({ err: err.message }, 'database write failed; decisions spooled'),
   });
   await sink.init();
-  gaugeFrom(telemetry.registry, 'costscale_decisions_queued', 'Decisions waiting in memory for the database.', () => sink.stats().queued);
-  gaugeFrom(telemetry.registry, 'costscale_spool_bytes', 'Size of the decision spool file.', () => sink.stats().spooledBytes);
-  gaugeFrom(telemetry.registry, 'costscale_decisions_dropped', 'Decisions lost because queue and spool were full (0 in normal operation).', () => sink.stats().dropped);
-  gaugeFrom(telemetry.registry, 'costscale_database_up', '1 when the last database write succeeded.', () => (sink.stats().healthy ? 1 : 0));
+  gaugeFrom(
+    telemetry.registry,
+    'costscale_decisions_queued',
+    'Decisions waiting in memory for the database.',
+    () => sink.stats().queued,
+  );
+  gaugeFrom(
+    telemetry.registry,
+    'costscale_spool_bytes',
+    'Size of the decision spool file.',
+    () => sink.stats().spooledBytes,
+  );
+  gaugeFrom(
+    telemetry.registry,
+    'costscale_decisions_dropped',
+    'Decisions lost because queue and spool were full (0 in normal operation).',
+    () => sink.stats().dropped,
+  );
+  gaugeFrom(telemetry.registry, 'costscale_database_up', '1 when the last database write succeeded.', () =>
+    sink.stats().healthy ? 1 : 0,
+  );
 
   const holder = new SnapshotHolder();
   const engine = new Engine({
@@ -61,7 +78,8 @@ export async function startService(configFile: string, logger: Logger = createLo
       sink.enqueue(decisions);
       void sink.flush();
     },
-    observeTick: (seconds, ok) => telemetry.tickDuration.observe({ outcome: ok ? 'success' : 'failure' }, seconds),
+    observeTick: (seconds, ok) =>
+      telemetry.tickDuration.observe({ outcome: ok ? 'success' : 'failure' }, seconds),
   });
   gaugeFrom(telemetry.registry, 'costscale_snapshot_age_seconds', 'Age of the snapshot being served.', () => {
     const s = holder.current();
@@ -75,7 +93,10 @@ export async function startService(configFile: string, logger: Logger = createLo
   };
   const metricsServer = createMetricsServer(telemetry.registry, probe);
   await listen(metricsServer, initial.server.metricsPort, initial.server.host);
-  logger.info({ port: addressPort(metricsServer), host: initial.server.host }, 'metrics and health listening');
+  logger.info(
+    { port: addressPort(metricsServer), host: initial.server.host },
+    'metrics and health listening',
+  );
 
   config.onChange((next: Config) => {
     logger.level = next.log.level;

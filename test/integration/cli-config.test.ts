@@ -41,7 +41,9 @@ test('check-config prints every mistake with file, line, path and reason, and ex
     expect.arrayContaining([
       expect.stringMatching(new RegExp(`^${file}:\\d+: policies\\[1\\]\\.capacityPerReplica: .*>0`)),
       expect.stringMatching(new RegExp(`^${file}:\\d+: policies\\[1\\]: unknown field\\(s\\): colour$`)),
-      expect.stringMatching(new RegExp(`^${file}:\\d+: policies\\[1\\]\\.replicas\\.max: must be ≥ replicas\\.min \\(5\\)$`)),
+      expect.stringMatching(
+        new RegExp(`^${file}:\\d+: policies\\[1\\]\\.replicas\\.max: must be ≥ replicas\\.min \\(5\\)$`),
+      ),
     ]),
   );
 });
@@ -54,7 +56,9 @@ test('a valid file exits 0; environment references are substituted and missing o
   expect(ok.stdout).toContain('ok (0 policies, 0 budgets, 1 Prometheus backends)');
   const missing = await costscale(['check-config', file], { PROM_TOKEN: undefined });
   expect(missing.code).toBe(2);
-  expect(missing.stderr).toContain('prometheus.default.auth.bearerToken: environment variable PROM_TOKEN is not set');
+  expect(missing.stderr).toContain(
+    'prometheus.default.auth.bearerToken: environment variable PROM_TOKEN is not set',
+  );
 });
 
 test('YAML syntax errors name the file and line; unreadable files are input errors', async () => {

@@ -46,12 +46,16 @@ test('serve: ready after the first tick, reloads good files, rejects bad ones an
     await waitFor('rejection logged', async () => /configuration rejected/.test(proc.output()));
     expect(proc.output()).toContain('engine.intervalSeconds');
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    expect(await metricValue(port, /^costscale_config_reloads_total\{outcome="failure"\}/)).toBeGreaterThanOrEqual(1);
+    expect(
+      await metricValue(port, /^costscale_config_reloads_total\{outcome="failure"\}/),
+    ).toBeGreaterThanOrEqual(1);
 
     // A good file applied on SIGHUP as well as on change.
     await configFile(dir, port, 'log: { level: debug }\n');
-    await waitFor('reload applied', async () =>
-      ((await metricValue(port, /^costscale_config_reloads_total\{outcome="success"\}/)) ?? 0) >= 1,
+    await waitFor(
+      'reload applied',
+      async () =>
+        ((await metricValue(port, /^costscale_config_reloads_total\{outcome="success"\}/)) ?? 0) >= 1,
     );
     proc.child.kill('SIGHUP');
     await new Promise((r) => setTimeout(r, 500));
@@ -100,9 +104,9 @@ test('SIGTERM at any moment of start-up leaves a real PostgreSQL consistent; mig
   expect(r.code).toBe(0);
   const db = openPostgres(url, 1);
   try {
-    const versions = (await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY 1')).map(
-      (v) => v.version,
-    );
+    const versions = (
+      await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY 1')
+    ).map((v) => v.version);
     expect(versions).toEqual(loadMigrations().map((m) => m.version));
   } finally {
     await db.close();

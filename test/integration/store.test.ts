@@ -1,5 +1,10 @@
 import { migrate, loadMigrations } from '../../adapter/src/store/migrate';
-import { insertDecisions, listDecisions, pruneDecisions, type DecisionRecord } from '../../adapter/src/store/decisions';
+import {
+  insertDecisions,
+  listDecisions,
+  pruneDecisions,
+  type DecisionRecord,
+} from '../../adapter/src/store/decisions';
 import { DATABASE_KINDS, TestDatabases } from '../support/databases';
 
 const dbs = new TestDatabases();
@@ -51,7 +56,9 @@ describe.each(DATABASE_KINDS)('store on %s PostgreSQL', (kind) => {
     const db = await dbs.fresh(kind);
     await migrate(db);
     const t0 = Date.parse('2026-11-01T00:00:00Z');
-    const records = Array.from({ length: 1200 }, (_, i) => decision(i % 2 ? 'web' : 'api', t0 + i * 15000, i % 7));
+    const records = Array.from({ length: 1200 }, (_, i) =>
+      decision(i % 2 ? 'web' : 'api', t0 + i * 15000, i % 7),
+    );
     await insertDecisions(db, records);
     await insertDecisions(db, records.slice(0, 10)); // a spool replay
     expect(await db.query('SELECT count(*)::int AS n FROM decisions')).toEqual([{ n: 1200 }]);
@@ -60,7 +67,11 @@ describe.each(DATABASE_KINDS)('store on %s PostgreSQL', (kind) => {
     expect(page1.map((d) => d.decidedAt)).toEqual([1199, 1197, 1195, 1193, 1191].map((i) => t0 + i * 15000));
     expect(page1[0]?.explanation).toEqual({ summary: 'n=2', bounds: ['max'] });
     const last = page1[4]!;
-    const page2 = await listDecisions(db, { policy: 'web', limit: 2, before: { decidedAt: last.decidedAt, id: last.id } });
+    const page2 = await listDecisions(db, {
+      policy: 'web',
+      limit: 2,
+      before: { decidedAt: last.decidedAt, id: last.id },
+    });
     expect(page2.map((d) => d.decidedAt)).toEqual([t0 + 1189 * 15000, t0 + 1187 * 15000]);
     const ranged = await listDecisions(db, { from: t0, to: t0 + 60000, limit: 100 });
     expect(ranged).toHaveLength(4);

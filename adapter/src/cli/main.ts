@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_INPUT, EXIT_OK, EXIT_RUNTIME, InputError } from './errors';
 import { ConfigError } from '../config/load';
@@ -9,7 +11,7 @@ import { registerSchemaCommand } from './commands/schema';
 export function buildProgram(): Command {
   const program = new Command('costscale')
     .description('Cost-aware autoscaling for Kubernetes: metrics for HPA and KEDA, forecasts, budgets')
-    .version(require('../../package.json').version as string)
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
@@ -42,4 +44,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`costscale: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT_RUNTIME;
   }
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }

@@ -100,7 +100,8 @@ function lineOf(
 ): number | undefined {
   // Walk up to the deepest existing node: a missing field is reported at its parent's line.
   for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(path.slice(0, n) as unknown[], true) as
+      { range?: [number, number, number] } | undefined;
     if (node && typeof node === 'object' && node.range) return counter.linePos(node.range[0]).line;
   }
   return undefined;
@@ -140,7 +141,8 @@ function substituteEnv(
 
 /** File paths in the config are relative to the config file's folder. */
 function resolvePaths(config: Config, base: string): Config {
-  const abs = (p: string | undefined): string | undefined => (p === undefined || isAbsolute(p) ? p : resolve(base, p));
+  const abs = (p: string | undefined): string | undefined =>
+    p === undefined || isAbsolute(p) ? p : resolve(base, p);
   const tls = config.server.tls;
   const auth = config.server.auth;
   return {
@@ -168,8 +170,16 @@ function resolvePaths(config: Config, base: string): Config {
         name,
         {
           ...b,
-          auth: b.auth && 'bearerTokenFile' in b.auth ? { bearerTokenFile: abs(b.auth.bearerTokenFile) as string } : b.auth,
-          tls: b.tls && { ...b.tls, caFile: abs(b.tls.caFile), certFile: abs(b.tls.certFile), keyFile: abs(b.tls.keyFile) },
+          auth:
+            b.auth && 'bearerTokenFile' in b.auth
+              ? { bearerTokenFile: abs(b.auth.bearerTokenFile) as string }
+              : b.auth,
+          tls: b.tls && {
+            ...b.tls,
+            caFile: abs(b.tls.caFile),
+            certFile: abs(b.tls.certFile),
+            keyFile: abs(b.tls.keyFile),
+          },
         },
       ]),
     ),

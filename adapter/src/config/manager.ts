@@ -59,7 +59,10 @@ export class ConfigManager {
     } catch (err) {
       this.onReload('failure');
       const problems = err instanceof ConfigError ? err.problems : [{ message: (err as Error).message }];
-      this.logger.error({ trigger, file: this.file, problems }, 'configuration rejected; keeping the last good one');
+      this.logger.error(
+        { trigger, file: this.file, problems },
+        'configuration rejected; keeping the last good one',
+      );
       return false;
     }
     if (JSON.stringify(next) === JSON.stringify(this.config)) return true;

@@ -12,7 +12,9 @@ const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour clock)');
-const timeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
+const timeZone = z
+  .string()
+  .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -50,7 +52,9 @@ export const prometheusBackendSchema = z.strictObject({
   timeoutSeconds: positive.default(10),
   retries: z.int().min(0).max(10).default(2),
   maxConcurrency: z.int().min(1).max(256).default(8).describe('queries in flight at once to this backend'),
-  cacheSeconds: nonNegative.default(5).describe('identical queries within this window are answered from cache'),
+  cacheSeconds: nonNegative
+    .default(5)
+    .describe('identical queries within this window are answered from cache'),
 });
 
 export const priceBookSchema = z
@@ -115,10 +119,7 @@ export const policySchema = z
       unit: z.string().default('requests'),
     }),
     capacityPerReplica: positive.optional().describe('demand one replica serves within its SLO'),
-    learnCapacity: z
-      .boolean()
-      .default(false)
-      .describe('learn capacity from history where the SLO held'),
+    learnCapacity: z.boolean().default(false).describe('learn capacity from history where the SLO held'),
     replicas: z.strictObject({ min: z.int().min(0), max: z.int().min(1) }),
     readinessDelaySeconds: nonNegative.default(30),
     resources: z
@@ -178,12 +179,19 @@ export const budgetSchema = z
       })
       .default({}),
     thresholds: z
-      .strictObject({ warning: z.number().gt(0).lte(1).default(0.8), critical: z.number().gt(0).lte(1).default(0.95) })
+      .strictObject({
+        warning: z.number().gt(0).lte(1).default(0.8),
+        critical: z.number().gt(0).lte(1).default(0.95),
+      })
       .default({ warning: 0.8, critical: 0.95 }),
   })
   .superRefine((b, ctx) => {
     if (b.thresholds.warning >= b.thresholds.critical) {
-      ctx.addIssue({ code: 'custom', path: ['thresholds', 'warning'], message: 'must be below thresholds.critical' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', 'warning'],
+        message: 'must be below thresholds.critical',
+      });
     }
   });
 
@@ -207,7 +215,9 @@ export const serverSchema = z.strictObject({
     .refine((t) => Boolean(t.certFile) === Boolean(t.keyFile), {
       message: 'certFile and keyFile must be given together',
     })
-    .describe('without certFile/keyFile a self-signed pair for <serviceName>.<serviceNamespace>.svc is generated'),
+    .describe(
+      'without certFile/keyFile a self-signed pair for <serviceName>.<serviceNamespace>.svc is generated',
+    ),
   auth: z
     .strictObject({
       mode: z
@@ -231,15 +241,24 @@ export const serverSchema = z.strictObject({
 });
 
 export const databaseSchema = z.strictObject({
-  url: z.string().optional().describe('postgres:// URL; DATABASE_URL overrides; absent ⇒ embedded PostgreSQL'),
-  dataDir: z.string().default('.data/pg').describe('embedded PostgreSQL data folder (relative to the config file)'),
+  url: z
+    .string()
+    .optional()
+    .describe('postgres:// URL; DATABASE_URL overrides; absent ⇒ embedded PostgreSQL'),
+  dataDir: z
+    .string()
+    .default('.data/pg')
+    .describe('embedded PostgreSQL data folder (relative to the config file)'),
   inMemory: z.boolean().default(false).describe('embedded PostgreSQL in memory (tests only)'),
   retentionDays: positive.default(30).describe('decisions older than this are deleted'),
   spoolFile: z
     .string()
     .default('.data/decisions.spool.jsonl')
     .describe('decisions wait here while the database is unreachable (relative to the config file)'),
-  maxSpoolBytes: z.int().min(0).default(256 * 1024 * 1024),
+  maxSpoolBytes: z
+    .int()
+    .min(0)
+    .default(256 * 1024 * 1024),
   poolSize: z.int().min(1).max(100).default(10),
 });
 
@@ -261,13 +280,16 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     database: databaseSchema.default(databaseSchema.parse({})),
     engine: engineSchema.default(engineSchema.parse({})),
-    log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).default({ level: 'info' }),
+    log: z
+      .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
+      .default({ level: 'info' }),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.policies.forEach((p, i) => {
       const key = `${p.namespace}/${p.name}`;
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: `duplicate policy ${key}` });
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: `duplicate policy ${key}` });
       seen.add(key);
       if (!(p.backend in c.prometheus)) {
         ctx.addIssue({
@@ -277,12 +299,17 @@ export const configSchema = z
         });
       }
       if (p.budget !== undefined && !c.budgets.some((b) => b.name === p.budget)) {
-        ctx.addIssue({ code: 'custom', path: ['policies', i, 'budget'], message: `no budget named "${p.budget}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', i, 'budget'],
+          message: `no budget named "${p.budget}"`,
+        });
       }
     });
     const budgetNames = new Set<string>();
     c.budgets.forEach((b, i) => {
-      if (budgetNames.has(b.name)) ctx.addIssue({ code: 'custom', path: ['budgets', i, 'name'], message: `duplicate budget ${b.name}` });
+      if (budgetNames.has(b.name))
+        ctx.addIssue({ code: 'custom', path: ['budgets', i, 'name'], message: `duplicate budget ${b.name}` });
       budgetNames.add(b.name);
     });
   });

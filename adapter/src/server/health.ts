@@ -24,7 +24,11 @@ export function isHealthPath(pathname: string): boolean {
   return HEALTH_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
-export function healthAnswer(pathname: string, query: URLSearchParams, probe: HealthProbe): HealthAnswer | undefined {
+export function healthAnswer(
+  pathname: string,
+  query: URLSearchParams,
+  probe: HealthProbe,
+): HealthAnswer | undefined {
   const endpoint = HEALTH_PATHS.find((p) => pathname === p || pathname.startsWith(`${p}/`));
   if (endpoint === undefined) return undefined;
   const name = endpoint.slice(1);
@@ -32,7 +36,9 @@ export function healthAnswer(pathname: string, query: URLSearchParams, probe: He
   const sub = pathname.slice(endpoint.length + 1);
   if (sub) {
     if (!(sub in checks)) return { status: 404, body: '404 page not found\n' };
-    return checks[sub] ? { status: 200, body: 'ok' } : { status: 500, body: `internal server error: ${sub} check failed\n` };
+    return checks[sub]
+      ? { status: 200, body: 'ok' }
+      : { status: 500, body: `internal server error: ${sub} check failed\n` };
   }
   const excluded = new Set(query.getAll('exclude'));
   const lines: string[] = [];

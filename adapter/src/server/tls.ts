@@ -1,0 +1,176 @@
+// The HTTPS serving certificate: a cert/key pair from files (re-read when they change), or — like a Go
+// apiserver without --tls-cert-file — a CA and a serving certificate generated at start, valid for the
+// names the kube-aggregator dials (`<service>.<namespace>.svc`, external-metrics-api.md §1.1, §2.6).
+
+import { generateKeyPair, createSecureContext } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import forge from 'node-forge';
+
+export interface ServingTlsOptions {
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly serviceName: string;
+  readonly serviceNamespace: string;
+  /** How often the files are checked for changes (default 10 s). */
+  readonly reloadIntervalMs?: number;
+}
+
+export interface ServingCredentials {
+  /** PEM: the serving certificate followed by its chain. */
+  readonly cert: string;
+  readonly key: string;
+}
+
+export interface ServingCertificate {
+  current(): ServingCredentials;
+  /** PEM of the CA that signed a generated certificate (the APIService caBundle); undefined for files. */
+  readonly generatedCA: string | undefined;
+  onChange(listener: (credentials: ServingCredentials) => void): void;
+  close(): void;
+}
+
+export async function loadServingCertificate(options: ServingTlsOptions, logger?: Logger): Promise<ServingCertificate> {
+  if (options.certFile === undefined || options.keyFile === undefined) {
+    const generated = await generateServingCertificate(options.serviceName, options.serviceNamespace, new Date());
+    const credentials = { cert: generated.cert + generated.caCert, key: generated.key };
+    return { current: () => credentials, generatedCA: generated.caCert, onChange: () => undefined, close: () => undefined };
+  }
+  return fileServingCertificate(options.certFile, options.keyFile, options.reloadIntervalMs ?? 10_000, logger);
+}
+
+async function fileServingCertificate(
+  certFile: string,
+  keyFile: string,
+  intervalMs: number,
+  logger?: Logger,
+): Promise<ServingCertificate> {
+  const read = async (): Promise<ServingCredentials> => {
+    const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+    // Throws when the pair does not parse or does not match, so a half-written update is skipped.
+    createSecureContext({ cert, key });
+    return { cert, key };
+  };
+  const version = async (): Promise<string> => {
+    const stats = await Promise.all([stat(certFile), stat(keyFile)]);
+    return stats.map((s) => `${s.size}:${s.mtimeMs}:${s.ino}`).join('|');
+  };
+  let seen = await version();
+  let credentials = await read();
+  const listeners: Array<(c: ServingCredentials) => void> = [];
+  const timer = setInterval(() => {
+    (async () => {
+      const next = await version();
+      if (next === seen) return;
+      credentials = await read();
+      seen = next;
+      logger?.info({ certFile }, 'serving certificate reloaded');
+      for (const listener of listeners) listener(credentials);
+    })().catch((error: unknown) =>
+      logger?.error({ err: error, certFile }, 'could not reload the serving certificate; keeping the current one'),
+    );
+  }, intervalMs);
+  timer.unref();
+  return {
+    current: () => credentials,
+    generatedCA: undefined,
+    onChange: (listener) => listeners.push(listener),
+    close: () => clearInterval(timer),
+  };
+}
+
+/** DNS names of the Service plus the loopback names, as the certificate's subjectAltName. */
+export function servingNames(serviceName: string, serviceNamespace: string): string[] {
+  return [
+    serviceName,
+    `${serviceName}.${serviceNamespace}`,
+    `${serviceName}.${serviceNamespace}.svc`,
+    `${serviceName}.${serviceNamespace}.svc.cluster.local`,
+    'localhost',
+  ];
+}
+
+export interface GeneratedCertificate {
+  readonly cert: string;
+  readonly key: string;
+  readonly caCert: string;
+}
+
+const VALIDITY_MS = 365 * 24 * 3600 * 1000;
+const CLOCK_SKEW_MS = 3600 * 1000;
+
+/** A throw-away CA and a serving certificate it signs (apiserver GenerateSelfSignedCertKey does the same). */
+export async function generateServingCertificate(
+  serviceName: string,
+  serviceNamespace: string,
+  now: Date,
+): Promise<GeneratedCertificate> {
+  const [caKeys, servingKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
+  const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
+  const notAfter = new Date(now.getTime() + VALIDITY_MS);
+  const host = `${serviceName}.${serviceNamespace}.svc`;
+
+  const ca = forge.pki.createCertificate();
+  ca.publicKey = caKeys.publicKey;
+  ca.serialNumber = serialNumber();
+  ca.validity.notBefore = notBefore;
+  ca.validity.notAfter = notAfter;
+  const caSubject = [{ name: 'commonName', value: `${host}-ca@${Math.floor(now.getTime() / 1000)}` }];
+  ca.setSubject(caSubject);
+  ca.setIssuer(caSubject);
+  ca.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  ca.sign(caKeys.privateKey, forge.md.sha256.create());
+
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = servingKeys.publicKey;
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = notAfter;
+  cert.setSubject([{ name: 'commonName', value: `${host}@${Math.floor(now.getTime() / 1000)}` }]);
+  cert.setIssuer(caSubject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        ...servingNames(serviceName, serviceNamespace).map((value) => ({ type: 2, value })),
+        { type: 7, ip: '127.0.0.1' },
+        { type: 7, ip: '::1' },
+      ],
+    },
+    { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  cert.sign(caKeys.privateKey, forge.md.sha256.create());
+
+  return {
+    cert: forge.pki.certificateToPem(cert),
+    key: forge.pki.privateKeyToPem(servingKeys.privateKey),
+    caCert: forge.pki.certificateToPem(ca),
+  };
+}
+
+/** RSA keys from Node's native generator (forge's pure-JS one takes seconds), converted for forge. */
+async function rsaKeyPair(): Promise<forge.pki.rsa.KeyPair> {
+  const pem = await new Promise<{ publicKey: string; privateKey: string }>((resolve, reject) =>
+    generateKeyPair(
+      'rsa',
+      { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } },
+      (error, publicKey, privateKey) => (error ? reject(error) : resolve({ publicKey, privateKey })),
+    ),
+  );
+  return {
+    publicKey: forge.pki.publicKeyFromPem(pem.publicKey),
+    privateKey: forge.pki.privateKeyFromPem(pem.privateKey) as forge.pki.rsa.PrivateKey,
+  };
+}
+
+/** A positive 128-bit serial number in hex. */
+function serialNumber(): string {
+  return `01${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
+}

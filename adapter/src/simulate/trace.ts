@@ -1,0 +1,67 @@
+import { parse } from 'csv-parse/sync';
+
+// A demand trace: demand (units/s) sampled at increasing instants, each value holding until the next
+// sample. Parsed from CSV `timestamp,demand` where the timestamp is ISO 8601 or Unix seconds.
+
+export interface DemandTrace {
+  readonly timesMs: Float64Array;
+  readonly demand: Float64Array;
+}
+
+/** A problem in a trace file, with its 1-based line. */
+export class TraceFormatError extends Error {
+  override readonly name = 'TraceFormatError';
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(line > 0 ? `line ${line}: ${message}` : message);
+  }
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Unix milliseconds of an ISO 8601 or Unix-seconds timestamp; a zone-less ISO time is read as UTC. */
+export function parseTimestamp(text: string): number {
+  if (NUMBER.test(text)) return Number(text) * 1000;
+  if (!ISO_DATE.test(text)) return Number.NaN;
+  const iso = text.replace(' ', 'T');
+  return Date.parse(HAS_ZONE.test(iso) || !iso.includes('T') ? iso : `${iso}Z`);
+}
+
+/** Parses CSV text; the first row may be a header. Throws TraceFormatError naming the line. */
+export function parseDemandTraceCsv(text: string): DemandTrace {
+  let rows: string[][];
+  try {
+    rows = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true });
+  } catch (err) {
+    throw new TraceFormatError(0, `not valid CSV: ${(err as Error).message}`);
+  }
+  const first = rows[0];
+  const hasHeader = first !== undefined && Number.isNaN(parseTimestamp(first[0] ?? ''));
+  const count = rows.length - (hasHeader ? 1 : 0);
+  if (count < 2) throw new TraceFormatError(0, 'a trace needs at least two samples');
+  const timesMs = new Float64Array(count);
+  const demand = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const row = rows[i + (hasHeader ? 1 : 0)] as string[];
+    const line = i + (hasHeader ? 2 : 1);
+    if (row.length < 2) throw new TraceFormatError(line, 'expected two columns: timestamp,demand');
+    const t = parseTimestamp(row[0] as string);
+    if (!Number.isFinite(t)) {
+      throw new TraceFormatError(line, `timestamp "${row[0]}" is neither ISO 8601 nor Unix seconds`);
+    }
+    const d = NUMBER.test(row[1] as string) ? Number(row[1]) : Number.NaN;
+    if (!Number.isFinite(d) || d < 0) {
+      throw new TraceFormatError(line, `demand "${row[1]}" is not a non-negative number`);
+    }
+    if (i > 0 && !(t > (timesMs[i - 1] as number))) {
+      throw new TraceFormatError(line, 'timestamps must increase strictly');
+    }
+    timesMs[i] = t;
+    demand[i] = d;
+  }
+  return { timesMs, demand };
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+
+// HTTP(S) POST over keep-alive agents; the TLS options of a backend live in its https.Agent.
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface HttpTransport {
+  /** POSTs `body` to `path` (relative to the base URL's path). */
+  post(path: string, body: string, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<HttpResponse>;
+  /** Closes idle keep-alive connections. */
+  close(): void;
+}
+
+export type TransportErrorKind = 'network' | 'timeout' | 'too-large';
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    readonly kind: TransportErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface TlsFiles {
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly serverName?: string;
+  readonly insecureSkipVerify?: boolean;
+}
+
+export interface HttpTransportOptions {
+  readonly tls?: TlsFiles;
+  /** Sockets kept per backend; the client's concurrency limit bounds use anyway. */
+  readonly maxSockets?: number;
+  readonly maxResponseBytes?: number;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/** A transport to `baseUrl` (http: or https:). TLS files are read once, here. */
+export function createHttpTransport(baseUrl: string, options: HttpTransportOptions = {}): HttpTransport {
+  const base = new URL(baseUrl);
+  const secure = base.protocol === 'https:';
+  if (!secure && base.protocol !== 'http:') throw new Error(`unsupported URL scheme ${base.protocol} in ${baseUrl}`);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
+  const tls = options.tls;
+  const agent = secure
+    ? new https.Agent({
+        ...agentOptions,
+        ...(tls?.caFile !== undefined && { ca: readFileSync(tls.caFile) }),
+        ...(tls?.certFile !== undefined && { cert: readFileSync(tls.certFile) }),
+        ...(tls?.keyFile !== undefined && { key: readFileSync(tls.keyFile) }),
+        ...(tls?.serverName !== undefined && { servername: tls.serverName }),
+        rejectUnauthorized: !(tls?.insecureSkipVerify ?? false),
+      })
+    : new http.Agent(agentOptions);
+  const request = secure ? https.request : http.request;
+  // Credentials in the URL (https://user:pass@host) as basic auth, unless the backend sets its own.
+  const userinfo =
+    base.username === ''
+      ? undefined
+      : `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
+
+  return {
+    post(path, body, headers, timeoutMs) {
+      return new Promise<HttpResponse>((resolve, reject) => {
+        const req = request({
+          agent,
+          protocol: base.protocol,
+          hostname: base.hostname.replace(/^\[|\]$/g, ''),
+          port: base.port,
+          path: `${prefix}${path}`,
+          method: 'POST',
+          headers: {
+            ...(userinfo !== undefined && { authorization: userinfo }),
+            ...headers,
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': String(Buffer.byteLength(body)),
+            'accept-encoding': 'gzip',
+          },
+        });
+        const timer = setTimeout(
+          () => req.destroy(new TransportError('timeout', `no complete response within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        const fail = (err: Error): void => {
+          clearTimeout(timer);
+          reject(err instanceof TransportError ? err : new TransportError('network', err.message, { cause: err }));
+        };
+        req.on('error', fail);
+        req.on('response', (res) => {
+          const stream: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+          const chunks: Buffer[] = [];
+          let size = 0;
+          stream.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > maxBytes) {
+              req.destroy(new TransportError('too-large', `response larger than ${maxBytes} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          stream.on('error', (err) => req.destroy(err));
+          res.on('error', fail);
+          stream.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+          });
+        });
+        req.end(body);
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
