@@ -43,8 +43,21 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+// The last wall time read per zone. All policies in a tick ask about the same instant, and formatting is
+// the costliest step of a decision, so one entry per zone turns thousands of reads into one.
+const lastRead = new Map<string, { second: number; wall: WallTime }>();
+
 /** The wall time shown in `timeZone` at the instant `epochMs`. Throws RangeError for an unknown zone. */
 export function wallTimeAt(epochMs: number, timeZone: string): WallTime {
+  const second = Math.floor(epochMs / 1000);
+  const last = lastRead.get(timeZone);
+  if (last !== undefined && last.second === second) return last.wall;
+  const wall = readWallTime(second * 1000, timeZone);
+  lastRead.set(timeZone, { second, wall });
+  return wall;
+}
+
+function readWallTime(epochMs: number, timeZone: string): WallTime {
   let year = 0;
   let month = 0;
   let day = 0;
@@ -75,7 +88,15 @@ export function wallTimeAt(epochMs: number, timeZone: string): WallTime {
         break;
     }
   }
-  return { year, month, day, hour, minute, second, isoWeekday: isoWeekdayOf(year, month, day) };
+  return Object.freeze({
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    isoWeekday: isoWeekdayOf(year, month, day),
+  });
 }
 
 /** A calendar date without a time zone. */
