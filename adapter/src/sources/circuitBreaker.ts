@@ -37,7 +37,8 @@ export class CircuitBreaker {
   acquire(): Permit {
     if (this.current === 'open') {
       const waited = this.now() - this.openedAt;
-      if (waited < this.options.coolDownMs) return { allowed: false, retryInMs: this.options.coolDownMs - waited };
+      if (waited < this.options.coolDownMs)
+        return { allowed: false, retryInMs: this.options.coolDownMs - waited };
       this.transition('half-open');
     }
     if (this.current === 'half-open') {

@@ -14,7 +14,12 @@ export interface HttpResponse {
 
 export interface HttpTransport {
   /** POSTs `body` to `path` (relative to the base URL's path). */
-  post(path: string, body: string, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<HttpResponse>;
+  post(
+    path: string,
+    body: string,
+    headers: Readonly<Record<string, string>>,
+    timeoutMs: number,
+  ): Promise<HttpResponse>;
   /** Closes idle keep-alive connections. */
   close(): void;
 }
@@ -53,7 +58,8 @@ const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 export function createHttpTransport(baseUrl: string, options: HttpTransportOptions = {}): HttpTransport {
   const base = new URL(baseUrl);
   const secure = base.protocol === 'https:';
-  if (!secure && base.protocol !== 'http:') throw new Error(`unsupported URL scheme ${base.protocol} in ${baseUrl}`);
+  if (!secure && base.protocol !== 'http:')
+    throw new Error(`unsupported URL scheme ${base.protocol} in ${baseUrl}`);
   const prefix = base.pathname.replace(/\/+$/, '');
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
@@ -99,11 +105,14 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
         );
         const fail = (err: Error): void => {
           clearTimeout(timer);
-          reject(err instanceof TransportError ? err : new TransportError('network', err.message, { cause: err }));
+          reject(
+            err instanceof TransportError ? err : new TransportError('network', err.message, { cause: err }),
+          );
         };
         req.on('error', fail);
         req.on('response', (res) => {
-          const stream: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+          const stream: Readable =
+            res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
           const chunks: Buffer[] = [];
           let size = 0;
           stream.on('data', (chunk: Buffer) => {
@@ -118,7 +127,11 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
           res.on('error', fail);
           stream.on('end', () => {
             clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            });
           });
         });
         req.end(body);

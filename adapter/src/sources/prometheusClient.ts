@@ -143,7 +143,8 @@ export class PrometheusClient implements PrometheusQuerier {
   }
 
   range(query: string, options: RangeQueryOptions): Promise<QueryResponse> {
-    if (!(options.stepMs > 0)) throw new RangeError(`range query step must be positive, got ${options.stepMs} ms`);
+    if (!(options.stepMs > 0))
+      throw new RangeError(`range query step must be positive, got ${options.stepMs} ms`);
     return this.call('query_range', {
       query,
       start: seconds(options.start),
@@ -197,7 +198,11 @@ export class PrometheusClient implements PrometheusQuerier {
     }
   }
 
-  private settled(endpoint: Endpoint, servedBy: 'backend' | 'cache' | 'in-flight', response: QueryResponse): void {
+  private settled(
+    endpoint: Endpoint,
+    servedBy: 'backend' | 'cache' | 'in-flight',
+    response: QueryResponse,
+  ): void {
     const series = seriesCount(response.data);
     this.observer.query({ backend: this.name, endpoint, outcome: 'success', servedBy, series });
   }
@@ -271,12 +276,21 @@ export class PrometheusClient implements PrometheusQuerier {
     const form = new URLSearchParams({ ...params, timeout: String(this.backend.timeoutSeconds) }).toString();
     let res: HttpResponse;
     try {
-      res = await this.transport.post(`/api/v1/${endpoint}`, form, headers, this.backend.timeoutSeconds * 1000);
+      res = await this.transport.post(
+        `/api/v1/${endpoint}`,
+        form,
+        headers,
+        this.backend.timeoutSeconds * 1000,
+      );
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
       const kind = err.kind === 'too-large' ? 'malformed' : err.kind;
       const reason = err.kind === 'timeout' ? `timed out: ${err.message}` : `request failed: ${err.message}`;
-      throw new PrometheusError(reason, { ...context, kind, retryable: err.kind !== 'too-large' }, { cause: err });
+      throw new PrometheusError(
+        reason,
+        { ...context, kind, retryable: err.kind !== 'too-large' },
+        { cause: err },
+      );
     }
     const retryable = isRetryableStatus(res.status);
     const retryAfterHeader = res.headers['retry-after'];

@@ -65,5 +65,7 @@ const MAX_QUERY_IN_MESSAGE = 400;
 
 /** Merged queries can be kilobytes long; messages keep their start (the `query` field keeps all). */
 function abbreviate(query: string): string {
-  return query.length <= MAX_QUERY_IN_MESSAGE ? query : `${query.slice(0, MAX_QUERY_IN_MESSAGE)}… (${query.length} characters)`;
+  return query.length <= MAX_QUERY_IN_MESSAGE
+    ? query
+    : `${query.slice(0, MAX_QUERY_IN_MESSAGE)}… (${query.length} characters)`;
 }

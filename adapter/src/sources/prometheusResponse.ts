@@ -112,7 +112,8 @@ function rangeSeries(entry: unknown): RangeSeries {
   if (!isObject(entry)) throw new MalformedSample('matrix series is not an object');
   const points = entry.values;
   if (!Array.isArray(points)) {
-    if (entry.histograms !== undefined) throw new MalformedSample('native histogram series where floats were expected');
+    if (entry.histograms !== undefined)
+      throw new MalformedSample('native histogram series where floats were expected');
     throw new MalformedSample('matrix series has no values');
   }
   const timestamps = new Float64Array(points.length);

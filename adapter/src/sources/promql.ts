@@ -306,7 +306,8 @@ function unescape(src: string, at: number, quote: string): [string, number] {
     return [String.fromCodePoint(code), 1 + hexDigits];
   }
   const octal = src.slice(at, at + 3);
-  if (/^[0-7]{3}$/.test(octal) && parseInt(octal, 8) <= 0x7f) return [String.fromCharCode(parseInt(octal, 8)), 3];
+  if (/^[0-7]{3}$/.test(octal) && parseInt(octal, 8) <= 0x7f)
+    return [String.fromCharCode(parseInt(octal, 8)), 3];
   throw new Unsupported();
 }
 
@@ -340,6 +341,6 @@ export function formatQuery(q: SubsetQuery): string {
   if (q.rangeFunction !== undefined) text = `${q.rangeFunction}(${text})`;
   const a = q.aggregation;
   if (a === undefined) return text;
-  const grouping = a.grouping === 'by' && a.labels.length === 0 ? '' : ` ${a.grouping} (${a.labels.join(', ')})`;
-  return `${a.op}${grouping} (${text})`;
+  if (a.grouping === 'by' && a.labels.length === 0) return `${a.op}(${text})`;
+  return `${a.op} ${a.grouping} (${a.labels.join(', ')}) (${text})`;
 }

@@ -21,7 +21,10 @@ export interface PlannerOptions {
   readonly maxGroupsPerQuery: number;
 }
 
-export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { maxSeriesPerResult: 50_000, maxGroupsPerQuery: 2_000 };
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
+  maxSeriesPerResult: 50_000,
+  maxGroupsPerQuery: 2_000,
+};
 
 /** One request to run. */
 export interface PlannedQuery {
@@ -56,7 +59,6 @@ interface Mergeable {
 
 interface Template {
   readonly backend: string;
-  readonly first: SubsetQuery;
   readonly equalityLabels: readonly string[];
   readonly members: Mergeable[];
 }
@@ -99,10 +101,14 @@ export function planQueries(
     const key = `${p.backend}\u0000${shape.key}`;
     let template = templates.get(key);
     if (template === undefined) {
-      template = { backend: p.backend, first: parsed, equalityLabels: shape.equalityLabels, members: [] };
+      template = { backend: p.backend, equalityLabels: shape.equalityLabels, members: [] };
       templates.set(key, template);
     }
-    template.members.push({ index, parsed, values: shape.equalityLabels.map((l) => equalityValue(parsed, l)) });
+    template.members.push({
+      index,
+      parsed,
+      values: shape.equalityLabels.map((l) => equalityValue(parsed, l)),
+    });
   });
 
   for (const template of templates.values()) {
@@ -151,7 +157,8 @@ function planTemplate(
     const alternatives = varying.map(({ i }) => [...new Set(chunk.map((g) => g[0]!.values[i]!))].sort());
     queries.push({
       backend: template.backend,
-      query: formatQuery(mergedQuery(template.first, splitLabels, alternatives)),
+      // Labels that do not vary keep the chunk's own value, which may differ from other chunks'.
+      query: formatQuery(mergedQuery(chunk[0]![0]!.parsed, splitLabels, alternatives)),
       splitLabels,
       policies: members,
     });
@@ -159,17 +166,21 @@ function planTemplate(
 }
 
 /** The template's query with each split label's equality matcher widened to an anchored alternation. */
-function mergedQuery(first: SubsetQuery, splitLabels: readonly string[], alternatives: string[][]): SubsetQuery {
-  const aggregation = first.aggregation!;
-  const matchers: LabelMatcher[] = first.selector.matchers.map((m) => {
+function mergedQuery(
+  representative: SubsetQuery,
+  splitLabels: readonly string[],
+  alternatives: string[][],
+): SubsetQuery {
+  const aggregation = representative.aggregation!;
+  const matchers: LabelMatcher[] = representative.selector.matchers.map((m) => {
     const at = m.op === '=' ? splitLabels.indexOf(m.name) : -1;
     return at < 0 ? m : { name: m.name, op: '=~', value: alternatives[at]!.map(escapeRegex).join('|') };
   });
   const by = [...aggregation.labels, ...splitLabels.filter((l) => !aggregation.labels.includes(l))];
   return {
-    ...first,
+    ...representative,
     aggregation: { ...aggregation, grouping: 'by', labels: by },
-    selector: { ...first.selector, matchers },
+    selector: { ...representative.selector, matchers },
   };
 }
 
@@ -234,7 +245,9 @@ function rejectUnbounded(q: SubsetQuery): string | undefined {
 function rejectUnparsed(query: string): string | undefined {
   const code = stripStringsAndComments(query);
   const empty = /(^|[^a-zA-Z0-9_:\s])\s*\{\s*\}/.exec(code);
-  return empty === null ? undefined : 'empty selector {} would match every series: name a metric or add a matcher';
+  return empty === null
+    ? undefined
+    : 'empty selector {} would match every series: name a metric or add a matcher';
 }
 
 /** `query` with string literals emptied and comments removed, so braces inside them are not seen. */
