@@ -1,0 +1,58 @@
+import { policySchema, priceBookSchema } from '../config/schema';
+import { costscaleScenario, policyCostPerReplicaHour, workloadFromPolicy } from './fromPolicy';
+
+const raw = {
+  name: 'web',
+  namespace: 'shop',
+  target: { name: 'web' },
+  demand: { query: 'sum(rate(http_requests_total[1m]))' },
+  capacityPerReplica: 25,
+  replicas: { min: 2, max: 40 },
+  readinessDelaySeconds: 45,
+  resources: { cpuCores: 2, memoryGiB: 4 },
+};
+
+describe('simulation inputs from a policy', () => {
+  const book = priceBookSchema.parse({});
+
+  it('prices a replica from its requests and the price book, blending spot', () => {
+    const onDemand = 2 * book.cpuCoreHour + 4 * book.ramGiBHour;
+    const spot = 2 * book.spotCpuCoreHour + 4 * book.spotRamGiBHour;
+    expect(policyCostPerReplicaHour(policySchema.parse(raw), book)).toBeCloseTo(onDemand, 12);
+    expect(policyCostPerReplicaHour(policySchema.parse({ ...raw, spotShare: 0.5 }), book)).toBeCloseTo(
+      (onDemand + spot) / 2,
+      12,
+    );
+    expect(policyCostPerReplicaHour(policySchema.parse({ ...raw, resources: undefined }), book)).toBeNull();
+  });
+
+  it('takes capacity, readiness and bounds from the policy', () => {
+    expect(workloadFromPolicy(policySchema.parse(raw), 0.2)).toEqual({
+      capacityPerReplica: 25,
+      readinessDelayMs: 45_000,
+      minReplicas: 2,
+      maxReplicas: 40,
+      costPerReplicaHour: 0.2,
+    });
+    const learned = policySchema.parse({ ...raw, capacityPerReplica: undefined, learnCapacity: true });
+    expect(() => workloadFromPolicy(learned, 0.2)).toThrow(
+      'policy web: capacityPerReplica is required to simulate',
+    );
+  });
+
+  it('builds the costscale scenario, with the HPA tolerance it is read through', () => {
+    const policy = policySchema.parse(raw);
+    const workload = workloadFromPolicy(policy, 0.2);
+    expect(costscaleScenario(policy, workload, { hpaTolerance: 0 })).toMatchObject({
+      name: 'costscale:web',
+      kind: 'hpa-external',
+      metricName: 'costscale_replicas',
+      averageValue: 1,
+      behavior: { scaleUp: { tolerance: 0 }, scaleDown: { tolerance: 0 } },
+    });
+    expect(costscaleScenario(policy, workload)).toMatchObject({ behavior: undefined });
+    expect(() => costscaleScenario(policy, { ...workload, costPerReplicaHour: null })).toThrow(
+      /replica cost is unknown/,
+    );
+  });
+});
