@@ -2,8 +2,9 @@
 // apiserver without --tls-cert-file — a CA and a serving certificate generated at start, valid for the
 // names the kube-aggregator dials (`<service>.<namespace>.svc`, external-metrics-api.md §1.1, §2.6).
 
-import { generateKeyPair, createSecureContext } from 'node:crypto';
+import { generateKeyPair } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import forge from 'node-forge';
 
@@ -30,13 +31,30 @@ export interface ServingCertificate {
   close(): void;
 }
 
-export async function loadServingCertificate(options: ServingTlsOptions, logger?: Logger): Promise<ServingCertificate> {
+export async function loadServingCertificate(
+  options: ServingTlsOptions,
+  logger?: Logger,
+): Promise<ServingCertificate> {
   if (options.certFile === undefined || options.keyFile === undefined) {
-    const generated = await generateServingCertificate(options.serviceName, options.serviceNamespace, new Date());
+    const generated = await generateServingCertificate(
+      options.serviceName,
+      options.serviceNamespace,
+      new Date(),
+    );
     const credentials = { cert: generated.cert + generated.caCert, key: generated.key };
-    return { current: () => credentials, generatedCA: generated.caCert, onChange: () => undefined, close: () => undefined };
+    return {
+      current: () => credentials,
+      generatedCA: generated.caCert,
+      onChange: () => undefined,
+      close: () => undefined,
+    };
   }
-  return fileServingCertificate(options.certFile, options.keyFile, options.reloadIntervalMs ?? 10_000, logger);
+  return fileServingCertificate(
+    options.certFile,
+    options.keyFile,
+    options.reloadIntervalMs ?? 10_000,
+    logger,
+  );
 }
 
 async function fileServingCertificate(
@@ -67,7 +85,10 @@ async function fileServingCertificate(
       logger?.info({ certFile }, 'serving certificate reloaded');
       for (const listener of listeners) listener(credentials);
     })().catch((error: unknown) =>
-      logger?.error({ err: error, certFile }, 'could not reload the serving certificate; keeping the current one'),
+      logger?.error(
+        { err: error, certFile },
+        'could not reload the serving certificate; keeping the current one',
+      ),
     );
   }, intervalMs);
   timer.unref();
@@ -160,7 +181,11 @@ async function rsaKeyPair(): Promise<forge.pki.rsa.KeyPair> {
   const pem = await new Promise<{ publicKey: string; privateKey: string }>((resolve, reject) =>
     generateKeyPair(
       'rsa',
-      { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } },
+      {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      },
       (error, publicKey, privateKey) => (error ? reject(error) : resolve({ publicKey, privateKey })),
     ),
   );

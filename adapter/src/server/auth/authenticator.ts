@@ -20,7 +20,11 @@ export interface UserInfo {
 
 export type Authentication = { readonly user: UserInfo } | { readonly error: string };
 
-export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'], extra: {} };
+export const ANONYMOUS: UserInfo = {
+  name: 'system:anonymous',
+  groups: ['system:unauthenticated'],
+  extra: {},
+};
 const AUTHENTICATED_GROUP = 'system:authenticated';
 const CREDENTIAL_ID_KEY = 'authentication.kubernetes.io/credential-id';
 
@@ -70,13 +74,16 @@ export class DelegatingAuthenticator {
       if (user !== undefined) return { user: withAuthenticatedGroup(user) };
     }
     if (clientCert.kind === 'error') errors.push(clientCert.reason);
-    else if (clientCert.kind === 'ok' && clientCert.user !== undefined) return { user: withAuthenticatedGroup(clientCert.user) };
+    else if (clientCert.kind === 'ok' && clientCert.user !== undefined)
+      return { user: withAuthenticatedGroup(clientCert.user) };
 
     const token = bearerToken(req.headers.authorization);
     if (token !== undefined && this.tokens !== undefined) {
       const reviewed = this.tokens.review(token);
       const finish = (result: Authentication): Authentication =>
-        'user' in result ? { user: withAuthenticatedGroup(result.user) } : { error: [...errors, result.error].join('; ') };
+        'user' in result
+          ? { user: withAuthenticatedGroup(result.user) }
+          : { error: [...errors, result.error].join('; ') };
       return reviewed instanceof Promise ? reviewed.then(finish) : finish(reviewed);
     }
     return errors.length > 0 ? { error: errors.join('; ') } : { user: ANONYMOUS };
@@ -91,8 +98,12 @@ export class DelegatingAuthenticator {
     const chain = peerChain(socket);
     const checked: ConnectionCertificates = {
       trust,
-      frontProxy: chain.length > 0 && trust.requestHeader ? checkFrontProxy(chain, trust.requestHeader, now) : NOT_CHECKED,
-      clientCert: chain.length > 0 && trust.clientCA ? checkClientCert(chain, trust.clientCA, now) : NOT_CHECKED,
+      frontProxy:
+        chain.length > 0 && trust.requestHeader
+          ? checkFrontProxy(chain, trust.requestHeader, now)
+          : NOT_CHECKED,
+      clientCert:
+        chain.length > 0 && trust.clientCA ? checkClientCert(chain, trust.clientCA, now) : NOT_CHECKED,
     };
     this.connections.set(socket, checked);
     return checked;
@@ -129,7 +140,11 @@ function checkFrontProxy(chain: X509Certificate[], trust: RequestHeaderTrust, no
 }
 
 /** x509 authenticator: user = CN, groups = O, extra credential-id = SHA-256 of the certificate. */
-function checkClientCert(chain: X509Certificate[], ca: readonly X509Certificate[], now: number): CertificateCheck {
+function checkClientCert(
+  chain: X509Certificate[],
+  ca: readonly X509Certificate[],
+  now: number,
+): CertificateCheck {
   const verified = verifyClientChain(chain, ca, now);
   if (!verified.ok) return { kind: 'error', reason: verified.reason };
   const leaf = chain[0] as X509Certificate;
@@ -139,7 +154,11 @@ function checkClientCert(chain: X509Certificate[], ca: readonly X509Certificate[
   return {
     kind: 'ok',
     validUntil: verified.validUntil,
-    user: { name, groups: subjectAttributes(leaf, 'O'), extra: { [CREDENTIAL_ID_KEY]: [`X509SHA256=${digest}`] } },
+    user: {
+      name,
+      groups: subjectAttributes(leaf, 'O'),
+      extra: { [CREDENTIAL_ID_KEY]: [`X509SHA256=${digest}`] },
+    },
   };
 }
 
@@ -179,7 +198,9 @@ function pathUnescape(s: string): string {
 
 /** group.NewAuthenticatedGroupAdder. */
 function withAuthenticatedGroup(user: UserInfo): UserInfo {
-  return user.groups.includes(AUTHENTICATED_GROUP) ? user : { ...user, groups: [...user.groups, AUTHENTICATED_GROUP] };
+  return user.groups.includes(AUTHENTICATED_GROUP)
+    ? user
+    : { ...user, groups: [...user.groups, AUTHENTICATED_GROUP] };
 }
 
 /** apiserver bearertoken.Authenticator: `Authorization: Bearer <token>`, scheme case-insensitive. */

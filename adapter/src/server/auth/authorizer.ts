@@ -78,7 +78,11 @@ export class DelegatingAuthorizer {
     return pending;
   }
 
-  private async review(api: KubernetesAuthApi, key: string, spec: SubjectAccessReviewSpec): Promise<AuthorizationDecision> {
+  private async review(
+    api: KubernetesAuthApi,
+    key: string,
+    spec: SubjectAccessReviewSpec,
+  ): Promise<AuthorizationDecision> {
     let decision: AuthorizationDecision;
     try {
       const status = await api.createSubjectAccessReview(spec);

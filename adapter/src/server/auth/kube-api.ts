@@ -92,7 +92,11 @@ export function createKubernetesAuthApi(connection: KubeConnection): KubernetesA
   });
   const basePath = url.pathname.replace(/\/$/, '');
 
-  function call(method: 'GET' | 'POST', apiPath: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  function call(
+    method: 'GET' | 'POST',
+    apiPath: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const token = connection.token?.();
     return new Promise((resolve, reject) => {
@@ -125,7 +129,9 @@ export function createKubernetesAuthApi(connection: KubeConnection): KubernetesA
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`${method} ${apiPath}: no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+      req.on('timeout', () =>
+        req.destroy(new Error(`${method} ${apiPath}: no answer within ${REQUEST_TIMEOUT_MS} ms`)),
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -155,7 +161,8 @@ export function createKubernetesAuthApi(connection: KubeConnection): KubernetesA
         `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`,
       );
       if (status === 404) return undefined;
-      if (status < 200 || status > 299) throw new Error(`read ConfigMap ${namespace}/${name}: ${statusMessage(status, json)}`);
+      if (status < 200 || status > 299)
+        throw new Error(`read ConfigMap ${namespace}/${name}: ${statusMessage(status, json)}`);
       return (json as { data?: Record<string, string> }).data ?? {};
     },
   };
@@ -225,7 +232,12 @@ function connectionFromKubeconfig(file: string): KubeConnection {
     tlsServerName: typeof cluster['tls-server-name'] === 'string' ? cluster['tls-server-name'] : undefined,
     clientCert: inline('client-certificate-data', 'client-certificate', user),
     clientKey: inline('client-key-data', 'client-key', user),
-    token: staticToken !== undefined ? () => staticToken : tokenFile !== undefined ? fileToken(tokenFile) : undefined,
+    token:
+      staticToken !== undefined
+        ? () => staticToken
+        : tokenFile !== undefined
+          ? fileToken(tokenFile)
+          : undefined,
   };
 }
 
@@ -242,4 +254,3 @@ function fileToken(file: string): () => string | undefined {
     return token;
   };
 }
-

@@ -78,7 +78,9 @@ export async function configMapTrustSource(
   const read = async (): Promise<AuthenticationTrust> => {
     const data = await api.readConfigMap(AUTHENTICATION_CONFIGMAP_NAMESPACE, AUTHENTICATION_CONFIGMAP_NAME);
     if (data === undefined) {
-      throw new Error(`ConfigMap ${AUTHENTICATION_CONFIGMAP_NAMESPACE}/${AUTHENTICATION_CONFIGMAP_NAME} not found`);
+      throw new Error(
+        `ConfigMap ${AUTHENTICATION_CONFIGMAP_NAMESPACE}/${AUTHENTICATION_CONFIGMAP_NAME} not found`,
+      );
     }
     return parseAuthenticationConfigMap(data);
   };
@@ -87,7 +89,10 @@ export async function configMapTrustSource(
     read().then(
       (next) => (trust = next),
       (error: unknown) =>
-        options.logger?.error({ err: error }, 'could not refresh client CAs from extension-apiserver-authentication'),
+        options.logger?.error(
+          { err: error },
+          'could not refresh client CAs from extension-apiserver-authentication',
+        ),
     );
   }, options.intervalMs);
   timer.unref();

@@ -31,8 +31,10 @@ export function verifyClientChain(
 ): Verification {
   const leaf = chain[0];
   if (leaf === undefined) return { ok: false, reason: 'no client certificate' };
-  if (!isCurrent(leaf, now)) return { ok: false, reason: 'x509: certificate has expired or is not yet valid' };
-  if (!allowsClientAuth(leaf)) return { ok: false, reason: 'x509: certificate specifies an incompatible key usage' };
+  if (!isCurrent(leaf, now))
+    return { ok: false, reason: 'x509: certificate has expired or is not yet valid' };
+  if (!allowsClientAuth(leaf))
+    return { ok: false, reason: 'x509: certificate specifies an incompatible key usage' };
   const validUntil = findPath(leaf, chain.slice(1), roots, now, Date.parse(leaf.validTo), 1);
   return validUntil === undefined
     ? { ok: false, reason: 'x509: certificate signed by unknown authority' }
@@ -55,7 +57,14 @@ function findPath(
   for (const candidate of intermediates) {
     if (!candidate.ca || candidate.raw.equals(cert.raw) || !issuedBy(cert, candidate, now)) continue;
     const rest = intermediates.filter((c) => c !== candidate);
-    const found = findPath(candidate, rest, roots, now, Math.min(validUntil, Date.parse(candidate.validTo)), depth + 1);
+    const found = findPath(
+      candidate,
+      rest,
+      roots,
+      now,
+      Math.min(validUntil, Date.parse(candidate.validTo)),
+      depth + 1,
+    );
     if (found !== undefined) return found;
   }
   return undefined;

@@ -48,7 +48,9 @@ export function healthResponse(
     const check = checks.find(([name]) => name === subPath);
     if (check === undefined) return undefined;
     // adaptCheckToHandler: `ok`, or http.Error with the check's error (ours carry no detail).
-    return check[1] ? { code: 200, body: 'ok' } : { code: 500, body: `internal server error: ${subPath} failed\n` };
+    return check[1]
+      ? { code: 200, body: 'ok' }
+      : { code: 500, body: `internal server error: ${subPath} failed\n` };
   }
   const excluded = new Set(query.getAll('exclude'));
   let lines = '';

@@ -1,10 +1,7 @@
 // Which of our routes a request addresses and the authorization attributes a Go apiserver would derive
 // for it (external-metrics-api.md §1.2; apiserver pkg/endpoints/request/requestinfo.go NewRequestInfo).
 
-import {
-  EXTERNAL_METRICS_GROUP,
-  EXTERNAL_METRICS_VERSION,
-} from './discovery';
+import { EXTERNAL_METRICS_GROUP, EXTERNAL_METRICS_VERSION } from './discovery';
 import type { HealthEndpoint } from './health';
 
 export type Route =
@@ -48,7 +45,7 @@ export function ownsPath(rawUrl: string): boolean {
 function hasPathPrefix(url: string, prefix: string): boolean {
   if (!url.startsWith(prefix)) return false;
   const next = url.charCodeAt(prefix.length);
-  return Number.isNaN(next) || next === 0x2f /* / */ || next === 0x3f /* ? */;
+  return Number.isNaN(next) || next === 0x2f /* / */ || next === 0x3f; /* ? */
 }
 
 /** Parses an owned request; undefined when the path's percent-encoding is malformed. */
@@ -64,7 +61,15 @@ export function requestInfo(method: string, rawUrl: string): RequestInfo | undef
   // §1.1: the aggregator re-encodes the query with url.Values.Encode; URLSearchParams decodes `+` as space.
   const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
   const segments = path.split('/').slice(1);
-  const nonResource = { resourceRequest: false, apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '' };
+  const nonResource = {
+    resourceRequest: false,
+    apiGroup: '',
+    apiVersion: '',
+    namespace: '',
+    resource: '',
+    subresource: '',
+    name: '',
+  };
   const verb = method.toLowerCase();
 
   const first = segments[0] ?? '';

@@ -8,7 +8,11 @@ export interface StatusDetails {
   readonly name?: string;
   readonly group?: string;
   readonly kind?: string;
-  readonly causes?: ReadonlyArray<{ readonly reason?: string; readonly message?: string; readonly field?: string }>;
+  readonly causes?: ReadonlyArray<{
+    readonly reason?: string;
+    readonly message?: string;
+    readonly field?: string;
+  }>;
   readonly retryAfterSeconds?: number;
 }
 
@@ -18,7 +22,12 @@ export interface StatusError {
   readonly body: string;
 }
 
-export function statusError(code: number, message: string, reason?: string, details?: StatusDetails): StatusError {
+export function statusError(
+  code: number,
+  message: string,
+  reason?: string,
+  details?: StatusDetails,
+): StatusError {
   const fields = [
     '"kind":"Status"',
     '"apiVersion":"v1"',
@@ -44,7 +53,12 @@ function detailsJson(d: StatusDetails): string {
 }
 
 /** What kube-apiserver answers for a path nothing serves (NewGenericServerResponse 404). */
-export const PATH_NOT_FOUND = statusError(404, 'the server could not find the requested resource', 'NotFound', {});
+export const PATH_NOT_FOUND = statusError(
+  404,
+  'the server could not find the requested resource',
+  'NotFound',
+  {},
+);
 
 /** go-restful's 405 through the apiserver's serviceErrorHandler (apiserver pkg/server/handler.go). */
 export const METHOD_NOT_ALLOWED = statusError(
@@ -94,7 +108,7 @@ export interface ForbiddenAttributes {
   readonly verb: string;
   readonly path: string;
   readonly resourceRequest: boolean;
-  readonly group: string;
+  readonly apiGroup: string;
   readonly resource: string;
   readonly subresource: string;
   readonly namespace: string;
@@ -109,16 +123,16 @@ export function forbidden(a: ForbiddenAttributes, reason: string): StatusError {
   } else {
     const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
     const scope = a.namespace ? `in the namespace ${goQuote(a.namespace)}` : 'at the cluster scope';
-    text = `User ${goQuote(a.user)} cannot ${a.verb} resource ${goQuote(resource)} in API group ${goQuote(a.group)} ${scope}`;
+    text = `User ${goQuote(a.user)} cannot ${a.verb} resource ${goQuote(resource)} in API group ${goQuote(a.apiGroup)} ${scope}`;
   }
   if (reason) text += `: ${reason}`;
   text = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   if (!a.resourceRequest) return statusError(403, `forbidden: ${text}`, 'Forbidden', {});
-  const qualified = a.group ? `${a.resource}.${a.group}` : a.resource;
+  const qualified = a.apiGroup ? `${a.resource}.${a.apiGroup}` : a.resource;
   const subject = a.name ? `${qualified} ${goQuote(a.name)}` : qualified;
   return statusError(403, `${subject} is forbidden: ${text}`, 'Forbidden', {
     name: a.name,
-    group: a.group,
+    group: a.apiGroup,
     kind: a.resource,
   });
 }

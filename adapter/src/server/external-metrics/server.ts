@@ -1,0 +1,362 @@
+// The HTTPS aggregated API server for external.metrics.k8s.io/v1beta1 (external-metrics-api.md §1, §2).
+// Request order follows a Go apiserver's filter chain: authenticate (401) → authorize (403) → route
+// (404/405) → negotiate (406) → answer. Paths this server does not own go to `fallback` untouched.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { ServedMetric, SnapshotSource } from '../../engine/snapshot';
+import { SERVED_METRICS } from '../../engine/snapshot';
+import type { LabelSelector } from '../../k8s';
+import { parseLabelSelector } from '../../k8s';
+import type { ApiAuthOptions, AuthorizationDecision, Authentication, DelegatedAuth } from '../auth';
+import { createDelegatedAuth } from '../auth';
+import type { ServingTlsOptions } from '../tls';
+import { loadServingCertificate } from '../tls';
+import { acceptsJson, negotiateDiscovery } from './accept';
+import { AGGREGATED_DISCOVERY, API_GROUP, API_GROUP_LIST, API_RESOURCE_LIST } from './discovery';
+import type { HealthEndpoint, Readiness } from './health';
+import { HEALTH_HEADERS, healthChecks, healthResponse } from './health';
+import type { RequestInfo } from './request-info';
+import { ownsPath, requestInfo } from './request-info';
+import type { StatusError } from './status';
+import {
+  badRequest,
+  forbidden,
+  internalError,
+  METHOD_NOT_ALLOWED,
+  metricNotFound,
+  NOT_ACCEPTABLE,
+  PATH_NOT_FOUND,
+  UNAUTHORIZED,
+} from './status';
+import { valueListResponse } from './value-list';
+
+export interface ApiServerOptions {
+  /** The engine's snapshots; values are served from the current one only. */
+  readonly snapshot: SnapshotSource;
+  readonly tls: ServingTlsOptions;
+  readonly auth: ApiAuthOptions;
+  /** Checks reported by /readyz (default: always ready). */
+  readonly readiness?: () => Readiness;
+  /** Receives every request outside /apis, /openapi and the health paths (default: 404 Status). */
+  readonly fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Values older than this are not served (ARCHITECTURE.md §6; default 120 000 ms). */
+  readonly stalenessMs?: number;
+  readonly now?: () => number;
+  readonly logger?: Logger;
+}
+
+export interface ApiServer {
+  readonly server: https.Server;
+  /** PEM of the CA of a generated serving certificate (for an APIService caBundle), if one was generated. */
+  readonly servingCA: string | undefined;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Answers /healthz, /livez and /readyz on another server (the plain-HTTP port); false for other paths. */
+  handleHealth(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Fails /readyz (`shutdown`), stops accepting connections and waits for open requests. */
+  close(): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json';
+const ALWAYS_READY = (): Readiness => ({ ready: true, checks: {} });
+const SELECTOR_CACHE_LIMIT = 1024;
+
+type ParsedSelector = { readonly selector: LabelSelector } | { readonly error: string };
+
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const now = options.now ?? Date.now;
+  const stalenessMs = options.stalenessMs ?? 120_000;
+  const readiness = options.readiness ?? ALWAYS_READY;
+  const logger = options.logger;
+  const certificate = await loadServingCertificate(options.tls, logger);
+  let auth: DelegatedAuth | undefined;
+  try {
+    auth = await createDelegatedAuth(options.auth, { now, logger });
+  } catch (error) {
+    certificate.close();
+    throw error;
+  }
+  let shuttingDown = false;
+  const selectors = new Map<string, ParsedSelector>();
+
+  const tlsSettings = { minVersion: 'TLSv1.2' as const };
+  const server = https.createServer({
+    ...certificate.current(),
+    ...tlsSettings,
+    // §2.2: client certificates are requested, never required; the authenticators judge them.
+    requestCert: true,
+    rejectUnauthorized: false,
+  });
+  certificate.onChange((credentials) => server.setSecureContext({ ...credentials, ...tlsSettings }));
+
+  function selectorFor(info: RequestInfo): ParsedSelector {
+    const text = info.query.get('labelSelector') ?? '';
+    let parsed = selectors.get(text);
+    if (parsed === undefined) {
+      try {
+        parsed = { selector: parseLabelSelector(text) };
+      } catch (error) {
+        parsed = { error: (error as Error).message };
+      }
+      if (selectors.size >= SELECTOR_CACHE_LIMIT) selectors.clear();
+      selectors.set(text, parsed);
+    }
+    return parsed;
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    if (!ownsPath(url)) {
+      if (options.fallback !== undefined) options.fallback(req, res);
+      else sendStatus(res, PATH_NOT_FOUND);
+      return;
+    }
+    const info = requestInfo(req.method ?? 'GET', url);
+    if (info === undefined) {
+      sendStatus(res, badRequest(`invalid URL escape in ${JSON.stringify(url)}`));
+      return;
+    }
+    const selector = info.route.kind === 'valueList' ? selectorFor(info) : undefined;
+    if (auth === undefined) {
+      respond(req, res, info, selector);
+      return;
+    }
+    const authenticated = auth.authenticator.authenticate(req);
+    if (authenticated instanceof Promise) {
+      authenticated.then(
+        (result) => afterAuthentication(req, res, info, selector, result),
+        (error: unknown) => sendStatus(res, internalError((error as Error).message)),
+      );
+    } else {
+      afterAuthentication(req, res, info, selector, authenticated);
+    }
+  }
+
+  function afterAuthentication(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: RequestInfo,
+    selector: ParsedSelector | undefined,
+    result: Authentication,
+  ): void {
+    if ('error' in result) {
+      logger?.debug({ path: info.path, reason: result.error }, 'request not authenticated');
+      sendStatus(res, UNAUTHORIZED);
+      return;
+    }
+    const attributes = {
+      user: result.user,
+      verb: info.verb,
+      path: info.path,
+      resourceRequest: info.resourceRequest,
+      apiGroup: info.apiGroup,
+      apiVersion: info.apiVersion,
+      namespace: info.namespace,
+      resource: info.resource,
+      subresource: info.subresource,
+      name: info.name,
+      labelSelector: selector !== undefined && 'selector' in selector ? selector.selector : undefined,
+    };
+    const finish = (decision: AuthorizationDecision): void => {
+      if ('error' in decision) {
+        logger?.warn(
+          { path: info.path, user: result.user.name, err: decision.error },
+          'authorization failed',
+        );
+        sendStatus(res, internalError(decision.error));
+      } else if (!decision.allowed) {
+        logger?.debug(
+          { path: info.path, user: result.user.name, reason: decision.reason },
+          'request forbidden',
+        );
+        sendStatus(res, forbidden({ ...attributes, user: result.user.name }, decision.reason));
+      } else {
+        respond(req, res, info, selector);
+      }
+    };
+    const decision = (auth as DelegatedAuth).authorizer.authorize(attributes);
+    if (decision instanceof Promise) {
+      decision.then(finish, (error: unknown) => sendStatus(res, internalError((error as Error).message)));
+    } else {
+      finish(decision);
+    }
+  }
+
+  function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: RequestInfo,
+    selector: ParsedSelector | undefined,
+  ): void {
+    const route = info.route;
+    if (route.kind === 'health') {
+      answerHealth(res, route.endpoint, route.subPath, info.query);
+      return;
+    }
+    if (route.kind === 'notFound') {
+      sendStatus(res, PATH_NOT_FOUND);
+      return;
+    }
+    if (req.method !== 'GET') {
+      sendStatus(res, METHOD_NOT_ALLOWED, { Allow: 'GET' });
+      return;
+    }
+    const accept = req.headers.accept;
+    switch (route.kind) {
+      case 'apis':
+        answerApis(req, res, accept);
+        return;
+      case 'group':
+        sendJson(res, accept, 200, API_GROUP);
+        return;
+      case 'resourceList':
+        sendJson(res, accept, 200, API_RESOURCE_LIST);
+        return;
+      case 'valueList': {
+        // Order of custom-metrics-apiserver: list options (400), then the provider (404, data).
+        const parsed = selector ?? selectorFor(info);
+        if ('error' in parsed) {
+          sendStatus(res, badRequest(parsed.error));
+          return;
+        }
+        // §1.2: client-go lower-cases the metric name; match case-insensitively either way.
+        const metric = route.metric.toLowerCase();
+        if (!SERVED_METRICS.includes(metric as ServedMetric)) {
+          sendStatus(res, metricNotFound(route.metric));
+          return;
+        }
+        const result = valueListResponse(
+          options.snapshot.current(),
+          { namespace: route.namespace, metric: metric as ServedMetric, selector: parsed.selector },
+          now(),
+          stalenessMs,
+        );
+        if (result.code === 200) sendJson(res, accept, 200, result.body);
+        else sendStatus(res, result);
+        return;
+      }
+    }
+  }
+
+  function answerApis(req: IncomingMessage, res: ServerResponse, accept: string | undefined): void {
+    const choice = negotiateDiscovery(accept);
+    if (choice === 'none') {
+      sendStatus(res, NOT_ACCEPTABLE);
+    } else if (choice === 'legacy') {
+      sendJson(res, accept, 200, API_GROUP_LIST, { Vary: 'Accept' });
+    } else {
+      // §1.5: aggregated discovery with ETag / If-None-Match, for whichever version was asked for.
+      const doc = AGGREGATED_DISCOVERY[choice];
+      const headers = {
+        'Content-Type': doc.contentType,
+        ETag: doc.etag,
+        Vary: 'Accept',
+        'Cache-Control': 'no-cache, private',
+      };
+      if (req.headers['if-none-match'] === doc.etag) {
+        res.writeHead(304, headers);
+        res.end();
+      } else {
+        res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(doc.body) });
+        res.end(doc.body);
+      }
+    }
+  }
+
+  function answerHealth(
+    res: ServerResponse,
+    endpoint: HealthEndpoint,
+    subPath: string | undefined,
+    query: URLSearchParams,
+  ): void {
+    const checks = healthChecks(endpoint, readiness(), shuttingDown);
+    const answer = healthResponse(endpoint, subPath, query, checks);
+    if (answer === undefined) {
+      sendStatus(res, PATH_NOT_FOUND);
+      return;
+    }
+    res.writeHead(answer.code, { ...HEALTH_HEADERS, 'Content-Length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
+  }
+
+  function handleHealth(req: IncomingMessage, res: ServerResponse): boolean {
+    const info = requestInfo(req.method ?? 'GET', req.url ?? '/');
+    if (info === undefined || info.route.kind !== 'health') return false;
+    answerHealth(res, info.route.endpoint, info.route.subPath, info.query);
+    return true;
+  }
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      handle(req, res);
+    } catch (error) {
+      logger?.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) sendStatus(res, internalError((error as Error).message));
+    }
+  });
+  server.on('tlsClientError', (error) => logger?.debug({ err: error }, 'TLS handshake failed'));
+
+  return {
+    server,
+    servingCA: certificate.generatedCA,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    handleHealth,
+    close: () =>
+      new Promise<void>((resolve) => {
+        shuttingDown = true;
+        certificate.close();
+        auth?.close();
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function sendJson(
+  res: ServerResponse,
+  accept: string | undefined,
+  code: number,
+  body: string,
+  extra?: Readonly<Record<string, string>>,
+): void {
+  if (!acceptsJson(accept)) {
+    sendStatus(res, NOT_ACCEPTABLE);
+    return;
+  }
+  res.writeHead(code, {
+    'Content-Type': JSON_TYPE,
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': Buffer.byteLength(body),
+    ...extra,
+  });
+  res.end(body);
+}
+
+/** Status errors are always JSON, as apiserver's ErrorNegotiated falls back to JSON (§1.9). */
+function sendStatus(
+  res: ServerResponse,
+  status: StatusError,
+  extra?: Readonly<Record<string, string>>,
+): void {
+  res.writeHead(status.code, {
+    'Content-Type': JSON_TYPE,
+    'Cache-Control': 'no-cache, private',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(status.body),
+    ...extra,
+  });
+  res.end(status.body);
+}
