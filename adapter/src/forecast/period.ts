@@ -21,6 +21,8 @@ export interface PeriodDetectionOptions {
 const MIN_AUTOCORRELATION = 0.2;
 /** How far a multiple must stand above the mean of its neighbouring multiples of the shorter period. */
 const MIN_MULTIPLE_GAIN = 0.01;
+/** The same for the open search, where a multiple has no calendar reason to exist. */
+const MIN_OPEN_MULTIPLE_GAIN = 0.05;
 /** Longest lag of the open search (keeps it O(n·lag) cheap). */
 const MAX_SEARCH_LAG = 1000;
 
@@ -106,6 +108,7 @@ export function detectSeasonalPeriods(
   // Open search: the local ACF peak whose first harmonics are strongest on average (so a noisy peak a
   // lag away from the true period loses to it), then the multiple of it that stands out most.
   const maxLag = Math.min(Math.floor(n / 2), MAX_SEARCH_LAG);
+  const isLocalPeak = (lag: number): boolean => acf(lag) >= acf(lag - 1) && acf(lag) > acf(lag + 1);
   const harmonicStrength = (lag: number): number => {
     let sum = 0;
     let count = 0;
@@ -115,8 +118,7 @@ export function detectSeasonalPeriods(
   let primary = 0;
   let best = MIN_AUTOCORRELATION;
   for (let lag = 2; lag < maxLag; lag++) {
-    const r = acf(lag);
-    if (r < MIN_AUTOCORRELATION || r < acf(lag - 1) || r <= acf(lag + 1)) continue;
+    if (acf(lag) < MIN_AUTOCORRELATION || !isLocalPeak(lag)) continue;
     const strength = harmonicStrength(lag);
     if (strength > best && isSeason(lag)) {
       best = strength;
@@ -124,9 +126,17 @@ export function detectSeasonalPeriods(
     }
   }
   if (primary === 0) return accepted;
+  // A strong weekly peak can outrank the daily one it is a multiple of: prefer the shortest divisor
+  // that is a season itself, and keep the found lag as its multiple.
+  for (let k = Math.floor(primary / 2); k >= 2; k--) {
+    if (primary % k === 0 && isLocalPeak(primary / k) && isSeason(primary / k)) {
+      primary /= k;
+      break;
+    }
+  }
   accepted.push(primary);
   let multiple = 0;
-  let bestGain = MIN_MULTIPLE_GAIN;
+  let bestGain = MIN_OPEN_MULTIPLE_GAIN;
   for (let k = 2; accepted.length < maxPeriods && fits(k * primary); k++) {
     const gain = acf(k * primary) - (acf((k - 1) * primary) + acf((k + 1) * primary)) / 2;
     if (gain >= bestGain && acf(k * primary) >= MIN_AUTOCORRELATION) {

@@ -21,10 +21,10 @@ export function median(values: ArrayLike<number>): number {
 }
 
 /**
- * Replaces missing points (NaN or ±Infinity). A gap is filled from one season earlier when that
- * point exists, shifted by the level change across the gap, so that a missing night keeps its daily
- * shape; gaps without a season of history before them are interpolated linearly between their
- * neighbours (and held flat at the ends).
+ * Replaces missing points (NaN or ±Infinity). With a season, a gap repeats the last season before
+ * it, moved linearly towards the level found after it, so that a missing night keeps its daily shape;
+ * gaps without a season of history before them are interpolated linearly between their neighbours
+ * (and held flat at the ends).
  */
 export function fillGaps(values: ArrayLike<number>, period = 0): Float64Array {
   const n = values.length;
@@ -44,13 +44,13 @@ export function fillGaps(values: ArrayLike<number>, period = 0): Float64Array {
     const left = lastKnown >= 0 ? out[lastKnown]! : NaN;
     const right = end < n ? values[end]! : NaN;
     if (lastKnown < 0 && end >= n) return out.fill(0);
-    // Level offsets between the gap edges and one season before them carry a level shift across.
-    const seasonal = period > 0 && lastKnown >= period;
-    const offsetLeft = seasonal ? left - out[lastKnown - period]! : 0;
-    const offsetRight = seasonal && end < n && end - period < i ? right - out[end - period]! : offsetLeft;
+    // The season before the gap, moved linearly towards the level found after it.
+    const seasonal = period > 0 && lastKnown + 1 >= period;
+    const rightReference = end - period * Math.ceil((end - lastKnown) / period);
+    const offsetRight = seasonal && end < n && rightReference >= 0 ? right - out[rightReference]! : 0;
     for (let j = i; j < end; j++) {
       const fraction = (j - lastKnown) / (end - lastKnown);
-      if (seasonal) out[j] = out[j - period]! + offsetLeft + fraction * (offsetRight - offsetLeft);
+      if (seasonal) out[j] = out[j - period * Math.ceil((j - lastKnown) / period)]! + fraction * offsetRight;
       else if (lastKnown < 0) out[j] = right;
       else if (end >= n) out[j] = left;
       else out[j] = left + fraction * (right - left);
