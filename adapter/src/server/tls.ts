@@ -117,6 +117,7 @@ export interface GeneratedCertificate {
   readonly caCert: string;
 }
 
+const UTF8 = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
 const VALIDITY_MS = 365 * 24 * 3600 * 1000;
 const CLOCK_SKEW_MS = 3600 * 1000;
 
@@ -136,7 +137,10 @@ export async function generateServingCertificate(
   ca.serialNumber = serialNumber();
   ca.validity.notBefore = notBefore;
   ca.validity.notAfter = notAfter;
-  const caSubject = [{ name: 'commonName', value: `${host}-ca@${Math.floor(now.getTime() / 1000)}` }];
+  // UTF8String: '@' is not a PrintableString character, and Go's x509 parser rejects it there.
+  const caSubject = [
+    { name: 'commonName', value: `${host}-ca@${Math.floor(now.getTime() / 1000)}`, valueTagClass: UTF8 },
+  ];
   ca.setSubject(caSubject);
   ca.setIssuer(caSubject);
   ca.setExtensions([
@@ -151,7 +155,9 @@ export async function generateServingCertificate(
   cert.serialNumber = serialNumber();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
-  cert.setSubject([{ name: 'commonName', value: `${host}@${Math.floor(now.getTime() / 1000)}` }]);
+  cert.setSubject([
+    { name: 'commonName', value: `${host}@${Math.floor(now.getTime() / 1000)}`, valueTagClass: UTF8 },
+  ]);
   cert.setIssuer(caSubject);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
