@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import type { Server } from 'node:http';
 import { ConfigManager } from './config/manager';
 import type { Config } from './config/schema';
-import { Engine, type Evaluate } from './engine/engine';
+import { Engine } from './engine/engine';
+import { createEvaluator } from './engine/evaluate';
 import { SnapshotHolder } from './engine/snapshot';
 import { createLogger, type Logger } from './log';
 import { createMetricsServer } from './server/metricsServer';
@@ -11,7 +12,10 @@ import { openDatabase, type Database } from './store/db';
 import { DecisionSink } from './store/decisionSink';
 import { pruneDecisions } from './store/decisions';
 import { migrate } from './store/migrate';
-import { createTelemetry, gaugeFrom } from './telemetry';
+import { counterFrom, createTelemetry, gaugeFrom, type Telemetry } from './telemetry';
+import { registerSnapshotMetrics } from './snapshotMetrics';
+import { PrometheusClient, type Backends } from './sources';
+import { insertBudgetEvents } from './store/budgetEvents';
 
 // The composition root: reads config, builds each part and wires them. Nothing else constructs
 // long-lived singletons.
@@ -68,9 +72,24 @@ export async function startService(configFile: string, logger: Logger = createLo
     sink.stats().healthy ? 1 : 0,
   );
 
+  let backends = buildBackends(initial, telemetry);
   const holder = new SnapshotHolder();
+  registerSnapshotMetrics(telemetry.registry, holder);
+  const evaluate = createEvaluator({
+    backends: () => backends,
+    onBudgetEvents: (events, periodStart) => {
+      for (const e of events)
+        logger.warn(
+          { budget: e.budget, threshold: e.threshold, direction: e.direction, utilisation: e.utilisation },
+          'budget threshold crossed',
+        );
+      insertBudgetEvents(db, events, periodStart).catch((err: Error) =>
+        logger.warn({ err: err.message }, 'recording budget events failed'),
+      );
+    },
+  });
   const engine = new Engine({
-    evaluate: evaluatePolicies,
+    evaluate,
     holder,
     clock: Date.now,
     logger,
@@ -98,8 +117,10 @@ export async function startService(configFile: string, logger: Logger = createLo
     'metrics and health listening',
   );
 
-  config.onChange((next: Config) => {
+  config.onChange((next: Config, previous: Config) => {
     logger.level = next.log.level;
+    if (JSON.stringify(next.prometheus) !== JSON.stringify(previous.prometheus))
+      backends = buildBackends(next, telemetry);
   });
   config.start();
   engine.start(() => config.current());
@@ -134,17 +155,15 @@ export async function startService(configFile: string, logger: Logger = createLo
   };
 }
 
-/** Until the Prometheus sources and decide() are wired, every policy reports that inputs are missing. */
-const evaluatePolicies: Evaluate = async (config) => ({
-  policies: config.policies.map((p) => ({
-    name: p.name,
-    namespace: p.namespace,
-    labels: { ...p.labels, policy: p.name },
-    allowedNamespaces: p.allowedNamespaces,
-    error: 'no inputs gathered yet',
-  })),
-  decisions: [],
-});
+/** One client per configured backend; the observer feeds the costscale_prometheus_* metrics. */
+function buildBackends(config: Config, telemetry: Telemetry): Backends {
+  return new Map(
+    Object.entries(config.prometheus).map(([name, backend]) => [
+      name,
+      new PrometheusClient({ name, backend, observer: telemetry.prometheusObserver }),
+    ]),
+  );
+}
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -5,14 +5,16 @@ const { createServer } = require('node:http');
 const { writeFileSync } = require('node:fs');
 const { makeWorkload } = require('./trace');
 
-const LABELS = 'namespace="shop",service="checkout"';
+// job and instance are part of the exposed labels (scraped with honor_labels) so that the backfilled
+// history and the live samples are one series.
+const LABELS = 'job="demo-workload",instance="demo",namespace="shop",service="checkout"';
 // p99 latency of a fixed fleet: flat until 80 % of its 300 req/s, then rising; it lets the demo show
 // the SLO guard acting at peaks.
 const latency = (rps) => 0.08 + 0.4 * Math.max(0, rps / 300 - 0.8);
 
 function backfill(file, days) {
   const w = makeWorkload();
-  const end = Math.floor(Date.now() / 1000 / 60) * 60 - 120;
+  const end = Math.floor(Date.now() / 1000 / 60) * 60 - 60;
   const start = end - days * 86400;
   const counter = ['# TYPE http_requests counter'];
   const gauge = ['# TYPE http_request_duration_p99_seconds gauge'];

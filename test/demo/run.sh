@@ -42,6 +42,7 @@ cat > "$work/prometheus/prometheus.yml" <<YAML
 global: { scrape_interval: 15s, evaluation_interval: 15s }
 scrape_configs:
   - job_name: demo-workload
+    honor_labels: true
     static_configs: [{ targets: ['127.0.0.1:$exporter_port'] }]
   - job_name: costscale
     static_configs: [{ targets: ['127.0.0.1:$DEMO_METRICS_PORT'] }]

@@ -1,11 +1,12 @@
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { DecisionRecord } from '../store/decisions';
-import type { PolicySnapshot, Snapshot, SnapshotHolder } from './snapshot';
+import type { BudgetSnapshot, PolicySnapshot, Snapshot, SnapshotHolder } from './snapshot';
 
 /** What one tick computes for all policies: the next snapshot's entries and the decisions to persist. */
 export interface TickOutput {
   policies: PolicySnapshot[];
+  budgets?: BudgetSnapshot[];
   decisions: DecisionRecord[];
 }
 
@@ -40,7 +41,12 @@ export class Engine {
     try {
       const out = await this.deps.evaluate(config, started, this.deps.holder.current());
       this.tickCount++;
-      this.deps.holder.publish({ generatedAt: started, tick: this.tickCount, policies: out.policies });
+      this.deps.holder.publish({
+        generatedAt: started,
+        tick: this.tickCount,
+        policies: out.policies,
+        ...(out.budgets && { budgets: out.budgets }),
+      });
       this.deps.persist(out.decisions);
     } catch (err) {
       ok = false;

@@ -1,3 +1,6 @@
+import type { BudgetStatus } from '../domain/budget';
+import type { Decision, Explanation } from '../domain/decide';
+
 // The snapshot is the seam between the engine (which computes) and everything that serves
 // (External Metrics API, KEDA, REST, /metrics). The engine publishes a new immutable snapshot each
 // tick; servers only read the current one, so no request ever waits on Prometheus.
@@ -25,6 +28,17 @@ export interface PolicySnapshot {
   readonly valuesAt?: number;
   /** Why the latest tick could not refresh `values` (inputs failed), if it could not. */
   readonly error?: string;
+  /** The decision behind `values`. */
+  readonly decision?: Decision;
+  /** The latest tick's explanation: the decision's, or why there was none. */
+  readonly explanation?: Explanation;
+}
+
+export interface BudgetSnapshot {
+  readonly name: string;
+  readonly status?: BudgetStatus;
+  /** Why the status could not be computed this tick. */
+  readonly error?: string;
 }
 
 export interface Snapshot {
@@ -32,6 +46,7 @@ export interface Snapshot {
   readonly generatedAt: number;
   readonly tick: number;
   readonly policies: readonly PolicySnapshot[];
+  readonly budgets?: readonly BudgetSnapshot[];
 }
 
 export interface SnapshotSource {

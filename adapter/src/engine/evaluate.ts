@@ -1,0 +1,386 @@
+import type { Budget, Config, Policy } from '../config/schema';
+import {
+  blendedCostPerReplicaHour,
+  budgetEvents,
+  budgetPeriodAt,
+  budgetStatus,
+  decide,
+  decisionBudget,
+  priceSetFromBook,
+  priceSetFromNodes,
+  reactiveDistribution,
+  type BudgetEvent,
+  type BudgetStatus,
+  type DecisionInput,
+  type PriceSet,
+  type RecordedBudgetState,
+  type ReplicaResources,
+} from '../domain';
+import {
+  demandHistories,
+  demandValues,
+  executeInstantPlan,
+  executeRangePlan,
+  fetchNodePrices,
+  fetchReplicaRequests,
+  planQueries,
+  type Backends,
+  type DemandValue,
+  type PolicyQuery,
+} from '../sources';
+import type { DecisionRecord } from '../store/decisions';
+import { DemandHistory } from './demandHistory';
+import type { Evaluate, TickOutput } from './engine';
+import {
+  budgetBackend,
+  budgetSpendQuery,
+  currentReplicasQuery,
+  policiesInScope,
+  policyKey,
+  policyLabels,
+} from './queries';
+import type { BudgetSnapshot, PolicySnapshot, ServedMetric, Snapshot } from './snapshot';
+
+// One tick's work for all policies: gather inputs with one request per query template, assemble each
+// policy's DecisionInput, decide, and turn the results into the next snapshot and decision records.
+
+export interface EvaluatorDeps {
+  /** The Prometheus clients by backend name, for the current configuration. */
+  backends: () => Backends;
+  /** Threshold crossings to record (budget events). */
+  onBudgetEvents?: (events: BudgetEvent[], periodStart: (e: BudgetEvent) => number) => void;
+  /** Samples of recent demand kept per policy, at the tick step (default 1 h at 15 s). */
+  historySamples?: number;
+}
+
+export function createEvaluator(deps: EvaluatorDeps): Evaluate {
+  const history = new DemandHistory(deps.historySamples ?? 240);
+  const budgetStates = new Map<string, RecordedBudgetState>();
+  const requestsCache = new Map<string, { at: number; resources: ReplicaResources }>();
+
+  return async (config: Config, now: number, previous: Snapshot | undefined): Promise<TickOutput> => {
+    const backends = deps.backends();
+    const policies = config.policies;
+    const stepMs = config.engine.intervalSeconds * 1000;
+    const keys = new Set(policies.map(policyKey));
+    history.retain(keys);
+
+    const plan = (queries: PolicyQuery[]) => planQueries(queries);
+    const demandPlan = plan(policies.map((p) => ({ backend: p.backend, query: p.demand.query })));
+    const replicasPlan = plan(policies.map((p) => ({ backend: p.backend, query: currentReplicasQuery(p) })));
+    const sloPolicies = (which: 'latencySeconds' | 'errorRatio') =>
+      policies.filter((p) => p.slo[which] !== undefined);
+    const latencyPolicies = sloPolicies('latencySeconds');
+    const errorPolicies = sloPolicies('errorRatio');
+    const latencyPlan = plan(
+      latencyPolicies.map((p) => ({ backend: p.backend, query: p.slo.latencySeconds!.query })),
+    );
+    const errorPlan = plan(
+      errorPolicies.map((p) => ({ backend: p.backend, query: p.slo.errorRatio!.query })),
+    );
+    const cold = policies.filter((p) => !history.has(policyKey(p)));
+    const warmPlan = plan(cold.map((p) => ({ backend: p.backend, query: p.demand.query })));
+    const historySpan = (deps.historySamples ?? 240) * stepMs;
+
+    const [demandOut, replicasOut, latencyOut, errorOut, warmOut, prices] = await Promise.all([
+      executeInstantPlan(demandPlan, backends, { time: now }),
+      executeInstantPlan(replicasPlan, backends, { time: now }),
+      executeInstantPlan(latencyPlan, backends, { time: now }),
+      executeInstantPlan(errorPlan, backends, { time: now }),
+      cold.length === 0
+        ? Promise.resolve([])
+        : executeRangePlan(warmPlan, backends, { start: now - historySpan, end: now - stepMs, stepMs }),
+      priceSet(config, backends, now),
+    ]);
+    const demand = demandValues(demandPlan, demandOut);
+    const replicas = demandValues(replicasPlan, replicasOut);
+    const latency = new Map(
+      latencyPolicies.map((p, i) => [policyKey(p), demandValues(latencyPlan, latencyOut)[i]!]),
+    );
+    const errors = new Map(
+      errorPolicies.map((p, i) => [policyKey(p), demandValues(errorPlan, errorOut)[i]!]),
+    );
+    demandHistories(warmPlan, warmOut).forEach((h, i) => {
+      if (h.ok) history.seed(policyKey(cold[i]!), h.values);
+    });
+
+    const previousByKey = new Map((previous?.policies ?? []).map((p) => [policyKey(p), p]));
+    const resources = await Promise.all(
+      policies.map((p) => replicaResources(p, backends, now, requestsCache)),
+    );
+    const budgets = await evaluateBudgets(config, backends, now, previousByKey);
+    const budgetByName = new Map(budgets.map((b) => [b.name, b]));
+
+    const snapshotPolicies: PolicySnapshot[] = [];
+    const decisions: DecisionRecord[] = [];
+    policies.forEach((policy, i) => {
+      const key = policyKey(policy);
+      const d = demand[i]!;
+      const past = history.values(key);
+      history.push(key, d.ok ? d.value : Number.NaN);
+      const prev = previousByKey.get(key);
+      const res = resources[i]!;
+      const current = replicas[i]!;
+      const currentReplicas = current.ok ? Math.round(current.value) : prev?.decision?.replicas;
+      const horizonSeconds =
+        policy.readinessDelaySeconds + config.engine.hpaSyncSeconds + config.engine.intervalSeconds;
+      const distribution = d.ok
+        ? reactiveDistribution(past, Math.max(1, Math.round((horizonSeconds * 1000) / stepMs)), d.value)
+        : undefined;
+      const budget = policy.budget === undefined ? undefined : budgetByName.get(policy.budget);
+      const input: DecisionInput = {
+        policy: policy.name,
+        at: now,
+        mode: policy.mode,
+        demand: d.ok ? d.value : undefined,
+        demandUnit: policy.demand.unit,
+        distribution,
+        capacityPerReplica: policy.capacityPerReplica,
+        costPerReplicaHour: res.ok
+          ? blendedCostPerReplicaHour(res.resources, prices.prices, policy.spotShare)
+          : undefined,
+        sloMissCostPerHour: policy.sloMissCostPerHour,
+        budget:
+          budget?.status &&
+          decisionBudget(budget.name, budget.status, budgetShare(budget, policy, policies, previousByKey)),
+        currentReplicas,
+        slo: {
+          latency: sloMeasurement(latency.get(key), policy.slo.latencySeconds?.target),
+          errorRatio: sloMeasurement(errors.get(key), policy.slo.errorRatio?.target),
+        },
+        minReplicas: policy.replicas.min,
+        maxReplicas: policy.replicas.max,
+        schedules: policy.schedules,
+        holidays: policy.holidays,
+        overrides: policy.overrides.map((o) => ({
+          replicas: o.replicas,
+          expiresAt: Date.parse(o.expiresAt),
+          reason: o.reason,
+        })),
+        staleAfterMs: config.engine.stalenessSeconds * 1000,
+        provenance: {
+          demand: { source: d.ok ? policy.demand.query : d.error, ...(d.ok && { observedAt: d.timestamp }) },
+          distribution: { source: distribution ? `reactive: ${distribution.note}` : 'none' },
+          costPerReplicaHour: { source: res.ok ? `${res.source}; ${prices.source}` : res.error },
+          currentReplicas: {
+            source: current.ok ? 'kube-state-metrics' : `previous decision (${current.error})`,
+          },
+          ...(budget && { budget: { source: budget.error ?? `budget ${budget.name}` } }),
+        },
+      };
+      const result = decide(input);
+      const labels = policyLabels(policy);
+      if (result.ok) {
+        const dec = result.decision;
+        snapshotPolicies.push({
+          name: policy.name,
+          namespace: policy.namespace,
+          labels,
+          allowedNamespaces: policy.allowedNamespaces,
+          values: servedValues(dec),
+          valuesAt: now,
+          decision: dec,
+          explanation: dec.explanation,
+        });
+        decisions.push({
+          namespace: policy.namespace,
+          policy: policy.name,
+          decidedAt: now,
+          replicas: dec.replicas,
+          inputs: recordedInputs(input),
+          explanation: dec,
+        });
+      } else {
+        const error = result.failure.explanation.errors.join('; ') || result.failure.explanation.summary;
+        snapshotPolicies.push({
+          name: policy.name,
+          namespace: policy.namespace,
+          labels,
+          allowedNamespaces: policy.allowedNamespaces,
+          // Last good values stay until the staleness bound (ARCHITECTURE.md §6); the server judges age.
+          ...(prev?.values && { values: prev.values, valuesAt: prev.valuesAt }),
+          ...(prev?.decision && { decision: prev.decision }),
+          error,
+          explanation: result.failure.explanation,
+        });
+        decisions.push({
+          namespace: policy.namespace,
+          policy: policy.name,
+          decidedAt: now,
+          replicas: null,
+          inputs: recordedInputs(input),
+          explanation: result.failure,
+        });
+      }
+    });
+
+    for (const b of budgets) {
+      if (b.status === undefined) continue;
+      const events = budgetEvents(b.name, budgetStates.get(b.name), b.status, now);
+      budgetStates.set(b.name, { periodLabel: b.status.periodLabel, state: b.status.state });
+      if (events.length > 0) deps.onBudgetEvents?.(events, () => b.periodStart);
+    }
+    return {
+      policies: snapshotPolicies,
+      decisions,
+      budgets: budgets.map(({ name, status, error }) => ({
+        name,
+        ...(status && { status }),
+        ...(error && { error }),
+      })),
+    };
+  };
+}
+
+function servedValues(d: {
+  replicas: number;
+  load: number;
+  costPerHour: number;
+  shadowPrice: number;
+  targetDemand: number;
+}): Record<ServedMetric, number> {
+  return {
+    costscale_replicas: d.replicas,
+    costscale_load: d.load,
+    costscale_cost_per_hour: d.costPerHour,
+    costscale_budget_pressure: d.shadowPrice,
+    costscale_forecast_demand: d.targetDemand,
+  };
+}
+
+/** The inputs as stored with the decision: plain numbers and sources, not the distribution object. */
+function recordedInputs(input: DecisionInput): Record<string, unknown> {
+  const { distribution, ...rest } = input;
+  return {
+    ...rest,
+    distribution:
+      distribution === undefined
+        ? null
+        : {
+            p50: distribution.quantile(0.5),
+            p90: distribution.quantile(0.9),
+            p99: distribution.quantile(0.99),
+          },
+  };
+}
+
+function sloMeasurement(v: DemandValue | undefined, target: number | undefined) {
+  if (target === undefined) return undefined;
+  // No value (e.g. no traffic gives a NaN quantile) is "unknown", not a breach; decide() warns.
+  return { measured: v?.ok ? v.value : undefined, target };
+}
+
+async function priceSet(
+  config: Config,
+  backends: Backends,
+  now: number,
+): Promise<{ prices: PriceSet; source: string }> {
+  const book = priceSetFromBook(config.prices.book);
+  if (config.prices.source === 'book') return { prices: book, source: 'price book' };
+  const client = backends.get(config.prices.backend);
+  if (client === undefined)
+    return { prices: book, source: `price book (no backend ${config.prices.backend} for OpenCost)` };
+  const nodes = await fetchNodePrices(client, { time: now });
+  if (!nodes.ok) return { prices: book, source: `price book (OpenCost unavailable: ${nodes.error})` };
+  const estimate = priceSetFromNodes(nodes.value, book);
+  return {
+    prices: estimate.prices,
+    source: `OpenCost node prices (${estimate.onDemandNodes} on-demand, ${estimate.spotNodes} spot nodes)`,
+  };
+}
+
+const REQUESTS_TTL_MS = 5 * 60_000;
+
+type ResourcesResult =
+  { ok: true; resources: ReplicaResources; source: string } | { ok: false; error: string };
+
+/** Requests per replica from config, else kube-state-metrics (cached for 5 minutes: they rarely change). */
+async function replicaResources(
+  policy: Policy,
+  backends: Backends,
+  now: number,
+  cache: Map<string, { at: number; resources: ReplicaResources }>,
+): Promise<ResourcesResult> {
+  if (policy.resources !== undefined)
+    return { ok: true, resources: policy.resources, source: 'requests from config' };
+  const key = policyKey(policy);
+  const hit = cache.get(key);
+  if (hit && now - hit.at < REQUESTS_TTL_MS)
+    return { ok: true, resources: hit.resources, source: 'requests from kube-state-metrics' };
+  const client = backends.get(policy.backend);
+  if (client === undefined) return { ok: false, error: `no backend ${policy.backend}` };
+  const r = await fetchReplicaRequests(
+    client,
+    { namespace: policy.namespace, kind: policy.target.kind, name: policy.target.name },
+    { time: now },
+  );
+  if (!r.ok) return { ok: false, error: r.error };
+  cache.set(key, { at: now, resources: r.value });
+  return { ok: true, resources: r.value, source: 'requests from kube-state-metrics' };
+}
+
+interface EvaluatedBudget extends BudgetSnapshot {
+  periodStart: number;
+  /** Policies in the budget's scope, by key. */
+  scope: Set<string>;
+}
+
+async function evaluateBudgets(
+  config: Config,
+  backends: Backends,
+  now: number,
+  previous: Map<string, PolicySnapshot>,
+): Promise<EvaluatedBudget[]> {
+  const backendName = budgetBackend(config);
+  const client = backendName === undefined ? undefined : backends.get(backendName);
+  return Promise.all(
+    config.budgets.map(async (budget: Budget): Promise<EvaluatedBudget> => {
+      const period = budgetPeriodAt(budget.period, budget.timeZone, now);
+      const inScope = policiesInScope(budget, config.policies);
+      const scope = new Set(inScope.map(policyKey));
+      const base = { name: budget.name, periodStart: period.start, scope };
+      const burn = inScope.reduce(
+        (sum, p) => sum + (previous.get(policyKey(p))?.decision?.costPerHour ?? 0),
+        0,
+      );
+      const query = budgetSpendQuery(inScope, (now - period.start) / 1000);
+      let spent = 0;
+      if (query !== undefined) {
+        if (client === undefined) return { ...base, error: 'no Prometheus backend to read spend from' };
+        const spendPlan = planQueries([{ backend: client.name, query }]);
+        const value = demandValues(
+          spendPlan,
+          await executeInstantPlan(spendPlan, backends, { time: now }),
+        )[0]!;
+        // No series yet (costscale has not been scraped in this period) is zero spend, not an error.
+        if (value.ok) spent = value.value;
+        else if (!/no series/.test(value.error)) return { ...base, error: value.error };
+      }
+      const status: BudgetStatus = budgetStatus({
+        amount: budget.amount,
+        period,
+        spent,
+        burnRatePerHour: burn,
+        at: now,
+        thresholds: budget.thresholds,
+      });
+      return { ...base, status };
+    }),
+  );
+}
+
+/** This policy's share of a shared budget's remainder, by its share of the burn (equal when no burn). */
+function budgetShare(
+  budget: EvaluatedBudget,
+  policy: Policy,
+  policies: readonly Policy[],
+  previous: Map<string, PolicySnapshot>,
+): number | undefined {
+  if (budget.status === undefined) return undefined;
+  const members = policies.filter((p) => budget.scope.has(policyKey(p)));
+  if (members.length <= 1) return budget.status.remaining;
+  const burnOf = (p: Policy) => previous.get(policyKey(p))?.decision?.costPerHour ?? 0;
+  const total = members.reduce((s, p) => s + burnOf(p), 0);
+  const share = total > 0 ? burnOf(policy) / total : 1 / members.length;
+  return budget.status.remaining * share;
+}

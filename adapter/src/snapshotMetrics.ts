@@ -1,0 +1,172 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { SnapshotSource } from './engine/snapshot';
+
+// Per-policy and per-budget series read from the current snapshot at scrape time: no tick work, and
+// a policy removed from the configuration disappears from /metrics with the next snapshot.
+
+export function registerSnapshotMetrics(
+  registry: Registry,
+  source: SnapshotSource,
+  now: () => number = Date.now,
+): void {
+  const policyGauge = (
+    name: string,
+    help: string,
+    read: (p: PolicyView) => number | null | undefined,
+    extra: string[] = [],
+  ) =>
+    new Gauge<string>({
+      name,
+      help,
+      labelNames: ['namespace', 'policy', ...extra],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of policies(source)) {
+          const v = read(p);
+          if (v !== undefined && v !== null && Number.isFinite(v))
+            this.set({ namespace: p.namespace, policy: p.name }, v);
+        }
+      },
+    });
+
+  policyGauge(
+    'costscale_replicas',
+    'Replicas decided for the policy (served to HPAs).',
+    (p) => p.values?.costscale_replicas,
+  );
+  policyGauge(
+    'costscale_load',
+    'Target demand over capacity per replica, in replica units (served to HPAs).',
+    (p) => p.values?.costscale_load,
+  );
+  policyGauge(
+    'costscale_cost_per_hour',
+    'Cost per hour of the decided replicas, in the price book currency.',
+    (p) => p.values?.costscale_cost_per_hour,
+  );
+  policyGauge(
+    'costscale_cost_per_unit',
+    'Cost per unit of work served at the decided replicas.',
+    (p) => p.decision?.costPerUnit,
+  );
+  policyGauge(
+    'costscale_budget_pressure',
+    "Shadow price λ of the policy's budget (0 while the projection fits).",
+    (p) => p.values?.costscale_budget_pressure,
+  );
+  policyGauge(
+    'costscale_slo_miss_risk',
+    'Probability that peak demand over the horizon exceeds the decided capacity.',
+    (p) => p.decision?.sloMissRisk,
+  );
+  policyGauge(
+    'costscale_cost_optimal_quantile',
+    'τ* = v / (v + c·(1+λ)), the newsvendor quantile of peak demand.',
+    (p) => p.decision?.tau,
+  );
+  policyGauge(
+    'costscale_policy_inputs_ok',
+    "1 when the latest tick gathered the policy's inputs and decided; 0 when it serves last good values or nothing.",
+    (p) => (p.error === undefined ? 1 : 0),
+  );
+  policyGauge('costscale_policy_values_age_seconds', 'Age of the values served for the policy.', (p) =>
+    p.valuesAt === undefined ? undefined : (now() - p.valuesAt) / 1000,
+  );
+
+  new Gauge<string>({
+    name: 'costscale_forecast_demand',
+    help: 'Demand (units/s): current, and the target quantile of peak demand over the horizon.',
+    labelNames: ['namespace', 'policy', 'quantile'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of policies(source)) {
+        const d = p.decision;
+        if (d === undefined) continue;
+        this.set({ namespace: p.namespace, policy: p.name, quantile: 'current' }, d.demand);
+        if (d.demandQuantile !== null)
+          this.set({ namespace: p.namespace, policy: p.name, quantile: d.tau.toFixed(3) }, d.demandQuantile);
+      }
+    },
+  });
+  new Gauge<string>({
+    name: 'costscale_decision_info',
+    help: 'The latest decision: the bound that acted and the mode (value 1).',
+    labelNames: ['namespace', 'policy', 'bound', 'mode'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of policies(source)) {
+        if (p.decision)
+          this.set(
+            { namespace: p.namespace, policy: p.name, bound: p.decision.actingBound, mode: p.decision.mode },
+            1,
+          );
+      }
+    },
+  });
+
+  const budgetGauge = (
+    name: string,
+    help: string,
+    read: (s: NonNullable<BudgetView['status']>) => number | null,
+  ) =>
+    new Gauge<string>({
+      name,
+      help,
+      labelNames: ['budget'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const b of source.current()?.budgets ?? []) {
+          const v = b.status ? read(b.status) : null;
+          if (v !== null && Number.isFinite(v)) this.set({ budget: b.name }, v);
+        }
+      },
+    });
+  budgetGauge('costscale_budget_amount', 'Budget limit for the current period.', (s) => s.amount);
+  budgetGauge('costscale_budget_spend', 'Spend so far in the current period.', (s) => s.spent);
+  budgetGauge(
+    'costscale_budget_projected_spend',
+    'Projected spend at the end of the current period.',
+    (s) => s.projectedSpend,
+  );
+  budgetGauge('costscale_budget_utilisation_ratio', 'Spend so far over the budget.', (s) => s.utilisation);
+  budgetGauge(
+    'costscale_budget_burn_rate_per_hour',
+    'Current spend per hour over the budget scope.',
+    (s) => s.burnRatePerHour,
+  );
+  budgetGauge(
+    'costscale_budget_shadow_price',
+    'λ: 0 while the projection fits the budget, rising with the overrun.',
+    (s) => s.shadowPrice,
+  );
+  budgetGauge(
+    'costscale_budget_exhaustion_timestamp_seconds',
+    'When the current burn exhausts the budget (absent when not within the period).',
+    (s) => (s.exhaustionAt === null ? null : s.exhaustionAt / 1000),
+  );
+  new Gauge<string>({
+    name: 'costscale_budget_threshold_ratio',
+    help: 'Budget thresholds (warning, critical) as fractions of the amount.',
+    labelNames: ['budget', 'level'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const b of source.current()?.budgets ?? []) {
+        if (!b.status) continue;
+        this.set({ budget: b.name, level: 'warning' }, b.status.thresholds.warning);
+        this.set({ budget: b.name, level: 'critical' }, b.status.thresholds.critical);
+      }
+    },
+  });
+}
+
+type PolicyView = NonNullable<ReturnType<SnapshotSource['current']>>['policies'][number];
+type BudgetView = NonNullable<NonNullable<ReturnType<SnapshotSource['current']>>['budgets']>[number];
+
+function policies(source: SnapshotSource): readonly PolicyView[] {
+  return source.current()?.policies ?? [];
+}
