@@ -62,9 +62,9 @@ export async function startService(configFile: string, logger: Logger = createLo
     'Size of the decision spool file.',
     () => sink.stats().spooledBytes,
   );
-  gaugeFrom(
+  counterFrom(
     telemetry.registry,
-    'costscale_decisions_dropped',
+    'costscale_decisions_dropped_total',
     'Decisions lost because queue and spool were full (0 in normal operation).',
     () => sink.stats().dropped,
   );
