@@ -6,9 +6,11 @@
 //  2. An open-loop generator at a fixed 1,000 requests/s (latency counted from each request's scheduled
 //     send time, so queueing is not hidden): p50/p99/max for both servers.
 // Each server runs in its own child process. Run: npx tsc -b adapter && node test/bench/external-metrics-wrk.js
+const { Buffer } = require('node:buffer');
 const { fork, spawnSync } = require('node:child_process');
 const https = require('node:https');
 const { performance } = require('node:perf_hooks');
+const { setTimeout } = require('node:timers');
 
 const NAMESPACES = 20;
 const POLICIES = 400;
@@ -169,7 +171,7 @@ function fixedRate(port, headers, rate, seconds) {
 }
 
 function startChild(role, arg) {
-  const child = fork(__filename, [role, String(arg ?? '')], {
+  const child = fork(module.filename, [role, String(arg ?? '')], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
