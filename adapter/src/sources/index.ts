@@ -5,6 +5,7 @@ export type { BackoffOptions } from './backoff';
 export { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from './circuitBreaker';
 export type { CircuitBreakerOptions, CircuitState, Permit } from './circuitBreaker';
 export { ConcurrencyLimit } from './concurrencyLimit';
+export { PlanCache } from './planCache';
 export { executeInstantPlan, executeRangePlan } from './executePlan';
 export type { Backends } from './executePlan';
 export { createHttpTransport, TransportError } from './httpTransport';

@@ -58,9 +58,21 @@ const RANGE_FUNCTIONS: ReadonlySet<string> = new Set([
   'stdvar_over_time',
 ]);
 
-const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
-const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const DURATION = /(?:\d+(?:ms|[smhdwy]))+/y;
+
+/** Metric names ([a-zA-Z_:][a-zA-Z0-9_:]*) may hold colons; label names ([a-zA-Z_][a-zA-Z0-9_]*) may not. */
+type Identifier = 'metric' | 'label';
+
+/** Where an identifier starting at `at` ends; scanned by hand, as plans parse thousands of queries a tick. */
+function identifierEnd(src: string, at: number, colon: boolean): number {
+  let i = at;
+  for (; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (colon && c === 58);
+    if (!letter && (i === at || c < 48 || c > 57)) break;
+  }
+  return i;
+}
 
 class Unsupported extends Error {}
 
@@ -84,7 +96,7 @@ class SubsetParser {
 
   query(): SubsetQuery {
     const start = this.pos;
-    const word = this.tryMatch(METRIC_NAME);
+    const word = this.tryIdentifier('metric');
     if (word !== undefined && AGGREGATIONS.has(word) && this.aggregationFollows()) {
       return this.aggregation(word as AggregationOp);
     }
@@ -113,10 +125,10 @@ class SubsetParser {
     const trailing = this.grouping();
     if (grouping !== undefined && trailing !== undefined) throw new Unsupported();
     grouping ??= trailing;
-    return {
-      ...inner,
-      aggregation: { op, grouping: grouping?.kind ?? 'by', labels: grouping?.labels ?? [] },
-    };
+    const aggregation: Aggregation = { op, grouping: grouping?.kind ?? 'by', labels: grouping?.labels ?? [] };
+    return inner.rangeFunction === undefined
+      ? { aggregation, selector: inner.selector }
+      : { aggregation, rangeFunction: inner.rangeFunction, selector: inner.selector };
   }
 
   private grouping(): { kind: 'by' | 'without'; labels: string[] } | undefined {
@@ -127,11 +139,11 @@ class SubsetParser {
       return undefined;
     }
     this.skipSpace();
-    this.match(LABEL_NAME);
+    this.identifier('label');
     this.expect('(');
     const labels: string[] = [];
     while (this.peek() !== ')') {
-      labels.push(this.match(LABEL_NAME));
+      labels.push(this.identifier('label'));
       if (this.peek() === ',') this.pos += 1;
       else break;
     }
@@ -141,7 +153,7 @@ class SubsetParser {
 
   private inner(): SubsetQuery {
     const start = this.pos;
-    const word = this.tryMatch(METRIC_NAME);
+    const word = this.tryIdentifier('metric');
     if (word !== undefined && this.peek() === '(') {
       if (!RANGE_FUNCTIONS.has(word)) throw new Unsupported();
       this.expect('(');
@@ -154,7 +166,7 @@ class SubsetParser {
   }
 
   private selector(withRange: boolean): VectorSelector {
-    const metric = this.tryMatch(METRIC_NAME);
+    const metric = this.tryIdentifier('metric');
     const matchers: LabelMatcher[] = [];
     if (this.peek() === '{') {
       this.pos += 1;
@@ -170,33 +182,35 @@ class SubsetParser {
     let range: string | undefined;
     if (withRange) {
       this.expect('[');
-      range = this.match(DURATION);
+      range = this.duration();
       this.expect(']');
     }
     let offset: string | undefined;
     if (this.peekWord() === 'offset') {
       this.skipSpace();
-      this.match(LABEL_NAME);
+      this.identifier('label');
       this.skipSpace();
       const sign = this.src[this.pos] === '-' ? '-' : '';
       this.pos += sign.length;
-      offset = sign + this.match(DURATION);
+      offset = sign + this.duration();
     }
-    return {
-      ...(metric !== undefined && { metric }),
+    const selector: { metric?: string; matchers: LabelMatcher[]; range?: string; offset?: string } = {
       matchers,
-      ...(range !== undefined && { range }),
-      ...(offset !== undefined && { offset }),
     };
+    if (metric !== undefined) selector.metric = metric;
+    if (range !== undefined) selector.range = range;
+    if (offset !== undefined) selector.offset = offset;
+    return selector;
   }
 
   private matcher(): LabelMatcher {
-    const name = this.match(LABEL_NAME);
+    const name = this.identifier('label');
     this.skipSpace();
-    const two = this.src.slice(this.pos, this.pos + 2);
+    const first = this.src[this.pos];
+    const second = this.src[this.pos + 1];
     let op: MatchOp;
-    if (two === '=~' || two === '!=' || two === '!~') op = two;
-    else if (two[0] === '=') op = '=';
+    if (first === '=') op = second === '~' ? '=~' : '=';
+    else if (first === '!' && (second === '=' || second === '~')) op = second === '=' ? '!=' : '!~';
     else throw new Unsupported();
     this.pos += op.length;
     this.skipSpace();
@@ -214,22 +228,23 @@ class SubsetParser {
     }
     if (quote !== '"' && quote !== "'") throw new Unsupported();
     let out = '';
-    let i = this.pos + 1;
+    let run = this.pos + 1;
+    let i = run;
     for (;;) {
       const c = this.src[i];
       if (c === undefined || c === '\n') throw new Unsupported();
       if (c === quote) break;
       if (c !== '\\') {
-        out += c;
         i += 1;
         continue;
       }
       const [text, length] = unescape(this.src, i + 1, quote);
-      out += text;
+      out += this.src.slice(run, i) + text;
       i += 1 + length;
+      run = i;
     }
     this.pos = i + 1;
-    return out;
+    return out + this.src.slice(run, i);
   }
 
   private skipSpace(): void {
@@ -252,7 +267,7 @@ class SubsetParser {
   private peekWord(): string | undefined {
     this.skipSpace();
     const save = this.pos;
-    const word = this.tryMatch(LABEL_NAME);
+    const word = this.tryIdentifier('label');
     this.pos = save;
     return word;
   }
@@ -262,19 +277,28 @@ class SubsetParser {
     this.pos += 1;
   }
 
-  private tryMatch(re: RegExp): string | undefined {
+  private tryIdentifier(kind: Identifier): string | undefined {
     this.skipSpace();
-    re.lastIndex = this.pos;
-    const m = re.exec(this.src);
-    if (m === null) return undefined;
-    this.pos += m[0].length;
-    return m[0];
+    const end = identifierEnd(this.src, this.pos, kind === 'metric');
+    if (end === this.pos) return undefined;
+    const word = this.src.slice(this.pos, end);
+    this.pos = end;
+    return word;
   }
 
-  private match(re: RegExp): string {
-    const m = this.tryMatch(re);
-    if (m === undefined) throw new Unsupported();
-    return m;
+  private identifier(kind: Identifier): string {
+    const word = this.tryIdentifier(kind);
+    if (word === undefined) throw new Unsupported();
+    return word;
+  }
+
+  private duration(): string {
+    this.skipSpace();
+    DURATION.lastIndex = this.pos;
+    const m = DURATION.exec(this.src);
+    if (m === null) throw new Unsupported();
+    this.pos += m[0].length;
+    return m[0];
   }
 }
 

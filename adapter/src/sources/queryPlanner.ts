@@ -199,7 +199,7 @@ function templateOf(q: SubsetQuery): { key: string; equalityLabels: string[] } |
       if (equalityLabels.includes(m.name)) return undefined;
       equalityLabels.push(m.name);
     } else {
-      fixed.push(`${m.name}${m.op}${JSON.stringify(m.value)}`);
+      fixed.push(`${m.name}${m.op}${m.value.length}:${m.value}`); // length-prefixed: unambiguous
     }
   }
   equalityLabels.sort();

@@ -124,7 +124,7 @@ class ShareIndex {
     if (index === undefined) {
       index = new Map();
       rowLabels.forEach((row, i) => {
-        const key = query.splitLabels.map((l) => row.labels[l] ?? '').join('\u0000');
+        const key = rowKey(query.splitLabels, row.labels);
         const rows = index!.get(key);
         if (rows === undefined) index!.set(key, [i]);
         else rows.push(i);
@@ -134,7 +134,18 @@ class ShareIndex {
     return {
       ok: true,
       response: outcome.response,
-      rows: index.get(assignment.splitValues.join('\u0000')) ?? [],
+      rows: index.get(joinKey(assignment.splitValues)) ?? [],
     };
   }
+}
+
+// Keys of split-label values; a single label (the usual case) is its value, with no allocation.
+function joinKey(values: readonly string[]): string {
+  return values.length === 1 ? values[0]! : values.join('\u0000');
+}
+
+function rowKey(splitLabels: readonly string[], labels: Labels): string {
+  let key = labels[splitLabels[0]!] ?? '';
+  for (let k = 1; k < splitLabels.length; k++) key += `\u0000${labels[splitLabels[k]!] ?? ''}`;
+  return key;
 }
