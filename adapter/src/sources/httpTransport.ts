@@ -99,16 +99,18 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
             'accept-encoding': 'gzip',
           },
         });
-        const timer = setTimeout(
-          () => req.destroy(new TransportError('timeout', `no complete response within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+        // Settles once, whichever of request, response, decompression or timer fails first.
         const fail = (err: Error): void => {
           clearTimeout(timer);
+          req.destroy();
           reject(
             err instanceof TransportError ? err : new TransportError('network', err.message, { cause: err }),
           );
         };
+        const timer = setTimeout(
+          () => fail(new TransportError('timeout', `no complete response within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         req.on('error', fail);
         req.on('response', (res) => {
           const stream: Readable =
@@ -118,12 +120,12 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
           stream.on('data', (chunk: Buffer) => {
             size += chunk.length;
             if (size > maxBytes) {
-              req.destroy(new TransportError('too-large', `response larger than ${maxBytes} bytes`));
+              fail(new TransportError('too-large', `response larger than ${maxBytes} bytes`));
               return;
             }
             chunks.push(chunk);
           });
-          stream.on('error', (err) => req.destroy(err));
+          stream.on('error', fail);
           res.on('error', fail);
           stream.on('end', () => {
             clearTimeout(timer);
