@@ -60,6 +60,10 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     reason: o.reason,
   }));
   let built: { distribution: ReactiveDistribution; anchor: number; atMs: number } | undefined;
+  // Without schedules or overrides the decision does not depend on the time: a tick that sees the same
+  // demand and distribution as the previous one gets the same answer (held traces repeat demand).
+  const timeless = schedules.length === 0 && overrides.length === 0;
+  let last: { demand: number; built: typeof built; replicas: number | undefined } | undefined;
 
   return (tMs: number, history: DemandHistory, currentReplicas: number): number | undefined => {
     const n = history.demand.length;
@@ -73,6 +77,8 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
         atMs: tMs,
       };
     }
+    if (timeless && last !== undefined && last.demand === current && last.built === built)
+      return last.replicas;
     const result = decide({
       policy: policy.name,
       at: tMs,
@@ -90,6 +96,8 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
       holidays: policy.holidays,
       overrides,
     });
-    return result.ok ? result.decision.replicas : undefined;
+    const replicas = result.ok ? result.decision.replicas : undefined;
+    last = { demand: current, built, replicas };
+    return replicas;
   };
 }

@@ -1,4 +1,4 @@
-import { simulate } from './simulate';
+import { shortfallOver, simulate } from './simulate';
 import type { DemandTrace } from './trace';
 import type { MetricScaler, Scenario, WorkloadModel } from './types';
 
@@ -20,6 +20,9 @@ function piecewise(segments: [number, number][]): DemandTrace {
   }
   return { timesMs: Float64Array.from(times), demand: Float64Array.from(values) };
 }
+
+/** Step traces are sampled every minute; holding each sample makes the steps instantaneous. */
+const HOLD = { interpolation: 'hold' } as const;
 
 const workload = (overrides: Partial<WorkloadModel> = {}): WorkloadModel => ({
   capacityPerReplica: 10,
@@ -49,7 +52,7 @@ describe('simulate: fixed replicas', () => {
       [HOUR, 10],
       [HOUR, 30],
     ]);
-    const r = simulate(trace, workload(), { name: 'fixed', kind: 'fixed', replicas: 2 });
+    const r = simulate(trace, workload(), { name: 'fixed', kind: 'fixed', replicas: 2 }, HOLD);
     expect(r.hours).toBe(2);
     expect(r.replicaHours).toBeCloseTo(4, 9);
     expect(r.cost).toBeCloseTo(2, 9);
@@ -70,8 +73,7 @@ describe('simulate: fixed replicas', () => {
     const demand = new Float64Array(count);
     for (let i = 0; i < count; i++) {
       times[i] = T0 + i * step;
-      // Sampled at the middle of each interval so the hold approximates the sine's mean there.
-      demand[i] = A + B * Math.sin((2 * Math.PI * (i + 0.5) * step) / day);
+      demand[i] = A + B * Math.sin((2 * Math.PI * i * step) / day);
     }
     const replicas = 14; // capacity 140
     const r = simulate({ timesMs: times, demand }, workload(), { name: 'fixed', kind: 'fixed', replicas });
@@ -82,8 +84,20 @@ describe('simulate: fixed replicas', () => {
       (day / 1000 / (2 * Math.PI)) * (2 * B * Math.cos(theta) - (replicas * 10 - A) * (Math.PI - 2 * theta));
     // The closing sample adds one 5 s interval beyond the day.
     expect(r.hours).toBeCloseTo(24 + 5 / 3600, 9);
-    expect(Math.abs(r.sloMissMinutes - expectedMissMinutes)).toBeLessThan(0.2);
-    expect(Math.abs(r.unmetDemand - expectedUnmet) / expectedUnmet).toBeLessThan(0.002);
+    expect(Math.abs(r.sloMissMinutes - expectedMissMinutes)).toBeLessThan(0.01);
+    expect(Math.abs(r.unmetDemand - expectedUnmet) / expectedUnmet).toBeLessThan(1e-5);
+  });
+
+  it('a linear ramp: the miss starts where the ramp crosses capacity', () => {
+    // 0 → 100 over an hour, then 100 held for the same hour; 5 replicas serve 50.
+    const trace: DemandTrace = { timesMs: Float64Array.of(T0, T0 + HOUR), demand: Float64Array.of(0, 100) };
+    const r = simulate(trace, workload(), { name: 'fixed', kind: 'fixed', replicas: 5 });
+    expect(r.sloMissMinutes).toBeCloseTo(90, 9);
+    expect(r.unmetDemand).toBeCloseTo(0.5 * 50 * 1800 + 50 * 3600, 6);
+    expect(r.totalDemand).toBeCloseTo(50 * 3600 + 100 * 3600, 6);
+    expect(r.timeline.demand[0]).toBeCloseTo((100 * 7.5) / 3600, 9);
+    const held = simulate(trace, workload(), { name: 'fixed', kind: 'fixed', replicas: 5 }, HOLD);
+    expect(held.sloMissMinutes).toBeCloseTo(60, 9);
   });
 });
 
@@ -93,7 +107,7 @@ describe('simulate: an HPA on an External replica-count metric', () => {
       [HOUR, 10],
       [HOUR, 30],
     ]);
-    const r = simulate(trace, workload(), external('oracle', oracle(10)));
+    const r = simulate(trace, workload(), external('oracle', oracle(10)), HOLD);
     // At 1 h the step starts; the sync at 1 h 15 s sees it; the new pods are ready 30 s after that.
     expect(r.sloMissMinutes).toBeCloseTo(0.75, 9);
     expect(r.unmetDemand).toBeCloseTo(20 * 45, 6);
@@ -111,9 +125,14 @@ describe('simulate: an HPA on an External replica-count metric', () => {
       [HOUR, 10],
       [HOUR, 30],
     ]);
-    const slow = simulate(trace, workload({ readinessDelayMs: 120_000 }), external('oracle', oracle(10)));
+    const slow = simulate(
+      trace,
+      workload({ readinessDelayMs: 120_000 }),
+      external('oracle', oracle(10)),
+      HOLD,
+    );
     expect(slow.sloMissMinutes).toBeCloseTo(2.25, 9);
-    const instant = simulate(trace, workload({ readinessDelayMs: 0 }), external('oracle', oracle(10)));
+    const instant = simulate(trace, workload({ readinessDelayMs: 0 }), external('oracle', oracle(10)), HOLD);
     expect(instant.sloMissMinutes).toBeCloseTo(0.25, 9);
   });
 
@@ -122,7 +141,7 @@ describe('simulate: an HPA on an External replica-count metric', () => {
       [HOUR, 30],
       [HOUR, 10],
     ]);
-    const r = simulate(trace, workload(), external('oracle', oracle(10)));
+    const r = simulate(trace, workload(), external('oracle', oracle(10)), HOLD);
     expect(r.sloMissMinutes).toBe(0);
     // 3 replicas for the first hour, then until 15 s (seeing the drop) + 300 s (window) after it; 1 after.
     const expected = 3 * 1 + (3 * (15 + 300)) / 3600 + (1 * (3600 - 315)) / 3600;
@@ -158,7 +177,7 @@ describe('simulate: an HPA on an External replica-count metric', () => {
       [HOUR, 10],
       [HOUR, 300],
     ]);
-    const r = simulate(trace, workload({ maxReplicas: 8 }), external('oracle', oracle(10)));
+    const r = simulate(trace, workload({ maxReplicas: 8 }), external('oracle', oracle(10)), HOLD);
     expect(r.peakReplicas).toBe(8);
   });
 });
@@ -172,7 +191,7 @@ describe('simulate: an HPA on CPU utilisation', () => {
 
   it('holds utilisation at its target on steady demand', () => {
     const trace = piecewise([[2 * HOUR, 35]]);
-    const r = simulate(trace, workload(), cpu(0.5));
+    const r = simulate(trace, workload(), cpu(0.5), HOLD);
     // 35 / (r·10) within 10 % of 50 % ⇒ 7 replicas (50 %).
     expect(r.timeline.desiredReplicas[r.timeline.desiredReplicas.length - 1]).toBe(7);
     expect(r.sloMissMinutes).toBe(0);
@@ -183,7 +202,7 @@ describe('simulate: an HPA on CPU utilisation', () => {
       [HOUR, 10],
       [HOUR, 30],
     ]);
-    const r = simulate(trace, workload(), cpu(0.5), { initialReplicas: 2 });
+    const r = simulate(trace, workload(), cpu(0.5), { ...HOLD, initialReplicas: 2 });
     expect(r.timeline.desiredReplicas[Math.round(HOUR / 15_000) - 1]).toBe(2);
     // Sees 100 % (capped) at 1 h 15 s ⇒ ratio 2 ⇒ 4 replicas, ready 30 s later: 40 ≥ 30.
     expect(r.timeline.desiredReplicas[Math.round((HOUR + 15_000) / 15_000)]).toBe(4);
@@ -199,8 +218,12 @@ describe('simulate: an HPA on CPU utilisation', () => {
     ]);
     const k = Math.round((HOUR + 15_000) / 15_000);
     // At 70 % target a pod capped at 100 % proposes ×1.43 (4 → 6); at 150 % ×2.14, held to ×2 (4 → 8).
-    const capped = simulate(trace, workload(), cpu(0.7), { initialReplicas: 4 });
-    const burst = simulate(trace, workload(), cpu(0.7), { initialReplicas: 4, cpuUtilizationCap: 2 });
+    const capped = simulate(trace, workload(), cpu(0.7), { ...HOLD, initialReplicas: 4 });
+    const burst = simulate(trace, workload(), cpu(0.7), {
+      ...HOLD,
+      initialReplicas: 4,
+      cpuUtilizationCap: 2,
+    });
     expect(capped.timeline.desiredReplicas[k - 1]).toBe(4);
     expect(capped.timeline.desiredReplicas[k]).toBe(6);
     expect(burst.timeline.desiredReplicas[k]).toBe(8);
@@ -211,12 +234,26 @@ describe('simulate: an HPA on CPU utilisation', () => {
       [HOUR, 10],
       [HOUR, 80],
     ]);
-    const r = simulate(trace, workload({ readinessDelayMs: 60_000 }), cpu(0.5), { initialReplicas: 2 });
+    const r = simulate(trace, workload({ readinessDelayMs: 60_000 }), cpu(0.5), {
+      ...HOLD,
+      initialReplicas: 2,
+    });
     const k = Math.round((HOUR + 15_000) / 15_000);
     // 2 → 4 at the first sync. While the new pods start, the ready ones stay at the cap but the unready
     // ones, counted idle, damp the proposal back to 4. They are ready 60 s after starting; their first
     // sample counts one metric window (15 s) after that, and only then does the HPA double again.
     expect(Array.from(r.timeline.desiredReplicas.subarray(k, k + 5))).toEqual([4, 4, 4, 4, 4]);
     expect(r.timeline.desiredReplicas[k + 5]).toBe(8);
+  });
+});
+
+describe('shortfallOver', () => {
+  it('integrates the part of a linear segment above capacity', () => {
+    expect(shortfallOver(10, 20, 30, 1000)).toEqual({ durationMs: 0, volumeMs: 0 });
+    expect(shortfallOver(30, 30, 30, 1000)).toEqual({ durationMs: 0, volumeMs: 0 });
+    expect(shortfallOver(40, 50, 30, 1000)).toEqual({ durationMs: 1000, volumeMs: 15_000 });
+    expect(shortfallOver(20, 40, 30, 1000)).toEqual({ durationMs: 500, volumeMs: 2500 });
+    expect(shortfallOver(40, 20, 30, 1000)).toEqual({ durationMs: 500, volumeMs: 2500 });
+    expect(shortfallOver(30, 40, 30, 1000)).toEqual({ durationMs: 1000, volumeMs: 5000 });
   });
 });

@@ -12,8 +12,8 @@ import type { DemandTrace } from './trace';
 import type { DemandHistory, Scenario, SimulationOptions, SimulationResult, WorkloadModel } from './types';
 
 // Replays a demand trace through a scenario: at every HPA sync the scenario sets the replica count from
-// what was observed up to then; between syncs demand, ready pods and cost are integrated exactly (each
-// trace sample holds until the next; pods become ready one readiness delay after they start).
+// what was observed up to then; between syncs demand, ready pods and cost are integrated exactly (demand
+// linear or held between samples; pods become ready one readiness delay after they start).
 
 export const DEFAULT_SYNC_PERIOD_MS = 15_000;
 /** Initial pods started this long before the trace: warm, past the HPA's CPU initialisation period. */
@@ -130,6 +130,26 @@ function hpaController(
   };
 }
 
+/**
+ * Where demand moving linearly from `from` to `to` over `dtMs` exceeds `capacity`: for how long, and
+ * by how much in total (demand units × ms).
+ */
+export function shortfallOver(
+  from: number,
+  to: number,
+  capacity: number,
+  dtMs: number,
+): { durationMs: number; volumeMs: number } {
+  const a = from - capacity;
+  const b = to - capacity;
+  if (a <= 0 && b <= 0) return { durationMs: 0, volumeMs: 0 };
+  if (a >= 0 && b >= 0) return { durationMs: dtMs, volumeMs: ((a + b) / 2) * dtMs };
+  // Crosses capacity once: only the part above it counts.
+  const above = Math.max(a, b);
+  const durationMs = (dtMs * above) / (above - Math.min(a, b));
+  return { durationMs, volumeMs: (above / 2) * durationMs };
+}
+
 function validate(trace: DemandTrace, workload: WorkloadModel, stepMs: number): void {
   if (trace.timesMs.length < 2 || trace.timesMs.length !== trace.demand.length) {
     throw new RangeError('a trace needs at least two samples, with as many demand values as timestamps');
@@ -181,6 +201,15 @@ export function simulate(
       : hpaController(scenario, workload, stepMs, options.cpuUtilizationCap ?? 1, onRescale);
   const pods = warmReplicaSet(initial, t0, workload.readinessDelayMs, WARM_START_MS);
 
+  const linear = (options.interpolation ?? 'linear') === 'linear';
+  /** Demand at `tMs` inside the segment starting at sample `i`; the last sample holds. */
+  const demandAt = (i: number, tMs: number): number => {
+    const d = samples[i] as number;
+    if (!linear || i + 1 >= n) return d;
+    const t1 = sampleTimes[i] as number;
+    return d + (((samples[i + 1] as number) - d) * (tMs - t1)) / ((sampleTimes[i + 1] as number) - t1);
+  };
+
   let podMs = 0;
   let missMs = 0;
   let unmet = 0;
@@ -211,16 +240,15 @@ export function simulate(
     let stepDemand = 0;
     for (let tau = t; tau < end;) {
       while (j + 1 < n && (sampleTimes[j + 1] as number) <= tau) j++;
-      const d = samples[j] as number;
       const next = Math.min(end, j + 1 < n ? (sampleTimes[j + 1] as number) : Infinity, nextReadyAt(pods));
       const dt = next - tau;
-      const shortfall = d - pods.ready * kappa;
+      const from = demandAt(j, tau);
+      const to = demandAt(j, next);
+      const shortfall = shortfallOver(from, to, pods.ready * kappa, dt);
       podMs += existing * dt;
-      stepDemand += d * dt;
-      if (shortfall > 0) {
-        missMs += dt;
-        unmet += (shortfall * dt) / 1000;
-      }
+      stepDemand += ((from + to) / 2) * dt;
+      missMs += shortfall.durationMs;
+      unmet += shortfall.volumeMs / 1000;
       tau = next;
       promoteReady(pods, tau);
     }

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 
-// A demand trace: demand (units/s) sampled at increasing instants, each value holding until the next
-// sample. Parsed from CSV `timestamp,demand` where the timestamp is ISO 8601 or Unix seconds.
+// A demand trace: demand (units/s) sampled at increasing instants; the last sample holds for as long as
+// the interval before it. Parsed from CSV `timestamp,demand` where the timestamp is ISO 8601 or Unix seconds.
 
 export interface DemandTrace {
   readonly timesMs: Float64Array;

@@ -22,6 +22,11 @@ export interface SimulationOptions {
    * request. Default 1: a CPU-bound service whose limit equals its request.
    */
   readonly cpuUtilizationCap?: number;
+  /**
+   * Demand between samples: `linear` (default) interpolates, as suits traces of rates averaged over
+   * their interval; `hold` keeps each sample until the next, turning every change into a jump.
+   */
+  readonly interpolation?: 'linear' | 'hold';
   /** Ready replicas at the start; default ceil(first demand / κ) within the bounds. */
   readonly initialReplicas?: number;
 }

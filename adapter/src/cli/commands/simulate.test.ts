@@ -65,7 +65,7 @@ describe('costscale simulate', () => {
       `${trace}: 120 samples, 2.0 h; policy web: κ 10/replica, 0.0401 USD/replica-h, readiness 30 s`,
     );
     expect(lines[2]).toMatch(/^scenario\s+replica-h/);
-    expect(lines[3]).toMatch(/^fixed:6\s+12\.0\s+6\.00\s+6\s+0\.48\s+100\.0 %\s+60\.0\s+16\.667\s+0\s+0$/);
+    expect(lines[3]).toMatch(/^fixed:6\s+12\.0\s+6\.00\s+6\s+0\.48\s+100\.0 %\s+60\.5\s+16\.690\s+0\s+0$/);
     expect(lines[4]).toMatch(/^hpa-cpu:0\.7\s/);
     expect(lines[5]).toMatch(/^costscale:web\s/);
   });
@@ -80,6 +80,15 @@ describe('costscale simulate', () => {
     // Both react to the step at 1 h within a sync and a readiness delay (45 s, as the simulator tests show).
     expect(hpa.sloMissMinutes).toBeLessThan(2);
     expect(costscale.sloMissMinutes).toBeLessThan(2);
+  });
+
+  it('holds each sample with --interpolation hold', async () => {
+    const args = ['--trace', trace, '--policy', policy, '--baseline', 'fixed:6', '--json'];
+    const held = JSON.parse(await run([...args, '--interpolation', 'hold']));
+    const linear = JSON.parse(await run(args));
+    expect(held.scenarios[0].sloMissMinutes).toBeCloseTo(60, 9);
+    // Linear: the last minute at 40 ramps to 80 and crosses 60 halfway.
+    expect(linear.scenarios[0].sloMissMinutes).toBeCloseTo(60.5, 9);
   });
 
   it('uses --replica-cost over the resources', async () => {
@@ -142,6 +151,7 @@ describe('costscale simulate', () => {
     [['--baseline', 'hpa-cpu:1.5'], '--baseline hpa-cpu:1.5: hpa-cpu needs a target utilisation in (0, 1]'],
     [['--baseline', 'magic'], '--baseline magic: unknown baseline'],
     [['--hpa-tolerance', '-1'], '--hpa-tolerance -1: expected a non-negative number'],
+    [['--interpolation', 'cubic'], '--interpolation cubic: expected linear or hold'],
   ])('rejects bad usage %j', async (extra, message) => {
     await expect(run(['--trace', trace, '--policy', policy, ...extra])).rejects.toThrow(message);
     await expect(run(['--trace', trace, '--policy', policy, ...extra])).rejects.toBeInstanceOf(InputError);

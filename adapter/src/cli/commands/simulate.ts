@@ -148,6 +148,7 @@ interface SimulateOptions {
   hpaTolerance: string;
   cpuCap: string;
   syncSeconds: string;
+  interpolation: string;
 }
 
 function positiveNumber(value: string, flag: string, allowZero = false): number {
@@ -180,7 +181,11 @@ function runSimulate(opts: SimulateOptions): void {
     opts.replicaCost === undefined ? undefined : positiveNumber(opts.replicaCost, '--replica-cost', true);
   const tolerance =
     opts.hpaTolerance === 'default' ? undefined : positiveNumber(opts.hpaTolerance, '--hpa-tolerance', true);
+  if (opts.interpolation !== 'linear' && opts.interpolation !== 'hold') {
+    throw new InputError(`--interpolation ${opts.interpolation}: expected linear or hold`);
+  }
   const options: SimulationOptions = {
+    interpolation: opts.interpolation,
     syncPeriodMs: positiveNumber(opts.syncSeconds, '--sync-seconds') * 1000,
     cpuUtilizationCap: positiveNumber(opts.cpuCap, '--cpu-cap'),
   };
@@ -276,5 +281,10 @@ export function registerSimulateCommand(program: Command): void {
       '1',
     )
     .option('--sync-seconds <seconds>', 'HPA sync period and simulation step', '15')
+    .option(
+      '--interpolation <mode>',
+      'demand between samples: linear, or hold (each sample until the next)',
+      'linear',
+    )
     .action((opts: SimulateOptions) => runSimulate(opts));
 }
