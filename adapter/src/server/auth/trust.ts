@@ -47,11 +47,17 @@ export function parseAuthenticationConfigMap(data: Readonly<Record<string, strin
     }
     return parsed;
   };
+  const bundle = (key: string, text: string): X509Certificate[] => {
+    const certificates = parseCertificateBundle(text);
+    if (certificates.length === 0)
+      throw new Error(`${AUTHENTICATION_CONFIGMAP_NAME}: ${key} holds no PEM certificate`);
+    return certificates;
+  };
   return {
-    clientCA: clientCAText ? parseCertificateBundle(clientCAText) : undefined,
+    clientCA: clientCAText ? bundle('client-ca-file', clientCAText) : undefined,
     requestHeader: requestHeaderCAText
       ? {
-          ca: parseCertificateBundle(requestHeaderCAText),
+          ca: bundle('requestheader-client-ca-file', requestHeaderCAText),
           allowedNames: list('requestheader-allowed-names'),
           usernameHeaders: lower(list('requestheader-username-headers')),
           uidHeaders: lower(list('requestheader-uid-headers')),
