@@ -26,6 +26,8 @@ export interface Service {
   readonly engine: Engine;
   readonly holder: SnapshotHolder;
   readonly metricsServer: Server;
+  /** The /metrics exposition, as a scrape would see it. */
+  metricsText(): Promise<string>;
   /** Graceful stop: not ready, finish the tick, flush decisions, close servers and database. */
   stop(reason: string): Promise<void>;
 }
@@ -140,6 +142,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     engine,
     holder,
     metricsServer,
+    metricsText: () => telemetry.registry.metrics(),
     async stop(reason: string) {
       if (shuttingDown) return;
       shuttingDown = true;
@@ -160,7 +163,13 @@ function buildBackends(config: Config, telemetry: Telemetry): Backends {
   return new Map(
     Object.entries(config.prometheus).map(([name, backend]) => [
       name,
-      new PrometheusClient({ name, backend, observer: telemetry.prometheusObserver }),
+      new PrometheusClient({
+        name,
+        backend,
+        observer: telemetry.prometheusObserver,
+        // A half-open probe every tick: recovery within one tick of the backend's return (ARCHITECTURE.md §6).
+        circuitBreaker: { failureThreshold: 5, coolDownMs: config.engine.intervalSeconds * 1000 },
+      }),
     ]),
   );
 }

@@ -14,6 +14,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Thrown by a probe when waiting longer cannot help (the process died). */
+export class FatalWaitError extends Error {}
+
 /** Polls `probe` until it resolves true or the deadline passes. */
 export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -22,6 +25,7 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
     try {
       if (await probe()) return;
     } catch (err) {
+      if (err instanceof FatalWaitError) throw err;
       lastError = err;
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports';
+import { FatalWaitError, freePort, waitFor } from './ports';
 import { run, startProcess, type ManagedProcess } from './processes';
 
 // A real PostgreSQL from Debian's binaries: initdb into a temp dir, random port, trust auth on
@@ -32,8 +32,12 @@ export function postgresBinDir(): string {
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
+// setpriv execs the command as `postgres` in place (runuser would stay as a parent that does not pass
+// signals on), so stopping the process we started stops PostgreSQL itself.
 function asPostgres(cmd: string, args: string[]): [string, string[]] {
-  return asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  return asRoot
+    ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--reset-env', cmd, ...args]]
+    : [cmd, args];
 }
 
 export async function startPostgres(): Promise<PostgresHandle> {
@@ -76,7 +80,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
     proc = startProcess(cmd, args);
     const p = proc;
     await waitFor(`PostgreSQL on port ${port}`, async () => {
-      if (p.child.exitCode !== null) throw new Error(`postgres exited:\n${p.output()}`);
+      if (p.child.exitCode !== null) throw new FatalWaitError(`postgres exited:\n${p.output()}`);
       return /ready to accept connections/.test(p.output());
     });
   };

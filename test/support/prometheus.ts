@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports';
+import { FatalWaitError, freePort, waitFor } from './ports';
 import { run, startProcess, type ManagedProcess } from './processes';
 
 // A real Prometheus (Debian's binary) in a temp dir on a random port, optionally with history
@@ -11,6 +11,8 @@ export interface PrometheusOptions {
   /** Scrape targets as host:port, scraped every `scrapeIntervalSeconds`. */
   targets?: string[];
   scrapeIntervalSeconds?: number;
+  /** Keep job/instance labels the targets expose (so backfilled and scraped samples form one series). */
+  honorLabels?: boolean;
   /** OpenMetrics text (ending in `# EOF`) written as TSDB blocks before start. */
   backfill?: string;
   binary?: string;
@@ -40,6 +42,7 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
     `  evaluation_interval: ${interval}s`,
     'scrape_configs:',
     '  - job_name: test',
+    `    honor_labels: ${opts.honorLabels ?? false}`,
     '    static_configs:',
     `      - targets: ${JSON.stringify(opts.targets ?? [])}`,
     '',
@@ -62,7 +65,7 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
     ]);
     const p = proc;
     await waitFor(`Prometheus on ${url}`, async () => {
-      if (p.child.exitCode !== null) throw new Error(`prometheus exited:\n${p.output()}`);
+      if (p.child.exitCode !== null) throw new FatalWaitError(`prometheus exited:\n${p.output()}`);
       const res = await fetch(`${url}/-/ready`);
       return res.ok;
     });

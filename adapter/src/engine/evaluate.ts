@@ -191,7 +191,10 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
           explanation: dec,
         });
       } else {
-        const error = result.failure.explanation.errors.join('; ') || result.failure.explanation.summary;
+        // The query's own failure says more than "demand is missing".
+        const error = d.ok
+          ? result.failure.explanation.errors.join('; ') || result.failure.explanation.summary
+          : d.error;
         snapshotPolicies.push({
           name: policy.name,
           namespace: policy.namespace,

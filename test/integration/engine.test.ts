@@ -1,0 +1,175 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../adapter/src/log';
+import { startService, type Service } from '../../adapter/src/main';
+import { openPostgres } from '../../adapter/src/store/db';
+import { TestDatabases } from '../support/databases';
+import { freePort, waitFor } from '../support/ports';
+import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
+
+// The engine against a real Prometheus (history backfilled with promtool, live scrapes of a small
+// exporter) and a real PostgreSQL: expected decisions, explicit query errors, Prometheus and
+// PostgreSQL outages.
+
+const demand: Record<string, number> = { web: 100, api: 30 };
+let exporter: Server;
+let prom: PrometheusHandle;
+let service: Service;
+const dbs = new TestDatabases();
+let databaseUrl: string;
+
+function exposition(): string {
+  return [
+    '# TYPE demo_demand gauge',
+    ...Object.entries(demand).map(([s, v]) => `demo_demand{job="demo",instance="x",service="${s}"} ${v}`),
+    '',
+  ].join('\n');
+}
+
+beforeAll(async () => {
+  const exporterPort = await freePort();
+  exporter = createServer((_req, res) => res.end(exposition())).listen(exporterPort, '127.0.0.1');
+  const now = Math.floor(Date.now() / 1000);
+  const samples = (v: number): Array<[number, number]> =>
+    Array.from({ length: 120 }, (_, i) => [now - 3600 + i * 30, v]);
+  prom = await startPrometheus({
+    targets: [`127.0.0.1:${exporterPort}`],
+    honorLabels: true,
+    backfill: toOpenMetrics([
+      { name: 'demo_demand', labels: { job: 'demo', instance: 'x', service: 'web' }, samples: samples(100) },
+      { name: 'demo_demand', labels: { job: 'demo', instance: 'x', service: 'api' }, samples: samples(30) },
+    ]),
+  });
+  databaseUrl = await dbs.freshUrl();
+  const dir = await mkdtemp(join(tmpdir(), 'costscale-engine-'));
+  const file = join(dir, 'config.yaml');
+  const policy = (name: string, query: string) => `  - name: ${name}
+    namespace: shop
+    target: { name: ${name} }
+    demand: { query: '${query}' }
+    capacityPerReplica: 25
+    replicas: { min: 1, max: 20 }
+    readinessDelaySeconds: 1
+    resources: { cpuCores: 1, memoryGiB: 2 }
+    sloMissCostPerHour: 1
+`;
+  await writeFile(
+    file,
+    `prometheus:
+  default: { url: '${prom.url}', timeoutSeconds: 1, retries: 0, cacheSeconds: 0 }
+policies:
+${policy('web', 'max(demo_demand{service="web"})')}${policy('api', 'max(demo_demand{service="api"})')}${policy('typo', 'max(demo_demnd{service="web"})')}${policy('syntax', 'max(demo_demand{service="web"}')}
+server: { host: 127.0.0.1, port: 0, metricsPort: ${await freePort()}, auth: { mode: local } }
+database: { url: '${databaseUrl}', spoolFile: '${join(dir, 'spool.jsonl')}' }
+engine: { intervalSeconds: 1, stalenessSeconds: 4, hpaSyncSeconds: 1 }
+log: { level: warn }
+`,
+  );
+  service = await startService(file, createLogger('warn'));
+  await waitFor(
+    'first decisions',
+    async () => (service.holder.current()?.policies.filter((p) => p.values).length ?? 0) >= 2,
+  );
+});
+
+afterAll(async () => {
+  await service?.stop('test end');
+  exporter?.close();
+  await prom?.destroy();
+  await dbs.shutdown();
+});
+
+const policy = (name: string) => service.holder.current()!.policies.find((p) => p.name === name)!;
+
+test('known demand gives the expected replicas, load and cost', () => {
+  const web = policy('web');
+  expect(web.values?.costscale_replicas).toBe(4); // 100 / 25
+  expect(web.values?.costscale_load).toBeCloseTo(4, 6);
+  expect(policy('api').values?.costscale_replicas).toBe(2); // ceil(30 / 25)
+  // 1 core × 0.031611 + 2 GiB × 0.004237 per replica-hour (OpenCost default prices), 4 replicas.
+  expect(web.values?.costscale_cost_per_hour).toBeCloseTo(4 * (0.031611 + 2 * 0.004237), 9);
+  expect(web.decision?.explanation.inputs.map((i) => i.name)).toEqual(
+    expect.arrayContaining(['demand', 'capacityPerReplica']),
+  );
+});
+
+test('a metric-name typo and a syntax error are explicit errors in the explanation and the metrics', async () => {
+  expect(policy('typo').values).toBeUndefined();
+  expect(policy('typo').error).toMatch(/no series/);
+  expect(policy('syntax').error).toMatch(/parse error|unclosed|expected/i);
+  const metrics = await service.metricsText();
+  expect(metrics).toMatch(/costscale_policy_inputs_ok\{namespace="shop",policy="typo"\} 0/);
+  expect(metrics).toMatch(/costscale_policy_inputs_ok\{namespace="shop",policy="web"\} 1/);
+  expect(metrics).toMatch(/costscale_prometheus_empty_results_total\{[^}]*backend="default"[^}]*\} [1-9]/);
+});
+
+test('one PromQL request per query template per tick, not per policy', async () => {
+  const count = async () => {
+    const text = await service.metricsText();
+    return text
+      .split('\n')
+      .filter(
+        (l) =>
+          l.startsWith('costscale_prometheus_request_duration_seconds_count') &&
+          l.includes('endpoint="query"'),
+      )
+      .reduce((s, l) => s + Number(l.split(' ').pop()), 0);
+  };
+  const ticks0 = service.engine.ticks;
+  const before = await count();
+  await waitFor('3 more ticks', async () => service.engine.ticks >= ticks0 + 3);
+  const ticks = service.engine.ticks - ticks0;
+  const perTick = ((await count()) - before) / ticks;
+  // demand (web+api merged, typo, syntax rejected locally or sent once) + current replicas (all merged)
+  expect(perTick).toBeLessThanOrEqual(4);
+});
+
+test('Prometheus down: last good values, then errors after the staleness bound, then recovery within a tick', async () => {
+  await prom.stop();
+  await waitFor('inputs failing', async () => policy('web').error !== undefined, 10000);
+  const during = policy('web');
+  expect(during.values?.costscale_replicas).toBe(4);
+  const lastGood = during.valuesAt!;
+  await new Promise((r) => setTimeout(r, 2000));
+  expect(policy('web').valuesAt).toBe(lastGood); // not refreshed while down
+  await prom.start();
+  const restartedAt = Date.now();
+  await waitFor(
+    'recovery',
+    async () => policy('web').error === undefined && policy('web').valuesAt! > restartedAt,
+    15000,
+  );
+  expect(policy('web').values?.costscale_replicas).toBe(4);
+});
+
+test('PostgreSQL down: deciding goes on, and no decision is lost once it returns', async () => {
+  const server = dbs.postgres!;
+  const countRows = async () => {
+    const db = openPostgres(databaseUrl, 1);
+    try {
+      return (
+        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM decisions WHERE policy = 'web'`)
+      )[0]!.n;
+    } finally {
+      await db.close();
+    }
+  };
+  await server.stop();
+  const ticksDown = service.engine.ticks;
+  await waitFor('ticks while the database is down', async () => service.engine.ticks >= ticksDown + 3);
+  expect(policy('web').values?.costscale_replicas).toBe(4);
+  await server.start();
+  const ticksBack = service.engine.ticks;
+  await waitFor(
+    'spool flushed',
+    async () => service.engine.ticks >= ticksBack + 2 && (await countRows()) >= service.engine.ticks - 1,
+  );
+  const rows = await countRows();
+  // One row per tick for `web`, every tick since the start (the tick in progress may not be flushed yet).
+  expect(rows).toBeGreaterThanOrEqual(service.engine.ticks - 1);
+  expect(rows).toBeLessThanOrEqual(service.engine.ticks);
+  const metrics = await service.metricsText();
+  expect(metrics).toMatch(/costscale_decisions_dropped_total 0/);
+});
