@@ -1,46 +1,83 @@
-import { calibrate, scoreQuantile, stepScale } from './calibration';
+import { calibrate, conformalQuantile, peakScores, pooledScores, stepScale } from './calibration';
 import { peakDistribution } from './distribution';
 
 describe('calibrate', () => {
   it('scales each step by the mean absolute error around it and pools the scaled errors', () => {
     // Errors grow with the step: ±1 at step 0, ±2 at step 1, ±4 at step 2.
     const errors = [Float64Array.from([1, -2, 4]), Float64Array.from([-1, 2, -4])];
-    const calibration = calibrate(errors, 3, 0);
+    const actuals = [new Float64Array(3), new Float64Array(3)];
+    const calibration = calibrate(actuals, errors, 3, 0);
     expect(calibration.scales).toEqual([1, 2, 4]);
-    expect(calibration.scores).toEqual([-1, -1, -1, 1, 1, 1]);
+    expect(calibration.paths).toEqual([
+      [1, -1, 1],
+      [-1, 1, -1],
+    ]);
+    expect(Array.from(pooledScores(calibration))).toEqual([-1, -1, -1, 1, 1, 1]);
   });
 
   it('smooths the scale over neighbouring steps', () => {
-    const calibration = calibrate([Float64Array.from([1, 1, 7])], 3, 1);
+    const calibration = calibrate([new Float64Array(3)], [Float64Array.from([1, 1, 7])], 3, 1);
     expect(calibration.scales).toEqual([1, 3, 4]);
   });
 
+  it('scores the peak of each window by how far the forecast band must move to reach it', () => {
+    // Forecast = actual − error = [0, 6, 1]; scales are all 1.
+    const calibration = calibrate([Float64Array.from([1, 5, 2])], [Float64Array.from([1, -1, 1])], 3, 0);
+    // Window 1: peak 1 needs the band at +1. Windows 2 and 3: peak 5 is reached by 6 − 1.
+    expect(calibration.peakPaths).toEqual([[1, -1, -1]]);
+  });
+
   it('keeps the last scale past the calibrated horizon', () => {
-    const calibration = calibrate([Float64Array.from([1, 2])], 2, 0);
+    const calibration = calibrate([new Float64Array(2)], [Float64Array.from([1, 2])], 2, 0);
     expect(stepScale(calibration, 5)).toBe(2);
   });
 });
 
-describe('scoreQuantile', () => {
-  const calibration = { scales: [1], scores: Array.from({ length: 19 }, (_, i) => i + 1) };
+describe('conformalQuantile', () => {
+  const scores = Array.from({ length: 19 }, (_, i) => i + 1);
 
   it('takes the conformal rank: ⌈(N+1)τ⌉ above the median, ⌊(N+1)τ⌋ below', () => {
-    expect(scoreQuantile(calibration, 0.9)).toBe(18);
-    expect(scoreQuantile(calibration, 0.1)).toBe(2);
-    expect(scoreQuantile(calibration, 0.5)).toBe(10);
+    expect(conformalQuantile(scores, 0.9)).toBe(18);
+    expect(conformalQuantile(scores, 0.1)).toBe(2);
+    expect(conformalQuantile(scores, 0.5)).toBe(10);
   });
 
   it('takes the extreme score for levels the sample cannot resolve', () => {
-    expect(scoreQuantile(calibration, 0.999)).toBe(19);
-    expect(scoreQuantile(calibration, 0.001)).toBe(1);
-    expect(scoreQuantile({ scales: [], scores: [] }, 0.9)).toBe(0);
+    expect(conformalQuantile(scores, 0.999)).toBe(19);
+    expect(conformalQuantile(scores, 0.001)).toBe(1);
+    expect(conformalQuantile([], 0.9)).toBe(0);
+  });
+});
+
+describe('peakScores', () => {
+  it("takes each origin's score for the window length, the whole horizon at most", () => {
+    const calibration = {
+      scales: [1, 1, 1],
+      paths: [],
+      peakPaths: [
+        [0.5, 2, -1],
+        [-3, -2, 1.5],
+      ],
+    };
+    expect(Array.from(peakScores(calibration, 3))).toEqual([-1, 1.5]);
+    expect(Array.from(peakScores(calibration, 1))).toEqual([-3, 0.5]);
+    expect(Array.from(peakScores(calibration, 10))).toEqual([-1, 1.5]);
   });
 });
 
 describe('peakDistribution', () => {
+  const marginal = (tau: number): Float64Array => Float64Array.from([10, 30, 20].map((v) => v * (1 + tau)));
+
   it('takes the largest step quantile over the window', () => {
-    const steps = { quantile: (tau: number) => Float64Array.from([10, 30, 20].map((v) => v * (1 + tau))) };
-    expect(peakDistribution(steps).quantile(0.5)).toBe(45);
-    expect(peakDistribution(steps, 1).quantile(0.5)).toBe(15);
+    expect(peakDistribution({ quantile: marginal }).quantile(0.5)).toBe(45);
+    expect(peakDistribution({ quantile: marginal }, 1).quantile(0.5)).toBe(15);
+  });
+
+  it('takes the peak of the calibrated peak band over the window when there is one', () => {
+    const peakBand = (tau: number, steps = 3): Float64Array => Float64Array.from([100 * tau, 50 + steps, 0]);
+    const steps = { quantile: marginal, peakBand };
+    expect(peakDistribution(steps).quantile(0.9)).toBe(90);
+    expect(peakDistribution(steps, 2).quantile(0.2)).toBe(52);
+    expect(peakDistribution(steps, 1).quantile(0.2)).toBe(20);
   });
 });

@@ -1,24 +1,34 @@
 /**
  * Prediction intervals from backtest errors, split-conformal style with normalised scores (Lei et al.,
  * "Distribution-free predictive inference for regression", 2018, §5.2): each horizon step gets a scale,
- * the mean absolute backtest error around that step; errors divided by their step's scale are pooled
- * across steps and origins, and the τ-quantile of a step is the point forecast plus its scale times
- * the conformal τ-quantile of the pooled scores. Pooling gives enough scores for tail quantiles from a
- * handful of origins while the scales keep the growth of error with the horizon.
+ * the mean absolute backtest error around that step, and errors are divided by their step's scale.
+ *
+ * - Per step, the τ-quantile is the point forecast plus the step's scale times the conformal
+ *   τ-quantile of all scores pooled across steps and origins: pooling gives enough scores for tail
+ *   quantiles from a handful of origins, the scales keep the growth of error with the horizon.
+ * - For the peak over the first s steps, the score of an origin is the smallest q for which the peak
+ *   of the band "forecast + q·scale" over those steps reaches the actual peak; the conformal
+ *   τ-quantile of these scores makes the band's peak a calibrated τ-quantile of the peak.
  */
 export interface Calibration {
   /** Scale of the backtest errors per horizon step (transformed units). */
   scales: number[];
-  /** Backtest errors divided by their step's scale, ascending. */
-  scores: number[];
+  /** Backtest errors divided by their step's scale, one path per origin. */
+  paths: number[][];
+  /** Per origin, the peak score for each window length 1…horizon. */
+  peakPaths: number[][];
 }
 
+/** Scores are kept to four decimals: far below their sampling noise, and states stay compact. */
+const roundScore = (x: number): number => Math.round(x * 1e4) / 1e4;
+
 /**
- * Builds a calibration from backtest errors, one array per origin (actual minus forecast per step,
- * in transformed units). `smoothing` is the half-width, in steps, of the window that a step's scale is
- * averaged over.
+ * Builds a calibration from backtests: per origin, the actual values that followed it and the errors
+ * (actual minus forecast) per step, both in transformed units. `smoothing` is the half-width, in
+ * steps, of the window a step's scale is averaged over.
  */
 export function calibrate(
+  actuals: Float64Array[],
   errors: Float64Array[],
   horizon: number,
   smoothing = Math.max(1, Math.round(horizon / 16)),
@@ -30,47 +40,71 @@ export function calibrate(
     let count = 0;
     for (const path of errors) {
       for (let j = Math.max(0, h - smoothing); j <= Math.min(horizon - 1, h + smoothing); j++) {
-        const e = path[j]!;
-        if (Number.isFinite(e)) {
-          sum += Math.abs(e);
-          count++;
-        }
+        sum += Math.abs(path[j]!);
+        count++;
       }
     }
     const scale = count > 0 ? sum / count : NaN;
     scales.push(scale);
     if (scale > largest) largest = scale;
   }
-  // Steps without any error (none when every origin has the full horizon) borrow the largest scale.
+  // A floor keeps the scores finite for error-free series; steps no origin reached take the largest scale.
   const floor = largest > 0 ? largest * 1e-6 : 1e-12;
-  for (let h = 0; h < horizon; h++)
+  for (let h = 0; h < horizon; h++) {
     scales[h] = Number.isFinite(scales[h]!) ? Math.max(scales[h]!, floor) : Math.max(largest, floor);
-  const scores: number[] = [];
-  for (const path of errors) {
-    for (let h = 0; h < Math.min(horizon, path.length); h++) {
-      const e = path[h]!;
-      if (Number.isFinite(e)) scores.push(e / scales[h]!);
-    }
   }
-  scores.sort((a, b) => a - b);
-  return { scales, scores };
+  const paths = errors.map((path) =>
+    Array.from(path.subarray(0, horizon), (e, h) => roundScore(e / scales[h]!)),
+  );
+  const peakPaths = errors.map((path, k) => peakPath(actuals[k]!, path, scales, horizon));
+  return { scales, paths, peakPaths };
+}
+
+/** Peak scores of one origin for every window length s: min over h < s of (peak_s − forecast_h) / scale_h. */
+function peakPath(actual: Float64Array, errors: Float64Array, scales: number[], horizon: number): number[] {
+  const out: number[] = [];
+  let peak = -Infinity;
+  for (let s = 1; s <= horizon; s++) {
+    peak = Math.max(peak, actual[s - 1]!);
+    let score = Infinity;
+    for (let h = 0; h < s; h++) {
+      const forecast = actual[h]! - errors[h]!;
+      score = Math.min(score, (peak - forecast) / scales[h]!);
+    }
+    out.push(roundScore(score));
+  }
+  return out;
 }
 
 /**
- * Conformal quantile of the pooled scores: the ⌈(N+1)τ⌉-th smallest for upper quantiles and the
+ * Conformal quantile of ascending scores: the ⌈(N+1)τ⌉-th smallest for upper quantiles and the
  * ⌊(N+1)τ⌋-th for lower ones, which gives coverage of at least τ (resp. 1 − τ) under exchangeability;
- * levels beyond what N scores can resolve take the extreme score.
+ * levels beyond what N scores can resolve take the extreme score, and no scores give 0.
  */
-export function scoreQuantile(calibration: Calibration, tau: number): number {
-  const scores = calibration.scores;
-  const n = scores.length;
+export function conformalQuantile(sorted: ArrayLike<number>, tau: number): number {
+  const n = sorted.length;
   if (n === 0) return 0;
   if (tau === 0.5) {
     const mid = (n - 1) / 2;
-    return (scores[Math.floor(mid)]! + scores[Math.ceil(mid)]!) / 2;
+    return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
   }
   const rank = tau > 0.5 ? Math.ceil((n + 1) * tau) : Math.floor((n + 1) * tau);
-  return scores[Math.min(n, Math.max(1, rank)) - 1]!;
+  return sorted[Math.min(n, Math.max(1, rank)) - 1]!;
+}
+
+/** All scores pooled across steps and origins, ascending. */
+export function pooledScores(calibration: Calibration): Float64Array {
+  const out: number[] = [];
+  for (const path of calibration.paths) out.push(...path);
+  return Float64Array.from(out).sort();
+}
+
+/** Per origin, the peak score over the first `steps` steps (the whole horizon at most), ascending. */
+export function peakScores(calibration: Calibration, steps: number): Float64Array {
+  const out: number[] = [];
+  for (const path of calibration.peakPaths)
+    if (path.length > 0) out.push(path[Math.min(steps, path.length) - 1]!);
+  return Float64Array.from(out).sort();
 }
 
 /** Scale of step h (0-based); steps past the calibrated horizon keep the last scale. */

@@ -10,22 +10,33 @@ export interface DemandDistribution {
 export interface StepQuantiles {
   /** Forecast of each step's τ-quantile (length = horizon). */
   quantile(tau: number): Float64Array;
+  /**
+   * Per-step values whose largest over the first `steps` steps (default: all) is the τ-quantile of
+   * the peak over those steps, when the forecaster calibrates the peak itself.
+   */
+  peakBand?(tau: number, steps?: number): Float64Array;
+}
+
+function maxOf(values: Float64Array, count: number): number {
+  let peak = -Infinity;
+  for (let h = 0; h < Math.min(count, values.length); h++) if (values[h]! > peak) peak = values[h]!;
+  return peak;
 }
 
 /**
- * Distribution of the peak over the first `steps` steps: its τ-quantile is the largest of the steps'
- * τ-quantiles. That is exact when the steps' errors move together (a forecast that is off is usually
- * off for the whole window, by its level) and otherwise a lower bound of the true quantile of the
- * maximum, so the benchmark reports the peak's own coverage alongside the per-step one.
+ * Distribution of the peak over the first `steps` steps (default: all): the peak of the calibrated
+ * peak band when there is one; otherwise the largest of the steps' τ-quantiles, which is a lower bound
+ * of the peak's τ-quantile (exact only when the steps' errors move together).
  */
 export function peakDistribution(forecast: StepQuantiles, steps?: number): DemandDistribution {
   return {
     quantile(tau: number): number {
-      const q = forecast.quantile(tau);
-      const count = Math.min(steps ?? q.length, q.length);
-      let peak = -Infinity;
-      for (let h = 0; h < count; h++) if (q[h]! > peak) peak = q[h]!;
-      return peak;
+      if (forecast.peakBand) {
+        const band = forecast.peakBand(tau, steps);
+        return maxOf(band, steps ?? band.length);
+      }
+      const marginal = forecast.quantile(tau);
+      return maxOf(marginal, steps ?? marginal.length);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { candidateError, ensembleError, planOrigins, runBacktest, selectEnsemble } from './backtest';
-import { calibrate, scoreQuantile, stepScale } from './calibration';
+import { calibrate, conformalQuantile, peakScores, pooledScores, stepScale } from './calibration';
 import { candidateRecipes } from './candidates';
-import { peakDistribution, type DemandDistribution } from './distribution';
+import { peakDistribution, type DemandDistribution, type StepQuantiles } from './distribution';
 import { DecompositionCache, fitModel, forecastModel } from './models';
 import { detectSeasonalPeriods } from './period';
 import { countFinite, fillGaps } from './series';
@@ -24,9 +24,9 @@ export interface FitOptions {
   nowMs?: number;
   /** Number of models averaged (default 3). */
   ensembleSize?: number;
-  /** Most backtest origins (default 12); fewer when the history is short. */
+  /** Most backtest origins (default: enough for 480 errors, 12 to 48); fewer when the history is short. */
   maxOrigins?: number;
-  /** Steps between origins (default: the horizon, but at least half the shortest season, so origins fall at different times of day). */
+  /** Steps between origins (default: the horizon, or 0.618 of the shortest season if longer). */
   originSpacing?: number;
 }
 
@@ -40,7 +40,11 @@ export interface ProbabilisticForecast {
 }
 
 const DEFAULT_ENSEMBLE_SIZE = 3;
-const DEFAULT_MAX_ORIGINS = 12;
+const MIN_ORIGINS = 12;
+const MAX_ORIGINS = 48;
+/** Backtest errors wanted for calibration; origins are added (up to MAX_ORIGINS) to reach them. */
+const TARGET_BACKTEST_POINTS = 480;
+const GOLDEN_FRACTION = 0.618;
 /** Shortest history before the earliest origin without seasons. */
 const MIN_TRAIN_NONSEASONAL = 8;
 
@@ -59,14 +63,20 @@ function usablePeriods(periods: number[], n: number, horizon: number): number[] 
 }
 
 /** Seasonal-naive errors after every origin with a full horizon behind it: the calibration of last resort. */
-function seasonalNaiveErrors(y: Float64Array, period: number, horizon: number): Float64Array[] {
-  const paths: Float64Array[] = [];
+function seasonalNaiveBacktest(
+  y: Float64Array,
+  period: number,
+  horizon: number,
+): { actuals: Float64Array[]; errors: Float64Array[] } {
+  const actuals: Float64Array[] = [];
+  const errors: Float64Array[] = [];
   for (let o = y.length - horizon; o >= period; o -= Math.max(1, Math.floor(horizon / 2))) {
     const path = new Float64Array(horizon);
     for (let h = 0; h < horizon; h++) path[h] = y[o + h]! - y[o - period + (h % period)]!;
-    paths.push(path);
+    actuals.push(y.subarray(o, o + horizon));
+    errors.push(path);
   }
-  return paths;
+  return { actuals, errors };
 }
 
 function meanAbsolute(paths: Float64Array[]): number {
@@ -87,19 +97,24 @@ export function fitForecastState(values: ArrayLike<number>, options: FitOptions)
   const filled = fillGaps(values, periods[0] ?? 0);
   const transform = chooseTransform(filled);
   const y = applyTransform(transform, filled);
-  const spacing = options.originSpacing ?? Math.max(horizon, Math.ceil(shortest / 2));
+  // Origins a golden-ratio fraction of a season apart fall at well-spread times of day; short horizons
+  // get more of them, as each one yields fewer errors to calibrate on.
+  const spacing = options.originSpacing ?? Math.max(horizon, Math.round(GOLDEN_FRACTION * shortest));
+  const maxOrigins =
+    options.maxOrigins ??
+    Math.min(MAX_ORIGINS, Math.max(MIN_ORIGINS, Math.ceil(TARGET_BACKTEST_POINTS / horizon)));
   const minTrain = Math.max(2 * (periods[periods.length - 1] ?? 0), MIN_TRAIN_NONSEASONAL);
-  const origins = planOrigins(n, horizon, spacing, options.maxOrigins ?? DEFAULT_MAX_ORIGINS, minTrain);
+  const origins = planOrigins(n, horizon, spacing, maxOrigins, minTrain);
   const base = { version: 1 as const, fittedAtMs: options.nowMs ?? 0, horizon, periods, transform };
 
   if (origins.length === 0) {
     // Too short to backtest: seasonal naive (naive without a season), calibrated on its own history.
-    const errors = seasonalNaiveErrors(y, shortest, horizon);
+    const { actuals, errors } = seasonalNaiveBacktest(y, shortest, horizon);
     const error = meanAbsolute(errors);
     return {
       ...base,
       members: [{ kind: 'seasonal-naive', period: shortest }],
-      calibration: calibrate(errors, horizon),
+      calibration: calibrate(actuals, errors, horizon),
       backtest: { origins: 0, ensembleError: error, seasonalNaiveError: error },
     };
   }
@@ -119,7 +134,11 @@ export function fitForecastState(values: ArrayLike<number>, options: FitOptions)
   return {
     ...base,
     members: chosen.map((i) => fitModel(recipes[i]!, y, cache)),
-    calibration: calibrate(calibrationErrors, horizon),
+    calibration: calibrate(
+      origins.map((o) => y.subarray(o, o + horizon)),
+      calibrationErrors,
+      horizon,
+    ),
     backtest: {
       origins: origins.length,
       ensembleError: meanAbsolute(origins.map((_, k) => ensembleError(backtest, chosen, k))),
@@ -145,16 +164,31 @@ export function forecastFromState(
     const f = forecastModel(member, y, horizon, cache);
     for (let h = 0; h < horizon; h++) center[h]! += f[h]! / state.members.length;
   }
-  const forecast: ProbabilisticForecast = {
-    point: invertTransform(state.transform, center),
+  const { calibration, transform } = state;
+  let pooled: Float64Array | null = null;
+  const band = (score: number): Float64Array => {
+    const out = new Float64Array(horizon);
+    for (let h = 0; h < horizon; h++) out[h] = center[h]! + score * stepScale(calibration, h);
+    return invertTransform(transform, out);
+  };
+  const checkLevel = (tau: number): void => {
+    if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${tau}`);
+  };
+  const steps: StepQuantiles = {
     quantile(tau: number): Float64Array {
-      if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${tau}`);
-      const q = scoreQuantile(state.calibration, tau);
-      const out = new Float64Array(horizon);
-      for (let h = 0; h < horizon; h++) out[h] = center[h]! + q * stepScale(state.calibration, h);
-      return invertTransform(state.transform, out);
+      checkLevel(tau);
+      pooled ??= pooledScores(calibration);
+      return band(conformalQuantile(pooled, tau));
     },
-    peak: (steps) => peakDistribution(forecast, steps),
+    peakBand(tau: number, count = horizon): Float64Array {
+      checkLevel(tau);
+      return band(conformalQuantile(peakScores(calibration, Math.min(count, horizon)), tau));
+    },
+  };
+  const forecast: ProbabilisticForecast = {
+    point: invertTransform(transform, center),
+    quantile: steps.quantile,
+    peak: (count) => peakDistribution(steps, count),
   };
   return forecast;
 }

@@ -49,7 +49,12 @@ export const forecastStateSchema = z.object({
   ]),
   /** Ensemble members; the forecast is their mean in transformed space. */
   members: z.array(fittedModelSchema).min(1),
-  calibration: z.object({ scales: z.array(z.number()), scores: z.array(z.number()) }),
+  /** Backtest error scale per step and scaled errors per origin (see calibration.ts). */
+  calibration: z.object({
+    scales: z.array(z.number()),
+    paths: z.array(z.array(z.number())),
+    peakPaths: z.array(z.array(z.number())),
+  }),
   /** Backtest summary: origins used, and mean absolute errors (transformed units) of the ensemble and of seasonal naive. */
   backtest: z.object({
     origins: z.number().int().min(0),
