@@ -581,12 +581,15 @@ describe('§1.7 health endpoints', () => {
     expect((await get('/healthz/nosuch')).status).toBe(404);
   });
 
-  test('readyz reports shutdown once close() has begun', async () => {
+  test('readyz reports shutdown once close() has begun, while serving through the delay', async () => {
     const other = await createApiServer({
       snapshot: holder,
       tls: { serviceName: 'costscale', serviceNamespace: 'costscale' },
       auth: { mode: 'local' },
+      now: () => clock,
     });
+    const { port: httpsPort } = await other.listen(0, '127.0.0.1');
+    const otherBase = `https://127.0.0.1:${httpsPort}`;
     const plain = http.createServer((req, res) => {
       if (!other.handleHealth(req, res)) {
         res.writeHead(418);
@@ -602,12 +605,22 @@ describe('§1.7 health endpoints', () => {
     try {
       expect(await fetchText('/readyz')).toEqual([200, 'ok']);
       expect((await fetchText('/metrics'))[0]).toBe(418);
-      await other.close();
+      const closed = other.close({ delayMs: 1000 });
       expect(await fetchText('/readyz')).toEqual([
         500,
         '[+]ping ok\n[-]shutdown failed: reason withheld\nreadyz check failed\n',
       ]);
       expect(await fetchText('/livez')).toEqual([200, 'ok']);
+      const during = await httpsRequest(otherBase, '/readyz', { ca: other.servingCA as string });
+      expect(during.status).toBe(500);
+      const value = await httpsRequest(otherBase, `${GV}/namespaces/shop/costscale_replicas`, {
+        ca: other.servingCA as string,
+      });
+      expect(value.status).toBe(200);
+      await closed;
+      await expect(httpsRequest(otherBase, '/livez', { ca: other.servingCA as string })).rejects.toThrow(
+        /ECONNREFUSED/,
+      );
     } finally {
       await new Promise((resolve) => plain.close(resolve));
     }

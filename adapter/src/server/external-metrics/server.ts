@@ -55,13 +55,17 @@ export interface ApiServer {
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Answers /healthz, /livez and /readyz on another server (the plain-HTTP port); false for other paths. */
   handleHealth(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Fails /readyz (`shutdown`), stops accepting connections and waits for open requests. */
-  close(): Promise<void>;
+  /**
+   * Fails /readyz (`shutdown`) at once, keeps serving for `delayMs` (default 0) so endpoints and the
+   * aggregator stop routing here, then stops accepting connections and waits for open requests.
+   */
+  close(options?: { delayMs?: number }): Promise<void>;
 }
 
 const JSON_TYPE = 'application/json';
 const ALWAYS_READY = (): Readiness => ({ ready: true, checks: {} });
 const SELECTOR_CACHE_LIMIT = 1024;
+const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
 type ParsedSelector = { readonly selector: LabelSelector } | { readonly error: string };
 
@@ -89,6 +93,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     requestCert: true,
     rejectUnauthorized: false,
   });
+  // Go clients (the aggregator's proxy, client-go) keep idle connections for 90 s; closing them
+  // sooner races with a request being sent on them, which the aggregator reports as a 503.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   certificate.onChange((credentials) => server.setSecureContext({ ...credentials, ...tlsSettings }));
 
   function selectorFor(info: RequestInfo): ParsedSelector {
@@ -310,18 +317,18 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         });
       }),
     handleHealth,
-    close: () =>
-      new Promise<void>((resolve) => {
-        shuttingDown = true;
-        certificate.close();
-        auth?.close();
-        if (!server.listening) {
-          resolve();
-          return;
-        }
+    close: async (closeOptions) => {
+      shuttingDown = true;
+      const delayMs = closeOptions?.delayMs ?? 0;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      certificate.close();
+      auth?.close();
+      if (!server.listening) return;
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 }
 
