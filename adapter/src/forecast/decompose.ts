@@ -3,9 +3,9 @@
  * seasonal component is re-estimated in turn from the series minus the others, a few times over. Each
  * estimate follows the STL idea (Cleveland et al., 1990) in a cheaper form: remove a centred moving
  * average trend, smooth every cycle-subseries (all Mondays 09:00, …) with tricube weights over nearby
- * cycles, and remove what the smoothed seasonal has left of a level. A second, robust pass
- * down-weights points with large remainders (bisquare weights), so outliers and short incidents do not
- * imprint on the seasonal shape.
+ * cycles, and remove what the smoothed seasonal has left of a level. When robust (the default), a
+ * second pass down-weights points with large remainders (bisquare weights), so outliers and short
+ * incidents do not imprint on the seasonal shape.
  */
 export interface Decomposition {
   periods: number[];
@@ -18,7 +18,9 @@ export interface Decomposition {
 export interface DecomposeOptions {
   /** Cycles in each cycle-subseries smoothing window, per period (default 7, 11, 15, …). */
   seasonalWindows?: number[];
+  /** Rounds of re-estimating every component (default 2). */
   iterations?: number;
+  /** Add the robust pass (default true). */
   robust?: boolean;
 }
 

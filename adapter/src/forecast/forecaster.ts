@@ -79,11 +79,12 @@ function seasonalNaiveBacktest(
   return { actuals, errors };
 }
 
-function meanAbsolute(paths: Float64Array[]): number {
+/** Mean absolute error over all paths; null without any error to average. */
+function meanAbsolute(paths: Float64Array[]): number | null {
   let sum = 0;
   let count = 0;
   for (const path of paths) for (let h = 0; h < path.length; h++, count++) sum += Math.abs(path[h]!);
-  return count > 0 ? sum / count : NaN;
+  return count > 0 ? sum / count : null;
 }
 
 /** Fits the forecaster to a series (NaN marks missing points). */

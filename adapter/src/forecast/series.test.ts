@@ -1,4 +1,4 @@
-import { fillGaps, mean, median, quantileOfSorted } from './series';
+import { countFinite, fillGaps } from './series';
 
 describe('fillGaps', () => {
   it('interpolates a gap linearly between its neighbours when no season is given', () => {
@@ -32,11 +32,8 @@ describe('fillGaps', () => {
   });
 });
 
-describe('summary statistics', () => {
-  it('computes mean, median and type-7 quantiles', () => {
-    expect(mean([1, 2, 3, 10])).toBe(4);
-    expect(median([5, 1, 3])).toBe(3);
-    expect(quantileOfSorted([0, 10, 20, 30, 40], 0.3)).toBeCloseTo(12, 12);
-    expect(quantileOfSorted([], 0.5)).toBeNaN();
+describe('countFinite', () => {
+  it('counts the known points', () => {
+    expect(countFinite([1, NaN, Infinity, 0, -2])).toBe(3);
   });
 });

@@ -1,24 +1,4 @@
-/** Small numeric helpers over typed arrays shared by the forecasting models. */
-
-export function mean(values: ArrayLike<number>, from = 0, to = values.length): number {
-  let sum = 0;
-  for (let i = from; i < to; i++) sum += values[i]!;
-  return to > from ? sum / (to - from) : NaN;
-}
-
-/** Linear-interpolated quantile of an ascending array (type 7, as R's default). */
-export function quantileOfSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const position = Math.min(Math.max(p, 0), 1) * (n - 1);
-  const lower = Math.floor(position);
-  const upper = Math.min(lower + 1, n - 1);
-  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
-}
-
-export function median(values: ArrayLike<number>): number {
-  return quantileOfSorted(Float64Array.from(values).sort(), 0.5);
-}
+/** Gap handling for series given as plain arrays (NaN marks a missing point). */
 
 /**
  * Replaces missing points (NaN or ±Infinity). With a season, a gap repeats the last season before

@@ -15,6 +15,13 @@ describe('forecast state', () => {
     expect(Array.from(after.quantile(0.9))).toEqual(Array.from(before.quantile(0.9)));
   });
 
+  it('round-trips the state of a series too short for any backtest', () => {
+    const tiny = fitForecastState([3, 4], { horizon: 3 });
+    expect(tiny.backtest).toEqual({ origins: 0, ensembleError: null, seasonalNaiveError: null });
+    expect(deserializeForecastState(serializeForecastState(tiny))).toEqual(tiny);
+    expect(Array.from(forecastFromState(tiny, [3, 4]).quantile(0.9))).toEqual([4, 4, 4]);
+  });
+
   it('forecasts from newer history without refitting', () => {
     const newer = synthetic({ length: 24 * 21, daily: { period: 24, amplitude: 20 }, noise: 2, seed: 1 });
     const forecast = forecastFromState(state, newer, 6);

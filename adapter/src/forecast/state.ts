@@ -55,11 +55,14 @@ export const forecastStateSchema = z.object({
     paths: z.array(z.array(z.number())),
     peakPaths: z.array(z.array(z.number())),
   }),
-  /** Backtest summary: origins used, and mean absolute errors (transformed units) of the ensemble and of seasonal naive. */
+  /**
+   * Backtest summary: origins used, and mean absolute errors (transformed units) of the ensemble and
+   * of seasonal naive; null when the history was too short to measure them.
+   */
   backtest: z.object({
     origins: z.number().int().min(0),
-    ensembleError: z.number(),
-    seasonalNaiveError: z.number(),
+    ensembleError: z.number().nullable(),
+    seasonalNaiveError: z.number().nullable(),
   }),
 });
 
