@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash test/setup.sh --for bench
 npm run build >/dev/null
-for script in test/bench/*.js; do
+for script in test/bench/*.js test/bench/*.bench.ts; do
+  case $script in *-worker.js) continue ;; esac
   echo "==> $script"
-  node "$script"
+  node -r ./test/bench/swc-register.cjs "$script"
   echo
 done

@@ -24,9 +24,9 @@ import {
   fetchNodePrices,
   fetchReplicaRequests,
   planQueries,
+  PlanCache,
   type Backends,
   type DemandValue,
-  type PolicyQuery,
 } from '../sources';
 import type { DecisionRecord } from '../store/decisions';
 import { DemandHistory } from './demandHistory';
@@ -57,6 +57,13 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
   const history = new DemandHistory(deps.historySamples ?? 240);
   const budgetStates = new Map<string, RecordedBudgetState>();
   const requestsCache = new Map<string, { at: number; resources: ReplicaResources }>();
+  // Plans change only when policies do: re-planning 10,000 policies every tick would cost ~100 ms.
+  const plans = {
+    demand: new PlanCache(),
+    replicas: new PlanCache(),
+    latency: new PlanCache(),
+    errors: new PlanCache(),
+  };
 
   return async (config: Config, now: number, previous: Snapshot | undefined): Promise<TickOutput> => {
     const backends = deps.backends();
@@ -65,21 +72,24 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
     const keys = new Set(policies.map(policyKey));
     history.retain(keys);
 
-    const plan = (queries: PolicyQuery[]) => planQueries(queries);
-    const demandPlan = plan(policies.map((p) => ({ backend: p.backend, query: p.demand.query })));
-    const replicasPlan = plan(policies.map((p) => ({ backend: p.backend, query: currentReplicasQuery(p) })));
+    const demandPlan = plans.demand.plan(
+      policies.map((p) => ({ backend: p.backend, query: p.demand.query })),
+    );
+    const replicasPlan = plans.replicas.plan(
+      policies.map((p) => ({ backend: p.backend, query: currentReplicasQuery(p) })),
+    );
     const sloPolicies = (which: 'latencySeconds' | 'errorRatio') =>
       policies.filter((p) => p.slo[which] !== undefined);
     const latencyPolicies = sloPolicies('latencySeconds');
     const errorPolicies = sloPolicies('errorRatio');
-    const latencyPlan = plan(
+    const latencyPlan = plans.latency.plan(
       latencyPolicies.map((p) => ({ backend: p.backend, query: p.slo.latencySeconds!.query })),
     );
-    const errorPlan = plan(
+    const errorPlan = plans.errors.plan(
       errorPolicies.map((p) => ({ backend: p.backend, query: p.slo.errorRatio!.query })),
     );
     const cold = policies.filter((p) => !history.has(policyKey(p)));
-    const warmPlan = plan(cold.map((p) => ({ backend: p.backend, query: p.demand.query })));
+    const warmPlan = planQueries(cold.map((p) => ({ backend: p.backend, query: p.demand.query })));
     const historySpan = (deps.historySamples ?? 240) * stepMs;
 
     const [demandOut, replicasOut, latencyOut, errorOut, warmOut, prices] = await Promise.all([
