@@ -7,6 +7,8 @@ import { registerServeCommand } from './commands/serve';
 import { registerCheckConfigCommand } from './commands/checkConfig';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerSchemaCommand } from './commands/schema';
+import { registerForecastCommand } from './commands/forecast';
+import { registerSimulateCommand } from './commands/simulate';
 
 export function buildProgram(): Command {
   const program = new Command('costscale')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerCheckConfigCommand(program);
   registerMigrateCommand(program);
   registerSchemaCommand(program);
+  registerForecastCommand(program);
+  registerSimulateCommand(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError();
   return program;
 }
