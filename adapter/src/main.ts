@@ -5,6 +5,8 @@ import { ConfigManager } from './config/manager';
 import type { Config } from './config/schema';
 import { Engine } from './engine/engine';
 import { createEvaluator } from './engine/evaluate';
+import { Forecasting } from './engine/forecasting';
+import { loadForecastModels, saveForecastModel } from './store/forecastModels';
 import { SnapshotHolder } from './engine/snapshot';
 import { createLogger, type Logger } from './log';
 import { createMetricsServer } from './server/metricsServer';
@@ -77,8 +79,19 @@ export async function startService(configFile: string, logger: Logger = createLo
   let backends = buildBackends(initial, telemetry);
   const holder = new SnapshotHolder();
   registerSnapshotMetrics(telemetry.registry, holder);
+  const forecasting = new Forecasting(
+    {
+      loadModels: () => loadForecastModels(db),
+      saveModel: (namespace, policy, state) =>
+        void saveForecastModel(db, namespace, policy, state).catch((err: Error) =>
+          logger.warn({ namespace, policy, err: err.message }, 'saving forecast model failed'),
+        ),
+    },
+    initial.engine.forecast,
+  );
   const evaluate = createEvaluator({
     backends: () => backends,
+    forecasting,
     onBudgetEvents: (events, periodStart) => {
       for (const e of events)
         logger.warn(

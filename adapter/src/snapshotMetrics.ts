@@ -74,6 +74,32 @@ export function registerSnapshotMetrics(
     p.valuesAt === undefined ? undefined : (now() - p.valuesAt) / 1000,
   );
 
+  policyGauge(
+    'costscale_forecast_in_use',
+    '1 when the seasonal forecast decides; 0 when the gate fell back to the reactive distribution.',
+    (p) => (p.forecast === undefined ? undefined : p.forecast.mode === 'forecast' ? 1 : 0),
+  );
+  policyGauge(
+    'costscale_forecast_mase',
+    'Online MASE of served one-step forecasts (scaled by the seasonal naive error).',
+    (p) => p.forecast?.accuracy?.mase,
+  );
+  policyGauge(
+    'costscale_forecast_smape',
+    'Online sMAPE (percent) of served one-step forecasts.',
+    (p) => p.forecast?.accuracy?.smape,
+  );
+  policyGauge(
+    'costscale_forecast_interval_coverage_ratio',
+    'Share of actuals inside the served 90 % interval.',
+    (p) => p.forecast?.accuracy?.coverage,
+  );
+  policyGauge(
+    'costscale_forecast_bias_ratio',
+    'Mean forecast error over mean demand (> 0: over-forecasting).',
+    (p) => p.forecast?.accuracy?.bias,
+  );
+
   new Gauge<string>({
     name: 'costscale_forecast_demand',
     help: 'Demand (units/s): current, and the target quantile of peak demand over the horizon.',

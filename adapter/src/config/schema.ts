@@ -148,6 +148,15 @@ export const policySchema = z
       .default([])
       .describe('dates (YYYY-MM-DD) on which schedules do not apply'),
     overrides: z.array(overrideSchema).default([]),
+    forecast: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        stepSeconds: z.int().min(60).max(3600).default(300).describe('resolution the models work at'),
+        historyDays: positive.max(90).default(14).describe('history fitted on (warm start from Prometheus)'),
+        refitHours: positive.default(6),
+      })
+      .default({ enabled: true, stepSeconds: 300, historyDays: 14, refitHours: 6 })
+      .describe('seasonal demand forecasting; falls back to the reactive distribution when not trusted'),
   })
   .superRefine((p, ctx) => {
     if (p.replicas.min > p.replicas.max) {
@@ -266,6 +275,18 @@ export const engineSchema = z.strictObject({
   intervalSeconds: positive.default(15).describe('tick interval; the HPA sync period by default'),
   stalenessSeconds: positive.default(120).describe('last good values are served at most this long'),
   hpaSyncSeconds: positive.default(15),
+  forecast: z
+    .strictObject({
+      maxFitsPerTick: z.int().min(0).default(2).describe('model fits per tick (each takes ~50–200 ms)'),
+      maxWarmStartsPerTick: z.int().min(0).default(200).describe('policies whose history is loaded per tick'),
+      coverageMargin: z
+        .number()
+        .gt(0)
+        .lt(0.5)
+        .default(0.1)
+        .describe('the gate falls back when 90 % interval coverage is off by more than this'),
+    })
+    .default({ maxFitsPerTick: 2, maxWarmStartsPerTick: 200, coverageMargin: 0.1 }),
 });
 
 export const configSchema = z

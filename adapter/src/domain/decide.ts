@@ -290,7 +290,7 @@ export function decide(input: DecisionInput): DecisionResult {
   if (input.distribution === undefined) {
     warnings.push('no demand distribution; target demand is current demand D(t)');
   } else {
-    const q = input.distribution.quantile(tau);
+    const q = input.distribution.quantile(Math.min(1 - TAU_EPSILON, Math.max(TAU_EPSILON, tau)));
     if (Number.isFinite(q) && q >= 0) quantile = q;
     else
       warnings.push(`demand distribution gave Q(${fmt(tau)}) = ${q}; target demand is current demand D(t)`);
@@ -508,16 +508,19 @@ function ceilTolerant(x: number): number {
   return Math.ceil(x - 1e-9 * Math.max(1, Math.abs(x)));
 }
 
+const TAU_EPSILON = 1e-6;
+
 /**
  * P(peak > capacity) from the quantile function: 1 − sup{τ : Q(τ) ≤ capacity}, by bisection (Q is
  * non-decreasing). Peak demand is at least D(t), so capacity below D(t) is certain to be exceeded.
  */
 function exceedanceProbability(distribution: DemandDistribution, capacity: number, demand: number): number {
   if (capacity < demand) return 1;
-  if (distribution.quantile(1) <= capacity) return 0;
-  if (!(distribution.quantile(0) <= capacity)) return 1;
-  let lo = 0;
-  let hi = 1;
+  // The interface promises quantiles for τ in (0, 1) only: search inside it.
+  let lo = TAU_EPSILON;
+  let hi = 1 - TAU_EPSILON;
+  if (distribution.quantile(hi) <= capacity) return 0;
+  if (!(distribution.quantile(lo) <= capacity)) return 1;
   for (let i = 0; i < 40; i++) {
     const mid = (lo + hi) / 2;
     if (distribution.quantile(mid) <= capacity) lo = mid;

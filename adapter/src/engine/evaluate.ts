@@ -30,6 +30,7 @@ import {
 } from '../sources';
 import type { DecisionRecord } from '../store/decisions';
 import { DemandHistory } from './demandHistory';
+import type { Forecasting, ForecastView } from './forecasting';
 import type { Evaluate, TickOutput } from './engine';
 import {
   budgetBackend,
@@ -39,12 +40,14 @@ import {
   policyKey,
   policyLabels,
 } from './queries';
-import type { BudgetSnapshot, PolicySnapshot, ServedMetric, Snapshot } from './snapshot';
+import type { BudgetSnapshot, PolicyForecast, PolicySnapshot, ServedMetric, Snapshot } from './snapshot';
 
 // One tick's work for all policies: gather inputs with one request per query template, assemble each
 // policy's DecisionInput, decide, and turn the results into the next snapshot and decision records.
 
 export interface EvaluatorDeps {
+  /** Seasonal forecasts with accuracy gating; without it the reactive distribution is used. */
+  forecasting?: Forecasting;
   /** The Prometheus clients by backend name, for the current configuration. */
   backends: () => Backends;
   /** Threshold crossings to record (budget events). */
@@ -114,6 +117,14 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
       if (h.ok) history.seed(policyKey(cold[i]!), h.values);
     });
 
+    const horizonSeconds = (p: Policy): number =>
+      p.readinessDelaySeconds + config.engine.hpaSyncSeconds + config.engine.intervalSeconds;
+    deps.forecasting?.configure(config.engine.forecast);
+    const demandByKey = new Map(policies.map((p, i) => [policyKey(p), valueOf(demand[i]!)]));
+    const forecasts =
+      (await deps.forecasting?.tick(policies, demandByKey, horizonSeconds, backends, now)) ??
+      new Map<string, ForecastView>();
+
     const previousByKey = new Map((previous?.policies ?? []).map((p) => [policyKey(p), p]));
     const resources = await Promise.all(
       policies.map((p) => replicaResources(p, backends, now, requestsCache)),
@@ -132,11 +143,19 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
       const res = resources[i]!;
       const current = replicas[i]!;
       const currentReplicas = current.ok ? Math.round(current.value) : prev?.decision?.replicas;
-      const horizonSeconds =
-        policy.readinessDelaySeconds + config.engine.hpaSyncSeconds + config.engine.intervalSeconds;
-      const distribution = d.ok
-        ? reactiveDistribution(past, Math.max(1, Math.round((horizonSeconds * 1000) / stepMs)), d.value)
+      const forecast = forecasts.get(key);
+      const reactive = d.ok
+        ? reactiveDistribution(
+            past,
+            Math.max(1, Math.round((horizonSeconds(policy) * 1000) / stepMs)),
+            d.value,
+          )
         : undefined;
+      const distribution = forecast?.mode === 'forecast' ? forecast.distribution : reactive;
+      const distributionSource =
+        forecast?.mode === 'forecast'
+          ? `forecast (${forecast.model}): ${forecast.reason}`
+          : `reactive (${reactive?.note ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
       const budget = policy.budget === undefined ? undefined : budgetByName.get(policy.budget);
       const input: DecisionInput = {
         policy: policy.name,
@@ -170,7 +189,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
         staleAfterMs: config.engine.stalenessSeconds * 1000,
         provenance: {
           demand: { source: d.ok ? policy.demand.query : d.error, ...(d.ok && { observedAt: d.timestamp }) },
-          distribution: { source: distribution ? `reactive: ${distribution.note}` : 'none' },
+          distribution: { source: distributionSource },
           costPerReplicaHour: { source: res.ok ? `${res.source}; ${prices.source}` : res.error },
           currentReplicas: {
             source: current.ok ? 'kube-state-metrics' : `previous decision (${current.error})`,
@@ -191,6 +210,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
           valuesAt: now,
           decision: dec,
           explanation: dec.explanation,
+          ...(forecast && { forecast: forecastSummary(forecast) }),
         });
         decisions.push({
           namespace: policy.namespace,
@@ -215,6 +235,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
           ...(prev?.decision && { decision: prev.decision }),
           error,
           explanation: result.failure.explanation,
+          ...(forecast && { forecast: forecastSummary(forecast) }),
         });
         decisions.push({
           namespace: policy.namespace,
@@ -242,6 +263,18 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
         ...(error && { error }),
       })),
     };
+  };
+}
+
+const valueOf = (d: DemandValue): number | undefined => (d.ok ? d.value : undefined);
+
+function forecastSummary(f: ForecastView): PolicyForecast {
+  return {
+    mode: f.mode,
+    reason: f.reason,
+    ...(f.model !== undefined && { model: f.model }),
+    ...(f.fittedAt !== undefined && { fittedAt: f.fittedAt }),
+    ...(f.accuracy && { accuracy: f.accuracy }),
   };
 }
 

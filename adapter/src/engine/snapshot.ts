@@ -1,5 +1,6 @@
 import type { BudgetStatus } from '../domain/budget';
 import type { Decision, Explanation } from '../domain/decide';
+import type { AccuracySummary } from '../forecast/accuracy';
 
 // The snapshot is the seam between the engine (which computes) and everything that serves
 // (External Metrics API, KEDA, REST, /metrics). The engine publishes a new immutable snapshot each
@@ -32,6 +33,16 @@ export interface PolicySnapshot {
   readonly decision?: Decision;
   /** The latest tick's explanation: the decision's, or why there was none. */
   readonly explanation?: Explanation;
+  /** Forecasting state: which distribution decided, why, and the online accuracy. */
+  readonly forecast?: PolicyForecast;
+}
+
+export interface PolicyForecast {
+  readonly mode: 'forecast' | 'reactive';
+  readonly reason: string;
+  readonly model?: string;
+  readonly fittedAt?: number;
+  readonly accuracy?: AccuracySummary;
 }
 
 export interface BudgetSnapshot {
