@@ -1,0 +1,347 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../../config/schema';
+import type { SnapshotSource } from '../../engine/snapshot';
+import type { Logger } from '../../log';
+import type { Backends } from '../../sources';
+import type { Database, Queryable } from '../../store/db';
+import type { KubernetesAuthApi } from '../auth';
+import { hasRole, RestAuthenticator, type Principal } from './auth';
+import type { ApiContext, ManagedChange } from './context';
+import { readJsonBody, sendJson, sendNoContent, sendProblem } from './http';
+import { openApiDocument } from './openapi';
+import { fieldErrors, httpProblem, ProblemError, validationProblem, type ErrorLocation } from './problem';
+import { RateLimiter } from './rateLimit';
+import { route, Router, type Route } from './router';
+import { adminRoutes } from './routes/admin';
+import { budgetRoutes } from './routes/budgets';
+import { decisionRoutes } from './routes/decisions';
+import { dryRunRoutes } from './routes/dryRun';
+import { forecastRoutes } from './routes/forecasts';
+import { overrideRoutes } from './routes/overrides';
+import { overviewRoutes } from './routes/overview';
+import { policyRoutes } from './routes/policies';
+import { noParams, noQuery } from './schemas';
+import { restSettingsFrom, type RestSettings } from './settings';
+
+// The REST API under /api/v1 as one request handler, mounted as the External Metrics server's
+// fallback. Each request: CORS preflight → authenticate (401) → rate limit (429) → route (404/405) →
+// authorize (403) → validate path, query and body (400/413/415) → handler → JSON with an ETag, or a
+// problem. Nothing a client sends can produce a 5xx short of the database being down (503).
+
+export interface RestApiDeps {
+  readonly db: Database;
+  readonly snapshot: SnapshotSource;
+  /** The configuration file as loaded (ConfigManager.current), without API-managed policies and budgets. */
+  readonly config: () => Config;
+  /** The Prometheus clients of the current configuration. */
+  readonly backends: () => Backends;
+  /** TokenReview for Kubernetes bearer tokens; without it only API keys authenticate. */
+  readonly kubeApi?: KubernetesAuthApi;
+  /** Settings; default: the configuration's `server.rest`, read defensively. */
+  readonly settings?: () => RestSettings;
+  readonly clock?: () => number;
+  readonly logger?: Logger;
+  /** Called after a committed change, so the engine can reload its managed policies, budgets and overrides. */
+  readonly onChange?: (what: ManagedChange) => void;
+}
+
+export type RestApi = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  /** The route table (for documentation and tests). */
+  readonly routes: readonly Route[];
+};
+
+const PREFIX = '/api/v1';
+
+/** Database errors surface as 503, never as a generic 500: the client can retry. */
+class DatabaseUnavailable extends Error {}
+
+function guardQueries(q: Queryable): Queryable {
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => {
+      try {
+        return await q.query<T>(sql, params);
+      } catch (err) {
+        throw new DatabaseUnavailable((err as Error).message);
+      }
+    },
+  };
+}
+
+function guardDatabase(db: Database): Database {
+  return {
+    kind: db.kind,
+    query: guardQueries(db).query,
+    exec: (sql) => db.exec(sql),
+    close: () => db.close(),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      let inner: unknown;
+      try {
+        return await db.transaction(async (tx) => {
+          try {
+            return await fn(guardQueries(tx));
+          } catch (err) {
+            inner = err;
+            throw err;
+          }
+        });
+      } catch (err) {
+        if (err === inner) throw err;
+        throw new DatabaseUnavailable((err as Error).message);
+      }
+    },
+  };
+}
+
+export function createRestApi(deps: RestApiDeps): RestApi {
+  const clock = deps.clock ?? Date.now;
+  const logger = deps.logger;
+  let parsedFrom: { server: unknown; settings: RestSettings } | undefined;
+  const settings = (): RestSettings => {
+    if (deps.settings !== undefined) return deps.settings();
+    const server = deps.config().server;
+    if (parsedFrom?.server !== server) {
+      const { settings: s, problem } = restSettingsFrom(server);
+      if (problem !== undefined) logger?.warn({ problem }, 'invalid REST settings; using defaults');
+      parsedFrom = { server, settings: s };
+    }
+    return parsedFrom.settings;
+  };
+  const db = guardDatabase(deps.db);
+  const authenticator = new RestAuthenticator({
+    db,
+    ...(deps.kubeApi !== undefined && { kubeApi: deps.kubeApi }),
+    tokenRoles: () => settings().tokenRoles,
+    now: clock,
+    ...(logger !== undefined && { logger }),
+  });
+  const ctx: ApiContext = {
+    db,
+    snapshot: deps.snapshot,
+    config: deps.config,
+    backends: deps.backends,
+    clock,
+    ...(logger !== undefined && { logger }),
+    changed: (what) => {
+      try {
+        deps.onChange?.(what);
+      } catch (err) {
+        logger?.warn({ err: (err as Error).message, what }, 'change listener failed');
+      }
+    },
+  };
+
+  let document: unknown;
+  const routes: Route[] = [
+    route({
+      method: 'GET',
+      path: `${PREFIX}/openapi.json`,
+      operationId: 'getOpenApi',
+      summary: 'This API’s OpenAPI 3.1 document',
+      tag: 'meta',
+      role: 'viewer',
+      params: noParams,
+      query: noQuery,
+      success: { status: 200, description: 'the OpenAPI document' },
+      handler: async () => ({ status: 200, body: (document ??= openApiDocument(routes)) }),
+    }),
+    ...adminRoutes(ctx, () => authenticator.forgetKeys()),
+    ...overviewRoutes(ctx),
+    ...dryRunRoutes(ctx),
+    ...policyRoutes(ctx),
+    ...forecastRoutes(ctx),
+    ...overrideRoutes(ctx),
+    ...decisionRoutes(ctx),
+    ...budgetRoutes(ctx),
+  ];
+  const router = new Router(routes);
+
+  let limiter: { key: string; principals: RateLimiter; failures: RateLimiter } | undefined;
+  function limiters(s: RestSettings) {
+    const r = s.rateLimit;
+    const key = JSON.stringify(r);
+    if (limiter?.key !== key) {
+      limiter = {
+        key,
+        principals: new RateLimiter({ ratePerSecond: r.requestsPerSecond, burst: r.burst }),
+        // Failed authentications per client address: slows down guessing without touching real users.
+        failures: new RateLimiter({ ratePerSecond: r.failedAuthPerSecond, burst: r.failedAuthBurst }),
+      };
+    }
+    return limiter;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const s = settings();
+    const cors = corsHeaders(req, s);
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const method = req.method ?? 'GET';
+
+    if (
+      method === 'OPTIONS' &&
+      cors !== undefined &&
+      req.headers['access-control-request-method'] !== undefined
+    ) {
+      sendNoContent(res, {
+        ...cors,
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-None-Match',
+        'Access-Control-Max-Age': '600',
+      });
+      return;
+    }
+    const extra = cors ?? {};
+    const fail = (err: ProblemError) => sendProblem(res, err.problem, { ...extra, ...err.headers });
+
+    const now = clock();
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const limits = limiters(s);
+    if (!limits.failures.peek(`addr:${address}`, now)) {
+      fail(httpProblem(429, 'too many failed authentications from this address', { 'Retry-After': '1' }));
+      return;
+    }
+    const auth = await authenticator.authenticate(req);
+    if ('unauthenticated' in auth) {
+      limits.failures.take(`addr:${address}`, now);
+      logger?.debug({ path: rawPath, reason: auth.unauthenticated }, 'REST request not authenticated');
+      const challenge =
+        req.headers.authorization === undefined
+          ? 'Bearer realm="costscale"'
+          : 'Bearer realm="costscale", error="invalid_token"';
+      fail(
+        httpProblem(
+          401,
+          'valid credentials are required: Authorization: Bearer <API key or Kubernetes token>',
+          { 'WWW-Authenticate': challenge },
+        ),
+      );
+      return;
+    }
+    if ('forbidden' in auth) {
+      fail(httpProblem(403, auth.forbidden));
+      return;
+    }
+    const principal: Principal = auth.principal;
+    const rate = limits.principals.take(principal.rateKey, now);
+    if (!rate.allowed) {
+      fail(httpProblem(429, 'rate limit exceeded', { 'Retry-After': String(rate.retryAfterSeconds) }));
+      return;
+    }
+
+    const match = router.match(method, rawPath);
+    if (match.kind === 'not-found') {
+      fail(httpProblem(404, `no resource at ${rawPath}`));
+      return;
+    }
+    if (match.kind === 'method-not-allowed') {
+      fail(httpProblem(405, `${method} is not allowed here`, { Allow: match.allow.join(', ') }));
+      return;
+    }
+    const r = match.route;
+    if (!hasRole(principal, r.role)) {
+      fail(
+        httpProblem(
+          403,
+          `${r.operationId} needs the ${r.role} role; ${principal.actor} has ${principal.role}`,
+        ),
+      );
+      return;
+    }
+    const params = validate(r.params, match.params, 'path');
+    const query = validate(r.query, queryObject(q < 0 ? '' : rawUrl.slice(q + 1)), 'query');
+    let rawBody: unknown;
+    let body: unknown;
+    if (r.body !== undefined) {
+      rawBody = await readJsonBody(req, s.maxBodyBytes);
+      if (rawBody === undefined) {
+        throw validationProblem([{ location: 'body', path: '', message: 'a JSON body is required' }]);
+      }
+      body = validate(r.body, rawBody, 'body');
+    } else if (hasBody(req)) {
+      await readJsonBody(req, s.maxBodyBytes);
+      throw validationProblem([{ location: 'body', path: '', message: 'this operation takes no body' }]);
+    }
+    const reply = await r.handler({ params, query, body, rawBody, principal, req, now });
+    if (reply.status === 204) sendNoContent(res, { ...extra, ...reply.headers });
+    else sendJson(req, res, reply.status, reply.body, { ...extra, ...reply.headers });
+  }
+
+  const api = ((req: IncomingMessage, res: ServerResponse): void => {
+    const extra = corsHeaders(req, safeSettings()) ?? {};
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    if (rawPath !== PREFIX && !rawPath.startsWith(`${PREFIX}/`)) {
+      sendProblem(res, httpProblem(404, `no resource at ${rawPath}`).problem, extra);
+      return;
+    }
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        logger?.error({ err, url: req.url }, 'REST request failed after the answer started');
+        res.destroy();
+        return;
+      }
+      if (err instanceof ProblemError) {
+        const closing: Record<string, string> = err.problem.status === 413 ? { Connection: 'close' } : {};
+        sendProblem(res, err.problem, { ...extra, ...err.headers, ...closing });
+      } else if (err instanceof DatabaseUnavailable) {
+        logger?.warn({ err: err.message, url: req.url }, 'REST request: database unavailable');
+        sendProblem(res, httpProblem(503, 'the database is unavailable; retry later').problem, {
+          ...extra,
+          'Retry-After': '5',
+        });
+      } else {
+        logger?.error({ err, url: req.url }, 'REST request failed');
+        sendProblem(res, httpProblem(500, 'internal error').problem, extra);
+      }
+    });
+  }) as RestApi;
+
+  function safeSettings(): RestSettings | undefined {
+    try {
+      return settings();
+    } catch {
+      return undefined;
+    }
+  }
+
+  Object.defineProperty(api, 'routes', { value: routes, enumerable: true });
+  return api;
+}
+
+function validate(schema: Route['params'], value: unknown, location: ErrorLocation): unknown {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationProblem(fieldErrors(parsed.error, location));
+  return parsed.data;
+}
+
+/** Query parameters as an object; a repeated parameter is an error (none of ours takes a list). */
+function queryObject(search: string): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(search);
+  } catch {
+    throw validationProblem([{ location: 'query', path: '', message: 'malformed query string' }]);
+  }
+  for (const [key, value] of params) {
+    if (key in out)
+      throw validationProblem([{ location: 'query', path: key, message: 'given more than once' }]);
+    out[key] = value;
+  }
+  return { ...out };
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+function corsHeaders(req: IncomingMessage, s: RestSettings | undefined): Record<string, string> | undefined {
+  const origin = req.headers.origin;
+  if (s === undefined || origin === undefined || !s.cors.allowedOrigins.includes(origin)) return undefined;
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Expose-Headers': 'ETag, Retry-After, Location',
+    Vary: 'Origin',
+  };
+}
