@@ -81,9 +81,7 @@ export class DelegatingAuthenticator {
     if (token !== undefined && this.tokens !== undefined) {
       const reviewed = this.tokens.review(token);
       const finish = (result: Authentication): Authentication =>
-        'user' in result
-          ? { user: withAuthenticatedGroup(result.user) }
-          : { error: [...errors, result.error].join('; ') };
+        'user' in result || errors.length === 0 ? result : { error: [...errors, result.error].join('; ') };
       return reviewed instanceof Promise ? reviewed.then(finish) : finish(reviewed);
     }
     return errors.length > 0 ? { error: errors.join('; ') } : { user: ANONYMOUS };
@@ -252,12 +250,13 @@ class TokenReviewCache {
       result =
         status.authenticated === true && username !== ''
           ? {
-              user: {
+              // The group adder runs once per review, so cached answers are returned as they are.
+              user: withAuthenticatedGroup({
                 name: username,
                 ...(status.user?.uid ? { uid: status.user.uid } : {}),
                 groups: [...(status.user?.groups ?? [])],
                 extra: { ...(status.user?.extra ?? {}) },
-              },
+              }),
             }
           : { error: status.error ? `invalid bearer token, ${status.error}` : 'invalid bearer token' };
     } catch (error) {

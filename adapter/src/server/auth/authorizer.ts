@@ -1,7 +1,7 @@
 // Delegated authorization (external-metrics-api.md §2.3; apiserver pkg/server/options/authorization.go
 // NewDelegatingAuthorizationOptions and plugin/pkg/authorizer/webhook): always-allowed paths and groups,
-// then a SubjectAccessReview whose allowed and denied answers are each cached for 10 s, keyed by the
-// JSON of the review's spec.
+// then a SubjectAccessReview whose allowed and denied answers are each cached for 10 s, keyed by what
+// the review's spec contains.
 
 import type { LabelRequirement, LabelSelector } from '../../k8s';
 import type { UserInfo } from './authenticator';
@@ -50,6 +50,8 @@ interface CachedDecision {
 export class DelegatingAuthorizer {
   private readonly cache = new Map<string, CachedDecision>();
   private readonly inFlight = new Map<string, Promise<AuthorizationDecision>>();
+  private readonly identityKeys = new WeakMap<UserInfo, string>();
+  private readonly selectorKeys = new WeakMap<LabelSelector, string>();
   private readonly allowTtlMs: number;
   private readonly denyTtlMs: number;
 
@@ -66,16 +68,50 @@ export class DelegatingAuthorizer {
     const api = this.options.api;
     if (api === undefined) return DENIED_WITHOUT_REVIEWER;
 
-    const spec = subjectAccessReviewSpec(attributes);
-    const key = JSON.stringify(spec);
+    const key = this.reviewKey(attributes);
     const cached = this.cache.get(key);
     if (cached !== undefined && this.options.now() < cached.expiresAt) return cached.decision;
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
-      pending = this.review(api, key, spec).finally(() => this.inFlight.delete(key));
+      pending = this.review(api, key, subjectAccessReviewSpec(attributes)).finally(() =>
+        this.inFlight.delete(key),
+      );
       this.inFlight.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * Identifies the review the attributes would send, as the JSON of its spec does, without building
+   * the spec on the request path: identity and selector parts are memoised per (cached) object, and
+   * JSON escaping keeps the fields from running into one another.
+   */
+  private reviewKey(a: AuthorizationAttributes): string {
+    let identity = this.identityKeys.get(a.user);
+    if (identity === undefined) {
+      identity = JSON.stringify([a.user.name, a.user.uid ?? '', a.user.groups, a.user.extra]);
+      this.identityKeys.set(a.user, identity);
+    }
+    if (!a.resourceRequest) return JSON.stringify([identity, a.verb, a.path]);
+    let selector = '';
+    if (a.labelSelector !== undefined && SELECTOR_VERBS.has(a.verb)) {
+      selector = this.selectorKeys.get(a.labelSelector) ?? '';
+      if (selector === '') {
+        selector = JSON.stringify(a.labelSelector.requirements.flatMap(selectorRequirement));
+        this.selectorKeys.set(a.labelSelector, selector);
+      }
+    }
+    return JSON.stringify([
+      identity,
+      a.verb,
+      a.namespace,
+      a.apiGroup,
+      a.apiVersion,
+      a.resource,
+      a.subresource,
+      a.name,
+      selector,
+    ]);
   }
 
   private async review(
