@@ -1,0 +1,19 @@
+// Extends the scaffolded config (.config/README.md, "Extending the Jest config") with the fixes
+// @grafana/* 13.2 + React 19 need under jsdom (specs/grafana-plugin.md §0):
+// - .mjs files in node_modules (d3-interpolate) go through the same swc transform;
+// - react-dom/server resolves to its edge build, because the browser build needs MessageChannel;
+// - more ESM-only packages are transformed.
+process.env.TZ = 'UTC';
+const base = require('./.config/jest.config');
+const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
+
+module.exports = {
+  ...base,
+  moduleNameMapper: { ...base.moduleNameMapper, '^react-dom/server$': 'react-dom/server.edge' },
+  transform: { ...base.transform, '^.+\\.mjs$': base.transform['^.+\\.(t|j)sx?$'] },
+  transformIgnorePatterns: [
+    nodeModulesToTransform([...grafanaESModules, '@react-hookz', '@ver0/deep-equal']),
+  ],
+  testMatch: [...base.testMatch, '<rootDir>/test/**/*.test.ts'],
+  watchPathIgnorePatterns: [...base.watchPathIgnorePatterns, '<rootDir>/harness/dist'],
+};

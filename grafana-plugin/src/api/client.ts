@@ -1,0 +1,109 @@
+import { grafanaTransport, type Transport } from './transport';
+import type {
+  BudgetEvent,
+  BudgetResource,
+  BudgetSpecInput,
+  DecisionRecord,
+  ForecastResource,
+  Overview,
+  Page,
+  PolicyResource,
+  Whoami,
+} from './types';
+import type { Recommendation, RecommendationAction, SimulationRequest, SimulationResponse } from './upcoming';
+
+// The typed client of the adapter's REST API: one function per endpoint, plain data in and out.
+// Components never fetch; they call these (through hooks) and the transport does the HTTP.
+
+const segment = encodeURIComponent;
+const isoOrUndefined = (ms: number | undefined) =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
+
+export interface DecisionQuery {
+  readonly namespace?: string;
+  readonly policy?: string;
+  /** Epoch ms, inclusive. */
+  readonly from?: number;
+  /** Epoch ms, exclusive. */
+  readonly to?: number;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface ForecastQuery {
+  /** How far back actuals go, as a duration such as `6h` (the adapter caps it at 7d). */
+  readonly window?: string;
+  /** Resolution of actuals, e.g. `1m`. */
+  readonly step?: string;
+}
+
+export function createCostscaleClient(transport: Transport) {
+  return {
+    whoami: () => transport<Whoami>({ method: 'GET', path: '/whoami' }),
+
+    overview: () => transport<Overview>({ method: 'GET', path: '/overview' }),
+
+    policies: () => transport<Page<PolicyResource>>({ method: 'GET', path: '/policies' }),
+
+    policy: (namespace: string, name: string) =>
+      transport<PolicyResource>({ method: 'GET', path: `/policies/${segment(namespace)}/${segment(name)}` }),
+
+    decisions: (query: DecisionQuery = {}) =>
+      transport<Page<DecisionRecord>>({
+        method: 'GET',
+        path: '/decisions',
+        query: {
+          namespace: query.namespace,
+          policy: query.policy,
+          from: isoOrUndefined(query.from),
+          to: isoOrUndefined(query.to),
+          limit: query.limit,
+          cursor: query.cursor,
+        },
+      }),
+
+    forecast: (namespace: string, name: string, query: ForecastQuery = {}) =>
+      transport<ForecastResource>({
+        method: 'GET',
+        path: `/forecasts/${segment(namespace)}/${segment(name)}`,
+        query: { window: query.window, step: query.step },
+      }),
+
+    budgets: () => transport<Page<BudgetResource>>({ method: 'GET', path: '/budgets' }),
+
+    budget: (name: string) => transport<BudgetResource>({ method: 'GET', path: `/budgets/${segment(name)}` }),
+
+    createBudget: (spec: BudgetSpecInput) =>
+      transport<BudgetResource>({ method: 'POST', path: '/budgets', body: spec }),
+
+    updateBudget: (name: string, spec: BudgetSpecInput) =>
+      transport<BudgetResource>({ method: 'PUT', path: `/budgets/${segment(name)}`, body: spec }),
+
+    budgetEvents: (name: string, page: { limit?: number; cursor?: string } = {}) =>
+      transport<Page<BudgetEvent>>({
+        method: 'GET',
+        path: `/budgets/${segment(name)}/events`,
+        query: { limit: page.limit, cursor: page.cursor },
+      }),
+
+    recommendations: () => transport<Page<Recommendation>>({ method: 'GET', path: '/recommendations' }),
+
+    actOnRecommendation: (id: string, action: RecommendationAction) =>
+      transport<Recommendation>({ method: 'POST', path: `/recommendations/${segment(id)}/${action}` }),
+
+    simulate: (request: SimulationRequest) =>
+      transport<SimulationResponse>({ method: 'POST', path: '/simulations', body: request }),
+
+    /** The API paths the adapter serves, from its OpenAPI document (to find out which features it has). */
+    apiPaths: async () =>
+      Object.keys(
+        (await transport<{ paths?: Record<string, unknown> }>({ method: 'GET', path: '/openapi.json' }))
+          .paths ?? {},
+      ),
+  };
+}
+
+export type CostscaleClient = ReturnType<typeof createCostscaleClient>;
+
+/** The client the pages use: through Grafana's plugin proxy. */
+export const costscale: CostscaleClient = createCostscaleClient(grafanaTransport);

@@ -1,0 +1,305 @@
+import React, { useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  RadioButtonGroup,
+  Stack,
+  Text,
+  useStyles2,
+} from '@grafana/ui';
+import { costscale } from '../../api/client';
+import { ApiError, describeError } from '../../api/errors';
+import type { Mode, PolicyResource } from '../../api/types';
+import type { SimulationResponse, SimulationRun } from '../../api/upcoming';
+import {
+  ApiUnavailableState,
+  EmptyPageState,
+  ErrorState,
+  LoadingState,
+} from '../../components/PageStates/PageStates';
+import { PolicyPicker } from '../../components/PolicyPicker/PolicyPicker';
+import { testIds } from '../../components/testIds';
+import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
+import { useCurrency } from '../../hooks/useCurrency';
+import { parsePolicyKey, policyKey } from '../../hooks/usePolicies';
+import { useRequest } from '../../hooks/useRequest';
+import { durationOf, useTimeRange } from '../../hooks/useTimeRange';
+import { formatMoney, formatNumber, formatPercent } from '../../utils/format';
+
+export const SIMULATIONS_PATH = '/api/v1/simulations';
+
+const MODES: Array<{ label: string; value: Mode }> = [
+  { label: 'SLA first', value: 'sla-first' },
+  { label: 'Balanced', value: 'balanced' },
+  { label: 'Budget first', value: 'budget-first' },
+];
+
+const BASELINES = [
+  { id: 'hpa-cpu:0.7', label: 'HPA on CPU at 70 %' },
+  { id: 'fixed:max', label: 'Fixed at the policy maximum' },
+];
+
+/** Relative change of a figure against the baseline's: negative is a saving. */
+export function relativeChange(value: number | null, baseline: number | null): number | null {
+  if (value === null || baseline === null || baseline === 0) {
+    return null;
+  }
+  return (value - baseline) / baseline;
+}
+
+/** A what-if run over a policy's own history with changed parameters, compared with baselines. */
+function SimulatorPage() {
+  const state = useRequest(async () => {
+    try {
+      const [paths, policies] = await Promise.all([costscale.apiPaths(), costscale.policies()]);
+      return { available: paths.includes(SIMULATIONS_PATH), policies: policies.items };
+    } catch (error) {
+      if (error instanceof ApiError && error.isNotFound) {
+        return { available: false, policies: [] };
+      }
+      throw error;
+    }
+  }, []);
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.simulator.container}>
+        {state.status === 'loading' && !state.value && (
+          <LoadingState text="Checking what the adapter offers…" />
+        )}
+        {state.status === 'error' && (
+          <ErrorState title="Could not reach the adapter" error={state.error} onRetry={state.reload} />
+        )}
+        {state.value?.available === false && (
+          <ApiUnavailableState
+            feature="simulation"
+            detail={`The connected costscale adapter does not serve ${SIMULATIONS_PATH} yet. Until it does, the same what-if runs from the command line: costscale simulate --trace demand.csv --policy policy.yaml --baseline hpa-cpu:0.7.`}
+          />
+        )}
+        {state.value?.available && state.value.policies.length === 0 && (
+          <EmptyPageState message="No policies to simulate yet." />
+        )}
+        {state.value?.available && state.value.policies.length > 0 && (
+          <Simulator policies={state.value.policies} />
+        )}
+      </div>
+    </PluginPage>
+  );
+}
+
+function Simulator({ policies }: { policies: PolicyResource[] }) {
+  const styles = useStyles2(getStyles);
+  const currency = useCurrency();
+  const time = useTimeRange('now-7d');
+  const [selected, setSelected] = useState(policyKey(policies[0]!));
+  const policy = policies.find((p) => policyKey(p) === selected) ?? policies[0]!;
+  const [mode, setMode] = useState<Mode>(policy.spec.mode);
+  const [sloMissCost, setSloMissCost] = useState('');
+  const [minReplicas, setMinReplicas] = useState(String(policy.spec.replicas.min));
+  const [maxReplicas, setMaxReplicas] = useState(String(policy.spec.replicas.max));
+  const [baselines, setBaselines] = useState<string[]>(['hpa-cpu:0.7']);
+  const [run, setRun] = useState<
+    | { status: 'idle' }
+    | { status: 'running' }
+    | { status: 'done'; result: SimulationResponse }
+    | { status: 'failed'; error: unknown }
+  >({ status: 'idle' });
+
+  const onRun = async () => {
+    const target = parsePolicyKey(selected);
+    if (!target) {
+      return;
+    }
+    setRun({ status: 'running' });
+    try {
+      const result = await costscale.simulate({
+        namespace: target.namespace,
+        policy: target.name,
+        window: durationOf(time.range.to.valueOf() - time.range.from.valueOf()),
+        parameters: {
+          mode,
+          ...(sloMissCost.trim() !== '' && { sloMissCostPerHour: Number(sloMissCost) }),
+          minReplicas: Number(minReplicas),
+          maxReplicas: Number(maxReplicas),
+        },
+        baselines,
+      });
+      setRun({ status: 'done', result });
+    } catch (error) {
+      setRun({ status: 'failed', error });
+    }
+  };
+
+  return (
+    <div className={styles.page}>
+      <Stack gap={2} wrap="wrap" alignItems="flex-end">
+        <Field label="Policy">
+          <PolicyPicker
+            policies={policies}
+            value={selected}
+            onChange={(key) => {
+              const next = policies.find((p) => policyKey(p) === key);
+              if (key && next) {
+                setSelected(key);
+                setMode(next.spec.mode);
+                setMinReplicas(String(next.spec.replicas.min));
+                setMaxReplicas(String(next.spec.replicas.max));
+              }
+            }}
+          />
+        </Field>
+        <Field label="History replayed">
+          <TimeRangeControl
+            range={time.range}
+            onChange={time.setRange}
+            onShift={time.shift}
+            onZoomOut={time.zoomOut}
+          />
+        </Field>
+      </Stack>
+      <Stack gap={2} wrap="wrap">
+        <Field label="Mode">
+          <RadioButtonGroup options={MODES} value={mode} onChange={setMode} />
+        </Field>
+        <Field
+          label="SLO-miss cost per replica-hour"
+          description={`now ${String(policy.spec.sloMissCostPerHour ?? 'default')}`}
+        >
+          <Input
+            type="number"
+            width={16}
+            value={sloMissCost}
+            placeholder="unchanged"
+            onChange={(e) => setSloMissCost(e.currentTarget.value)}
+          />
+        </Field>
+        <Field label="Min replicas">
+          <Input
+            type="number"
+            width={10}
+            value={minReplicas}
+            onChange={(e) => setMinReplicas(e.currentTarget.value)}
+          />
+        </Field>
+        <Field label="Max replicas">
+          <Input
+            type="number"
+            width={10}
+            value={maxReplicas}
+            onChange={(e) => setMaxReplicas(e.currentTarget.value)}
+          />
+        </Field>
+      </Stack>
+      <Field label="Compare with">
+        <Stack gap={2}>
+          {BASELINES.map((b) => (
+            <Checkbox
+              key={b.id}
+              label={b.label}
+              value={baselines.includes(b.id)}
+              onChange={(e) =>
+                setBaselines((current) =>
+                  e.currentTarget.checked ? [...current, b.id] : current.filter((id) => id !== b.id),
+                )
+              }
+            />
+          ))}
+        </Stack>
+      </Field>
+      <div>
+        <Button
+          icon="play"
+          onClick={onRun}
+          disabled={run.status === 'running'}
+          data-testid={testIds.simulator.run}
+        >
+          {run.status === 'running' ? 'Simulating…' : 'Run what-if'}
+        </Button>
+      </div>
+      {run.status === 'failed' && (
+        <Alert severity="error" title="The simulation failed">
+          {describeError(run.error)}
+        </Alert>
+      )}
+      {run.status === 'done' && <SimulationResults runs={run.result.runs} currency={currency} />}
+    </div>
+  );
+}
+
+function SimulationResults({ runs, currency }: { runs: SimulationRun[]; currency: string }) {
+  const styles = useStyles2(getStyles);
+  const [whatIf, ...baselines] = runs;
+  if (!whatIf) {
+    return <Text color="secondary">The simulation returned no runs.</Text>;
+  }
+  const reference = baselines[0];
+  return (
+    <table className={styles.table} data-testid={testIds.simulator.result}>
+      <thead>
+        <tr>
+          <th>Run</th>
+          <th>Cost</th>
+          <th>SLO-miss minutes</th>
+          <th>Unmet demand</th>
+          <th>Mean / peak replicas</th>
+          <th>Scale ups / downs</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.name}>
+            <td>{r.name}</td>
+            <td>
+              {formatMoney(r.cost, currency)}
+              {r !== reference && reference && (
+                <span className={styles.delta}>
+                  {' '}
+                  ({formatPercent(relativeChange(r.cost, reference.cost))} vs {reference.name})
+                </span>
+              )}
+            </td>
+            <td>
+              {formatNumber(r.sloMissMinutes, 1)}
+              {r !== reference && reference && (
+                <span className={styles.delta}>
+                  {' '}
+                  ({formatNumber(r.sloMissMinutes - reference.sloMissMinutes, 1)} vs {reference.name})
+                </span>
+              )}
+            </td>
+            <td>{formatPercent(r.unmetFraction, 2)}</td>
+            <td>
+              {formatNumber(r.meanReplicas, 1)} / {r.peakReplicas}
+            </td>
+            <td>
+              {r.scaleUps} / {r.scaleDowns}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default SimulatorPage;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': {
+      padding: theme.spacing(0.75, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+    },
+    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
+  }),
+  delta: css({ color: theme.colors.text.secondary }),
+});
