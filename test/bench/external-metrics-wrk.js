@@ -2,7 +2,8 @@
 // fixed body of the same size, measured in the same run.
 //  1. wrk (1 thread, 16 connections, keep-alive) on the value-list endpoint, bearer-token
 //     authenticated with warm TokenReview/SubjectAccessReview caches, alternating with the bare server:
-//     requests/s, ratio, p50/p99.
+//     requests/s, ratio, p50/p99, and each server's CPU time per request (the ratio that other load
+//     on a shared machine does not disturb).
 //  2. An open-loop generator at a fixed 1,000 requests/s, in short segments alternating between the two
 //     servers so both meet the same background load; latency counts from each request's scheduled send
 //     time, so queueing in the client or server is not hidden: p50/p99/max.
@@ -63,7 +64,18 @@ async function serveCostscale() {
     stalenessMs: 3600_000,
   });
   const { port } = await api.listen(0, '127.0.0.1');
+  answerCpuQueries();
   process.send({ port });
+}
+
+/** The parent asks for CPU time used so far, to divide by the requests a run served. */
+function answerCpuQueries() {
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send({ cpuMicros: user + system });
+    }
+  });
 }
 
 async function serveBare(bodyLength) {
@@ -74,6 +86,7 @@ async function serveBare(bodyLength) {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
     res.end(body);
   });
+  answerCpuQueries();
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
 }
 
@@ -117,6 +130,7 @@ function wrk(port, seconds) {
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
   if (non2xx) throw new Error(`wrk saw ${non2xx[1]} error responses:\n${text}`);
   return {
+    requests: Number(/(\d+) requests in/.exec(text)[1]),
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)[1]),
     p50: toMs(/\s50%\s+(\S+)/.exec(text)[1]),
     p99: toMs(/\s99%\s+(\S+)/.exec(text)[1]),
@@ -178,10 +192,23 @@ function startChild(role, arg) {
   const child = fork(module.filename, [role, String(arg ?? '')], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const cpuMicros = () =>
+    new Promise((resolve) => {
+      child.once('message', (m) => resolve(m.cpuMicros));
+      child.send('cpu');
+    });
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ child, port: m.port }));
+    child.once('message', (m) => resolve({ child, port: m.port, cpuMicros }));
     child.once('exit', (code) => reject(new Error(`${role} server exited ${code}`)));
   });
+}
+
+/** A wrk run plus the server CPU time it cost per request (robust to other load on the machine). */
+async function measured(server, seconds) {
+  const before = await server.cpuMicros();
+  const run = wrk(server.port, seconds);
+  const after = await server.cpuMicros();
+  return { ...run, cpuPerRequest: (after - before) / run.requests };
 }
 
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
@@ -204,8 +231,8 @@ async function main() {
     wrk(costscale.port, 2);
     const runs = { bare: [], costscale: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      runs.bare.push(wrk(bare.port, WRK_SECONDS));
-      runs.costscale.push(wrk(costscale.port, WRK_SECONDS));
+      runs.bare.push(await measured(bare, WRK_SECONDS));
+      runs.costscale.push(await measured(costscale, WRK_SECONDS));
     }
     console.log(`\nwrk -t1 -c16 -d${WRK_SECONDS}s, ${ROUNDS} alternating rounds, keep-alive TLS:`);
     for (const [name, list] of Object.entries(runs)) {
@@ -217,6 +244,11 @@ async function main() {
     }
     const ratio = mean(runs.costscale.map((r) => r.rps)) / mean(runs.bare.map((r) => r.rps));
     console.log(`  throughput ratio costscale / bare: ${ratio.toFixed(2)} (target ≥ 0.70)`);
+    const cpuBare = mean(runs.bare.map((r) => r.cpuPerRequest));
+    const cpuCostscale = mean(runs.costscale.map((r) => r.cpuPerRequest));
+    console.log(
+      `  server CPU per request: bare ${cpuBare.toFixed(1)} µs, costscale ${cpuCostscale.toFixed(1)} µs; CPU-bound throughput ratio ${(cpuBare / cpuCostscale).toFixed(2)}`,
+    );
 
     console.log(
       `\nopen loop at ${FIXED_RATE} req/s, ${FIXED_SEGMENTS} alternating segments of ${FIXED_SECONDS} s per server (latency from scheduled send time):`,

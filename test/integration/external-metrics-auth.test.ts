@@ -4,6 +4,7 @@
 // extension-apiserver-authentication ConfigMap.
 
 import { X509Certificate } from 'node:crypto';
+import https from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -373,6 +374,37 @@ describe('§2.2 bearer tokens through TokenReview (10 s cache)', () => {
       expect((await request(VALUE_PATH, { headers })).status).toBe(200);
     } finally {
       standin.tokens.delete('wrong-token');
+    }
+  });
+
+  test('on one kept-alive connection a review is reused until it expires, and only for the same token', async () => {
+    standin.tokens.set('bob-token', { username: 'bob' });
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const send = async (token: string): Promise<number> => {
+      const res = await httpsRequest(base, VALUE_PATH, {
+        ca: api.servingCA as string,
+        headers: { Authorization: `Bearer ${token}` },
+        agent,
+      });
+      return res.status;
+    };
+    agent.on('free', (socket) => sockets.add(socket));
+    try {
+      expect(await send('alice-token')).toBe(200);
+      expect(await send('alice-token')).toBe(200);
+      expect(standin.tokenReviews).toEqual(['alice-token']);
+      // Another token on the same connection gets its own review and its own answer.
+      expect(await send('bob-token')).toBe(403);
+      expect(await send('alice-token')).toBe(200);
+      expect(standin.tokenReviews).toEqual(['alice-token', 'bob-token']);
+      clock += 10_000;
+      expect(await send('alice-token')).toBe(200);
+      expect(standin.tokenReviews).toEqual(['alice-token', 'bob-token', 'alice-token']);
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+      standin.tokens.delete('bob-token');
     }
   });
 

@@ -17,6 +17,8 @@ export interface HttpsRequestOptions {
   readonly cert?: string;
   readonly key?: string;
   readonly servername?: string;
+  /** Reuse connections through this agent (default: a new connection per request). */
+  readonly agent?: https.Agent;
 }
 
 export function httpsRequest(
@@ -37,7 +39,7 @@ export function httpsRequest(
         cert: options.cert,
         key: options.key,
         servername: options.servername,
-        agent: false,
+        agent: options.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];

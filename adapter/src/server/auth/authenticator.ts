@@ -53,6 +53,10 @@ export interface AuthenticatorOptions {
 
 export class DelegatingAuthenticator {
   private readonly connections = new WeakMap<TLSSocket, ConnectionCertificates>();
+  private readonly lastTokens = new WeakMap<
+    TLSSocket,
+    { readonly token: string; readonly review: CachedReview }
+  >();
   private readonly tokens: TokenReviewCache | undefined;
 
   constructor(private readonly options: AuthenticatorOptions) {
@@ -79,10 +83,20 @@ export class DelegatingAuthenticator {
 
     const token = bearerToken(req.headers.authorization);
     if (token !== undefined && this.tokens !== undefined) {
-      const reviewed = this.tokens.review(token);
       const finish = (result: Authentication): Authentication =>
         'user' in result || errors.length === 0 ? result : { error: [...errors, result.error].join('; ') };
-      return reviewed instanceof Promise ? reviewed.then(finish) : finish(reviewed);
+      // A connection usually repeats its token: reuse its review until the cache entry expires.
+      const socket = req.socket as TLSSocket;
+      const last = this.lastTokens.get(socket);
+      if (last !== undefined && last.token === token && this.options.now() < last.review.expiresAt) {
+        return finish(last.review.result);
+      }
+      const remember = (review: CachedReview): Authentication => {
+        this.lastTokens.set(socket, { token, review });
+        return finish(review.result);
+      };
+      const reviewed = this.tokens.review(token);
+      return reviewed instanceof Promise ? reviewed.then(remember) : remember(reviewed);
     }
     return errors.length > 0 ? { error: errors.join('; ') } : { user: ANONYMOUS };
   }
@@ -222,7 +236,7 @@ const TOKEN_CACHE_LIMIT = 10_000;
  */
 class TokenReviewCache {
   private readonly cache = new Map<string, CachedReview>();
-  private readonly inFlight = new Map<string, Promise<Authentication>>();
+  private readonly inFlight = new Map<string, Promise<CachedReview>>();
 
   constructor(
     private readonly api: KubernetesAuthApi,
@@ -230,10 +244,11 @@ class TokenReviewCache {
     private readonly now: () => number,
   ) {}
 
-  review(token: string): Authentication | Promise<Authentication> {
+  /** The cached review, or the pending one; transport errors come back already expired. */
+  review(token: string): CachedReview | Promise<CachedReview> {
     const key = createHash('sha256').update(token).digest('base64');
     const cached = this.cache.get(key);
-    if (cached !== undefined && this.now() < cached.expiresAt) return cached.result;
+    if (cached !== undefined && this.now() < cached.expiresAt) return cached;
     let pending = this.inFlight.get(key);
     if (pending === undefined) {
       pending = this.fetch(key, token).finally(() => this.inFlight.delete(key));
@@ -242,7 +257,7 @@ class TokenReviewCache {
     return pending;
   }
 
-  private async fetch(key: string, token: string): Promise<Authentication> {
+  private async fetch(key: string, token: string): Promise<CachedReview> {
     let result: Authentication;
     try {
       const status = await this.api.createTokenReview({ token });
@@ -260,10 +275,11 @@ class TokenReviewCache {
             }
           : { error: status.error ? `invalid bearer token, ${status.error}` : 'invalid bearer token' };
     } catch (error) {
-      return { error: `token review failed: ${(error as Error).message}` };
+      return { result: { error: `token review failed: ${(error as Error).message}` }, expiresAt: 0 };
     }
     if (this.cache.size >= TOKEN_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, { result, expiresAt: this.now() + this.ttlMs });
-    return result;
+    const review = { result, expiresAt: this.now() + this.ttlMs };
+    this.cache.set(key, review);
+    return review;
   }
 }

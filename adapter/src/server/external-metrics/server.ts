@@ -65,6 +65,7 @@ export interface ApiServer {
 const JSON_TYPE = 'application/json';
 const ALWAYS_READY = (): Readiness => ({ ready: true, checks: {} });
 const SELECTOR_CACHE_LIMIT = 1024;
+const REQUEST_INFO_CACHE_LIMIT = 4096;
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
 type ParsedSelector = { readonly selector: LabelSelector } | { readonly error: string };
@@ -84,6 +85,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   }
   let shuttingDown = false;
   const selectors = new Map<string, ParsedSelector>();
+  const requestInfos = new Map<string, RequestInfo | null>();
 
   const tlsSettings = { minVersion: 'TLSv1.2' as const };
   const server = https.createServer({
@@ -113,6 +115,18 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     return parsed;
   }
 
+  /** Parsed once per distinct request line: HPAs repeat the same few URLs every sync period. */
+  function requestInfoFor(method: string, url: string): RequestInfo | undefined {
+    const key = `${method} ${url}`;
+    let info = requestInfos.get(key);
+    if (info === undefined) {
+      info = requestInfo(method, url) ?? null;
+      if (requestInfos.size >= REQUEST_INFO_CACHE_LIMIT) requestInfos.clear();
+      requestInfos.set(key, info);
+    }
+    return info ?? undefined;
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     if (!ownsPath(url)) {
@@ -120,7 +134,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       else sendStatus(res, PATH_NOT_FOUND);
       return;
     }
-    const info = requestInfo(req.method ?? 'GET', url);
+    const info = requestInfoFor(req.method ?? 'GET', url);
     if (info === undefined) {
       sendStatus(res, badRequest(`invalid URL escape in ${JSON.stringify(url)}`));
       return;
