@@ -50,6 +50,31 @@ describe('costscaleScaler', () => {
     expect(scaler(200 * 15_000, { timesMs, demand }, 3)).toBe(10);
   });
 
+  it('follows schedules, which make the same demand give different answers at different times', () => {
+    const scheduled = costscaleScaler({
+      ...base,
+      policy: {
+        ...policy,
+        schedules: [
+          {
+            name: 'office',
+            timeZone: 'UTC',
+            days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+            from: '09:00',
+            to: '17:00',
+            minReplicas: 20,
+          },
+        ],
+      },
+    });
+    const demand = new Float64Array(200).fill(95);
+    const timesMs = Float64Array.from(demand, (_, i) => i * 15_000);
+    const monday = Date.UTC(2024, 0, 1);
+    // 15 s apart, within one distribution refresh: only the clock differs.
+    expect(scheduled(monday + 9 * 3_600_000 - 15_000, { timesMs, demand }, 10)).toBe(10);
+    expect(scheduled(monday + 9 * 3_600_000, { timesMs, demand }, 10)).toBe(20);
+  });
+
   it('provisions for growth seen in the history, more so when misses cost more', () => {
     // Demand that often jumps by half within the horizon.
     const demand = Float64Array.from({ length: 2000 }, (_, i) => (Math.floor(i / 4) % 2 === 0 ? 100 : 150));
