@@ -1,7 +1,14 @@
 // The HPA controller model: the Kubernetes horizontal-pod-autoscaler's replica calculation,
 // tolerance, stabilisation windows and rate limits as pure functions over plain data
 // (external-metrics-api.md §4, §5). Fold `reconcileHpa` over a sequence of observations to replay what
-// a real HPA would have done.
+// a real HPA would have done:
+//
+//   let state = initialHpaState();
+//   for (const observation of observations) {
+//     const r = reconcileHpa(spec, state, observation.input, observation.atMs);
+//     state = r.state; // recommendation history, scale events, status.desiredReplicas, conditions
+//     replicas = r.desiredReplicas; // the target's scale.spec.replicas after this reconcile
+//   }
 export { reconcileHpa, initialHpaState } from './controller';
 export { externalValueReplicas, externalAverageValueReplicas, readyPodCount } from './externalReplicas';
 export { cpuUtilizationReplicas } from './cpuReplicas';
