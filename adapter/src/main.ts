@@ -10,6 +10,11 @@ import { loadForecastModels, saveForecastModel } from './store/forecastModels';
 import { SnapshotHolder } from './engine/snapshot';
 import { createLogger, type Logger } from './log';
 import { createMetricsServer } from './server/metricsServer';
+import { apiAuthOptionsFromConfig } from './server/auth';
+import { createApiServer, type ApiServer } from './server/external-metrics';
+import { createRestApi } from './server/rest';
+import { withManaged, type ManagedState } from './engine/managedConfig';
+import { loadManagedState } from './store/managed';
 import { openDatabase, type Database } from './store/db';
 import { DecisionSink } from './store/decisionSink';
 import { pruneDecisions } from './store/decisions';
@@ -28,6 +33,9 @@ export interface Service {
   readonly engine: Engine;
   readonly holder: SnapshotHolder;
   readonly metricsServer: Server;
+  readonly apiServer: ApiServer;
+  /** The HTTPS port actually bound (useful with port 0). */
+  readonly apiPort: number;
   /** The /metrics exposition, as a scrape would see it. */
   metricsText(): Promise<string>;
   /** Graceful stop: not ready, finish the tick, flush decisions, close servers and database. */
@@ -35,6 +43,7 @@ export interface Service {
 }
 
 const HOUR = 3600_000;
+const MANAGED_RELOAD_MS = 60_000;
 
 export async function startService(configFile: string, logger: Logger = createLogger()): Promise<Service> {
   const telemetry = createTelemetry();
@@ -120,12 +129,55 @@ export async function startService(configFile: string, logger: Logger = createLo
     return s === undefined ? Number.NaN : (Date.now() - s.generatedAt) / 1000;
   });
 
-  let shuttingDown = false;
-  const probe = {
-    live: () => ({}),
-    ready: () => ({ config: true, 'first-tick': engine.ticks > 0, shutdown: !shuttingDown }),
+  // Policies, budgets and overrides managed through the REST API join the file's (file wins on a
+  // name clash). Reloaded after an API change and every minute (other replicas may have changed them);
+  // while the database is down the last loaded state stays in force.
+  let managed: ManagedState = { policies: [], budgets: [], overrides: new Map() };
+  let managedLoadedAt = Number.NEGATIVE_INFINITY;
+  const effectiveConfig = async (): Promise<Config> => {
+    if (Date.now() - managedLoadedAt > MANAGED_RELOAD_MS) {
+      try {
+        const loaded = await loadManagedState(db, Date.now());
+        for (const bad of loaded.invalid) logger.warn(bad, 'stored item rejected by the current schema');
+        managed = loaded;
+        managedLoadedAt = Date.now();
+      } catch (err) {
+        logger.warn(
+          { err: (err as Error).message },
+          'loading API-managed policies failed; keeping the last state',
+        );
+      }
+    }
+    return withManaged(config.current(), managed).config;
   };
-  const metricsServer = createMetricsServer(telemetry.registry, probe);
+
+  const restApi = createRestApi({
+    db,
+    snapshot: holder,
+    config: () => config.current(),
+    backends: () => backends,
+    logger,
+    onChange: () => (managedLoadedAt = Number.NEGATIVE_INFINITY),
+  });
+  const auth = apiAuthOptionsFromConfig(initial.server.auth);
+  const apiServer = await createApiServer({
+    snapshot: holder,
+    tls: initial.server.tls,
+    auth,
+    readiness: () => ({ ready: engine.ticks > 0, checks: { config: true, 'first-tick': engine.ticks > 0 } }),
+    fallback: restApi,
+    stalenessMs: initial.engine.stalenessSeconds * 1000,
+    logger,
+  });
+  const apiAddress = await apiServer.listen(initial.server.port, initial.server.host);
+  logger.info(
+    { port: apiAddress.port, host: initial.server.host },
+    'External Metrics API and REST API listening (HTTPS)',
+  );
+
+  const metricsServer = createMetricsServer(telemetry.registry, (req, res) =>
+    apiServer.handleHealth(req, res),
+  );
   await listen(metricsServer, initial.server.metricsPort, initial.server.host);
   logger.info(
     { port: addressPort(metricsServer), host: initial.server.host },
@@ -134,11 +186,16 @@ export async function startService(configFile: string, logger: Logger = createLo
 
   config.onChange((next: Config, previous: Config) => {
     logger.level = next.log.level;
-    if (JSON.stringify(next.prometheus) !== JSON.stringify(previous.prometheus))
+    if (
+      JSON.stringify([next.prometheus, next.engine]) !==
+      JSON.stringify([previous.prometheus, previous.engine])
+    ) {
       backends = buildBackends(next, telemetry);
+    }
   });
   config.start();
-  engine.start(() => config.current());
+  engine.start(effectiveConfig);
+  let shuttingDown = false;
 
   const retention = setInterval(() => {
     const cutoff = Date.now() - config.current().database.retentionDays * 24 * HOUR;
@@ -155,6 +212,8 @@ export async function startService(configFile: string, logger: Logger = createLo
     engine,
     holder,
     metricsServer,
+    apiServer,
+    apiPort: apiAddress.port,
     metricsText: () => telemetry.registry.metrics(),
     async stop(reason: string) {
       if (shuttingDown) return;
@@ -162,8 +221,11 @@ export async function startService(configFile: string, logger: Logger = createLo
       logger.info({ reason }, 'shutting down');
       config.stop();
       clearInterval(retention);
+      // Not ready at once, so endpoints stop routing here; then finish the tick and flush decisions.
+      const apiClosed = apiServer.close();
       await engine.stop();
       await sink.flush();
+      await apiClosed;
       await new Promise<void>((r) => metricsServer.close(() => r()));
       await db.close();
       logger.info('stopped');

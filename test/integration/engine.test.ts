@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,34 @@ afterAll(async () => {
   await dbs.shutdown();
 });
 
+interface MetricResponse {
+  kind: string;
+  items: Array<{ metricName: string; value: string; metricLabels: Record<string, string> }>;
+}
+
+/** GET over real HTTPS, trusting the service's generated serving CA. */
+function externalMetric(name: string): Promise<{ status: number; body: MetricResponse }> {
+  const path = `/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/costscale_replicas?labelSelector=policy%3D${name}`;
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: service.apiPort,
+        path,
+        ca: service.apiServer.servingCA,
+        servername: 'localhost',
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const policy = (name: string) => service.holder.current()!.policies.find((p) => p.name === name)!;
 
 test('known demand gives the expected replicas, load and cost', () => {
@@ -132,8 +161,18 @@ test('Prometheus down: last good values, then errors after the staleness bound, 
   const during = policy('web');
   expect(during.values?.costscale_replicas).toBe(4);
   const lastGood = during.valuesAt!;
-  await new Promise((r) => setTimeout(r, 2000));
+  // Within the staleness bound (4 s here) HPAs still get the last good value …
+  if (Date.now() - lastGood < 3000) {
+    const served = await externalMetric('web');
+    expect(served.status).toBe(200);
+    expect(served.body.items[0]?.value).toBe('4');
+  }
+  await waitFor('staleness bound passed', async () => Date.now() - lastGood > 4500, 10000);
   expect(policy('web').valuesAt).toBe(lastGood); // not refreshed while down
+  // … after it, a Status error, so the HPA holds its replicas (ARCHITECTURE.md §6).
+  const stale = await externalMetric('web');
+  expect(stale.status).toBeGreaterThanOrEqual(500);
+  expect(stale.body.kind).toBe('Status');
   await prom.start();
   const restartedAt = Date.now();
   await waitFor(
@@ -142,6 +181,15 @@ test('Prometheus down: last good values, then errors after the staleness bound, 
     15000,
   );
   expect(policy('web').values?.costscale_replicas).toBe(4);
+  const recovered = await externalMetric('web');
+  expect(recovered.status).toBe(200);
+  expect(recovered.body.items).toEqual([
+    expect.objectContaining({
+      metricName: 'costscale_replicas',
+      value: '4',
+      metricLabels: expect.objectContaining({ policy: 'web' }),
+    }),
+  ]);
 });
 
 test('PostgreSQL down: deciding goes on, and no decision is lost once it returns', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { restSettingsSchema } from '../server/rest/settings';
 
 // The configuration file's schema. Every type the service uses for configuration is inferred from it,
 // and the editor JSON Schema (adapter/config.schema.json) is generated from it.
@@ -247,6 +248,9 @@ export const serverSchema = z.strictObject({
       kubeconfig: z.string().optional().describe('for TokenReview/SubjectAccessReview outside a cluster'),
     })
     .default({ mode: 'delegated' }),
+  rest: restSettingsSchema
+    .default(restSettingsSchema.parse({}))
+    .describe('REST API under /api/v1 (same HTTPS port): limits, CORS, Kubernetes token roles'),
 });
 
 export const databaseSchema = z.strictObject({

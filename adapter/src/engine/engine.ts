@@ -57,11 +57,11 @@ export class Engine {
   }
 
   /** Ticks now and then every `engine.intervalSeconds` of the current configuration. */
-  start(currentConfig: () => Config): void {
+  start(currentConfig: () => Config | Promise<Config>): void {
     this.stopped = false;
     const loop = async (): Promise<void> => {
       if (this.stopped) return;
-      const config = currentConfig();
+      const config = await currentConfig();
       const began = Date.now();
       this.running = this.tick(config);
       await this.running;

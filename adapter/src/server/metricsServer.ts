@@ -1,14 +1,16 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import { handleHealth, type HealthProbe } from './health';
 
 /**
  * Plain-HTTP listener for Prometheus scrapes and kubelet probes, kept apart from the HTTPS API so a
  * scrape never needs client credentials.
  */
-export function createMetricsServer(registry: Registry, probe: HealthProbe): Server {
+export function createMetricsServer(
+  registry: Registry,
+  handleHealth: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Server {
   return createServer((req, res) => {
-    if (handleHealth(req, res, probe)) return;
+    if (handleHealth(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/metrics') {
       registry.metrics().then(
