@@ -7,6 +7,7 @@ import { Engine } from './engine/engine';
 import { createEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
 import { loadForecastModels, saveForecastModel } from './store/forecastModels';
+import { insertForecast } from './store/forecasts';
 import { SnapshotHolder } from './engine/snapshot';
 import { createLogger, type Logger } from './log';
 import { createMetricsServer } from './server/metricsServer';
@@ -91,6 +92,12 @@ export async function startService(configFile: string, logger: Logger = createLo
   const forecasting = new Forecasting(
     {
       loadModels: () => loadForecastModels(db),
+      onForecast: (f) =>
+        void insertForecast(db, {
+          ...f,
+          point: Array.from(f.point),
+          quantiles: f.quantiles.map((q) => ({ quantile: q.quantile, values: Array.from(q.values) })),
+        }).catch((err: Error) => logger.warn({ err: err.message }, 'storing a forecast failed')),
       saveModel: (namespace, policy, state) =>
         void saveForecastModel(db, namespace, policy, state).catch((err: Error) =>
           logger.warn({ namespace, policy, err: err.message }, 'saving forecast model failed'),

@@ -75,7 +75,7 @@ test('YAML syntax errors name the file and line; unreadable files are input erro
 test('usage errors exit 2 and every command has --help', async () => {
   expect((await costscale(['check-config'])).code).toBe(2);
   expect((await costscale(['no-such-command'])).code).toBe(2);
-  for (const cmd of ['serve', 'check-config', 'migrate', 'config-schema', 'forecast', 'simulate']) {
+  for (const cmd of ['serve', 'check-config', 'migrate', 'config-schema', 'forecast', 'simulate', 'apikey']) {
     const r = await costscale([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: costscale ${cmd}`);

@@ -9,6 +9,7 @@ import { registerMigrateCommand } from './commands/migrate';
 import { registerSchemaCommand } from './commands/schema';
 import { registerForecastCommand } from './commands/forecast';
 import { registerSimulateCommand } from './commands/simulate';
+import { registerApikeyCommand } from './commands/apikey';
 
 export function buildProgram(): Command {
   const program = new Command('costscale')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSchemaCommand(program);
   registerForecastCommand(program);
   registerSimulateCommand(program);
+  registerApikeyCommand(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError();
   return program;
 }

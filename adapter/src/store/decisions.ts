@@ -95,12 +95,17 @@ export async function listDecisions(db: Queryable, q: DecisionQuery): Promise<St
   }));
 }
 
-/** Retention: deletes decisions older than the cutoff; returns how many went. */
+/**
+ * Retention: deletes decisions and served forecasts older than the cutoff (both grow by one row per
+ * policy per tick or forecast step); returns how many decisions went.
+ */
 export async function pruneDecisions(db: Queryable, olderThanMs: number): Promise<number> {
+  const cutoff = new Date(olderThanMs).toISOString();
+  await db.query('DELETE FROM forecasts WHERE made_at < $1::timestamptz', [cutoff]);
   const rows = await db.query<{ n: number }>(
     `WITH gone AS (DELETE FROM decisions WHERE decided_at < $1::timestamptz RETURNING 1)
      SELECT count(*)::integer AS n FROM gone`,
-    [new Date(olderThanMs).toISOString()],
+    [cutoff],
   );
   return rows[0]?.n ?? 0;
 }
