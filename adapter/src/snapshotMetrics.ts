@@ -117,6 +117,27 @@ export function registerSnapshotMetrics(
     },
   });
   new Gauge<string>({
+    name: 'costscale_policy_target_info',
+    help: 'The workload each policy scales (value 1), to join with kube-state-metrics series.',
+    labelNames: ['namespace', 'policy', 'target_kind', 'target_name'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of policies(source)) {
+        if (p.target)
+          this.set(
+            {
+              namespace: p.namespace,
+              policy: p.name,
+              target_kind: p.target.kind,
+              target_name: p.target.name,
+            },
+            1,
+          );
+      }
+    },
+  });
+  new Gauge<string>({
     name: 'costscale_decision_info',
     help: 'The latest decision: the bound that acted and the mode (value 1).',
     labelNames: ['namespace', 'policy', 'bound', 'mode'],

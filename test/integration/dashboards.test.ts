@@ -271,6 +271,7 @@ function history(): Series[] {
       constant('costscale_forecast_demand', { ...l, quantile: 'current' }, p.demand);
       constant('costscale_forecast_demand', { ...l, quantile: p.tau.toFixed(3) }, p.forecast);
       constant('costscale_decision_info', { ...l, bound: p.bound, mode: p.mode }, 1);
+      constant('costscale_policy_target_info', { ...l, target_kind: 'Deployment', target_name: p.policy }, 1);
       constant('costscale_forecast_in_use', l, p.forecastInUse);
       constant('costscale_forecast_mase', l, p.mase);
       constant('costscale_forecast_smape', l, p.smape);
@@ -675,8 +676,8 @@ describe('every PromQL expression against a real Prometheus', () => {
     );
   });
 
-  test('decided minus actual replicas joins only Deployments named like their policy', async () => {
-    const title = 'Decided and actual replicas (Deployment named like its policy)';
+  test('decided minus actual replicas joins each policy to its target Deployment', async () => {
+    const title = 'Decided and actual replicas';
     const diff = await instant(panelExpr(title, 'C'));
     const expected = POLICIES.flatMap((p) => {
       const d = DEPLOYMENTS.find((x) => x.namespace === p.namespace && x.deployment === p.policy);

@@ -206,6 +206,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
           namespace: policy.namespace,
           labels,
           allowedNamespaces: policy.allowedNamespaces,
+          target: policy.target,
           values: servedValues(dec),
           valuesAt: now,
           decision: dec,
@@ -230,6 +231,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
           namespace: policy.namespace,
           labels,
           allowedNamespaces: policy.allowedNamespaces,
+          target: policy.target,
           // Last good values stay until the staleness bound (ARCHITECTURE.md §6); the server judges age.
           ...(prev?.values && { values: prev.values, valuesAt: prev.valuesAt }),
           ...(prev?.decision && { decision: prev.decision }),

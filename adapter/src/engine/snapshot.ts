@@ -23,6 +23,8 @@ export interface PolicySnapshot {
   readonly labels: Readonly<Record<string, string>>;
   /** Extra namespaces whose HPAs may read this policy. */
   readonly allowedNamespaces: readonly string[];
+  /** The workload the policy scales. */
+  readonly target?: { readonly kind: string; readonly name: string };
   /** Last good values; absent until the first successful decision. */
   readonly values?: Readonly<Record<ServedMetric, number>>;
   /** Epoch ms when `values` were computed from fresh inputs. */
