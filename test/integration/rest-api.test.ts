@@ -449,7 +449,7 @@ describe.each(DATABASE_KINDS)('REST API on %s PostgreSQL', (kind) => {
     expect(empty.forecast).toBeNull();
     expect(empty.accuracy).toBeNull();
 
-    const madeAt = h.now() - 60_000;
+    const madeAt = Math.floor((h.now() - 60_000) / 300_000) * 300_000 + 12_345;
     await insertForecast(h.db, {
       namespace: 'shop',
       policy: 'web',
@@ -471,7 +471,8 @@ describe.each(DATABASE_KINDS)('REST API on %s PostgreSQL', (kind) => {
       madeAt: new Date(madeAt).toISOString(),
       model: 'mstl+ets',
       stepSeconds: 300,
-      timestamps: [madeAt + 300_000, madeAt + 600_000, madeAt + 900_000],
+      // Buckets aligned to the step, the one open at madeAt first.
+      timestamps: [madeAt - 12_345, madeAt - 12_345 + 300_000, madeAt - 12_345 + 600_000],
       point: [110, null, 130],
       quantiles: [
         { quantile: 0.1, values: [90, 95, 100] },

@@ -1,7 +1,8 @@
 import type { Queryable } from './db';
 
-// Forecasts as served, kept for the Grafana plugin and for accuracy tracking. Series are arrays at a
-// fixed step: value i is for madeAt + (i + 1) · stepSeconds. NaN is stored as null (JSON has no NaN).
+// Forecasts as served, kept for the Grafana plugin. Series are arrays at a fixed step, as the engine's
+// forecasting makes them: value i is the mean demand over the step-aligned bucket that starts at
+// floor(madeAt / step) · step + i · step (the bucket open at madeAt first). NaN is stored as null.
 
 export interface ForecastAccuracy {
   /** Outcomes compared. */
@@ -15,25 +16,45 @@ export interface ForecastAccuracy {
   relativeMae: number | null;
 }
 
-export interface ForecastRecord {
+/** A forecast to store; the engine's ServedForecast has this shape (typed arrays welcome). */
+export interface ForecastInput {
+  readonly namespace: string;
+  readonly policy: string;
+  /** Epoch ms at which the forecast was made. */
+  readonly madeAt: number;
+  readonly stepSeconds: number;
+  readonly model: string;
+  readonly point: ArrayLike<number | null>;
+  readonly quantiles: ReadonlyArray<{ readonly quantile: number; readonly values: ArrayLike<number | null> }>;
+  readonly accuracy: ForecastAccuracy | null;
+}
+
+export interface StoredForecast {
+  id: number;
   namespace: string;
   policy: string;
-  /** Epoch ms of the forecast origin. */
   madeAt: number;
   stepSeconds: number;
   model: string;
-  point: ReadonlyArray<number | null>;
-  quantiles: ReadonlyArray<{ quantile: number; values: ReadonlyArray<number | null> }>;
+  point: Array<number | null>;
+  quantiles: Array<{ quantile: number; values: Array<number | null> }>;
   accuracy: ForecastAccuracy | null;
-}
-
-export interface StoredForecast extends ForecastRecord {
-  id: number;
 }
 
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 
-export async function insertForecast(db: Queryable, f: ForecastRecord): Promise<number> {
+/** Epoch ms of each value's bucket start. */
+export function forecastTimestamps(f: {
+  madeAt: number;
+  stepSeconds: number;
+  point: ArrayLike<unknown>;
+}): number[] {
+  const stepMs = f.stepSeconds * 1000;
+  const first = Math.floor(f.madeAt / stepMs) * stepMs;
+  return Array.from({ length: f.point.length }, (_, i) => first + i * stepMs);
+}
+
+export async function insertForecast(db: Queryable, f: ForecastInput): Promise<number> {
   const rows = await db.query<{ id: number }>(
     `INSERT INTO forecasts (namespace, policy, made_at, step_seconds, model, point, quantiles, accuracy)
      VALUES ($1, $2, $3::timestamptz, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb) RETURNING id`,
@@ -43,8 +64,10 @@ export async function insertForecast(db: Queryable, f: ForecastRecord): Promise<
       new Date(f.madeAt).toISOString(),
       f.stepSeconds,
       f.model,
-      JSON.stringify(f.point.map(finiteOrNull)),
-      JSON.stringify(f.quantiles.map((q) => ({ quantile: q.quantile, values: q.values.map(finiteOrNull) }))),
+      JSON.stringify(Array.from(f.point, finiteOrNull)),
+      JSON.stringify(
+        f.quantiles.map((q) => ({ quantile: q.quantile, values: Array.from(q.values, finiteOrNull) })),
+      ),
       f.accuracy === null
         ? null
         : JSON.stringify({

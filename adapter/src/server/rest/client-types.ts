@@ -75,6 +75,7 @@ export interface PolicySpec {
   schedules: ScheduleProfile[];
   holidays: string[];
   overrides: SpecOverride[];
+  forecast: { enabled: boolean; stepSeconds: number; historyDays: number; refitHours: number };
 }
 
 /** A policy spec as a client sends it (fields with defaults may be left out). */
@@ -106,6 +107,7 @@ export interface PolicySpecInput {
   }>;
   holidays?: string[];
   overrides?: Array<{ replicas: number; expiresAt: string; reason?: string }>;
+  forecast?: { enabled?: boolean; stepSeconds?: number; historyDays?: number; refitHours?: number };
 }
 
 export interface BudgetSpec {
@@ -259,17 +261,24 @@ export interface Forecast {
     demandQuantile: number | null;
     tau: number | null;
     targetDemand: number | null;
+    /** Which distribution decided. */
+    mode: 'forecast' | 'reactive' | null;
+    reason: string | null;
+    model: string | null;
+    fittedAt: string | null;
   };
   forecast: {
     madeAt: string;
     model: string;
     stepSeconds: number;
-    /** Epoch ms. */
+    /** Epoch ms: start of each step-aligned bucket. */
     timestamps: number[];
     point: Array<number | null>;
     quantiles: Array<{ quantile: number; values: Array<number | null> }>;
   } | null;
   accuracy: ForecastAccuracy | null;
+  /** online: the engine's running score of served forecasts; stored: saved with the forecast. */
+  accuracySource: 'online' | 'stored' | null;
 }
 
 export interface BudgetStatus {

@@ -234,20 +234,28 @@ export const forecastResource = z.strictObject({
       demandQuantile: z.number().nullable(),
       tau: z.number().nullable(),
       targetDemand: z.number().nullable(),
+      mode: z.enum(['forecast', 'reactive']).nullable().describe('which distribution decided'),
+      reason: z.string().nullable(),
+      model: z.string().nullable(),
+      fittedAt: nullableTimestamp,
     })
-    .describe("the latest decision's demand figures"),
+    .describe("the latest decision's demand figures and the forecasting state"),
   forecast: z
     .strictObject({
       madeAt: timestamp,
       model: z.string(),
       stepSeconds: z.number(),
-      timestamps: z.array(z.number()).describe('epoch milliseconds'),
+      timestamps: z.array(z.number()).describe('epoch milliseconds: start of each step-aligned bucket'),
       point: seriesValues,
       quantiles: z.array(z.strictObject({ quantile: z.number(), values: seriesValues })),
     })
     .nullable()
     .describe('the newest stored forecast; null until one was made'),
   accuracy: forecastAccuracySchema.nullable(),
+  accuracySource: z
+    .enum(['online', 'stored'])
+    .nullable()
+    .describe('online: the engine’s running score of served forecasts; stored: saved with the forecast'),
 });
 
 export const budgetStatusResource = z.strictObject({

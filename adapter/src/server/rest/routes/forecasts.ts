@@ -1,14 +1,29 @@
 import { policyKey } from '../../../engine/queries';
+import type { AccuracySummary } from '../../../forecast/accuracy';
 import { demandHistories, executeRangePlan, planQueries } from '../../../sources';
-import { latestForecast } from '../../../store/forecasts';
+import { forecastTimestamps, latestForecast } from '../../../store/forecasts';
 import type { ApiContext } from '../context';
 import { httpProblem, validationProblem } from '../problem';
 import { route, type Route } from '../router';
 import { forecastQuery, policyParams } from '../schemas';
 import { iso, policyCatalog } from '../views';
 
-// A policy's demand: actuals from Prometheus, the latest decision's figures and the newest stored
-// forecast with its quantile bands and accuracy.
+// A policy's demand: actuals from Prometheus, the latest decision's figures with the forecasting
+// mode, the newest stored forecast with its quantile bands, and the online accuracy of served
+// forecasts (the engine's; the stored forecast's figures when the engine has none yet).
+
+const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function accuracyView(a: AccuracySummary) {
+  return {
+    count: a.count,
+    mase: orNull(a.mase),
+    smape: orNull(a.smape),
+    coverage: orNull(a.coverage),
+    bias: orNull(a.bias),
+    relativeMae: orNull(a.relativeMae),
+  };
+}
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const durationMs = (d: string): number => Number(d.slice(0, -1)) * UNIT_MS[d.slice(-1)]!;
@@ -61,7 +76,7 @@ export function forecastRoutes(ctx: ApiContext): Route[] {
         const history = demandHistories(plan, outcomes)[0]!;
         const entry = ctx.snapshot.current()?.policies.find((p) => policyKey(p) === policyKey(policy));
         const d = entry?.decision;
-        const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+        const f = entry?.forecast;
         return {
           status: 200,
           body: {
@@ -81,6 +96,10 @@ export function forecastRoutes(ctx: ApiContext): Route[] {
               demandQuantile: d?.demandQuantile ?? null,
               tau: d?.tau ?? null,
               targetDemand: d?.targetDemand ?? null,
+              mode: f?.mode ?? null,
+              reason: f?.reason ?? null,
+              model: f?.model ?? null,
+              fittedAt: f?.fittedAt === undefined ? null : iso(f.fittedAt),
             },
             forecast:
               stored === undefined
@@ -89,13 +108,12 @@ export function forecastRoutes(ctx: ApiContext): Route[] {
                     madeAt: iso(stored.madeAt),
                     model: stored.model,
                     stepSeconds: stored.stepSeconds,
-                    timestamps: stored.point.map(
-                      (_, i) => stored.madeAt + (i + 1) * stored.stepSeconds * 1000,
-                    ),
-                    point: [...stored.point],
-                    quantiles: stored.quantiles.map((q) => ({ quantile: q.quantile, values: [...q.values] })),
+                    timestamps: forecastTimestamps(stored),
+                    point: stored.point,
+                    quantiles: stored.quantiles,
                   },
-            accuracy: stored?.accuracy ?? null,
+            accuracy: f?.accuracy === undefined ? (stored?.accuracy ?? null) : accuracyView(f.accuracy),
+            accuracySource: f?.accuracy !== undefined ? 'online' : stored?.accuracy ? 'stored' : null,
           },
         };
       },
