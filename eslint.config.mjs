@@ -4,7 +4,8 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', 'test/artifacts/**', 'grafana-plugin/.config/**'] },
+  // grafana-plugin is its own workspace with its own lint configuration (npm run lint -w grafana-plugin).
+  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', 'test/artifacts/**', 'grafana-plugin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

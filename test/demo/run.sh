@@ -54,6 +54,10 @@ prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="
   >"$work/prometheus.log" 2>&1 & pids+=($!)
 for _ in $(seq 100); do curl -fs "$DEMO_PROMETHEUS_URL/-/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 
+# The embedded database belongs to one process at a time: create the demo's API key before serving.
+api_key=$(node adapter/bin/costscale.js apikey create --config test/demo/config.yaml --role admin --name demo --json \
+  | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).token))")
+
 echo "==> starting costscale (logs: $work/costscale.log)"
 node adapter/bin/costscale.js serve --config test/demo/config.yaml >"$work/costscale.log" 2>&1 & pids+=($!)
 for _ in $(seq 150); do curl -fs "http://127.0.0.1:$DEMO_METRICS_PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -64,6 +68,9 @@ costscale demo is running (Ctrl-C to stop):
   health        curl http://127.0.0.1:$DEMO_METRICS_PORT/readyz?verbose
   metrics       curl http://127.0.0.1:$DEMO_METRICS_PORT/metrics
   Prometheus    $DEMO_PROMETHEUS_URL  (try: costscale_replicas, rate(http_requests_total[5m]))
+  HPA metric    curl -sk 'https://127.0.0.1:$DEMO_API_PORT/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/costscale_replicas?labelSelector=policy%3Dcheckout'
+  decisions     curl -sk -H 'Authorization: Bearer $api_key' 'https://127.0.0.1:$DEMO_API_PORT/api/v1/decisions?namespace=shop&policy=checkout&limit=1'
+  REST API      https://127.0.0.1:$DEMO_API_PORT/api/v1/openapi.json  (admin key above; the demo runs with server.auth.mode=local)
 TXT
 wait -n "${pids[@]}" || true
 echo "a demo process exited unexpectedly; see $work/*.log" >&2
