@@ -123,7 +123,8 @@ export class DelegatingAuthenticator {
 }
 
 function stillValid(c: ConnectionCertificates, now: number): boolean {
-  return [c.frontProxy, c.clientCert].every((check) => check.kind !== 'ok' || now <= check.validUntil);
+  const current = (check: CertificateCheck): boolean => check.kind !== 'ok' || now <= check.validUntil;
+  return current(c.frontProxy) && current(c.clientCert);
 }
 
 /** The presented chain, leaf first, as Node exposes it (issuer links until a self-signed certificate). */

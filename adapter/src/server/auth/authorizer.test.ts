@@ -1,12 +1,11 @@
 import { parseLabelSelector } from '../../k8s';
 import type { UserInfo } from './authenticator';
-import type { AuthorizationAttributes } from './authorizer';
+import type { RequestAttributes } from './authorizer';
 import { DelegatingAuthorizer, subjectAccessReviewSpec } from './authorizer';
 import type { KubernetesAuthApi, SubjectAccessReviewSpec, SubjectAccessReviewStatus } from './kube-api';
 
 const user: UserInfo = { name: 'hpa', groups: ['system:authenticated'], extra: {} };
-const valueList: AuthorizationAttributes = {
-  user,
+const valueList: RequestAttributes = {
   verb: 'list',
   path: '/apis/external.metrics.k8s.io/v1beta1/namespaces/ns/m',
   resourceRequest: true,
@@ -37,7 +36,7 @@ describe('subjectAccessReviewSpec (§2.3)', () => {
   test('selector requirements are mapped to In/NotIn/Exists/DoesNotExist and > < dropped', () => {
     const labelSelector = parseLabelSelector('a=1,b==2,c in (x,y),d!=3,e notin (z),f,!g,h>4,i<5');
     expect(
-      subjectAccessReviewSpec({ ...valueList, labelSelector }).resourceAttributes?.labelSelector,
+      subjectAccessReviewSpec(user, { ...valueList, labelSelector }).resourceAttributes?.labelSelector,
     ).toEqual({
       requirements: [
         { key: 'a', operator: 'In', values: ['1'] },
@@ -54,7 +53,8 @@ describe('subjectAccessReviewSpec (§2.3)', () => {
   test('selectors only travel with list, watch and deletecollection', () => {
     const labelSelector = parseLabelSelector('a=1');
     expect(
-      subjectAccessReviewSpec({ ...valueList, verb: 'get', name: 'x', labelSelector }).resourceAttributes,
+      subjectAccessReviewSpec(user, { ...valueList, verb: 'get', name: 'x', labelSelector })
+        .resourceAttributes,
     ).toEqual({
       namespace: 'ns',
       verb: 'get',
@@ -64,13 +64,14 @@ describe('subjectAccessReviewSpec (§2.3)', () => {
       name: 'x',
     });
     expect(
-      subjectAccessReviewSpec({ ...valueList, labelSelector: parseLabelSelector('x>1') }).resourceAttributes,
+      subjectAccessReviewSpec(user, { ...valueList, labelSelector: parseLabelSelector('x>1') })
+        .resourceAttributes,
     ).not.toHaveProperty('labelSelector');
   });
 
   test('non-resource requests carry path and verb; identity fields are omitted when empty', () => {
     expect(
-      subjectAccessReviewSpec({ ...valueList, resourceRequest: false, verb: 'get', path: '/apis' }),
+      subjectAccessReviewSpec(user, { ...valueList, resourceRequest: false, verb: 'get', path: '/apis' }),
     ).toEqual({
       nonResourceAttributes: { path: '/apis', verb: 'get' },
       user: 'hpa',
@@ -84,13 +85,13 @@ describe('DelegatingAuthorizer', () => {
     let release: (s: SubjectAccessReviewStatus) => void = () => undefined;
     const api = fakeApi(() => new Promise((resolve) => (release = resolve)));
     const authorizer = new DelegatingAuthorizer({ api, now: () => 0 });
-    const first = authorizer.authorize(valueList);
-    const second = authorizer.authorize(valueList);
+    const first = authorizer.authorize(user, valueList);
+    const second = authorizer.authorize(user, valueList);
     release({ allowed: true });
     expect(await first).toEqual({ allowed: true });
     expect(await second).toEqual({ allowed: true });
     expect(api.specs).toHaveLength(1);
-    expect(authorizer.authorize(valueList)).toEqual({ allowed: true });
+    expect(authorizer.authorize(user, valueList)).toEqual({ allowed: true });
   });
 
   test('allow and deny TTLs are independent', async () => {
@@ -103,41 +104,69 @@ describe('DelegatingAuthorizer', () => {
       allowCacheTtlMs: 1000,
       denyCacheTtlMs: 100,
     });
-    expect(await authorizer.authorize(valueList)).toEqual({ allowed: false, reason: '' });
+    expect(await authorizer.authorize(user, valueList)).toEqual({ allowed: false, reason: '' });
     allowed = true;
     now = 99;
-    expect(await authorizer.authorize(valueList)).toEqual({ allowed: false, reason: '' });
+    expect(await authorizer.authorize(user, valueList)).toEqual({ allowed: false, reason: '' });
     now = 100;
-    expect(await authorizer.authorize(valueList)).toEqual({ allowed: true });
+    expect(await authorizer.authorize(user, valueList)).toEqual({ allowed: true });
     allowed = false;
     now = 1099;
-    expect(await authorizer.authorize(valueList)).toEqual({ allowed: true });
+    expect(await authorizer.authorize(user, valueList)).toEqual({ allowed: true });
     now = 1100;
-    expect(await authorizer.authorize(valueList)).toEqual({ allowed: false, reason: '' });
+    expect(await authorizer.authorize(user, valueList)).toEqual({ allowed: false, reason: '' });
+  });
+
+  test('cached answers never cross to another user or another request', async () => {
+    const api = fakeApi(async () => ({ allowed: true }));
+    const authorizer = new DelegatingAuthorizer({ api, now: () => 0 });
+    const requests: RequestAttributes[] = [
+      valueList,
+      { ...valueList, namespace: 'n', resource: 'sm' },
+      { ...valueList, namespace: 'nsm', resource: '' },
+      { ...valueList, verb: 'get' },
+      { ...valueList, labelSelector: parseLabelSelector('a=1') },
+      { ...valueList, resourceRequest: false, path: '/apis' },
+    ];
+    const users: UserInfo[] = [
+      user,
+      { ...user, groups: ['other'] },
+      { ...user, name: 'hpa2' },
+      { ...user, uid: 'u' },
+    ];
+    for (const u of users) for (const r of requests) await authorizer.authorize(u, r);
+    expect(api.specs).toHaveLength(users.length * requests.length);
+    for (const r of requests) await authorizer.authorize({ ...user }, { ...r });
+    expect(api.specs).toHaveLength(users.length * requests.length);
   });
 
   test('allowed together with denied is an error and not cached', async () => {
     const api = fakeApi(async () => ({ allowed: true, denied: true }));
     const authorizer = new DelegatingAuthorizer({ api, now: () => 0 });
-    expect(await authorizer.authorize(valueList)).toHaveProperty('error');
-    await authorizer.authorize(valueList);
+    expect(await authorizer.authorize(user, valueList)).toHaveProperty('error');
+    await authorizer.authorize(user, valueList);
     expect(api.specs).toHaveLength(2);
   });
 
   test('system:masters and the health paths need no review; without a reviewer the rest is denied', () => {
     const authorizer = new DelegatingAuthorizer({ now: () => 0 });
-    expect(authorizer.authorize({ ...valueList, user: { ...user, groups: ['system:masters'] } })).toEqual({
+    expect(authorizer.authorize({ ...user, groups: ['system:masters'] }, valueList)).toEqual({
       allowed: true,
     });
     expect(
-      authorizer.authorize({ ...valueList, resourceRequest: false, verb: 'get', path: '/readyz' }),
+      authorizer.authorize(user, { ...valueList, resourceRequest: false, verb: 'get', path: '/readyz' }),
     ).toEqual({ allowed: true });
     expect(
-      authorizer.authorize({ ...valueList, resourceRequest: false, verb: 'get', path: '/readyz/shutdown' }),
+      authorizer.authorize(user, {
+        ...valueList,
+        resourceRequest: false,
+        verb: 'get',
+        path: '/readyz/shutdown',
+      }),
     ).toEqual({
       allowed: false,
       reason: '',
     });
-    expect(authorizer.authorize(valueList)).toEqual({ allowed: false, reason: '' });
+    expect(authorizer.authorize(user, valueList)).toEqual({ allowed: false, reason: '' });
   });
 });

@@ -13,7 +13,7 @@ import { configMapTrustSource, fileTrustSource, NO_TRUST } from './trust';
 export { ANONYMOUS, DelegatingAuthenticator } from './authenticator';
 export type { Authentication, UserInfo } from './authenticator';
 export { DelegatingAuthorizer, subjectAccessReviewSpec } from './authorizer';
-export type { AuthorizationAttributes, AuthorizationDecision } from './authorizer';
+export type { AuthorizationDecision, RequestAttributes } from './authorizer';
 export { createKubernetesAuthApi, loadKubeConnection } from './kube-api';
 export type {
   KubeConnection,

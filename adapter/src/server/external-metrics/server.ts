@@ -10,7 +10,13 @@ import type { ServedMetric, SnapshotSource } from '../../engine/snapshot';
 import { SERVED_METRICS } from '../../engine/snapshot';
 import type { LabelSelector } from '../../k8s';
 import { parseLabelSelector } from '../../k8s';
-import type { ApiAuthOptions, AuthorizationDecision, Authentication, DelegatedAuth } from '../auth';
+import type {
+  ApiAuthOptions,
+  AuthorizationDecision,
+  Authentication,
+  DelegatedAuth,
+  RequestAttributes,
+} from '../auth';
 import { createDelegatedAuth } from '../auth';
 import type { ServingTlsOptions } from '../tls';
 import { loadServingCertificate } from '../tls';
@@ -64,11 +70,25 @@ export interface ApiServer {
 
 const JSON_TYPE = 'application/json';
 const ALWAYS_READY = (): Readiness => ({ ready: true, checks: {} });
-const SELECTOR_CACHE_LIMIT = 1024;
-const REQUEST_INFO_CACHE_LIMIT = 4096;
+const PREPARED_CACHE_LIMIT = 4096;
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
 type ParsedSelector = { readonly selector: LabelSelector } | { readonly error: string };
+
+/** A request line parsed once: route, authorization attributes and, for value lists, the selector. */
+interface PreparedRequest {
+  readonly info: RequestInfo;
+  readonly selector: ParsedSelector | undefined;
+  readonly attributes: RequestAttributes;
+}
+
+function parseSelector(text: string): ParsedSelector {
+  try {
+    return { selector: parseLabelSelector(text) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
 
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const now = options.now ?? Date.now;
@@ -84,8 +104,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     throw error;
   }
   let shuttingDown = false;
-  const selectors = new Map<string, ParsedSelector>();
-  const requestInfos = new Map<string, RequestInfo | null>();
+  const prepared = new Map<string, PreparedRequest | null>();
 
   const tlsSettings = { minVersion: 'TLSv1.2' as const };
   const server = https.createServer({
@@ -100,31 +119,30 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   certificate.onChange((credentials) => server.setSecureContext({ ...credentials, ...tlsSettings }));
 
-  function selectorFor(info: RequestInfo): ParsedSelector {
-    const text = info.query.get('labelSelector') ?? '';
-    let parsed = selectors.get(text);
-    if (parsed === undefined) {
-      try {
-        parsed = { selector: parseLabelSelector(text) };
-      } catch (error) {
-        parsed = { error: (error as Error).message };
-      }
-      if (selectors.size >= SELECTOR_CACHE_LIMIT) selectors.clear();
-      selectors.set(text, parsed);
-    }
-    return parsed;
-  }
-
-  /** Parsed once per distinct request line: HPAs repeat the same few URLs every sync period. */
-  function requestInfoFor(method: string, url: string): RequestInfo | undefined {
+  /**
+   * Parses a request line once: HPAs repeat the same few URLs every sync period, and the prepared
+   * object's identity lets the authorizer reuse its cache key.
+   */
+  function prepare(method: string, url: string): PreparedRequest | undefined {
     const key = `${method} ${url}`;
-    let info = requestInfos.get(key);
-    if (info === undefined) {
-      info = requestInfo(method, url) ?? null;
-      if (requestInfos.size >= REQUEST_INFO_CACHE_LIMIT) requestInfos.clear();
-      requestInfos.set(key, info);
+    let entry = prepared.get(key);
+    if (entry === undefined) {
+      const info = requestInfo(method, url);
+      if (info === undefined) {
+        entry = null;
+      } else {
+        const selector =
+          info.route.kind === 'valueList' ? parseSelector(info.query.get('labelSelector') ?? '') : undefined;
+        const attributes =
+          selector !== undefined && 'selector' in selector
+            ? { ...info, labelSelector: selector.selector }
+            : info;
+        entry = { info, selector, attributes };
+      }
+      if (prepared.size >= PREPARED_CACHE_LIMIT) prepared.clear();
+      prepared.set(key, entry);
     }
-    return info ?? undefined;
+    return entry ?? undefined;
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -134,52 +152,38 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       else sendStatus(res, PATH_NOT_FOUND);
       return;
     }
-    const info = requestInfoFor(req.method ?? 'GET', url);
-    if (info === undefined) {
+    const request = prepare(req.method ?? 'GET', url);
+    if (request === undefined) {
       sendStatus(res, badRequest(`invalid URL escape in ${JSON.stringify(url)}`));
       return;
     }
-    const selector = info.route.kind === 'valueList' ? selectorFor(info) : undefined;
     if (auth === undefined) {
-      respond(req, res, info, selector);
+      respond(req, res, request);
       return;
     }
     const authenticated = auth.authenticator.authenticate(req);
     if (authenticated instanceof Promise) {
       authenticated.then(
-        (result) => afterAuthentication(req, res, info, selector, result),
+        (result) => afterAuthentication(req, res, request, result),
         (error: unknown) => sendStatus(res, internalError((error as Error).message)),
       );
     } else {
-      afterAuthentication(req, res, info, selector, authenticated);
+      afterAuthentication(req, res, request, authenticated);
     }
   }
 
   function afterAuthentication(
     req: IncomingMessage,
     res: ServerResponse,
-    info: RequestInfo,
-    selector: ParsedSelector | undefined,
+    request: PreparedRequest,
     result: Authentication,
   ): void {
+    const { info, attributes } = request;
     if ('error' in result) {
       logger?.debug({ path: info.path, reason: result.error }, 'request not authenticated');
       sendStatus(res, UNAUTHORIZED);
       return;
     }
-    const attributes = {
-      user: result.user,
-      verb: info.verb,
-      path: info.path,
-      resourceRequest: info.resourceRequest,
-      apiGroup: info.apiGroup,
-      apiVersion: info.apiVersion,
-      namespace: info.namespace,
-      resource: info.resource,
-      subresource: info.subresource,
-      name: info.name,
-      labelSelector: selector !== undefined && 'selector' in selector ? selector.selector : undefined,
-    };
     const finish = (decision: AuthorizationDecision): void => {
       if ('error' in decision) {
         logger?.warn(
@@ -194,10 +198,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         );
         sendStatus(res, forbidden({ ...attributes, user: result.user.name }, decision.reason));
       } else {
-        respond(req, res, info, selector);
+        respond(req, res, request);
       }
     };
-    const decision = (auth as DelegatedAuth).authorizer.authorize(attributes);
+    const decision = (auth as DelegatedAuth).authorizer.authorize(result.user, attributes);
     if (decision instanceof Promise) {
       decision.then(finish, (error: unknown) => sendStatus(res, internalError((error as Error).message)));
     } else {
@@ -205,12 +209,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
   }
 
-  function respond(
-    req: IncomingMessage,
-    res: ServerResponse,
-    info: RequestInfo,
-    selector: ParsedSelector | undefined,
-  ): void {
+  function respond(req: IncomingMessage, res: ServerResponse, request: PreparedRequest): void {
+    const { info, selector } = request;
     const route = info.route;
     if (route.kind === 'health') {
       answerHealth(res, route.endpoint, route.subPath, info.query);
@@ -237,7 +237,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         return;
       case 'valueList': {
         // Order of custom-metrics-apiserver: list options (400), then the provider (404, data).
-        const parsed = selector ?? selectorFor(info);
+        const parsed = selector ?? parseSelector('');
         if ('error' in parsed) {
           sendStatus(res, badRequest(parsed.error));
           return;
