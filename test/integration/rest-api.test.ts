@@ -593,6 +593,8 @@ describe.each(DATABASE_KINDS)('REST API on %s PostgreSQL', (kind) => {
     expect(
       (await h.call('GET', '/api/v1/budgets/team', { headers: { 'if-none-match': '"other"' } })).status,
     ).toBe(200);
+    const head = await h.call('HEAD', '/api/v1/budgets/team');
+    expect([head.status, head.headers.get('etag'), head.text]).toEqual([200, etag, '']);
     await h.call('POST', '/api/v1/policies', { body: apiPolicy('etag-app') });
     const changed = await h.call('GET', '/api/v1/policies', { headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);

@@ -119,8 +119,6 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     snapshot: deps.snapshot,
     config: deps.config,
     backends: deps.backends,
-    clock,
-    ...(logger !== undefined && { logger }),
     changed: (what) => {
       try {
         deps.onChange?.(what);
@@ -163,7 +161,9 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       limiter = {
         key,
         principals: new RateLimiter({ ratePerSecond: r.requestsPerSecond, burst: r.burst }),
-        // Failed authentications per client address: slows down guessing without touching real users.
+        // Failed authentications per client address: an address that keeps failing is refused (429)
+        // before its credentials are checked, which slows guessing and TokenReview floods. Callers
+        // behind one proxy share the bucket, so the burst is generous.
         failures: new RateLimiter({ ratePerSecond: r.failedAuthPerSecond, burst: r.failedAuthBurst }),
       };
     }
@@ -176,7 +176,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const method = req.method ?? 'GET';
+    // HEAD is GET without the body (RFC 9110 §9.3.2); node drops the body of a HEAD answer.
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
 
     if (
       method === 'OPTIONS' &&

@@ -1,6 +1,5 @@
 import type { Config } from '../../config/schema';
 import type { SnapshotSource } from '../../engine/snapshot';
-import type { Logger } from '../../log';
 import type { Backends } from '../../sources';
 import { recordAudit } from '../../store/audit';
 import type { Database, Queryable } from '../../store/db';
@@ -18,8 +17,6 @@ export interface ApiContext {
   /** The configuration file as loaded, without API-managed policies and budgets. */
   readonly config: () => Config;
   readonly backends: () => Backends;
-  readonly clock: () => number;
-  readonly logger?: Logger;
   readonly changed: (what: ManagedChange) => void;
 }
 

@@ -83,7 +83,7 @@ export function sendJson(
 ): void {
   const text = JSON.stringify(body);
   const common = { 'Cache-Control': 'no-cache, private', 'X-Content-Type-Options': 'nosniff', ...headers };
-  if (req.method === 'GET' && status === 200) {
+  if ((req.method === 'GET' || req.method === 'HEAD') && status === 200) {
     const etag = etagOf(text);
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       res.writeHead(304, { ...common, ETag: etag });
