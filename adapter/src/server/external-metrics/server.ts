@@ -75,12 +75,15 @@ const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
 type ParsedSelector = { readonly selector: LabelSelector } | { readonly error: string };
 
-/** A request line parsed once: route, authorization attributes and, for value lists, the selector. */
+/** A request line parsed once: route, authorization attributes and the labelSelector of value lists. */
 interface PreparedRequest {
   readonly info: RequestInfo;
-  readonly selector: ParsedSelector | undefined;
+  readonly selector: ParsedSelector;
   readonly attributes: RequestAttributes;
 }
+
+// §1.2: without a labelSelector every policy matches (labels.Everything()).
+const EVERYTHING: ParsedSelector = { selector: parseLabelSelector('') };
 
 function parseSelector(text: string): ParsedSelector {
   try {
@@ -131,13 +134,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       if (info === undefined) {
         entry = null;
       } else {
-        const selector =
-          info.route.kind === 'valueList' ? parseSelector(info.query.get('labelSelector') ?? '') : undefined;
-        const attributes =
-          selector !== undefined && 'selector' in selector
-            ? { ...info, labelSelector: selector.selector }
-            : info;
-        entry = { info, selector, attributes };
+        if (info.route.kind === 'valueList') {
+          const selector = parseSelector(info.query.get('labelSelector') ?? '');
+          const attributes = 'selector' in selector ? { ...info, labelSelector: selector.selector } : info;
+          entry = { info, selector, attributes };
+        } else {
+          entry = { info, selector: EVERYTHING, attributes: info };
+        }
       }
       if (prepared.size >= PREPARED_CACHE_LIMIT) prepared.clear();
       prepared.set(key, entry);
@@ -237,9 +240,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         return;
       case 'valueList': {
         // Order of custom-metrics-apiserver: list options (400), then the provider (404, data).
-        const parsed = selector ?? parseSelector('');
-        if ('error' in parsed) {
-          sendStatus(res, badRequest(parsed.error));
+        if ('error' in selector) {
+          sendStatus(res, badRequest(selector.error));
           return;
         }
         // §1.2: client-go lower-cases the metric name; match case-insensitively either way.
@@ -250,7 +252,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         }
         const result = valueListResponse(
           options.snapshot.current(),
-          { namespace: route.namespace, metric: metric as ServedMetric, selector: parsed.selector },
+          { namespace: route.namespace, metric: metric as ServedMetric, selector: selector.selector },
           now(),
           stalenessMs,
         );
