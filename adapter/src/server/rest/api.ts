@@ -259,8 +259,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
         throw validationProblem([{ location: 'body', path: '', message: 'a JSON body is required' }]);
       }
       body = validate(r.body, rawBody, 'body');
-    } else if (hasBody(req)) {
-      await readJsonBody(req, s.maxBodyBytes);
+    } else if (hasBody(req) && (await readJsonBody(req, s.maxBodyBytes)) !== undefined) {
       throw validationProblem([{ location: 'body', path: '', message: 'this operation takes no body' }]);
     }
     const reply = await r.handler({ params, query, body, rawBody, principal, req, now });
