@@ -158,15 +158,17 @@ export async function startService(configFile: string, logger: Logger = createLo
     return withManaged(config.current(), managed).config;
   };
 
+  const auth = apiAuthOptionsFromConfig(initial.server.auth);
   const restApi = createRestApi({
     db,
+    // Kubernetes bearer tokens (TokenReview) map to roles through server.rest.tokenRoles.
+    ...(auth.mode === 'delegated' && auth.kubeApi !== undefined && { kubeApi: auth.kubeApi }),
     snapshot: holder,
     config: () => config.current(),
     backends: () => backends,
     logger,
     onChange: () => (managedLoadedAt = Number.NEGATIVE_INFINITY),
   });
-  const auth = apiAuthOptionsFromConfig(initial.server.auth);
   const apiServer = await createApiServer({
     snapshot: holder,
     tls: initial.server.tls,
