@@ -5,6 +5,12 @@ import { ConfigManager } from './config/manager';
 import type { Config } from './config/schema';
 import { Engine } from './engine/engine';
 import { createEvaluator } from './engine/evaluate';
+import type { Evaluate } from './engine/engine';
+import { LeaderElector } from './engine/leaderElection';
+import type { Snapshot } from './engine/snapshot';
+import { createLeaseClient, kubeConfigFrom } from './k8s/lease';
+import { loadSnapshot, saveSnapshot } from './store/snapshots';
+import { hostname } from 'node:os';
 import { Forecasting } from './engine/forecasting';
 import { loadForecastModels, saveForecastModel } from './store/forecastModels';
 import { insertForecast } from './store/forecasts';
@@ -37,6 +43,8 @@ export interface Service {
   readonly apiServer: ApiServer;
   /** The HTTPS port actually bound (useful with port 0). */
   readonly apiPort: number;
+  /** Whether this replica computes (always, without leader election). */
+  isLeader(): boolean;
   /** The /metrics exposition, as a scrape would see it. */
   metricsText(): Promise<string>;
   /** Graceful stop: not ready, finish the tick, flush decisions, close servers and database. */
@@ -119,8 +127,39 @@ export async function startService(configFile: string, logger: Logger = createLo
       );
     },
   });
+  const election = leaderElection(initial, logger);
+  // Followers serve the leader's snapshot from PostgreSQL; values keep the leader's timestamps, so a
+  // dead leader's values go stale (and become Status errors) until this replica takes over.
+  let followed: Snapshot | undefined;
+  const evaluateOrFollow: Evaluate = async (cfg, now, previous) => {
+    if (election !== undefined && !election.elector.isLeader()) {
+      const loaded = await loadSnapshot(db).catch((err: Error) => {
+        logger.warn({ err: err.message }, 'loading the leader snapshot failed');
+        return undefined;
+      });
+      followed = loaded?.snapshot ?? followed;
+      return {
+        policies: [...(followed?.policies ?? previous?.policies ?? [])],
+        ...(followed?.budgets && { budgets: [...followed.budgets] }),
+        decisions: [],
+      };
+    }
+    const out = await evaluate(cfg, now, previous);
+    if (election !== undefined) {
+      const snapshot: Snapshot = {
+        generatedAt: now,
+        tick: engine.ticks + 1,
+        policies: out.policies,
+        ...(out.budgets && { budgets: out.budgets }),
+      };
+      saveSnapshot(db, election.identity, snapshot).catch((err: Error) =>
+        logger.warn({ err: err.message }, 'publishing the snapshot for followers failed'),
+      );
+    }
+    return out;
+  };
   const engine = new Engine({
-    evaluate,
+    evaluate: evaluateOrFollow,
     holder,
     clock: Date.now,
     logger,
@@ -203,6 +242,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     }
   });
   config.start();
+  if (election !== undefined) await election.elector.start();
   engine.start(effectiveConfig);
   let shuttingDown = false;
 
@@ -223,6 +263,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     metricsServer,
     apiServer,
     apiPort: apiAddress.port,
+    isLeader: () => election === undefined || election.elector.isLeader(),
     metricsText: () => telemetry.registry.metrics(),
     async stop(reason: string) {
       if (shuttingDown) return;
@@ -233,12 +274,31 @@ export async function startService(configFile: string, logger: Logger = createLo
       // Not ready at once, so endpoints stop routing here; then finish the tick and flush decisions.
       const apiClosed = apiServer.close();
       await engine.stop();
+      await election?.elector.stop();
       await sink.flush();
       await apiClosed;
       await new Promise<void>((r) => metricsServer.close(() => r()));
       await db.close();
       logger.info('stopped');
     },
+  };
+}
+
+/** The elector when leader election is on (explicitly, or `auto` inside a cluster). */
+function leaderElection(
+  config: Config,
+  logger: Logger,
+): { elector: LeaderElector; identity: string } | undefined {
+  const le = config.engine.leaderElection;
+  const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
+  if (le.mode === 'off' || (le.mode === 'auto' && !inCluster)) return undefined;
+  const namespace = le.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'default';
+  const identity = process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
+  const lease = createLeaseClient(kubeConfigFrom(config.server.auth.kubeconfig), namespace, le.leaseName);
+  logger.info({ identity, lease: `${namespace}/${le.leaseName}` }, 'leader election on');
+  return {
+    identity,
+    elector: new LeaderElector(lease, { identity, leaseDurationSeconds: le.leaseDurationSeconds, logger }),
   };
 }
 

@@ -291,6 +291,21 @@ export const engineSchema = z.strictObject({
         .describe('the gate falls back when 90 % interval coverage is off by more than this'),
     })
     .default({ maxFitsPerTick: 2, maxWarmStartsPerTick: 200, coverageMargin: 0.1 }),
+  leaderElection: z
+    .strictObject({
+      mode: z
+        .enum(['auto', 'on', 'off'])
+        .default('auto')
+        .describe('auto: on when running in a cluster (KUBERNETES_SERVICE_HOST is set)'),
+      leaseName: z.string().min(1).default('costscale'),
+      leaseNamespace: z
+        .string()
+        .optional()
+        .describe('default: the pod namespace (POD_NAMESPACE), else "default"'),
+      leaseDurationSeconds: z.int().min(3).max(300).default(15),
+    })
+    .default({ mode: 'auto', leaseName: 'costscale', leaseDurationSeconds: 15 })
+    .describe('one replica computes; the others serve its snapshot from PostgreSQL'),
 });
 
 export const configSchema = z

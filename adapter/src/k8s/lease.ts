@@ -1,0 +1,98 @@
+import { ApiException, CoordinationV1Api, KubeConfig, type V1Lease } from '@kubernetes/client-node';
+
+// A coordination.k8s.io/v1 Lease read and written with optimistic concurrency: every write carries
+// the resourceVersion it read, so two replicas racing for the lease cannot both win (a 409 means lost).
+
+export interface LeaseRecord {
+  readonly holder: string | undefined;
+  /** Epoch ms of the holder's last renewal. */
+  readonly renewTime: number | undefined;
+  readonly durationSeconds: number;
+  readonly transitions: number;
+  readonly resourceVersion: string | undefined;
+}
+
+export interface LeaseClient {
+  read(): Promise<LeaseRecord | undefined>;
+  /** Creates the lease held by `holder`; false when another replica created it first. */
+  create(holder: string, now: number, durationSeconds: number): Promise<boolean>;
+  /** Writes over `previous` (same resourceVersion); false when it changed meanwhile. */
+  update(
+    previous: LeaseRecord,
+    holder: string,
+    now: number,
+    durationSeconds: number,
+    transitions: number,
+  ): Promise<boolean>;
+}
+
+/** Connection from a kubeconfig file, or the pod's service account when none is given. */
+export function kubeConfigFrom(kubeconfigPath: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (kubeconfigPath !== undefined) kc.loadFromFile(kubeconfigPath);
+  else kc.loadFromCluster();
+  return kc;
+}
+
+export function createLeaseClient(kc: KubeConfig, namespace: string, name: string): LeaseClient {
+  const api = kc.makeApiClient(CoordinationV1Api);
+  const body = (
+    holder: string,
+    now: number,
+    durationSeconds: number,
+    transitions: number,
+    resourceVersion?: string,
+  ): V1Lease => ({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name, namespace, ...(resourceVersion !== undefined && { resourceVersion }) },
+    spec: {
+      holderIdentity: holder,
+      leaseDurationSeconds: durationSeconds,
+      renewTime: new Date(now),
+      leaseTransitions: transitions,
+    },
+  });
+  const conflict = (err: unknown): boolean =>
+    err instanceof ApiException && (err.code === 409 || err.code === 422);
+  return {
+    async read() {
+      try {
+        const lease = await api.readNamespacedLease({ name, namespace });
+        const renew = lease.spec?.renewTime;
+        return {
+          holder: lease.spec?.holderIdentity || undefined,
+          renewTime: renew === undefined ? undefined : new Date(renew).getTime(),
+          durationSeconds: lease.spec?.leaseDurationSeconds ?? 0,
+          transitions: lease.spec?.leaseTransitions ?? 0,
+          resourceVersion: lease.metadata?.resourceVersion,
+        };
+      } catch (err) {
+        if (err instanceof ApiException && err.code === 404) return undefined;
+        throw err;
+      }
+    },
+    async create(holder, now, durationSeconds) {
+      try {
+        await api.createNamespacedLease({ namespace, body: body(holder, now, durationSeconds, 0) });
+        return true;
+      } catch (err) {
+        if (conflict(err)) return false;
+        throw err;
+      }
+    },
+    async update(previous, holder, now, durationSeconds, transitions) {
+      try {
+        await api.replaceNamespacedLease({
+          name,
+          namespace,
+          body: body(holder, now, durationSeconds, transitions, previous.resourceVersion),
+        });
+        return true;
+      } catch (err) {
+        if (conflict(err)) return false;
+        throw err;
+      }
+    },
+  };
+}

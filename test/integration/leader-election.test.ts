@@ -1,0 +1,163 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../adapter/src/log';
+import { startService, type Service } from '../../adapter/src/main';
+import { openPostgres } from '../../adapter/src/store/db';
+import { TestDatabases } from '../support/databases';
+import { freePort, waitFor } from '../support/ports';
+import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
+
+// Two adapter replicas against one real PostgreSQL and a Kubernetes API stand-in serving
+// coordination.k8s.io/v1 Leases (the only fake: no API server runs here): one leads and computes, the
+// other serves its snapshot; when the leader stops, the follower takes over.
+
+interface StoredLease {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; resourceVersion: string };
+  spec: Record<string, unknown>;
+}
+
+/** Leases with the API server's optimistic concurrency: a write with a stale resourceVersion gets 409. */
+function leaseStandIn(): { server: Server; lease: () => StoredLease | undefined } {
+  let stored: StoredLease | undefined;
+  let version = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const send = (code: number, obj: unknown) => {
+        res.writeHead(code, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(obj));
+      };
+      const status = (code: number, reason: string) =>
+        send(code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message: reason });
+      if (!req.url?.startsWith('/apis/coordination.k8s.io/v1/namespaces/costscale/leases'))
+        return status(404, 'NotFound');
+      if (req.method === 'GET') return stored ? send(200, stored) : status(404, 'NotFound');
+      const lease = JSON.parse(body) as StoredLease;
+      if (req.method === 'POST') {
+        if (stored) return status(409, 'AlreadyExists');
+      } else if (req.method === 'PUT') {
+        if (!stored || lease.metadata.resourceVersion !== stored.metadata.resourceVersion)
+          return status(409, 'Conflict');
+      } else return status(405, 'MethodNotAllowed');
+      stored = { ...lease, metadata: { ...lease.metadata, resourceVersion: String(++version) } };
+      send(req.method === 'POST' ? 201 : 200, stored);
+    });
+  });
+  return { server, lease: () => stored };
+}
+
+const dbs = new TestDatabases();
+let prom: PrometheusHandle;
+let standIn: ReturnType<typeof leaseStandIn>;
+let services: Service[] = [];
+let databaseUrl: string;
+let dir: string;
+
+async function replica(name: string): Promise<Service> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(
+    file,
+    `prometheus:
+  default: { url: '${prom.url}', cacheSeconds: 0 }
+policies:
+  - name: web
+    namespace: shop
+    target: { name: web }
+    demand: { query: 'sum(vector(42))' }
+    capacityPerReplica: 10
+    replicas: { min: 1, max: 20 }
+    resources: { cpuCores: 1, memoryGiB: 1 }
+    forecast: { enabled: false }
+server: { host: 127.0.0.1, port: 0, metricsPort: ${await freePort()}, auth: { mode: local, kubeconfig: '${join(dir, 'kubeconfig')}' } }
+database: { url: '${databaseUrl}', spoolFile: '${join(dir, `${name}.spool`)}' }
+engine: { intervalSeconds: 1, leaderElection: { mode: 'on', leaseNamespace: costscale, leaseDurationSeconds: 3 } }
+log: { level: warn }
+`,
+  );
+  process.env.POD_NAME = name;
+  try {
+    return await startService(file, createLogger('warn'));
+  } finally {
+    delete process.env.POD_NAME;
+  }
+}
+
+beforeAll(async () => {
+  prom = await startPrometheus();
+  databaseUrl = await dbs.freshUrl();
+  dir = await mkdtemp(join(tmpdir(), 'costscale-lease-'));
+  standIn = leaseStandIn();
+  const port = await freePort();
+  await new Promise<void>((r) => standIn.server.listen(port, '127.0.0.1', () => r()));
+  await writeFile(
+    join(dir, 'kubeconfig'),
+    `apiVersion: v1
+kind: Config
+clusters: [{ name: test, cluster: { server: 'http://127.0.0.1:${port}', insecure-skip-tls-verify: true } }]
+users: [{ name: test, user: { token: test-token } }]
+contexts: [{ name: test, context: { cluster: test, user: test } }]
+current-context: test
+`,
+  );
+});
+
+afterAll(async () => {
+  for (const s of services) await s.stop('test end');
+  standIn?.server.close();
+  await prom?.destroy();
+  await dbs.shutdown();
+});
+
+test('one replica leads and decides; the other serves its snapshot; the follower takes over when the leader stops', async () => {
+  services = [await replica('replica-a'), await replica('replica-b')];
+  const [a, b] = services as [Service, Service];
+  await waitFor('a leader', async () => a.isLeader() !== b.isLeader(), 15000);
+  const leader = a.isLeader() ? a : b;
+  const follower = leader === a ? b : a;
+  expect(standIn.lease()?.spec.holderIdentity).toBe(leader === a ? 'replica-a' : 'replica-b');
+
+  await waitFor(
+    'follower serves the leader snapshot',
+    async () => {
+      const f = follower.holder.current()?.policies.find((p) => p.name === 'web');
+      return f?.values?.costscale_replicas === 5;
+    },
+    15000,
+  );
+  const l = leader.holder.current()!.policies[0]!;
+  const f = follower.holder.current()!.policies[0]!;
+  expect(f.values).toEqual(l.values); // 42 / 10 → 5 replicas, computed by the leader only
+  expect(f.valuesAt).toBeLessThanOrEqual(l.valuesAt!);
+
+  // Only the leader writes decisions: one per tick, not one per replica per tick.
+  const db = openPostgres(databaseUrl, 1);
+  try {
+    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM decisions'))[0]!.n;
+    const ticks0 = leader.engine.ticks;
+    await waitFor('4 leader ticks', async () => leader.engine.ticks >= ticks0 + 4);
+    await new Promise((r) => setTimeout(r, 300));
+    const added = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM decisions'))[0]!.n - before;
+    expect(added).toBeGreaterThanOrEqual(3);
+    expect(added).toBeLessThanOrEqual(leader.engine.ticks - ticks0 + 1);
+
+    // The leader stops and releases the lease; the follower takes over and decides itself.
+    const transitions = Number(standIn.lease()?.spec.leaseTransitions ?? 0);
+    await leader.stop('test: leader stops');
+    services = [follower];
+    await waitFor('take-over', async () => follower.isLeader(), 10000);
+    expect(Number(standIn.lease()?.spec.leaseTransitions)).toBe(transitions + 1);
+    const takeoverAt = Date.now();
+    await waitFor(
+      'the new leader decides',
+      async () => (follower.holder.current()?.policies[0]?.valuesAt ?? 0) >= takeoverAt,
+      10000,
+    );
+  } finally {
+    await db.close();
+  }
+});
