@@ -25,6 +25,12 @@ function exposition(): string {
   return [
     '# TYPE demo_demand gauge',
     ...Object.entries(demand).map(([s, v]) => `demo_demand{job="demo",instance="x",service="${s}"} ${v}`),
+    // kube-state-metrics: two pods of Deployment shop/web (1 core + 2 GiB each), and a sibling's pod.
+    '# TYPE kube_pod_container_resource_requests gauge',
+    ...['web-5d8f7c9b6d-abcde', 'web-5d8f7c9b6d-fghij', 'web-worker-5d8f7c9b6d-zzzzz'].flatMap((pod) => [
+      `kube_pod_container_resource_requests{namespace="shop",pod="${pod}",container="app",resource="cpu",unit="core"} ${pod.includes('worker') ? 8 : 1}`,
+      `kube_pod_container_resource_requests{namespace="shop",pod="${pod}",container="app",resource="memory",unit="byte"} ${2 * 1024 ** 3}`,
+    ]),
     '',
   ].join('\n');
 }
@@ -61,7 +67,7 @@ beforeAll(async () => {
     `prometheus:
   default: { url: '${prom.url}', timeoutSeconds: 1, retries: 0, cacheSeconds: 0 }
 policies:
-${policy('web', 'max(demo_demand{service="web"})')}${policy('api', 'max(demo_demand{service="api"})')}${policy('typo', 'max(demo_demnd{service="web"})')}${policy('syntax', 'max(demo_demand{service="web"}')}
+${policy('web', 'max(demo_demand{service="web"})')}${policy('web-ksm', 'max(demo_demand{service="web"})').replace('target: { name: web-ksm }', 'target: { name: web }').replace('    resources: { cpuCores: 1, memoryGiB: 2 }\n', '')}${policy('api', 'max(demo_demand{service="api"})')}${policy('typo', 'max(demo_demnd{service="web"})')}${policy('syntax', 'max(demo_demand{service="web"}')}
 server: { host: 127.0.0.1, port: 0, metricsPort: ${await freePort()}, auth: { mode: local } }
 database: { url: '${databaseUrl}', spoolFile: '${join(dir, 'spool.jsonl')}' }
 engine: { intervalSeconds: 1, stalenessSeconds: 4, hpaSyncSeconds: 1 }
@@ -121,6 +127,17 @@ test('known demand gives the expected replicas, load and cost', () => {
   expect(web.values?.costscale_cost_per_hour).toBeCloseTo(4 * (0.031611 + 2 * 0.004237), 9);
   expect(web.decision?.explanation.inputs.map((i) => i.name)).toEqual(
     expect.arrayContaining(['demand', 'capacityPerReplica']),
+  );
+});
+
+test("without configured resources, requests come from kube-state-metrics (the workload's own pods)", async () => {
+  // The request series come from live scrapes only: wait for the first ones.
+  await waitFor('requests scraped', async () => policy('web-ksm').error === undefined);
+  const ksm = policy('web-ksm');
+  expect(ksm.error).toBeUndefined();
+  expect(ksm.values?.costscale_cost_per_hour).toBeCloseTo(policy('web').values!.costscale_cost_per_hour, 9);
+  expect(ksm.explanation?.inputs.find((i) => i.name === 'costPerReplicaHour')?.source).toMatch(
+    /kube-state-metrics/,
   );
 });
 

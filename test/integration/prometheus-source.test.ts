@@ -195,11 +195,11 @@ describe('Prometheus source against a real Prometheus', () => {
       ],
       warnings: [],
     });
-    const requests = await fetchReplicaRequests(
-      c,
-      { namespace: 'shop', kind: 'Deployment', name: 'web' },
-      { time: T },
-    );
+    const all = await fetchReplicaRequests(c, [{ namespace: 'shop', kind: 'Deployment', name: 'web' }], {
+      time: T,
+    });
+    if (!all.ok) throw new Error(all.error);
+    const requests = all.value.get('shop/Deployment/web')!;
     if (!requests.ok) throw new Error(requests.error);
     expect(requests.value.pods).toBe(2);
     expect(requests.value.cpuCores).toBeCloseTo(0.7, 9);

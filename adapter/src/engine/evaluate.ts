@@ -23,6 +23,8 @@ import {
   executeRangePlan,
   fetchNodePrices,
   fetchReplicaRequests,
+  workloadKey,
+  type WorkloadRef,
   planQueries,
   PlanCache,
   type Backends,
@@ -59,7 +61,7 @@ export interface EvaluatorDeps {
 export function createEvaluator(deps: EvaluatorDeps): Evaluate {
   const history = new DemandHistory(deps.historySamples ?? 240);
   const budgetStates = new Map<string, RecordedBudgetState>();
-  const requestsCache = new Map<string, { at: number; resources: ReplicaResources }>();
+  const requestsCache = new Map<string, RequestsCache>();
   // Plans change only when policies do: re-planning 10,000 policies every tick would cost ~100 ms.
   const plans = {
     demand: new PlanCache(),
@@ -107,12 +109,10 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
     ]);
     const demand = demandValues(demandPlan, demandOut);
     const replicas = demandValues(replicasPlan, replicasOut);
-    const latency = new Map(
-      latencyPolicies.map((p, i) => [policyKey(p), demandValues(latencyPlan, latencyOut)[i]!]),
-    );
-    const errors = new Map(
-      errorPolicies.map((p, i) => [policyKey(p), demandValues(errorPlan, errorOut)[i]!]),
-    );
+    const latencyValues = demandValues(latencyPlan, latencyOut);
+    const errorValues = demandValues(errorPlan, errorOut);
+    const latency = new Map(latencyPolicies.map((p, i) => [policyKey(p), latencyValues[i]!]));
+    const errors = new Map(errorPolicies.map((p, i) => [policyKey(p), errorValues[i]!]));
     demandHistories(warmPlan, warmOut).forEach((h, i) => {
       if (h.ok) history.seed(policyKey(cold[i]!), h.values);
     });
@@ -126,9 +126,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
       new Map<string, ForecastView>();
 
     const previousByKey = new Map((previous?.policies ?? []).map((p) => [policyKey(p), p]));
-    const resources = await Promise.all(
-      policies.map((p) => replicaResources(p, backends, now, requestsCache)),
-    );
+    const resources = await replicaResources(policies, backends, now, requestsCache);
     const budgets = await evaluateBudgets(config, backends, now, previousByKey);
     const budgetByName = new Map(budgets.map((b) => [b.name, b]));
 
@@ -342,29 +340,67 @@ const REQUESTS_TTL_MS = 5 * 60_000;
 type ResourcesResult =
   { ok: true; resources: ReplicaResources; source: string } | { ok: false; error: string };
 
-/** Requests per replica from config, else kube-state-metrics (cached for 5 minutes: they rarely change). */
+interface RequestsCache {
+  at: number;
+  byWorkload: Map<string, ResourcesResult>;
+}
+
+/**
+ * Requests per replica from config, else kube-state-metrics: one query per backend for all policies
+ * without configured resources, refreshed every 5 minutes (requests rarely change).
+ */
 async function replicaResources(
-  policy: Policy,
+  policies: readonly Policy[],
   backends: Backends,
   now: number,
-  cache: Map<string, { at: number; resources: ReplicaResources }>,
-): Promise<ResourcesResult> {
-  if (policy.resources !== undefined)
-    return { ok: true, resources: policy.resources, source: 'requests from config' };
-  const key = policyKey(policy);
-  const hit = cache.get(key);
-  if (hit && now - hit.at < REQUESTS_TTL_MS)
-    return { ok: true, resources: hit.resources, source: 'requests from kube-state-metrics' };
-  const client = backends.get(policy.backend);
-  if (client === undefined) return { ok: false, error: `no backend ${policy.backend}` };
-  const r = await fetchReplicaRequests(
-    client,
-    { namespace: policy.namespace, kind: policy.target.kind, name: policy.target.name },
-    { time: now },
+  cache: Map<string, RequestsCache>,
+): Promise<ResourcesResult[]> {
+  const workload = (p: Policy): WorkloadRef => ({
+    namespace: p.namespace,
+    kind: p.target.kind,
+    name: p.target.name,
+  });
+  const byBackend = new Map<string, Policy[]>();
+  for (const p of policies) {
+    if (p.resources === undefined) byBackend.set(p.backend, [...(byBackend.get(p.backend) ?? []), p]);
+  }
+  // A backend is asked again when its answer is old, or a policy is new to it or had no answer.
+  const needed = [...byBackend].filter(([backend, members]) => {
+    const cached = cache.get(backend);
+    return (
+      cached === undefined ||
+      now - cached.at >= REQUESTS_TTL_MS ||
+      members.some((p) => cached.byWorkload.get(workloadKey(workload(p)))?.ok !== true)
+    );
+  });
+  await Promise.all(
+    needed.map(async ([backend, members]) => {
+      const client = backends.get(backend);
+      const byWorkload = new Map<string, ResourcesResult>();
+      const fail = (error: string) =>
+        members.forEach((p) => byWorkload.set(workloadKey(workload(p)), { ok: false, error }));
+      if (client === undefined) fail(`no backend ${backend}`);
+      else {
+        const r = await fetchReplicaRequests(client, members.map(workload), { time: now });
+        if (!r.ok) fail(r.error);
+        else
+          for (const [key, v] of r.value)
+            byWorkload.set(
+              key,
+              v.ok ? { ok: true, resources: v.value, source: 'requests from kube-state-metrics' } : v,
+            );
+      }
+      cache.set(backend, { at: now, byWorkload });
+    }),
   );
-  if (!r.ok) return { ok: false, error: r.error };
-  cache.set(key, { at: now, resources: r.value });
-  return { ok: true, resources: r.value, source: 'requests from kube-state-metrics' };
+  return policies.map((p) =>
+    p.resources !== undefined
+      ? { ok: true, resources: p.resources, source: 'requests from config' }
+      : (cache.get(p.backend)?.byWorkload.get(workloadKey(workload(p))) ?? {
+          ok: false,
+          error: 'requests not loaded',
+        }),
+  );
 }
 
 interface EvaluatedBudget extends BudgetSnapshot {

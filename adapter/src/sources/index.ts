@@ -10,7 +10,14 @@ export { executeInstantPlan, executeRangePlan } from './executePlan';
 export type { Backends } from './executePlan';
 export { createHttpTransport, TransportError } from './httpTransport';
 export type { HttpResponse, HttpTransport, HttpTransportOptions, TlsFiles } from './httpTransport';
-export { fetchNodePrices, fetchReplicaRequests, NODE_PRICES_QUERY, replicaRequestsQuery } from './prices';
+export {
+  fetchNodePrices,
+  fetchReplicaRequests,
+  NODE_PRICES_QUERY,
+  podPattern,
+  replicaRequestsQuery,
+  workloadKey,
+} from './prices';
 export type { OpenCostNodePrice, ReplicaRequests, SourceResult, WorkloadRef } from './prices';
 export { NOOP_OBSERVER, PrometheusClient } from './prometheusClient';
 export type {

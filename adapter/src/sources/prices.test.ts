@@ -1,8 +1,14 @@
-import { fetchNodePrices, fetchReplicaRequests, NODE_PRICES_QUERY, replicaRequestsQuery } from './prices';
+import {
+  fetchNodePrices,
+  fetchReplicaRequests,
+  NODE_PRICES_QUERY,
+  podPattern,
+  replicaRequestsQuery,
+  workloadKey,
+} from './prices';
 import type { PrometheusQuerier } from './prometheusClient';
 import { PrometheusError } from './prometheusError';
 import type { Labels, QueryResponse } from './prometheusResponse';
-import { parseSubset } from './promql';
 
 function querier(answer: (query: string) => QueryResponse | Error): PrometheusQuerier & { asked: string[] } {
   const asked: string[] = [];
@@ -89,18 +95,9 @@ describe('fetchNodePrices', () => {
   });
 });
 
-describe('replicaRequestsQuery', () => {
-  const podRegex = (kind: 'Deployment' | 'StatefulSet', name: string): RegExp => {
-    const inner = parseSubset(
-      replicaRequestsQuery({ namespace: 'shop', kind, name }).replace(
-        /^sum by \(pod, resource\) \(|\)$/g,
-        '',
-      ),
-    );
-    const pod = inner?.selector.matchers.find((m) => m.name === 'pod');
-    if (pod === undefined) throw new Error('no pod matcher');
-    return new RegExp(`^(?:${pod.value})$`);
-  };
+describe('podPattern', () => {
+  const podRegex = (kind: 'Deployment' | 'StatefulSet', name: string): RegExp =>
+    podPattern({ namespace: 'shop', kind, name });
 
   it("matches a Deployment's pods but not a sibling workload's", () => {
     const re = podRegex('Deployment', 'web');
@@ -122,32 +119,43 @@ describe('replicaRequestsQuery', () => {
 describe('fetchReplicaRequests', () => {
   const GiB = 1024 ** 3;
   const web = { namespace: 'shop', kind: 'Deployment' as const, name: 'web' };
+  const api = { namespace: 'shop', kind: 'Deployment' as const, name: 'api' };
+  const db = { namespace: 'data', kind: 'StatefulSet' as const, name: 'db' };
 
-  it('sums containers per pod (done by the query) and averages over pods, memory in GiB', async () => {
+  it("asks once for all workloads, sums containers per pod and averages over each workload's pods", async () => {
     const q = querier(() =>
       vector(
-        [{ pod: 'web-1-aaaaa', resource: 'cpu' }, 0.5],
-        [{ pod: 'web-1-aaaaa', resource: 'memory' }, 1 * GiB],
-        [{ pod: 'web-1-bbbbb', resource: 'cpu' }, 0.7],
-        [{ pod: 'web-1-bbbbb', resource: 'memory' }, 2 * GiB],
-        [{ pod: 'web-1-bbbbb', resource: 'nvidia_com_gpu' }, 1],
+        [{ namespace: 'shop', pod: 'web-1-aaaaa', resource: 'cpu' }, 0.5],
+        [{ namespace: 'shop', pod: 'web-1-aaaaa', resource: 'memory' }, 1 * GiB],
+        [{ namespace: 'shop', pod: 'web-1-bbbbb', resource: 'cpu' }, 0.7],
+        [{ namespace: 'shop', pod: 'web-1-bbbbb', resource: 'memory' }, 2 * GiB],
+        [{ namespace: 'shop', pod: 'web-1-bbbbb', resource: 'nvidia_com_gpu' }, 1],
+        [{ namespace: 'shop', pod: 'api-9-ccccc', resource: 'cpu' }, 2],
+        [{ namespace: 'data', pod: 'db-0', resource: 'memory' }, 8 * GiB],
+        [{ namespace: 'other', pod: 'web-1-ddddd', resource: 'cpu' }, 9],
       ),
     );
-    const result = await fetchReplicaRequests(q, web);
-    expect(result).toEqual({
+    const result = await fetchReplicaRequests(q, [web, api, db]);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.value.get(workloadKey(web))).toEqual({
       ok: true,
       value: { cpuCores: 0.6, memoryGiB: 1.5, gpus: 0.5, pods: 2 },
       warnings: [],
     });
-    expect(q.asked).toEqual([replicaRequestsQuery(web)]);
+    expect(result.value.get(workloadKey(api))).toMatchObject({ ok: true, value: { cpuCores: 2, pods: 1 } });
+    expect(result.value.get(workloadKey(db))).toMatchObject({ ok: true, value: { memoryGiB: 8, pods: 1 } });
+    expect(q.asked).toEqual([replicaRequestsQuery([web, api, db])]);
+    expect(q.asked[0]).toContain('namespace=~"data|shop"');
   });
 
-  it('is an error when the workload has no request series', async () => {
+  it('is an error for a workload without request series, not for the others', async () => {
     const result = await fetchReplicaRequests(
-      querier(() => vector()),
-      web,
+      querier(() => vector([{ namespace: 'shop', pod: 'api-9-ccccc', resource: 'cpu' }, 2])),
+      [web, api],
     );
-    expect(result).toEqual({
+    if (!result.ok) throw new Error(result.error);
+    expect(result.value.get(workloadKey(api))?.ok).toBe(true);
+    expect(result.value.get(workloadKey(web))).toEqual({
       ok: false,
       error: expect.stringContaining(
         'query returned no series: no kube_pod_container_resource_requests for Deployment shop/web',

@@ -96,52 +96,80 @@ const GPU_RESOURCE = 'nvidia_com_gpu';
 const GIB = 1024 ** 3;
 
 /**
- * The PromQL for a workload's per-pod requests. Pods are matched by the names their controller
- * gives them: `<deployment>-<pod-template-hash>-<suffix>` or `<statefulset>-<ordinal>`, which a
- * plain `<name>-` prefix would confuse with a sibling workload such as `<name>-worker`. The inner
- * `max` collapses the same container reported by more than one exporter (kube-state-metrics and
- * OpenCost's re-export).
+ * The pods a workload's controller creates: `<deployment>-<pod-template-hash>-<suffix>` or
+ * `<statefulset>-<ordinal>`; a plain `<name>-` prefix would also match a sibling such as `<name>-worker`.
  */
-export function replicaRequestsQuery(workload: WorkloadRef): string {
+export function podPattern(workload: WorkloadRef): RegExp {
   const base = escapeRegex(workload.name);
   const pods = workload.kind === 'StatefulSet' ? `${base}-[0-9]+` : `${base}-[a-z0-9]{1,10}-[a-z0-9]{5}`;
-  const selector = [
-    `namespace=${quoteString(workload.namespace)}`,
-    `pod=~${quoteString(pods)}`,
-    `resource=~${quoteString(`cpu|memory|${GPU_RESOURCE}`)}`,
-  ].join(', ');
-  return `sum by (pod, resource) (max by (pod, container, resource) (kube_pod_container_resource_requests{${selector}}))`;
+  return new RegExp(`^(?:${pods})$`);
 }
 
-/** A replica's requests: summed over its containers, averaged over the workload's pods. */
+export function workloadKey(w: WorkloadRef): string {
+  return `${w.namespace}/${w.kind}/${w.name}`;
+}
+
+/**
+ * One query for the per-pod requests of every pod in the workloads' namespaces; pods are assigned to
+ * workloads here, so many policies cost one request (not one each). The inner `max` collapses the same
+ * container reported by more than one exporter (kube-state-metrics and OpenCost's re-export).
+ */
+export function replicaRequestsQuery(workloads: readonly WorkloadRef[]): string {
+  const namespaces = [...new Set(workloads.map((w) => w.namespace))].sort().map(escapeRegex).join('|');
+  const selector = [
+    `namespace=~${quoteString(namespaces)}`,
+    `resource=~${quoteString(`cpu|memory|${GPU_RESOURCE}`)}`,
+  ].join(', ');
+  return `sum by (namespace, pod, resource) (max by (namespace, pod, container, resource) (kube_pod_container_resource_requests{${selector}}))`;
+}
+
+/** Each workload's replica requests (summed over containers, averaged over pods), by `workloadKey`. */
 export async function fetchReplicaRequests(
   client: PrometheusQuerier,
-  workload: WorkloadRef,
+  workloads: readonly WorkloadRef[],
   options: InstantQueryOptions = {},
-): Promise<SourceResult<ReplicaRequests>> {
-  const query = replicaRequestsQuery(workload);
+): Promise<SourceResult<Map<string, SourceResult<ReplicaRequests>>>> {
+  const query = replicaRequestsQuery(workloads);
   const response = await instant(client, query, options);
   if (!response.ok) return response;
   const samples = vectorSamples(response.value);
   if (typeof samples === 'string') return failure(client, query, samples);
+  const byNamespace = new Map<string, InstantSample[]>();
+  for (const s of samples) {
+    const ns = s.labels.namespace;
+    if (ns !== undefined) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), s]);
+  }
+  const results = new Map<string, SourceResult<ReplicaRequests>>();
+  for (const w of workloads) {
+    const pattern = podPattern(w);
+    const own = (byNamespace.get(w.namespace) ?? []).filter((s) => pattern.test(s.labels.pod ?? ''));
+    results.set(
+      workloadKey(w),
+      summarizeRequests(own, w, (reason) => failure(client, query, reason)),
+    );
+  }
+  return { ok: true, value: results, warnings: response.value.warnings };
+}
+
+function summarizeRequests(
+  samples: readonly InstantSample[],
+  workload: WorkloadRef,
+  fail: (reason: string) => { ok: false; error: string },
+): SourceResult<ReplicaRequests> {
   const pods = new Set<string>();
   let cpu = 0;
   let memoryBytes = 0;
   let gpus = 0;
   for (const s of samples) {
-    const pod = s.labels.pod;
-    if (pod === undefined) continue;
-    if (!Number.isFinite(s.value))
-      return failure(client, query, `pod ${pod} has a non-finite ${s.labels.resource} request`);
+    const pod = s.labels.pod!;
+    if (!Number.isFinite(s.value)) return fail(`pod ${pod} has a non-finite ${s.labels.resource} request`);
     pods.add(pod);
     if (s.labels.resource === 'cpu') cpu += s.value;
     else if (s.labels.resource === 'memory') memoryBytes += s.value;
     else if (s.labels.resource === GPU_RESOURCE) gpus += s.value;
   }
   if (pods.size === 0) {
-    return failure(
-      client,
-      query,
+    return fail(
       `query returned no series: no kube_pod_container_resource_requests for ${workload.kind} ${workload.namespace}/${workload.name}; set the policy's resources or check kube-state-metrics`,
     );
   }
@@ -149,7 +177,7 @@ export async function fetchReplicaRequests(
   return {
     ok: true,
     value: { cpuCores: cpu / n, memoryGiB: memoryBytes / GIB / n, gpus: gpus / n, pods: n },
-    warnings: response.value.warnings,
+    warnings: [],
   };
 }
 
