@@ -308,6 +308,71 @@ export const engineSchema = z.strictObject({
     .describe('one replica computes; the others serve its snapshot from PostgreSQL'),
 });
 
+const tolerationSchema = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(['Exists', 'Equal']).optional(),
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+});
+
+export const recommendationsSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('regenerate recommendations periodically in the service'),
+  intervalHours: positive.default(6).describe('how often the service regenerates recommendations'),
+  historyDays: z.number().min(1).max(30).default(7).describe('Prometheus history each recommendation reads'),
+  stepSeconds: z.int().min(60).max(900).default(300).describe('resolution of that history'),
+  simulationStepSeconds: z
+    .int()
+    .min(15)
+    .max(300)
+    .default(60)
+    .describe('HPA sync period of the SLA-check simulations (15 is exact and slower)'),
+  expireAfterHours: positive
+    .default(24)
+    .describe('an open recommendation not confirmed by a regeneration within this expires'),
+  slaToleranceMinutesPerDay: nonNegative
+    .default(1)
+    .describe('SLO-miss minutes per day a recommendation may add in simulation before it is rejected'),
+  minMonthlySavings: nonNegative
+    .default(1)
+    .describe('smaller savings are not offered (unless the change cuts SLO misses)'),
+  safetyMargin: z.number().min(0).max(1).default(0.15).describe('added to request estimates (VPA: 15 %)'),
+  targetUtilization: z
+    .union([z.enum(['dev', 'prod', 'ha']), z.number().gt(0).lte(1)])
+    .default(0.7)
+    .describe('CPU HPA target to tune towards: a fraction, or a profile (dev 0.80, prod 0.65, ha 0.50)'),
+  timeZone: timeZone.default('UTC').describe('wall clock of proposed schedule profiles'),
+  periodicity: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.6)
+    .describe('daily or weekly autocorrelation of demand above which a schedule is proposed'),
+  idle: z
+    .strictObject({
+      maxDemandShare: z
+        .number()
+        .min(0)
+        .lt(1)
+        .default(0.01)
+        .describe('demand at most this share of one replica’s capacity counts as none'),
+      minIdleShare: z
+        .number()
+        .gt(0)
+        .lte(1)
+        .default(0.95)
+        .describe('share of the window without demand that makes a scale-to-zero candidate'),
+    })
+    .default({ maxDemandShare: 0.01, minIdleShare: 0.95 }),
+  spot: z
+    .strictObject({
+      nodeSelector: labelMap
+        .default({ 'karpenter.sh/capacity-type': 'spot' })
+        .describe('node labels of spot capacity, preferred through node affinity when applied'),
+      tolerations: z.array(tolerationSchema).default([]).describe('added to tolerate spot node taints'),
+    })
+    .default({ nodeSelector: { 'karpenter.sh/capacity-type': 'spot' }, tolerations: [] }),
+});
+
 export const configSchema = z
   .strictObject({
     prometheus: z
@@ -320,6 +385,9 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     database: databaseSchema.default(databaseSchema.parse({})),
     engine: engineSchema.default(engineSchema.parse({})),
+    recommendations: recommendationsSchema
+      .default(recommendationsSchema.parse({}))
+      .describe('priced right-sizing, HPA, schedule, spot and idle recommendations, checked by simulation'),
     log: z
       .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
       .default({ level: 'info' }),
@@ -361,3 +429,4 @@ export type PriceBook = z.infer<typeof priceBookSchema>;
 export type PrometheusBackend = z.infer<typeof prometheusBackendSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
+export type RecommendationSettings = z.infer<typeof recommendationsSchema>;
