@@ -67,4 +67,8 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    files: ['jest-setup.js'],
+    languageOptions: { sourceType: 'module', globals: { HTMLCanvasElement: 'readonly' } },
+  },
 );

@@ -15,5 +15,7 @@ module.exports = {
     nodeModulesToTransform([...grafanaESModules, '@react-hookz', '@ver0/deep-equal']),
   ],
   testMatch: [...base.testMatch, '<rootDir>/test/**/*.test.ts'],
+  // Typing into Grafana's inputs is slow on a busy machine.
+  testTimeout: 30000,
   watchPathIgnorePatterns: [...base.watchPathIgnorePatterns, '<rootDir>/harness/dist'],
 };

@@ -1,13 +1,13 @@
 import { grafanaTransport, type Transport } from './transport';
 import type {
   BudgetEvent,
-  BudgetResource,
+  Budget,
   BudgetSpecInput,
   DecisionRecord,
-  ForecastResource,
+  Forecast,
   Overview,
-  Page,
-  PolicyResource,
+  List,
+  Policy,
   Whoami,
 } from './types';
 import type { Recommendation, RecommendationAction, SimulationRequest, SimulationResponse } from './upcoming';
@@ -43,13 +43,13 @@ export function createCostscaleClient(transport: Transport) {
 
     overview: () => transport<Overview>({ method: 'GET', path: '/overview' }),
 
-    policies: () => transport<Page<PolicyResource>>({ method: 'GET', path: '/policies' }),
+    policies: () => transport<List<Policy>>({ method: 'GET', path: '/policies' }),
 
     policy: (namespace: string, name: string) =>
-      transport<PolicyResource>({ method: 'GET', path: `/policies/${segment(namespace)}/${segment(name)}` }),
+      transport<Policy>({ method: 'GET', path: `/policies/${segment(namespace)}/${segment(name)}` }),
 
     decisions: (query: DecisionQuery = {}) =>
-      transport<Page<DecisionRecord>>({
+      transport<List<DecisionRecord>>({
         method: 'GET',
         path: '/decisions',
         query: {
@@ -63,30 +63,30 @@ export function createCostscaleClient(transport: Transport) {
       }),
 
     forecast: (namespace: string, name: string, query: ForecastQuery = {}) =>
-      transport<ForecastResource>({
+      transport<Forecast>({
         method: 'GET',
-        path: `/forecasts/${segment(namespace)}/${segment(name)}`,
+        path: `/policies/${segment(namespace)}/${segment(name)}/forecast`,
         query: { window: query.window, step: query.step },
       }),
 
-    budgets: () => transport<Page<BudgetResource>>({ method: 'GET', path: '/budgets' }),
+    budgets: () => transport<List<Budget>>({ method: 'GET', path: '/budgets' }),
 
-    budget: (name: string) => transport<BudgetResource>({ method: 'GET', path: `/budgets/${segment(name)}` }),
+    budget: (name: string) => transport<Budget>({ method: 'GET', path: `/budgets/${segment(name)}` }),
 
     createBudget: (spec: BudgetSpecInput) =>
-      transport<BudgetResource>({ method: 'POST', path: '/budgets', body: spec }),
+      transport<Budget>({ method: 'POST', path: '/budgets', body: spec }),
 
     updateBudget: (name: string, spec: BudgetSpecInput) =>
-      transport<BudgetResource>({ method: 'PUT', path: `/budgets/${segment(name)}`, body: spec }),
+      transport<Budget>({ method: 'PUT', path: `/budgets/${segment(name)}`, body: spec }),
 
     budgetEvents: (name: string, page: { limit?: number; cursor?: string } = {}) =>
-      transport<Page<BudgetEvent>>({
+      transport<List<BudgetEvent>>({
         method: 'GET',
         path: `/budgets/${segment(name)}/events`,
         query: { limit: page.limit, cursor: page.cursor },
       }),
 
-    recommendations: () => transport<Page<Recommendation>>({ method: 'GET', path: '/recommendations' }),
+    recommendations: () => transport<List<Recommendation>>({ method: 'GET', path: '/recommendations' }),
 
     actOnRecommendation: (id: string, action: RecommendationAction) =>
       transport<Recommendation>({ method: 'POST', path: `/recommendations/${segment(id)}/${action}` }),

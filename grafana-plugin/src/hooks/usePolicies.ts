@@ -1,10 +1,10 @@
 import { costscale } from '../api/client';
-import type { PolicyResource } from '../api/types';
+import type { Policy } from '../api/types';
 import { useRequest } from './useRequest';
 
 /** Every policy the adapter knows, sorted by namespace and name. */
 export function usePolicies() {
-  return useRequest(async (): Promise<PolicyResource[]> => {
+  return useRequest(async (): Promise<Policy[]> => {
     const page = await costscale.policies();
     return [...page.items].sort((a, b) => policyKey(a).localeCompare(policyKey(b)));
   }, []);

@@ -60,9 +60,9 @@ function serialise(raw: TimeRange['raw']['from']): string {
   return typeof raw === 'string' ? raw : String(raw.valueOf());
 }
 
-/** A Prometheus-style duration covering the span, in whole minutes, hours or days (at least 1m). */
+/** A Prometheus-style duration of the span to the nearest minute, in minutes, hours or days (at least 1m). */
 export function durationOf(spanMs: number): string {
-  const minutes = Math.max(1, Math.ceil(spanMs / 60_000));
+  const minutes = Math.max(1, Math.round(spanMs / 60_000));
   if (minutes % (24 * 60) === 0) {
     return `${minutes / (24 * 60)}d`;
   }

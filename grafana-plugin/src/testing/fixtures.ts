@@ -1,13 +1,13 @@
 import type {
   BudgetEvent,
-  BudgetResource,
+  Budget,
   Decision,
   DecisionRecord,
   Explanation,
-  ForecastResource,
+  Forecast,
   Overview,
-  Page,
-  PolicyResource,
+  List,
+  Policy,
 } from '../api/types';
 
 // API answers for the unit tests, typed by the client's resource types so a change of shape breaks
@@ -17,7 +17,7 @@ export const NOW = Date.parse('2026-03-10T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const HOUR = 3600_000;
 
-export const page = <T>(items: T[], nextCursor: string | null = null): Page<T> => ({ items, nextCursor });
+export const page = <T>(items: T[], nextCursor: string | null = null): List<T> => ({ items, nextCursor });
 
 export const explanation: Explanation = {
   summary: 'checkout: 6 replicas for 412 requests/s (Q(0.93) = 455, κ = 80); raised to the schedule floor 6',
@@ -61,7 +61,7 @@ export const decision: Decision = {
   explanation,
 };
 
-export const policy: PolicyResource = {
+export const policy: Policy = {
   namespace: 'shop',
   name: 'checkout',
   source: 'config',
@@ -71,12 +71,24 @@ export const policy: PolicyResource = {
   spec: {
     name: 'checkout',
     namespace: 'shop',
+    labels: {},
+    allowedNamespaces: [],
     target: { kind: 'Deployment', name: 'checkout' },
+    backend: 'default',
     demand: { query: 'sum(rate(http_requests_total{app="checkout"}[1m]))', unit: 'requests' },
     capacityPerReplica: 80,
+    learnCapacity: false,
     replicas: { min: 2, max: 20 },
+    readinessDelaySeconds: 30,
+    spotShare: 0,
+    slo: {},
+    sloMissCostPerHour: 1,
     budget: 'team-payments',
     mode: 'balanced',
+    schedules: [],
+    holidays: [],
+    overrides: [],
+    forecast: { enabled: true, stepSeconds: 300, historyDays: 14, refitHours: 6 },
   },
   status: {
     state: 'ok',
@@ -92,7 +104,7 @@ export const policy: PolicyResource = {
   },
 };
 
-export const failingPolicy: PolicyResource = {
+export const failingPolicy: Policy = {
   ...policy,
   name: 'search',
   spec: { ...policy.spec, name: 'search', target: { kind: 'Deployment', name: 'search' } },
@@ -177,7 +189,7 @@ export const failedDecisionRecord: DecisionRecord = {
 const steps = (start: number, count: number, stepMs: number) =>
   Array.from({ length: count }, (_, i) => start + i * stepMs);
 
-export const forecast: ForecastResource = {
+export const forecast: Forecast = {
   namespace: 'shop',
   name: 'checkout',
   unit: 'requests',
@@ -188,7 +200,17 @@ export const forecast: ForecastResource = {
     values: steps(0, 361, 1).map((i) => 400 + 50 * Math.sin(i / 30)),
     error: null,
   },
-  current: { at: iso(NOW), demand: 412, demandQuantile: 455, tau: 0.93, targetDemand: 455 },
+  current: {
+    at: iso(NOW),
+    demand: 412,
+    demandQuantile: 455,
+    tau: 0.93,
+    targetDemand: 455,
+    mode: 'reactive',
+    reason: 'forecast worse than seasonal naive (MAE 1.12× seasonal naive); using the reactive distribution',
+    model: 'mstl-ets',
+    fittedAt: iso(NOW - 2 * HOUR),
+  },
   forecast: {
     madeAt: iso(NOW - 10 * 60_000),
     model: 'seasonal naive (1 d)',
@@ -203,9 +225,10 @@ export const forecast: ForecastResource = {
     ],
   },
   accuracy: { count: 96, mase: 0.82, smape: 0.061, coverage: 0.88, bias: -1.2, relativeMae: 0.9 },
+  accuracySource: 'online',
 };
 
-export const budget: BudgetResource = {
+export const budget: Budget = {
   name: 'team-payments',
   source: 'api',
   createdAt: iso(NOW - 20 * 24 * HOUR),
@@ -239,7 +262,7 @@ export const budget: BudgetResource = {
   statusError: null,
 };
 
-export const configBudget: BudgetResource = {
+export const configBudget: Budget = {
   ...budget,
   name: 'platform',
   source: 'config',

@@ -1,4 +1,4 @@
-import type { BudgetEvent, BudgetResource, BudgetStatus } from '../api/types';
+import type { BudgetEvent, Budget, BudgetStatus } from '../api/types';
 
 // A budget's burn-down: the budget left over the period, from the period's start through the
 // threshold crossings the engine recorded to now, then the projection to the period's end (reaching
@@ -37,7 +37,7 @@ function daysInMonth(label: string): number | undefined {
  * chart's scale).
  */
 export function periodStartOf(
-  kind: BudgetResource['spec']['period'],
+  kind: Budget['spec']['period'],
   status: BudgetStatus,
   periodEnd: number,
   events: readonly BudgetEvent[],
@@ -62,7 +62,7 @@ export function periodStartOf(
 }
 
 export function budgetBurnDown(
-  budget: BudgetResource,
+  budget: Budget,
   status: BudgetStatus,
   events: readonly BudgetEvent[],
 ): BurnDown {

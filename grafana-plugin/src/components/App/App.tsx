@@ -1,7 +1,7 @@
 import React, { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
-import { ROUTES } from '../../constants';
+import { prefixRoute, ROUTES } from '../../constants';
 import { LoadingState } from '../PageStates/PageStates';
 
 const OverviewPage = lazy(() => import('../../pages/Overview/OverviewPage'));
@@ -22,7 +22,7 @@ function App(_props: AppRootProps) {
         <Route path={ROUTES.Budgets} element={<BudgetsPage />} />
         <Route path={ROUTES.Simulator} element={<SimulatorPage />} />
         <Route path={`${ROUTES.Decisions}/:id?`} element={<DecisionsPage />} />
-        <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
+        <Route path="*" element={<Navigate to={prefixRoute(ROUTES.Overview)} replace />} />
       </Routes>
     </Suspense>
   );

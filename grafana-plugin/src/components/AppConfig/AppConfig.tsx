@@ -39,7 +39,12 @@ export function normaliseAdapterUrl(text: string): { url: string } | { error: st
   return { url: trimmed };
 }
 
-const AppConfig = ({ plugin }: AppConfigProps) => {
+export interface AppConfigFormProps extends AppConfigProps {
+  /** Called after a save: Grafana does not refresh plugin meta in place, a reload shows the saved state. */
+  readonly reload: () => void;
+}
+
+export function AppConfigForm({ plugin, reload }: AppConfigFormProps) {
   const styles = useStyles2(getStyles);
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
   const savedUrl = jsonData?.adapterUrl ?? '';
@@ -70,8 +75,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
         jsonData: { ...jsonData, adapterUrl: url.url },
         secureJsonData: keyChanged ? { apiKey } : undefined,
       });
-      // Grafana does not refresh plugin meta in place; the reload shows the saved state.
-      window.location.reload();
+      reload();
     } catch (error) {
       setSaveError(describeError(error));
       setSaving(false);
@@ -159,7 +163,9 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
       </FieldSet>
     </form>
   );
-};
+}
+
+const AppConfig = (props: AppConfigProps) => <AppConfigForm {...props} reload={() => window.location.reload()} />;
 
 export default AppConfig;
 

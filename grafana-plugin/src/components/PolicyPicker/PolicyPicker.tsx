@@ -1,10 +1,10 @@
 import React from 'react';
 import { Combobox, type ComboboxOption } from '@grafana/ui';
-import type { PolicyResource } from '../../api/types';
+import type { Policy } from '../../api/types';
 import { policyKey } from '../../hooks/usePolicies';
 
 export interface PolicyPickerProps {
-  readonly policies: readonly PolicyResource[];
+  readonly policies: readonly Policy[];
   /** `namespace/name`, or null for "all" when `allowAll`. */
   readonly value: string | null;
   readonly onChange: (key: string | null) => void;

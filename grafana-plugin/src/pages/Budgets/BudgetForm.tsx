@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { Alert, Button, Field, Input, Modal, RadioButtonGroup, Stack } from '@grafana/ui';
 import { costscale } from '../../api/client';
 import { ApiError, describeError } from '../../api/errors';
-import type { BudgetPeriodKind, BudgetResource } from '../../api/types';
+import type { BudgetPeriod, Budget } from '../../api/types';
 import { testIds } from '../../components/testIds';
 import {
   budgetFormValues,
@@ -14,7 +14,7 @@ import {
   validateBudgetForm,
 } from './budgetForm';
 
-const PERIODS: Array<{ label: string; value: BudgetPeriodKind }> = [
+const PERIODS: Array<{ label: string; value: BudgetPeriod }> = [
   { label: 'Daily', value: 'daily' },
   { label: 'Weekly', value: 'weekly' },
   { label: 'Monthly', value: 'monthly' },
@@ -22,8 +22,8 @@ const PERIODS: Array<{ label: string; value: BudgetPeriodKind }> = [
 
 export interface BudgetFormProps {
   /** The budget to edit; absent to create one. */
-  readonly budget?: BudgetResource;
-  readonly onSaved: (budget: BudgetResource) => void;
+  readonly budget?: Budget;
+  readonly onSaved: (budget: Budget) => void;
   readonly onDismiss: () => void;
 }
 
@@ -80,6 +80,7 @@ export function BudgetForm({ budget, onSaved, onDismiss }: BudgetFormProps) {
             data-testid={testIds.budgets.name}
             value={values.name}
             disabled={Boolean(budget)}
+            autoFocus={!budget}
             onChange={(e) => set('name')(e.currentTarget.value)}
           />
         </Field>
@@ -93,6 +94,7 @@ export function BudgetForm({ budget, onSaved, onDismiss }: BudgetFormProps) {
         <Field label="Amount per period" description="In the price book's currency" {...field('amount')}>
           <Input
             data-testid={testIds.budgets.amount}
+            autoFocus={Boolean(budget)}
             type="number"
             min={0}
             step="any"

@@ -4,9 +4,10 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, Stack, Text, useStyles2 } from '@grafana/ui';
 import { costscale } from '../../api/client';
-import type { BudgetEvent, BudgetResource, BudgetStatus } from '../../api/types';
+import type { BudgetEvent, Budget, BudgetStatus } from '../../api/types';
 import { BudgetStateBadge } from '../../components/Badges/Badges';
 import { BurnDownChart } from '../../components/charts/BurnDownChart';
+import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
 import { EmptyPageState, ErrorState, LoadingState } from '../../components/PageStates/PageStates';
 import { Stat } from '../../components/Stat/Stat';
 import { testIds } from '../../components/testIds';
@@ -18,8 +19,7 @@ import { budgetBurnDown } from '../../utils/burnDown';
 import { formatDateTime, formatMoney, formatNumber, formatPercent, formatRelative } from '../../utils/format';
 import { BudgetForm } from './BudgetForm';
 
-type Editing =
-  { readonly mode: 'create' } | { readonly mode: 'edit'; readonly budget: BudgetResource } | undefined;
+type Editing = { readonly mode: 'create' } | { readonly mode: 'edit'; readonly budget: Budget } | undefined;
 
 /** Every budget: spend, burn-down with projection and exhaustion ETA, threshold events; create and edit. */
 function BudgetsPage() {
@@ -29,17 +29,18 @@ function BudgetsPage() {
   const [editing, setEditing] = useState<Editing>(undefined);
 
   return (
-    <PluginPage
-      actions={
-        <Button
-          icon="plus"
-          data-testid={testIds.budgets.create}
-          onClick={() => setEditing({ mode: 'create' })}
-        >
-          Create budget
-        </Button>
-      }
-    >
+    <PluginPage>
+      <PageToolbar
+        actions={
+          <Button
+            icon="plus"
+            data-testid={testIds.budgets.create}
+            onClick={() => setEditing({ mode: 'create' })}
+          >
+            Create budget
+          </Button>
+        }
+      />
       <div className={styles.page} data-testid={testIds.budgets.container}>
         {budgets.status === 'loading' && !budgets.value && <LoadingState text="Loading budgets…" />}
         {budgets.status === 'error' && (
@@ -75,7 +76,7 @@ function BudgetsPage() {
 }
 
 interface BudgetCardProps {
-  readonly budget: BudgetResource;
+  readonly budget: Budget;
   readonly currency: string;
   readonly onEdit: () => void;
 }
@@ -159,7 +160,7 @@ function BudgetCard({ budget, currency, onEdit }: BudgetCardProps) {
   );
 }
 
-function periodNoun(period: BudgetResource['spec']['period']): string {
+function periodNoun(period: Budget['spec']['period']): string {
   return period === 'daily' ? 'day' : period === 'weekly' ? 'week' : 'month';
 }
 

@@ -1,12 +1,12 @@
 import type { FieldError } from '../../api/errors';
-import type { BudgetPeriodKind, BudgetResource, BudgetSpecInput } from '../../api/types';
+import type { BudgetPeriod, Budget, BudgetSpecInput } from '../../api/types';
 
 // The budget form's values as typed, their validation, and the spec sent to the adapter. The adapter
 // validates again with the configuration schema; its field errors (JSON Pointers) map back to fields.
 
 export interface BudgetFormValues {
   name: string;
-  period: BudgetPeriodKind;
+  period: BudgetPeriod;
   timeZone: string;
   amount: string;
   /** Percentages as typed. */
@@ -31,7 +31,7 @@ export const EMPTY_BUDGET_FORM: BudgetFormValues = {
   selector: '',
 };
 
-export function budgetFormValues(budget: BudgetResource): BudgetFormValues {
+export function budgetFormValues(budget: Budget): BudgetFormValues {
   const percent = (fraction: number) => String(Number((fraction * 100).toFixed(4)));
   return {
     name: budget.spec.name,

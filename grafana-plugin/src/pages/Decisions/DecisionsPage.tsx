@@ -9,6 +9,7 @@ import { describeError } from '../../api/errors';
 import type { DecisionRecord } from '../../api/types';
 import { BoundBadge } from '../../components/Badges/Badges';
 import { ExplanationView } from '../../components/Explanation/ExplanationView';
+import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
 import { EmptyPageState, ErrorState, LoadingState } from '../../components/PageStates/PageStates';
 import { PolicyPicker } from '../../components/PolicyPicker/PolicyPicker';
 import { testIds } from '../../components/testIds';
@@ -85,28 +86,30 @@ function DecisionsPage() {
   };
 
   return (
-    <PluginPage
-      actions={
-        <TimeRangeControl
-          range={time.range}
-          onChange={time.setRange}
-          onShift={time.shift}
-          onZoomOut={time.zoomOut}
-        />
-      }
-    >
+    <PluginPage>
       <div data-testid={testIds.decisions.container} className={styles.page}>
-        <Field label="Policy">
-          <PolicyPicker
-            policies={policies.value ?? []}
-            value={policy}
-            allowAll
-            onChange={(key) => {
-              update('policy', key);
-              update('decision', null);
-            }}
-          />
-        </Field>
+        <PageToolbar
+          actions={
+            <TimeRangeControl
+              range={time.range}
+              onChange={time.setRange}
+              onShift={time.shift}
+              onZoomOut={time.zoomOut}
+            />
+          }
+        >
+          <Field label="Policy" className={styles.field}>
+            <PolicyPicker
+              policies={policies.value ?? []}
+              value={policy}
+              allowAll
+              onChange={(key) => {
+                update('policy', key);
+                update('decision', null);
+              }}
+            />
+          </Field>
+        </PageToolbar>
         {first.status === 'loading' && !first.value && <LoadingState text="Loading decisions…" />}
         {first.status === 'error' && (
           <ErrorState title="Could not load the decisions" error={first.error} onRetry={first.reload} />
@@ -183,6 +186,7 @@ export default DecisionsPage;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  field: css({ marginBottom: 0 }),
   split: css({
     display: 'grid',
     gridTemplateColumns: 'minmax(320px, 2fr) 3fr',

@@ -5,8 +5,9 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Field, Stack, Text, useStyles2 } from '@grafana/ui';
 import { costscale } from '../../api/client';
-import type { ForecastResource, PolicyResource } from '../../api/types';
+import type { Forecast, Policy } from '../../api/types';
 import { TimeChart } from '../../components/charts/TimeChart';
+import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
 import { EmptyPageState, ErrorState, LoadingState } from '../../components/PageStates/PageStates';
 import { PolicyPicker } from '../../components/PolicyPicker/PolicyPicker';
 import { Stat } from '../../components/Stat/Stat';
@@ -17,40 +18,34 @@ import { parsePolicyKey, policyKey, usePolicies } from '../../hooks/usePolicies'
 import { useRequest } from '../../hooks/useRequest';
 import { durationOf, useTimeRange } from '../../hooks/useTimeRange';
 import { formatDateTime, formatNumber, formatPercent } from '../../utils/format';
-import { distributionMode, forecastChartSeries } from './forecastSeries';
+import { forecastChartSeries } from './forecastSeries';
 
 /** The adapter keeps at most seven days of actuals per request. */
 const MAX_WINDOW_MS = 7 * 24 * 3600_000;
 
 /** Per policy: actual demand, the point forecast with its quantile bands, the replicas decided, accuracy. */
 function ForecastsPage() {
+  const styles = useStyles2(getStyles);
   const policies = usePolicies();
   const [params, setParams] = useSearchParams();
   const time = useTimeRange('now-6h');
   const selected = params.get('policy') ?? (policies.value?.[0] ? policyKey(policies.value[0]) : null);
 
   return (
-    <PluginPage
-      actions={
-        <TimeRangeControl
-          range={time.range}
-          onChange={time.setRange}
-          onShift={time.shift}
-          onZoomOut={time.zoomOut}
-        />
-      }
-    >
+    <PluginPage>
       <div data-testid={testIds.forecasts.container}>
-        {policies.status === 'loading' && !policies.value && <LoadingState text="Loading policies…" />}
-        {policies.status === 'error' && (
-          <ErrorState title="Could not load the policies" error={policies.error} onRetry={policies.reload} />
-        )}
-        {policies.value && policies.value.length === 0 && (
-          <EmptyPageState message="No policies yet: forecasts are made per policy." />
-        )}
-        {policies.value && policies.value.length > 0 && selected && (
-          <>
-            <Field label="Policy">
+        <PageToolbar
+          actions={
+            <TimeRangeControl
+              range={time.range}
+              onChange={time.setRange}
+              onShift={time.shift}
+              onZoomOut={time.zoomOut}
+            />
+          }
+        >
+          {policies.value && policies.value.length > 0 && selected && (
+            <Field label="Policy" className={styles.field}>
               <PolicyPicker
                 testId={testIds.forecasts.policyPicker}
                 policies={policies.value}
@@ -64,13 +59,22 @@ function ForecastsPage() {
                 }
               />
             </Field>
-            <PolicyForecast
-              policyKey={selected}
-              policy={policies.value.find((p) => policyKey(p) === selected)}
-              from={time.range.from.valueOf()}
-              to={time.range.to.valueOf()}
-            />
-          </>
+          )}
+        </PageToolbar>
+        {policies.status === 'loading' && !policies.value && <LoadingState text="Loading policies…" />}
+        {policies.status === 'error' && (
+          <ErrorState title="Could not load the policies" error={policies.error} onRetry={policies.reload} />
+        )}
+        {policies.value && policies.value.length === 0 && (
+          <EmptyPageState message="No policies yet: forecasts are made per policy." />
+        )}
+        {policies.value && policies.value.length > 0 && selected && (
+          <PolicyForecast
+            policyKey={selected}
+            policy={policies.value.find((p) => policyKey(p) === selected)}
+            from={time.range.from.valueOf()}
+            to={time.range.to.valueOf()}
+          />
         )}
       </div>
     </PluginPage>
@@ -79,7 +83,7 @@ function ForecastsPage() {
 
 interface PolicyForecastProps {
   readonly policyKey: string;
-  readonly policy: PolicyResource | undefined;
+  readonly policy: Policy | undefined;
   readonly from: number;
   readonly to: number;
 }
@@ -94,12 +98,11 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
     }
     // Actuals reach back from now; a window ending in the past still needs them up to its start.
     const window = durationOf(Math.min(MAX_WINDOW_MS, Math.max(60_000, Date.now() - from)));
-    const [forecast, decisions, detail] = await Promise.all([
+    const [forecast, decisions] = await Promise.all([
       costscale.forecast(target.namespace, target.name, { window }),
       costscale.decisions({ namespace: target.namespace, policy: target.name, from, to, limit: 1000 }),
-      costscale.policy(target.namespace, target.name),
     ]);
-    return { forecast, decisions: decisions.items, detail };
+    return { forecast, decisions: decisions.items };
   }, [key, from, to]);
 
   if (state.status === 'loading' && !state.value) {
@@ -117,10 +120,10 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
   if (!state.value) {
     return null;
   }
-  const { forecast, decisions, detail } = state.value;
+  const { forecast, decisions } = state.value;
   const series = forecastChartSeries(forecast, decisions);
   const forecastEnd = forecast.forecast?.timestamps[forecast.forecast.timestamps.length - 1];
-  const gate = distributionMode(detail.status.explanation);
+  const gate = forecast.current;
 
   return (
     <div className={styles.body}>
@@ -160,24 +163,31 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
           value={`${formatNumber(forecast.current.targetDemand, 2)} ${forecast.unit}/s`}
           detail={forecast.current.tau === null ? undefined : `τ* = ${formatNumber(forecast.current.tau, 3)}`}
         />
-        <Stat
-          label="Replicas"
-          value={policy?.status.replicas ?? detail.status.replicas ?? '–'}
-          detail={`bounds ${detail.spec.replicas.min}–${detail.spec.replicas.max}`}
-        />
+        {policy && (
+          <Stat
+            label="Replicas"
+            value={policy.status.replicas ?? '–'}
+            detail={`bounds ${policy.spec.replicas.min}–${policy.spec.replicas.max}`}
+          />
+        )}
         <Stat
           label="Demand distribution"
-          tone={gate?.kind === 'forecast' ? 'good' : gate?.kind === 'reactive' ? 'warning' : 'neutral'}
+          tone={gate.mode === 'forecast' ? 'good' : gate.mode === 'reactive' ? 'warning' : 'neutral'}
           value={
-            gate === undefined
-              ? 'unknown'
-              : gate.kind === 'forecast'
-                ? 'forecast'
-                : gate.kind === 'reactive'
-                  ? 'reactive (fallback)'
-                  : 'none'
+            gate.mode === 'forecast'
+              ? `forecast${gate.model ? ` (${gate.model})` : ''}`
+              : gate.mode === 'reactive'
+                ? 'reactive'
+                : 'no decision yet'
           }
-          detail={gate?.source ?? 'no decision explains it yet'}
+          detail={
+            gate.reason ??
+            (gate.mode === 'reactive'
+              ? 'recent demand changes, without a trusted forecast'
+              : gate.fittedAt
+                ? `model fitted ${formatDateTime(gate.fittedAt)} UTC`
+                : undefined)
+          }
         />
         <Stat
           label="Forecast accuracy"
@@ -209,13 +219,13 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
   );
 }
 
-function accuracyDetail(forecast: ForecastResource): string {
+function accuracyDetail(forecast: Forecast): string {
   const a = forecast.accuracy;
   if (!a) {
     return 'accuracy is tracked once forecasts meet their outcomes';
   }
   return [
-    `${a.count} outcomes`,
+    `${a.count} outcomes${forecast.accuracySource === 'online' ? ' scored online' : forecast.accuracySource === 'stored' ? ' (stored with the forecast)' : ''}`,
     `sMAPE ${formatPercent(a.smape)}`,
     `interval coverage ${formatPercent(a.coverage)}`,
     `bias ${formatNumber(a.bias, 2)}`,
@@ -226,6 +236,7 @@ function accuracyDetail(forecast: ForecastResource): string {
 export default ForecastsPage;
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  field: css({ marginBottom: 0 }),
   body: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
   stats: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(2) }),
 });

@@ -1,5 +1,5 @@
 import type { ChartBand, ChartLine, ChartMarker } from '../../components/charts/TimeChart';
-import type { DecisionRecord, Explanation, ForecastResource } from '../../api/types';
+import type { DecisionRecord, Forecast } from '../../api/types';
 
 // From the forecast resource and the decisions of the same window to what the forecast chart draws:
 // actual demand, the point forecast, nested quantile bands and the replicas decided over time.
@@ -12,9 +12,7 @@ export interface QuantileBand {
 }
 
 /** Quantiles paired from the outside in (0.05 with 0.95, 0.25 with 0.75, …); unpaired ones are left out. */
-export function quantileBands(
-  quantiles: NonNullable<ForecastResource['forecast']>['quantiles'],
-): QuantileBand[] {
+export function quantileBands(quantiles: NonNullable<Forecast['forecast']>['quantiles']): QuantileBand[] {
   const sorted = [...quantiles].sort((a, b) => a.quantile - b.quantile);
   const bands: QuantileBand[] = [];
   for (let i = 0, j = sorted.length - 1; i < j; i++, j--) {
@@ -37,7 +35,7 @@ export interface ForecastChartSeries {
 }
 
 export function forecastChartSeries(
-  forecast: ForecastResource,
+  forecast: Forecast,
   decisions: readonly DecisionRecord[],
 ): ForecastChartSeries {
   const lines: ChartLine[] = [];
@@ -94,28 +92,4 @@ export function forecastChartSeries(
     (forecast.forecast?.point.some((v) => v !== null) ?? false) ||
     ordered.some((d) => d.replicas !== null);
   return { lines, bands, markers, hasData };
-}
-
-export type DistributionMode =
-  | { readonly kind: 'forecast'; readonly source: string }
-  | { readonly kind: 'reactive'; readonly source: string }
-  | { readonly kind: 'none'; readonly source: string };
-
-/**
- * Which demand distribution the latest decision used, read from the provenance of its Q(τ*) input:
- * the engine names the reactive distribution `reactive: …` when there is no trusted forecast or the
- * accuracy gate fell back to it.
- */
-export function distributionMode(explanation: Explanation | null | undefined): DistributionMode | undefined {
-  const input = explanation?.inputs.find((i) => i.name === 'demandQuantile');
-  if (!input) {
-    return undefined;
-  }
-  if (/^reactive\b/i.test(input.source)) {
-    return { kind: 'reactive', source: input.source };
-  }
-  if (input.source === 'none' || input.value === null) {
-    return { kind: 'none', source: input.source };
-  }
-  return { kind: 'forecast', source: input.source };
 }

@@ -5,8 +5,9 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Badge, Button, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import { costscale } from '../../api/client';
-import type { Overview, PolicyResource } from '../../api/types';
+import type { Overview, Policy } from '../../api/types';
 import { BoundBadge, BudgetStateBadge, PolicyStateBadge } from '../../components/Badges/Badges';
+import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
 import { EmptyPageState, ErrorState, LoadingState } from '../../components/PageStates/PageStates';
 import { Stat } from '../../components/Stat/Stat';
 import { testIds } from '../../components/testIds';
@@ -23,13 +24,19 @@ function OverviewPage() {
   }, []);
 
   return (
-    <PluginPage
-      actions={
-        <Button variant="secondary" icon="sync" onClick={state.reload} disabled={state.status === 'loading'}>
-          Refresh
-        </Button>
-      }
-    >
+    <PluginPage>
+      <PageToolbar
+        actions={
+          <Button
+            variant="secondary"
+            icon="sync"
+            onClick={state.reload}
+            disabled={state.status === 'loading'}
+          >
+            Refresh
+          </Button>
+        }
+      />
       {state.status === 'loading' && !state.value && <LoadingState text="Loading the overview…" />}
       {state.status === 'error' && (
         <ErrorState title="Could not load the overview" error={state.error} onRetry={state.reload} />
@@ -39,7 +46,7 @@ function OverviewPage() {
   );
 }
 
-function OverviewContent({ overview, policies }: { overview: Overview; policies: PolicyResource[] }) {
+function OverviewContent({ overview, policies }: { overview: Overview; policies: Policy[] }) {
   const styles = useStyles2(getStyles);
   const { spend, savings, counts, health } = overview;
   const currency = spend.currency;

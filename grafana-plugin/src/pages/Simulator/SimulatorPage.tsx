@@ -15,7 +15,7 @@ import {
 } from '@grafana/ui';
 import { costscale } from '../../api/client';
 import { ApiError, describeError } from '../../api/errors';
-import type { Mode, PolicyResource } from '../../api/types';
+import type { PolicyMode, Policy } from '../../api/types';
 import type { SimulationResponse, SimulationRun } from '../../api/upcoming';
 import {
   ApiUnavailableState,
@@ -34,7 +34,7 @@ import { formatMoney, formatNumber, formatPercent } from '../../utils/format';
 
 export const SIMULATIONS_PATH = '/api/v1/simulations';
 
-const MODES: Array<{ label: string; value: Mode }> = [
+const MODES: Array<{ label: string; value: PolicyMode }> = [
   { label: 'SLA first', value: 'sla-first' },
   { label: 'Balanced', value: 'balanced' },
   { label: 'Budget first', value: 'budget-first' },
@@ -93,13 +93,13 @@ function SimulatorPage() {
   );
 }
 
-function Simulator({ policies }: { policies: PolicyResource[] }) {
+function Simulator({ policies }: { policies: Policy[] }) {
   const styles = useStyles2(getStyles);
   const currency = useCurrency();
   const time = useTimeRange('now-7d');
   const [selected, setSelected] = useState(policyKey(policies[0]!));
   const policy = policies.find((p) => policyKey(p) === selected) ?? policies[0]!;
-  const [mode, setMode] = useState<Mode>(policy.spec.mode);
+  const [mode, setMode] = useState<PolicyMode>(policy.spec.mode);
   const [sloMissCost, setSloMissCost] = useState('');
   const [minReplicas, setMinReplicas] = useState(String(policy.spec.replicas.min));
   const [maxReplicas, setMaxReplicas] = useState(String(policy.spec.replicas.max));
