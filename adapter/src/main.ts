@@ -17,7 +17,7 @@ import { insertForecast } from './store/forecasts';
 import { SnapshotHolder } from './engine/snapshot';
 import { createLogger, type Logger } from './log';
 import { createMetricsServer } from './server/metricsServer';
-import { apiAuthOptionsFromConfig } from './server/auth';
+import { apiAuthOptionsFromConfig, loadKubeConnection } from './server/auth';
 import { createApiServer, type ApiServer } from './server/external-metrics';
 import { createRestApi } from './server/rest';
 import { withManaged, type ManagedState } from './engine/managedConfig';
@@ -30,6 +30,8 @@ import { counterFrom, createTelemetry, gaugeFrom, type Telemetry } from './telem
 import { registerSnapshotMetrics } from './snapshotMetrics';
 import { PrometheusClient, type Backends } from './sources';
 import { insertBudgetEvents } from './store/budgetEvents';
+import { createWorkloadsApi } from './k8s/workloads';
+import { RecommendationJob } from './recommend/job';
 
 // The composition root: reads config, builds each part and wires them. Nothing else constructs
 // long-lived singletons.
@@ -198,8 +200,12 @@ export async function startService(configFile: string, logger: Logger = createLo
   };
 
   const auth = apiAuthOptionsFromConfig(initial.server.auth);
+  // Applying recommendations patches workloads with the same credentials as TokenReview.
+  const kubeConnection = loadKubeConnection(initial.server.auth.kubeconfig);
+  const workloads = kubeConnection === undefined ? undefined : createWorkloadsApi(kubeConnection);
   const restApi = createRestApi({
     db,
+    ...(workloads !== undefined && { workloads }),
     // Kubernetes bearer tokens (TokenReview) map to roles through server.rest.tokenRoles.
     ...(auth.mode === 'delegated' && auth.kubeApi !== undefined && { kubeApi: auth.kubeApi }),
     snapshot: holder,
@@ -244,6 +250,15 @@ export async function startService(configFile: string, logger: Logger = createLo
   config.start();
   if (election !== undefined) await election.elector.start();
   engine.start(effectiveConfig);
+  const recommendations = new RecommendationJob({
+    db,
+    config: effectiveConfig,
+    backends: () => backends,
+    ...(workloads !== undefined && { kube: workloads }),
+    logger,
+    isLeader: () => election === undefined || election.elector.isLeader(),
+  });
+  recommendations.start();
   let shuttingDown = false;
 
   const retention = setInterval(() => {
@@ -274,6 +289,7 @@ export async function startService(configFile: string, logger: Logger = createLo
       // Not ready at once, so endpoints stop routing here; then finish the tick and flush decisions.
       const apiClosed = apiServer.close();
       await engine.stop();
+      await recommendations.stop();
       await election?.elector.stop();
       await sink.flush();
       await apiClosed;

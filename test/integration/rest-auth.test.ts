@@ -10,6 +10,7 @@ import { createApiKey } from '../../adapter/src/store/apiKeys';
 import { insertStoredBudget } from '../../adapter/src/store/budgets';
 import { setOverride } from '../../adapter/src/store/overrides';
 import { insertStoredPolicy } from '../../adapter/src/store/policies';
+import { saveRegeneration } from '../../adapter/src/store/recommendations';
 import { DATABASE_KINDS, TestDatabases } from '../support/databases';
 import { httpsRequest } from '../support/https-client';
 import { startKubernetesStandin, type KubernetesStandin } from '../support/k8s-standin';
@@ -46,6 +47,58 @@ const spec = (name: string) => ({
 type Prepared = { path: string; body?: unknown };
 let counter = 0;
 const unique = (p: string) => `${p}-${++counter}`;
+
+/** An open recommendation that changes a new API-managed policy (so applying needs no Kubernetes API). */
+async function openRecommendation(h: RestHarness): Promise<number> {
+  const name = unique('p');
+  await insertStoredPolicy(h.db, 'shop', name, spec(name), Date.now());
+  const figures = {
+    sloMissMinutes: 0,
+    unmetDemand: 0,
+    replicaHours: 1,
+    meanReplicas: 1,
+    peakReplicas: 1,
+    cost: 1,
+  };
+  await h.db.transaction((tx) =>
+    saveRegeneration(
+      tx,
+      [
+        {
+          namespace: 'shop',
+          policy: name,
+          offered: [
+            {
+              kind: 'hpa-tuning',
+              namespace: 'shop',
+              policy: name,
+              target: { kind: 'Policy', name },
+              summary: 'raise max',
+              monthlySavings: -1,
+              currency: 'USD',
+              evidence: {},
+              slaCheck: {
+                passed: true,
+                scenario: 'test',
+                hours: 1,
+                toleranceMinutes: 0,
+                before: figures,
+                after: figures,
+                sloMissIncreaseMinutes: 0,
+                detail: '',
+              },
+              changes: [{ type: 'policy', policy: name, maxReplicas: 5 }],
+            },
+          ],
+        },
+      ],
+      Date.now(),
+      3_600_000,
+    ),
+  );
+  const rows = await h.db.query<{ id: number }>('SELECT id FROM recommendations WHERE policy = $1', [name]);
+  return rows[0]!.id;
+}
 
 /** A valid request for each operation, with whatever it needs created first. */
 const REQUESTS: Record<string, (h: RestHarness) => Promise<Prepared>> = {
@@ -110,6 +163,23 @@ const REQUESTS: Record<string, (h: RestHarness) => Promise<Prepared>> = {
     return { path: `/api/v1/budgets/${name}` };
   },
   listBudgetEvents: async () => ({ path: '/api/v1/budgets/team/events' }),
+  listRecommendations: async () => ({ path: '/api/v1/recommendations' }),
+  getRecommendation: async (h) => ({ path: `/api/v1/recommendations/${await openRecommendation(h)}` }),
+  applyRecommendation: async (h) => ({
+    path: `/api/v1/recommendations/${await openRecommendation(h)}/apply`,
+  }),
+  dismissRecommendation: async (h) => ({
+    path: `/api/v1/recommendations/${await openRecommendation(h)}/dismiss`,
+  }),
+  rollBackRecommendation: async (h) => {
+    const id = await openRecommendation(h);
+    expect((await h.call('POST', `/api/v1/recommendations/${id}/apply`)).status).toBe(200);
+    return { path: `/api/v1/recommendations/${id}/rollback` };
+  },
+  simulatePolicy: async () => ({
+    path: '/api/v1/policies/shop/web/simulate',
+    body: { window: '1h', step: '1m', baselines: ['fixed:2'] },
+  }),
 };
 
 describe.each(DATABASE_KINDS)('REST authentication and authorization on %s PostgreSQL', (kind) => {

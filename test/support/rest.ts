@@ -4,6 +4,7 @@ import { configSchema, type Config } from '../../adapter/src/config/schema';
 import { SnapshotHolder } from '../../adapter/src/engine/snapshot';
 import { createRestApi, type ManagedChange, type RestApi } from '../../adapter/src/server/rest';
 import type { KubernetesAuthApi } from '../../adapter/src/server/auth';
+import type { WorkloadsApi } from '../../adapter/src/k8s/workloads';
 import { DEFAULT_REST_SETTINGS, type RestSettings, type Role } from '../../adapter/src/server/rest/settings';
 import type { Backends, PrometheusQuerier, QueryResponse } from '../../adapter/src/sources';
 import { createApiKey } from '../../adapter/src/store/apiKeys';
@@ -94,7 +95,12 @@ export function constantBackend(value: number, name = 'default'): PrometheusQuer
 
 export async function startRestHarness(
   db: Database,
-  options: { config?: unknown; kubeApi?: KubernetesAuthApi; settings?: Partial<RestSettings> } = {},
+  options: {
+    config?: unknown;
+    kubeApi?: KubernetesAuthApi;
+    workloads?: WorkloadsApi;
+    settings?: Partial<RestSettings>;
+  } = {},
 ): Promise<RestHarness> {
   await migrate(db);
   const tokens = {} as Record<Role, string>;
@@ -131,6 +137,7 @@ export async function startRestHarness(
     clock: () => harness.now(),
     onChange: (what) => changes.push(what),
     ...(options.kubeApi !== undefined && { kubeApi: options.kubeApi }),
+    ...(options.workloads !== undefined && { workloads: options.workloads }),
   });
   const server = http.createServer(api);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

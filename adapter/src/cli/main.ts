@@ -10,6 +10,7 @@ import { registerSchemaCommand } from './commands/schema';
 import { registerForecastCommand } from './commands/forecast';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerApikeyCommand } from './commands/apikey';
+import { registerRecommendCommand } from './commands/recommend';
 
 export function buildProgram(): Command {
   const program = new Command('costscale')
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerForecastCommand(program);
   registerSimulateCommand(program);
   registerApikeyCommand(program);
+  registerRecommendCommand(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError();
   return program;
 }

@@ -79,7 +79,7 @@ export const pricesSchema = z.strictObject({
   book: priceBookSchema.default(priceBookSchema.parse({})),
 });
 
-const scheduleSchema = z.strictObject({
+export const scheduleSchema = z.strictObject({
   name: z.string().min(1),
   timeZone: timeZone.default('UTC'),
   days: z.array(weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
@@ -308,7 +308,7 @@ export const engineSchema = z.strictObject({
     .describe('one replica computes; the others serve its snapshot from PostgreSQL'),
 });
 
-const tolerationSchema = z.strictObject({
+export const tolerationSchema = z.strictObject({
   key: z.string().optional(),
   operator: z.enum(['Exists', 'Equal']).optional(),
   value: z.string().optional(),

@@ -1,7 +1,6 @@
 import { autocorrelation, hourlyDemand } from './periodicity';
 import { withDailyInterruptions } from './spot';
 
-
 describe('periodicity', () => {
   it('finds a daily sine strongly correlated at 24 h and not at 12 h', () => {
     const hours = Float64Array.from({ length: 24 * 7 }, (_, h) => 10 + 5 * Math.sin((2 * Math.PI * h) / 24));

@@ -48,7 +48,7 @@ export interface SimulationContext {
 }
 
 /** The demand history as a trace: gaps filled, leading and trailing unknown steps dropped. */
-export function demandTrace(history: WorkloadHistory): DemandTrace | undefined {
+export function demandTrace(history: Pick<WorkloadHistory, 'timesMs' | 'demand'>): DemandTrace | undefined {
   const { demand, timesMs } = history;
   let first = 0;
   while (first < demand.length && !Number.isFinite(demand[first] as number)) first++;

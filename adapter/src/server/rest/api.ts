@@ -3,6 +3,7 @@ import type { Config } from '../../config/schema';
 import type { SnapshotSource } from '../../engine/snapshot';
 import type { Logger } from '../../log';
 import type { Backends } from '../../sources';
+import type { WorkloadsApi } from '../../k8s/workloads';
 import type { Database, Queryable } from '../../store/db';
 import type { KubernetesAuthApi } from '../auth';
 import { hasRole, RestAuthenticator, type Principal } from './auth';
@@ -20,6 +21,8 @@ import { forecastRoutes } from './routes/forecasts';
 import { overrideRoutes } from './routes/overrides';
 import { overviewRoutes } from './routes/overview';
 import { policyRoutes } from './routes/policies';
+import { recommendationRoutes } from './routes/recommendations';
+import { simulationRoutes } from './routes/simulations';
 import { noParams, noQuery } from './schemas';
 import { restSettingsFrom, type RestSettings } from './settings';
 
@@ -37,6 +40,8 @@ export interface RestApiDeps {
   readonly backends: () => Backends;
   /** TokenReview for Kubernetes bearer tokens; without it only API keys authenticate. */
   readonly kubeApi?: KubernetesAuthApi;
+  /** Deployments, StatefulSets and HPAs that applying recommendations patches. */
+  readonly workloads?: WorkloadsApi;
   /** Settings; default: the configuration's `server.rest`, read defensively. */
   readonly settings?: () => RestSettings;
   readonly clock?: () => number;
@@ -119,6 +124,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     snapshot: deps.snapshot,
     config: deps.config,
     backends: deps.backends,
+    ...(deps.workloads !== undefined && { workloads: deps.workloads }),
     changed: (what) => {
       try {
         deps.onChange?.(what);
@@ -150,6 +156,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     ...overrideRoutes(ctx),
     ...decisionRoutes(ctx),
     ...budgetRoutes(ctx),
+    ...recommendationRoutes(ctx),
+    ...simulationRoutes(ctx),
   ];
   const router = new Router(routes);
 

@@ -442,3 +442,173 @@ export interface AuditQuery extends PageQuery {
   from?: string;
   to?: string;
 }
+
+// ---- recommendations and simulation ----------------------------------------------------------------
+
+export type RecommendationKind = 'rightsizing' | 'hpa-tuning' | 'schedule' | 'spot' | 'idle';
+/** open → applied → rolled_back; open → dismissed; open → expired. */
+export type RecommendationStatus = 'open' | 'applied' | 'rolled_back' | 'dismissed' | 'expired';
+
+export interface WorkloadRef {
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** One object a recommendation changes, independent of its current state. */
+export type ObjectChange =
+  | {
+      type: 'container-requests';
+      workload: WorkloadRef;
+      containers: Array<{ name: string; cpu?: string; memory?: string }>;
+    }
+  | {
+      type: 'hpa';
+      hpa: string;
+      workload: WorkloadRef;
+      minReplicas?: number;
+      maxReplicas?: number;
+      cpuTargetPercent?: number;
+    }
+  | { type: 'workload-replicas'; workload: WorkloadRef; replicas: number }
+  | {
+      type: 'spot-placement';
+      workload: WorkloadRef;
+      nodeSelector: Record<string, string>;
+      tolerations: Toleration[];
+    }
+  | {
+      type: 'policy';
+      policy: string;
+      minReplicas?: number;
+      maxReplicas?: number;
+      schedules?: ScheduleProfile[];
+    };
+
+export interface SimulationFigures {
+  sloMissMinutes: number;
+  unmetDemand: number;
+  replicaHours: number;
+  meanReplicas: number;
+  peakReplicas: number;
+  cost: number;
+}
+
+/** The workload's history simulated as it is (before) and with the change (after). */
+export interface SlaCheck {
+  passed: boolean;
+  scenario: string;
+  hours: number;
+  toleranceMinutes: number;
+  before: SimulationFigures;
+  after: SimulationFigures;
+  sloMissIncreaseMinutes: number;
+  detail: string;
+}
+
+export interface ConfigChange {
+  id: number;
+  at: string;
+  actor: string;
+  /** `recommendation` (applied) or `rollback`. */
+  source: string;
+  target: unknown;
+  /** JSON merge patch: the changed fields as they were. */
+  before: unknown;
+  /** JSON merge patch: the changed fields as written. */
+  after: unknown;
+  reason: string;
+}
+
+export interface Recommendation {
+  id: number;
+  kind: RecommendationKind;
+  status: RecommendationStatus;
+  namespace: string;
+  policy: string;
+  target: { kind: string; name: string };
+  summary: string;
+  /** 730 h × the cost per hour it saves; negative when it costs, for safety. */
+  monthlySavings: number;
+  currency: string;
+  evidence: Record<string, number | string | boolean | null | Array<number | null>>;
+  slaCheck: SlaCheck;
+  changes: ObjectChange[];
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string | null;
+  statusChangedAt: string | null;
+  statusChangedBy: string | null;
+  /** Only on a single recommendation. */
+  configChanges?: ConfigChange[];
+}
+
+export interface RecommendationsQuery extends PageQuery {
+  status?: RecommendationStatus;
+  namespace?: string;
+  policy?: string;
+  kind?: RecommendationKind;
+}
+
+/** A what-if run over the policy's own Prometheus history. */
+export interface SimulationRequest {
+  /** e.g. 7d (default), 1h–14d. */
+  window?: string;
+  /** Resolution of the history (default: window / 2016, between 1m and 5m). */
+  step?: string;
+  /** `hpa-cpu:<target>` or `fixed:<replicas>` (default ['hpa-cpu:0.7']). */
+  baselines?: string[];
+  parameters?: {
+    mode?: PolicyMode;
+    sloMissCostPerHour?: number;
+    minReplicas?: number;
+    maxReplicas?: number;
+    capacityPerReplica?: number;
+  };
+  /** Tolerance of the HPA reading costscale_replicas (default 0); null for an HPA without behavior. */
+  hpaTolerance?: number | null;
+  syncSeconds?: number;
+  replicaCost?: number;
+}
+
+export interface SimulationSummary {
+  name: string;
+  hours: number;
+  replicaHours: number;
+  meanReplicas: number;
+  peakReplicas: number;
+  cost: number | null;
+  sloMissMinutes: number;
+  unmetDemand: number;
+  unmetFraction: number;
+  scaleUps: number;
+  scaleDowns: number;
+}
+
+/** The report of `costscale simulate --json`. */
+export interface SimulationReport {
+  trace: {
+    /** The trace file; null for Prometheus history. */
+    file: string | null;
+    samples: number;
+    start: string;
+    hours: number;
+    backend?: string;
+    query?: string;
+    stepSeconds?: number;
+  };
+  policy: string;
+  currency: string;
+  costPerReplicaHour: number | null;
+  capacityPerReplica: number;
+  readinessDelaySeconds: number;
+  hpaTolerance: number | null;
+  /** The baselines, then costscale. */
+  scenarios: SimulationSummary[];
+}

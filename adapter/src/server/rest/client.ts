@@ -21,6 +21,10 @@ import type {
   Policy,
   PolicySpecInput,
   Problem,
+  Recommendation,
+  RecommendationsQuery,
+  SimulationReport,
+  SimulationRequest,
   Whoami,
 } from './client-types';
 
@@ -89,6 +93,13 @@ export interface CostscaleClient {
   listApiKeys(includeRevoked?: boolean): Promise<List<ApiKey>>;
   createApiKey(request: ApiKeyRequest): Promise<CreatedApiKey>;
   revokeApiKey(id: number): Promise<void>;
+  listRecommendations(query?: RecommendationsQuery): Promise<List<Recommendation>>;
+  getRecommendation(id: number): Promise<Recommendation>;
+  applyRecommendation(id: number): Promise<Recommendation>;
+  dismissRecommendation(id: number): Promise<Recommendation>;
+  /** `force` restores the prior fields even when they were changed since the recommendation was applied. */
+  rollBackRecommendation(id: number, force?: boolean): Promise<Recommendation>;
+  simulatePolicy(namespace: string, name: string, request?: SimulationRequest): Promise<SimulationReport>;
 }
 
 export function createCostscaleClient(options: ClientOptions): CostscaleClient {
@@ -154,5 +165,13 @@ export function createCostscaleClient(options: ClientOptions): CostscaleClient {
       call('GET', '/apikeys', includeRevoked === undefined ? undefined : { includeRevoked }),
     createApiKey: (request) => call('POST', '/apikeys', undefined, request),
     revokeApiKey: (id) => call('DELETE', `/apikeys/${id}`),
+    listRecommendations: (query) => call('GET', '/recommendations', { ...query }),
+    getRecommendation: (id) => call('GET', `/recommendations/${id}`),
+    applyRecommendation: (id) => call('POST', `/recommendations/${id}/apply`),
+    dismissRecommendation: (id) => call('POST', `/recommendations/${id}/dismiss`),
+    rollBackRecommendation: (id, force) =>
+      call('POST', `/recommendations/${id}/rollback`, force === undefined ? undefined : { force }),
+    simulatePolicy: (namespace, name, request) =>
+      call('POST', `${policyPath(namespace, name)}/simulate`, undefined, request ?? {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/schema';
 import type { SnapshotSource } from '../../engine/snapshot';
+import type { WorkloadsApi } from '../../k8s/workloads';
 import type { Backends } from '../../sources';
 import { recordAudit } from '../../store/audit';
 import type { Database, Queryable } from '../../store/db';
@@ -9,7 +10,7 @@ import { validationProblem } from './problem';
 // What every handler works with, and the two helpers they share: audited mutations and cursors.
 
 /** What changed, so the composition root can refresh the engine's managed state at once. */
-export type ManagedChange = 'policies' | 'budgets' | 'overrides' | 'apikeys';
+export type ManagedChange = 'policies' | 'budgets' | 'overrides' | 'apikeys' | 'recommendations';
 
 export interface ApiContext {
   readonly db: Database;
@@ -17,6 +18,8 @@ export interface ApiContext {
   /** The configuration file as loaded, without API-managed policies and budgets. */
   readonly config: () => Config;
   readonly backends: () => Backends;
+  /** Workload objects recommendations change; absent without a Kubernetes API. */
+  readonly workloads?: WorkloadsApi;
   readonly changed: (what: ManagedChange) => void;
 }
 

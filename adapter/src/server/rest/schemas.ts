@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { budgetSchema, policySchema } from '../../config/schema';
+import { budgetSchema, policySchema, scheduleSchema, tolerationSchema } from '../../config/schema';
 import { actingBoundSchema, decisionSchema, explanationSchema } from '../../domain/decide';
 import { ROLES } from './settings';
 
@@ -91,6 +91,30 @@ export const auditQuery = z.strictObject({
   cursor,
 });
 export const apiKeysQuery = z.strictObject({ includeRevoked: z.enum(['true', 'false']).optional() });
+export const recommendationKindSchema = z.enum(['rightsizing', 'hpa-tuning', 'schedule', 'spot', 'idle']);
+export const recommendationStatusSchema = z
+  .enum(['open', 'applied', 'rolled_back', 'dismissed', 'expired'])
+  .describe('open → applied → rolled_back; open → dismissed; open → expired');
+export const recommendationsQuery = z.strictObject({
+  status: recommendationStatusSchema.optional(),
+  namespace: dnsLabel.optional(),
+  policy: dnsLabel.optional(),
+  kind: recommendationKindSchema.optional(),
+  limit: limit(1000),
+  cursor,
+});
+export const recommendationParams = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,14}$/, 'must be a recommendation id')
+    .transform(Number),
+});
+export const rollbackQuery = z.strictObject({
+  force: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('restore the prior fields even when they were changed since the recommendation was applied'),
+});
 export const noQuery = z.strictObject({});
 export const noParams = z.strictObject({});
 
@@ -121,6 +145,44 @@ export const overrideRequest = z
 export const apiKeyRequest = z.strictObject({
   name: z.string().min(1).max(100),
   role: z.enum(ROLES),
+});
+
+const baselineSpec = z
+  .string()
+  .regex(
+    /^(hpa-cpu:(0?\.[0-9]+|1(\.0+)?|[1-9][0-9]?%|100%)|fixed:[0-9]{1,5})$/,
+    'must be hpa-cpu:<target> (e.g. hpa-cpu:0.7 or hpa-cpu:70%) or fixed:<replicas>',
+  );
+
+export const simulationRequest = z.strictObject({
+  window: durationParam.default('7d').describe('how much history to replay (at most 14d)'),
+  step: durationParam
+    .optional()
+    .describe('resolution of the history (default: window / 2016, between 1m and 5m)'),
+  baselines: z.array(baselineSpec).max(5).default(['hpa-cpu:0.7']),
+  parameters: z
+    .strictObject({
+      mode: z.enum(['sla-first', 'balanced', 'budget-first']).optional(),
+      sloMissCostPerHour: z.number().nonnegative().optional(),
+      minReplicas: z.int().min(0).optional(),
+      maxReplicas: z.int().min(1).optional(),
+      capacityPerReplica: z.number().positive().optional(),
+    })
+    .default({})
+    .describe('changes to the policy for this what-if run'),
+  hpaTolerance: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .default(0)
+    .describe('tolerance of the HPA reading costscale_replicas; null for an HPA without behavior (0.1)'),
+  syncSeconds: z.int().min(5).max(300).default(15).describe('HPA sync period and simulation step'),
+  replicaCost: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('price of one replica-hour (default: the replica’s requests × unit prices)'),
 });
 
 // ---- responses -------------------------------------------------------------------------------------
@@ -394,6 +456,142 @@ export const auditEntryResource = z.strictObject({
   after: z.unknown(),
 });
 
+const workloadRef = z.strictObject({ kind: z.enum(['Deployment', 'StatefulSet']), name: z.string() });
+
+export const objectChangeSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('container-requests'),
+      workload: workloadRef,
+      containers: z.array(
+        z.strictObject({ name: z.string(), cpu: z.string().optional(), memory: z.string().optional() }),
+      ),
+    }),
+    z.strictObject({
+      type: z.literal('hpa'),
+      hpa: z.string(),
+      workload: workloadRef,
+      minReplicas: z.int().optional(),
+      maxReplicas: z.int().optional(),
+      cpuTargetPercent: z.int().optional(),
+    }),
+    z.strictObject({ type: z.literal('workload-replicas'), workload: workloadRef, replicas: z.int() }),
+    z.strictObject({
+      type: z.literal('spot-placement'),
+      workload: workloadRef,
+      nodeSelector: z.record(z.string(), z.string()),
+      tolerations: z.array(tolerationSchema),
+    }),
+    z.strictObject({
+      type: z.literal('policy'),
+      policy: z.string(),
+      minReplicas: z.int().optional(),
+      maxReplicas: z.int().optional(),
+      schedules: z.array(scheduleSchema).optional(),
+    }),
+  ])
+  .describe('one object the recommendation changes, independent of its current state');
+
+export const simulationFiguresSchema = z.strictObject({
+  sloMissMinutes: z.number(),
+  unmetDemand: z.number(),
+  replicaHours: z.number(),
+  meanReplicas: z.number(),
+  peakReplicas: z.number(),
+  cost: z.number(),
+});
+
+export const slaCheckSchema = z
+  .strictObject({
+    passed: z.boolean(),
+    scenario: z.string().describe('how the replica count was simulated'),
+    hours: z.number(),
+    toleranceMinutes: z.number(),
+    before: simulationFiguresSchema,
+    after: simulationFiguresSchema,
+    sloMissIncreaseMinutes: z.number(),
+    detail: z.string(),
+  })
+  .describe("the workload's history simulated as it is (before) and with the change (after)");
+
+export const configChangeResource = z.strictObject({
+  id: z.int(),
+  at: timestamp,
+  actor: z.string(),
+  source: z.string().describe('recommendation (applied) or rollback'),
+  target: z.unknown().describe('the object changed: apiVersion, kind, namespace, name'),
+  before: z.unknown().describe('JSON merge patch: the changed fields as they were'),
+  after: z.unknown().describe('JSON merge patch: the changed fields as written'),
+  reason: z.string(),
+});
+
+export const recommendationResource = z.strictObject({
+  id: z.int(),
+  kind: recommendationKindSchema,
+  status: recommendationStatusSchema,
+  namespace: z.string(),
+  policy: z.string(),
+  target: z.strictObject({ kind: z.string(), name: z.string() }),
+  summary: z.string(),
+  monthlySavings: z.number().describe('730 h × the cost per hour it saves (negative: it costs, for safety)'),
+  currency: z.string(),
+  evidence: z
+    .record(
+      z.string(),
+      z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.number().nullable())]),
+    )
+    .describe('the numbers it was derived from'),
+  slaCheck: slaCheckSchema,
+  changes: z.array(objectChangeSchema),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  expiresAt: nullableTimestamp,
+  statusChangedAt: nullableTimestamp,
+  statusChangedBy: z.string().nullable(),
+  configChanges: z
+    .array(configChangeResource)
+    .optional()
+    .describe('changes made when it was applied and rolled back; only on a single recommendation'),
+});
+
+export const simulationSummarySchema = z.strictObject({
+  name: z.string(),
+  hours: z.number(),
+  replicaHours: z.number(),
+  meanReplicas: z.number(),
+  peakReplicas: z.number(),
+  cost: z.number().nullable(),
+  sloMissMinutes: z.number(),
+  unmetDemand: z.number(),
+  unmetFraction: z.number(),
+  scaleUps: z.number(),
+  scaleDowns: z.number(),
+});
+
+export const simulationReport = z
+  .strictObject({
+    trace: z.strictObject({
+      file: z
+        .string()
+        .nullable()
+        .describe('the trace file (costscale simulate); null for Prometheus history'),
+      samples: z.int(),
+      start: timestamp,
+      hours: z.number(),
+      backend: z.string().optional(),
+      query: z.string().optional(),
+      stepSeconds: z.number().optional(),
+    }),
+    policy: z.string(),
+    currency: z.string(),
+    costPerReplicaHour: z.number().nullable(),
+    capacityPerReplica: z.number(),
+    readinessDelaySeconds: z.number(),
+    hpaTolerance: z.number().nullable(),
+    scenarios: z.array(simulationSummarySchema).describe('the baselines, then costscale'),
+  })
+  .describe('the report of `costscale simulate --json`');
+
 export const whoamiResource = z.strictObject({
   actor: z.string(),
   kind: z.enum(['apikey', 'kubernetes']),
@@ -407,6 +605,7 @@ export const budgetList = listOf(budgetResource);
 export const budgetEventList = listOf(budgetEventResource);
 export const auditList = listOf(auditEntryResource);
 export const apiKeyList = listOf(apiKeyResource);
+export const recommendationList = listOf(recommendationResource);
 
 /** Named schemas for the OpenAPI components; requests are rendered as input, responses as output. */
 export const REQUEST_COMPONENTS: ReadonlyArray<readonly [string, z.ZodType]> = [
@@ -414,6 +613,7 @@ export const REQUEST_COMPONENTS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['BudgetSpecInput', budgetSchema],
   ['OverrideRequest', overrideRequest],
   ['ApiKeyRequest', apiKeyRequest],
+  ['SimulationRequest', simulationRequest],
 ];
 
 export const RESPONSE_COMPONENTS: ReadonlyArray<readonly [string, z.ZodType]> = [
@@ -443,4 +643,11 @@ export const RESPONSE_COMPONENTS: ReadonlyArray<readonly [string, z.ZodType]> = 
   ['AuditEntry', auditEntryResource],
   ['AuditList', auditList],
   ['Whoami', whoamiResource],
+  ['ObjectChange', objectChangeSchema],
+  ['SlaCheck', slaCheckSchema],
+  ['ConfigChange', configChangeResource],
+  ['Recommendation', recommendationResource],
+  ['RecommendationList', recommendationList],
+  ['SimulationSummary', simulationSummarySchema],
+  ['SimulationReport', simulationReport],
 ];
