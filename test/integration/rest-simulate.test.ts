@@ -21,8 +21,7 @@ const DAY = 86_400;
 const END = Math.floor(Date.now() / 1000 / 3600) * 3600 - 3600;
 const START = END - 2 * DAY;
 const T = END * 1000;
-const rate = (t: number) => 100 + 80 * Math.sin((2 * Math.PI * t) / DAY);
-/** ∫ rate dt from START: the counter's value. */
+/** The counter of a request rate of 100 + 80 · sin(2πt / day): its integral from START. */
 const counter = (t: number) =>
   100 * (t - START) -
   ((80 * DAY) / (2 * Math.PI)) * (Math.cos((2 * Math.PI * t) / DAY) - Math.cos((2 * Math.PI * START) / DAY));
