@@ -1,16 +1,19 @@
 import { grafanaTransport, type Transport } from './transport';
 import type {
-  BudgetEvent,
   Budget,
+  BudgetEvent,
   BudgetSpecInput,
   DecisionRecord,
   Forecast,
   Overview,
   List,
   Policy,
+  Recommendation,
+  RecommendationAction,
+  SimulationReport,
+  SimulationRequest,
   Whoami,
 } from './types';
-import type { Recommendation, RecommendationAction, SimulationRequest, SimulationResponse } from './upcoming';
 
 // The typed client of the adapter's REST API: one function per endpoint, plain data in and out.
 // Components never fetch; they call these (through hooks) and the transport does the HTTP.
@@ -86,13 +89,22 @@ export function createCostscaleClient(transport: Transport) {
         query: { limit: page.limit, cursor: page.cursor },
       }),
 
-    recommendations: () => transport<List<Recommendation>>({ method: 'GET', path: '/recommendations' }),
+    recommendations: (page: { limit?: number; cursor?: string } = {}) =>
+      transport<List<Recommendation>>({
+        method: 'GET',
+        path: '/recommendations',
+        query: { limit: page.limit, cursor: page.cursor },
+      }),
 
-    actOnRecommendation: (id: string, action: RecommendationAction) =>
-      transport<Recommendation>({ method: 'POST', path: `/recommendations/${segment(id)}/${action}` }),
+    actOnRecommendation: (id: number, action: RecommendationAction) =>
+      transport<Recommendation>({ method: 'POST', path: `/recommendations/${id}/${action}` }),
 
-    simulate: (request: SimulationRequest) =>
-      transport<SimulationResponse>({ method: 'POST', path: '/simulations', body: request }),
+    simulate: (namespace: string, name: string, request: SimulationRequest) =>
+      transport<SimulationReport>({
+        method: 'POST',
+        path: `/policies/${segment(namespace)}/${segment(name)}/simulate`,
+        body: request,
+      }),
 
     /** The API paths the adapter serves, from its OpenAPI document (to find out which features it has). */
     apiPaths: async () =>

@@ -22,6 +22,13 @@ export type {
   PolicyState,
   PolicyStatus,
   Problem,
+  Recommendation,
+  RecommendationKind,
+  RecommendationStatus,
+  SimulationReport,
+  SimulationRequest,
+  SimulationSummary,
+  SlaCheck,
   ThresholdState,
   Whoami,
 } from '../../../adapter/src/server/rest/client-types';
@@ -29,3 +36,4 @@ export type {
 import type { BudgetSpec } from '../../../adapter/src/server/rest/client-types';
 
 export type BudgetPeriod = BudgetSpec['period'];
+export type RecommendationAction = 'apply' | 'dismiss' | 'rollback';

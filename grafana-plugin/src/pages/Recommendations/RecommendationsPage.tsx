@@ -5,35 +5,36 @@ import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, ConfirmModal, Stack, Text, useStyles2 } from '@grafana/ui';
 import { costscale } from '../../api/client';
 import { ApiError, describeError } from '../../api/errors';
-import type { Recommendation, RecommendationAction } from '../../api/upcoming';
+import type { Recommendation, RecommendationAction } from '../../api/types';
 import {
   ApiUnavailableState,
   EmptyPageState,
   ErrorState,
   LoadingState,
 } from '../../components/PageStates/PageStates';
+import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
 import { testIds } from '../../components/testIds';
 import { useRequest } from '../../hooks/useRequest';
-import { formatDateTime, formatMoney } from '../../utils/format';
+import { formatDateTime, formatMoney, formatNumber } from '../../utils/format';
 
 const ACTIONS: Record<RecommendationAction, { verb: string; confirm: (r: Recommendation) => string }> = {
   apply: {
     verb: 'Apply',
     confirm: (r) =>
-      `costscale will patch ${r.target} in ${r.namespace} through the Kubernetes API and record the change so it can be rolled back.`,
+      `costscale will change ${r.target.kind}/${r.target.name} in ${r.namespace} through the Kubernetes API (${r.summary}) and record the change so it can be rolled back.`,
   },
   dismiss: {
     verb: 'Dismiss',
-    confirm: (r) => `The recommendation for ${r.target} will no longer be offered.`,
+    confirm: (r) => `The recommendation for ${r.target.kind}/${r.target.name} will no longer be offered.`,
   },
   rollback: {
     verb: 'Roll back',
     confirm: (r) =>
-      `costscale will restore the fields of ${r.target} in ${r.namespace} it changed when applying.`,
+      `costscale will restore the fields of ${r.target.kind}/${r.target.name} in ${r.namespace} it changed when applying.`,
   },
 };
 
-/** Which actions a recommendation in this status allows. */
+/** Which actions a recommendation in its status allows; one that failed its SLA check cannot be applied. */
 export function actionsFor(r: Recommendation): RecommendationAction[] {
   switch (r.status) {
     case 'open':
@@ -45,12 +46,20 @@ export function actionsFor(r: Recommendation): RecommendationAction[] {
   }
 }
 
+const STATUS_COLOR: Record<Recommendation['status'], 'blue' | 'green' | 'orange' | 'darkgrey'> = {
+  open: 'blue',
+  applied: 'green',
+  rolled_back: 'orange',
+  dismissed: 'darkgrey',
+  expired: 'darkgrey',
+};
+
 /** Priced recommendations with their SLA check, applied, dismissed or rolled back after confirmation. */
 function RecommendationsPage() {
   const styles = useStyles2(getStyles);
   const state = useRequest(async () => {
     try {
-      return { available: true as const, items: (await costscale.recommendations()).items };
+      return { available: true as const, items: (await costscale.recommendations({ limit: 200 })).items };
     } catch (error) {
       if (error instanceof ApiError && error.isNotFound) {
         return { available: false as const };
@@ -79,6 +88,13 @@ function RecommendationsPage() {
   return (
     <PluginPage>
       <div data-testid={testIds.recommendations.container} className={styles.page}>
+        <PageToolbar
+          actions={
+            <Button variant="secondary" icon="sync" onClick={state.reload} disabled={state.status === 'loading'}>
+              Refresh
+            </Button>
+          }
+        />
         {state.status === 'loading' && !state.value && <LoadingState text="Loading recommendations…" />}
         {state.status === 'error' && (
           <ErrorState title="Could not load the recommendations" error={state.error} onRetry={state.reload} />
@@ -86,20 +102,16 @@ function RecommendationsPage() {
         {state.value?.available === false && (
           <ApiUnavailableState
             feature="recommendations"
-            detail="The connected costscale adapter does not serve /api/v1/recommendations yet (it answered 404). Once it does, this page lists right-sizing, HPA tuning, schedule, spot and idle-workload recommendations with their estimated monthly savings and SLA check."
+            detail="The connected costscale adapter does not serve /api/v1/recommendations (it answered 404). Adapters that do list right-sizing, HPA tuning, schedule, spot and idle-workload recommendations here, with their estimated monthly savings and SLA check."
           />
         )}
         {actionError && (
-          <Alert
-            severity="error"
-            title="The action did not go through"
-            onRemove={() => setActionError(undefined)}
-          >
+          <Alert severity="error" title="The action did not go through" onRemove={() => setActionError(undefined)}>
             {actionError}
           </Alert>
         )}
         {state.value?.available && state.value.items.length === 0 && (
-          <EmptyPageState message="No recommendations: nothing to save without risking the SLO right now." />
+          <EmptyPageState message="No recommendations: nothing would save money without risking the SLO right now. They are regenerated periodically from each policy's history." />
         )}
         {state.value?.available && state.value.items.length > 0 && (
           <table className={styles.table} data-testid={testIds.recommendations.table}>
@@ -108,7 +120,7 @@ function RecommendationsPage() {
                 <th>Recommendation</th>
                 <th>Target</th>
                 <th className={styles.right}>Est. monthly savings</th>
-                <th>SLA check</th>
+                <th>SLA check (simulated)</th>
                 <th>Status</th>
                 <th aria-label="Actions" />
               </tr>
@@ -118,20 +130,31 @@ function RecommendationsPage() {
                 <tr key={r.id}>
                   <td>
                     <Badge color="blue" text={r.kind} /> {r.summary}
-                    <div className={styles.muted}>{formatDateTime(r.createdAt)} UTC</div>
+                    <div className={styles.muted}>
+                      {formatDateTime(r.createdAt)} UTC
+                      {r.expiresAt ? ` · expires ${formatDateTime(r.expiresAt)} UTC` : ''}
+                    </div>
                   </td>
                   <td>
-                    {r.namespace}/{r.target}
+                    {r.namespace}/{r.target.kind}/{r.target.name}
+                    <div className={styles.muted}>policy {r.policy}</div>
                   </td>
-                  <td className={styles.right}>{formatMoney(r.estimatedMonthlySavings, r.currency)}</td>
+                  <td className={styles.right}>{formatMoney(r.monthlySavings, r.currency)}</td>
                   <td>
                     <Badge
                       color={r.slaCheck.passed ? 'green' : 'red'}
                       text={r.slaCheck.passed ? 'passed' : 'failed'}
                     />
-                    <div className={styles.muted}>{r.slaCheck.detail}</div>
+                    <div className={styles.muted}>
+                      SLO-miss minutes {formatNumber(r.slaCheck.before.sloMissMinutes, 1)} →{' '}
+                      {formatNumber(r.slaCheck.after.sloMissMinutes, 1)} over {formatNumber(r.slaCheck.hours, 0)} h ·{' '}
+                      {r.slaCheck.detail}
+                    </div>
                   </td>
-                  <td>{r.status}</td>
+                  <td>
+                    <Badge color={STATUS_COLOR[r.status]} text={r.status.replace('_', ' ')} />
+                    {r.statusChangedBy && <div className={styles.muted}>by {r.statusChangedBy}</div>}
+                  </td>
                   <td>
                     <Stack gap={1}>
                       {actionsFor(r).map((action) => (

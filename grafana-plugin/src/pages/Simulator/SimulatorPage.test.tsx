@@ -1,10 +1,10 @@
 import React from 'react';
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { SimulationResponse } from '../../api/upcoming';
+import type { SimulationReport } from '../../api/types';
 import { testIds } from '../../components/testIds';
 import { API, fakeBackend, ok } from '../../testing/backend';
-import { overview, page, policy } from '../../testing/fixtures';
+import { page, policy } from '../../testing/fixtures';
 import { renderPage } from '../../testing/render';
 import SimulatorPage, { relativeChange } from './SimulatorPage';
 
@@ -31,7 +31,7 @@ const run = (name: string, cost: number, sloMissMinutes: number) => ({
 
 beforeEach(() => {
   backend.requests.length = 0;
-  backend.on('GET', `${API}/policies`, ok(page([policy]))).on('GET', `${API}/overview`, ok(overview));
+  backend.on('GET', `${API}/policies`, ok(page([policy])));
 });
 
 describe('the simulator page', () => {
@@ -44,19 +44,27 @@ describe('the simulator page', () => {
   });
 
   it('runs a what-if with the changed parameters and compares it with the baseline', async () => {
-    const response: SimulationResponse = { runs: [run('costscale', 80, 3), run('hpa-cpu:0.7', 100, 5)] };
-    backend.on('GET', `${API}/openapi.json`, ok({ paths: { '/api/v1/simulations': {} } }));
-    backend.on('POST', `${API}/simulations`, ok(response));
+    const report: SimulationReport = {
+      trace: { file: null, samples: 2016, start: '2026-03-03T12:00:00.000Z', hours: 168, stepSeconds: 300 },
+      policy: 'shop/checkout',
+      currency: 'EUR',
+      costPerReplicaHour: 0.05,
+      capacityPerReplica: 80,
+      readinessDelaySeconds: 30,
+      hpaTolerance: 0,
+      scenarios: [run('hpa-cpu:0.7', 100, 5), run('costscale', 80, 3)],
+    };
+    backend.on('GET', `${API}/openapi.json`, ok({ paths: { '/api/v1/policies/{namespace}/{name}/simulate': {} } }));
+    backend.on('POST', `${API}/policies/shop/checkout/simulate`, ok(report));
     renderPage(<SimulatorPage />, `${url}?from=now-7d&to=now`);
     await userEvent.click(await screen.findByRole('radio', { name: 'Budget first' }));
     await userEvent.click(screen.getByTestId(testIds.simulator.run));
     const result = await screen.findByTestId(testIds.simulator.result);
-    expect(result).toHaveTextContent('€80.00 (-20.0 % vs hpa-cpu:0.7)');
-    expect(result).toHaveTextContent('3 (-2 vs hpa-cpu:0.7)');
+    expect(result).toHaveTextContent('costscale: 20.0 % cheaper than hpa-cpu:0.7, 2 SLO-miss minutes fewer');
+    expect(result).toHaveTextContent('2016 samples over 168 h');
+    expect(within(result).getByText('costscale').closest('tr')).toHaveTextContent('€80.00');
     await waitFor(() => expect(backend.requests.some((r) => r.method === 'POST')).toBe(true));
     expect(backend.requests.find((r) => r.method === 'POST')!.data).toEqual({
-      namespace: 'shop',
-      policy: 'checkout',
       window: '7d',
       parameters: { mode: 'budget-first', minReplicas: 2, maxReplicas: 20 },
       baselines: ['hpa-cpu:0.7'],

@@ -15,8 +15,7 @@ import {
 } from '@grafana/ui';
 import { costscale } from '../../api/client';
 import { ApiError, describeError } from '../../api/errors';
-import type { PolicyMode, Policy } from '../../api/types';
-import type { SimulationResponse, SimulationRun } from '../../api/upcoming';
+import type { Policy, PolicyMode, SimulationReport, SimulationSummary } from '../../api/types';
 import {
   ApiUnavailableState,
   EmptyPageState,
@@ -26,13 +25,15 @@ import {
 import { PolicyPicker } from '../../components/PolicyPicker/PolicyPicker';
 import { testIds } from '../../components/testIds';
 import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
-import { useCurrency } from '../../hooks/useCurrency';
 import { parsePolicyKey, policyKey } from '../../hooks/usePolicies';
 import { useRequest } from '../../hooks/useRequest';
 import { durationOf, useTimeRange } from '../../hooks/useTimeRange';
 import { formatMoney, formatNumber, formatPercent } from '../../utils/format';
 
-export const SIMULATIONS_PATH = '/api/v1/simulations';
+export const SIMULATE_PATH = '/api/v1/policies/{namespace}/{name}/simulate';
+/** The adapter replays between an hour and two weeks of history. */
+const MIN_WINDOW_MS = 3600_000;
+const MAX_WINDOW_MS = 14 * 24 * 3600_000;
 
 const MODES: Array<{ label: string; value: PolicyMode }> = [
   { label: 'SLA first', value: 'sla-first' },
@@ -58,7 +59,7 @@ function SimulatorPage() {
   const state = useRequest(async () => {
     try {
       const [paths, policies] = await Promise.all([costscale.apiPaths(), costscale.policies()]);
-      return { available: paths.includes(SIMULATIONS_PATH), policies: policies.items };
+      return { available: paths.includes(SIMULATE_PATH), policies: policies.items };
     } catch (error) {
       if (error instanceof ApiError && error.isNotFound) {
         return { available: false, policies: [] };
@@ -79,7 +80,7 @@ function SimulatorPage() {
         {state.value?.available === false && (
           <ApiUnavailableState
             feature="simulation"
-            detail={`The connected costscale adapter does not serve ${SIMULATIONS_PATH} yet. Until it does, the same what-if runs from the command line: costscale simulate --trace demand.csv --policy policy.yaml --baseline hpa-cpu:0.7.`}
+            detail={`The connected costscale adapter does not serve ${SIMULATE_PATH}. Until it does, the same what-if runs from the command line: costscale simulate --trace demand.csv --policy policy.yaml --baseline hpa-cpu:0.7.`}
           />
         )}
         {state.value?.available && state.value.policies.length === 0 && (
@@ -95,7 +96,6 @@ function SimulatorPage() {
 
 function Simulator({ policies }: { policies: Policy[] }) {
   const styles = useStyles2(getStyles);
-  const currency = useCurrency();
   const time = useTimeRange('now-7d');
   const [selected, setSelected] = useState(policyKey(policies[0]!));
   const policy = policies.find((p) => policyKey(p) === selected) ?? policies[0]!;
@@ -107,7 +107,7 @@ function Simulator({ policies }: { policies: Policy[] }) {
   const [run, setRun] = useState<
     | { status: 'idle' }
     | { status: 'running' }
-    | { status: 'done'; result: SimulationResponse }
+    | { status: 'done'; report: SimulationReport }
     | { status: 'failed'; error: unknown }
   >({ status: 'idle' });
 
@@ -118,10 +118,9 @@ function Simulator({ policies }: { policies: Policy[] }) {
     }
     setRun({ status: 'running' });
     try {
-      const result = await costscale.simulate({
-        namespace: target.namespace,
-        policy: target.name,
-        window: durationOf(time.range.to.valueOf() - time.range.from.valueOf()),
+      const span = time.range.to.valueOf() - time.range.from.valueOf();
+      const report = await costscale.simulate(target.namespace, target.name, {
+        window: durationOf(Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, span))),
         parameters: {
           mode,
           ...(sloMissCost.trim() !== '' && { sloMissCostPerHour: Number(sloMissCost) }),
@@ -130,7 +129,7 @@ function Simulator({ policies }: { policies: Policy[] }) {
         },
         baselines,
       });
-      setRun({ status: 'done', result });
+      setRun({ status: 'done', report });
     } catch (error) {
       setRun({ status: 'failed', error });
     }
@@ -227,63 +226,70 @@ function Simulator({ policies }: { policies: Policy[] }) {
           {describeError(run.error)}
         </Alert>
       )}
-      {run.status === 'done' && <SimulationResults runs={run.result.runs} currency={currency} />}
+      {run.status === 'done' && <SimulationResults report={run.report} />}
     </div>
   );
 }
 
-function SimulationResults({ runs, currency }: { runs: SimulationRun[]; currency: string }) {
+/** The scenarios side by side; costscale (the last one) compared with each baseline. */
+function SimulationResults({ report }: { report: SimulationReport }) {
   const styles = useStyles2(getStyles);
-  const [whatIf, ...baselines] = runs;
+  const whatIf = report.scenarios[report.scenarios.length - 1];
   if (!whatIf) {
-    return <Text color="secondary">The simulation returned no runs.</Text>;
+    return <Text color="secondary">The simulation returned no scenarios.</Text>;
   }
-  const reference = baselines[0];
+  const baselines = report.scenarios.slice(0, -1);
+  const compare = (b: SimulationSummary) => {
+    const cost = relativeChange(whatIf.cost, b.cost);
+    const misses = whatIf.sloMissMinutes - b.sloMissMinutes;
+    return `${cost === null ? 'cost not priced' : `${formatPercent(Math.abs(cost))} ${cost <= 0 ? 'cheaper' : 'dearer'}`} than ${b.name}, ${formatNumber(Math.abs(misses), 1)} SLO-miss minutes ${misses <= 0 ? 'fewer' : 'more'}`;
+  };
   return (
-    <table className={styles.table} data-testid={testIds.simulator.result}>
-      <thead>
-        <tr>
-          <th>Run</th>
-          <th>Cost</th>
-          <th>SLO-miss minutes</th>
-          <th>Unmet demand</th>
-          <th>Mean / peak replicas</th>
-          <th>Scale ups / downs</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <tr key={r.name}>
-            <td>{r.name}</td>
-            <td>
-              {formatMoney(r.cost, currency)}
-              {r !== reference && reference && (
-                <span className={styles.delta}>
-                  {' '}
-                  ({formatPercent(relativeChange(r.cost, reference.cost))} vs {reference.name})
-                </span>
-              )}
-            </td>
-            <td>
-              {formatNumber(r.sloMissMinutes, 1)}
-              {r !== reference && reference && (
-                <span className={styles.delta}>
-                  {' '}
-                  ({formatNumber(r.sloMissMinutes - reference.sloMissMinutes, 1)} vs {reference.name})
-                </span>
-              )}
-            </td>
-            <td>{formatPercent(r.unmetFraction, 2)}</td>
-            <td>
-              {formatNumber(r.meanReplicas, 1)} / {r.peakReplicas}
-            </td>
-            <td>
-              {r.scaleUps} / {r.scaleDowns}
-            </td>
+    <div data-testid={testIds.simulator.result} className={styles.page}>
+      <Text element="p">
+        {report.trace.samples} samples over {formatNumber(report.trace.hours, 1)} h of {report.policy}&apos;s history
+        {report.trace.stepSeconds ? ` at a ${report.trace.stepSeconds} s step` : ''}; replica cost{' '}
+        {formatMoney(report.costPerReplicaHour, report.currency, 4)}/h, capacity {formatNumber(report.capacityPerReplica, 2)}{' '}
+        per replica.
+      </Text>
+      {baselines.length > 0 && (
+        <ul className={styles.summary}>
+          {baselines.map((b) => (
+            <li key={b.name}>
+              {whatIf.name}: {compare(b)}.
+            </li>
+          ))}
+        </ul>
+      )}
+      <table className={styles.table}>
+        <thead>
+          <tr>
+            <th>Scenario</th>
+            <th>Cost</th>
+            <th>SLO-miss minutes</th>
+            <th>Unmet demand</th>
+            <th>Mean / peak replicas</th>
+            <th>Scale ups / downs</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {report.scenarios.map((r) => (
+            <tr key={r.name} className={r === whatIf ? styles.whatIf : undefined}>
+              <td>{r.name}</td>
+              <td>{formatMoney(r.cost, report.currency)}</td>
+              <td>{formatNumber(r.sloMissMinutes, 1)}</td>
+              <td>{formatPercent(r.unmetFraction, 2)}</td>
+              <td>
+                {formatNumber(r.meanReplicas, 1)} / {r.peakReplicas}
+              </td>
+              <td>
+                {r.scaleUps} / {r.scaleDowns}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -301,5 +307,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     },
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
-  delta: css({ color: theme.colors.text.secondary }),
+  summary: css({ margin: 0, paddingLeft: theme.spacing(2) }),
+  whatIf: css({ fontWeight: theme.typography.fontWeightMedium, background: theme.colors.action.selected }),
 });
