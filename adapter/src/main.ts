@@ -31,7 +31,7 @@ import { registerSnapshotMetrics } from './snapshotMetrics';
 import { PrometheusClient, type Backends } from './sources';
 import { insertBudgetEvents } from './store/budgetEvents';
 import { createWorkloadsApi } from './k8s/workloads';
-import { RecommendationJob } from './recommend/job';
+import { RecommendationJob } from './recommend';
 
 // The composition root: reads config, builds each part and wires them. Nothing else constructs
 // long-lived singletons.

@@ -1,8 +1,8 @@
 import https from 'node:https';
 import type { KubeConnection } from '../server/auth/kube-api';
 
-// The workload objects recommendations read and change: apps/v1 Deployments and StatefulSets,
-// autoscaling/v2 HorizontalPodAutoscalers, and policy/v1 PodDisruptionBudgets, over the JSON REST
+// The workload objects recommendations read and change: apps/v1 Deployments and StatefulSets and
+// autoscaling/v2 HorizontalPodAutoscalers, and the policy/v1 PodDisruptionBudgets that cover them, over the JSON REST
 // API with the credentials of a kubeconfig or the pod's service account (the same connection as
 // TokenReview; server/auth/kube-api.ts). Changes are JSON merge patches (RFC 7386,
 // `application/merge-patch+json`).
@@ -46,7 +46,6 @@ export interface WorkloadsApi {
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
   /** Applies a JSON merge patch; a 409 (e.g. a stale resourceVersion in the patch) is a KubeApiError. */
   patch(ref: ObjectRef, mergePatch: unknown): Promise<KubeObject>;
-  listHorizontalPodAutoscalers(namespace: string): Promise<KubeObject[]>;
   listPodDisruptionBudgets(namespace: string): Promise<KubeObject[]>;
 }
 
@@ -64,7 +63,7 @@ const RESOURCES: Readonly<Record<ObjectKind, string>> = {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-export function objectPath(ref: ObjectRef): string {
+function objectPath(ref: ObjectRef): string {
   const seg = encodeURIComponent;
   return `/apis/${API_VERSIONS[ref.kind]}/namespaces/${seg(ref.namespace)}/${RESOURCES[ref.kind]}/${seg(ref.name)}`;
 }
@@ -142,12 +141,6 @@ export function createWorkloadsApi(connection: KubeConnection): WorkloadsApi {
     );
   }
 
-  async function list(namespace: string, path: string, what: string): Promise<KubeObject[]> {
-    const { status, json } = await call('GET', `${path.replace('{ns}', encodeURIComponent(namespace))}`);
-    if (status !== 200) throw fail(`list ${what} in ${namespace}`, status, json);
-    return ((json as { items?: KubeObject[] }).items ?? []).slice();
-  }
-
   return {
     async get(ref) {
       const { status, json } = await call('GET', objectPath(ref));
@@ -160,13 +153,13 @@ export function createWorkloadsApi(connection: KubeConnection): WorkloadsApi {
       if (status !== 200) throw fail(`patch ${ref.kind} ${ref.namespace}/${ref.name}`, status, json);
       return json as KubeObject;
     },
-    listHorizontalPodAutoscalers: (namespace) =>
-      list(
-        namespace,
-        '/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers',
-        'HorizontalPodAutoscalers',
-      ),
-    listPodDisruptionBudgets: (namespace) =>
-      list(namespace, '/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets', 'PodDisruptionBudgets'),
+    async listPodDisruptionBudgets(namespace) {
+      const { status, json } = await call(
+        'GET',
+        `/apis/policy/v1/namespaces/${encodeURIComponent(namespace)}/poddisruptionbudgets`,
+      );
+      if (status !== 200) throw fail(`list PodDisruptionBudgets in ${namespace}`, status, json);
+      return (json as { items?: KubeObject[] }).items ?? [];
+    },
   };
 }

@@ -28,7 +28,7 @@ export interface CollectOptions {
 }
 
 /** The window every policy's history covers, aligned to the step. */
-export function historyWindow(
+function historyWindow(
   settings: RecommendationSettings,
   now: number,
 ): { start: number; end: number; stepMs: number } {

@@ -6,14 +6,6 @@ import type { PriceSet } from '../domain';
 
 export type RecommendationKind = 'rightsizing' | 'hpa-tuning' | 'schedule' | 'spot' | 'idle';
 
-export const RECOMMENDATION_KINDS: readonly RecommendationKind[] = [
-  'rightsizing',
-  'hpa-tuning',
-  'schedule',
-  'spot',
-  'idle',
-];
-
 export type WorkloadKind = 'Deployment' | 'StatefulSet';
 
 /** One container of the workload's pods, over the history window. */

@@ -14,14 +14,6 @@ import type { Queryable } from './db';
 
 export type RecommendationStatus = 'open' | 'applied' | 'rolled_back' | 'dismissed' | 'expired';
 
-export const RECOMMENDATION_STATUSES: readonly RecommendationStatus[] = [
-  'open',
-  'applied',
-  'rolled_back',
-  'dismissed',
-  'expired',
-];
-
 export interface StoredRecommendation {
   readonly id: number;
   readonly kind: RecommendationKind;

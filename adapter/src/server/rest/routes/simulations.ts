@@ -1,8 +1,7 @@
 import type { z } from 'zod';
 import { policySchema, type Policy } from '../../../config/schema';
 import { blendedCostPerReplicaHour } from '../../../domain';
-import { recommendationPrices } from '../../../recommend/collect';
-import { demandTrace } from '../../../recommend/simulation';
+import { demandTrace, recommendationPrices } from '../../../recommend';
 import {
   costscaleScenario,
   simulate,
