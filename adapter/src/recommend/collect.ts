@@ -160,9 +160,25 @@ export function labelSelectorMatches(selector: unknown, labels: Readonly<Record<
   });
 }
 
-/** Whether a PodDisruptionBudget selects the workload's pods; null without the Kubernetes API. */
-async function podDisruptionBudget(kube: WorkloadsApi | undefined, policy: Policy): Promise<boolean | null> {
+/**
+ * Whether a PodDisruptionBudget selects the workload's pods; null without the Kubernetes API or when
+ * it cannot be read (the spot recommender then says so).
+ */
+async function podDisruptionBudget(
+  kube: WorkloadsApi | undefined,
+  policy: Policy,
+  warnings: string[],
+): Promise<boolean | null> {
   if (kube === undefined) return null;
+  try {
+    return await podDisruptionBudgetOf(kube, policy);
+  } catch (err) {
+    warnings.push(`PodDisruptionBudgets unknown: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+async function podDisruptionBudgetOf(kube: WorkloadsApi, policy: Policy): Promise<boolean | null> {
   const workload: KubeObject | undefined = await kube.get({
     kind: policy.target.kind,
     namespace: policy.namespace,
@@ -214,6 +230,7 @@ export async function collectWorkload(
   const range = { start: window.start, end: window.end, stepMs: window.stepMs };
   const stepSeconds = settings.stepSeconds;
   const replicasQuery = currentReplicasQuery(policy);
+  const pdbWarnings: string[] = [];
   const [demand, replicas, cpu, memory, requests, limits, scaling, pdb] = await Promise.all([
     client.range(policy.demand.query, range),
     client.range(replicasQuery, range),
@@ -222,7 +239,7 @@ export async function collectWorkload(
     client.instant(resourceQuery(policy, 'requests'), { time: window.end }),
     client.instant(resourceQuery(policy, 'limits'), { time: window.end }),
     scalingOf(client, policy, window.end),
-    podDisruptionBudget(options.kube, policy),
+    podDisruptionBudget(options.kube, policy, pdbWarnings),
   ]);
   const timesMs = Float64Array.from({ length: steps }, (_, i) => window.start + i * window.stepMs);
   const demandSeries = single(aligned(demand, window, steps), 'demand', policy.demand.query);
@@ -256,7 +273,7 @@ export async function collectWorkload(
         : new Float64Array(steps).fill(Number.NaN),
     containers,
   };
-  const warnings = [...scaling.warnings];
+  const warnings = [...scaling.warnings, ...pdbWarnings];
   if (replicaSeries.length !== 1)
     warnings.push(`${replicasQuery} returned ${replicaSeries.length} series; replicas unknown`);
   if (containers.length === 0) warnings.push('no container usage series (cAdvisor) for the workload’s pods');

@@ -31,7 +31,16 @@ export function idle(ctx: RecommenderContext): RecommenderOutcome {
       note: `demand is above ${round(threshold)} for ${round((1 - idleShare) * 100, 1)} % of the window`,
     };
   }
-  if (!(sim.baseline.meanReplicas > 0)) return { note: 'the workload runs no replicas' };
+  // Known to have run no replica at all (steps with unknown replicas count neither way).
+  let knownReplicas = false;
+  let running = false;
+  for (let i = 0; i < history.replicas.length; i++) {
+    const r = history.replicas[i] as number;
+    if (!Number.isFinite(r)) continue;
+    knownReplicas = true;
+    if (r > 0) running = true;
+  }
+  if (knownReplicas && !running) return { note: 'the workload ran no replicas in the window' };
   const after = sim.run({ fixedReplicas: 0 });
   const check = slaCheck(sim, after, settings.slaToleranceMinutesPerDay, 'fixed:0');
   const savings = simulatedSavings(sim, after);

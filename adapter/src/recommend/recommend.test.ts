@@ -184,6 +184,21 @@ describe('idle workloads', () => {
     expect(r!.monthlySavings).toBeCloseTo(730 * (0.5 * book.cpuCoreHour + 0.5 * book.ramGiBHour), 6);
   });
 
+  it('does not propose scaling to zero what already runs no replicas', () => {
+    const history = craft({
+      days: 2,
+      demand: () => 0,
+      replicas: () => 0,
+      cpu: () => 0,
+      requests: { cpuCores: 0.5, memoryBytes: 512 * MIB },
+    });
+    const scaling: Scaling = { kind: 'hpa-external', hpa: 'web', minReplicas: 1, maxReplicas: 10 };
+    const out = recommendWorkload(
+      input(history, scaling, { policy: policy({ replicas: { min: 1, max: 10 } }) }),
+    );
+    expect(out.notes.idle).toBe('the workload ran no replicas in the window');
+  });
+
   it('rejects scale-to-zero when the SLA check finds the traffic it would drop', () => {
     // Quiet 96.7 % of the time, but bursts of 300/s for 10 minutes every five hours.
     const bursts = (t: number): number => (((t - MONDAY) / STEP) % 60 < 2 ? 300 : 0);
