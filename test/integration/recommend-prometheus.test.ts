@@ -6,12 +6,14 @@ import { createWorkloadsApi } from '../../adapter/src/k8s/workloads';
 import { createLogger } from '../../adapter/src/log';
 import { collectWorkload, recommendationPrices } from '../../adapter/src/recommend/collect';
 import { RecommendationJob } from '../../adapter/src/recommend/job';
+import { createRecommender } from '../../adapter/src/recommend/offThread';
+import { recommendWorkload } from '../../adapter/src/recommend/recommend';
 import { loadKubeConnection } from '../../adapter/src/server/auth';
 import { PrometheusClient, type Backends } from '../../adapter/src/sources';
 import { migrate } from '../../adapter/src/store/migrate';
 import { openPostgres } from '../../adapter/src/store/db';
 import { listRecommendations } from '../../adapter/src/store/recommendations';
-import { costscale } from '../support/cli';
+import { costscale, REPO } from '../support/cli';
 import { TestDatabases } from '../support/databases';
 import { startWorkloadsStandin, type WorkloadsStandin } from '../support/k8s-workloads-standin';
 import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
@@ -200,6 +202,19 @@ test('collects demand, per-pod usage, requests and the HPA of the workload, and 
     prices,
   );
   expect(covered.input.podDisruptionBudget).toBe(true);
+});
+
+test('the compiled worker thread recommends exactly what the recommenders do in this thread', async () => {
+  const { prices } = await recommendationPrices(config, backends, END * 1000);
+  const { input } = await collectWorkload(config.policies[0]!, { config, backends, now: END * 1000 }, prices);
+  const recommender = createRecommender(join(REPO, 'adapter', 'dist', 'recommend', 'recommendWorker.js'));
+  try {
+    const offThread = await recommender.recommend(input);
+    expect(offThread).toEqual(recommendWorkload(input));
+    expect(offThread.offered.map((r) => r.kind)).toContain('rightsizing');
+  } finally {
+    await recommender.close();
+  }
 });
 
 test('costscale recommend prints the right-sizing and saves it; a second run refreshes it', async () => {

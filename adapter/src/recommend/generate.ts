@@ -1,12 +1,11 @@
 import type { Policy } from '../config/schema';
 import { policyKey } from '../engine/queries';
 import { collectWorkload, recommendationPrices, type CollectOptions } from './collect';
-import { recommendWorkload } from './recommend';
+import { createRecommender } from './offThread';
 import type { WorkloadRecommendations } from './types';
 
 // Recommendations for the configured policies: each policy's history is read from Prometheus and run
-// through the recommenders, one policy at a time with a turn of the event loop in between, so serving
-// is never held up for longer than one policy's simulations.
+// through the recommenders (off the event loop where a compiled worker exists), one policy at a time.
 
 export interface PolicyRecommendations extends WorkloadRecommendations {
   readonly warnings: readonly string[];
@@ -18,8 +17,6 @@ export interface GenerationOptions extends CollectOptions {
   /** Only these policies (namespace/name); all when absent. */
   readonly only?: ReadonlySet<string>;
 }
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function generateRecommendations(options: GenerationOptions): Promise<{
   readonly policies: PolicyRecommendations[];
@@ -35,22 +32,26 @@ export async function generateRecommendations(options: GenerationOptions): Promi
   const wanted = config.policies.filter(
     (p: Policy) => options.only === undefined || options.only.has(policyKey(p)),
   );
-  for (const policy of wanted) {
-    try {
-      const { input, warnings } = await collectWorkload(policy, options, prices);
-      await nextTurn();
-      policies.push({ ...recommendWorkload(input), warnings });
-    } catch (err) {
-      policies.push({
-        namespace: policy.namespace,
-        policy: policy.name,
-        offered: [],
-        rejected: [],
-        notes: {},
-        warnings: [],
-        error: (err as Error).message,
-      });
+  const recommender = createRecommender();
+  try {
+    for (const policy of wanted) {
+      try {
+        const { input, warnings } = await collectWorkload(policy, options, prices);
+        policies.push({ ...(await recommender.recommend(input)), warnings });
+      } catch (err) {
+        policies.push({
+          namespace: policy.namespace,
+          policy: policy.name,
+          offered: [],
+          rejected: [],
+          notes: {},
+          warnings: [],
+          error: (err as Error).message,
+        });
+      }
     }
+  } finally {
+    await recommender.close();
   }
   return { policies, priceWarnings };
 }
