@@ -423,6 +423,19 @@ describe.each(DATABASE_KINDS)('recommendations on %s PostgreSQL', (kind) => {
     expect((await h.call('GET', `/api/v1/recommendations/${id}`, { as: 'viewer' })).json.status).toBe('open');
   });
 
+  test('an open recommendation past its expiry is not applied', async () => {
+    const now = h.now;
+    h.now = () => now() + 2 * 86_400_000;
+    try {
+      const r = await h.call('POST', `/api/v1/recommendations/${ids.idle}/apply`, { as: 'operator' });
+      expect(r.status).toBe(409);
+      expect(r.json.detail).toMatch(/expired/);
+      expect((standin.get('Deployment', 'shop', 'web')!.spec as Loose).replicas).toBe(4);
+    } finally {
+      h.now = now;
+    }
+  });
+
   test('dismissed recommendations stay dismissed; a regeneration does not bring back the same change', async () => {
     const dismissed = await h.call('POST', `/api/v1/recommendations/${ids.idle}/dismiss`, { as: 'operator' });
     expect(dismissed.status).toBe(200);

@@ -192,6 +192,11 @@ export function recommendationRoutes(ctx: ApiContext): Route[] {
             { action: 'recommendation.apply', resource: resourceOf(params.id), change },
             async (tx) => {
               const open = await claim(tx, params.id, 'open', 'applied');
+              if (open.expiresAt !== null && open.expiresAt <= now) {
+                throw conflictProblem(
+                  `recommendation ${open.id} expired; it is regenerated when it still holds`,
+                );
+              }
               applied = await applyChanges(open.namespace, open.changes, deps(tx, now)).catch(refused);
               await record(tx, principal.actor, 'recommendation', open.id, open.summary, applied);
               const after = await setRecommendationStatus(tx, open.id, 'applied', now, principal.actor);
