@@ -5,6 +5,12 @@ export * from './hpa';
 export * from './simulate';
 export * from './forecast';
 export * from './domain';
+export {
+  recommendWorkload,
+  type Recommendation,
+  type WorkloadInput,
+  type WorkloadRecommendations,
+} from './recommend';
 export { configSchema, policySchema, budgetSchema } from './config/schema';
 export type { Config, Policy, Budget, PriceBook } from './config/schema';
 export { loadConfigFile, parseConfigText, ConfigError, type ConfigProblem } from './config/load';

@@ -1,5 +1,5 @@
-import https from 'node:https';
 import type { KubeConnection } from '../server/auth/kube-api';
+import { kubeRequester } from './request';
 
 // The workload objects recommendations read and change: apps/v1 Deployments and StatefulSets and
 // autoscaling/v2 HorizontalPodAutoscalers, and the policy/v1 PodDisruptionBudgets that cover them, over the JSON REST
@@ -61,75 +61,15 @@ const RESOURCES: Readonly<Record<ObjectKind, string>> = {
   HorizontalPodAutoscaler: 'horizontalpodautoscalers',
 };
 
-const REQUEST_TIMEOUT_MS = 10_000;
-
 function objectPath(ref: ObjectRef): string {
   const seg = encodeURIComponent;
   return `/apis/${API_VERSIONS[ref.kind]}/namespaces/${seg(ref.namespace)}/${RESOURCES[ref.kind]}/${seg(ref.name)}`;
 }
 
 export function createWorkloadsApi(connection: KubeConnection): WorkloadsApi {
-  const url = new URL(connection.server);
-  const agent = new https.Agent({
-    keepAlive: true,
-    ca: connection.ca,
-    cert: connection.clientCert,
-    key: connection.clientKey,
-    rejectUnauthorized: !connection.insecureSkipTLSVerify,
-    servername: connection.tlsServerName,
-  });
-  const basePath = url.pathname.replace(/\/$/, '');
-
-  function call(
-    method: 'GET' | 'PATCH',
-    apiPath: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: unknown }> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const token = connection.token?.();
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        {
-          agent,
-          protocol: url.protocol,
-          hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: url.port || 443,
-          method,
-          path: basePath + apiPath,
-          timeout: REQUEST_TIMEOUT_MS,
-          headers: {
-            Accept: 'application/json',
-            ...(payload !== undefined && { 'Content-Type': 'application/merge-patch+json' }),
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            try {
-              resolve({ status: res.statusCode ?? 0, json: text === '' ? undefined : JSON.parse(text) });
-            } catch {
-              reject(
-                new KubeApiError(
-                  `${method} ${apiPath}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
-                  res.statusCode ?? 0,
-                  undefined,
-                ),
-              );
-            }
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () =>
-        req.destroy(new Error(`${method} ${apiPath}: no answer within ${REQUEST_TIMEOUT_MS} ms`)),
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
+  const request = kubeRequester(connection);
+  const call = (method: 'GET' | 'PATCH', apiPath: string, body?: unknown) =>
+    request(method, apiPath, body, 'application/merge-patch+json');
 
   function fail(what: string, status: number, json: unknown): KubeApiError {
     const s = json as { message?: unknown; reason?: unknown } | undefined;

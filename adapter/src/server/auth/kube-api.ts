@@ -7,7 +7,7 @@
 // from CommonJS tests, and these three POST/GET calls need nothing beyond TLS and a bearer token.
 
 import { existsSync, readFileSync } from 'node:fs';
-import https from 'node:https';
+import { kubeRequester } from '../../k8s/request';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
@@ -77,65 +77,10 @@ export interface KubeConnection {
   readonly token?: () => string | undefined;
 }
 
-const REQUEST_TIMEOUT_MS = 10_000; // TokenRequestTimeout / ClientTimeout (§2.2, §2.3)
 const TOKEN_FILE_REFRESH_MS = 60_000; // client-go re-reads service-account tokens every minute
 
 export function createKubernetesAuthApi(connection: KubeConnection): KubernetesAuthApi {
-  const url = new URL(connection.server);
-  const agent = new https.Agent({
-    keepAlive: true,
-    ca: connection.ca,
-    cert: connection.clientCert,
-    key: connection.clientKey,
-    rejectUnauthorized: !connection.insecureSkipTLSVerify,
-    servername: connection.tlsServerName,
-  });
-  const basePath = url.pathname.replace(/\/$/, '');
-
-  function call(
-    method: 'GET' | 'POST',
-    apiPath: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: unknown }> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const token = connection.token?.();
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        {
-          agent,
-          protocol: url.protocol,
-          hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: url.port || 443,
-          method,
-          path: basePath + apiPath,
-          timeout: REQUEST_TIMEOUT_MS,
-          headers: {
-            Accept: 'application/json',
-            ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            try {
-              resolve({ status: res.statusCode ?? 0, json: text === '' ? undefined : JSON.parse(text) });
-            } catch {
-              reject(new Error(`${method} ${apiPath}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
-            }
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () =>
-        req.destroy(new Error(`${method} ${apiPath}: no answer within ${REQUEST_TIMEOUT_MS} ms`)),
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
+  const call = kubeRequester(connection);
 
   async function create<T>(apiPath: string, kind: string, apiVersion: string, spec: unknown): Promise<T> {
     const { status, json } = await call('POST', apiPath, { apiVersion, kind, spec });
