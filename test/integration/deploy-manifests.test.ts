@@ -174,7 +174,7 @@ describe('the base is wired as the spec requires', () => {
     expect(pdb.spec.selector).toEqual(deployment.spec.selector);
   });
 
-  test('§2.5 RBAC: auth-delegator, auth-reader in kube-system, workloads and HPAs readable', () => {
+  test('§2.5 RBAC: auth-delegator, auth-reader in kube-system, workloads and HPAs readable and only patchable', () => {
     const subject = { kind: 'ServiceAccount', name: 'costscale', namespace: serviceNamespace };
     const bindings = allManifests.filter(
       (m) => m.kind === 'ClusterRoleBinding' || m.kind === 'RoleBinding',
@@ -204,7 +204,16 @@ describe('the base is wired as the spec requires', () => {
       expect(can('apps', 'statefulsets', verb)).toBe(true);
       expect(can('autoscaling', 'horizontalpodautoscalers', verb)).toBe(true);
     }
-    expect(can('apps', 'deployments', 'patch')).toBe(false);
+    // Recommendations are applied and rolled back with merge patches, and nothing more.
+    for (const [group, resource] of [
+      ['apps', 'deployments'],
+      ['apps', 'statefulsets'],
+      ['autoscaling', 'horizontalpodautoscalers'],
+    ] as const) {
+      expect(can(group, resource, 'patch')).toBe(true);
+      for (const verb of ['update', 'delete', 'create', '*']) expect(can(group, resource, verb)).toBe(false);
+    }
+    expect(can('policy', 'poddisruptionbudgets', 'list')).toBe(true);
   });
 
   test('the example HPA scales a Deployment on costscale_replicas with AverageValue 1', () => {
