@@ -23,6 +23,9 @@ const INPUT_LABELS: Record<string, string> = {
   tau: 'Cost-optimal quantile τ*',
   demandQuantile: 'Peak demand quantile Q(τ*)',
   override: 'Manual override',
+  currentReplicas: 'Current replicas',
+  latency: 'Latency',
+  errorRatio: 'Error ratio',
 };
 
 function formatValue(value: Explanation['inputs'][number]['value']): string {

@@ -263,7 +263,9 @@ export function TimeChart(props: TimeChartProps) {
                   strokeWidth={1.5}
                 />
                 <text
-                  x={x(m.at) + 4}
+                  // Near the right edge the label goes to the left of its line.
+                  x={x(m.at) > plot.x1 - 160 ? x(m.at) - 4 : x(m.at) + 4}
+                  textAnchor={x(m.at) > plot.x1 - 160 ? 'end' : 'start'}
                   y={plot.y0 + 10}
                   className={styles.marker}
                   fill={theme.visualization.getColorByName(m.color)}

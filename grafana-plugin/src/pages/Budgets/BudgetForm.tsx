@@ -123,14 +123,14 @@ export function BudgetForm({ budget, onSaved, onDismiss }: BudgetFormProps) {
         </Stack>
         <Field
           label="Namespaces"
-          description="Comma-separated; empty for every namespace"
+          description="Comma-separated. Policies that name the budget always count; with no namespaces and no selector, only they do."
           {...field('namespaces')}
         >
           <Input value={values.namespaces} onChange={(e) => set('namespaces')(e.currentTarget.value)} />
         </Field>
         <Field
           label="Policy label selector"
-          description="e.g. team=payments; empty for every policy"
+          description="Over policy labels, e.g. team=payments"
           {...field('selector')}
         >
           <Input value={values.selector} onChange={(e) => set('selector')(e.currentTarget.value)} />

@@ -5,7 +5,7 @@ import { testIds } from '../../components/testIds';
 import { API, fakeBackend, ok, problem } from '../../testing/backend';
 import { budget, budgetEvents, configBudget, overview, page } from '../../testing/fixtures';
 import { renderPage } from '../../testing/render';
-import BudgetsPage from './BudgetsPage';
+import BudgetsPage, { scopeDescription } from './BudgetsPage';
 
 const backend = fakeBackend();
 jest.mock('@grafana/runtime', () => ({
@@ -121,5 +121,13 @@ describe('the budgets page', () => {
     backend.on('GET', `${API}/budgets`, ok(page([])));
     render();
     expect(await screen.findByTestId(testIds.states.empty)).toHaveTextContent('No budgets yet');
+  });
+
+  it('describes what a budget covers as the engine scopes it', () => {
+    expect(scopeDescription({})).toBe('the policies that name it');
+    expect(scopeDescription({ namespaces: [] })).toBe('the policies that name it');
+    expect(scopeDescription({ namespaces: ['shop', 'ads'], selector: 'team=web' })).toBe(
+      'namespaces shop, ads and policies matching team=web, and policies that name it'
+    );
   });
 });

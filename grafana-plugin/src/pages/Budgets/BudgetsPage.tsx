@@ -90,12 +90,7 @@ function BudgetCard({ budget, currency, onEdit }: BudgetCardProps) {
   );
   const status = budget.status;
   const spec = budget.spec;
-  const scope = [
-    spec.scope.namespaces?.length ? `namespaces ${spec.scope.namespaces.join(', ')}` : 'all namespaces',
-    spec.scope.selector ? `selector ${spec.scope.selector}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const scope = scopeDescription(spec.scope);
 
   return (
     <section className={styles.card} data-testid={testIds.budgets.card} aria-label={`Budget ${budget.name}`}>
@@ -158,6 +153,15 @@ function BudgetCard({ budget, currency, onEdit }: BudgetCardProps) {
       <BudgetEvents events={events} timeZone={spec.timeZone} />
     </section>
   );
+}
+
+/** A budget covers the policies in its scope and those that name it; without a scope, only the latter. */
+export function scopeDescription(scope: Budget['spec']['scope']): string {
+  const parts = [
+    scope.namespaces !== undefined && scope.namespaces.length > 0 && `namespaces ${scope.namespaces.join(', ')}`,
+    scope.selector !== undefined && `policies matching ${scope.selector}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? `${parts.join(' and ')}, and policies that name it` : 'the policies that name it';
 }
 
 function periodNoun(period: Budget['spec']['period']): string {
@@ -287,7 +291,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
     borderRadius: theme.shape.radius.default,
   }),
   title: css({ margin: 0 }),
-  figures: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1.5) }),
+  figures: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))',
+    gap: theme.spacing(1.5),
+  }),
   events: css({ summary: { cursor: 'pointer', color: theme.colors.text.secondary } }),
   table: css({
     width: '100%',

@@ -173,21 +173,14 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
         <Stat
           label="Demand distribution"
           tone={gate.mode === 'forecast' ? 'good' : gate.mode === 'reactive' ? 'warning' : 'neutral'}
-          value={
-            gate.mode === 'forecast'
-              ? `forecast${gate.model ? ` (${gate.model})` : ''}`
-              : gate.mode === 'reactive'
-                ? 'reactive'
-                : 'no decision yet'
-          }
-          detail={
-            gate.reason ??
-            (gate.mode === 'reactive'
-              ? 'recent demand changes, without a trusted forecast'
-              : gate.fittedAt
-                ? `model fitted ${formatDateTime(gate.fittedAt)} UTC`
-                : undefined)
-          }
+          value={gate.mode === 'forecast' ? 'forecast' : gate.mode === 'reactive' ? 'reactive' : 'no decision yet'}
+          detail={[
+            gate.reason ?? (gate.mode === 'reactive' ? 'recent demand changes, without a trusted forecast' : undefined),
+            gate.model && `model ${gate.model}`,
+            gate.fittedAt && `fitted ${formatDateTime(gate.fittedAt)} UTC`,
+          ]
+            .filter(Boolean)
+            .join('; ')}
         />
         <Stat
           label="Forecast accuracy"

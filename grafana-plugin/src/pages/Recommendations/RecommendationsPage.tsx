@@ -15,7 +15,7 @@ import {
 import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
 import { testIds } from '../../components/testIds';
 import { useRequest } from '../../hooks/useRequest';
-import { formatDateTime, formatMoney, formatNumber } from '../../utils/format';
+import { formatDateTime, formatMoney } from '../../utils/format';
 
 const ACTIONS: Record<RecommendationAction, { verb: string; confirm: (r: Recommendation) => string }> = {
   apply: {
@@ -145,11 +145,7 @@ function RecommendationsPage() {
                       color={r.slaCheck.passed ? 'green' : 'red'}
                       text={r.slaCheck.passed ? 'passed' : 'failed'}
                     />
-                    <div className={styles.muted}>
-                      SLO-miss minutes {formatNumber(r.slaCheck.before.sloMissMinutes, 1)} →{' '}
-                      {formatNumber(r.slaCheck.after.sloMissMinutes, 1)} over {formatNumber(r.slaCheck.hours, 0)} h ·{' '}
-                      {r.slaCheck.detail}
-                    </div>
+                    <div className={styles.muted}>{r.slaCheck.detail}</div>
                   </td>
                   <td>
                     <Badge color={STATUS_COLOR[r.status]} text={r.status.replace('_', ' ')} />

@@ -41,9 +41,10 @@ const MODES: Array<{ label: string; value: PolicyMode }> = [
   { label: 'Budget first', value: 'budget-first' },
 ];
 
+/** Baselines the adapter knows: `hpa-cpu:<target>` and `fixed:<replicas>` (at the maximum asked for). */
 const BASELINES = [
-  { id: 'hpa-cpu:0.7', label: 'HPA on CPU at 70 %' },
-  { id: 'fixed:max', label: 'Fixed at the policy maximum' },
+  { id: 'hpa-cpu', label: 'HPA on CPU at 70 %', spec: () => 'hpa-cpu:0.7' },
+  { id: 'fixed', label: 'Fixed at the maximum replicas', spec: (max: string) => `fixed:${max}` },
 ];
 
 /** Relative change of a figure against the baseline's: negative is a saving. */
@@ -103,7 +104,7 @@ function Simulator({ policies }: { policies: Policy[] }) {
   const [sloMissCost, setSloMissCost] = useState('');
   const [minReplicas, setMinReplicas] = useState(String(policy.spec.replicas.min));
   const [maxReplicas, setMaxReplicas] = useState(String(policy.spec.replicas.max));
-  const [baselines, setBaselines] = useState<string[]>(['hpa-cpu:0.7']);
+  const [baselines, setBaselines] = useState<string[]>(['hpa-cpu']);
   const [run, setRun] = useState<
     | { status: 'idle' }
     | { status: 'running' }
@@ -127,7 +128,7 @@ function Simulator({ policies }: { policies: Policy[] }) {
           minReplicas: Number(minReplicas),
           maxReplicas: Number(maxReplicas),
         },
-        baselines,
+        baselines: BASELINES.filter((b) => baselines.includes(b.id)).map((b) => b.spec(maxReplicas)),
       });
       setRun({ status: 'done', report });
     } catch (error) {
