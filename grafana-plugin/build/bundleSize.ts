@@ -28,10 +28,12 @@ export interface BundleBudget {
   readonly totalGzipBytes: number;
 }
 
+// Set about 50 % above the build of 0.1.0 (module.js 2.4 KiB, panels 4.7 and 5.4 KiB, all 57.7 KiB
+// gzipped): room for features, not for an accidentally bundled library.
 export const BUNDLE_BUDGET: BundleBudget = {
-  appEntryGzipBytes: 12 * 1024,
-  panelEntryGzipBytes: 12 * 1024,
-  totalGzipBytes: 120 * 1024,
+  appEntryGzipBytes: 4 * 1024,
+  panelEntryGzipBytes: 8 * 1024,
+  totalGzipBytes: 88 * 1024,
 };
 
 function javascriptFiles(dir: string): string[] {
@@ -82,7 +84,7 @@ export function budgetViolations(report: BundleReport, budget: BundleBudget): st
   return violations;
 }
 
-const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 export function formatBundleReport(report: BundleReport, budget: BundleBudget): string {
   const width = Math.max(...report.files.map((f) => f.file.length), 'total'.length);

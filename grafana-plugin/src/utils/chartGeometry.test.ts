@@ -2,9 +2,9 @@ import {
   bandPath,
   extentOf,
   linearScale,
-  linearTicks,
+  axisTicks,
   linePath,
-  niceExtent,
+  niceAxis,
   niceStep,
   timeTicks,
 } from './chartGeometry';
@@ -28,14 +28,19 @@ describe('chart geometry', () => {
     expect(niceStep(7, 5)).toBe(1);
     expect(niceStep(18, 5)).toBe(5);
     expect(niceStep(0.3, 3)).toBeCloseTo(0.1);
-    expect(niceExtent({ min: 13, max: 87 }, 5, true)).toEqual({ min: 0, max: 100 });
-    expect(niceExtent({ min: -13, max: 87 }, 5, true)).toEqual({ min: -20, max: 100 });
-    expect(niceExtent({ min: 5, max: 5 }, 5, false)).toEqual({ min: 5, max: 6 });
+    expect(niceAxis({ min: 13, max: 87 }, 5, true)).toEqual({ min: 0, max: 100, step: 20 });
+    expect(niceAxis({ min: -13, max: 87 }, 5, true)).toEqual({ min: -20, max: 100, step: 20 });
+    expect(niceAxis({ min: 5, max: 5 }, 5, false)).toEqual({ min: 5, max: 6, step: 0.2 });
+    // Counts such as replicas step by whole numbers.
+    expect(niceAxis({ min: 0, max: 3 }, 5, true, 1)).toEqual({ min: 0, max: 3, step: 1 });
   });
 
-  it('puts ticks on multiples of the step without float noise', () => {
-    expect(linearTicks({ min: 0, max: 1 }, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
-    expect(linearTicks({ min: -20, max: 100 }, 5)).toEqual([-20, 0, 20, 40, 60, 80, 100]);
+  it('puts ticks on every step from the bottom to the top of the axis, without float noise', () => {
+    expect(axisTicks(niceAxis({ min: 0, max: 1 }, 5, true))).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(axisTicks(niceAxis({ min: -13, max: 87 }, 5, true))).toEqual([-20, 0, 20, 40, 60, 80, 100]);
+    // The axis ends on ticks even when widening changed the span (-13.2..2.5 → -14..4 by 2).
+    const axis = niceAxis({ min: -13.2, max: 2.5 }, 5, true);
+    expect(axisTicks(axis)).toEqual([-14, -12, -10, -8, -6, -4, -2, 0, 2, 4]);
   });
 
   it('aligns time ticks to a round step', () => {

@@ -55,23 +55,30 @@ export function niceStep(span: number, count: number): number {
   return nice * magnitude;
 }
 
-/** The extent widened to multiples of a nice step, from zero when `fromZero` and all values are positive. */
-export function niceExtent(extent: Extent, count: number, fromZero: boolean): Extent {
-  const min = fromZero && extent.min > 0 ? 0 : extent.min;
-  const max = extent.max === min ? min + 1 : extent.max;
-  const step = niceStep(max - min, count);
-  return { min: Math.floor(min / step) * step, max: Math.ceil(max / step) * step };
+export interface NiceAxis extends Extent {
+  /** The tick step; min and max are multiples of it. */
+  readonly step: number;
 }
 
-/** Tick values at multiples of a nice step inside the extent. */
-export function linearTicks(extent: Extent, count: number): number[] {
-  const step = niceStep(extent.max - extent.min, count);
+/**
+ * The extent widened to multiples of a nice step (at least `minStep`, e.g. 1 for counts), from zero
+ * when `fromZero` and all values are positive.
+ */
+export function niceAxis(extent: Extent, count: number, fromZero: boolean, minStep = 0): NiceAxis {
+  const min = fromZero && extent.min > 0 ? 0 : extent.min;
+  const max = extent.max === min ? min + 1 : extent.max;
+  const step = Math.max(minStep, niceStep(max - min, count));
+  return { min: Math.floor(min / step) * step, max: Math.ceil(max / step) * step, step };
+}
+
+/** Ticks at every multiple of the axis step from its min to its max. */
+export function axisTicks(axis: NiceAxis): number[] {
   const ticks: number[] = [];
-  const first = Math.ceil(extent.min / step);
-  const last = Math.floor(extent.max / step);
+  const first = Math.round(axis.min / axis.step);
+  const last = Math.round(axis.max / axis.step);
   for (let i = first; i <= last; i++) {
     // Rounding keeps 0.1 + 0.2-style error out of tick labels.
-    ticks.push(Number((i * step).toPrecision(12)));
+    ticks.push(Number((i * axis.step).toPrecision(12)));
   }
   return ticks;
 }

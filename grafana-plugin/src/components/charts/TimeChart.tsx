@@ -8,9 +8,9 @@ import {
   extentOf,
   isPresent,
   linearScale,
-  linearTicks,
   linePath,
-  niceExtent,
+  niceAxis,
+  axisTicks,
   timeTicks,
 } from '../../utils/chartGeometry';
 
@@ -55,6 +55,8 @@ export interface ChartAxis {
   readonly format: (value: number) => string;
   /** Start the axis at zero when every value is positive. */
   readonly fromZero?: boolean;
+  /** Whole-number ticks only (counts such as replicas). */
+  readonly integer?: boolean;
 }
 
 export interface TimeChartProps {
@@ -107,11 +109,11 @@ export function TimeChart(props: TimeChartProps) {
       ...bands.flatMap((b) => [b.lower, b.upper]),
       rules.map((r) => r.value),
     ];
-    const leftExtent = niceExtent(extentOf(...leftValues) ?? { min: 0, max: 1 }, 5, left.fromZero ?? true);
+    const leftExtent = niceAxis(extentOf(...leftValues) ?? { min: 0, max: 1 }, 5, left.fromZero ?? true);
     const yLeft = linearScale(leftExtent, { min: plot.y1, max: plot.y0 });
     const rightValues = lines.filter((l) => l.axis === 'right').map((l) => l.values);
     const rightExtent = right
-      ? niceExtent(extentOf(...rightValues) ?? { min: 0, max: 1 }, 5, right.fromZero ?? true)
+      ? niceAxis(extentOf(...rightValues) ?? { min: 0, max: 1 }, 5, right.fromZero ?? true, right.integer ? 1 : 0)
       : undefined;
     const yRight = rightExtent ? linearScale(rightExtent, { min: plot.y1, max: plot.y0 }) : undefined;
     return { timeExtent, x, leftExtent, yLeft, rightExtent, yRight };
@@ -134,8 +136,8 @@ export function TimeChart(props: TimeChartProps) {
     timeExtent,
     Math.max(2, Math.floor((plot.x1 - plot.x0) / 110)),
   );
-  const yTicks = linearTicks(leftExtent, 5);
-  const yRightTicks = rightExtent ? linearTicks(rightExtent, 5) : [];
+  const yTicks = axisTicks(leftExtent);
+  const yRightTicks = rightExtent ? axisTicks(rightExtent) : [];
   const timeFormat = timeFormatFor(xStep);
   const inTime = (t: number) => t >= timeExtent.min && t <= timeExtent.max;
 

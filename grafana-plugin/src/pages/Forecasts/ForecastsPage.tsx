@@ -141,7 +141,7 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
             height={360}
             timeRange={{ min: from, max: Math.max(to, forecastEnd ?? to) }}
             left={{ label: `${forecast.unit}/s`, format: (v) => formatNumber(v, 1) }}
-            right={{ label: 'replicas', format: (v) => formatNumber(v, 0) }}
+            right={{ label: 'replicas', format: (v) => formatNumber(v, 0), integer: true }}
             lines={series.lines}
             bands={series.bands}
             markers={series.markers}
