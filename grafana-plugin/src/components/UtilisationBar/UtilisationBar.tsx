@@ -9,23 +9,30 @@ export interface UtilisationBarProps {
   readonly spent: number | null;
   /** Fraction the projection reaches at the period's end. */
   readonly projected: number | null;
-  readonly warning: number;
-  readonly critical: number;
+  /** Thresholds as fractions spent; marked on the bar when known. */
+  readonly thresholds?: { readonly warning: number; readonly critical: number };
+  /** The budget's state as the adapter judged it; otherwise judged from the thresholds. */
+  readonly state?: 'ok' | 'warning' | 'critical' | 'unknown';
 }
 
-/** Spent and projected fractions of a budget against its warning and critical thresholds. */
-export function UtilisationBar({ spent, projected, warning, critical }: UtilisationBarProps) {
+function stateOf(spent: number | null, thresholds: UtilisationBarProps['thresholds']): UtilisationBarProps['state'] {
+  if (spent === null || thresholds === undefined) {
+    return 'unknown';
+  }
+  return spent >= thresholds.critical ? 'critical' : spent >= thresholds.warning ? 'warning' : 'ok';
+}
+
+/** Spent and projected fractions of a budget, coloured by its state, with its thresholds marked. */
+export function UtilisationBar({ spent, projected, thresholds, state }: UtilisationBarProps) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const clamp = (f: number) => `${Math.min(100, Math.max(0, f * 100))}%`;
-  const color =
-    spent === null
-      ? theme.colors.text.disabled
-      : spent >= critical
-        ? theme.colors.error.main
-        : spent >= warning
-          ? theme.colors.warning.main
-          : theme.colors.success.main;
+  const color = {
+    ok: theme.colors.success.main,
+    warning: theme.colors.warning.main,
+    critical: theme.colors.error.main,
+    unknown: theme.colors.text.disabled,
+  }[state ?? stateOf(spent, thresholds) ?? 'unknown'];
   return (
     <div
       className={styles.track}
@@ -37,16 +44,20 @@ export function UtilisationBar({ spent, projected, warning, critical }: Utilisat
     >
       {projected !== null && <div className={styles.projected} style={{ width: clamp(projected) }} />}
       {spent !== null && <div className={styles.spent} style={{ width: clamp(spent), background: color }} />}
-      <div
-        className={styles.tick}
-        style={{ left: clamp(warning) }}
-        title={`warning at ${formatPercent(warning, 0)}`}
-      />
-      <div
-        className={styles.tick}
-        style={{ left: clamp(critical) }}
-        title={`critical at ${formatPercent(critical, 0)}`}
-      />
+      {thresholds && (
+        <>
+          <div
+            className={styles.tick}
+            style={{ left: clamp(thresholds.warning) }}
+            title={`warning at ${formatPercent(thresholds.warning, 0)}`}
+          />
+          <div
+            className={styles.tick}
+            style={{ left: clamp(thresholds.critical) }}
+            title={`critical at ${formatPercent(thresholds.critical, 0)}`}
+          />
+        </>
+      )}
     </div>
   );
 }

@@ -223,8 +223,8 @@ function BudgetFigures(props: { status: BudgetStatus; currency: string; warning:
       <UtilisationBar
         spent={status.utilisation}
         projected={status.projectedUtilisation}
-        warning={props.warning}
-        critical={props.critical}
+        state={status.state}
+        thresholds={{ warning: props.warning, critical: props.critical }}
       />
     </>
   );

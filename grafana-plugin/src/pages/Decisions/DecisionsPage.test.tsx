@@ -56,6 +56,17 @@ describe('the decisions page', () => {
     expect(within(explanation).queryByRole('region', { name: 'Forecast and decision' })).not.toBeInTheDocument();
   });
 
+  it('selects a decision from the keyboard', async () => {
+    backend.on('GET', `${API}/decisions`, ok(page(decisionRecords)));
+    renderPage(<DecisionsPage />, url);
+    const table = await screen.findByTestId(testIds.decisions.table);
+    within(table).getAllByRole('row')[2]!.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(screen.getByTestId(testIds.decisions.explanation)).toHaveTextContent(
+      decisionRecords[1]!.explanation!.summary
+    );
+  });
+
   it('loads older pages with the cursor', async () => {
     backend.on('GET', `${API}/decisions`, (request) =>
       request.params?.cursor === 'c2' ? ok(page([failedDecisionRecord])) : ok(page(decisionRecords, 'c2'))

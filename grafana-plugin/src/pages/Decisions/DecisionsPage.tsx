@@ -135,6 +135,13 @@ function DecisionsPage() {
                       key={d.id}
                       className={cx(styles.row, d.id === selected?.id && styles.selected)}
                       onClick={() => update('decision', String(d.id))}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter' || e.key === ' ') {
+                          e.preventDefault();
+                          update('decision', String(d.id));
+                        }
+                      }}
+                      tabIndex={0}
                       aria-selected={d.id === selected?.id}
                     >
                       <td>{formatDateTime(d.decidedAt)}</td>

@@ -131,8 +131,7 @@ function OverviewContent({ overview, policies }: { overview: Overview; policies:
                     <UtilisationBar
                       spent={b.utilisation}
                       projected={b.projectedSpend === null ? null : b.projectedSpend / b.amount}
-                      warning={0.8}
-                      critical={0.95}
+                      state={b.state}
                     />
                   </td>
                 </tr>
