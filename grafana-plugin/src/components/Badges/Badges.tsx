@@ -25,7 +25,11 @@ export function BudgetStateBadge({ state }: { state: string }) {
 }
 
 export function BoundBadge({ bound }: { bound: ActingBound | null }) {
-  if (bound === null || bound === 'none') {
+  if (bound === null) {
+    // No decision, so no bound either.
+    return <span aria-label="no decision">–</span>;
+  }
+  if (bound === 'none') {
     return <Badge color="darkgrey" text="no bound" tooltip="The cost-optimal replica count stood" />;
   }
   return <Badge color="purple" text={bound} tooltip={`The ${bound} bound set the replica count`} />;
