@@ -1,5 +1,5 @@
-// Two projects: fast pure unit tests beside the code, and integration/e2e tests that start real
-// Prometheus, PostgreSQL and Chromium (test/support) and so run serially.
+// Three projects: fast pure unit tests beside the code; integration tests that start real Prometheus
+// and PostgreSQL (test/support); end-to-end tests that add headless Chromium. The last two run serially.
 const transform = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
@@ -29,6 +29,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
     },

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The README's test command: set-up, build, typecheck, lint and format, unit, integration and
-# end-to-end tests. Exits non-zero on any failure.
+# end-to-end tests (headless Chromium), for the adapter and the Grafana plugin workspace. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash test/setup.sh --for tests
 echo "==> build";        npm run build
-echo "==> typecheck";    npx tsc -p tsconfig.test.json --noEmit
-echo "==> lint";         npm run lint
-echo "==> unit tests";   npm run test:unit -- --ci
+echo "==> typecheck";    npx tsc -p tsconfig.test.json --noEmit && npm run typecheck -w grafana-plugin
+echo "==> lint";         npm run lint && npm run lint -w grafana-plugin
+echo "==> unit tests";   npm run test:unit -- --ci && npm test -w grafana-plugin
 echo "==> integration";  npm run test:integration -- --ci
+echo "==> end to end";   npm run test:e2e -- --ci
 echo "==> all tests passed"
