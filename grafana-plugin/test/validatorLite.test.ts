@@ -108,6 +108,17 @@ describe('plugin metadata', () => {
     }
   });
 
+  it("bundles every dashboard of the repository's dashboards/ folder and declares it in includes", () => {
+    const repoDashboards = readdirSync(join(ROOT, '..', 'dashboards')).filter((f) => f.endsWith('.json'));
+    const declared = (root.includes ?? []).filter((i) => i.type === 'dashboard').map((i) => i.path);
+    expect(declared.sort()).toEqual(repoDashboards.map((f) => `dashboards/${f}`).sort());
+    for (const path of declared) {
+      const built = readJson<{ uid?: string; schemaVersion?: number }>(join(DIST, path!));
+      expect(built.uid).toMatch(/^costscale-/);
+      expect(built.schemaVersion).toBe(42);
+    }
+  });
+
   it('depends on a Grafana range that the @grafana packages it builds against satisfy', () => {
     for (const path of pluginJsons(SRC)) {
       const range = readJson<PluginJson>(path).dependencies.grafanaDependency;
