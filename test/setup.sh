@@ -8,7 +8,17 @@ purpose=${2:-tests}
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> npm ci"
-  npm ci --no-audit --no-fund
+  if ! npm ci --no-audit --no-fund; then
+    # npm 11 refuses a lockfile without other platforms' optional binaries (@swc/core-*, unrs
+    # resolver bindings), and a registry mirror that serves only this platform's cannot record them
+    # (npm/cli#4828, #8805). npm install honours the same locked versions; the lockfile must not change.
+    echo "==> npm ci refused the lockfile; installing the locked versions with npm install"
+    npm install --no-audit --no-fund
+    if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git diff --quiet -- package-lock.json; then
+      echo "npm install changed package-lock.json: the lockfile is not in sync with package.json" >&2
+      exit 1
+    fi
+  fi
 fi
 
 need=()
