@@ -102,7 +102,7 @@ export function registerSnapshotMetrics(
 
   new Gauge<string>({
     name: 'costscale_forecast_demand',
-    help: 'Demand (units/s): current, and the target quantile of peak demand over the horizon.',
+    help: 'Demand (units/s): current, and target = the τ*-quantile of peak demand over the horizon (τ* is costscale_cost_optimal_quantile).',
     labelNames: ['namespace', 'policy', 'quantile'],
     registers: [registry],
     collect() {
@@ -111,8 +111,9 @@ export function registerSnapshotMetrics(
         const d = p.decision;
         if (d === undefined) continue;
         this.set({ namespace: p.namespace, policy: p.name, quantile: 'current' }, d.demand);
+        // A fixed label: τ* moves with prices and λ, and a label that followed it would churn series.
         if (d.demandQuantile !== null)
-          this.set({ namespace: p.namespace, policy: p.name, quantile: d.tau.toFixed(3) }, d.demandQuantile);
+          this.set({ namespace: p.namespace, policy: p.name, quantile: 'target' }, d.demandQuantile);
       }
     },
   });

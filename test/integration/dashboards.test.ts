@@ -269,7 +269,7 @@ function history(): Series[] {
       constant('costscale_policy_inputs_ok', l, p.inputsOk);
       constant('costscale_policy_values_age_seconds', l, p.ageSeconds);
       constant('costscale_forecast_demand', { ...l, quantile: 'current' }, p.demand);
-      constant('costscale_forecast_demand', { ...l, quantile: p.tau.toFixed(3) }, p.forecast);
+      constant('costscale_forecast_demand', { ...l, quantile: 'target' }, p.forecast);
       constant('costscale_decision_info', { ...l, bound: p.bound, mode: p.mode }, 1);
       constant('costscale_policy_target_info', { ...l, target_kind: 'Deployment', target_name: p.policy }, 1);
       constant('costscale_forecast_in_use', l, p.forecastInUse);

@@ -421,7 +421,7 @@ describe.each(DATABASE_KINDS)('REST API on %s PostgreSQL', (kind) => {
         to: i % 2 ? ('ok' as const) : ('warning' as const),
         utilisation: [0.5, 0.625, 0.75, 0.875, 1][i]!,
       })),
-      () => at0,
+      at0,
     );
     const p1 = budgetEventList.parse((await h.call('GET', '/api/v1/budgets/team/events?limit=3')).json);
     expect(p1.items.map((e) => e.utilisation)).toEqual([1, 0.875, 0.75]);

@@ -52,8 +52,8 @@ export interface EvaluatorDeps {
   forecasting?: Forecasting;
   /** The Prometheus clients by backend name, for the current configuration. */
   backends: () => Backends;
-  /** Threshold crossings to record (budget events). */
-  onBudgetEvents?: (events: BudgetEvent[], periodStart: (e: BudgetEvent) => number) => void;
+  /** Threshold crossings of one budget in the period starting at `periodStart` (epoch ms). */
+  onBudgetEvents?: (events: BudgetEvent[], periodStart: number) => void;
   /** Samples of recent demand kept per policy, at the tick step (default 1 h at 15 s). */
   historySamples?: number;
 }
@@ -196,63 +196,51 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
         },
       };
       const result = decide(input);
-      const labels = policyLabels(policy);
+      const identity = {
+        name: policy.name,
+        namespace: policy.namespace,
+        labels: policyLabels(policy),
+        allowedNamespaces: policy.allowedNamespaces,
+        target: policy.target,
+        ...(forecast && { forecast: forecastSummary(forecast) }),
+      };
       if (result.ok) {
         const dec = result.decision;
         snapshotPolicies.push({
-          name: policy.name,
-          namespace: policy.namespace,
-          labels,
-          allowedNamespaces: policy.allowedNamespaces,
-          target: policy.target,
+          ...identity,
           values: servedValues(dec),
           valuesAt: now,
           decision: dec,
           explanation: dec.explanation,
-          ...(forecast && { forecast: forecastSummary(forecast) }),
-        });
-        decisions.push({
-          namespace: policy.namespace,
-          policy: policy.name,
-          decidedAt: now,
-          replicas: dec.replicas,
-          inputs: recordedInputs(input),
-          explanation: dec,
         });
       } else {
-        // The query's own failure says more than "demand is missing".
-        const error = d.ok
-          ? result.failure.explanation.errors.join('; ') || result.failure.explanation.summary
-          : d.error;
         snapshotPolicies.push({
-          name: policy.name,
-          namespace: policy.namespace,
-          labels,
-          allowedNamespaces: policy.allowedNamespaces,
-          target: policy.target,
+          ...identity,
           // Last good values stay until the staleness bound (ARCHITECTURE.md §6); the server judges age.
           ...(prev?.values && { values: prev.values, valuesAt: prev.valuesAt }),
           ...(prev?.decision && { decision: prev.decision }),
-          error,
+          // The query's own failure says more than "demand is missing".
+          error: d.ok
+            ? result.failure.explanation.errors.join('; ') || result.failure.explanation.summary
+            : d.error,
           explanation: result.failure.explanation,
-          ...(forecast && { forecast: forecastSummary(forecast) }),
-        });
-        decisions.push({
-          namespace: policy.namespace,
-          policy: policy.name,
-          decidedAt: now,
-          replicas: null,
-          inputs: recordedInputs(input),
-          explanation: result.failure,
         });
       }
+      decisions.push({
+        namespace: policy.namespace,
+        policy: policy.name,
+        decidedAt: now,
+        replicas: result.ok ? result.decision.replicas : null,
+        inputs: recordedInputs(input),
+        explanation: result.ok ? result.decision : result.failure,
+      });
     });
 
     for (const b of budgets) {
       if (b.status === undefined) continue;
       const events = budgetEvents(b.name, budgetStates.get(b.name), b.status, now);
       budgetStates.set(b.name, { periodLabel: b.status.periodLabel, state: b.status.state });
-      if (events.length > 0) deps.onBudgetEvents?.(events, () => b.periodStart);
+      if (events.length > 0) deps.onBudgetEvents?.(events, b.periodStart);
     }
     return {
       policies: snapshotPolicies,

@@ -4,7 +4,7 @@ import type { Queryable } from './db';
 export async function insertBudgetEvents(
   db: Queryable,
   events: readonly BudgetEvent[],
-  periodStart: (e: BudgetEvent) => number,
+  periodStart: number,
 ): Promise<void> {
   for (const e of events) {
     await db.query(
@@ -13,7 +13,7 @@ export async function insertBudgetEvents(
       [
         e.budget,
         new Date(e.at).toISOString(),
-        new Date(periodStart(e)).toISOString(),
+        new Date(periodStart).toISOString(),
         e.from,
         e.to,
         e.utilisation,
