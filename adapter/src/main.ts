@@ -8,7 +8,8 @@ import { createEvaluator } from './engine/evaluate';
 import type { Evaluate } from './engine/engine';
 import { LeaderElector } from './engine/leaderElection';
 import type { Snapshot } from './engine/snapshot';
-import { createLeaseClient, kubeConfigFrom } from './k8s/lease';
+import { loadKubeConnection, type KubeConnection } from './k8s/connection';
+import { createLeaseClient } from './k8s/lease';
 import { loadSnapshot, saveSnapshot } from './store/snapshots';
 import { hostname } from 'node:os';
 import { Forecasting } from './engine/forecasting';
@@ -17,7 +18,7 @@ import { insertForecast } from './store/forecasts';
 import { SnapshotHolder } from './engine/snapshot';
 import { createLogger, type Logger } from './log';
 import { createMetricsServer } from './server/metricsServer';
-import { apiAuthOptionsFromConfig, loadKubeConnection } from './server/auth';
+import { apiAuthOptionsFromConfig } from './server/auth';
 import { createApiServer, type ApiServer } from './server/external-metrics';
 import { createRestApi } from './server/rest';
 import { withManaged, type ManagedState } from './engine/managedConfig';
@@ -129,7 +130,9 @@ export async function startService(configFile: string, logger: Logger = createLo
       );
     },
   });
-  const election = leaderElection(initial, logger);
+  // One Kubernetes connection: the lease, TokenReview/SubjectAccessReview and workload patches.
+  const kubeConnection = loadKubeConnection(initial.server.auth.kubeconfig);
+  const election = leaderElection(initial, kubeConnection, logger);
   // Followers serve the leader's snapshot from PostgreSQL; values keep the leader's timestamps, so a
   // dead leader's values go stale (and become Status errors) until this replica takes over.
   let followed: Snapshot | undefined;
@@ -199,9 +202,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     return withManaged(config.current(), managed).config;
   };
 
-  const auth = apiAuthOptionsFromConfig(initial.server.auth);
-  // Applying recommendations patches workloads with the same credentials as TokenReview.
-  const kubeConnection = loadKubeConnection(initial.server.auth.kubeconfig);
+  const auth = apiAuthOptionsFromConfig(initial.server.auth, kubeConnection);
   const workloads = kubeConnection === undefined ? undefined : createWorkloadsApi(kubeConnection);
   const restApi = createRestApi({
     db,
@@ -303,6 +304,7 @@ export async function startService(configFile: string, logger: Logger = createLo
 /** The elector when leader election is on (explicitly, or `auto` inside a cluster). */
 function leaderElection(
   config: Config,
+  connection: KubeConnection | undefined,
   logger: Logger,
 ): { elector: LeaderElector; identity: string } | undefined {
   const le = config.engine.leaderElection;
@@ -310,7 +312,12 @@ function leaderElection(
   if (le.mode === 'off' || (le.mode === 'auto' && !inCluster)) return undefined;
   const namespace = le.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'default';
   const identity = process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
-  const lease = createLeaseClient(kubeConfigFrom(config.server.auth.kubeconfig), namespace, le.leaseName);
+  if (connection === undefined) {
+    throw new Error(
+      'leader election needs the Kubernetes API: set server.auth.kubeconfig or run in a cluster',
+    );
+  }
+  const lease = createLeaseClient(connection, namespace, le.leaseName);
   logger.info({ identity, lease: `${namespace}/${le.leaseName}` }, 'leader election on');
   return {
     identity,
