@@ -7,13 +7,17 @@ import type { KubernetesAuthApi } from '../../adapter/src/server/auth';
 import type { WorkloadsApi } from '../../adapter/src/k8s/workloads';
 import { DEFAULT_REST_SETTINGS, type RestSettings } from '../../adapter/src/config/restSettings';
 import type { Role } from '../../adapter/src/config/roles';
+import { Router } from '../../adapter/src/server/rest/router';
+import { RESPONSES } from '../../adapter/src/server/rest/schemas';
 import type { Backends, PrometheusQuerier, QueryResponse } from '../../adapter/src/sources';
 import { createApiKey } from '../../adapter/src/store/apiKeys';
 import type { Database } from '../../adapter/src/store/db';
 import { migrate } from '../../adapter/src/store/migrate';
 
 // The REST API on a plain local HTTP server over a migrated database, with one API key per role.
-// Configuration, settings, snapshot and backends are the harness's to change between requests.
+// Configuration, settings, snapshot and backends are the harness's to change between requests. Every
+// success answer is parsed with its route's response schema (strict objects), so a handler that sends a
+// field the contract lacks, or a value of another shape, fails the test that called it.
 
 export interface RestHarness {
   readonly url: string;
@@ -160,7 +164,20 @@ export async function startRestHarness(
     } catch {
       json = undefined;
     }
+    if (json !== undefined) checkContract(method, path, res.status, json);
     return { status: res.status, headers: res.headers, text, json };
+  }
+
+  const router = new Router(api.routes);
+  function checkContract(method: string, path: string, status: number, json: unknown): void {
+    const match = router.match(method, new URL(path, url).pathname);
+    if (match.kind !== 'found' || status !== match.route.success.status) return;
+    const component = match.route.success.component;
+    if (component === undefined) return;
+    const parsed = RESPONSES[component].safeParse(json);
+    if (!parsed.success) {
+      throw new Error(`${method} ${path} answered outside its ${component} schema: ${parsed.error.message}`);
+    }
   }
 
   return Object.assign(harness, {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Route } from './router';
-import { REQUEST_COMPONENTS, RESPONSE_COMPONENTS } from './schemas';
+import { REQUESTS, RESPONSES } from './schemas';
 
 // The OpenAPI 3.1 document, generated from the route table and the same zod schemas that validate
 // requests. OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema emits: request bodies in
@@ -21,11 +21,11 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 };
 
 function componentSchemas(
-  components: ReadonlyArray<readonly [string, z.ZodType]>,
+  components: Readonly<Record<string, z.ZodType>>,
   io: 'input' | 'output',
 ): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of components) registry.add(schema, { id });
+  for (const [id, schema] of Object.entries(components)) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
     io,
     target: 'draft-2020-12',
@@ -128,8 +128,8 @@ export function openApiDocument(routes: readonly Route[]): JsonObject {
         },
       },
       schemas: {
-        ...componentSchemas(REQUEST_COMPONENTS, 'input'),
-        ...componentSchemas(RESPONSE_COMPONENTS, 'output'),
+        ...componentSchemas(REQUESTS, 'input'),
+        ...componentSchemas(RESPONSES, 'output'),
       },
     },
   };

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import type { Principal } from './auth';
 import type { Role } from '../../config/roles';
+import type { RequestComponent, RESPONSES, ResponseComponent } from './schemas';
 
 // The route table: each route names its method, path template, the role it needs, the schemas of its
 // parameters, query, body and answers, and its handler. The request loop, the OpenAPI document and
@@ -21,10 +22,10 @@ export interface RequestContext<P, Q, B> {
   readonly now: number;
 }
 
-export interface Reply {
+export interface Reply<T = unknown> {
   readonly status: number;
   /** Omitted for 204. */
-  readonly body?: unknown;
+  readonly body?: T;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -41,20 +42,20 @@ export interface Route {
   /** Absent: the route takes no body. */
   readonly body?: z.ZodType;
   /** Component name of the request body schema in the OpenAPI document. */
-  readonly bodyComponent?: string;
+  readonly bodyComponent?: RequestComponent;
   /** The success answer: status and component name of its schema (none for 204). */
-  readonly success: { readonly status: number; readonly component?: string; readonly description: string };
+  readonly success: {
+    readonly status: number;
+    readonly component?: ResponseComponent;
+    readonly description: string;
+  };
   /** Problem statuses the route may answer besides the common ones (400, 401, 403, 429). */
   readonly problems: readonly number[];
   readonly handler: (ctx: RequestContext<unknown, unknown, unknown>) => Promise<Reply>;
 }
 
-/** Declares a route with its handler typed by its schemas. */
-export function route<
-  P extends z.ZodType,
-  Q extends z.ZodType,
-  B extends z.ZodType | undefined = undefined,
->(r: {
+/** A route as written in the table: its handler typed by its schemas, answering bodies of type `T`. */
+interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B, S, T> {
   method: Method;
   path: string;
   operationId: string;
@@ -64,13 +65,42 @@ export function route<
   params: P;
   query: Q;
   body?: B;
-  bodyComponent?: string;
-  success: Route['success'];
+  bodyComponent?: RequestComponent;
+  success: S;
   problems?: readonly number[];
   handler: (
     ctx: RequestContext<z.output<P>, z.output<Q>, B extends z.ZodType ? z.output<B> : undefined>,
-  ) => Promise<Reply>;
-}): Route {
+  ) => Promise<Reply<T>>;
+}
+
+/** Declares a route whose answer must be its response component's output, checked by the compiler. */
+export function route<
+  C extends ResponseComponent,
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType | undefined = undefined,
+>(
+  r: RouteDefinition<
+    P,
+    Q,
+    B,
+    { readonly status: number; readonly component: C; readonly description: string },
+    z.output<(typeof RESPONSES)[C]>
+  >,
+): Route;
+/** Declares a route without a response component: 204, or the OpenAPI document. */
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined = undefined>(
+  r: RouteDefinition<
+    P,
+    Q,
+    B,
+    { readonly status: number; readonly component?: undefined; readonly description: string },
+    unknown
+  >,
+): Route;
+export function route(
+  r: RouteDefinition<z.ZodType, z.ZodType, z.ZodType | undefined, Route['success'], unknown>,
+): Route {
   return { ...r, problems: r.problems ?? [], handler: r.handler as Route['handler'] };
 }
 

@@ -607,47 +607,52 @@ export const auditList = listOf(auditEntryResource);
 export const apiKeyList = listOf(apiKeyResource);
 export const recommendationList = listOf(recommendationResource);
 
-/** Named schemas for the OpenAPI components; requests are rendered as input, responses as output. */
-export const REQUEST_COMPONENTS: ReadonlyArray<readonly [string, z.ZodType]> = [
-  ['PolicySpecInput', policySchema],
-  ['BudgetSpecInput', budgetSchema],
-  ['OverrideRequest', overrideRequest],
-  ['ApiKeyRequest', apiKeyRequest],
-  ['SimulationRequest', simulationRequest],
-];
+/**
+ * The named schemas of the OpenAPI document (components), and of the client types (client-types.ts):
+ * requests in their input form (defaults may be left out), answers in their output form.
+ */
+export const REQUESTS = {
+  PolicySpecInput: policySchema,
+  BudgetSpecInput: budgetSchema,
+  OverrideRequest: overrideRequest,
+  ApiKeyRequest: apiKeyRequest,
+  SimulationRequest: simulationRequest,
+} satisfies Record<string, z.ZodType>;
 
-export const RESPONSE_COMPONENTS: ReadonlyArray<readonly [string, z.ZodType]> = [
-  ['Problem', problemSchema],
-  ['PolicySpec', policySchema],
-  ['BudgetSpec', budgetSchema],
-  ['Decision', decisionSchema],
-  ['Explanation', explanationSchema],
-  ['Override', overrideResource],
-  ['PolicyStatus', policyStatusSchema],
-  ['Policy', policyResource],
-  ['PolicyList', policyList],
-  ['DryRunResult', dryRunResult],
-  ['DecisionRecord', decisionRecordResource],
-  ['DecisionList', decisionList],
-  ['OverrideList', overrideList],
-  ['Forecast', forecastResource],
-  ['BudgetStatus', budgetStatusResource],
-  ['Budget', budgetResource],
-  ['BudgetList', budgetList],
-  ['BudgetEvent', budgetEventResource],
-  ['BudgetEventList', budgetEventList],
-  ['Overview', overviewResource],
-  ['ApiKey', apiKeyResource],
-  ['ApiKeyList', apiKeyList],
-  ['CreatedApiKey', createdApiKey],
-  ['AuditEntry', auditEntryResource],
-  ['AuditList', auditList],
-  ['Whoami', whoamiResource],
-  ['ObjectChange', objectChangeSchema],
-  ['SlaCheck', slaCheckSchema],
-  ['ConfigChange', configChangeResource],
-  ['Recommendation', recommendationResource],
-  ['RecommendationList', recommendationList],
-  ['SimulationSummary', simulationSummarySchema],
-  ['SimulationReport', simulationReport],
-];
+export const RESPONSES = {
+  Problem: problemSchema,
+  PolicySpec: policySchema,
+  BudgetSpec: budgetSchema,
+  Decision: decisionSchema,
+  Explanation: explanationSchema,
+  Override: overrideResource,
+  PolicyStatus: policyStatusSchema,
+  Policy: policyResource,
+  PolicyList: policyList,
+  DryRunResult: dryRunResult,
+  DecisionRecord: decisionRecordResource,
+  DecisionList: decisionList,
+  OverrideList: overrideList,
+  Forecast: forecastResource,
+  BudgetStatus: budgetStatusResource,
+  Budget: budgetResource,
+  BudgetList: budgetList,
+  BudgetEvent: budgetEventResource,
+  BudgetEventList: budgetEventList,
+  Overview: overviewResource,
+  ApiKey: apiKeyResource,
+  ApiKeyList: apiKeyList,
+  CreatedApiKey: createdApiKey,
+  AuditEntry: auditEntryResource,
+  AuditList: auditList,
+  Whoami: whoamiResource,
+  ObjectChange: objectChangeSchema,
+  SlaCheck: slaCheckSchema,
+  ConfigChange: configChangeResource,
+  Recommendation: recommendationResource,
+  RecommendationList: recommendationList,
+  SimulationSummary: simulationSummarySchema,
+  SimulationReport: simulationReport,
+} satisfies Record<string, z.ZodType>;
+export type RequestComponent = keyof typeof REQUESTS;
+export type ResponseComponent = keyof typeof RESPONSES;
