@@ -1,614 +1,95 @@
-// Types of the costscale REST API (/api/v1) for clients such as the Grafana app plugin. Types only:
-// importing this module brings no server code into a bundle. They mirror the zod schemas in
-// schemas.ts (test/integration/rest-openapi.test.ts checks that they stay identical).
+import type { z } from 'zod';
+import type * as S from './schemas';
 
-export type Role = 'viewer' | 'operator' | 'admin';
-export type PolicyMode = 'sla-first' | 'balanced' | 'budget-first';
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-export type Bound = 'min' | 'max' | 'schedule' | 'slo-guard' | 'budget-emergency' | 'override';
-export type ActingBound = 'none' | Bound;
-export type PolicyState = 'ok' | 'degraded' | 'failing' | 'pending';
-export type ThresholdState = 'ok' | 'warning' | 'critical';
-export type Source = 'config' | 'api';
+// Types of the costscale REST API (/api/v1) for clients such as the Grafana app plugin, derived from
+// the zod schemas in schemas.ts, which also validate requests, type the handlers' answers and generate
+// the OpenAPI document: the contract is written once. Every import is `import type`, so a bundle that
+// imports this module gets neither zod nor server code.
+
+/** An answer as the server sends it (defaults filled in): the OpenAPI response component `K`. */
+type Answer<K extends keyof typeof S.RESPONSES> = z.output<(typeof S.RESPONSES)[K]>;
+/** A request body as a client may send it (fields with defaults may be left out). */
+type Request<K extends keyof typeof S.REQUESTS> = z.input<(typeof S.REQUESTS)[K]>;
+/** Query parameters as the server reads them; a client sends each value as a string. */
+type Query<T extends z.ZodType> = z.output<T>;
 
 /** Every list: a page of items and the cursor of the next page (null on the last page). */
-export interface List<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface FieldError {
-  location: 'body' | 'query' | 'path' | 'header';
-  /** JSON Pointer into the body, or the parameter's name. */
-  path: string;
-  message: string;
-}
+export type List<T> = z.output<ReturnType<typeof S.listOf<z.ZodType<T>>>>;
 
 /** RFC 9457 problem details, the body of every error answer. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldError[];
-}
+export type Problem = Answer<'Problem'>;
+export type FieldError = NonNullable<Problem['errors']>[number];
 
-export interface SloTarget {
-  query: string;
-  target: number;
-}
-
-export interface ScheduleProfile {
-  name: string;
-  timeZone: string;
-  days: Weekday[];
-  from: string;
-  to: string;
-  minReplicas: number;
-}
-
-export interface SpecOverride {
-  replicas: number;
-  expiresAt: string;
-  reason: string;
-}
+// ---- policies, overrides and decisions -------------------------------------------------------------
 
 /** A policy spec as the API returns it (defaults filled in). */
-export interface PolicySpec {
-  name: string;
-  namespace: string;
-  labels: Record<string, string>;
-  allowedNamespaces: string[];
-  target: { kind: 'Deployment' | 'StatefulSet'; name: string };
-  backend: string;
-  demand: { query: string; unit: string };
-  capacityPerReplica?: number;
-  learnCapacity: boolean;
-  replicas: { min: number; max: number };
-  readinessDelaySeconds: number;
-  resources?: { cpuCores: number; memoryGiB: number; gpus: number };
-  spotShare: number;
-  slo: { latencySeconds?: SloTarget; errorRatio?: SloTarget };
-  sloMissCostPerHour: number;
-  budget?: string;
-  mode: PolicyMode;
-  schedules: ScheduleProfile[];
-  holidays: string[];
-  overrides: SpecOverride[];
-  forecast: { enabled: boolean; stepSeconds: number; historyDays: number; refitHours: number };
-}
-
+export type PolicySpec = Answer<'PolicySpec'>;
 /** A policy spec as a client sends it (fields with defaults may be left out). */
-export interface PolicySpecInput {
-  name: string;
-  namespace: string;
-  labels?: Record<string, string>;
-  allowedNamespaces?: string[];
-  target: { kind?: 'Deployment' | 'StatefulSet'; name: string };
-  backend?: string;
-  demand: { query: string; unit?: string };
-  capacityPerReplica?: number;
-  learnCapacity?: boolean;
-  replicas: { min: number; max: number };
-  readinessDelaySeconds?: number;
-  resources?: { cpuCores?: number; memoryGiB?: number; gpus?: number };
-  spotShare?: number;
-  slo?: { latencySeconds?: SloTarget; errorRatio?: SloTarget };
-  sloMissCostPerHour?: number;
-  budget?: string;
-  mode?: PolicyMode;
-  schedules?: Array<{
-    name: string;
-    timeZone?: string;
-    days?: Weekday[];
-    from: string;
-    to: string;
-    minReplicas: number;
-  }>;
-  holidays?: string[];
-  overrides?: Array<{ replicas: number; expiresAt: string; reason?: string }>;
-  forecast?: { enabled?: boolean; stepSeconds?: number; historyDays?: number; refitHours?: number };
-}
+export type PolicySpecInput = Request<'PolicySpecInput'>;
+export type PolicyMode = PolicySpec['mode'];
+export type ScheduleProfile = PolicySpec['schedules'][number];
+export type Weekday = ScheduleProfile['days'][number];
+export type SloTarget = NonNullable<PolicySpec['slo']['latencySeconds']>;
+export type SpecOverride = PolicySpec['overrides'][number];
 
-export interface BudgetSpec {
-  name: string;
-  period: 'daily' | 'weekly' | 'monthly';
-  timeZone: string;
-  amount: number;
-  scope: { namespaces?: string[]; selector?: string };
-  thresholds: { warning: number; critical: number };
-}
+export type Policy = Answer<'Policy'>;
+export type Source = Policy['source'];
+export type PolicyStatus = Answer<'PolicyStatus'>;
+export type PolicyState = PolicyStatus['state'];
+export type Override = Answer<'Override'>;
+export type OverrideRequest = Request<'OverrideRequest'>;
+export type DryRunResult = Answer<'DryRunResult'>;
+export type QueryPreview = DryRunResult['queries'][number];
 
-export interface BudgetSpecInput {
-  name: string;
-  period: 'daily' | 'weekly' | 'monthly';
-  timeZone?: string;
-  amount: number;
-  scope?: { namespaces?: string[]; selector?: string };
-  thresholds?: { warning?: number; critical?: number };
-}
+export type Decision = Answer<'Decision'>;
+export type Explanation = Answer<'Explanation'>;
+export type ActingBound = Decision['actingBound'];
+export type Bound = Explanation['bounds'][number]['bound'];
+export type DecisionRecord = Answer<'DecisionRecord'>;
 
-export interface Explanation {
-  summary: string;
-  inputs: Array<{ name: string; value: number | string | boolean | null; source: string; unit?: string }>;
-  bounds: Array<{ bound: Bound; before: number; after: number; detail: string }>;
-  warnings: string[];
-  errors: string[];
-}
+export type Forecast = Answer<'Forecast'>;
+export type ForecastAccuracy = NonNullable<Forecast['accuracy']>;
 
-export interface Decision {
-  policy?: string;
-  /** Epoch ms. */
-  at: number;
-  mode: PolicyMode;
-  replicas: number;
-  unboundedReplicas: number;
-  load: number;
-  targetDemand: number;
-  demand: number;
-  demandQuantile: number | null;
-  tau: number;
-  shadowPrice: number;
-  costPerReplicaHour: number;
-  costPerHour: number;
-  costPerUnit: number | null;
-  sloMissRisk: number | null;
-  actingBound: ActingBound;
-  explanation: Explanation;
-}
+// ---- budgets, overview, keys and audit -------------------------------------------------------------
 
-export interface Override {
-  namespace: string;
-  policy: string;
-  replicas: number;
-  expiresAt: string;
-  reason: string;
-  createdBy: string;
-  createdAt: string;
-  active: boolean;
-}
+export type BudgetSpec = Answer<'BudgetSpec'>;
+export type BudgetSpecInput = Request<'BudgetSpecInput'>;
+export type BudgetStatus = Answer<'BudgetStatus'>;
+export type ThresholdState = BudgetStatus['state'];
+export type Budget = Answer<'Budget'>;
+export type BudgetEvent = Answer<'BudgetEvent'>;
 
-export interface OverrideRequest {
-  replicas: number;
-  /** Give this or ttlSeconds. */
-  expiresAt?: string;
-  ttlSeconds?: number;
-  reason?: string;
-}
+export type Overview = Answer<'Overview'>;
 
-export interface PolicyStatus {
-  state: PolicyState;
-  replicas: number | null;
-  load: number | null;
-  costPerHour: number | null;
-  actingBound: ActingBound | null;
-  valuesAt: string | null;
-  error: string | null;
-  override: Override | null;
-  /** Only on a single policy. */
-  decision?: Decision | null;
-  /** Only on a single policy. */
-  explanation?: Explanation | null;
-}
-
-export interface Policy {
-  namespace: string;
-  name: string;
-  source: Source;
-  version: number | null;
-  createdAt: string | null;
-  updatedAt: string | null;
-  spec: PolicySpec;
-  status: PolicyStatus;
-}
-
-export interface QueryPreview {
-  role: 'demand' | 'latency' | 'errorRatio' | 'currentReplicas';
-  backend: string;
-  query: string;
-  ok: boolean;
-  value: number | null;
-  observedAt: string | null;
-  labels: Record<string, string>;
-  warnings: string[];
-  error: string | null;
-}
-
-export interface DryRunResult {
-  at: string;
-  policy: PolicySpec;
-  queries: QueryPreview[];
-  decision: Decision | null;
-  explanation: Explanation;
-  inputs: unknown;
-}
-
-export interface DecisionRecord {
-  id: number;
-  namespace: string;
-  policy: string;
-  decidedAt: string;
-  replicas: number | null;
-  decision: Decision | null;
-  explanation: Explanation | null;
-  inputs: unknown;
-}
-
-export interface ForecastAccuracy {
-  count: number;
-  mase: number | null;
-  smape: number | null;
-  coverage: number | null;
-  bias: number | null;
-  relativeMae: number | null;
-}
-
-export interface Forecast {
-  namespace: string;
-  name: string;
-  unit: string;
-  actuals: {
-    query: string;
-    stepSeconds: number;
-    /** Epoch ms. */
-    timestamps: number[];
-    values: Array<number | null>;
-    error: string | null;
-  };
-  current: {
-    at: string | null;
-    demand: number | null;
-    demandQuantile: number | null;
-    tau: number | null;
-    targetDemand: number | null;
-    /** Which distribution decided. */
-    mode: 'forecast' | 'reactive' | null;
-    reason: string | null;
-    model: string | null;
-    fittedAt: string | null;
-  };
-  forecast: {
-    madeAt: string;
-    model: string;
-    stepSeconds: number;
-    /** Epoch ms: start of each step-aligned bucket. */
-    timestamps: number[];
-    point: Array<number | null>;
-    quantiles: Array<{ quantile: number; values: Array<number | null> }>;
-  } | null;
-  accuracy: ForecastAccuracy | null;
-  /** online: the engine's running score of served forecasts; stored: saved with the forecast. */
-  accuracySource: 'online' | 'stored' | null;
-}
-
-export interface BudgetStatus {
-  periodLabel: string;
-  amount: number;
-  spent: number;
-  remaining: number;
-  hoursLeft: number;
-  burnRatePerHour: number;
-  projectedSpend: number;
-  projectionBasis: 'burn-rate' | 'forecast';
-  utilisation: number;
-  projectedUtilisation: number;
-  exhaustionAt: string | null;
-  state: ThresholdState;
-  shadowPrice: number;
-  warnings: string[];
-  evaluatedAt: string;
-}
-
-export interface Budget {
-  name: string;
-  source: Source;
-  createdAt: string | null;
-  updatedAt: string | null;
-  spec: BudgetSpec;
-  policies: string[];
-  status: BudgetStatus | null;
-  statusError: string | null;
-}
-
-export interface BudgetEvent {
-  id: number;
-  budget: string;
-  at: string;
-  periodStart: string;
-  from: string;
-  to: string;
-  utilisation: number;
-  details: Record<string, unknown>;
-}
-
-export interface Overview {
-  generatedAt: string;
-  snapshot: { generatedAt: string | null; tick: number | null; ageSeconds: number | null };
-  spend: {
-    currency: string;
-    costPerHour: number;
-    budgets: Array<{
-      name: string;
-      state: ThresholdState | 'unknown';
-      amount: number;
-      spent: number | null;
-      projectedSpend: number | null;
-      utilisation: number | null;
-    }>;
-  };
-  savings: {
-    baseline: 'max-replicas';
-    description: string;
-    baselineCostPerHour: number;
-    costPerHour: number;
-    savingsPerHour: number;
-    savingsRatio: number | null;
-    policiesCounted: number;
-  };
-  counts: {
-    policies: {
-      total: number;
-      ok: number;
-      degraded: number;
-      failing: number;
-      pending: number;
-      config: number;
-      api: number;
-    };
-    overridesActive: number;
-    budgets: { total: number; ok: number; warning: number; critical: number; unknown: number };
-  };
-  health: {
-    database: { up: boolean; latencyMs: number | null; error: string | null };
-    sources: Array<{
-      backend: string;
-      circuit: 'closed' | 'open' | 'half-open' | 'unknown';
-      policiesFailing: number;
-    }>;
-    policyErrors: Array<{ namespace: string; name: string; error: string }>;
-  };
-}
-
-export interface ApiKey {
-  id: number;
-  name: string;
-  prefix: string;
-  role: Role;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
-export interface ApiKeyRequest {
-  name: string;
-  role: Role;
-}
-
-export interface CreatedApiKey {
-  key: ApiKey;
-  /** The secret, shown only once. */
-  token: string;
-}
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  resource: string;
-  before: unknown;
-  after: unknown;
-}
-
-export interface Whoami {
-  actor: string;
-  kind: 'apikey' | 'kubernetes';
-  role: Role;
-}
-
-export interface PoliciesQuery {
-  namespace?: string;
-  source?: Source;
-}
-
-export interface DecisionsQuery {
-  namespace?: string;
-  policy?: string;
-  /** RFC 3339, inclusive. */
-  from?: string;
-  /** RFC 3339, exclusive. */
-  to?: string;
-  limit?: number;
-  cursor?: string;
-}
-
-export interface ForecastQuery {
-  /** e.g. 6h (default), at most 7d. */
-  window?: string;
-  step?: string;
-}
-
-export interface PageQuery {
-  limit?: number;
-  cursor?: string;
-}
-
-export interface AuditQuery extends PageQuery {
-  actor?: string;
-  action?: string;
-  /** Exact resource, or a prefix ending in "/". */
-  resource?: string;
-  from?: string;
-  to?: string;
-}
+export type Whoami = Answer<'Whoami'>;
+export type Role = Whoami['role'];
+export type ApiKey = Answer<'ApiKey'>;
+export type ApiKeyRequest = Request<'ApiKeyRequest'>;
+export type CreatedApiKey = Answer<'CreatedApiKey'>;
+export type AuditEntry = Answer<'AuditEntry'>;
 
 // ---- recommendations and simulation ----------------------------------------------------------------
 
-export type RecommendationKind = 'rightsizing' | 'hpa-tuning' | 'schedule' | 'spot' | 'idle';
-/** open → applied → rolled_back; open → dismissed; open → expired. */
-export type RecommendationStatus = 'open' | 'applied' | 'rolled_back' | 'dismissed' | 'expired';
-
-export interface WorkloadRef {
-  kind: 'Deployment' | 'StatefulSet';
-  name: string;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: 'Exists' | 'Equal';
-  value?: string;
-  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-}
-
-/** One object a recommendation changes, independent of its current state. */
-export type ObjectChange =
-  | {
-      type: 'container-requests';
-      workload: WorkloadRef;
-      containers: Array<{ name: string; cpu?: string; memory?: string }>;
-    }
-  | {
-      type: 'hpa';
-      hpa: string;
-      workload: WorkloadRef;
-      minReplicas?: number;
-      maxReplicas?: number;
-      cpuTargetPercent?: number;
-    }
-  | { type: 'workload-replicas'; workload: WorkloadRef; replicas: number }
-  | {
-      type: 'spot-placement';
-      workload: WorkloadRef;
-      nodeSelector: Record<string, string>;
-      tolerations: Toleration[];
-    }
-  | {
-      type: 'policy';
-      policy: string;
-      minReplicas?: number;
-      maxReplicas?: number;
-      schedules?: ScheduleProfile[];
-    };
-
-export interface SimulationFigures {
-  sloMissMinutes: number;
-  unmetDemand: number;
-  replicaHours: number;
-  meanReplicas: number;
-  peakReplicas: number;
-  cost: number;
-}
-
-/** The workload's history simulated as it is (before) and with the change (after). */
-export interface SlaCheck {
-  passed: boolean;
-  scenario: string;
-  hours: number;
-  toleranceMinutes: number;
-  before: SimulationFigures;
-  after: SimulationFigures;
-  sloMissIncreaseMinutes: number;
-  detail: string;
-}
-
-export interface ConfigChange {
-  id: number;
-  at: string;
-  actor: string;
-  /** `recommendation` (applied) or `rollback`. */
-  source: string;
-  target: unknown;
-  /** JSON merge patch: the changed fields as they were. */
-  before: unknown;
-  /** JSON merge patch: the changed fields as written. */
-  after: unknown;
-  reason: string;
-}
-
-export interface Recommendation {
-  id: number;
-  kind: RecommendationKind;
-  status: RecommendationStatus;
-  namespace: string;
-  policy: string;
-  target: { kind: string; name: string };
-  summary: string;
-  /** 730 h × the cost per hour it saves; negative when it costs, for safety. */
-  monthlySavings: number;
-  currency: string;
-  evidence: Record<string, number | string | boolean | null | Array<number | null>>;
-  slaCheck: SlaCheck;
-  changes: ObjectChange[];
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string | null;
-  statusChangedAt: string | null;
-  statusChangedBy: string | null;
-  /** Only on a single recommendation. */
-  configChanges?: ConfigChange[];
-}
-
-export interface RecommendationsQuery extends PageQuery {
-  status?: RecommendationStatus;
-  namespace?: string;
-  policy?: string;
-  kind?: RecommendationKind;
-}
+export type Recommendation = Answer<'Recommendation'>;
+export type RecommendationKind = Recommendation['kind'];
+export type RecommendationStatus = Recommendation['status'];
+export type ObjectChange = Answer<'ObjectChange'>;
+export type WorkloadRef = Extract<ObjectChange, { type: 'workload-replicas' }>['workload'];
+export type Toleration = Extract<ObjectChange, { type: 'spot-placement' }>['tolerations'][number];
+export type SlaCheck = Answer<'SlaCheck'>;
+export type SimulationFigures = SlaCheck['before'];
+export type ConfigChange = Answer<'ConfigChange'>;
 
 /** A what-if run over the policy's own Prometheus history. */
-export interface SimulationRequest {
-  /** e.g. 7d (default), 1h–14d. */
-  window?: string;
-  /** Resolution of the history (default: window / 2016, between 1m and 5m). */
-  step?: string;
-  /** `hpa-cpu:<target>` or `fixed:<replicas>` (default ['hpa-cpu:0.7']). */
-  baselines?: string[];
-  parameters?: {
-    mode?: PolicyMode;
-    sloMissCostPerHour?: number;
-    minReplicas?: number;
-    maxReplicas?: number;
-    capacityPerReplica?: number;
-  };
-  /** Tolerance of the HPA reading costscale_replicas (default 0); null for an HPA without behavior. */
-  hpaTolerance?: number | null;
-  syncSeconds?: number;
-  replicaCost?: number;
-}
+export type SimulationRequest = Request<'SimulationRequest'>;
+export type SimulationSummary = Answer<'SimulationSummary'>;
+export type SimulationReport = Answer<'SimulationReport'>;
 
-export interface SimulationSummary {
-  name: string;
-  hours: number;
-  replicaHours: number;
-  meanReplicas: number;
-  peakReplicas: number;
-  cost: number | null;
-  sloMissMinutes: number;
-  unmetDemand: number;
-  unmetFraction: number;
-  scaleUps: number;
-  scaleDowns: number;
-}
+// ---- query parameters ------------------------------------------------------------------------------
 
-/** The report of `costscale simulate --json`. */
-export interface SimulationReport {
-  trace: {
-    /** The trace file; null for Prometheus history. */
-    file: string | null;
-    samples: number;
-    start: string;
-    hours: number;
-    backend?: string;
-    query?: string;
-    stepSeconds?: number;
-  };
-  policy: string;
-  currency: string;
-  costPerReplicaHour: number | null;
-  capacityPerReplica: number;
-  readinessDelaySeconds: number;
-  hpaTolerance: number | null;
-  /** The baselines, then costscale. */
-  scenarios: SimulationSummary[];
-}
+export type PoliciesQuery = Query<typeof S.policiesQuery>;
+export type DecisionsQuery = Query<typeof S.decisionsQuery>;
+export type ForecastQuery = Query<typeof S.forecastQuery>;
+export type PageQuery = Query<typeof S.pageQuery>;
+export type AuditQuery = Query<typeof S.auditQuery>;
+export type RecommendationsQuery = Query<typeof S.recommendationsQuery>;
