@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CostscaleApiError, createCostscaleClient } from '../../adapter/src/server/rest/client';
+import { CostscaleApiError, createCostscaleClient } from '../support/rest-client';
 import { TestDatabases } from '../support/databases';
 import { startRestHarness, type RestHarness } from '../support/rest';
 

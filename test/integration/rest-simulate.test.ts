@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { prometheusBackendSchema } from '../../adapter/src/config/schema';
 import type * as Client from '../../adapter/src/server/rest/client-types';
-import { createCostscaleClient } from '../../adapter/src/server/rest/client';
+import { createCostscaleClient } from '../support/rest-client';
 import * as S from '../../adapter/src/server/rest/schemas';
 import { PrometheusClient } from '../../adapter/src/sources';
 import { costscale } from '../support/cli';

@@ -26,11 +26,10 @@ import type {
   SimulationReport,
   SimulationRequest,
   Whoami,
-} from './client-types';
+} from '../../adapter/src/server/rest/client-types';
 
-// A framework-free client of the REST API. It only needs a fetch-like function, so the Grafana plugin
-// can pass one built on its backendSrv (through the plugin proxy, which adds the API key) and scripts
-// can pass the global fetch. It imports types only.
+// A framework-free client of the REST API for the tests, typed by the client types: it drives the API
+// as a script would, through any fetch-like function. (The Grafana plugin has its own, on backendSrv.)
 
 export interface FetchInit {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
