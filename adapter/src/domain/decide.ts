@@ -140,7 +140,7 @@ const nonNegative = z.number().nonnegative();
 
 export const decisionSchema = z.strictObject({
   policy: z.string().optional(),
-  at: z.int(),
+  at: z.int().describe('epoch milliseconds'),
   mode: z.enum(['sla-first', 'balanced', 'budget-first']),
   /** n, the replicas to run. */
   replicas: z.int().nonnegative(),

@@ -155,11 +155,15 @@ const baselineSpec = z
   );
 
 export const simulationRequest = z.strictObject({
-  window: durationParam.default('7d').describe('how much history to replay (at most 14d)'),
+  window: durationParam.default('7d').describe('how much history to replay, 1h–14d'),
   step: durationParam
     .optional()
-    .describe('resolution of the history (default: window / 2016, between 1m and 5m)'),
-  baselines: z.array(baselineSpec).max(5).default(['hpa-cpu:0.7']),
+    .describe('resolution of the history, at least 15s (default: window / 2016, between 1m and 5m)'),
+  baselines: z
+    .array(baselineSpec)
+    .max(5)
+    .default(['hpa-cpu:0.7'])
+    .describe('scenarios to compare with: hpa-cpu:<target utilisation> or fixed:<replicas>'),
   parameters: z
     .strictObject({
       mode: z.enum(['sla-first', 'balanced', 'budget-first']).optional(),
