@@ -11,7 +11,7 @@ import type * as Api from './types';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Answer<K extends keyof typeof RESPONSES> = z.output<(typeof RESPONSES)[K]>;
-type Request<K extends keyof typeof REQUESTS> = z.input<(typeof REQUESTS)[K]>;
+type RequestBody<K extends keyof typeof REQUESTS> = z.input<(typeof REQUESTS)[K]>;
 
 const sameAsServer: [
   Same<Api.Problem, Answer<'Problem'>>,
@@ -37,8 +37,8 @@ const sameAsServer: [
   Same<Api.SlaCheck, Answer<'SlaCheck'>>,
   Same<Api.SimulationSummary, Answer<'SimulationSummary'>>,
   Same<Api.SimulationReport, Answer<'SimulationReport'>>,
-  Same<Api.BudgetSpecInput, Request<'BudgetSpecInput'>>,
-  Same<Api.SimulationRequest, Request<'SimulationRequest'>>,
+  Same<Api.BudgetSpecInput, RequestBody<'BudgetSpecInput'>>,
+  Same<Api.SimulationRequest, RequestBody<'SimulationRequest'>>,
 ] = [
   true,
   true,

@@ -9,7 +9,7 @@ import type * as S from './schemas';
 /** An answer as the server sends it (defaults filled in): the OpenAPI response component `K`. */
 type Answer<K extends keyof typeof S.RESPONSES> = z.output<(typeof S.RESPONSES)[K]>;
 /** A request body as a client may send it (fields with defaults may be left out). */
-type Request<K extends keyof typeof S.REQUESTS> = z.input<(typeof S.REQUESTS)[K]>;
+type RequestBody<K extends keyof typeof S.REQUESTS> = z.input<(typeof S.REQUESTS)[K]>;
 /** Query parameters as the server reads them; a client sends each value as a string. */
 type Query<T extends z.ZodType> = z.output<T>;
 
@@ -25,7 +25,7 @@ export type FieldError = NonNullable<Problem['errors']>[number];
 /** A policy spec as the API returns it (defaults filled in). */
 export type PolicySpec = Answer<'PolicySpec'>;
 /** A policy spec as a client sends it (fields with defaults may be left out). */
-export type PolicySpecInput = Request<'PolicySpecInput'>;
+export type PolicySpecInput = RequestBody<'PolicySpecInput'>;
 export type PolicyMode = PolicySpec['mode'];
 export type ScheduleProfile = PolicySpec['schedules'][number];
 export type Weekday = ScheduleProfile['days'][number];
@@ -37,7 +37,7 @@ export type Source = Policy['source'];
 export type PolicyStatus = Answer<'PolicyStatus'>;
 export type PolicyState = PolicyStatus['state'];
 export type Override = Answer<'Override'>;
-export type OverrideRequest = Request<'OverrideRequest'>;
+export type OverrideRequest = RequestBody<'OverrideRequest'>;
 export type DryRunResult = Answer<'DryRunResult'>;
 export type QueryPreview = DryRunResult['queries'][number];
 
@@ -53,7 +53,7 @@ export type ForecastAccuracy = NonNullable<Forecast['accuracy']>;
 // ---- budgets, overview, keys and audit -------------------------------------------------------------
 
 export type BudgetSpec = Answer<'BudgetSpec'>;
-export type BudgetSpecInput = Request<'BudgetSpecInput'>;
+export type BudgetSpecInput = RequestBody<'BudgetSpecInput'>;
 export type BudgetStatus = Answer<'BudgetStatus'>;
 export type ThresholdState = BudgetStatus['state'];
 export type Budget = Answer<'Budget'>;
@@ -64,7 +64,7 @@ export type Overview = Answer<'Overview'>;
 export type Whoami = Answer<'Whoami'>;
 export type Role = Whoami['role'];
 export type ApiKey = Answer<'ApiKey'>;
-export type ApiKeyRequest = Request<'ApiKeyRequest'>;
+export type ApiKeyRequest = RequestBody<'ApiKeyRequest'>;
 export type CreatedApiKey = Answer<'CreatedApiKey'>;
 export type AuditEntry = Answer<'AuditEntry'>;
 
@@ -81,7 +81,7 @@ export type SimulationFigures = SlaCheck['before'];
 export type ConfigChange = Answer<'ConfigChange'>;
 
 /** A what-if run over the policy's own Prometheus history. */
-export type SimulationRequest = Request<'SimulationRequest'>;
+export type SimulationRequest = RequestBody<'SimulationRequest'>;
 export type SimulationSummary = Answer<'SimulationSummary'>;
 export type SimulationReport = Answer<'SimulationReport'>;
 
