@@ -7,20 +7,20 @@ import { Engine } from './engine/engine';
 import { createEvaluator } from './engine/evaluate';
 import type { Evaluate } from './engine/engine';
 import { LeaderElector } from './engine/leaderElection';
-import type { Snapshot } from './engine/snapshot';
+import type { Snapshot } from './snapshot/snapshot';
 import { createLeaseClient, kubeConfigFrom } from './k8s/lease';
 import { loadSnapshot, saveSnapshot } from './store/snapshots';
 import { hostname } from 'node:os';
 import { Forecasting } from './engine/forecasting';
 import { loadForecastModels, saveForecastModel } from './store/forecastModels';
 import { insertForecast } from './store/forecasts';
-import { SnapshotHolder } from './engine/snapshot';
+import { SnapshotHolder } from './snapshot/snapshot';
 import { createLogger, type Logger } from './log';
 import { createMetricsServer } from './server/metricsServer';
 import { apiAuthOptionsFromConfig, loadKubeConnection } from './server/auth';
 import { createApiServer, type ApiServer } from './server/external-metrics';
 import { createRestApi } from './server/rest';
-import { withManaged, type ManagedState } from './engine/managedConfig';
+import { withManaged, type ManagedState } from './config/managed';
 import { loadManagedState } from './store/managed';
 import { openDatabase, type Database } from './store/db';
 import { DecisionSink } from './store/decisionSink';
@@ -139,7 +139,9 @@ export async function startService(configFile: string, logger: Logger = createLo
         logger.warn({ err: err.message }, 'loading the leader snapshot failed');
         return undefined;
       });
-      followed = loaded?.snapshot ?? followed;
+      if (loaded !== undefined && 'invalid' in loaded)
+        logger.warn({ holder: loaded.holder, problem: loaded.invalid }, 'ignoring a stored snapshot');
+      else if (loaded !== undefined) followed = loaded.snapshot;
       return {
         policies: [...(followed?.policies ?? previous?.policies ?? [])],
         ...(followed?.budgets && { budgets: [...followed.budgets] }),
@@ -211,6 +213,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     snapshot: holder,
     config: () => config.current(),
     backends: () => backends,
+    evaluator: (b) => createEvaluator({ backends: () => b }),
     logger,
     onChange: () => (managedLoadedAt = Number.NEGATIVE_INFINITY),
   });

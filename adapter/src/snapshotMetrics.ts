@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { SnapshotSource } from './engine/snapshot';
+import type { SnapshotSource } from './snapshot/snapshot';
 
 // Per-policy and per-budget series read from the current snapshot at scrape time: no tick work, and
 // a policy removed from the configuration disappears from /metrics with the next snapshot.

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SnapshotHolder } from '../../adapter/src/engine/snapshot';
+import { SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
 import { createKubernetesAuthApi, loadKubeConnection } from '../../adapter/src/server/auth';
 import type { ApiServer } from '../../adapter/src/server/external-metrics';
 import { createApiServer } from '../../adapter/src/server/external-metrics';

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { budgetSchema, policySchema, type Budget, type Config, type Policy } from '../../config/schema';
 import { decisionFailureSchema, decisionSchema } from '../../domain/decide';
-import type { BudgetSnapshot, PolicySnapshot, Snapshot } from '../../engine/snapshot';
-import { policiesInScope, policyKey } from '../../engine/queries';
+import type { BudgetSnapshot, PolicySnapshot, Snapshot } from '../../snapshot/snapshot';
+import { policiesInScope, policyKey } from '../../config/policyIdentity';
 import type { ApiKey } from '../../store/apiKeys';
 import type { StoredAuditEntry } from '../../store/audit';
 import type { StoredBudgetEvent } from '../../store/budgetEventHistory';
