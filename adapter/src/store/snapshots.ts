@@ -13,6 +13,14 @@ export async function saveSnapshot(db: Queryable, holder: string, snapshot: Snap
   );
 }
 
+/** The snapshots table as the leader's channel to followers. */
+export function snapshotExchange(db: Queryable): {
+  save(holder: string, snapshot: Snapshot): Promise<void>;
+  load(): Promise<StoredSnapshot | undefined>;
+} {
+  return { save: (holder, snapshot) => saveSnapshot(db, holder, snapshot), load: () => loadSnapshot(db) };
+}
+
 /** The stored snapshot, or why the stored row cannot be served (say, written by another version). */
 export type StoredSnapshot =
   | { readonly holder: string; readonly snapshot: Snapshot }
