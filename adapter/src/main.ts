@@ -7,11 +7,12 @@ import { Forecasting } from './engine/forecasting';
 import { electionFromConfig } from './engine/leaderElection';
 import { budgetEventRecorder, forecastPersistence } from './engine/persistence';
 import { replicated } from './engine/replication';
+import { loadKubeConnection } from './k8s/connection';
 import { createWorkloadsApi } from './k8s/workloads';
 import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './log';
 import { RecommendationJob } from './recommend';
-import { apiAuthOptionsFromConfig, loadKubeConnection } from './server/auth';
+import { apiAuthOptionsFromConfig } from './server/auth';
 import type { ApiServer } from './server/external-metrics';
 import { createServing } from './server/serving';
 import { SnapshotHolder } from './snapshot/snapshot';
@@ -69,7 +70,9 @@ export async function startService(configFile: string, logger: Logger = createLo
     forecasting: new Forecasting(forecastPersistence(db, logger), initial.engine.forecast),
     onBudgetEvents: budgetEventRecorder(db, logger),
   });
-  const elector = electionFromConfig(initial, logger);
+  // One Kubernetes connection: the lease, TokenReview/SubjectAccessReview and workload patches.
+  const kubeConnection = loadKubeConnection(initial.server.auth.kubeconfig);
+  const elector = electionFromConfig(initial, kubeConnection, logger);
   const isLeader = (): boolean => elector?.isLeader() ?? true;
   const engine = new Engine({
     evaluate: replicated(evaluate, { leadership: elector, exchange: snapshotExchange(db), logger }),
@@ -86,9 +89,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     logger,
   });
 
-  const auth = apiAuthOptionsFromConfig(initial.server.auth);
-  // Applying recommendations patches workloads with the same credentials as TokenReview.
-  const kubeConnection = loadKubeConnection(initial.server.auth.kubeconfig);
+  const auth = apiAuthOptionsFromConfig(initial.server.auth, kubeConnection);
   const workloads = kubeConnection === undefined ? undefined : createWorkloadsApi(kubeConnection);
   const serving = await createServing({
     initial,

@@ -8,7 +8,7 @@ import { collectWorkload, recommendationPrices } from '../../adapter/src/recomme
 import { RecommendationJob } from '../../adapter/src/recommend/job';
 import { createRecommender } from '../../adapter/src/recommend/offThread';
 import { recommendWorkload } from '../../adapter/src/recommend/recommend';
-import { loadKubeConnection } from '../../adapter/src/server/auth';
+import { loadKubeConnection } from '../../adapter/src/k8s/connection';
 import { PrometheusClient, type Backends } from '../../adapter/src/sources';
 import { migrate } from '../../adapter/src/store/migrate';
 import { openPostgres } from '../../adapter/src/store/db';

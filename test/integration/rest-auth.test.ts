@@ -1,11 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createKubernetesAuthApi, loadKubeConnection } from '../../adapter/src/server/auth';
+import { loadKubeConnection } from '../../adapter/src/k8s/connection';
+import { createKubernetesAuthApi } from '../../adapter/src/server/auth';
 import { createApiServer } from '../../adapter/src/server/external-metrics';
 import { hasRole } from '../../adapter/src/server/rest/auth';
 import type { Route } from '../../adapter/src/server/rest/router';
-import { ROLES, type Role } from '../../adapter/src/server/rest/settings';
+import { ROLES, type Role } from '../../adapter/src/config/roles';
 import { createApiKey } from '../../adapter/src/store/apiKeys';
 import { insertStoredBudget } from '../../adapter/src/store/budgets';
 import { setOverride } from '../../adapter/src/store/overrides';

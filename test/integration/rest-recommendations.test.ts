@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createWorkloadsApi, type WorkloadsApi } from '../../adapter/src/k8s/workloads';
 import type { ObjectChange, Recommendation } from '../../adapter/src/recommend/types';
 import { recommendationResource } from '../../adapter/src/server/rest/schemas';
-import { loadKubeConnection } from '../../adapter/src/server/auth';
+import { loadKubeConnection } from '../../adapter/src/k8s/connection';
 import { insertStoredPolicy, getStoredPolicy } from '../../adapter/src/store/policies';
 import { saveRegeneration } from '../../adapter/src/store/recommendations';
 import { DATABASE_KINDS, TestDatabases } from '../support/databases';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { restSettingsSchema } from '../server/rest/settings';
+import { DEFAULT_REST_SETTINGS, restSettingsSchema } from './restSettings';
 
 // The configuration file's schema. Every type the service uses for configuration is inferred from it,
 // and the editor JSON Schema (adapter/config.schema.json) is generated from it.
@@ -249,7 +249,7 @@ export const serverSchema = z.strictObject({
     })
     .default({ mode: 'delegated' }),
   rest: restSettingsSchema
-    .default(restSettingsSchema.parse({}))
+    .default(DEFAULT_REST_SETTINGS)
     .describe('REST API under /api/v1 (same HTTPS port): limits, CORS, Kubernetes token roles'),
 });
 

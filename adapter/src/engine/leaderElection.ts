@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config/schema';
-import { createLeaseClient, kubeConfigFrom, type LeaseClient, type LeaseRecord } from '../k8s/lease';
+import type { KubeConnection } from '../k8s/connection';
+import { createLeaseClient, type LeaseClient, type LeaseRecord } from '../k8s/lease';
 import type { Logger } from '../log';
 
 // With several adapter replicas one holds a Kubernetes Lease and computes; the others serve the
@@ -131,13 +132,22 @@ export class LeaderElector {
 }
 
 /** The elector when leader election is on (explicitly, or `auto` inside a cluster). */
-export function electionFromConfig(config: Config, logger: Logger): LeaderElector | undefined {
+export function electionFromConfig(
+  config: Config,
+  connection: KubeConnection | undefined,
+  logger: Logger,
+): LeaderElector | undefined {
   const le = config.engine.leaderElection;
   const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
   if (le.mode === 'off' || (le.mode === 'auto' && !inCluster)) return undefined;
   const namespace = le.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'default';
   const identity = process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
-  const lease = createLeaseClient(kubeConfigFrom(config.server.auth.kubeconfig), namespace, le.leaseName);
+  if (connection === undefined) {
+    throw new Error(
+      'leader election needs the Kubernetes API: set server.auth.kubeconfig or run in a cluster',
+    );
+  }
+  const lease = createLeaseClient(connection, namespace, le.leaseName);
   logger.info({ identity, lease: `${namespace}/${le.leaseName}` }, 'leader election on');
   return new LeaderElector(lease, { identity, leaseDurationSeconds: le.leaseDurationSeconds, logger });
 }

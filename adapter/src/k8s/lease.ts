@@ -1,4 +1,5 @@
-import { ApiException, CoordinationV1Api, KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { ApiException, CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
+import type { KubeConnection } from './connection';
 
 // A coordination.k8s.io/v1 Lease read and written with optimistic concurrency: every write carries
 // the resourceVersion it read, so two replicas racing for the lease cannot both win (a 409 means lost).
@@ -26,16 +27,8 @@ export interface LeaseClient {
   ): Promise<boolean>;
 }
 
-/** Connection from a kubeconfig file, or the pod's service account when none is given. */
-export function kubeConfigFrom(kubeconfigPath: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (kubeconfigPath !== undefined) kc.loadFromFile(kubeconfigPath);
-  else kc.loadFromCluster();
-  return kc;
-}
-
-export function createLeaseClient(kc: KubeConfig, namespace: string, name: string): LeaseClient {
-  const api = kc.makeApiClient(CoordinationV1Api);
+export function createLeaseClient(connection: KubeConnection, namespace: string, name: string): LeaseClient {
+  const api = connection.kubeConfig.makeApiClient(CoordinationV1Api);
   const body = (
     holder: string,
     now: number,

@@ -1,9 +1,10 @@
+import http from 'node:http';
 import https from 'node:https';
-import type { KubeConnection } from '../server/auth/kube-api';
+import { requestOptions, type KubeConnection } from './connection';
 
-// One JSON request to the Kubernetes API server with a connection's credentials (bearer token
-// re-read per call, client certificate, CA), shared by the TokenReview/SubjectAccessReview client and
-// the workloads client.
+// One JSON request to the Kubernetes API server with a connection's credentials (as the kubeconfig
+// user says, refreshed per call), shared by the TokenReview/SubjectAccessReview client and the
+// workloads client.
 
 export type KubeRequest = (
   method: 'GET' | 'POST' | 'PATCH',
@@ -16,32 +17,29 @@ const REQUEST_TIMEOUT_MS = 10_000; // client-go's default request timeout for th
 
 export function kubeRequester(connection: KubeConnection): KubeRequest {
   const url = new URL(connection.server);
-  const agent = new https.Agent({
-    keepAlive: true,
-    ca: connection.ca,
-    cert: connection.clientCert,
-    key: connection.clientKey,
-    rejectUnauthorized: !connection.insecureSkipTLSVerify,
-    servername: connection.tlsServerName,
-  });
+  const transport = url.protocol === 'http:' ? http : https;
   const basePath = url.pathname.replace(/\/$/, '');
-  return (method, apiPath, body, contentType = 'application/json') => {
+  const agentFor = keepAliveAgents(transport);
+  const proxied = Boolean(connection.kubeConfig.getCurrentCluster()?.proxyUrl);
+  return async (method, apiPath, body, contentType = 'application/json') => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const token = connection.token?.();
+    const options = await requestOptions(connection);
     return new Promise((resolve, reject) => {
-      const req = https.request(
+      const req = transport.request(
         {
-          agent,
+          // client-node makes a fresh agent per call; reusing connections needs our own unless proxied.
+          agent: proxied ? options.agent : agentFor(options),
           protocol: url.protocol,
           hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: url.port || 443,
+          port: url.port || (url.protocol === 'http:' ? 80 : 443),
           method,
           path: basePath + apiPath,
           timeout: REQUEST_TIMEOUT_MS,
+          auth: options.auth,
           headers: {
+            ...options.headers,
             Accept: 'application/json',
             ...(payload !== undefined && { 'Content-Type': contentType }),
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
           },
         },
         (res) => {
@@ -64,5 +62,27 @@ export function kubeRequester(connection: KubeConnection): KubeRequest {
       req.on('error', reject);
       req.end(payload);
     });
+  };
+}
+
+/**
+ * A keep-alive agent for the TLS material of a call, kept while that material stays the same (CA and
+ * client certificate files, or an exec plugin's certificate, may rotate). A replaced agent is left to
+ * close its idle sockets when the server does, so calls still in flight on it finish.
+ */
+function keepAliveAgents(
+  transport: typeof http | typeof https,
+): (options: https.RequestOptions) => http.Agent {
+  let current: { material: string; agent: http.Agent } | undefined;
+  return ({ ca, cert, key, servername, rejectUnauthorized }) => {
+    const material = JSON.stringify([String(ca), String(cert), String(key), servername, rejectUnauthorized]);
+    if (current?.material !== material) {
+      const agent =
+        transport === https
+          ? new https.Agent({ keepAlive: true, ca, cert, key, servername, rejectUnauthorized })
+          : new http.Agent({ keepAlive: true });
+      current = { material, agent };
+    }
+    return current.agent;
   };
 }

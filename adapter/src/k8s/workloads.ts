@@ -1,10 +1,9 @@
-import type { KubeConnection } from '../server/auth/kube-api';
+import type { KubeConnection } from './connection';
 import { kubeRequester } from './request';
 
 // The workload objects recommendations read and change: apps/v1 Deployments and StatefulSets and
 // autoscaling/v2 HorizontalPodAutoscalers, and the policy/v1 PodDisruptionBudgets that cover them, over the JSON REST
-// API with the credentials of a kubeconfig or the pod's service account (the same connection as
-// TokenReview; server/auth/kube-api.ts). Changes are JSON merge patches (RFC 7386,
+// API with the one Kubernetes connection (connection.ts). Changes are JSON merge patches (RFC 7386,
 // `application/merge-patch+json`).
 
 export type ObjectKind = 'Deployment' | 'StatefulSet' | 'HorizontalPodAutoscaler';

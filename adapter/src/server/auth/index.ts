@@ -3,10 +3,11 @@
 
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../../config/schema';
+import type { KubeConnection } from '../../k8s/connection';
 import { DelegatingAuthenticator } from './authenticator';
 import { DelegatingAuthorizer } from './authorizer';
 import type { KubernetesAuthApi } from './kube-api';
-import { createKubernetesAuthApi, loadKubeConnection } from './kube-api';
+import { createKubernetesAuthApi } from './kube-api';
 import type { RequestHeaderFiles, TrustSource } from './trust';
 import { configMapTrustSource, fileTrustSource, NO_TRUST } from './trust';
 
@@ -14,9 +15,8 @@ export { ANONYMOUS, DelegatingAuthenticator } from './authenticator';
 export type { Authentication, UserInfo } from './authenticator';
 export { DelegatingAuthorizer, subjectAccessReviewSpec } from './authorizer';
 export type { AuthorizationDecision, RequestAttributes } from './authorizer';
-export { createKubernetesAuthApi, loadKubeConnection } from './kube-api';
+export { createKubernetesAuthApi } from './kube-api';
 export type {
-  KubeConnection,
   KubernetesAuthApi,
   SubjectAccessReviewSpec,
   SubjectAccessReviewStatus,
@@ -94,12 +94,12 @@ export async function createDelegatedAuth(
 }
 
 /**
- * Auth options from the `server.auth` config section: the Kubernetes API from `kubeconfig`, else the
- * pod's service account when running in a cluster.
+ * Auth options from the `server.auth` config section, with the Kubernetes API over `connection` (from
+ * `kubeconfig`, else the pod's service account; k8s/connection.ts) when there is one.
  */
 export function apiAuthOptionsFromConfig(
   auth: ServerConfig['auth'],
-  env: NodeJS.ProcessEnv = process.env,
+  connection: KubeConnection | undefined,
 ): ApiAuthOptions {
   if (auth.mode === 'local') return { mode: 'local' };
   const requestHeader = auth.requestHeader;
@@ -108,7 +108,6 @@ export function apiAuthOptionsFromConfig(
       'server.auth.requestHeader.clientCAFile is required when server.auth.requestHeader is set',
     );
   }
-  const connection = loadKubeConnection(auth.kubeconfig, env);
   return {
     mode: 'delegated',
     kubeApi: connection === undefined ? undefined : createKubernetesAuthApi(connection),

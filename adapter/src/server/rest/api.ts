@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RestSettings } from '../../config/restSettings';
 import type { Config } from '../../config/schema';
 import type { SnapshotSource } from '../../snapshot/snapshot';
 import type { Logger } from '../../log';
@@ -25,7 +26,6 @@ import { policyRoutes } from './routes/policies';
 import { recommendationRoutes } from './routes/recommendations';
 import { simulationRoutes } from './routes/simulations';
 import { noParams, noQuery } from './schemas';
-import { restSettingsFrom, type RestSettings } from './settings';
 
 // The REST API under /api/v1 as one request handler, mounted as the External Metrics server's
 // fallback. Each request: CORS preflight → authenticate (401) → rate limit (429) → route (404/405) →
@@ -45,7 +45,7 @@ export interface RestApiDeps {
   readonly workloads?: WorkloadsApi;
   /** The engine's evaluator, for dry runs. */
   readonly evaluator: DryRunEvaluator;
-  /** Settings; default: the configuration's `server.rest`, read defensively. */
+  /** Settings; default: the configuration's `server.rest`. */
   readonly settings?: () => RestSettings;
   readonly clock?: () => number;
   readonly logger?: Logger;
@@ -103,17 +103,7 @@ function guardDatabase(db: Database): Database {
 export function createRestApi(deps: RestApiDeps): RestApi {
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger;
-  let parsedFrom: { server: unknown; settings: RestSettings } | undefined;
-  const settings = (): RestSettings => {
-    if (deps.settings !== undefined) return deps.settings();
-    const server = deps.config().server;
-    if (parsedFrom?.server !== server) {
-      const { settings: s, problem } = restSettingsFrom(server);
-      if (problem !== undefined) logger?.warn({ problem }, 'invalid REST settings; using defaults');
-      parsedFrom = { server, settings: s };
-    }
-    return parsedFrom.settings;
-  };
+  const settings = deps.settings ?? (() => deps.config().server.rest);
   const db = guardDatabase(deps.db);
   const authenticator = new RestAuthenticator({
     db,
@@ -280,7 +270,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
   }
 
   const api = ((req: IncomingMessage, res: ServerResponse): void => {
-    const extra = corsHeaders(req, safeSettings()) ?? {};
+    const extra = corsHeaders(req, settings()) ?? {};
     const rawPath = (req.url ?? '/').split('?')[0]!;
     if (rawPath !== PREFIX && !rawPath.startsWith(`${PREFIX}/`)) {
       sendProblem(res, httpProblem(404, `no resource at ${rawPath}`).problem, extra);
@@ -307,14 +297,6 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       }
     });
   }) as RestApi;
-
-  function safeSettings(): RestSettings | undefined {
-    try {
-      return settings();
-    } catch {
-      return undefined;
-    }
-  }
 
   Object.defineProperty(api, 'routes', { value: routes, enumerable: true });
   return api;
@@ -348,9 +330,9 @@ function hasBody(req: IncomingMessage): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
-function corsHeaders(req: IncomingMessage, s: RestSettings | undefined): Record<string, string> | undefined {
+function corsHeaders(req: IncomingMessage, s: RestSettings): Record<string, string> | undefined {
   const origin = req.headers.origin;
-  if (s === undefined || origin === undefined || !s.cors.allowedOrigins.includes(origin)) return undefined;
+  if (origin === undefined || !s.cors.allowedOrigins.includes(origin)) return undefined;
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Expose-Headers': 'ETag, Retry-After, Location',

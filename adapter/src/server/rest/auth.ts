@@ -5,7 +5,8 @@ import { touchApiKey, verifyApiKey, apiKeyPrefix, type ApiKey } from '../../stor
 import type { Queryable } from '../../store/db';
 import { ANONYMOUS, DelegatingAuthenticator, type KubernetesAuthApi, type UserInfo } from '../auth';
 import { NO_TRUST } from '../auth/trust';
-import type { Role, TokenRoleRule } from './settings';
+import type { TokenRoleRule } from '../../config/restSettings';
+import type { Role } from '../../config/roles';
 
 // Who is calling: `Authorization: Bearer <token>` carries either a costscale API key (csk_…) or a
 // Kubernetes token, which TokenReview authenticates (through the External Metrics server's

@@ -1,7 +1,6 @@
-// The REST API under /api/v1 (mounted as the External Metrics server's fallback) and its settings.
+// The REST API under /api/v1 (mounted as the External Metrics server's fallback); its settings and roles
+// are the configuration's (config/restSettings.ts, config/roles.ts).
 export { createRestApi } from './api';
 export type { RestApi, RestApiDeps } from './api';
 export type { ManagedChange } from './context';
-export { DEFAULT_REST_SETTINGS, restSettingsFrom, restSettingsSchema, ROLES } from './settings';
-export type { RestSettings, Role, TokenRoleRule } from './settings';
 export { openApiDocument } from './openapi';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import type { Principal } from './auth';
-import type { Role } from './settings';
+import type { Role } from '../../config/roles';
 
 // The route table: each route names its method, path template, the role it needs, the schemas of its
 // parameters, query, body and answers, and its handler. The request loop, the OpenAPI document and

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { budgetSchema, policySchema, scheduleSchema, tolerationSchema } from '../../config/schema';
 import { actingBoundSchema, decisionSchema, explanationSchema } from '../../domain/decide';
-import { ROLES } from './settings';
+import { ROLES } from '../../config/roles';
 
 // The REST API's schemas: requests are validated with them at the boundary, responses are built to
 // them, and the OpenAPI document is generated from them. Policy and budget specs are the configuration

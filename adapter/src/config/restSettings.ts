@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { ROLES } from './roles';
 
-// Settings of the REST API. Proposed as `server.rest` in the configuration schema; until it is there,
-// the API reads the section defensively (see restSettingsFrom) and runs on these defaults.
-
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+// Settings of the REST API: the configuration's `server.rest` section.
 
 const tokenRoleSchema = z.union([
   z.strictObject({ user: z.string().min(1), role: z.enum(ROLES) }),
@@ -43,21 +40,3 @@ export type RestSettings = z.infer<typeof restSettingsSchema>;
 export type TokenRoleRule = z.infer<typeof tokenRoleSchema>;
 
 export const DEFAULT_REST_SETTINGS: RestSettings = restSettingsSchema.parse({});
-
-/**
- * The REST settings from a configuration's `server.rest`, which the configuration schema may not know
- * yet: absent ⇒ defaults; invalid ⇒ defaults and the problem, for the caller to log.
- */
-export function restSettingsFrom(server: unknown): { settings: RestSettings; problem?: string } {
-  const section = (server as { rest?: unknown } | undefined)?.rest;
-  if (section === undefined) return { settings: DEFAULT_REST_SETTINGS };
-  const parsed = restSettingsSchema.safeParse(section);
-  if (parsed.success) return { settings: parsed.data };
-  const problem = parsed.error.issues
-    .map(
-      (i) =>
-        `server.rest${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`,
-    )
-    .join('; ');
-  return { settings: DEFAULT_REST_SETTINGS, problem };
-}
