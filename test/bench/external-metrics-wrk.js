@@ -26,7 +26,7 @@ const FIXED_SEGMENTS = Number(process.env.FIXED_SEGMENTS ?? 5);
 
 async function serveCostscale() {
   const { createApiServer } = require('../../adapter/dist/server/external-metrics');
-  const { SnapshotHolder } = require('../../adapter/dist/engine/snapshot');
+  const { SnapshotHolder } = require('../../adapter/dist/snapshot/snapshot');
   const now = Date.now();
   const policies = Array.from({ length: POLICIES }, (_, i) => ({
     name: `policy-${i}`,

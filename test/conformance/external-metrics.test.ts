@@ -5,8 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import type { PolicySnapshot, Snapshot } from '../../adapter/src/engine/snapshot';
-import { SERVED_METRICS, SnapshotHolder } from '../../adapter/src/engine/snapshot';
+import type { PolicySnapshot, Snapshot } from '../../adapter/src/snapshot/snapshot';
+import { SERVED_METRICS, SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
 import type { ApiServer, Readiness } from '../../adapter/src/server/external-metrics';
 import { createApiServer } from '../../adapter/src/server/external-metrics';
 import { generateServingCertificate } from '../../adapter/src/server/tls';

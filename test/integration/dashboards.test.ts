@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Histogram } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
 import { budgetSchema, engineSchema } from '../../adapter/src/config/schema';
-import { registerSnapshotMetrics } from '../../adapter/src/snapshotMetrics';
-import { createTelemetry } from '../../adapter/src/telemetry';
+import { registerSnapshotMetrics } from '../../adapter/src/telemetry/snapshotMetrics';
+import { registerDecisionSinkMetrics } from '../../adapter/src/telemetry/storeMetrics';
+import { createTelemetry } from '../../adapter/src/telemetry/telemetry';
 import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
 
 // The shipped Grafana dashboards: classic JSON that Grafana file-provisions and app-imports, and
@@ -383,19 +384,22 @@ const BACKFILLED = new Set(HISTORY.map((s) => s.name));
 const EXTERNAL: Record<string, string[]> = { kube_deployment_status_replicas: ['namespace', 'deployment'] };
 const SCRAPE_LABELS = ['job', 'instance'];
 
-/** Metric names and label names the service registers (telemetry, snapshot metrics, and main.ts's own). */
+/** Metric names and label names the service registers (everything in adapter/src/telemetry/). */
 function exportedMetrics(): Map<string, { labels: string[]; histogram: boolean }> {
   const telemetry = createTelemetry();
   registerSnapshotMetrics(telemetry.registry, { current: () => undefined });
+  registerDecisionSinkMetrics(telemetry.registry, () => ({
+    queued: 0,
+    spooledBytes: 0,
+    dropped: 0,
+    flushed: 0,
+    healthy: true,
+  }));
   const exported = new Map<string, { labels: string[]; histogram: boolean }>();
   for (const m of telemetry.registry.getMetricsAsArray()) {
     const labels = (m as unknown as { labelNames?: string[] }).labelNames ?? [];
     exported.set(m.name, { labels: [...labels], histogram: m instanceof Histogram });
   }
-  // main.ts registers its store and snapshot gauges (no labels) where it builds the store.
-  const main = readFileSync(join(REPO, 'adapter', 'src', 'main.ts'), 'utf8');
-  for (const [, name] of main.matchAll(/'(costscale_[a-z_]+)'/g))
-    exported.set(name as string, { labels: [], histogram: false });
   return exported;
 }
 

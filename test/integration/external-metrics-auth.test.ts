@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import pino from 'pino';
-import { SnapshotHolder } from '../../adapter/src/engine/snapshot';
+import { SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
 import type { KubernetesAuthApi } from '../../adapter/src/server/auth';
 import { loadKubeConnection } from '../../adapter/src/k8s/connection';
 import { createKubernetesAuthApi } from '../../adapter/src/server/auth';

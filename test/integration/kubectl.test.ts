@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SnapshotHolder } from '../../adapter/src/engine/snapshot';
+import { SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
 import { loadKubeConnection } from '../../adapter/src/k8s/connection';
 import { createKubernetesAuthApi } from '../../adapter/src/server/auth';
 import type { ApiServer } from '../../adapter/src/server/external-metrics';

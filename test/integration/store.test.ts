@@ -5,6 +5,7 @@ import {
   pruneDecisions,
   type DecisionRecord,
 } from '../../adapter/src/store/decisions';
+import { loadSnapshot, saveSnapshot } from '../../adapter/src/store/snapshots';
 import { DATABASE_KINDS, TestDatabases } from '../support/databases';
 
 const dbs = new TestDatabases();
@@ -91,5 +92,33 @@ describe.each(DATABASE_KINDS)('store on %s PostgreSQL', (kind) => {
       }),
     ).rejects.toThrow('boom');
     expect(await listDecisions(db, { limit: 10 })).toHaveLength(0);
+  });
+
+  test('snapshots: the stored one is parsed back; a body the schema rejects is reported, not served', async () => {
+    const db = await dbs.fresh(kind);
+    await migrate(db);
+    expect(await loadSnapshot(db)).toBeUndefined();
+    const t0 = Date.parse('2026-11-01T00:00:00Z');
+    const policy = { name: 'api', namespace: 'shop', labels: { policy: 'api' }, allowedNamespaces: [] };
+    const values = {
+      costscale_replicas: 3,
+      costscale_load: 2.5,
+      costscale_cost_per_hour: 0.3,
+      costscale_budget_pressure: 0,
+      costscale_forecast_demand: Number.NaN,
+    };
+    await saveSnapshot(db, 'pod-a', {
+      generatedAt: t0,
+      tick: 4,
+      policies: [{ ...policy, values, valuesAt: t0 }],
+    });
+    expect(await loadSnapshot(db)).toEqual({
+      holder: 'pod-a',
+      snapshot: { generatedAt: t0, tick: 4, policies: [{ ...policy, values, valuesAt: t0 }] },
+    });
+    await db.query(`UPDATE snapshots SET body = '{"generatedAt": "yesterday", "policies": {}}'::jsonb`);
+    const bad = await loadSnapshot(db);
+    expect(bad).toMatchObject({ holder: 'pod-a', invalid: expect.stringContaining('generatedAt') });
+    expect(bad).not.toHaveProperty('snapshot');
   });
 });

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { DecisionRecord } from '../store/decisions';
-import type { BudgetSnapshot, PolicySnapshot, Snapshot, SnapshotHolder } from './snapshot';
+import type { BudgetSnapshot, PolicySnapshot, Snapshot, SnapshotHolder } from '../snapshot/snapshot';
 
 /** What one tick computes for all policies: the next snapshot's entries and the decisions to persist. */
 export interface TickOutput {

@@ -34,15 +34,16 @@ import type { DecisionRecord } from '../store/decisions';
 import { DemandHistory } from './demandHistory';
 import type { Forecasting, ForecastView } from './forecasting';
 import type { Evaluate, TickOutput } from './engine';
-import {
-  budgetBackend,
-  budgetSpendQuery,
-  currentReplicasQuery,
-  policiesInScope,
-  policyKey,
-  policyLabels,
-} from './queries';
-import type { BudgetSnapshot, PolicyForecast, PolicySnapshot, ServedMetric, Snapshot } from './snapshot';
+import { budgetBackend, budgetSpendQuery } from './queries';
+import { policiesInScope, policyKey, policyLabels } from '../config/policyIdentity';
+import { currentReplicasQuery } from '../sources/kubeStateMetrics';
+import type {
+  BudgetSnapshot,
+  PolicyForecast,
+  PolicySnapshot,
+  ServedMetric,
+  Snapshot,
+} from '../snapshot/snapshot';
 
 // One tick's work for all policies: gather inputs with one request per query template, assemble each
 // policy's DecisionInput, decide, and turn the results into the next snapshot and decision records.

@@ -14,7 +14,7 @@ import {
   type ProbabilisticForecast,
 } from '../forecast';
 import { demandHistories, executeRangePlan, planQueries, type Backends } from '../sources';
-import { policyKey } from './queries';
+import { policyKey } from '../config/policyIdentity';
 
 // Forecasting in the engine (issue: online accuracy tracking, warm start, persisted models, refit on a
 // schedule). Per policy: demand aggregated into buckets at the forecast step (warm-started from a

@@ -1,4 +1,7 @@
-import type { LeaseClient, LeaseRecord } from '../k8s/lease';
+import { hostname } from 'node:os';
+import type { Config } from '../config/schema';
+import type { KubeConnection } from '../k8s/connection';
+import { createLeaseClient, type LeaseClient, type LeaseRecord } from '../k8s/lease';
 import type { Logger } from '../log';
 
 // With several adapter replicas one holds a Kubernetes Lease and computes; the others serve the
@@ -30,6 +33,7 @@ export interface LeaderElectorOptions {
 }
 
 export class LeaderElector {
+  readonly name = 'leader-election';
   private leaderUntil = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
@@ -39,6 +43,10 @@ export class LeaderElector {
     private readonly lease: LeaseClient,
     private readonly options: LeaderElectorOptions,
   ) {}
+
+  get identity(): string {
+    return this.options.identity;
+  }
 
   /** True while this replica holds an unexpired lease (renewed within 2/3 of its duration). */
   isLeader(): boolean {
@@ -121,4 +129,25 @@ export class LeaderElector {
       );
     }
   }
+}
+
+/** The elector when leader election is on (explicitly, or `auto` inside a cluster). */
+export function electionFromConfig(
+  config: Config,
+  connection: KubeConnection | undefined,
+  logger: Logger,
+): LeaderElector | undefined {
+  const le = config.engine.leaderElection;
+  const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
+  if (le.mode === 'off' || (le.mode === 'auto' && !inCluster)) return undefined;
+  const namespace = le.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'default';
+  const identity = process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
+  if (connection === undefined) {
+    throw new Error(
+      'leader election needs the Kubernetes API: set server.auth.kubeconfig or run in a cluster',
+    );
+  }
+  const lease = createLeaseClient(connection, namespace, le.leaseName);
+  logger.info({ identity, lease: `${namespace}/${le.leaseName}` }, 'leader election on');
+  return new LeaderElector(lease, { identity, leaseDurationSeconds: le.leaseDurationSeconds, logger });
 }

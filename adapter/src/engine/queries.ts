@@ -1,35 +1,8 @@
-import type { Budget, Config, Policy } from '../config/schema';
-import { parseLabelSelector } from '../k8s';
+import type { Config, Policy } from '../config/schema';
 import { escapeRegex, quoteString } from '../sources/promql';
 
 // PromQL the engine asks besides each policy's own queries. Each is written per policy or budget in
 // the form the query planner merges, so all policies still cost one request per template.
-
-/** Replicas the workload has now, from kube-state-metrics. */
-export function currentReplicasQuery(policy: Policy): string {
-  const kind = policy.target.kind === 'StatefulSet' ? 'statefulset' : 'deployment';
-  return `max(kube_${kind}_status_replicas{namespace=${quoteString(policy.namespace)},${kind}=${quoteString(policy.target.name)}})`;
-}
-
-/** Labels a policy carries for HPA selectors and budget scopes; policy=<name> always. */
-export function policyLabels(policy: Policy): Record<string, string> {
-  return { ...policy.labels, policy: policy.name };
-}
-
-/** The policies a budget's scope covers: namespaces and/or a label selector over policy labels. */
-export function policiesInScope(budget: Budget, policies: readonly Policy[]): Policy[] {
-  const selector =
-    budget.scope.selector === undefined ? undefined : parseLabelSelector(budget.scope.selector);
-  const namespaces = budget.scope.namespaces;
-  const scoped = namespaces !== undefined || selector !== undefined;
-  return policies.filter(
-    (p) =>
-      p.budget === budget.name ||
-      (scoped &&
-        (namespaces === undefined || namespaces.includes(p.namespace)) &&
-        (selector === undefined || selector.matches(policyLabels(p)))),
-  );
-}
 
 const SPEND_STEP_SECONDS = 300;
 
@@ -52,8 +25,4 @@ export function budgetBackend(config: Config): string | undefined {
   const names = Object.keys(config.prometheus);
   if (names.includes(config.prices.backend)) return config.prices.backend;
   return names.includes('default') ? 'default' : names[0];
-}
-
-export function policyKey(p: { namespace: string; name: string }): string {
-  return `${p.namespace}/${p.name}`;
 }

@@ -1,6 +1,6 @@
 import type { Config, Policy, RecommendationSettings } from '../config/schema';
 import { priceSetFromBook, priceSetFromNodes, type PriceSet } from '../domain';
-import { currentReplicasQuery } from '../engine/queries';
+import { currentReplicasQuery } from '../sources/kubeStateMetrics';
 import type { KubeObject, WorkloadsApi } from '../k8s/workloads';
 import {
   escapeRegex,

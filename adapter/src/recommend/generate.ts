@@ -1,5 +1,5 @@
 import type { Policy } from '../config/schema';
-import { policyKey } from '../engine/queries';
+import { policyKey } from '../config/policyIdentity';
 import { collectWorkload, recommendationPrices, type CollectOptions } from './collect';
 import { createRecommender } from './offThread';
 import type { WorkloadRecommendations } from './types';

@@ -32,6 +32,9 @@ export interface RegenerationSummary extends RegenerationResult {
 }
 
 export class RecommendationJob {
+  readonly name = 'recommendations';
+  /** Runs on every replica; only the leader regenerates (see `isLeader`). */
+  readonly leaderOnly = true;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;

@@ -1,4 +1,5 @@
-import { appendFile, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Database } from './db';
 import { insertDecisions, type DecisionRecord } from './decisions';
 
@@ -18,6 +19,20 @@ export interface SinkStats {
   dropped: number;
   flushed: number;
   healthy: boolean;
+}
+
+const MAX_QUEUE = 100_000;
+
+/** The service's sink: its spool folder created, the spool's size read, the queue bounded at 100,000. */
+export async function openDecisionSink(
+  db: Database,
+  settings: { readonly spoolFile: string; readonly maxSpoolBytes: number },
+  onError: (err: Error) => void,
+): Promise<DecisionSink> {
+  await mkdir(dirname(settings.spoolFile), { recursive: true });
+  const sink = new DecisionSink(db, { ...settings, maxQueue: MAX_QUEUE, onError });
+  await sink.init();
+  return sink;
 }
 
 /**
@@ -59,6 +74,12 @@ export class DecisionSink {
   flush(): Promise<void> {
     this.flushing ??= this.doFlush().finally(() => (this.flushing = undefined));
     return this.flushing;
+  }
+
+  /** Queues decisions and starts a flush without waiting for it. */
+  write(records: readonly DecisionRecord[]): void {
+    this.enqueue(records);
+    void this.flush();
   }
 
   stats(): SinkStats {

@@ -1,4 +1,4 @@
-import type { ManagedState } from '../engine/managedConfig';
+import type { ManagedState } from '../config/managed';
 import { loadManagedBudgets } from './budgets';
 import type { Queryable } from './db';
 import { activeOverrides } from './overrides';

@@ -1,4 +1,6 @@
-import type { Snapshot } from '../engine/snapshot';
+import { z } from 'zod';
+import { snapshotSchema } from '../snapshot/schema';
+import type { Snapshot } from '../snapshot/snapshot';
 import type { Queryable } from './db';
 
 // The leader's latest snapshot, for followers to serve (one row, replaced each tick).
@@ -11,12 +13,27 @@ export async function saveSnapshot(db: Queryable, holder: string, snapshot: Snap
   );
 }
 
-export async function loadSnapshot(
-  db: Queryable,
-): Promise<{ holder: string; snapshot: Snapshot } | undefined> {
-  const rows = await db.query<{ holder: string; body: Snapshot }>(
+/** The snapshots table as the leader's channel to followers. */
+export function snapshotExchange(db: Queryable): {
+  save(holder: string, snapshot: Snapshot): Promise<void>;
+  load(): Promise<StoredSnapshot | undefined>;
+} {
+  return { save: (holder, snapshot) => saveSnapshot(db, holder, snapshot), load: () => loadSnapshot(db) };
+}
+
+/** The stored snapshot, or why the stored row cannot be served (say, written by another version). */
+export type StoredSnapshot =
+  | { readonly holder: string; readonly snapshot: Snapshot }
+  | { readonly holder: string; readonly invalid: string };
+
+export async function loadSnapshot(db: Queryable): Promise<StoredSnapshot | undefined> {
+  const rows = await db.query<{ holder: string; body: unknown }>(
     'SELECT holder, body FROM snapshots WHERE id = 1',
   );
   const row = rows[0];
-  return row === undefined ? undefined : { holder: row.holder, snapshot: row.body };
+  if (row === undefined) return undefined;
+  const parsed = snapshotSchema.safeParse(row.body);
+  return parsed.success
+    ? { holder: row.holder, snapshot: parsed.data }
+    : { holder: row.holder, invalid: z.prettifyError(parsed.error) };
 }

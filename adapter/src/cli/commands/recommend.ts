@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/load';
 import type { Config } from '../../config/schema';
-import { withManaged } from '../../engine/managedConfig';
-import { policyKey } from '../../engine/queries';
+import { withManaged } from '../../config/managed';
+import { policyKey } from '../../config/policyIdentity';
 import { loadKubeConnection } from '../../k8s/connection';
 import { createWorkloadsApi, type WorkloadsApi } from '../../k8s/workloads';
 import { generateRecommendations, type PolicyRecommendations, type Recommendation } from '../../recommend';

@@ -2,7 +2,7 @@
 // §1.5). Every served metric is listed so that the resource list is never empty (§1.4).
 
 import { createHash } from 'node:crypto';
-import { SERVED_METRICS } from '../../engine/snapshot';
+import { SERVED_METRICS } from '../../snapshot/snapshot';
 
 export const EXTERNAL_METRICS_GROUP = 'external.metrics.k8s.io';
 export const EXTERNAL_METRICS_VERSION = 'v1beta1';

@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { ServedMetric, SnapshotSource } from '../../engine/snapshot';
-import { SERVED_METRICS } from '../../engine/snapshot';
+import { lookup } from '../../snapshot/lookup';
+import type { SnapshotSource } from '../../snapshot/snapshot';
 import type { LabelSelector } from '../../k8s';
 import { parseLabelSelector } from '../../k8s';
 import type {
@@ -32,7 +32,6 @@ import {
   forbidden,
   internalError,
   METHOD_NOT_ALLOWED,
-  metricNotFound,
   NOT_ACCEPTABLE,
   PATH_NOT_FOUND,
   UNAUTHORIZED,
@@ -245,17 +244,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           return;
         }
         // §1.2: client-go lower-cases the metric name; match case-insensitively either way.
-        const metric = route.metric.toLowerCase();
-        if (!SERVED_METRICS.includes(metric as ServedMetric)) {
-          sendStatus(res, metricNotFound(route.metric));
-          return;
-        }
-        const result = valueListResponse(
+        const answer = lookup(
           options.snapshot.current(),
-          { namespace: route.namespace, metric: metric as ServedMetric, selector: selector.selector },
+          { namespace: route.namespace, metric: route.metric.toLowerCase(), selector: selector.selector },
           now(),
           stalenessMs,
         );
+        const result = valueListResponse(answer, route.metric);
         if (result.code === 200) sendJson(res, accept, 200, result.body);
         else sendStatus(res, result);
         return;

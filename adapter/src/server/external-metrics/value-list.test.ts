@@ -1,6 +1,7 @@
-import type { PolicySnapshot, Snapshot } from '../../engine/snapshot';
+import type { PolicySnapshot, Snapshot } from '../../snapshot/snapshot';
 import { parseLabelSelector } from '../../k8s';
-import { rfc3339Seconds, valueListResponse } from './value-list';
+import { lookup, type ValueQuery } from '../../snapshot/lookup';
+import { rfc3339Seconds, valueListResponse as render } from './value-list';
 
 const T = Date.UTC(2024, 4, 1, 12, 0, 0);
 const values = {
@@ -20,6 +21,9 @@ const query = (namespace: string, selector = '') => ({
   metric: 'costscale_replicas' as const,
   selector: parseLabelSelector(selector),
 });
+
+const valueListResponse = (snap: Snapshot | undefined, q: ValueQuery, now: number, stalenessMs: number) =>
+  render(lookup(snap, q, now, stalenessMs), q.metric);
 
 describe('valueListResponse', () => {
   const snap = snapshot([
@@ -69,6 +73,17 @@ describe('valueListResponse', () => {
 
   test('no snapshot is 503', () => {
     expect(valueListResponse(undefined, query('ns'), T, 120_000).code).toBe(503);
+  });
+
+  test('an unknown metric is 404 naming it as the request spelled it', () => {
+    const res = render(
+      lookup(snap, { ...query('ns'), metric: 'costscale_nope' }, T, 120_000),
+      'CostScale_Nope',
+    );
+    expect(res.code).toBe(404);
+    expect(JSON.parse(res.body).message).toBe(
+      'the server could not find the metric CostScale_Nope for CostScale_Nope.external.metrics.k8s.io',
+    );
   });
 });
 

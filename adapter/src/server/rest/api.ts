@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RestSettings } from '../../config/restSettings';
 import type { Config } from '../../config/schema';
-import type { SnapshotSource } from '../../engine/snapshot';
+import type { SnapshotSource } from '../../snapshot/snapshot';
 import type { Logger } from '../../log';
 import type { Backends } from '../../sources';
 import type { WorkloadsApi } from '../../k8s/workloads';
@@ -9,6 +9,7 @@ import type { Database, Queryable } from '../../store/db';
 import type { KubernetesAuthApi } from '../auth';
 import { hasRole, RestAuthenticator, type Principal } from './auth';
 import type { ApiContext, ManagedChange } from './context';
+import type { DryRunEvaluator } from './dryRun';
 import { readJsonBody, sendJson, sendNoContent, sendProblem } from './http';
 import { openApiDocument } from './openapi';
 import { fieldErrors, httpProblem, ProblemError, validationProblem, type ErrorLocation } from './problem';
@@ -42,6 +43,8 @@ export interface RestApiDeps {
   readonly kubeApi?: KubernetesAuthApi;
   /** Deployments, StatefulSets and HPAs that applying recommendations patches. */
   readonly workloads?: WorkloadsApi;
+  /** The engine's evaluator, for dry runs. */
+  readonly evaluator: DryRunEvaluator;
   /** Settings; default: the configuration's `server.rest`. */
   readonly settings?: () => RestSettings;
   readonly clock?: () => number;
@@ -114,6 +117,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     snapshot: deps.snapshot,
     config: deps.config,
     backends: deps.backends,
+    evaluator: deps.evaluator,
     ...(deps.workloads !== undefined && { workloads: deps.workloads }),
     changed: (what) => {
       try {

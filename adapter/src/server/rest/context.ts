@@ -1,10 +1,11 @@
 import type { Config } from '../../config/schema';
-import type { SnapshotSource } from '../../engine/snapshot';
+import type { SnapshotSource } from '../../snapshot/snapshot';
 import type { WorkloadsApi } from '../../k8s/workloads';
 import type { Backends } from '../../sources';
 import { recordAudit } from '../../store/audit';
 import type { Database, Queryable } from '../../store/db';
 import type { Principal } from './auth';
+import type { DryRunEvaluator } from './dryRun';
 import { validationProblem } from './problem';
 
 // What every handler works with, and the two helpers they share: audited mutations and cursors.
@@ -20,6 +21,8 @@ export interface ApiContext {
   readonly backends: () => Backends;
   /** Workload objects recommendations change; absent without a Kubernetes API. */
   readonly workloads?: WorkloadsApi;
+  /** The engine's evaluator, for dry runs. */
+  readonly evaluator: DryRunEvaluator;
   readonly changed: (what: ManagedChange) => void;
 }
 

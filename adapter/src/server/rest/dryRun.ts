@@ -1,27 +1,37 @@
 import type { z } from 'zod';
-import type { Budget, Config, Policy } from '../../config/schema';
-import type { Decision, DecisionFailure, ReplicaOverride } from '../../domain/decide';
-import { createEvaluator } from '../../engine/evaluate';
-import { withManaged } from '../../engine/managedConfig';
-import { currentReplicasQuery, policiesInScope, policyKey } from '../../engine/queries';
-import type { Snapshot } from '../../engine/snapshot';
+import type { Config, Policy } from '../../config/schema';
+import type { Decision, DecisionFailure } from '../../domain/decide';
+import { withManaged, type ManagedState } from '../../config/managed';
+import { policiesInScope, policyKey } from '../../config/policyIdentity';
+import { currentReplicasQuery } from '../../sources/kubeStateMetrics';
+import type { Snapshot } from '../../snapshot/snapshot';
 import { demandValues, executeInstantPlan, planQueries, type Backends } from '../../sources';
+import type { DecisionRecord } from '../../store/decisions';
 import type { dryRunResult, queryPreview } from './schemas';
 
 // A policy's dry run: its queries run now through the configured backends, and the decision the
 // engine would make now, computed by the engine's own evaluator over a configuration in which the
 // candidate replaces (or joins) the current policies. Nothing is published, persisted or recorded.
 
+/**
+ * The engine's evaluator over the given backends, handed in by the composition root (servers do not
+ * build engine parts).
+ */
+export type DryRunEvaluator = (
+  backends: Backends,
+) => (
+  config: Config,
+  now: number,
+  previous: Snapshot | undefined,
+) => Promise<{ readonly decisions: readonly DecisionRecord[] }>;
+
 export interface DryRunInput {
   readonly policy: Policy;
   /** The configuration file. */
   readonly file: Config;
-  readonly managed: {
-    readonly policies: readonly Policy[];
-    readonly budgets: readonly Budget[];
-    readonly overrides: ReadonlyMap<string, ReplicaOverride>;
-  };
+  readonly managed: ManagedState;
   readonly backends: Backends;
+  readonly evaluator: DryRunEvaluator;
   /** The engine's current snapshot: last decisions feed budget burn and the current-replica fallback. */
   readonly previous: Snapshot | undefined;
   readonly now: number;
@@ -54,7 +64,7 @@ export async function dryRunPolicy(input: DryRunInput): Promise<DryRunResult> {
     budgets: budget === undefined ? [] : [budget],
   };
 
-  const evaluate = createEvaluator({ backends: () => input.backends });
+  const evaluate = input.evaluator(input.backends);
   const [tick, queries] = await Promise.all([
     evaluate(config, now, input.previous),
     previewQueries(candidate, input.backends, now),

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { budgetSchema, policySchema, type Budget, type Config, type Policy } from '../../config/schema';
 import { decisionFailureSchema, decisionSchema } from '../../domain/decide';
-import type { BudgetSnapshot, PolicySnapshot, Snapshot } from '../../engine/snapshot';
-import { policiesInScope, policyKey } from '../../engine/queries';
+import type { BudgetSnapshot, PolicySnapshot, Snapshot } from '../../snapshot/snapshot';
+import { fileFirst } from '../../config/managed';
+import { policiesInScope, policyKey } from '../../config/policyIdentity';
 import type { ApiKey } from '../../store/apiKeys';
 import type { StoredAuditEntry } from '../../store/audit';
 import type { StoredBudgetEvent } from '../../store/budgetEventHistory';
@@ -42,30 +43,25 @@ export interface CatalogBudget {
 }
 
 /**
- * The file's policies and the API's, file first; an API policy shadowed by a file policy of the same
- * key, or whose stored spec the current schema rejects, is left out (the engine does the same).
+ * The file's policies and the API's, merged as the engine merges them (config/managed.ts); an API
+ * policy whose stored spec the current schema rejects is left out (the engine does the same).
  */
 export async function policyCatalog(db: Queryable, config: Config): Promise<CatalogPolicy[]> {
-  const out: CatalogPolicy[] = config.policies.map((policy) => ({ policy, source: 'config' as const }));
-  const fileKeys = new Set(config.policies.map(policyKey));
-  for (const stored of await listStoredPolicies(db)) {
+  const api = (await listStoredPolicies(db)).flatMap((stored): CatalogPolicy[] => {
     const parsed = policySchema.safeParse(stored.spec);
-    if (parsed.success && !fileKeys.has(policyKey(parsed.data))) {
-      out.push({ policy: parsed.data, source: 'api', stored });
-    }
-  }
-  return out;
+    return parsed.success ? [{ policy: parsed.data, source: 'api', stored }] : [];
+  });
+  const file = config.policies.map((policy): CatalogPolicy => ({ policy, source: 'config' }));
+  return fileFirst(file, api, (c) => policyKey(c.policy)).items;
 }
 
 export async function budgetCatalog(db: Queryable, config: Config): Promise<CatalogBudget[]> {
-  const out: CatalogBudget[] = config.budgets.map((budget) => ({ budget, source: 'config' as const }));
-  const fileNames = new Set(config.budgets.map((b) => b.name));
-  for (const stored of await listStoredBudgets(db)) {
+  const api = (await listStoredBudgets(db)).flatMap((stored): CatalogBudget[] => {
     const parsed = budgetSchema.safeParse(stored.spec);
-    if (parsed.success && !fileNames.has(parsed.data.name))
-      out.push({ budget: parsed.data, source: 'api', stored });
-  }
-  return out;
+    return parsed.success ? [{ budget: parsed.data, source: 'api', stored }] : [];
+  });
+  const file = config.budgets.map((budget): CatalogBudget => ({ budget, source: 'config' }));
+  return fileFirst(file, api, (c) => c.budget.name).items;
 }
 
 export type PolicyState = z.infer<typeof policyStatusSchema>['state'];

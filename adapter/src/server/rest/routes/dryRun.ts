@@ -1,7 +1,5 @@
 import { policySchema } from '../../../config/schema';
-import { loadManagedBudgets } from '../../../store/budgets';
-import { activeOverrides } from '../../../store/overrides';
-import { loadManagedPolicies } from '../../../store/policies';
+import { loadManagedState } from '../../../store/managed';
 import type { ApiContext } from '../context';
 import { dryRunPolicy } from '../dryRun';
 import { validationProblem } from '../problem';
@@ -29,16 +27,12 @@ export function dryRunRoutes(ctx: ApiContext): Route[] {
         const file = ctx.config();
         const errors = await policyReferenceErrors(ctx.db, file, body);
         if (errors.length > 0) throw validationProblem(errors);
-        const [policies, budgets, overrides] = await Promise.all([
-          loadManagedPolicies(ctx.db),
-          loadManagedBudgets(ctx.db),
-          activeOverrides(ctx.db, now),
-        ]);
         const result = await dryRunPolicy({
           policy: body,
           file,
-          managed: { policies: policies.policies, budgets: budgets.budgets, overrides },
+          managed: await loadManagedState(ctx.db, now),
           backends: ctx.backends(),
+          evaluator: ctx.evaluator,
           previous: ctx.snapshot.current(),
           now,
         });

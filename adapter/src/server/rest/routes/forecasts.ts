@@ -1,4 +1,4 @@
-import { policyKey } from '../../../engine/queries';
+import { policyKey } from '../../../config/policyIdentity';
 import type { AccuracySummary } from '../../../forecast/accuracy';
 import { demandHistories, executeRangePlan, planQueries } from '../../../sources';
 import { forecastTimestamps, latestForecast } from '../../../store/forecasts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { policyKey } from '../../../engine/queries';
+import { policyKey } from '../../../config/policyIdentity';
 import { listActiveOverrides } from '../../../store/overrides';
 import type { ApiContext } from '../context';
 import { route, type Route } from '../router';

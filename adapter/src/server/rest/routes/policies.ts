@@ -1,5 +1,5 @@
 import { policySchema, type Policy } from '../../../config/schema';
-import { policyKey } from '../../../engine/queries';
+import { policyKey } from '../../../config/policyIdentity';
 import { clearOverride, getOverride, listActiveOverrides } from '../../../store/overrides';
 import {
   deleteStoredPolicy,

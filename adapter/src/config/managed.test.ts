@@ -1,5 +1,5 @@
-import { configSchema, policySchema, budgetSchema } from '../config/schema';
-import { withManaged } from './managedConfig';
+import { configSchema, policySchema, budgetSchema } from './schema';
+import { withManaged } from './managed';
 
 const policy = (name: string, extra: Record<string, unknown> = {}) =>
   policySchema.parse({

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PrometheusObserver } from './sources';
+import type { PrometheusObserver } from '../sources';
 
 /** The service's own Prometheus metrics (names follow Prometheus conventions: base units, _total). */
 export function createTelemetry() {
@@ -56,10 +56,10 @@ export function createTelemetry() {
     },
     circuitStateChanged: (backend, state) => circuitOpen.set({ backend }, state === 'closed' ? 0 : 1),
   };
-  return { registry, tickDuration, configReloads, prometheusObserver };
+  const observeTick = (seconds: number, ok: boolean): void =>
+    tickDuration.observe({ outcome: ok ? 'success' : 'failure' }, seconds);
+  return { registry, observeTick, configReloads, prometheusObserver };
 }
-
-export type Telemetry = ReturnType<typeof createTelemetry>;
 
 /** A gauge whose value is read at scrape time, so no tick work is spent on it. */
 export function gaugeFrom(registry: Registry, name: string, help: string, read: () => number): Gauge {

@@ -1,5 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { SnapshotSource } from './engine/snapshot';
+import type { SnapshotSource } from '../snapshot/snapshot';
+import { gaugeFrom } from './telemetry';
 
 // Per-policy and per-budget series read from the current snapshot at scrape time: no tick work, and
 // a policy removed from the configuration disappears from /metrics with the next snapshot.
@@ -9,6 +10,10 @@ export function registerSnapshotMetrics(
   source: SnapshotSource,
   now: () => number = Date.now,
 ): void {
+  gaugeFrom(registry, 'costscale_snapshot_age_seconds', 'Age of the snapshot being served.', () => {
+    const s = source.current();
+    return s === undefined ? Number.NaN : (now() - s.generatedAt) / 1000;
+  });
   const policyGauge = (
     name: string,
     help: string,

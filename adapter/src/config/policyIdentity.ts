@@ -1,0 +1,30 @@
+import { parseLabelSelector } from '../k8s/label-selector';
+import type { Budget, Policy } from './schema';
+
+// How a policy is named and found: its key, the labels HPA selectors and budget scopes match, and the
+// policies a budget covers. Engine, servers, store and recommenders all ask these the same way.
+
+/** `namespace/name`: a policy's identity across the file, the API and the snapshot. */
+export function policyKey(p: { readonly namespace: string; readonly name: string }): string {
+  return `${p.namespace}/${p.name}`;
+}
+
+/** Labels a policy carries for HPA selectors and budget scopes; policy=<name> always. */
+export function policyLabels(policy: Policy): Record<string, string> {
+  return { ...policy.labels, policy: policy.name };
+}
+
+/** The policies a budget's scope covers: namespaces and/or a label selector over policy labels. */
+export function policiesInScope(budget: Budget, policies: readonly Policy[]): Policy[] {
+  const selector =
+    budget.scope.selector === undefined ? undefined : parseLabelSelector(budget.scope.selector);
+  const namespaces = budget.scope.namespaces;
+  const scoped = namespaces !== undefined || selector !== undefined;
+  return policies.filter(
+    (p) =>
+      p.budget === budget.name ||
+      (scoped &&
+        (namespaces === undefined || namespaces.includes(p.namespace)) &&
+        (selector === undefined || selector.matches(policyLabels(p)))),
+  );
+}

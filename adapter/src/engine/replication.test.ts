@@ -1,0 +1,163 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { configSchema } from '../config/schema';
+import type { Snapshot } from '../snapshot/snapshot';
+import type { StoredSnapshot } from '../store/snapshots';
+import type { Evaluate, TickOutput } from './engine';
+import { replicated, type SnapshotExchange } from './replication';
+
+const config = configSchema.parse({ prometheus: { default: { url: 'http://p:9090' } } });
+const T = Date.UTC(2026, 10, 1);
+
+const policy = (name: string, valuesAt: number) => ({
+  name,
+  namespace: 'shop',
+  labels: { policy: name },
+  allowedNamespaces: [],
+  valuesAt,
+});
+
+function logCapture() {
+  const lines: Array<{ msg: string } & Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as { msg: string });
+      done();
+    },
+  });
+  return { logger: pino({ level: 'warn' }, stream), lines };
+}
+
+/** An in-memory stand-in for the snapshots table. */
+class FakeExchange implements SnapshotExchange {
+  stored: StoredSnapshot | undefined;
+  failLoads = false;
+  saved: Snapshot[] = [];
+  async save(holder: string, snapshot: Snapshot): Promise<void> {
+    this.saved.push(snapshot);
+    this.stored = { holder, snapshot };
+  }
+  async load(): Promise<StoredSnapshot | undefined> {
+    if (this.failLoads) throw new Error('connection refused');
+    return this.stored;
+  }
+}
+
+function setup() {
+  const leader = { value: false };
+  const exchange = new FakeExchange();
+  const calls: number[] = [];
+  const inner: Evaluate = async (_config, now) => {
+    calls.push(now);
+    const out: TickOutput = {
+      policies: [policy('mine', now)],
+      decisions: [
+        { namespace: 'shop', policy: 'mine', decidedAt: now, replicas: 2, inputs: {}, explanation: {} },
+      ],
+    };
+    return out;
+  };
+  const { logger, lines } = logCapture();
+  const leadership = { identity: 'me', isLeader: () => leader.value };
+  const evaluate = replicated(inner, { leadership, exchange, logger });
+  return { leader, exchange, calls, evaluate, lines };
+}
+
+describe('replicated', () => {
+  test('without leader election the evaluator runs as it is', () => {
+    const inner: Evaluate = async () => ({ policies: [], decisions: [] });
+    const { logger } = logCapture();
+    expect(replicated(inner, { leadership: undefined, exchange: new FakeExchange(), logger })).toBe(inner);
+  });
+
+  test('the leader evaluates and publishes the tick for followers', async () => {
+    const { leader, exchange, calls, evaluate } = setup();
+    leader.value = true;
+    const previous: Snapshot = { generatedAt: T - 15_000, tick: 4, policies: [] };
+    const out = await evaluate(config, T, previous);
+    expect(calls).toEqual([T]);
+    expect(out.decisions).toHaveLength(1);
+    expect(exchange.saved).toEqual([{ generatedAt: T, tick: 5, policies: [policy('mine', T)] }]);
+    expect(exchange.stored?.holder).toBe('me');
+  });
+
+  test('a follower serves the stored snapshot, decides nothing and does not evaluate', async () => {
+    const { exchange, calls, evaluate } = setup();
+    exchange.stored = {
+      holder: 'other',
+      snapshot: {
+        generatedAt: T - 5000,
+        tick: 9,
+        policies: [policy('theirs', T - 5000)],
+        budgets: [{ name: 'b' }],
+      },
+    };
+    const out = await evaluate(config, T, undefined);
+    expect(calls).toEqual([]);
+    expect(out).toEqual({ policies: [policy('theirs', T - 5000)], budgets: [{ name: 'b' }], decisions: [] });
+    expect(exchange.saved).toEqual([]);
+  });
+
+  test('before any stored snapshot a follower keeps what it serves', async () => {
+    const { evaluate } = setup();
+    const previous: Snapshot = { generatedAt: T, tick: 1, policies: [policy('old', T)] };
+    expect(await evaluate(config, T, previous)).toEqual({ policies: [policy('old', T)], decisions: [] });
+    expect(await evaluate(config, T, undefined)).toEqual({ policies: [], decisions: [] });
+  });
+
+  test('a stored snapshot the schema rejects is logged and ignored; the last good one stays', async () => {
+    const { exchange, evaluate, lines } = setup();
+    exchange.stored = {
+      holder: 'other',
+      snapshot: { generatedAt: T, tick: 1, policies: [policy('good', T)] },
+    };
+    await evaluate(config, T, undefined);
+    exchange.stored = { holder: 'other', invalid: '✖ expected number → at generatedAt' };
+    const out = await evaluate(config, T + 15_000, undefined);
+    expect(out.policies).toEqual([policy('good', T)]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: 'ignoring a stored snapshot',
+        holder: 'other',
+        problem: expect.any(String),
+      }),
+    ]);
+  });
+
+  test('a failed load keeps the last good snapshot', async () => {
+    const { exchange, evaluate, lines } = setup();
+    exchange.stored = {
+      holder: 'other',
+      snapshot: { generatedAt: T, tick: 1, policies: [policy('good', T)] },
+    };
+    await evaluate(config, T, undefined);
+    exchange.failLoads = true;
+    expect((await evaluate(config, T + 15_000, undefined)).policies).toEqual([policy('good', T)]);
+    expect(lines.map((l) => l.msg)).toEqual(['loading the leader snapshot failed']);
+  });
+
+  test('taking over, a replica evaluates again; losing the lease, it follows again', async () => {
+    const { leader, exchange, calls, evaluate } = setup();
+    exchange.stored = {
+      holder: 'other',
+      snapshot: { generatedAt: T, tick: 3, policies: [policy('theirs', T)] },
+    };
+    await evaluate(config, T, undefined);
+    leader.value = true;
+    await evaluate(config, T + 15_000, undefined);
+    leader.value = false;
+    const out = await evaluate(config, T + 30_000, undefined);
+    expect(calls).toEqual([T + 15_000]);
+    // The follower now serves what it published itself while it led.
+    expect(out.policies).toEqual([policy('mine', T + 15_000)]);
+  });
+
+  test('a failed publish is logged; the tick still counts', async () => {
+    const { leader, exchange, evaluate, lines } = setup();
+    leader.value = true;
+    exchange.save = () => Promise.reject(new Error('database down'));
+    expect((await evaluate(config, T, undefined)).decisions).toHaveLength(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.map((l) => l.msg)).toEqual(['publishing the snapshot for followers failed']);
+  });
+});
