@@ -174,12 +174,8 @@ export function allocateBudgets(
     const remainingByPolicy = new Map<string, number>();
     members.forEach((p, i) => {
       if (p.budget !== budget.name) return;
-      if (members.length <= 1) remainingByPolicy.set(policyKey(p), status.remaining);
-      else
-        remainingByPolicy.set(
-          policyKey(p),
-          status.remaining * (burn > 0 ? burns[i]! / burn : 1 / members.length),
-        );
+      const share = members.length <= 1 ? 1 : burn > 0 ? burns[i]! / burn : 1 / members.length;
+      remainingByPolicy.set(policyKey(p), status.remaining * share);
     });
     return { budget: { ...base, status }, remainingByPolicy };
   });
