@@ -11,6 +11,7 @@ import {
   allocateBudgets,
   assemblePolicy,
   assembleTick,
+  type AssembledPolicy,
   type PolicyAssembly,
   type TickContext,
 } from './assemble';
@@ -311,16 +312,21 @@ describe('assembleTick', () => {
     const previous = { generatedAt: AT - 15_000, tick: 1, policies: [spending(p3, 2)] };
     const forecast: ForecastView = { mode: 'reactive', reason: 'history is being loaded' };
     const tick = assembleTick(config, inputs, new Map([[policyKey(p3), forecast]]), previous, AT);
-    expect(tick.policies.map((p) => p.policy)).toEqual(config.policies);
-    expect(tick.policies.map((p) => p.input.policy)).toEqual(config.policies.map((p) => p.name));
-    expect(tick.policies[3]).toMatchObject({ previous: previous.policies[0], forecast });
-    expect(tick.policies[4]!.demandError).toBe('no series');
-    expect(tick.policies[3]!.demandError).toBeUndefined();
+    const policies = [...tick.policies];
+    expect(policies.map((p) => p.policy)).toEqual(config.policies);
+    expect(policies.map((p) => p.input.policy)).toEqual(config.policies.map((p) => p.name));
+    expect(policies[3]).toMatchObject({ previous: previous.policies[0], forecast });
+    expect(policies[4]!.demandError).toBe('no series');
+    expect(policies[3]!.demandError).toBeUndefined();
     // p3 is gold's only burner: its share is all of gold's remainder.
-    expect(tick.policies[3]!.input.budget).toMatchObject({ name: 'gold', remaining: 100 });
-    expect(tick.policies[1]!.input.budget).toBeUndefined();
-    expect(tick.policies[1]!.input.provenance?.budget).toEqual({ source: 'timeout' });
-    expect(tick.policies[7]!.input.provenance?.budget).toBeUndefined();
+    expect(policies[3]!.input.budget).toMatchObject({ name: 'gold', remaining: 100 });
+    expect(policies[1]!.input.budget).toBeUndefined();
+    expect(policies[1]!.input.provenance?.budget).toEqual({ source: 'timeout' });
+    expect(policies[7]!.input.provenance?.budget).toBeUndefined();
+    // Assembled lazily, and again (the same) on a second pass.
+    const comparable = (ps: AssembledPolicy[]) =>
+      ps.map((p) => ({ ...p, input: { ...p.input, distribution: p.input.distribution?.quantile(0.9) } }));
+    expect(comparable([...tick.policies])).toEqual(comparable(policies));
     expect(tick.budgets.map((b) => [b.name, b.error ?? b.status?.remaining])).toEqual([
       ['team-a', 'timeout'],
       ['gold', 100],

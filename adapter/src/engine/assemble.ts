@@ -193,8 +193,11 @@ export interface AssembledPolicy {
 }
 
 export interface AssembledTick {
-  /** Aligned with `config.policies`. */
-  readonly policies: AssembledPolicy[];
+  /**
+   * One per policy, in `config.policies` order. Assembled as it is iterated, so a tick that decides and
+   * publishes each in turn never holds every policy's distribution at once.
+   */
+  readonly policies: Iterable<AssembledPolicy>;
   readonly budgets: TickBudget[];
 }
 
@@ -210,9 +213,8 @@ export function assembleTick(
   const allocations = allocateBudgets(config, inputs.spend, previousByKey, now);
   const byName = new Map(allocations.map((a) => [a.budget.name, a]));
   const tick: TickContext = { at: now, engine: config.engine, prices: inputs.prices };
-  const policies = config.policies.map((policy, i): AssembledPolicy => {
+  const assembled = (policy: Policy, readings: PolicyReadings): AssembledPolicy => {
     const key = policyKey(policy);
-    const readings = inputs.policies[i]!;
     const prev = previousByKey.get(key);
     const forecast = forecasts.get(key);
     const allocation = policy.budget === undefined ? undefined : byName.get(policy.budget);
@@ -238,9 +240,13 @@ export function assembleTick(
       ...(prev && { previous: prev }),
       ...(!readings.demand.ok && { demandError: readings.demand.error }),
     };
-  });
+  };
   return {
-    policies,
+    policies: {
+      *[Symbol.iterator]() {
+        for (const [i, policy] of config.policies.entries()) yield assembled(policy, inputs.policies[i]!);
+      },
+    },
     budgets: allocations.map((a) => a.budget),
   };
 }

@@ -1,11 +1,11 @@
 import type { Config } from '../config/schema';
 import { budgetEvents, decide, type BudgetEvent, type RecordedBudgetState } from '../domain';
 import type { Backends } from '../sources';
-import { assembleTick, decisionHorizonSeconds, type TickBudget } from './assemble';
+import { assembleTick, decisionHorizonSeconds, type AssembledPolicy, type TickBudget } from './assemble';
 import type { Evaluate } from './engine';
 import type { Forecasting, ForecastView } from './forecasting';
 import { createGatherer } from './gather';
-import { publishTick } from './publish';
+import { publishTick, type DecidedPolicy } from './publish';
 import { policyKey } from './queries';
 import type { TickInputs } from './tickInputs';
 
@@ -32,13 +32,17 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
     const inputs = await gather(config, backends, now);
     const forecasts = await forecast(deps.forecasting, config, inputs, backends, now);
     const tick = assembleTick(config, inputs, forecasts, previous, now);
-    const results = tick.policies.map((p) => decide(p.input));
     for (const b of tick.budgets) {
       const events = crossings(b, budgetStates, now);
       if (events.length > 0) deps.onBudgetEvents?.(events, b.periodStart);
     }
-    return publishTick(tick.policies, results, tick.budgets, now);
+    return publishTick(decideEach(tick.policies), tick.budgets, now);
   };
+}
+
+/** decide() for each policy as publishing takes it, so one policy's distribution is alive at a time. */
+function* decideEach(policies: Iterable<AssembledPolicy>): Iterable<DecidedPolicy> {
+  for (const p of policies) yield { ...p, result: decide(p.input) };
 }
 
 async function forecast(

@@ -55,7 +55,7 @@ const previous: PolicySnapshot = (() => {
 })();
 
 const publishOne = (assembled: AssembledPolicy) =>
-  publishTick([assembled], [decide(assembled.input)], [], AT);
+  publishTick([{ ...assembled, result: decide(assembled.input) }], [], AT);
 
 describe('publishTick', () => {
   it("a decision is the policy's fresh values, its identity and its record", () => {
@@ -129,7 +129,6 @@ describe('publishTick', () => {
 
   it('budgets are published with their status or error', () => {
     const out = publishTick(
-      [],
       [],
       [
         { name: 'a', periodStart: 0, error: 'timeout' },

@@ -9,16 +9,26 @@ import type { PolicyForecast, PolicySnapshot, ServedMetric } from './snapshot';
 // Publishing a tick, pure: each policy's decision (or why there is none) as its next snapshot entry
 // and its decision record, and each budget as its snapshot entry.
 
-/** The tick's output from its assembled policies, their results (aligned) and budgets. */
+/** An assembled policy and what decide() made of its input. */
+export interface DecidedPolicy extends AssembledPolicy {
+  readonly result: DecisionResult;
+}
+
+/** The tick's output from its decided policies (taken one at a time) and its budgets. */
 export function publishTick(
-  policies: readonly AssembledPolicy[],
-  results: readonly DecisionResult[],
+  decided: Iterable<DecidedPolicy>,
   budgets: readonly TickBudget[],
   now: number,
 ): TickOutput {
+  const policies: PolicySnapshot[] = [];
+  const decisions: DecisionRecord[] = [];
+  for (const p of decided) {
+    policies.push(snapshotEntry(p, now));
+    decisions.push(decisionRecord(p, now));
+  }
   return {
-    policies: policies.map((p, i) => snapshotEntry(p, results[i]!, now)),
-    decisions: policies.map((p, i) => decisionRecord(p, results[i]!, now)),
+    policies,
+    decisions,
     budgets: budgets.map(({ name, status, error }) => ({
       name,
       ...(status && { status }),
@@ -29,8 +39,7 @@ export function publishTick(
 
 /** A policy's snapshot entry: fresh values from a decision, else the last good ones and the reason. */
 function snapshotEntry(
-  { policy, forecast, previous, demandError }: AssembledPolicy,
-  result: DecisionResult,
+  { policy, forecast, previous, demandError, result }: DecidedPolicy,
   now: number,
 ): PolicySnapshot {
   const identity = {
@@ -63,11 +72,7 @@ function snapshotEntry(
 }
 
 /** What is stored for the decision history: the inputs and the decision or failure. */
-function decisionRecord(
-  { policy, input }: AssembledPolicy,
-  result: DecisionResult,
-  now: number,
-): DecisionRecord {
+function decisionRecord({ policy, input, result }: DecidedPolicy, now: number): DecisionRecord {
   return {
     namespace: policy.namespace,
     policy: policy.name,
