@@ -27,7 +27,10 @@ export type SpendReading =
 export interface PolicyReadings {
   /** D(t) from the policy's demand query. */
   readonly demand: Reading;
-  /** Demand at the tick step before this tick, oldest first; NaN where a tick had no value. */
+  /**
+   * Demand at the tick step before this tick, oldest first; NaN where a tick had no value. A view of
+   * the engine's history: read it, never write it.
+   */
   readonly pastDemand: Float64Array;
   /** Replicas the workload has now (kube-state-metrics). */
   readonly currentReplicas: Reading;
