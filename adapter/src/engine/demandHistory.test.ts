@@ -8,16 +8,15 @@ describe('DemandHistory', () => {
     expect(Array.from(h.values('a'))).toEqual([2, Number.NaN, 4]);
   });
 
-  it('hands out views that later pushes leave unchanged, across many wraps', () => {
-    const h = new DemandHistory(4);
+  it.each([1, 4, 17])('hands out views that later pushes leave unchanged (capacity %i)', (capacity) => {
+    const h = new DemandHistory(capacity);
     const views: Array<{ view: Float64Array; expected: number[] }> = [];
-    for (let v = 0; v < 30; v++) {
+    for (let v = 0; v < 5 * capacity + 3; v++) {
       h.push('a', v);
       const view = h.values('a');
       views.push({ view, expected: Array.from(view) });
-      expect(Array.from(view)).toEqual(
-        Array.from({ length: Math.min(v + 1, 4) }, (_, i) => v - Math.min(v, 3) + i),
-      );
+      const length = Math.min(v + 1, capacity);
+      expect(Array.from(view)).toEqual(Array.from({ length }, (_, i) => v - length + 1 + i));
     }
     for (const { view, expected } of views) expect(Array.from(view)).toEqual(expected);
   });

@@ -40,9 +40,9 @@ export class DemandHistory {
 }
 
 /**
- * The last `capacity` samples in a buffer twice that size: samples are appended and never overwritten,
- * and when the buffer is full the newest ones move to a fresh buffer, so a view handed out earlier
- * keeps its values while costing no copy.
+ * The last `capacity` samples in a buffer an eighth larger: samples are appended and never overwritten,
+ * and when the buffer is full the newest ones move to a fresh buffer (once every capacity/8 samples),
+ * so a view handed out earlier keeps its values while costing no copy.
  */
 class Window {
   private data: Float64Array;
@@ -50,13 +50,13 @@ class Window {
   private length = 0;
 
   constructor(private readonly capacity: number) {
-    this.data = new Float64Array(2 * capacity);
+    this.data = new Float64Array(capacity + Math.max(1, Math.ceil(capacity / 8)));
   }
 
   push(v: number): void {
     if (this.end === this.data.length) {
       const kept = this.capacity - 1;
-      const next = new Float64Array(2 * this.capacity);
+      const next = new Float64Array(this.data.length);
       next.set(this.data.subarray(this.end - kept, this.end));
       this.data = next;
       this.end = kept;
