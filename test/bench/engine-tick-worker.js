@@ -11,6 +11,9 @@ const { PrometheusClient } = require(join(dist, 'sources', 'index.js'));
 const POLICIES = Number(process.env.POLICIES);
 const TEMPLATES = Number(process.env.TEMPLATES);
 const TICKS = Number(process.env.TICKS);
+// With BUDGETS=1 every policy belongs to its namespace's budget (one budget per template), so the tick
+// also reads each budget's spend and apportions its remainder over its policies.
+const BUDGETS = process.env.BUDGETS === '1';
 
 async function main() {
   const perTemplate = POLICIES / TEMPLATES;
@@ -25,12 +28,21 @@ async function main() {
         capacityPerReplica: 20,
         replicas: { min: 1, max: 50 },
         resources: { cpuCores: 0.5, memoryGiB: 1 },
+        ...(BUDGETS && { budget: `team${t}` }),
       });
     }
   }
   const config = configSchema.parse({
     prometheus: { default: { url: process.env.PROM_URL, timeoutSeconds: 30, cacheSeconds: 0 } },
     policies,
+    budgets: BUDGETS
+      ? Array.from({ length: TEMPLATES }, (_, t) => ({
+          name: `team${t}`,
+          period: 'monthly',
+          amount: 1_000_000,
+          scope: { namespaces: [`ns${t}`] },
+        }))
+      : [],
   });
   let requests = 0;
   const observer = {
@@ -70,14 +82,16 @@ async function main() {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const steady = durations.slice(1);
   if (decided < POLICIES) console.log(`first error: ${previous.policies.find((p) => p.error)?.error}`);
-  console.log(`policies: ${POLICIES} over ${TEMPLATES} templates, ticks: ${TICKS}, decided: ${decided}`);
+  console.log(
+    `policies: ${POLICIES} over ${TEMPLATES} templates${BUDGETS ? `, each in one of ${TEMPLATES} budgets` : ''}, ticks: ${TICKS}, decided: ${decided}`,
+  );
   console.log(`first tick (with warm-start range queries): ${durations[0].toFixed(0)} ms`);
   console.log(`median tick (steady state): ${median(steady).toFixed(0)} ms   (target ≤ 2000 ms)`);
   console.log(
     `baseline, the ${TEMPLATES} demand queries alone: ${median(baseline).toFixed(0)} ms → tick/baseline = ${(median(steady) / median(baseline)).toFixed(2)}`,
   );
   console.log(
-    `PromQL requests per tick (steady): ${median(requestCounts.slice(1))} for ${TEMPLATES} demand templates (1 naive request per policy would be ${POLICIES})`,
+    `PromQL requests per tick (steady): ${median(requestCounts.slice(1))} for ${TEMPLATES} demand templates${BUDGETS ? ` and ${TEMPLATES} budgets` : ''} (1 naive request per policy would be ${POLICIES})`,
   );
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB   (target ≤ 300 MB)`);
 }

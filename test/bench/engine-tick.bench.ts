@@ -1,7 +1,7 @@
 // Engine tick at scale (issue: 10,000 policies over 20 query templates against a real Prometheus
 // holding their series): median tick duration, PromQL requests per tick and peak RSS. The baseline,
 // measured in the same run, is the cost of one instant query returning all 10,000 demand series
-// (the least any tick must do).
+// (the least any tick must do). A third run puts every policy in a budget, against the first run.
 // Usage: node -r ./test/bench/swc-register.cjs test/bench/engine-tick.bench.ts
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
@@ -44,10 +44,19 @@ async function main(): Promise<void> {
     // The measured ticks run in a child process holding only the compiled adapter, so its RSS is the
     // service's own (this process also carries the TypeScript compiler hook).
     // Twice: with Node's default heap sizing, and with the heap cap deploy/ sets (NODE_OPTIONS), which
-    // trades some tick time for a bounded RSS. Asynchronous, so this process keeps answering
-    // Prometheus's scrapes of the exporter meanwhile.
-    for (const flags of [[], ['--max-old-space-size=256']]) {
-      console.log(`\n-- node ${flags.join(' ') || '(default heap sizing)'}`);
+    // trades some tick time for a bounded RSS. Then once more with every policy in a budget, against
+    // the first run (same run, same heap sizing) as its baseline. Asynchronous, so this process keeps
+    // answering Prometheus's scrapes of the exporter meanwhile.
+    const runs = [
+      { flags: [], budgets: false },
+      { flags: ['--max-old-space-size=256'], budgets: false },
+      { flags: [], budgets: true },
+    ];
+    const medians: number[] = [];
+    for (const { flags, budgets } of runs) {
+      console.log(
+        `\n-- node ${flags.join(' ') || '(default heap sizing)'}${budgets ? ', with budgets' : ''}`,
+      );
       const worker = spawn(process.execPath, [...flags, join(__dirname, 'engine-tick-worker.js')], {
         env: {
           ...process.env,
@@ -55,12 +64,22 @@ async function main(): Promise<void> {
           POLICIES: String(POLICIES),
           TEMPLATES: String(TEMPLATES),
           TICKS: String(TICKS),
+          BUDGETS: budgets ? '1' : '0',
         },
-        stdio: ['ignore', 'inherit', 'inherit'],
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      worker.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        process.stdout.write(chunk);
       });
       const code = await new Promise<number | null>((resolve) => worker.on('exit', resolve));
       if (code !== 0) throw new Error(`worker exited with ${code}`);
+      medians.push(Number(/median tick \(steady state\): (\d+) ms/.exec(output)?.[1]));
     }
+    console.log(
+      `\nbudgets: median tick ${medians[2]} ms with every policy in one of ${TEMPLATES} budgets vs ${medians[0]} ms without → ratio ${(medians[2]! / medians[0]!).toFixed(2)}`,
+    );
   } finally {
     exporter.close();
     await prom.destroy();

@@ -3,7 +3,7 @@
  * range query per tick: warm-started once from Prometheus, then fed by each tick's instant value.
  */
 export class DemandHistory {
-  private readonly buffers = new Map<string, Ring>();
+  private readonly buffers = new Map<string, Window>();
 
   constructor(private readonly capacity: number) {}
 
@@ -13,23 +13,24 @@ export class DemandHistory {
 
   /** Replaces a policy's history with `values` (oldest first), e.g. from a range query. */
   seed(key: string, values: Float64Array): void {
-    const ring = new Ring(this.capacity);
-    for (const v of values.subarray(Math.max(0, values.length - this.capacity))) ring.push(v);
-    this.buffers.set(key, ring);
+    const window = new Window(this.capacity);
+    for (const v of values.subarray(Math.max(0, values.length - this.capacity))) window.push(v);
+    this.buffers.set(key, window);
   }
 
   /** Appends one sample; NaN keeps the step when a tick had no value. */
   push(key: string, value: number): void {
-    let ring = this.buffers.get(key);
-    if (ring === undefined) {
-      ring = new Ring(this.capacity);
-      this.buffers.set(key, ring);
+    let window = this.buffers.get(key);
+    if (window === undefined) {
+      window = new Window(this.capacity);
+      this.buffers.set(key, window);
     }
-    ring.push(value);
+    window.push(value);
   }
 
+  /** The policy's samples, oldest first: a view that later pushes leave unchanged (no copy per tick). */
   values(key: string): Float64Array {
-    return this.buffers.get(key)?.toArray() ?? new Float64Array(0);
+    return this.buffers.get(key)?.view() ?? new Float64Array(0);
   }
 
   /** Forgets policies that are no longer configured. */
@@ -38,32 +39,33 @@ export class DemandHistory {
   }
 }
 
-class Ring {
-  private readonly data: Float64Array;
-  private start = 0;
+/**
+ * The last `capacity` samples in a buffer an eighth larger: samples are appended and never overwritten,
+ * and when the buffer is full the newest ones move to a fresh buffer (once every capacity/8 samples),
+ * so a view handed out earlier keeps its values while costing no copy.
+ */
+class Window {
+  private data: Float64Array;
+  private end = 0;
   private length = 0;
 
-  constructor(capacity: number) {
-    this.data = new Float64Array(capacity);
+  constructor(private readonly capacity: number) {
+    this.data = new Float64Array(capacity + Math.max(1, Math.ceil(capacity / 8)));
   }
 
   push(v: number): void {
-    const cap = this.data.length;
-    if (this.length < cap) {
-      this.data[(this.start + this.length) % cap] = v;
-      this.length++;
-    } else {
-      this.data[this.start] = v;
-      this.start = (this.start + 1) % cap;
+    if (this.end === this.data.length) {
+      const kept = this.capacity - 1;
+      const next = new Float64Array(this.data.length);
+      next.set(this.data.subarray(this.end - kept, this.end));
+      this.data = next;
+      this.end = kept;
     }
+    this.data[this.end++] = v;
+    this.length = Math.min(this.length + 1, this.capacity);
   }
 
-  toArray(): Float64Array {
-    const out = new Float64Array(this.length);
-    const cap = this.data.length;
-    const firstPart = Math.min(this.length, cap - this.start);
-    out.set(this.data.subarray(this.start, this.start + firstPart), 0);
-    out.set(this.data.subarray(0, this.length - firstPart), firstPart);
-    return out;
+  view(): Float64Array {
+    return this.data.subarray(this.end - this.length, this.end);
   }
 }

@@ -1,0 +1,252 @@
+import type { Config, Policy } from '../config/schema';
+import {
+  blendedCostPerReplicaHour,
+  budgetPeriodAt,
+  budgetStatus,
+  decisionBudget,
+  reactiveDistribution,
+  type BudgetStatus,
+  type DecisionInput,
+} from '../domain';
+import type { ForecastView } from './forecasting';
+import { policiesInScope, policyKey } from '../config/policyIdentity';
+import type { PolicySnapshot, Snapshot } from '../snapshot/snapshot';
+import type { PolicyReadings, PriceReading, Reading, SpendReading, TickInputs } from './tickInputs';
+
+// Assembling a tick, pure: from the configuration, what the tick read, the forecasts, the previous
+// snapshot and the time, one DecisionInput per policy and each budget's status. No I/O, no clock.
+
+/** The engine settings a policy's decision input depends on. */
+export type EngineTiming = Pick<Config['engine'], 'intervalSeconds' | 'hpaSyncSeconds' | 'stalenessSeconds'>;
+
+/** H, the horizon a decision must cover: readiness delay + HPA sync period + tick interval (ARCHITECTURE.md §3). */
+export function decisionHorizonSeconds(policy: Policy, engine: EngineTiming): number {
+  return policy.readinessDelaySeconds + engine.hpaSyncSeconds + engine.intervalSeconds;
+}
+
+/** A budget as a policy's decision sees it. */
+export interface PolicyBudget {
+  readonly name: string;
+  /** Absent when the budget's spend could not be read this tick. */
+  readonly status?: BudgetStatus;
+  /** Why there is no status. */
+  readonly error?: string;
+  /** This policy's part of the budget's remainder (the whole remainder when it is alone in the scope). */
+  readonly remaining?: number;
+}
+
+/** What one policy's decision input is built from, besides what every policy shares at the tick. */
+export interface PolicyAssembly {
+  readonly policy: Policy;
+  readonly readings: PolicyReadings;
+  /** The forecasting engine's view of the policy; absent when forecasting is off for it. */
+  readonly forecast?: ForecastView;
+  /** Replicas of the policy's previous decision: the current count when kube-state-metrics has none. */
+  readonly previousReplicas?: number;
+  /** The budget the policy names, if any. */
+  readonly budget?: PolicyBudget;
+}
+
+/** What every policy shares at one tick. */
+export interface TickContext {
+  /** The tick's time, epoch ms. */
+  readonly at: number;
+  readonly engine: EngineTiming;
+  readonly prices: PriceReading;
+}
+
+/**
+ * The DecisionInput the live engine builds for one policy at one tick; decide() of it is the policy's
+ * decision. Pure, so a simulator that supplies the same readings (D(t) with its sample time, the demand
+ * at the tick step before it, replicas, SLO measurements, requests), the same forecast view, prices and
+ * budget reproduces the service's decision exactly.
+ *
+ * - The demand distribution is the forecast's when the forecast is trusted (`forecast.mode` is
+ *   `forecast`), else the reactive one built from `pastDemand` over the horizon H in tick steps.
+ * - A failed reading leaves its input undefined and carries the failure as the input's provenance,
+ *   so decide() names it; replicas fall back to `previousReplicas`.
+ * - Demand sampled longer ago than `engine.stalenessSeconds` is stale for decide().
+ */
+export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): DecisionInput {
+  const { policy, readings, forecast, budget } = assembly;
+  const { demand: d, currentReplicas: current, resources: res } = readings;
+  const stepMs = tick.engine.intervalSeconds * 1000;
+  const reactive = d.ok
+    ? reactiveDistribution(
+        readings.pastDemand,
+        Math.max(1, Math.round((decisionHorizonSeconds(policy, tick.engine) * 1000) / stepMs)),
+        d.value,
+      )
+    : undefined;
+  const forecasting = forecast?.mode === 'forecast';
+  const distributionSource = forecasting
+    ? `forecast (${forecast.model}): ${forecast.reason}`
+    : `reactive (${reactive?.note ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
+  return {
+    policy: policy.name,
+    at: tick.at,
+    mode: policy.mode,
+    demand: d.ok ? d.value : undefined,
+    demandUnit: policy.demand.unit,
+    distribution: forecasting ? forecast.distribution : reactive,
+    capacityPerReplica: policy.capacityPerReplica,
+    costPerReplicaHour: res.ok
+      ? blendedCostPerReplicaHour(res.resources, tick.prices.prices, policy.spotShare)
+      : undefined,
+    sloMissCostPerHour: policy.sloMissCostPerHour,
+    budget: budget?.status && decisionBudget(budget.name, budget.status, budget.remaining),
+    currentReplicas: current.ok ? Math.round(current.value) : assembly.previousReplicas,
+    slo: {
+      latency: sloMeasurement(readings.latency, policy.slo.latencySeconds?.target),
+      errorRatio: sloMeasurement(readings.errorRatio, policy.slo.errorRatio?.target),
+    },
+    minReplicas: policy.replicas.min,
+    maxReplicas: policy.replicas.max,
+    schedules: policy.schedules,
+    holidays: policy.holidays,
+    overrides: policy.overrides.map((o) => ({
+      replicas: o.replicas,
+      expiresAt: Date.parse(o.expiresAt),
+      reason: o.reason,
+    })),
+    staleAfterMs: tick.engine.stalenessSeconds * 1000,
+    provenance: {
+      demand: { source: d.ok ? policy.demand.query : d.error, ...(d.ok && { observedAt: d.timestamp }) },
+      distribution: { source: distributionSource },
+      costPerReplicaHour: { source: res.ok ? `${res.source}; ${tick.prices.source}` : res.error },
+      currentReplicas: {
+        source: current.ok ? 'kube-state-metrics' : `previous decision (${current.error})`,
+      },
+      ...(budget && { budget: { source: budget.error ?? `budget ${budget.name}` } }),
+    },
+  };
+}
+
+function sloMeasurement(v: Reading | undefined, target: number | undefined) {
+  if (target === undefined) return undefined;
+  // No value (e.g. no traffic gives a NaN quantile) is "unknown", not a breach; decide() warns.
+  return { measured: v?.ok ? v.value : undefined, target };
+}
+
+/** One budget at the tick: its status, or why there is none. */
+export interface TickBudget {
+  readonly name: string;
+  /** Epoch ms when the budget's current period started. */
+  readonly periodStart: number;
+  readonly status?: BudgetStatus;
+  readonly error?: string;
+}
+
+/** A budget's status and each of its policies' part of the remainder. */
+export interface BudgetAllocation {
+  readonly budget: TickBudget;
+  /** By policy key, for the policies that name this budget; empty without a status. */
+  readonly remainingByPolicy: ReadonlyMap<string, number>;
+}
+
+/**
+ * Each budget's status and how its remainder is split: by each policy's share of the scope's burn
+ * (its previous decision's cost per hour), equally when nothing burns. The burn is summed once per
+ * budget, so a tick costs O(budgets × policies), not a scan of the scope for every policy.
+ */
+export function allocateBudgets(
+  config: Pick<Config, 'budgets' | 'policies'>,
+  spend: ReadonlyMap<string, SpendReading>,
+  previous: ReadonlyMap<string, PolicySnapshot>,
+  now: number,
+): BudgetAllocation[] {
+  return config.budgets.map((budget): BudgetAllocation => {
+    const period = budgetPeriodAt(budget.period, budget.timeZone, now);
+    const members = policiesInScope(budget, config.policies);
+    const burns = members.map((p) => previous.get(policyKey(p))?.decision?.costPerHour ?? 0);
+    const burn = burns.reduce((sum, b) => sum + b, 0);
+    const spent = spend.get(budget.name) ?? { ok: true, spent: 0 };
+    const base = { name: budget.name, periodStart: period.start };
+    if (!spent.ok) return { budget: { ...base, error: spent.error }, remainingByPolicy: new Map() };
+    const status = budgetStatus({
+      amount: budget.amount,
+      period,
+      spent: spent.spent,
+      burnRatePerHour: burn,
+      at: now,
+      thresholds: budget.thresholds,
+    });
+    const remainingByPolicy = new Map<string, number>();
+    members.forEach((p, i) => {
+      if (p.budget !== budget.name) return;
+      const share = members.length <= 1 ? 1 : burn > 0 ? burns[i]! / burn : 1 / members.length;
+      remainingByPolicy.set(policyKey(p), status.remaining * share);
+    });
+    return { budget: { ...base, status }, remainingByPolicy };
+  });
+}
+
+/** One policy's decision input and what publishing its outcome needs. */
+export interface AssembledPolicy {
+  readonly policy: Policy;
+  readonly input: DecisionInput;
+  readonly forecast?: ForecastView;
+  /** The policy's entry in the previous snapshot: its last good values stay when this tick fails. */
+  readonly previous?: PolicySnapshot;
+  /** The demand query's own failure, which says more than "demand is missing". */
+  readonly demandError?: string;
+}
+
+export interface AssembledTick {
+  /**
+   * One per policy, in `config.policies` order. Assembled as it is iterated, so a tick that decides and
+   * publishes each in turn never holds every policy's distribution at once.
+   */
+  readonly policies: Iterable<AssembledPolicy>;
+  readonly budgets: TickBudget[];
+}
+
+/** Every policy's decision input and every budget's status at `now`, from what the tick read. */
+export function assembleTick(
+  config: Pick<Config, 'budgets' | 'policies' | 'engine'>,
+  inputs: TickInputs,
+  forecasts: ReadonlyMap<string, ForecastView>,
+  previous: Snapshot | undefined,
+  now: number,
+): AssembledTick {
+  const previousByKey = new Map((previous?.policies ?? []).map((p) => [policyKey(p), p]));
+  const allocations = allocateBudgets(config, inputs.spend, previousByKey, now);
+  const byName = new Map(allocations.map((a) => [a.budget.name, a]));
+  const tick: TickContext = { at: now, engine: config.engine, prices: inputs.prices };
+  const assembled = (policy: Policy, readings: PolicyReadings): AssembledPolicy => {
+    const key = policyKey(policy);
+    const prev = previousByKey.get(key);
+    const forecast = forecasts.get(key);
+    const allocation = policy.budget === undefined ? undefined : byName.get(policy.budget);
+    const remaining = allocation?.remainingByPolicy.get(key);
+    const budget: PolicyBudget | undefined = allocation && {
+      ...allocation.budget,
+      ...(remaining !== undefined && { remaining }),
+    };
+    const input = assemblePolicy(
+      {
+        policy,
+        readings,
+        ...(forecast && { forecast }),
+        ...(prev?.decision && { previousReplicas: prev.decision.replicas }),
+        ...(budget && { budget }),
+      },
+      tick,
+    );
+    return {
+      policy,
+      input,
+      ...(forecast && { forecast }),
+      ...(prev && { previous: prev }),
+      ...(!readings.demand.ok && { demandError: readings.demand.error }),
+    };
+  };
+  return {
+    policies: {
+      *[Symbol.iterator]() {
+        for (const [i, policy] of config.policies.entries()) yield assembled(policy, inputs.policies[i]!);
+      },
+    },
+    budgets: allocations.map((a) => a.budget),
+  };
+}

@@ -1,0 +1,174 @@
+import { configSchema } from '../config/schema';
+import type { BudgetEvent, DecisionBudget } from '../domain';
+import { PrometheusError } from '../sources';
+import { FakePrometheus } from '../../../test/support/fakePrometheus';
+import { createEvaluator } from './evaluate';
+import type { Snapshot } from '../snapshot/snapshot';
+
+// The evaluator end to end over an in-process Prometheus answering from a table: the queries it asks,
+// and the decisions, errors, budget shares and events that come out.
+
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+const STEP = 15_000;
+const DEMAND = 'max by (service) (demo_demand{service=~"api|web"})';
+const REPLICAS =
+  'max by (deployment) (kube_deployment_status_replicas{namespace="shop", deployment=~"api|web"})';
+const SPEND =
+  'sum(sum_over_time((max by (namespace, policy) (costscale_cost_per_hour{namespace=~"shop",policy=~"api|web"}))[820800s:300s])) / 12';
+
+const config = configSchema.parse({
+  prometheus: { default: { url: 'http://127.0.0.1:9' } },
+  policies: ['web', 'api'].map((name) => ({
+    name,
+    namespace: 'shop',
+    target: { name },
+    demand: { query: `max(demo_demand{service="${name}"})` },
+    capacityPerReplica: 25,
+    replicas: { min: 1, max: 20 },
+    resources: { cpuCores: 1, memoryGiB: 2 },
+    budget: 'team',
+  })),
+  budgets: [{ name: 'team', period: 'monthly', amount: 1000, scope: { namespaces: ['shop'] } }],
+  engine: { intervalSeconds: 15, stalenessSeconds: 60 },
+});
+
+function prometheus(): FakePrometheus {
+  return new FakePrometheus('default', {
+    [DEMAND]: [
+      { labels: { service: 'web' }, value: 100 },
+      { labels: { service: 'api' }, value: 30 },
+    ],
+    [REPLICAS]: [
+      { labels: { deployment: 'web' }, value: 3 },
+      { labels: { deployment: 'api' }, value: 2 },
+    ],
+    [SPEND]: [{ value: 400 }],
+  });
+}
+
+/** Runs ticks one step apart, each with the previous tick's output as its previous snapshot. */
+async function ticks(
+  fake: FakePrometheus,
+  n: number,
+  onBudgetEvents?: (e: BudgetEvent[], p: number) => void,
+) {
+  const evaluate = createEvaluator({
+    backends: () => new Map([['default', fake]]),
+    ...(onBudgetEvents && { onBudgetEvents }),
+  });
+  const outs = [];
+  let previous: Snapshot | undefined;
+  for (let k = 0; k < n; k++) {
+    const at = NOW + k * STEP;
+    const out = await evaluate(config, at, previous);
+    outs.push(out);
+    previous = { generatedAt: at, tick: k + 1, policies: out.policies, budgets: out.budgets ?? [] };
+  }
+  return outs;
+}
+
+const entry = (out: { policies: readonly { name: string }[] }, name: string) =>
+  out.policies.find((p) => p.name === name) as Snapshot['policies'][number];
+
+test('decides every policy from the values Prometheus gives, with one request per query template', async () => {
+  const fake = prometheus();
+  const [out] = await ticks(fake, 1);
+  // A flat hour of history (warm start) makes every peak quantile D(t): replicas = ⌈D / κ⌉.
+  expect(entry(out!, 'web').values?.costscale_replicas).toBe(4);
+  expect(entry(out!, 'api').values?.costscale_replicas).toBe(2);
+  expect(entry(out!, 'web').error).toBeUndefined();
+  expect(fake.queries('instant').sort()).toEqual([DEMAND, REPLICAS, SPEND].sort());
+  expect(fake.asked.filter((a) => a.kind === 'range')).toEqual([
+    { kind: 'range', query: DEMAND, range: { start: NOW - 240 * STEP, end: NOW - STEP, stepMs: STEP } },
+  ]);
+  expect(fake.asked.filter((a) => a.kind === 'instant').every((a) => a.time === NOW)).toBe(true);
+  const web = out!.decisions.find((d) => d.policy === 'web')!;
+  expect(web).toMatchObject({ namespace: 'shop', decidedAt: NOW, replicas: 4 });
+  expect(web.inputs).toMatchObject({ demand: 100, currentReplicas: 3, distribution: { p50: 100, p99: 100 } });
+});
+
+test('later ticks read only instant values: the history is kept in memory', async () => {
+  const fake = prometheus();
+  await ticks(fake, 3);
+  expect(fake.queries('range')).toHaveLength(1);
+  expect(fake.queries('instant')).toHaveLength(9);
+});
+
+test('a missing series and a failing query are errors in the explanation; the last good values stay', async () => {
+  const fake = prometheus();
+  const evaluate = createEvaluator({ backends: () => new Map([['default', fake]]) });
+  const first = await evaluate(config, NOW, undefined);
+  fake.answer(DEMAND, [{ labels: { service: 'web' }, value: 100 }]);
+  const previous: Snapshot = { generatedAt: NOW, tick: 1, policies: first.policies };
+  const second = await evaluate(config, NOW + STEP, previous);
+
+  const api = entry(second, 'api');
+  expect(api.error).toMatch(/no series.*demo_demand\{service="api"\}/);
+  expect(api.explanation?.errors).toContain('demand is missing: no decision (never a silent zero)');
+  expect(api.explanation?.inputs.find((i) => i.name === 'demand')?.source).toMatch(/no series/);
+  expect(api.values).toEqual(entry(first, 'api').values);
+  expect(api.valuesAt).toBe(NOW);
+  expect(second.decisions.find((d) => d.policy === 'api')?.replicas).toBeNull();
+  expect(entry(second, 'web').valuesAt).toBe(NOW + STEP);
+
+  fake.answer(
+    DEMAND,
+    new PrometheusError('bad_data: parse error', {
+      backend: 'default',
+      query: DEMAND,
+      kind: 'api',
+      errorType: 'bad_data',
+      retryable: false,
+    }),
+  );
+  const third = await evaluate(config, NOW + 2 * STEP, { ...previous, policies: second.policies });
+  expect(entry(third, 'web').error).toMatch(/parse error/);
+  expect(entry(third, 'web').valuesAt).toBe(NOW + STEP);
+});
+
+test('demand sampled longer ago than the staleness bound decides nothing', async () => {
+  const fake = prometheus().answer(DEMAND, [
+    { labels: { service: 'web' }, value: 100, timestamp: NOW - 61_000 },
+    { labels: { service: 'api' }, value: 30 },
+  ]);
+  const [out] = await ticks(fake, 1);
+  expect(entry(out!, 'web').values).toBeUndefined();
+  expect(entry(out!, 'web').error).toMatch(/demand is stale: observed 61 s ago \(bound 60 s\)/);
+  expect(entry(out!, 'api').values?.costscale_replicas).toBe(2);
+});
+
+test("a shared budget's remainder is split by each policy's burn, and crossings are events once", async () => {
+  const fake = prometheus().answer(SPEND, [{ value: 960 }]);
+  const events: Array<{ events: BudgetEvent[]; periodStart: number }> = [];
+  const [first, second] = await ticks(fake, 2, (e, periodStart) => events.push({ events: e, periodStart }));
+  const budgetOf = (out: typeof first, name: string) =>
+    (out!.decisions.find((d) => d.policy === name)!.inputs as { budget: DecisionBudget }).budget;
+  // No previous decisions, so no burn: equal shares of the 40 left.
+  expect(budgetOf(first, 'web').remaining).toBeCloseTo(20, 9);
+  expect(budgetOf(first, 'api').remaining).toBeCloseTo(20, 9);
+  const cost = (name: string) => entry(first!, name).values!.costscale_cost_per_hour;
+  expect(cost('web')).toBeGreaterThan(cost('api'));
+  expect(budgetOf(second, 'web').remaining).toBeCloseTo((40 * cost('web')) / (cost('web') + cost('api')), 9);
+  expect(budgetOf(second, 'api').remaining).toBeCloseTo((40 * cost('api')) / (cost('web') + cost('api')), 9);
+  expect(second!.budgets?.[0]?.status?.burnRatePerHour).toBeCloseTo(cost('web') + cost('api'), 9);
+
+  expect(events).toEqual([
+    {
+      periodStart: Date.parse('2026-03-01T00:00:00Z'),
+      events: [
+        expect.objectContaining({ budget: 'team', threshold: 'warning', direction: 'up' }),
+        expect.objectContaining({ budget: 'team', threshold: 'critical', direction: 'up' }),
+      ],
+    },
+  ]);
+});
+
+test('a failing spend query is the budget error, and decisions go on without the budget', async () => {
+  const fake = prometheus().answer(SPEND, new Error('connection refused'));
+  const [out] = await ticks(fake, 1);
+  expect(out!.budgets).toEqual([{ name: 'team', error: 'connection refused' }]);
+  expect(entry(out!, 'web').values?.costscale_replicas).toBe(4);
+  const web = out!.decisions.find((d) => d.policy === 'web')!.inputs as { budget?: DecisionBudget };
+  expect(web).toMatchObject({ provenance: { budget: { source: 'connection refused' } } });
+  expect(web.budget).toBeUndefined();
+});

@@ -1,0 +1,225 @@
+import type { Config, Policy } from '../config/schema';
+import { budgetPeriodAt, priceSetFromBook, priceSetFromNodes } from '../domain';
+import {
+  demandHistories,
+  demandValues,
+  executeInstantPlan,
+  executeRangePlan,
+  fetchNodePrices,
+  fetchReplicaRequests,
+  planQueries,
+  PlanCache,
+  workloadKey,
+  type Backends,
+  type WorkloadRef,
+} from '../sources';
+import { DemandHistory } from './demandHistory';
+import { budgetBackend, budgetSpendQuery } from './queries';
+import { policiesInScope, policyKey } from '../config/policyIdentity';
+import { currentReplicasQuery } from '../sources/kubeStateMetrics';
+import type {
+  PolicyReadings,
+  PriceReading,
+  Reading,
+  ResourcesReading,
+  SpendReading,
+  TickInputs,
+} from './tickInputs';
+
+// Gathering a tick's inputs (the I/O half of a tick): every policy's queries with one request per
+// query template, prices, requests per replica and budget spend, read at the tick's time. Keeps what
+// outlives a tick: query plans, recent demand per policy, requests per replica.
+
+/** Reads what every policy of `config` needs at `now` from `backends`. */
+export type Gather = (config: Config, backends: Backends, now: number) => Promise<TickInputs>;
+
+/** `historySamples`: samples of recent demand kept per policy, at the tick step. */
+export function createGatherer(historySamples: number): Gather {
+  const history = new DemandHistory(historySamples);
+  const requestsCache = new Map<string, RequestsCache>();
+  // Plans change only when policies do: re-planning 10,000 policies every tick would cost ~100 ms.
+  const plans = {
+    demand: new PlanCache(),
+    replicas: new PlanCache(),
+    latency: new PlanCache(),
+    errors: new PlanCache(),
+  };
+
+  return async (config, backends, now) => {
+    const policies = config.policies;
+    const stepMs = config.engine.intervalSeconds * 1000;
+    history.retain(new Set(policies.map(policyKey)));
+
+    const demandPlan = plans.demand.plan(
+      policies.map((p) => ({ backend: p.backend, query: p.demand.query })),
+    );
+    const replicasPlan = plans.replicas.plan(
+      policies.map((p) => ({ backend: p.backend, query: currentReplicasQuery(p) })),
+    );
+    const latencyPolicies = policies.filter((p) => p.slo.latencySeconds !== undefined);
+    const errorPolicies = policies.filter((p) => p.slo.errorRatio !== undefined);
+    const latencyPlan = plans.latency.plan(
+      latencyPolicies.map((p) => ({ backend: p.backend, query: p.slo.latencySeconds!.query })),
+    );
+    const errorPlan = plans.errors.plan(
+      errorPolicies.map((p) => ({ backend: p.backend, query: p.slo.errorRatio!.query })),
+    );
+    const cold = policies.filter((p) => !history.has(policyKey(p)));
+    const warmPlan = planQueries(cold.map((p) => ({ backend: p.backend, query: p.demand.query })));
+
+    const [demandOut, replicasOut, latencyOut, errorOut, warmOut, prices, resources, spend] =
+      await Promise.all([
+        executeInstantPlan(demandPlan, backends, { time: now }),
+        executeInstantPlan(replicasPlan, backends, { time: now }),
+        executeInstantPlan(latencyPlan, backends, { time: now }),
+        executeInstantPlan(errorPlan, backends, { time: now }),
+        cold.length === 0
+          ? Promise.resolve([])
+          : executeRangePlan(warmPlan, backends, {
+              start: now - historySamples * stepMs,
+              end: now - stepMs,
+              stepMs,
+            }),
+        priceReading(config, backends, now),
+        replicaResources(policies, backends, now, requestsCache),
+        budgetSpend(config, backends, now),
+      ]);
+    const demand = demandValues(demandPlan, demandOut);
+    const replicas = demandValues(replicasPlan, replicasOut);
+    const latency = keyed(latencyPolicies, demandValues(latencyPlan, latencyOut));
+    const errors = keyed(errorPolicies, demandValues(errorPlan, errorOut));
+    demandHistories(warmPlan, warmOut).forEach((h, i) => {
+      if (h.ok) history.seed(policyKey(cold[i]!), h.values);
+    });
+
+    const readings = policies.map((policy, i): PolicyReadings => {
+      const key = policyKey(policy);
+      const d = demand[i]!;
+      const pastDemand = history.values(key);
+      history.push(key, d.ok ? d.value : Number.NaN);
+      const lat = latency.get(key);
+      const err = errors.get(key);
+      return {
+        demand: d,
+        pastDemand,
+        currentReplicas: replicas[i]!,
+        ...(lat && { latency: lat }),
+        ...(err && { errorRatio: err }),
+        resources: resources[i]!,
+      };
+    });
+    return { policies: readings, prices, spend };
+  };
+}
+
+const keyed = (policies: readonly Policy[], values: readonly Reading[]): Map<string, Reading> =>
+  new Map(policies.map((p, i) => [policyKey(p), values[i]!]));
+
+async function priceReading(config: Config, backends: Backends, now: number): Promise<PriceReading> {
+  const book = priceSetFromBook(config.prices.book);
+  if (config.prices.source === 'book') return { prices: book, source: 'price book' };
+  const client = backends.get(config.prices.backend);
+  if (client === undefined)
+    return { prices: book, source: `price book (no backend ${config.prices.backend} for OpenCost)` };
+  const nodes = await fetchNodePrices(client, { time: now });
+  if (!nodes.ok) return { prices: book, source: `price book (OpenCost unavailable: ${nodes.error})` };
+  const estimate = priceSetFromNodes(nodes.value, book);
+  return {
+    prices: estimate.prices,
+    source: `OpenCost node prices (${estimate.onDemandNodes} on-demand, ${estimate.spotNodes} spot nodes)`,
+  };
+}
+
+const REQUESTS_TTL_MS = 5 * 60_000;
+
+interface RequestsCache {
+  at: number;
+  byWorkload: Map<string, ResourcesReading>;
+}
+
+/**
+ * Requests per replica from config, else kube-state-metrics: one query per backend for all policies
+ * without configured resources, refreshed every 5 minutes (requests rarely change).
+ */
+async function replicaResources(
+  policies: readonly Policy[],
+  backends: Backends,
+  now: number,
+  cache: Map<string, RequestsCache>,
+): Promise<ResourcesReading[]> {
+  const workload = (p: Policy): WorkloadRef => ({
+    namespace: p.namespace,
+    kind: p.target.kind,
+    name: p.target.name,
+  });
+  const byBackend = new Map<string, Policy[]>();
+  for (const p of policies) {
+    if (p.resources === undefined) byBackend.set(p.backend, [...(byBackend.get(p.backend) ?? []), p]);
+  }
+  // A backend is asked again when its answer is old, or a policy is new to it or had no answer.
+  const needed = [...byBackend].filter(([backend, members]) => {
+    const cached = cache.get(backend);
+    return (
+      cached === undefined ||
+      now - cached.at >= REQUESTS_TTL_MS ||
+      members.some((p) => cached.byWorkload.get(workloadKey(workload(p)))?.ok !== true)
+    );
+  });
+  await Promise.all(
+    needed.map(async ([backend, members]) => {
+      const client = backends.get(backend);
+      const byWorkload = new Map<string, ResourcesReading>();
+      const fail = (error: string) =>
+        members.forEach((p) => byWorkload.set(workloadKey(workload(p)), { ok: false, error }));
+      if (client === undefined) fail(`no backend ${backend}`);
+      else {
+        const r = await fetchReplicaRequests(client, members.map(workload), { time: now });
+        if (!r.ok) fail(r.error);
+        else
+          for (const [key, v] of r.value)
+            byWorkload.set(
+              key,
+              v.ok ? { ok: true, resources: v.value, source: 'requests from kube-state-metrics' } : v,
+            );
+      }
+      cache.set(backend, { at: now, byWorkload });
+    }),
+  );
+  return policies.map((p) =>
+    p.resources !== undefined
+      ? { ok: true, resources: p.resources, source: 'requests from config' }
+      : (cache.get(p.backend)?.byWorkload.get(workloadKey(workload(p))) ?? {
+          ok: false,
+          error: 'requests not loaded',
+        }),
+  );
+}
+
+/** Each budget's spend so far this period, one request per budget whose period is old enough to sum. */
+async function budgetSpend(
+  config: Config,
+  backends: Backends,
+  now: number,
+): Promise<Map<string, SpendReading>> {
+  const backendName = budgetBackend(config);
+  const client = backendName === undefined ? undefined : backends.get(backendName);
+  const spend = new Map<string, SpendReading>();
+  await Promise.all(
+    config.budgets.map(async (budget) => {
+      const period = budgetPeriodAt(budget.period, budget.timeZone, now);
+      const query = budgetSpendQuery(policiesInScope(budget, config.policies), (now - period.start) / 1000);
+      if (query === undefined) return;
+      if (client === undefined) {
+        spend.set(budget.name, { ok: false, error: 'no Prometheus backend to read spend from' });
+        return;
+      }
+      const plan = planQueries([{ backend: client.name, query }]);
+      const value = demandValues(plan, await executeInstantPlan(plan, backends, { time: now }))[0]!;
+      // No series yet (costscale has not been scraped in this period) is zero spend, not an error.
+      if (value.ok) spend.set(budget.name, { ok: true, spent: value.value });
+      else if (/no series/.test(value.error)) spend.set(budget.name, { ok: true, spent: 0 });
+      else spend.set(budget.name, { ok: false, error: value.error });
+    }),
+  );
+  return spend;
+}

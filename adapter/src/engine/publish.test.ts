@@ -1,0 +1,145 @@
+import { policySchema } from '../config/schema';
+import { decide, type DecisionInput } from '../domain';
+import type { AssembledPolicy } from './assemble';
+import { publishTick } from './publish';
+import type { PolicySnapshot } from '../snapshot/snapshot';
+
+const AT = Date.parse('2026-03-10T12:00:00Z');
+const policy = policySchema.parse({
+  name: 'web',
+  namespace: 'shop',
+  labels: { team: 'checkout' },
+  allowedNamespaces: ['edge'],
+  target: { name: 'web-deploy' },
+  demand: { query: 'd' },
+  capacityPerReplica: 25,
+  replicas: { min: 1, max: 10 },
+});
+const input = (fields: Partial<DecisionInput> = {}): DecisionInput => ({
+  policy: 'web',
+  at: AT,
+  mode: 'balanced',
+  demand: 100,
+  distribution: { quantile: (tau) => 100 + 50 * tau },
+  capacityPerReplica: 25,
+  costPerReplicaHour: 0.04,
+  sloMissCostPerHour: 1,
+  minReplicas: 1,
+  maxReplicas: 10,
+  ...fields,
+});
+const decided = (i: DecisionInput) => {
+  const r = decide(i);
+  if (!r.ok) throw new Error(r.failure.explanation.errors.join('; '));
+  return r.decision;
+};
+
+/** The previous tick's entry: values from a decision at AT − 15 s. */
+const previous: PolicySnapshot = (() => {
+  const decision = decided(input({ at: AT - 15_000, demand: 50, distribution: { quantile: () => 50 } }));
+  return {
+    name: 'web',
+    namespace: 'shop',
+    labels: { team: 'checkout', policy: 'web' },
+    allowedNamespaces: ['edge'],
+    values: {
+      costscale_replicas: decision.replicas,
+      costscale_load: decision.load,
+      costscale_cost_per_hour: decision.costPerHour,
+      costscale_budget_pressure: decision.shadowPrice,
+      costscale_forecast_demand: decision.targetDemand,
+    },
+    valuesAt: AT - 15_000,
+    decision,
+  };
+})();
+
+const publishOne = (assembled: AssembledPolicy) =>
+  publishTick([{ ...assembled, result: decide(assembled.input) }], [], AT);
+
+describe('publishTick', () => {
+  it("a decision is the policy's fresh values, its identity and its record", () => {
+    const ok = input();
+    const out = publishOne({
+      policy,
+      input: ok,
+      previous,
+      forecast: { mode: 'reactive', reason: 'too little history', accuracy: undefined },
+    });
+    const decision = decided(ok);
+    expect(out.policies).toEqual([
+      {
+        name: 'web',
+        namespace: 'shop',
+        labels: { team: 'checkout', policy: 'web' },
+        allowedNamespaces: ['edge'],
+        target: { kind: 'Deployment', name: 'web-deploy' },
+        forecast: { mode: 'reactive', reason: 'too little history' },
+        values: {
+          costscale_replicas: decision.replicas,
+          costscale_load: decision.load,
+          costscale_cost_per_hour: decision.costPerHour,
+          costscale_budget_pressure: decision.shadowPrice,
+          costscale_forecast_demand: decision.targetDemand,
+        },
+        valuesAt: AT,
+        decision,
+        explanation: decision.explanation,
+      },
+    ]);
+    expect(decision.replicas).toBeGreaterThan(previous.decision!.replicas);
+    const { distribution: _, ...plain } = ok;
+    expect(out.decisions).toEqual([
+      {
+        namespace: 'shop',
+        policy: 'web',
+        decidedAt: AT,
+        replicas: decision.replicas,
+        inputs: { ...plain, distribution: { p50: 125, p90: 145, p99: 149.5 } },
+        explanation: decision,
+      },
+    ]);
+  });
+
+  it('no decision keeps the last good values and decision, with the query failure as the error', () => {
+    const failed = input({ demand: undefined, distribution: undefined });
+    const out = publishOne({ policy, input: failed, previous, demandError: 'query returned no series' });
+    const result = decide(failed);
+    if (result.ok) throw new Error('expected no decision');
+    expect(out.policies[0]).toMatchObject({
+      values: previous.values,
+      valuesAt: AT - 15_000,
+      decision: previous.decision,
+      error: 'query returned no series',
+      explanation: result.failure.explanation,
+    });
+    expect(out.decisions[0]).toMatchObject({
+      replicas: null,
+      inputs: { demand: undefined, distribution: null },
+      explanation: result.failure,
+    });
+  });
+
+  it("without a demand failure the error is decide()'s, and without a previous entry there are no values", () => {
+    const out = publishOne({ policy, input: input({ capacityPerReplica: undefined }) });
+    expect(out.policies[0]!.error).toBe('capacity per replica is missing; it must be a positive number');
+    expect(out.policies[0]).not.toHaveProperty('values');
+    expect(out.policies[0]).not.toHaveProperty('decision');
+  });
+
+  it('budgets are published with their status or error', () => {
+    const out = publishTick(
+      [],
+      [
+        { name: 'a', periodStart: 0, error: 'timeout' },
+        { name: 'b', periodStart: 0 },
+      ],
+      AT,
+    );
+    expect(out).toEqual({
+      policies: [],
+      decisions: [],
+      budgets: [{ name: 'a', error: 'timeout' }, { name: 'b' }],
+    });
+  });
+});

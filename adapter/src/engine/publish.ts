@@ -1,0 +1,126 @@
+import type { DecisionInput, DecisionResult } from '../domain';
+import type { DecisionRecord } from '../store/decisions';
+import type { AssembledPolicy, TickBudget } from './assemble';
+import type { TickOutput } from './engine';
+import type { ForecastView } from './forecasting';
+import { policyLabels } from '../config/policyIdentity';
+import type { PolicyForecast, PolicySnapshot, ServedMetric } from '../snapshot/snapshot';
+
+// Publishing a tick, pure: each policy's decision (or why there is none) as its next snapshot entry
+// and its decision record, and each budget as its snapshot entry.
+
+/** An assembled policy and what decide() made of its input. */
+export interface DecidedPolicy extends AssembledPolicy {
+  readonly result: DecisionResult;
+}
+
+/** The tick's output from its decided policies (taken one at a time) and its budgets. */
+export function publishTick(
+  decided: Iterable<DecidedPolicy>,
+  budgets: readonly TickBudget[],
+  now: number,
+): TickOutput {
+  const policies: PolicySnapshot[] = [];
+  const decisions: DecisionRecord[] = [];
+  for (const p of decided) {
+    policies.push(snapshotEntry(p, now));
+    decisions.push(decisionRecord(p, now));
+  }
+  return {
+    policies,
+    decisions,
+    budgets: budgets.map(({ name, status, error }) => ({
+      name,
+      ...(status && { status }),
+      ...(error && { error }),
+    })),
+  };
+}
+
+/** A policy's snapshot entry: fresh values from a decision, else the last good ones and the reason. */
+function snapshotEntry(
+  { policy, forecast, previous, demandError, result }: DecidedPolicy,
+  now: number,
+): PolicySnapshot {
+  const identity = {
+    name: policy.name,
+    namespace: policy.namespace,
+    labels: policyLabels(policy),
+    allowedNamespaces: policy.allowedNamespaces,
+    target: policy.target,
+    ...(forecast && { forecast: forecastSummary(forecast) }),
+  };
+  if (result.ok) {
+    const dec = result.decision;
+    return {
+      ...identity,
+      values: servedValues(dec),
+      valuesAt: now,
+      decision: dec,
+      explanation: dec.explanation,
+    };
+  }
+  return {
+    ...identity,
+    // Last good values stay until the staleness bound (ARCHITECTURE.md §6); the server judges age.
+    ...(previous?.values && { values: previous.values, valuesAt: previous.valuesAt }),
+    ...(previous?.decision && { decision: previous.decision }),
+    error:
+      demandError ?? (result.failure.explanation.errors.join('; ') || result.failure.explanation.summary),
+    explanation: result.failure.explanation,
+  };
+}
+
+/** What is stored for the decision history: the inputs and the decision or failure. */
+function decisionRecord({ policy, input, result }: DecidedPolicy, now: number): DecisionRecord {
+  return {
+    namespace: policy.namespace,
+    policy: policy.name,
+    decidedAt: now,
+    replicas: result.ok ? result.decision.replicas : null,
+    inputs: recordedInputs(input),
+    explanation: result.ok ? result.decision : result.failure,
+  };
+}
+
+function forecastSummary(f: ForecastView): PolicyForecast {
+  return {
+    mode: f.mode,
+    reason: f.reason,
+    ...(f.model !== undefined && { model: f.model }),
+    ...(f.fittedAt !== undefined && { fittedAt: f.fittedAt }),
+    ...(f.accuracy && { accuracy: f.accuracy }),
+  };
+}
+
+function servedValues(d: {
+  replicas: number;
+  load: number;
+  costPerHour: number;
+  shadowPrice: number;
+  targetDemand: number;
+}): Record<ServedMetric, number> {
+  return {
+    costscale_replicas: d.replicas,
+    costscale_load: d.load,
+    costscale_cost_per_hour: d.costPerHour,
+    costscale_budget_pressure: d.shadowPrice,
+    costscale_forecast_demand: d.targetDemand,
+  };
+}
+
+/** The inputs as stored with the decision: plain numbers and sources, not the distribution object. */
+function recordedInputs(input: DecisionInput): Record<string, unknown> {
+  const { distribution, ...rest } = input;
+  return {
+    ...rest,
+    distribution:
+      distribution === undefined
+        ? null
+        : {
+            p50: distribution.quantile(0.5),
+            p90: distribution.quantile(0.9),
+            p99: distribution.quantile(0.99),
+          },
+  };
+}
