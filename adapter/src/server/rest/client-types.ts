@@ -571,7 +571,7 @@ export interface SimulationRequest {
     maxReplicas?: number;
     capacityPerReplica?: number;
   };
-  /** Tolerance of the HPA reading costscale_replicas (default 0); null for an HPA without behavior. */
+  /** Tolerance of every simulated HPA, costscale's and the baselines' (default null: HPAs without behavior, 0.1). */
   hpaTolerance?: number | null;
   syncSeconds?: number;
   replicaCost?: number;

@@ -175,8 +175,10 @@ export const simulationRequest = z.strictObject({
     .min(0)
     .max(1)
     .nullable()
-    .default(0)
-    .describe('tolerance of the HPA reading costscale_replicas; null for an HPA without behavior (0.1)'),
+    .default(null)
+    .describe(
+      'tolerance of every simulated HPA (costscale’s and the CPU baselines’); null for HPAs without behavior (0.1)',
+    ),
   syncSeconds: z.int().min(5).max(300).default(15).describe('HPA sync period and simulation step'),
   replicaCost: z
     .number()
