@@ -177,7 +177,7 @@ describe('forecast track', () => {
       ),
     };
     const observation = observeForCostscale(trace, STEP, 'linear', DEFAULT_PIPELINE);
-    const settings = { stepSeconds: 300, refitHours: 6, coverageMargin: 0.1, fitHorizon: 1 };
+    const settings = { stepSeconds: 300, refitHours: 6, coverageMargin: 0.1, fitHorizon: 12 };
     const track = observation.forecast(settings);
     expect(observation.forecast(settings)).toBe(track);
     // The trace lasts 3 days and 5 minutes: fits once two days of buckets exist, then every 6 h.

@@ -1,6 +1,7 @@
 import type { Config, Policy } from '../config/schema';
 import { decide, reactiveDistribution, type DecisionInput, type DemandDistribution } from '../domain';
 import {
+  DISPLAY_STEPS,
   forecastTrack,
   trackDistributions,
   type ForecastSettings,
@@ -155,7 +156,7 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
           stepSeconds: policy.forecast.stepSeconds,
           refitHours: policy.forecast.refitHours,
           coverageMargin: engine.coverageMargin,
-          fitHorizon: forecastSteps,
+          fitHorizon: Math.max(forecastSteps, DISPLAY_STEPS),
         }),
         forecastSteps,
       )

@@ -22,7 +22,7 @@ export interface ForecastSettings {
   readonly refitHours: number;
   /** engine.forecast.coverageMargin */
   readonly coverageMargin: number;
-  /** Steps the models are fitted and forecast for: max(horizon steps, 12) as in the engine. */
+  /** Steps the models are fitted for: max(horizon steps, DISPLAY_STEPS) as in the engine. */
   readonly fitHorizon: number;
 }
 
@@ -40,13 +40,13 @@ export interface ForecastTrack {
   readonly fits: number;
 }
 
-const DISPLAY_STEPS = 12;
+/** Steps the engine forecasts for display and calibration (ForecastingOptions.displaySteps). */
+export const DISPLAY_STEPS = 12;
 
 export function forecastTrack(observed: ObservedDemand, settings: ForecastSettings): ForecastTrack {
   const { t0, stepMs, values, pipeline } = observed;
   const bucketMs = settings.stepSeconds * 1000;
   const refitMs = settings.refitHours * 3_600_000;
-  const horizon = Math.max(settings.fitHorizon, DISPLAY_STEPS);
   // The simulated service starts with the trace: Prometheus holds nothing earlier to warm-start from.
   const series = onlineSeries(bucketMs, t0 - pipeline.tickAgeMs, []);
   const viewAt = new Int32Array(values.length);
@@ -65,7 +65,7 @@ export function forecastTrack(observed: ObservedDemand, settings: ForecastSettin
     let refitted = false;
     if (isFitDue(series, now, refitMs)) {
       fits++;
-      refitted = refitSeries(series, now, horizon) !== undefined;
+      refitted = refitSeries(series, now, settings.fitHorizon) !== undefined;
     }
     if (series.model !== undefined && (closed || series.forecast === undefined)) {
       reforecastSeries(series, DISPLAY_STEPS);

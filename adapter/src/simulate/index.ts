@@ -31,6 +31,14 @@ export {
   workloadFromPolicy,
   type CostscaleScenarioOptions,
 } from './fromPolicy';
+export {
+  costAtMisses,
+  dominates,
+  frontier,
+  gapClosed,
+  perfectForesightReplicaHours,
+  type FrontierPoint,
+} from './frontier';
 export { parseDemandTraceCsv, parseTimestamp, TraceFormatError, type DemandTrace } from './trace';
 export { summarize, timelineCsv, resultTable, type ResultSummary } from './report';
 export type {

@@ -609,6 +609,17 @@ export interface SimulationReport {
   capacityPerReplica: number;
   readinessDelaySeconds: number;
   hpaTolerance: number | null;
+  /** What a replica really serves in the run (capacityPerReplica is what costscale plans with). */
+  trueCapacityPerReplica?: number;
+  /** Highest CPU utilisation of the request the CPU baselines see. */
+  cpuCap?: number;
+  /** The metric pipelines simulated: Prometheus for costscale, metrics-server for the CPU baselines. */
+  pipeline?: {
+    scrapeIntervalSeconds: number;
+    rateWindowSeconds: number;
+    tickAgeSeconds: number;
+    metricsResolutionSeconds: number;
+  };
   /** The baselines, then costscale. */
   scenarios: SimulationSummary[];
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Budget, Config, Policy } from '../../config/schema';
 import type { Decision, DecisionFailure, ReplicaOverride } from '../../domain/decide';
 import { createEvaluator } from '../../engine/evaluate';
+import { Forecasting } from '../../engine/forecasting';
 import { withManaged } from '../../engine/managedConfig';
 import { currentReplicasQuery, policiesInScope, policyKey } from '../../engine/queries';
 import type { Snapshot } from '../../engine/snapshot';
@@ -9,7 +10,8 @@ import { demandValues, executeInstantPlan, planQueries, type Backends } from '..
 import type { dryRunResult, queryPreview } from './schemas';
 
 // A policy's dry run: its queries run now through the configured backends, and the decision the
-// engine would make now, computed by the engine's own evaluator over a configuration in which the
+// engine would make now, computed by the engine's own evaluator (with its forecasting: history loaded
+// from Prometheus, models fitted and gated as the engine does) over a configuration in which the
 // candidate replaces (or joins) the current policies. Nothing is published, persisted or recorded.
 
 export interface DryRunInput {
@@ -54,7 +56,10 @@ export async function dryRunPolicy(input: DryRunInput): Promise<DryRunResult> {
     budgets: budget === undefined ? [] : [budget],
   };
 
-  const evaluate = createEvaluator({ backends: () => input.backends });
+  const evaluate = createEvaluator({
+    backends: () => input.backends,
+    forecasting: new Forecasting({}, config.engine.forecast),
+  });
   const [tick, queries] = await Promise.all([
     evaluate(config, now, input.previous),
     previewQueries(candidate, input.backends, now),

@@ -590,6 +590,22 @@ export const simulationReport = z
     capacityPerReplica: z.number(),
     readinessDelaySeconds: z.number(),
     hpaTolerance: z.number().nullable(),
+    trueCapacityPerReplica: z
+      .number()
+      .optional()
+      .describe('what a replica really serves in the run (capacityPerReplica is what costscale plans with)'),
+    cpuCap: z.number().optional().describe('highest CPU utilisation of the request the CPU baselines see'),
+    pipeline: z
+      .strictObject({
+        scrapeIntervalSeconds: z.number(),
+        rateWindowSeconds: z.number(),
+        tickAgeSeconds: z.number(),
+        metricsResolutionSeconds: z.number(),
+      })
+      .optional()
+      .describe(
+        'the metric pipelines simulated: Prometheus for costscale, metrics-server for the CPU baselines',
+      ),
     scenarios: z.array(simulationSummarySchema).describe('the baselines, then costscale'),
   })
   .describe('the report of `costscale simulate --json`');

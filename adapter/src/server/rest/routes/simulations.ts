@@ -201,6 +201,14 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
           capacityPerReplica: workload.capacityPerReplica,
           readinessDelaySeconds: workload.readinessDelayMs / 1000,
           hpaTolerance: body.hpaTolerance,
+          trueCapacityPerReplica: workload.capacityPerReplica,
+          cpuCap: 1,
+          pipeline: {
+            scrapeIntervalSeconds: pipeline.scrapeIntervalMs / 1000,
+            rateWindowSeconds: pipeline.rateWindowMs / 1000,
+            tickAgeSeconds: pipeline.tickAgeMs / 1000,
+            metricsResolutionSeconds: pipeline.cpuResolutionMs / 1000,
+          },
           scenarios: summaries,
         };
         return { status: 200, body: report };
