@@ -1,6 +1,7 @@
 import { policySchema } from '../config/schema';
 import {
   costscaleScaler,
+  observationOf,
   observeForCostscale,
   type CostscaleObservation,
   type CostscaleScalerParams,
@@ -26,18 +27,13 @@ const NO_LAG: MetricPipeline = { ...DEFAULT_PIPELINE, tickAgeMs: 0 };
 
 /** An observation of demand values read at ticks t0 + k·15 s, forecasting off. */
 function observed(values: number[], t0 = 0): CostscaleObservation {
-  return {
-    demand: {
-      t0,
-      stepMs: STEP,
-      values: Float64Array.from(values),
-      pipeline: NO_LAG,
-      interpolation: 'linear',
-    },
-    forecast: () => {
-      throw new Error('forecasting is off in these tests');
-    },
-  };
+  return observationOf({
+    t0,
+    stepMs: STEP,
+    values: Float64Array.from(values),
+    pipeline: NO_LAG,
+    interpolation: 'linear',
+  });
 }
 
 const params = (observation: CostscaleObservation, over: Partial<CostscaleScalerParams> = {}) => ({
@@ -57,6 +53,19 @@ describe('costscaleScaler', () => {
   it('with flat demand serves ceil(D / κ)', () => {
     const scaler = costscaleScaler(params(observed(new Array<number>(200).fill(95))));
     expect(scaler(199 * STEP, 3)).toBe(10);
+  });
+
+  it('decides the same when scenarios share the reactive distributions of an observation', () => {
+    const values = Array.from({ length: 400 }, (_, i) => 100 + 60 * Math.sin(i / 9) + (i % 5) * 7);
+    const demand = { t0: 0, stepMs: STEP, values: Float64Array.from(values), pipeline: NO_LAG };
+    const own = observationOf({ ...demand, interpolation: 'linear' });
+    const shared = observationOf({ ...demand, interpolation: 'linear' }, { shareReactive: true });
+    for (const v of [0.1, 10]) {
+      const a = costscaleScaler(params(own, { policy: { ...policy, sloMissCostPerHour: v } }));
+      const b = costscaleScaler(params(shared, { policy: { ...policy, sloMissCostPerHour: v } }));
+      for (let k = 1; k < 400; k++) expect(b(k * STEP, 10)).toBe(a(k * STEP, 10));
+    }
+    expect(shared.reactive(200, 4, 240)).toBe(shared.reactive(200, 4, 240));
   });
 
   it('keeps serving the last good value until it is stale, then nothing', () => {
@@ -110,10 +119,7 @@ describe('costscaleScaler', () => {
   it('reads the tick that ran tickAgeMs before the HPA sync', () => {
     const values = Array.from({ length: 200 }, (_, k) => (k < 150 ? 95 : 195));
     const observation = observed(values);
-    const lagged: CostscaleObservation = {
-      ...observation,
-      demand: { ...observation.demand, pipeline: { ...NO_LAG, tickAgeMs: 7_500 } },
-    };
+    const lagged = observationOf({ ...observation.demand, pipeline: { ...NO_LAG, tickAgeMs: 7_500 } });
     const scaler = costscaleScaler(params(lagged));
     // The decision time moves back; the value is still the one read at that tick.
     expect(scaler(150 * STEP, 10)).toBeGreaterThanOrEqual(20);

@@ -1,5 +1,11 @@
 import type { Config, Policy } from '../config/schema';
-import { decide, reactiveDistribution, type DecisionInput, type DemandDistribution } from '../domain';
+import {
+  decide,
+  reactiveDistribution,
+  type DecisionInput,
+  type DemandDistribution,
+  type ReactiveDistribution,
+} from '../domain';
 import {
   DISPLAY_STEPS,
   forecastTrack,
@@ -47,22 +53,50 @@ export function engineSettingsOf(engine: Config['engine']): EngineSettings {
 }
 
 /**
- * What costscale observes of one trace: the demand query's value at each tick, and the forecast tracks
- * over it, built once per forecast setting and shared by every scenario of the trace.
+ * What costscale observes of one trace: the demand query's value at each tick, the forecast tracks over
+ * it (built once per forecast setting) and the reactive distribution at each tick, all shared by every
+ * scenario of the trace, since none depends on a decision.
  */
 export interface CostscaleObservation {
   readonly demand: ObservedDemand;
   forecast(settings: ForecastSettings): ForecastTrack;
+  /** The reactive distribution at tick k over the `historySamples` ticks before it. */
+  reactive(k: number, horizonSteps: number, historySamples: number): ReactiveDistribution | undefined;
 }
 
+export interface ObservationOptions {
+  /**
+   * Keep each tick's reactive distribution for the next scenario (default false): several scenarios
+   * then build it once, for about 2 KB per tick and horizon.
+   */
+  readonly shareReactive?: boolean;
+}
+
+/** What costscale observes of a trace through the metric pipeline. */
 export function observeForCostscale(
   trace: DemandTrace,
   stepMs: number,
   interpolation: 'linear' | 'hold',
   pipeline: MetricPipeline,
+  options: ObservationOptions = {},
 ): CostscaleObservation {
-  const demand = observeDemand(trace, stepMs, interpolation, pipeline);
+  return observationOf(observeDemand(trace, stepMs, interpolation, pipeline), options);
+}
+
+/** The observation built on demand values already read at each tick. */
+export function observationOf(
+  demand: ObservedDemand,
+  options: ObservationOptions = {},
+): CostscaleObservation {
+  const values = demand.values;
   const tracks = new Map<string, ForecastTrack>();
+  const shared = new Map<string, Array<ReactiveDistribution | undefined>>();
+  const build = (k: number, horizonSteps: number, historySamples: number) => {
+    const d = values[k] as number;
+    return Number.isFinite(d)
+      ? reactiveDistribution(values.subarray(Math.max(0, k - historySamples), k), horizonSteps, d)
+      : undefined;
+  };
   return {
     demand,
     forecast(settings) {
@@ -73,6 +107,17 @@ export function observeForCostscale(
         tracks.set(key, track);
       }
       return track;
+    },
+    reactive(k, horizonSteps, historySamples) {
+      if (options.shareReactive !== true) return build(k, horizonSteps, historySamples);
+      const key = `${horizonSteps}/${historySamples}`;
+      let memo = shared.get(key);
+      if (memo === undefined) {
+        memo = new Array<ReactiveDistribution | undefined>(values.length);
+        shared.set(key, memo);
+      }
+      if (!(k in memo)) memo[k] = build(k, horizonSteps, historySamples);
+      return memo[k];
     },
   };
 }
@@ -175,15 +220,7 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     if (k < 0 || k >= observed.length) return undefined;
     const d = observed[k] as number;
     const demand = Number.isFinite(d) ? d : undefined;
-    const distribution =
-      forecastAt(k) ??
-      (demand === undefined
-        ? undefined
-        : reactiveDistribution(
-            observed.subarray(Math.max(0, k - engine.historySamples), k),
-            horizonSteps,
-            demand,
-          ));
+    const distribution = forecastAt(k) ?? observation.reactive(k, horizonSteps, engine.historySamples);
     const result = decide(
       simulatedDecisionInput(policy, {
         at,

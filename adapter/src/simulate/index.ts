@@ -6,11 +6,13 @@ export {
   DEFAULT_ENGINE_SETTINGS,
   engineSettingsOf,
   horizonSeconds,
+  observationOf,
   observeForCostscale,
   simulatedDecisionInput,
   type CostscaleObservation,
   type CostscaleScalerParams,
   type EngineSettings,
+  type ObservationOptions,
   type SimulatedPolicy,
 } from './costscaleScaler';
 export { forecastShare, forecastTrack, type ForecastSettings, type ForecastTrack } from './forecastTrack';

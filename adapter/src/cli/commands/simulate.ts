@@ -228,7 +228,9 @@ function runSimulate(opts: SimulateOptions): void {
     ...believed,
     capacityPerReplica: believed.capacityPerReplica * (1 + capacityError),
   };
-  const observation = observeForCostscale(trace, options.syncPeriodMs!, opts.interpolation, pipeline);
+  const observation = observeForCostscale(trace, options.syncPeriodMs!, opts.interpolation, pipeline, {
+    shareReactive: true,
+  });
   const costscale = (policy: Policy, name?: string): Scenario =>
     costscaleScenario(policy, believed, observation, { name, hpaTolerance: tolerance });
 
