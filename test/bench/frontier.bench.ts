@@ -63,8 +63,13 @@ function csvRows(file: string): string[][] {
     .map((l) => l.split(','));
 }
 
+/** A trace from samples; a sample not later than the one before (clock changes in NAB files) is dropped. */
 function traceOf(times: number[], values: number[]): DemandTrace {
-  return { timesMs: Float64Array.from(times), demand: Float64Array.from(values) };
+  const keep = times.flatMap((t, i) => (i === 0 || t > (times[i - 1] as number) ? [i] : []));
+  return {
+    timesMs: Float64Array.from(keep, (i) => times[i] as number),
+    demand: Float64Array.from(keep, (i) => values[i] as number),
+  };
 }
 
 /** NASA-HTTP: per-second request counts, averaged over 5 minutes (requests/s). */
