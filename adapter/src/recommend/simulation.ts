@@ -83,7 +83,8 @@ export function simulationContext(params: {
   // query returned, and costscale sees it again through Prometheus.
   const pipeline = {
     ...DEFAULT_PIPELINE,
-    rateWindowMs: rateWindowOf(policy.demand.query) ?? DEFAULT_PIPELINE.rateWindowMs,
+    // A query without rate() or increase() reads a gauge.
+    rateWindowMs: rateWindowOf(policy.demand.query) ?? 0,
   };
   const options: SimulationOptions = {
     syncPeriodMs: params.syncPeriodMs,

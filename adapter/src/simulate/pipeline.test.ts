@@ -65,4 +65,19 @@ describe('observeDemand', () => {
     expect(halfway).toBeLessThan(30);
     expect(at(33 * minute)).toBeCloseTo(30, 6);
   });
+
+  it('reads a gauge query (no rate window) as its newest scrape, without smoothing', () => {
+    const minute = 60_000;
+    const timesMs = Float64Array.from({ length: 60 }, (_, i) => i * minute);
+    const demand = Float64Array.from({ length: 60 }, (_, i) => (i < 30 ? 10 : 30));
+    const gauge = observeDemand({ timesMs, demand }, 15_000, 'hold', {
+      ...DEFAULT_PIPELINE,
+      rateWindowMs: 0,
+    });
+    const at = (ms: number) => gauge.values[Math.round(ms / 15_000)] as number;
+    expect(at(30 * minute)).toBe(10);
+    // Scrapes at 15 s and 45 s past each minute; the tick 7.5 s before the sync at 30 min 30 s sees 45 s's.
+    expect(at(30 * minute + 30_000)).toBe(30);
+    expect(at(31 * minute)).toBe(30);
+  });
 });

@@ -8,7 +8,7 @@ import type { DemandTrace } from './trace';
 export interface MetricPipeline {
   /** Prometheus scrape interval of the demand counter. */
   readonly scrapeIntervalMs: number;
-  /** Range of the demand query's `rate()`. */
+  /** Range of the demand query's `rate()`; 0 for a query that reads a gauge (its newest sample). */
   readonly rateWindowMs: number;
   /** How long before an HPA sync the engine tick that computed the served value ran. */
   readonly tickAgeMs: number;
@@ -116,6 +116,22 @@ export function prometheusRate(
   return (increase * ((sampled + toStart + toEnd) / sampled)) / (windowMs / 1000);
 }
 
+/** Demand at `tMs` (linear or held between samples; the last sample holds). */
+function gaugeAt(trace: DemandTrace, tMs: number, interpolation: 'linear' | 'hold'): number {
+  const { timesMs, demand } = trace;
+  let i = 0;
+  let hi = timesMs.length - 1;
+  while (i < hi) {
+    const mid = (i + hi + 1) >> 1;
+    if ((timesMs[mid] as number) <= tMs) i = mid;
+    else hi = mid - 1;
+  }
+  const d = demand[i] as number;
+  if (interpolation === 'hold' || i + 1 >= timesMs.length || tMs < (timesMs[0] as number)) return d;
+  const t1 = timesMs[i] as number;
+  return d + (((demand[i + 1] as number) - d) * (tMs - t1)) / ((timesMs[i + 1] as number) - t1);
+}
+
 export interface ObservedDemand {
   /** HPA sync k is at t0 + k·stepMs; the engine tick it reads ran tickAgeMs earlier. */
   readonly t0: number;
@@ -129,7 +145,8 @@ export interface ObservedDemand {
 /**
  * The demand query's value at every engine tick: the app's counter scraped every scrape interval
  * (scrapes fall between ticks, so the newest sample is on average half an interval old), `rate()` over
- * its window at the tick, the tick `tickAgeMs` before each HPA sync.
+ * its window at the tick — or, with no window, the newest sample of a demand gauge —, the tick
+ * `tickAgeMs` before each HPA sync.
  */
 export function observeDemand(
   trace: DemandTrace,
@@ -153,11 +170,21 @@ export function observeDemand(
     values[j] = counter(times[j] as number);
   }
   const observed = new Float64Array(steps);
+  const gauge = pipeline.rateWindowMs === 0;
+  if (gauge) {
+    // A gauge of the demand: the sample is its value at the scrape, kept until the next one.
+    for (let j = 0; j < count; j++) values[j] = gaugeAt(trace, times[j] as number, interpolation);
+  }
   let lo = 0;
   let hi = -1;
   for (let k = 0; k < steps; k++) {
     const at = t0 + k * stepMs - pipeline.tickAgeMs;
     while (hi + 1 < count && (times[hi + 1] as number) <= at) hi++;
+    if (gauge) {
+      // Prometheus' lookback (5 min) always holds the newest scrape here.
+      observed[k] = hi >= 0 ? (values[hi] as number) : Number.NaN;
+      continue;
+    }
     while (lo < count && (times[lo] as number) <= at - pipeline.rateWindowMs) lo++;
     observed[k] = hi >= lo ? prometheusRate(times, values, lo, hi, at, pipeline.rateWindowMs) : Number.NaN;
   }

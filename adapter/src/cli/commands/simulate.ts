@@ -192,7 +192,7 @@ function pipelineOf(opts: SimulateOptions, policy: Policy): MetricPipeline {
     scrapeIntervalMs: seconds(opts.scrapeInterval, '--scrape-interval'),
     rateWindowMs:
       opts.rateWindow !== undefined
-        ? seconds(opts.rateWindow, '--rate-window')
+        ? positiveNumber(opts.rateWindow, '--rate-window', true) * 1000
         : (rateWindowOf(policy.demand.query) ?? DEFAULT_PIPELINE.rateWindowMs),
     tickAgeMs: positiveNumber(opts.tickAge, '--tick-age', true) * 1000,
     cpuResolutionMs: resolution,
@@ -339,7 +339,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--scrape-interval <seconds>', "Prometheus' scrape interval of the demand counter", '30')
     .option(
       '--rate-window <seconds>',
-      "range of the demand query's rate() (default: the policy query's own, else 120)",
+      "range of the demand query's rate(), 0 for a gauge (default: the policy query's own, else 120)",
     )
     .option(
       '--tick-age <seconds>',

@@ -163,7 +163,8 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
         // The history is what the demand query returned; costscale sees it again through the pipeline.
         const pipeline = {
           ...DEFAULT_PIPELINE,
-          rateWindowMs: rateWindowOf(policy.demand.query) ?? DEFAULT_PIPELINE.rateWindowMs,
+          // A query without rate() or increase() reads a gauge.
+          rateWindowMs: rateWindowOf(policy.demand.query) ?? 0,
         };
         const options = {
           syncPeriodMs: body.syncSeconds * 1000,
