@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { ConfigManager } from './config/manager';
 import { EffectiveConfigSource } from './engine/effectiveConfig';
 import { Engine } from './engine/engine';
-import { createEvaluator } from './engine/evaluate';
+import { createEvaluator, dryRunEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
 import { electionFromConfig } from './engine/leaderElection';
 import { budgetEventRecorder, forecastPersistence } from './engine/persistence';
@@ -102,7 +102,7 @@ export async function startService(configFile: string, logger: Logger = createLo
       snapshot: holder,
       config: () => config.current(),
       backends,
-      evaluator: (b) => createEvaluator({ backends: () => b }),
+      evaluator: dryRunEvaluator,
       onChange: () => effective.invalidate(),
     },
     registry: telemetry.registry,

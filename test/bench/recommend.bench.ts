@@ -6,7 +6,13 @@
 import { policySchema, priceBookSchema, recommendationsSchema } from '../../adapter/src/config/schema';
 import { priceSetFromBook } from '../../adapter/src/domain';
 import { demandTrace, recommendWorkload, type WorkloadInput } from '../../adapter/src/recommend';
-import { costscaleScenario, simulate, workloadFromPolicy } from '../../adapter/src/simulate';
+import {
+  costscaleScenario,
+  DEFAULT_PIPELINE,
+  observeForCostscale,
+  simulate,
+  workloadFromPolicy,
+} from '../../adapter/src/simulate';
 
 const STEP = 300_000;
 const DAYS = 7;
@@ -70,12 +76,13 @@ for (const syncSeconds of [60, 15]) {
   const workloadInput = input(syncSeconds);
   const trace = demandTrace(workloadInput.history)!;
   const workload = workloadFromPolicy(workloadInput.policy, 0.04);
-  const scenario = costscaleScenario(workloadInput.policy, workload, { syncPeriodMs: syncSeconds * 1000 });
+  const observation = observeForCostscale(trace, syncSeconds * 1000, 'linear', DEFAULT_PIPELINE);
   const baseline: number[] = [];
   const all: number[] = [];
   let kinds = '';
   for (let r = 0; r < ROUNDS; r++) {
     let t0 = performance.now();
+    const scenario = costscaleScenario(workloadInput.policy, workload, observation);
     simulate(trace, workload, scenario, { syncPeriodMs: syncSeconds * 1000 });
     baseline.push(performance.now() - t0);
     t0 = performance.now();

@@ -146,13 +146,16 @@ function run(traceName) {
   const strict = policyFor(traceName, capacity, 25);
   const book = priceBookSchema.parse({});
   const workload = sim.workloadFromPolicy(policy, sim.policyCostPerReplicaHour(policy, book));
+  const options = { interpolation: argument('interpolation') ?? 'linear' };
+  const seen = sim.observeForCostscale(trace, 15_000, options.interpolation, sim.DEFAULT_PIPELINE, {
+    shareReactive: true,
+  });
   const scenarios = [
     { name: 'hpa-cpu:0.7', kind: 'hpa-cpu', targetUtilization: 0.7 },
-    sim.costscaleScenario(policy, workload, { name: 'costscale v=1 tol=0', hpaTolerance: 0 }),
-    sim.costscaleScenario(policy, workload, { name: 'costscale v=1 tol=0.1' }),
-    sim.costscaleScenario(strict, workload, { name: 'costscale v=25 tol=0', hpaTolerance: 0 }),
+    sim.costscaleScenario(policy, workload, seen, { name: 'costscale v=1 tol=0', hpaTolerance: 0 }),
+    sim.costscaleScenario(policy, workload, seen, { name: 'costscale v=1 tol=0.1' }),
+    sim.costscaleScenario(strict, workload, seen, { name: 'costscale v=25 tol=0', hpaTolerance: 0 }),
   ];
-  const options = { interpolation: argument('interpolation') ?? 'linear' };
   const rows = scenarios.map((scenario) => {
     const started = process.hrtime.bigint();
     const result = sim.simulate(trace, workload, scenario, options);

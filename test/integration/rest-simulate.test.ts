@@ -116,7 +116,8 @@ describe.each(DATABASE_KINDS)('simulation over Prometheus history on %s PostgreS
       currency: 'USD',
       capacityPerReplica: 50,
       readinessDelaySeconds: 30,
-      hpaTolerance: 0,
+      hpaTolerance: null,
+      pipeline: { scrapeIntervalSeconds: 30, rateWindowSeconds: 300, tickAgeSeconds: 7.5 },
     });
     const [, fixed, cs] = report.scenarios;
     // 289 five-minute samples, the last held for one interval: 24 h 5 min.

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configSchema, type Config } from '../../adapter/src/config/schema';
 import { SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
-import { createEvaluator } from '../../adapter/src/engine/evaluate';
+import { dryRunEvaluator } from '../../adapter/src/engine/evaluate';
 import { createRestApi, type ManagedChange, type RestApi } from '../../adapter/src/server/rest';
 import type { KubernetesAuthApi } from '../../adapter/src/server/auth';
 import type { WorkloadsApi } from '../../adapter/src/k8s/workloads';
@@ -139,7 +139,7 @@ export async function startRestHarness(
     snapshot: holder,
     config: () => harness.config,
     backends: () => harness.backends,
-    evaluator: (b) => createEvaluator({ backends: () => b }),
+    evaluator: dryRunEvaluator,
     settings: () => harness.settings,
     clock: () => harness.now(),
     onChange: (what) => changes.push(what),

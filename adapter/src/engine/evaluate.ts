@@ -3,7 +3,7 @@ import { budgetEvents, decide, type BudgetEvent, type RecordedBudgetState } from
 import type { Backends } from '../sources';
 import { assembleTick, decisionHorizonSeconds, type AssembledPolicy, type TickBudget } from './assemble';
 import type { Evaluate } from './engine';
-import type { Forecasting, ForecastView } from './forecasting';
+import { Forecasting, type ForecastView } from './forecasting';
 import { createGatherer } from './gather';
 import { publishTick, type DecidedPolicy } from './publish';
 import { policyKey } from '../config/policyIdentity';
@@ -21,6 +21,19 @@ export interface EvaluatorDeps {
   onBudgetEvents?: (events: BudgetEvent[], periodStart: number) => void;
   /** Samples of recent demand kept per policy, at the tick step (default 1 h at 15 s). */
   historySamples?: number;
+}
+
+/**
+ * A one-off evaluator for a policy's dry run: the engine's own tick with fresh forecasting (history
+ * loaded, models fitted and gated as the engine does); nothing is stored.
+ */
+export function dryRunEvaluator(backends: Backends): Evaluate {
+  return (config, now, previous) =>
+    createEvaluator({ backends: () => backends, forecasting: new Forecasting({}, config.engine.forecast) })(
+      config,
+      now,
+      previous,
+    );
 }
 
 export function createEvaluator(deps: EvaluatorDeps): Evaluate {

@@ -1,37 +1,30 @@
 import type { Policy } from '../config/schema';
 import {
-  describeModel,
-  fitForecastState,
-  forecastFromState,
-  forecastGate,
-  isRefitDue,
-  seasonalScale,
-  summarizeAccuracy,
+  feedSeries,
+  isFitDue,
+  LOWER_QUANTILE,
+  MAX_BUCKETS,
+  modelDescription,
+  onlineSeries,
+  reforecastSeries,
+  refitSeries,
+  seriesView,
+  UPPER_QUANTILE,
   type AccuracySummary,
-  type DemandDistribution,
-  type ForecastMode,
   type ForecastState,
-  type ProbabilisticForecast,
+  type ForecastView,
+  type OnlineSeries,
 } from '../forecast';
 import { demandHistories, executeRangePlan, planQueries, type Backends } from '../sources';
 import { policyKey } from '../config/policyIdentity';
+
+export type { ForecastView };
 
 // Forecasting in the engine (issue: online accuracy tracking, warm start, persisted models, refit on a
 // schedule). Per policy: demand aggregated into buckets at the forecast step (warm-started from a
 // Prometheus range query), models fitted on a schedule within a per-tick budget, a new forecast when
 // each bucket closes, every served forecast scored against the bucket that follows, and a gate that
 // falls back to the reactive distribution when the forecast is not trusted.
-
-export interface ForecastView {
-  readonly mode: ForecastMode;
-  /** One sentence for the explanation: why this mode. */
-  readonly reason: string;
-  /** Peak demand over the horizon; present in `forecast` mode. */
-  readonly distribution?: DemandDistribution;
-  readonly accuracy?: AccuracySummary;
-  readonly model?: string;
-  readonly fittedAt?: number;
-}
 
 export interface ServedForecast {
   readonly namespace: string;
@@ -59,39 +52,10 @@ export interface ForecastingDeps {
   readonly onForecast?: (f: ServedForecast) => void;
 }
 
-const NOMINAL_COVERAGE = 0.9;
-const LOWER = (1 - NOMINAL_COVERAGE) / 2;
-const UPPER = 1 - LOWER;
-const MAX_OUTCOMES = 288;
-const MAX_POINTS = 10_000; // Prometheus refuses range queries over 11,000 points per series.
-const MIN_FIT_DAYS = 2;
-
-interface Outcomes {
-  actual: number[];
-  forecast: number[];
-  seasonalNaive: number[];
-  lower: number[];
-  upper: number[];
-}
-
-interface SeriesState {
-  readonly stepMs: number;
-  values: number[];
-  bucketStart: number;
-  sum: number;
-  count: number;
-  model?: ForecastState;
-  forecast?: ProbabilisticForecast;
-  /** The one-step-ahead forecast served for the bucket starting at `target`. */
-  served?: { target: number; point: number; lower: number; upper: number; naive: number };
-  outcomes: Outcomes;
-  mode: ForecastMode;
-  reason: string;
-  accuracy?: AccuracySummary;
-}
+const MAX_POINTS = MAX_BUCKETS; // Prometheus refuses range queries over 11,000 points per series.
 
 export class Forecasting {
-  private readonly series = new Map<string, SeriesState>();
+  private readonly series = new Map<string, OnlineSeries>();
   private stored: Map<string, ForecastState> | undefined;
 
   constructor(
@@ -131,30 +95,15 @@ export class Forecasting {
       }
       const stepSeconds = s.stepMs / 1000;
       const steps = Math.max(1, Math.ceil(horizonSeconds(policy) / stepSeconds));
-      const closed = this.feed(s, demand.get(key), now);
+      const closed = feedSeries(s, demand.get(key), now, this.options.coverageMargin);
       const refitMs = policy.forecast.refitHours * 3600_000;
-      const enough = s.values.length >= (MIN_FIT_DAYS * 86400) / stepSeconds;
-      if (
-        enough &&
-        fits < this.options.maxFitsPerTick &&
-        (s.model === undefined || isRefitDue(s.model, now, refitMs))
-      ) {
+      if (fits < this.options.maxFitsPerTick && isFitDue(s, now, refitMs)) {
         fits++;
-        try {
-          s.model = fitForecastState(Float64Array.from(s.values), {
-            horizon: Math.max(steps, this.options.displaySteps ?? 12),
-            stepSeconds,
-            nowMs: now,
-          });
-          this.deps.saveModel?.(policy.namespace, policy.name, s.model);
-          s.forecast = undefined;
-          if (s.outcomes.actual.length === 0) ({ mode: s.mode, reason: s.reason } = backtestMode(s.model));
-        } catch (err) {
-          s.reason = `model fit failed: ${(err as Error).message}`;
-        }
+        const model = refitSeries(s, now, Math.max(steps, this.options.displaySteps ?? 12));
+        if (model !== undefined) this.deps.saveModel?.(policy.namespace, policy.name, model);
       }
       if (s.model !== undefined && (closed || s.forecast === undefined)) this.reforecast(policy, s, now);
-      views.set(key, this.view(s, steps, enough));
+      views.set(key, seriesView(s, steps));
     }
     return views;
   }
@@ -191,128 +140,29 @@ export class Forecasting {
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
             : [];
           const model = this.stored?.get(policyKey(p));
-          this.series.set(policyKey(p), {
-            stepMs,
-            values,
-            bucketStart: current,
-            sum: 0,
-            count: 0,
-            ...(model && { model }),
-            outcomes: { actual: [], forecast: [], seasonalNaive: [], lower: [], upper: [] },
-            ...(model ? backtestMode(model) : { mode: 'reactive' as const, reason: 'no model fitted yet' }),
-          });
+          this.series.set(policyKey(p), onlineSeries(stepMs, now, values, model));
         });
       }),
     );
   }
 
-  /** Adds a demand sample; closes the bucket (and any skipped ones) when its step has passed. */
-  private feed(s: SeriesState, value: number | undefined, now: number): boolean {
-    let closed = false;
-    while (now >= s.bucketStart + s.stepMs) {
-      const mean = s.count > 0 ? s.sum / s.count : Number.NaN;
-      this.score(s, s.bucketStart, mean);
-      s.values.push(mean);
-      if (s.values.length > MAX_POINTS) s.values.splice(0, s.values.length - MAX_POINTS);
-      s.bucketStart += s.stepMs;
-      s.sum = 0;
-      s.count = 0;
-      closed = true;
-    }
-    if (value !== undefined && Number.isFinite(value)) {
-      s.sum += value;
-      s.count++;
-    }
-    return closed;
-  }
-
-  /** Scores the forecast served for this bucket against what happened, and re-runs the gate. */
-  private score(s: SeriesState, bucketStart: number, actual: number): void {
-    const served = s.served;
-    if (served === undefined || served.target !== bucketStart || !Number.isFinite(actual)) return;
-    const o = s.outcomes;
-    o.actual.push(actual);
-    o.forecast.push(served.point);
-    o.seasonalNaive.push(served.naive);
-    o.lower.push(served.lower);
-    o.upper.push(served.upper);
-    if (o.actual.length > MAX_OUTCOMES) for (const a of Object.values(o)) a.shift();
-    const period = s.model?.periods[0] ?? 1;
-    s.accuracy = summarizeAccuracy(o, seasonalScale(s.values, period));
-    const gate = forecastGate(s.accuracy, s.mode, {
-      nominalCoverage: NOMINAL_COVERAGE,
-      coverageMargin: this.options.coverageMargin,
-    });
-    s.mode = gate.mode;
-    s.reason = gate.reason;
-  }
-
-  private reforecast(policy: Policy, s: SeriesState, now: number): void {
-    const model = s.model!;
-    const displaySteps = Math.max(1, this.options.displaySteps ?? 12);
-    try {
-      s.forecast = forecastFromState(model, Float64Array.from(s.values), displaySteps);
-    } catch (err) {
-      s.forecast = undefined;
-      s.reason = `forecast failed: ${(err as Error).message}`;
-      return;
-    }
-    const period = model.periods[0];
-    const naive =
-      period !== undefined && s.values.length >= period
-        ? s.values[s.values.length - period]!
-        : s.values.at(-1)!;
-    s.served = {
-      target: s.bucketStart,
-      point: s.forecast.point[0]!,
-      lower: s.forecast.quantile(LOWER)[0]!,
-      upper: s.forecast.quantile(UPPER)[0]!,
-      naive: naive ?? Number.NaN,
-    };
+  private reforecast(policy: Policy, s: OnlineSeries, now: number): void {
+    const forecast = reforecastSeries(s, this.options.displaySteps ?? 12);
+    if (forecast === undefined || s.model === undefined) return;
     this.deps.onForecast?.({
       namespace: policy.namespace,
       policy: policy.name,
       madeAt: now,
       stepSeconds: s.stepMs / 1000,
-      model: model.members.map(describeModel).join(' + '),
-      point: s.forecast.point,
-      quantiles: [LOWER, 0.5, UPPER].map((q) => ({ quantile: q, values: s.forecast!.quantile(q) })),
+      model: modelDescription(s.model),
+      point: forecast.point,
+      quantiles: [LOWER_QUANTILE, 0.5, UPPER_QUANTILE].map((q) => ({
+        quantile: q,
+        values: forecast.quantile(q),
+      })),
       accuracy: s.accuracy ?? null,
     });
   }
-
-  private view(s: SeriesState, steps: number, enoughHistory: boolean): ForecastView {
-    const base = {
-      ...(s.accuracy && { accuracy: s.accuracy }),
-      ...(s.model && { model: s.model.members.map(describeModel).join(' + '), fittedAt: s.model.fittedAtMs }),
-    };
-    if (s.forecast === undefined) {
-      const reason = enoughHistory ? s.reason : `${MIN_FIT_DAYS} days of history are needed before fitting`;
-      return { ...base, mode: 'reactive', reason };
-    }
-    if (s.mode === 'reactive') return { ...base, mode: 'reactive', reason: s.reason };
-    return { ...base, mode: 'forecast', reason: s.reason, distribution: s.forecast.peak(steps) };
-  }
-}
-
-/**
- * Until online accuracy is measured, a new or restored model is trusted when its rolling-origin
- * backtest beat seasonal naive.
- */
-function backtestMode(model: ForecastState): { mode: ForecastMode; reason: string } {
-  const { ensembleError, seasonalNaiveError } = model.backtest;
-  if (ensembleError === null || seasonalNaiveError === null) {
-    return { mode: 'reactive', reason: 'history too short to backtest the models' };
-  }
-  return ensembleError < seasonalNaiveError
-    ? {
-        mode: 'forecast',
-        reason: `backtest error ${(ensembleError / seasonalNaiveError).toFixed(2)}× seasonal naive's; online accuracy not yet measured`,
-      }
-    : {
-        mode: 'reactive',
-        reason: `backtest did not beat seasonal naive (${(ensembleError / seasonalNaiveError).toFixed(2)}×)`,
-      };
 }
 
 /** Places range-query samples on a regular grid of `points` steps from `start`; missing steps are NaN. */

@@ -23,3 +23,20 @@ export { fitTheta, forecastTheta, type ThetaParams } from './theta';
 export { forecastLinearTrend, type LinearTrendParams } from './linearTrend';
 export { forecastSeasonalNaive } from './seasonalNaive';
 export { fillGaps } from './series';
+export {
+  backtestMode,
+  feedSeries,
+  hasFitHistory,
+  isFitDue,
+  LOWER_QUANTILE,
+  MAX_BUCKETS,
+  modelDescription,
+  NOMINAL_COVERAGE,
+  onlineSeries,
+  reforecastSeries,
+  refitSeries,
+  seriesView,
+  UPPER_QUANTILE,
+  type ForecastView,
+  type OnlineSeries,
+} from './online';

@@ -2,8 +2,12 @@ import type { Policy } from '../config/schema';
 import { fillGaps } from '../forecast';
 import {
   costscaleScenario,
+  DEFAULT_PIPELINE,
+  observeForCostscale,
+  rateWindowOf,
   simulate,
   summarize,
+  type CostscaleObservation,
   type DemandTrace,
   type Scenario,
   type SimulationOptions,
@@ -75,7 +79,28 @@ export function simulationContext(params: {
   readonly syncPeriodMs: number;
 }): SimulationContext {
   const { trace, scaling, policy, capacityPerReplica, costPerReplicaHour } = params;
-  const options: SimulationOptions = { syncPeriodMs: params.syncPeriodMs, interpolation: 'linear' };
+  // The same metric pipelines and decision path as `costscale simulate`; the history is what the demand
+  // query returned, and costscale sees it again through Prometheus.
+  const pipeline = {
+    ...DEFAULT_PIPELINE,
+    // A query without rate() or increase() reads a gauge.
+    rateWindowMs: rateWindowOf(policy.demand.query) ?? 0,
+  };
+  const options: SimulationOptions = {
+    syncPeriodMs: params.syncPeriodMs,
+    interpolation: 'linear',
+    cpuPipeline: pipeline,
+  };
+  // What costscale observed of each trace (with its forecast track) is shared by every variation.
+  const observations = new Map<DemandTrace, CostscaleObservation>();
+  const observed = (t: DemandTrace): CostscaleObservation => {
+    let o = observations.get(t);
+    if (o === undefined) {
+      o = observeForCostscale(t, params.syncPeriodMs, 'linear', pipeline);
+      observations.set(t, o);
+    }
+    return o;
+  };
   const bounds = boundsOf(scaling, policy);
   const scenarioName =
     scaling.kind === 'hpa-cpu' ? `hpa-cpu:${scaling.targetUtilization}` : `costscale:${policy.name}`;
@@ -105,7 +130,7 @@ export function simulationContext(params: {
       };
     } else {
       // costscale plans with κ; the pods serve what they really can.
-      scenario = costscaleScenario(v.policy ?? policy, believed, { syncPeriodMs: params.syncPeriodMs });
+      scenario = costscaleScenario(v.policy ?? policy, believed, observed(v.trace ?? trace));
     }
     const s = summarize(simulate(v.trace ?? trace, actual, scenario, options));
     return {

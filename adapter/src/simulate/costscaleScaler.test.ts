@@ -1,6 +1,13 @@
 import { policySchema } from '../config/schema';
-import { reactiveDistribution } from '../domain';
-import { costscaleScaler, reanchored } from './costscaleScaler';
+import {
+  costscaleScaler,
+  observationOf,
+  observeForCostscale,
+  type CostscaleObservation,
+  type CostscaleScalerParams,
+} from './costscaleScaler';
+import { forecastShare } from './forecastTrack';
+import { DEFAULT_PIPELINE, type MetricPipeline } from './pipeline';
 import { simulate } from './simulate';
 import type { DemandTrace } from './trace';
 
@@ -12,83 +19,115 @@ const policy = policySchema.parse({
   capacityPerReplica: 10,
   replicas: { min: 1, max: 50 },
   sloMissCostPerHour: 4,
+  readinessDelaySeconds: 30,
+  forecast: { enabled: false },
 });
+const STEP = 15_000;
+const NO_LAG: MetricPipeline = { ...DEFAULT_PIPELINE, tickAgeMs: 0 };
 
-describe('reanchored', () => {
-  const history = Float64Array.from({ length: 400 }, (_, i) => 100 + 40 * Math.sin(i / 20) + (i % 7));
-
-  it('equals the reactive distribution built at the new demand (ratio method)', () => {
-    const built = reactiveDistribution(history, 4, 120);
-    expect(built.method).toBe('ratio');
-    const fresh = reactiveDistribution(history, 4, 90);
-    const moved = reanchored(built, 120, 90);
-    for (const tau of [0.1, 0.5, 0.9, 0.99]) expect(moved.quantile(tau)).toBeCloseTo(fresh.quantile(tau), 9);
+/** An observation of demand values read at ticks t0 + k·15 s, forecasting off. */
+function observed(values: number[], t0 = 0): CostscaleObservation {
+  return observationOf({
+    t0,
+    stepMs: STEP,
+    values: Float64Array.from(values),
+    pipeline: NO_LAG,
+    interpolation: 'linear',
   });
+}
 
-  it('equals the reactive distribution built at the new demand (difference method)', () => {
-    const built = reactiveDistribution(history, 4, 0);
-    expect(built.method).toBe('difference');
-    const fresh = reactiveDistribution(history, 4, 0.5);
-    expect(fresh.method).toBe('difference');
-    const moved = reanchored(built, 0, 0.5);
-    for (const tau of [0.5, 0.9, 0.99]) expect(moved.quantile(tau)).toBeCloseTo(fresh.quantile(tau), 9);
-  });
+const params = (observation: CostscaleObservation, over: Partial<CostscaleScalerParams> = {}) => ({
+  policy,
+  capacityPerReplica: 10,
+  costPerReplicaHour: 0.1,
+  observation,
+  ...over,
 });
 
 describe('costscaleScaler', () => {
-  const base = { policy, capacityPerReplica: 10, costPerReplicaHour: 0.1, horizonMs: 60_000, stepMs: 15_000 };
-
-  it('serves nothing before any demand is observed', () => {
-    const scaler = costscaleScaler(base);
-    expect(scaler(0, { timesMs: new Float64Array(0), demand: new Float64Array(0) }, 1)).toBeUndefined();
+  it('serves nothing while the query has no value', () => {
+    const scaler = costscaleScaler(params(observed([Number.NaN, Number.NaN])));
+    expect(scaler(STEP, 1)).toBeUndefined();
   });
 
-  it('with flat history serves ceil(D / κ)', () => {
-    const scaler = costscaleScaler(base);
-    const demand = new Float64Array(200).fill(95);
-    const timesMs = Float64Array.from(demand, (_, i) => i * 15_000);
-    expect(scaler(200 * 15_000, { timesMs, demand }, 3)).toBe(10);
+  it('with flat demand serves ceil(D / κ)', () => {
+    const scaler = costscaleScaler(params(observed(new Array<number>(200).fill(95))));
+    expect(scaler(199 * STEP, 3)).toBe(10);
+  });
+
+  it('decides the same when scenarios share the reactive distributions of an observation', () => {
+    const values = Array.from({ length: 400 }, (_, i) => 100 + 60 * Math.sin(i / 9) + (i % 5) * 7);
+    const demand = { t0: 0, stepMs: STEP, values: Float64Array.from(values), pipeline: NO_LAG };
+    const own = observationOf({ ...demand, interpolation: 'linear' });
+    const shared = observationOf({ ...demand, interpolation: 'linear' }, { shareReactive: true });
+    for (const v of [0.1, 10]) {
+      const a = costscaleScaler(params(own, { policy: { ...policy, sloMissCostPerHour: v } }));
+      const b = costscaleScaler(params(shared, { policy: { ...policy, sloMissCostPerHour: v } }));
+      for (let k = 1; k < 400; k++) expect(b(k * STEP, 10)).toBe(a(k * STEP, 10));
+    }
+    expect(shared.reactive(200, 4, 240)).toBe(shared.reactive(200, 4, 240));
+  });
+
+  it('keeps serving the last good value until it is stale, then nothing', () => {
+    const values = [...new Array<number>(100).fill(95), ...new Array<number>(20).fill(Number.NaN)];
+    const scaler = costscaleScaler(params(observed(values)));
+    const served = values.map((_, k) => scaler(k * STEP, 10));
+    expect(served[99]).toBe(10);
+    // 120 s of staleness: eight more ticks of the last good value, then an error the HPA holds on.
+    expect(served.slice(100, 108)).toEqual(new Array<number>(8).fill(10));
+    expect(served[109]).toBeUndefined();
   });
 
   it('follows schedules, which make the same demand give different answers at different times', () => {
-    const scheduled = costscaleScaler({
-      ...base,
-      policy: {
-        ...policy,
-        schedules: [
-          {
-            name: 'office',
-            timeZone: 'UTC',
-            days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-            from: '09:00',
-            to: '17:00',
-            minReplicas: 20,
-          },
-        ],
-      },
-    });
-    const demand = new Float64Array(200).fill(95);
-    const timesMs = Float64Array.from(demand, (_, i) => i * 15_000);
-    const monday = Date.UTC(2024, 0, 1);
-    // 15 s apart, within one distribution refresh: only the clock differs.
-    expect(scheduled(monday + 9 * 3_600_000 - 15_000, { timesMs, demand }, 10)).toBe(10);
-    expect(scheduled(monday + 9 * 3_600_000, { timesMs, demand }, 10)).toBe(20);
+    const monday9 = Date.UTC(2024, 0, 1) + 9 * 3_600_000;
+    const t0 = monday9 - 100 * STEP;
+    const scaled = costscaleScaler(
+      params(observed(new Array<number>(200).fill(95), t0), {
+        policy: {
+          ...policy,
+          schedules: [
+            {
+              name: 'office',
+              timeZone: 'UTC',
+              days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+              from: '09:00',
+              to: '17:00',
+              minReplicas: 20,
+            },
+          ],
+        },
+      }),
+    );
+    expect(scaled(monday9 - STEP, 10)).toBe(10);
+    expect(scaled(monday9, 10)).toBe(20);
   });
 
-  it('provisions for growth seen in the history, more so when misses cost more', () => {
-    // Demand that often jumps by half within the horizon.
-    const demand = Float64Array.from({ length: 2000 }, (_, i) => (Math.floor(i / 4) % 2 === 0 ? 100 : 150));
-    demand[1999] = 100;
-    const timesMs = Float64Array.from(demand, (_, i) => i * 15_000);
-    const cheapMiss = costscaleScaler({ ...base, policy: { ...policy, sloMissCostPerHour: 0.01 } });
-    const dearMiss = costscaleScaler({ ...base, policy: { ...policy, sloMissCostPerHour: 100 } });
-    expect(cheapMiss(2000 * 15_000, { timesMs, demand }, 10)).toBe(10);
-    expect(dearMiss(2000 * 15_000, { timesMs, demand }, 10)).toBe(15);
+  it('provisions for growth seen in the last hour of ticks, more so when misses cost more', () => {
+    // Demand that often jumps by half within the horizon (30 s + 15 s + 15 s = 4 ticks).
+    const values = Array.from({ length: 400 }, (_, i) => (Math.floor(i / 4) % 2 === 0 ? 100 : 150));
+    values[399] = 100;
+    const cheap = costscaleScaler(
+      params(observed(values), { policy: { ...policy, sloMissCostPerHour: 0.01 } }),
+    );
+    const dear = costscaleScaler(
+      params(observed(values), { policy: { ...policy, sloMissCostPerHour: 100 } }),
+    );
+    expect(cheap(399 * STEP, 10)).toBe(10);
+    expect(dear(399 * STEP, 10)).toBe(15);
   });
 
-  describe('on a daily sine', () => {
+  it('reads the tick that ran tickAgeMs before the HPA sync', () => {
+    const values = Array.from({ length: 200 }, (_, k) => (k < 150 ? 95 : 195));
+    const observation = observed(values);
+    const lagged = observationOf({ ...observation.demand, pipeline: { ...NO_LAG, tickAgeMs: 7_500 } });
+    const scaler = costscaleScaler(params(lagged));
+    // The decision time moves back; the value is still the one read at that tick.
+    expect(scaler(150 * STEP, 10)).toBeGreaterThanOrEqual(20);
+  });
+
+  describe('on a daily sine sampled every minute', () => {
     const step = 60_000;
-    const count = (3 * 86_400_000) / step;
+    const count = (2 * 86_400_000) / step;
     const timesMs = Float64Array.from({ length: count }, (_, i) => i * step);
     const demand = Float64Array.from(
       { length: count },
@@ -102,28 +141,58 @@ describe('costscaleScaler', () => {
       maxReplicas: 50,
       costPerReplicaHour: 0.1,
     };
-    const run = (tolerance?: number) =>
+    const observation = observeForCostscale(trace, STEP, 'linear', DEFAULT_PIPELINE);
+    const run = (tolerance?: number, seen = observation) =>
       simulate(trace, workload, {
         name: 'costscale',
         kind: 'hpa-external',
         metricName: 'costscale_replicas',
         averageValue: 1,
-        scaler: costscaleScaler(base),
+        scaler: costscaleScaler(params(seen)),
         behavior: tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } },
       });
 
-    it('is cheaper than fixed peak capacity and misses only at the start', () => {
+    it('is cheaper than fixed peak capacity; a slower metric pipeline costs it misses', () => {
       const costscale = run(0);
       const peak = simulate(trace, workload, { name: 'fixed', kind: 'fixed', replicas: 35 });
       expect(peak.sloMissMinutes).toBe(0);
       expect(costscale.replicaHours).toBeLessThan(0.65 * peak.replicaHours);
       // Never below the fluid lower bound ∫ D/κ dt.
       expect(costscale.replicaHours).toBeGreaterThan(costscale.totalDemand / 10 / 3600);
-      expect(costscale.sloMissMinutes).toBeLessThan(2);
+      expect(costscale.sloMissMinutes).toBeLessThan(0.02 * 2 * 24 * 60);
+      const fast = { ...DEFAULT_PIPELINE, scrapeIntervalMs: 5_000, rateWindowMs: 20_000, tickAgeMs: 0 };
+      const fresher = run(0, observeForCostscale(trace, STEP, 'linear', fast));
+      expect(fresher.sloMissMinutes).toBeLessThan(costscale.sloMissMinutes);
     });
 
     it('behind an HPA with the default 10 % tolerance, increases of up to 10 % are ignored on the rising flank', () => {
       expect(run().sloMissMinutes).toBeGreaterThan(100);
     });
+  });
+});
+
+describe('forecast track', () => {
+  it('fits every refit period once two days of buckets exist, and forecasts from then on', () => {
+    const step = 300_000;
+    const count = (3 * 86_400_000) / step;
+    const trace: DemandTrace = {
+      timesMs: Float64Array.from({ length: count }, (_, i) => i * step),
+      demand: Float64Array.from(
+        { length: count },
+        (_, i) => 200 + 150 * Math.sin((2 * Math.PI * i * step) / 86_400_000),
+      ),
+    };
+    const observation = observeForCostscale(trace, STEP, 'linear', DEFAULT_PIPELINE);
+    const settings = { stepSeconds: 300, refitHours: 6, coverageMargin: 0.1, fitHorizon: 12 };
+    const track = observation.forecast(settings);
+    expect(observation.forecast(settings)).toBe(track);
+    // The trace lasts 3 days and 5 minutes: fits once two days of buckets exist, then every 6 h.
+    expect(track.fits).toBe(5);
+    // The backtest beats seasonal naive, so the forecast decides until the online gate judges it.
+    expect(forecastShare(track)).toBeGreaterThan(0);
+    const firstForecast = track.views.findIndex((v) => v.mode === 'forecast');
+    const firstTick = track.viewAt.findIndex((i) => i === firstForecast);
+    // Two days of 5-minute buckets, the first of which began before the trace.
+    expect(firstTick * STEP).toBeGreaterThanOrEqual(2 * 86_400_000 - 300_000);
   });
 });

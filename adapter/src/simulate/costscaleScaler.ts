@@ -1,103 +1,240 @@
-import type { Policy } from '../config/schema';
-import { decide, reactiveDistribution, type DemandDistribution, type ReactiveDistribution } from '../domain';
-import type { DemandHistory, MetricScaler } from './types';
+import type { Config, Policy } from '../config/schema';
+import {
+  decide,
+  reactiveDistribution,
+  type DecisionInput,
+  type DemandDistribution,
+  type ReactiveDistribution,
+} from '../domain';
+import {
+  DISPLAY_STEPS,
+  forecastTrack,
+  trackDistributions,
+  type ForecastSettings,
+  type ForecastTrack,
+} from './forecastTrack';
+import { observeDemand, type MetricPipeline, type ObservedDemand } from './pipeline';
+import type { DemandTrace } from './trace';
+import type { MetricScaler } from './types';
 
-// costscale as the simulated adapter: at every engine tick decide() turns the demand observed so far
-// into `costscale_replicas`, which the simulated HPA reads as an AverageValue target of 1.
+// costscale as the simulated adapter, on the live service's decision path: at every engine tick the
+// demand the query returned, the peak-demand distribution the engine would use (the forecast while the
+// accuracy gate trusts it, else the reactive distribution over the last hour of ticks), and decide()
+// with every bound; the HPA reads the value the latest tick served, `costscale_replicas`, as an
+// AverageValue target of 1. A tick without a decision keeps the last good value until it is stale.
 
-export interface CostscaleScalerParams {
-  readonly policy: Pick<
-    Policy,
-    'name' | 'mode' | 'sloMissCostPerHour' | 'replicas' | 'schedules' | 'holidays' | 'demand' | 'overrides'
-  >;
-  readonly capacityPerReplica: number;
-  readonly costPerReplicaHour: number;
-  /** H = readiness delay + HPA sync period + tick interval (ARCHITECTURE.md §3). */
-  readonly horizonMs: number;
-  /** Engine tick, equal to the simulation step. */
-  readonly stepMs: number;
-  /** How much past demand the reactive distribution learns from (default 1 day). */
-  readonly historyWindowMs?: number;
-  /** How often the distribution is rebuilt (default 5 minutes); in between it is re-anchored at D(t). */
-  readonly refreshEveryMs?: number;
+/** Engine settings the decision path depends on (config `engine`; defaults as there). */
+export interface EngineSettings {
+  /** engine.hpaSyncSeconds: part of the horizon. */
+  readonly hpaSyncSeconds: number;
+  /** engine.stalenessSeconds: last good values are served at most this long. */
+  readonly stalenessSeconds: number;
+  /** engine.forecast.coverageMargin. */
+  readonly coverageMargin: number;
+  /** Ticks of recent demand the reactive distribution learns from (the engine keeps 240: 1 h at 15 s). */
+  readonly historySamples: number;
 }
 
-export const DEFAULT_HISTORY_WINDOW_MS = 86_400_000;
-export const DEFAULT_REFRESH_EVERY_MS = 300_000;
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  hpaSyncSeconds: 15,
+  stalenessSeconds: 120,
+  coverageMargin: 0.1,
+  historySamples: 240,
+};
+
+/** The engine settings of a configuration. */
+export function engineSettingsOf(engine: Config['engine']): EngineSettings {
+  return {
+    hpaSyncSeconds: engine.hpaSyncSeconds,
+    stalenessSeconds: engine.stalenessSeconds,
+    coverageMargin: engine.forecast.coverageMargin,
+    historySamples: DEFAULT_ENGINE_SETTINGS.historySamples,
+  };
+}
 
 /**
- * The reactive distribution built at demand `anchor`, moved to demand `current`: quantiles scale with
- * D(t) for growth ratios and shift with it for growth differences, as the distribution itself does when
- * built at `current`. A difference quantile clipped at zero when built stays conservative when moved.
+ * What costscale observes of one trace: the demand query's value at each tick, the forecast tracks over
+ * it (built once per forecast setting) and the reactive distribution at each tick, all shared by every
+ * scenario of the trace, since none depends on a decision.
  */
-export function reanchored(
-  distribution: ReactiveDistribution,
-  anchor: number,
-  current: number,
-): DemandDistribution {
-  switch (distribution.method) {
-    case 'ratio':
-      return { quantile: (tau) => (anchor > 0 ? (current * distribution.quantile(tau)) / anchor : current) };
-    case 'difference':
-      return { quantile: (tau) => Math.max(0, current + distribution.quantile(tau) - anchor) };
-    case 'current':
-      return { quantile: () => current };
-  }
+export interface CostscaleObservation {
+  readonly demand: ObservedDemand;
+  forecast(settings: ForecastSettings): ForecastTrack;
+  /** The reactive distribution at tick k over the `historySamples` ticks before it. */
+  reactive(k: number, horizonSteps: number, historySamples: number): ReactiveDistribution | undefined;
+}
+
+export interface ObservationOptions {
+  /**
+   * Keep each tick's reactive distribution for the next scenario (default false): several scenarios
+   * then build it once, for about 2 KB per tick and horizon.
+   */
+  readonly shareReactive?: boolean;
+}
+
+/** What costscale observes of a trace through the metric pipeline. */
+export function observeForCostscale(
+  trace: DemandTrace,
+  stepMs: number,
+  interpolation: 'linear' | 'hold',
+  pipeline: MetricPipeline,
+  options: ObservationOptions = {},
+): CostscaleObservation {
+  return observationOf(observeDemand(trace, stepMs, interpolation, pipeline), options);
+}
+
+/** The observation built on demand values already read at each tick. */
+export function observationOf(
+  demand: ObservedDemand,
+  options: ObservationOptions = {},
+): CostscaleObservation {
+  const values = demand.values;
+  const tracks = new Map<string, ForecastTrack>();
+  const shared = new Map<string, Array<ReactiveDistribution | undefined>>();
+  const build = (k: number, horizonSteps: number, historySamples: number) => {
+    const d = values[k] as number;
+    return Number.isFinite(d)
+      ? reactiveDistribution(values.subarray(Math.max(0, k - historySamples), k), horizonSteps, d)
+      : undefined;
+  };
+  return {
+    demand,
+    forecast(settings) {
+      const key = JSON.stringify(settings);
+      let track = tracks.get(key);
+      if (track === undefined) {
+        track = forecastTrack(demand, settings);
+        tracks.set(key, track);
+      }
+      return track;
+    },
+    reactive(k, horizonSteps, historySamples) {
+      if (options.shareReactive !== true) return build(k, horizonSteps, historySamples);
+      const key = `${horizonSteps}/${historySamples}`;
+      let memo = shared.get(key);
+      if (memo === undefined) {
+        memo = new Array<ReactiveDistribution | undefined>(values.length);
+        shared.set(key, memo);
+      }
+      if (!(k in memo)) memo[k] = build(k, horizonSteps, historySamples);
+      return memo[k];
+    },
+  };
+}
+
+export type SimulatedPolicy = Pick<
+  Policy,
+  | 'name'
+  | 'mode'
+  | 'sloMissCostPerHour'
+  | 'replicas'
+  | 'schedules'
+  | 'holidays'
+  | 'demand'
+  | 'overrides'
+  | 'forecast'
+  | 'readinessDelaySeconds'
+>;
+
+export interface CostscaleScalerParams {
+  readonly policy: SimulatedPolicy;
+  /** κ costscale decides with (it may differ from what a replica really serves). */
+  readonly capacityPerReplica: number;
+  readonly costPerReplicaHour: number;
+  readonly observation: CostscaleObservation;
+  readonly engine?: EngineSettings;
+}
+
+/** H = readiness delay + HPA sync period + tick interval (ARCHITECTURE.md §3), in seconds. */
+export function horizonSeconds(policy: SimulatedPolicy, engine: EngineSettings, tickSeconds: number): number {
+  return policy.readinessDelaySeconds + engine.hpaSyncSeconds + tickSeconds;
+}
+
+/**
+ * The DecisionInput of one policy at one tick, assembled as the engine assembles it from what it
+ * gathered (engine/evaluate.ts); without budgets, SLO queries or provenance, which a trace lacks.
+ */
+export function simulatedDecisionInput(
+  policy: SimulatedPolicy,
+  params: {
+    readonly at: number;
+    readonly demand: number | undefined;
+    readonly distribution: DemandDistribution | undefined;
+    readonly capacityPerReplica: number;
+    readonly costPerReplicaHour: number;
+    readonly currentReplicas: number;
+    readonly overrides: DecisionInput['overrides'];
+    readonly staleAfterMs: number;
+  },
+): DecisionInput {
+  return {
+    policy: policy.name,
+    at: params.at,
+    mode: policy.mode,
+    demand: params.demand,
+    demandUnit: policy.demand.unit,
+    distribution: params.distribution,
+    capacityPerReplica: params.capacityPerReplica,
+    costPerReplicaHour: params.costPerReplicaHour,
+    sloMissCostPerHour: policy.sloMissCostPerHour,
+    currentReplicas: params.currentReplicas,
+    minReplicas: policy.replicas.min,
+    maxReplicas: policy.replicas.max,
+    schedules: policy.schedules,
+    holidays: policy.holidays,
+    overrides: params.overrides,
+    staleAfterMs: params.staleAfterMs,
+  };
 }
 
 export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
-  const { policy, stepMs } = params;
-  const horizonSteps = Math.max(1, Math.round(params.horizonMs / stepMs));
-  const windowSteps = Math.max(
-    horizonSteps + 1,
-    Math.round((params.historyWindowMs ?? DEFAULT_HISTORY_WINDOW_MS) / stepMs),
-  );
-  const refreshEvery = params.refreshEveryMs ?? DEFAULT_REFRESH_EVERY_MS;
-  const schedules = policy.schedules;
+  const { policy, observation } = params;
+  const engine = params.engine ?? DEFAULT_ENGINE_SETTINGS;
+  const { t0, stepMs, values: observed, pipeline } = observation.demand;
+  const tickSeconds = stepMs / 1000;
+  const horizon = horizonSeconds(policy, engine, tickSeconds);
+  const horizonSteps = Math.max(1, Math.round((horizon * 1000) / stepMs));
+  const forecastSteps = Math.max(1, Math.ceil(horizon / policy.forecast.stepSeconds));
+  const forecastAt = policy.forecast.enabled
+    ? trackDistributions(
+        observation.forecast({
+          stepSeconds: policy.forecast.stepSeconds,
+          refitHours: policy.forecast.refitHours,
+          coverageMargin: engine.coverageMargin,
+          fitHorizon: Math.max(forecastSteps, DISPLAY_STEPS),
+        }),
+        forecastSteps,
+      )
+    : () => undefined;
   const overrides = policy.overrides.map((o) => ({
     replicas: o.replicas,
     expiresAt: Date.parse(o.expiresAt),
     reason: o.reason,
   }));
-  let built: { distribution: ReactiveDistribution; anchor: number; atMs: number } | undefined;
-  // Without schedules or overrides the decision does not depend on the time: a tick that sees the same
-  // demand and distribution as the previous one gets the same answer (held traces repeat demand).
-  const timeless = schedules.length === 0 && overrides.length === 0;
-  let last: { demand: number; built: typeof built; replicas: number | undefined } | undefined;
+  const staleMs = engine.stalenessSeconds * 1000;
+  let lastGood: { value: number; at: number } | undefined;
 
-  return (tMs: number, history: DemandHistory, currentReplicas: number): number | undefined => {
-    const n = history.demand.length;
-    if (n === 0) return undefined;
-    const current = history.demand[n - 1] as number;
-    if (built === undefined || tMs - built.atMs >= refreshEvery) {
-      const window = history.demand.subarray(Math.max(0, n - windowSteps), n);
-      built = {
-        distribution: reactiveDistribution(window, horizonSteps, current),
-        anchor: current,
-        atMs: tMs,
-      };
-    }
-    if (timeless && last !== undefined && last.demand === current && last.built === built)
-      return last.replicas;
-    const result = decide({
-      policy: policy.name,
-      at: tMs,
-      mode: policy.mode,
-      demand: current,
-      demandUnit: policy.demand.unit,
-      distribution: reanchored(built.distribution, built.anchor, current),
-      capacityPerReplica: params.capacityPerReplica,
-      costPerReplicaHour: params.costPerReplicaHour,
-      sloMissCostPerHour: policy.sloMissCostPerHour,
-      currentReplicas,
-      minReplicas: policy.replicas.min,
-      maxReplicas: policy.replicas.max,
-      schedules,
-      holidays: policy.holidays,
-      overrides,
-    });
-    const replicas = result.ok ? result.decision.replicas : undefined;
-    last = { demand: current, built, replicas };
-    return replicas;
+  return (tMs: number, currentReplicas: number): number | undefined => {
+    const k = Math.round((tMs - t0) / stepMs);
+    const at = tMs - pipeline.tickAgeMs;
+    if (k < 0 || k >= observed.length) return undefined;
+    const d = observed[k] as number;
+    const demand = Number.isFinite(d) ? d : undefined;
+    const distribution = forecastAt(k) ?? observation.reactive(k, horizonSteps, engine.historySamples);
+    const result = decide(
+      simulatedDecisionInput(policy, {
+        at,
+        demand,
+        distribution,
+        capacityPerReplica: params.capacityPerReplica,
+        costPerReplicaHour: params.costPerReplicaHour,
+        currentReplicas,
+        overrides,
+        staleAfterMs: staleMs,
+      }),
+    );
+    if (result.ok) lastGood = { value: result.decision.replicas, at };
+    // Last good values are served up to the staleness bound, then the HPA gets an error and holds.
+    return lastGood !== undefined && tMs - lastGood.at <= staleMs ? lastGood.value : undefined;
   };
 }

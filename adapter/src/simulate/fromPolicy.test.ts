@@ -1,5 +1,7 @@
 import { policySchema, priceBookSchema } from '../config/schema';
+import { observeForCostscale } from './costscaleScaler';
 import { costscaleScenario, policyCostPerReplicaHour, workloadFromPolicy } from './fromPolicy';
+import { DEFAULT_PIPELINE } from './pipeline';
 
 const raw = {
   name: 'web',
@@ -43,15 +45,17 @@ describe('simulation inputs from a policy', () => {
   it('builds the costscale scenario, with the HPA tolerance it is read through', () => {
     const policy = policySchema.parse(raw);
     const workload = workloadFromPolicy(policy, 0.2);
-    expect(costscaleScenario(policy, workload, { hpaTolerance: 0 })).toMatchObject({
+    const trace = { timesMs: Float64Array.of(0, 60_000), demand: Float64Array.of(10, 20) };
+    const seen = observeForCostscale(trace, 15_000, 'linear', DEFAULT_PIPELINE);
+    expect(costscaleScenario(policy, workload, seen, { hpaTolerance: 0 })).toMatchObject({
       name: 'costscale:web',
       kind: 'hpa-external',
       metricName: 'costscale_replicas',
       averageValue: 1,
       behavior: { scaleUp: { tolerance: 0 }, scaleDown: { tolerance: 0 } },
     });
-    expect(costscaleScenario(policy, workload)).toMatchObject({ behavior: undefined });
-    expect(() => costscaleScenario(policy, { ...workload, costPerReplicaHour: null })).toThrow(
+    expect(costscaleScenario(policy, workload, seen)).toMatchObject({ behavior: undefined });
+    expect(() => costscaleScenario(policy, { ...workload, costPerReplicaHour: null }, seen)).toThrow(
       /replica cost is unknown/,
     );
   });

@@ -1,7 +1,7 @@
 import type { Policy, PriceBook } from '../config/schema';
 import { blendedCostPerReplicaHour, priceSetFromBook } from '../domain';
-import { costscaleScaler } from './costscaleScaler';
-import { DEFAULT_SYNC_PERIOD_MS } from './simulate';
+import { costscaleScaler, type CostscaleObservation, type EngineSettings } from './costscaleScaler';
+import type { Behavior } from '../hpa';
 import type { Scenario, WorkloadModel } from './types';
 
 // Simulation inputs from a configured policy: the workload it scales and costscale driving it.
@@ -28,19 +28,29 @@ export function workloadFromPolicy(policy: Policy, costPerReplicaHour: number | 
 
 export interface CostscaleScenarioOptions {
   readonly name?: string;
-  readonly syncPeriodMs?: number;
   /**
    * Tolerance of the HPA reading `costscale_replicas`, both directions (`behavior.scale{Up,Down}.tolerance`,
    * Kubernetes ≥ 1.35). `undefined` simulates an HPA without `behavior` and the cluster default 0.1, which
    * ignores served counts within 10 % of the running pods.
    */
   readonly hpaTolerance?: number;
+  readonly engine?: EngineSettings;
 }
 
-/** costscale deciding for `policy`, read by an HPA with `target: {type: AverageValue, averageValue: "1"}`. */
+/** An HPA's behavior that sets only its tolerance; undefined for the cluster default (no behavior). */
+export function toleranceBehavior(tolerance: number | undefined): Behavior | undefined {
+  return tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } };
+}
+
+/**
+ * costscale deciding for `policy` on what it observed of the trace, read by an HPA with
+ * `target: {type: AverageValue, averageValue: "1"}`. `workload.capacityPerReplica` is the κ it decides
+ * with; simulate() may be given a workload whose replicas really serve more or less.
+ */
 export function costscaleScenario(
   policy: Policy,
   workload: WorkloadModel,
+  observation: CostscaleObservation,
   options: CostscaleScenarioOptions = {},
 ): Scenario {
   if (workload.costPerReplicaHour === null) {
@@ -48,21 +58,18 @@ export function costscaleScenario(
       `policy ${policy.name}: the replica cost is unknown (set resources) and decide() weighs it`,
     );
   }
-  const stepMs = options.syncPeriodMs ?? DEFAULT_SYNC_PERIOD_MS;
-  const tolerance = options.hpaTolerance;
   return {
     name: options.name ?? `costscale:${policy.name}`,
     kind: 'hpa-external',
     metricName: 'costscale_replicas',
     averageValue: 1,
-    behavior: tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } },
+    behavior: toleranceBehavior(options.hpaTolerance),
     scaler: costscaleScaler({
       policy,
       capacityPerReplica: workload.capacityPerReplica,
       costPerReplicaHour: workload.costPerReplicaHour,
-      // H = readiness delay + HPA sync + engine tick (ARCHITECTURE.md §3); the tick is the sync here.
-      horizonMs: workload.readinessDelayMs + 2 * stepMs,
-      stepMs,
+      observation,
+      ...(options.engine && { engine: options.engine }),
     }),
   };
 }

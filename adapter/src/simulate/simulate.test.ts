@@ -1,3 +1,4 @@
+import { demandCounter } from './pipeline';
 import { shortfallOver, simulate } from './simulate';
 import type { DemandTrace } from './trace';
 import type { MetricScaler, Scenario, WorkloadModel } from './types';
@@ -21,8 +22,11 @@ function piecewise(segments: [number, number][]): DemandTrace {
   return { timesMs: Float64Array.from(times), demand: Float64Array.from(values) };
 }
 
-/** Step traces are sampled every minute; holding each sample makes the steps instantaneous. */
-const HOLD = { interpolation: 'hold' } as const;
+/**
+ * Step traces are sampled every minute; holding each sample makes the steps instantaneous. metrics-server
+ * scrapes at each sync here, so the CPU HPA sees the last step's utilisation at once.
+ */
+const HOLD = { interpolation: 'hold', cpuPipeline: { cpuResolutionMs: 15_000, cpuAgeMs: 0 } } as const;
 
 const workload = (overrides: Partial<WorkloadModel> = {}): WorkloadModel => ({
   capacityPerReplica: 10,
@@ -33,11 +37,11 @@ const workload = (overrides: Partial<WorkloadModel> = {}): WorkloadModel => ({
   ...overrides,
 });
 
-/** An adapter that serves exactly the replicas the last observed demand needs. */
-const oracle =
-  (kappa: number): MetricScaler =>
-  (_t, history) =>
-    Math.ceil((history.demand[history.demand.length - 1] as number) / kappa);
+/** An adapter that serves exactly the replicas the mean demand of the last step needs (held samples). */
+const oracle = (kappa: number, trace: DemandTrace): MetricScaler => {
+  const counter = demandCounter(trace, 'hold');
+  return (t) => Math.ceil((counter(t) - counter(t - 15_000)) / 15 / kappa);
+};
 const external = (name: string, scaler: MetricScaler): Scenario => ({
   name,
   kind: 'hpa-external',
@@ -107,7 +111,7 @@ describe('simulate: an HPA on an External replica-count metric', () => {
       [HOUR, 10],
       [HOUR, 30],
     ]);
-    const r = simulate(trace, workload(), external('oracle', oracle(10)), HOLD);
+    const r = simulate(trace, workload(), external('oracle', oracle(10, trace)), HOLD);
     // At 1 h the step starts; the sync at 1 h 15 s sees it; the new pods are ready 30 s after that.
     expect(r.sloMissMinutes).toBeCloseTo(0.75, 9);
     expect(r.unmetDemand).toBeCloseTo(20 * 45, 6);
@@ -128,11 +132,16 @@ describe('simulate: an HPA on an External replica-count metric', () => {
     const slow = simulate(
       trace,
       workload({ readinessDelayMs: 120_000 }),
-      external('oracle', oracle(10)),
+      external('oracle', oracle(10, trace)),
       HOLD,
     );
     expect(slow.sloMissMinutes).toBeCloseTo(2.25, 9);
-    const instant = simulate(trace, workload({ readinessDelayMs: 0 }), external('oracle', oracle(10)), HOLD);
+    const instant = simulate(
+      trace,
+      workload({ readinessDelayMs: 0 }),
+      external('oracle', oracle(10, trace)),
+      HOLD,
+    );
     expect(instant.sloMissMinutes).toBeCloseTo(0.25, 9);
   });
 
@@ -141,7 +150,7 @@ describe('simulate: an HPA on an External replica-count metric', () => {
       [HOUR, 30],
       [HOUR, 10],
     ]);
-    const r = simulate(trace, workload(), external('oracle', oracle(10)), HOLD);
+    const r = simulate(trace, workload(), external('oracle', oracle(10, trace)), HOLD);
     expect(r.sloMissMinutes).toBe(0);
     // 3 replicas for the first hour, then until 15 s (seeing the drop) + 300 s (window) after it; 1 after.
     const expected = 3 * 1 + (3 * (15 + 300)) / 3600 + (1 * (3600 - 315)) / 3600;
@@ -177,7 +186,7 @@ describe('simulate: an HPA on an External replica-count metric', () => {
       [HOUR, 10],
       [HOUR, 300],
     ]);
-    const r = simulate(trace, workload({ maxReplicas: 8 }), external('oracle', oracle(10)), HOLD);
+    const r = simulate(trace, workload({ maxReplicas: 8 }), external('oracle', oracle(10, trace)), HOLD);
     expect(r.peakReplicas).toBe(8);
   });
 });
@@ -209,6 +218,20 @@ describe('simulate: an HPA on CPU utilisation', () => {
     expect(r.sloMissMinutes).toBeCloseTo(0.75, 9);
     // Then 75 % ⇒ 6 replicas (50 %).
     expect(r.timeline.desiredReplicas[r.timeline.desiredReplicas.length - 1]).toBe(6);
+  });
+
+  it("through metrics-server's default pipeline the first sync after a step sees only half of it", () => {
+    const trace = piecewise([
+      [HOUR, 10],
+      [HOUR, 30],
+    ]);
+    const k = Math.round((HOUR + 15_000) / 15_000);
+    // The newest sample is 7.5 s old and spans 15 s: half at 50 %, half at the 100 % cap ⇒ 75 % ⇒ 3.
+    const r = simulate(trace, workload(), cpu(0.5), { interpolation: 'hold', initialReplicas: 2 });
+    expect(r.timeline.desiredReplicas[k]).toBe(3);
+    expect(r.timeline.desiredReplicas[k + 1]).toBe(4);
+    const exact = simulate(trace, workload(), cpu(0.5), { ...HOLD, initialReplicas: 2 });
+    expect(exact.timeline.desiredReplicas[k]).toBe(4);
   });
 
   it('a higher utilisation cap lets the HPA see more of the overload', () => {

@@ -9,11 +9,13 @@ import {
 } from '../hpa';
 import { nextReadyAt, promoteReady, scaleTo, warmReplicaSet, type ReplicaSet } from './replicaSet';
 import type { DemandTrace } from './trace';
-import type { DemandHistory, Scenario, SimulationOptions, SimulationResult, WorkloadModel } from './types';
+import { DEFAULT_PIPELINE } from './pipeline';
+import type { Scenario, SimulationOptions, SimulationResult, WorkloadModel } from './types';
 
 // Replays a demand trace through a scenario: at every HPA sync the scenario sets the replica count from
-// what was observed up to then; between syncs demand, ready pods and cost are integrated exactly (demand
-// linear or held between samples; pods become ready one readiness delay after they start).
+// what its metric pipeline delivered up to then; between syncs demand, ready pods, cost and each ready
+// pod's CPU are integrated exactly (demand linear or held between samples; pods become ready one
+// readiness delay after they start; ready pods share the demand equally).
 
 export const DEFAULT_SYNC_PERIOD_MS = 15_000;
 /** Initial pods started this long before the trace: warm, past the HPA's CPU initialisation period. */
@@ -23,10 +25,23 @@ const CPU_REQUEST_MILLI = 1000;
 
 interface SyncView {
   readonly tMs: number;
-  readonly history: DemandHistory;
-  /** Mean demand of the last completed step. */
-  readonly observedDemand: number;
   readonly pods: ReplicaSet;
+}
+
+/**
+ * metrics-server's view of the pods' CPU: the cumulative CPU-seconds (as a fraction of the request) a
+ * ready pod has used since the trace start, read at its two latest scrapes; a pod that became ready
+ * after the older scrape used only what it used since. Ready pods share the load, so one running total
+ * `used` serves every pod; `usedAtReady[i]` is its value when pod i became ready.
+ */
+interface CpuMeter {
+  used: number;
+  prevAt: number;
+  prevUsed: number;
+  lastAt: number;
+  lastUsed: number;
+  nextScrape: number;
+  readonly usedAtReady: number[];
 }
 
 /** Sets the replica count at a sync; returns the count the target should have. */
@@ -37,22 +52,21 @@ function mutablePod(): {
   readyCondition: { status: boolean; lastTransitionMs: number };
   startTimeMs: number;
   cpuRequestMilli: number;
-  cpuUsage: { milli: number; timestampMs: number; windowMs: number };
+  cpuUsage: { milli: number; timestampMs: number; windowMs: number } | undefined;
 } {
   return {
     phase: 'Running',
     readyCondition: { status: false, lastTransitionMs: 0 },
     startTimeMs: 0,
     cpuRequestMilli: CPU_REQUEST_MILLI,
-    cpuUsage: { milli: 0, timestampMs: 0, windowMs: 0 },
+    cpuUsage: undefined,
   };
 }
 
 function hpaController(
   scenario: Extract<Scenario, { kind: 'hpa-cpu' | 'hpa-external' }>,
   workload: WorkloadModel,
-  stepMs: number,
-  cpuCap: number,
+  meter: CpuMeter,
   onRescale: (up: boolean) => void,
 ): Controller {
   const spec: HpaSpec = {
@@ -81,22 +95,32 @@ function hpaController(
   let state: HpaState = initialHpaState();
   // Pod snapshots are reused between syncs: the HPA model only reads them during the call.
   const pool: ReturnType<typeof mutablePod>[] = [];
+  const samples: Array<{ milli: number; timestampMs: number; windowMs: number }> = [];
   const pods: PodSnapshot[] = [];
 
   const cpuPods = (view: SyncView): PodSnapshot[] => {
     const set = view.pods;
-    const perPod = set.ready > 0 ? view.observedDemand / (set.ready * workload.capacityPerReplica) : 0;
-    const usage = Math.round(Math.min(cpuCap, perPod) * CPU_REQUEST_MILLI);
+    const windowMs = meter.lastAt - meter.prevAt;
     pods.length = 0;
     set.startedAt.forEach((start, i) => {
       const pod = (pool[i] ??= mutablePod());
       const ready = i < set.ready;
+      const readyAt = start + set.readinessDelayMs;
       pod.startTimeMs = start;
       pod.readyCondition.status = ready;
-      pod.readyCondition.lastTransitionMs = ready ? start + set.readinessDelayMs : start;
-      pod.cpuUsage.milli = ready ? usage : 0;
-      pod.cpuUsage.timestampMs = view.tMs;
-      pod.cpuUsage.windowMs = stepMs;
+      pod.readyCondition.lastTransitionMs = ready ? readyAt : start;
+      // metrics-server rates a container between two scrapes, so one started after the older has none.
+      if (start > meter.prevAt) pod.cpuUsage = undefined;
+      else {
+        const sample = (samples[i] ??= { milli: 0, timestampMs: 0, windowMs: 0 });
+        const readyUsed =
+          i < meter.usedAtReady.length && readyAt > meter.prevAt ? meter.usedAtReady[i] : undefined;
+        const used = readyAt > meter.lastAt ? 0 : meter.lastUsed - (readyUsed ?? meter.prevUsed);
+        sample.milli = Math.round((Math.max(0, used) / (windowMs / 1000)) * CPU_REQUEST_MILLI);
+        sample.timestampMs = meter.lastAt;
+        sample.windowMs = windowMs;
+        pod.cpuUsage = sample;
+      }
       pods.push(pod);
     });
     return pods;
@@ -106,7 +130,7 @@ function hpaController(
     const current = view.pods.startedAt.length;
     let reading: MetricReading = { status: 'ok' };
     if (scenario.kind === 'hpa-external') {
-      const value = scenario.scaler(view.tMs, view.history, current);
+      const value = scenario.scaler(view.tMs, current);
       reading =
         value === undefined || !Number.isFinite(value)
           ? { status: 'error', message: 'the adapter served no value' }
@@ -195,11 +219,33 @@ export function simulate(
     scenario.kind === 'fixed'
       ? scenario.replicas
       : (options.initialReplicas ?? clamp(Math.ceil((samples[0] as number) / kappa)));
+  const cpu = options.cpuPipeline ?? DEFAULT_PIPELINE;
+  const cpuCap = options.cpuUtilizationCap ?? 1;
+  const metered = scenario.kind === 'hpa-cpu';
+  const u0 = Math.min(cpuCap, initial > 0 ? (samples[0] as number) / (initial * kappa) : 0);
+  // Before the trace the pods ran at its first demand; the meter's latest scrapes are at or before t0.
+  const firstScrape = t0 - cpu.cpuAgeMs;
+  const meter: CpuMeter = {
+    used: 0,
+    prevAt: firstScrape - cpu.cpuResolutionMs,
+    prevUsed: ((firstScrape - cpu.cpuResolutionMs - t0) / 1000) * u0,
+    lastAt: firstScrape,
+    lastUsed: ((firstScrape - t0) / 1000) * u0,
+    nextScrape: metered ? firstScrape + cpu.cpuResolutionMs : Infinity,
+    usedAtReady: [],
+  };
   const controller: Controller =
-    scenario.kind === 'fixed'
-      ? () => scenario.replicas
-      : hpaController(scenario, workload, stepMs, options.cpuUtilizationCap ?? 1, onRescale);
+    scenario.kind === 'fixed' ? () => scenario.replicas : hpaController(scenario, workload, meter, onRescale);
   const pods = warmReplicaSet(initial, t0, workload.readinessDelayMs, WARM_START_MS);
+  /** Marks pods ready up to `tMs`, noting the meter's running total for each newly ready one. */
+  const promote = (tMs: number): void => {
+    promoteReady(pods, tMs);
+    const readyUsed = meter.usedAtReady;
+    if (readyUsed.length > pods.ready) readyUsed.length = pods.ready;
+    while (readyUsed.length < pods.ready) readyUsed.push(meter.used);
+  };
+  meter.usedAtReady.length = 0;
+  for (let i = 0; i < pods.ready; i++) meter.usedAtReady.push(Number.NEGATIVE_INFINITY);
 
   const linear = (options.interpolation ?? 'linear') === 'linear';
   /** Demand at `tMs` inside the segment starting at sample `i`; the last sample holds. */
@@ -219,16 +265,11 @@ export function simulate(
   for (let k = 0; k < steps; k++) {
     const t = t0 + k * stepMs;
     const end = Math.min(t + stepMs, tEnd);
-    promoteReady(pods, t);
+    promote(t);
     if (k > 0) {
-      const replicas = controller({
-        tMs: t,
-        history: { timesMs: timesMs.subarray(0, k), demand: demand.subarray(0, k) },
-        observedDemand: demand[k - 1] as number,
-        pods,
-      });
+      const replicas = controller({ tMs: t, pods });
       scaleTo(pods, replicas, t);
-      promoteReady(pods, t);
+      promote(t);
     }
     const existing = pods.startedAt.length;
     if (existing > peak) peak = existing;
@@ -240,17 +281,35 @@ export function simulate(
     let stepDemand = 0;
     for (let tau = t; tau < end;) {
       while (j + 1 < n && (sampleTimes[j + 1] as number) <= tau) j++;
-      const next = Math.min(end, j + 1 < n ? (sampleTimes[j + 1] as number) : Infinity, nextReadyAt(pods));
+      const next = Math.min(
+        end,
+        j + 1 < n ? (sampleTimes[j + 1] as number) : Infinity,
+        nextReadyAt(pods),
+        meter.nextScrape,
+      );
       const dt = next - tau;
       const from = demandAt(j, tau);
       const to = demandAt(j, next);
-      const shortfall = shortfallOver(from, to, pods.ready * kappa, dt);
+      const served = pods.ready * kappa;
+      const shortfall = shortfallOver(from, to, served, dt);
       podMs += existing * dt;
       stepDemand += ((from + to) / 2) * dt;
       missMs += shortfall.durationMs;
       unmet += shortfall.volumeMs / 1000;
+      if (metered && pods.ready > 0) {
+        // A ready pod's CPU is its share of the demand, up to the cap (CPU limit) of its request.
+        const over = shortfallOver(from, to, cpuCap * served, dt).volumeMs;
+        meter.used += (((from + to) / 2) * dt - over) / served / 1000;
+      }
       tau = next;
-      promoteReady(pods, tau);
+      if (tau >= meter.nextScrape) {
+        meter.prevAt = meter.lastAt;
+        meter.prevUsed = meter.lastUsed;
+        meter.lastAt = tau;
+        meter.lastUsed = meter.used;
+        meter.nextScrape += cpu.cpuResolutionMs;
+      }
+      promote(tau);
     }
     demand[k] = stepDemand / (end - t);
     total += stepDemand / 1000;

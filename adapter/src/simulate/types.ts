@@ -1,4 +1,5 @@
 import type { Behavior } from '../hpa';
+import type { MetricPipeline } from './pipeline';
 
 // Shapes of a what-if simulation: the workload, how its replica count is driven, and what came out.
 
@@ -29,23 +30,19 @@ export interface SimulationOptions {
   readonly interpolation?: 'linear' | 'hold';
   /** Ready replicas at the start; default ceil(first demand / κ) within the bounds. */
   readonly initialReplicas?: number;
-}
-
-/** Per-step mean demand observed so far (oldest first), as the engine would read it from Prometheus. */
-export interface DemandHistory {
-  readonly timesMs: Float64Array;
-  readonly demand: Float64Array;
+  /**
+   * metrics-server as the CPU HPA reads it (default DEFAULT_PIPELINE's): each pod's CPU is the rate of
+   * its cumulative usage between the two latest kubelet scrapes, `cpuResolutionMs` apart, the newest
+   * `cpuAgeMs` before the sync; a pod scraped fewer than twice since it started has no sample.
+   */
+  readonly cpuPipeline?: Pick<MetricPipeline, 'cpuResolutionMs' | 'cpuAgeMs'>;
 }
 
 /**
- * What an adapter serves at `tMs` for the HPA to read, given the demand observed so far and the
- * replicas that exist; `undefined` when it would answer with an error (the HPA then holds).
+ * What an adapter serves when the HPA syncs at `tMs`, given the replicas that exist; `undefined` when it
+ * would answer with an error (the HPA then holds). The adapter observes demand through its own pipeline.
  */
-export type MetricScaler = (
-  tMs: number,
-  history: DemandHistory,
-  currentReplicas: number,
-) => number | undefined;
+export type MetricScaler = (tMs: number, currentReplicas: number) => number | undefined;
 
 /** How the replica count is driven. */
 export type Scenario =

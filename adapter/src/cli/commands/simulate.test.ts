@@ -64,22 +64,77 @@ describe('costscale simulate', () => {
     expect(lines[0]).toBe(
       `${trace}: 120 samples, 2.0 h; policy web: κ 10/replica, 0.0401 USD/replica-h, readiness 30 s`,
     );
-    expect(lines[2]).toMatch(/^scenario\s+replica-h/);
-    expect(lines[3]).toMatch(/^fixed:6\s+12\.0\s+6\.00\s+6\s+0\.48\s+100\.0 %\s+60\.5\s+16\.690\s+0\s+0$/);
-    expect(lines[4]).toMatch(/^hpa-cpu:0\.7\s/);
-    expect(lines[5]).toMatch(/^costscale:web\s/);
+    expect(lines[1]).toBe(
+      'pipelines: rate(…[60s]) of 30 s scrapes, ticks 7.5 s before HPA syncs; metrics-server resolution 15 s; ' +
+        'HPA tolerance 0.1 (cluster default) on every HPA; CPU capped at 1 of the request',
+    );
+    expect(lines[3]).toMatch(/^scenario\s+replica-h/);
+    expect(lines[4]).toMatch(/^fixed:6\s+12\.0\s+6\.00\s+6\s+0\.48\s+100\.0 %\s+60\.5\s+16\.690\s+0\s+0$/);
+    expect(lines[5]).toMatch(/^hpa-cpu:0\.7\s/);
+    expect(lines[6]).toMatch(/^costscale:web\s/);
   });
 
   it('prints JSON with --json, and the default baseline is hpa-cpu:0.7', async () => {
     const report = JSON.parse(await run(['--trace', trace, '--policy', policy, '--json']));
-    expect(report).toMatchObject({ policy: 'web', currency: 'USD', capacityPerReplica: 10, hpaTolerance: 0 });
+    expect(report).toMatchObject({
+      policy: 'web',
+      currency: 'USD',
+      capacityPerReplica: 10,
+      trueCapacityPerReplica: 10,
+      hpaTolerance: null,
+      cpuCap: 1,
+      // The rate() window is the policy query's own.
+      pipeline: {
+        scrapeIntervalSeconds: 30,
+        rateWindowSeconds: 60,
+        tickAgeSeconds: 7.5,
+        metricsResolutionSeconds: 15,
+      },
+    });
     expect(report.trace).toMatchObject({ samples: 120, hours: 2, start: '2023-11-14T22:13:20.000Z' });
     expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual(['hpa-cpu:0.7', 'costscale:web']);
     const [hpa, costscale] = report.scenarios;
     expect(costscale.cost).toBeCloseTo(costscale.replicaHours * report.costPerReplicaHour, 9);
-    // Both react to the step at 1 h within a sync and a readiness delay (45 s, as the simulator tests show).
+    // Both react to the step at 1 h within their metric pipeline's lag, a sync and a readiness delay:
+    // metrics-server's 15 s window, or the 30 s scrapes, 1-minute rate() and tick age costscale reads.
     expect(hpa.sloMissMinutes).toBeLessThan(2);
-    expect(costscale.sloMissMinutes).toBeLessThan(2);
+    expect(costscale.sloMissMinutes).toBeLessThan(3);
+  });
+
+  it('sets the pipelines, the tolerance of every HPA and a capacity error from flags', async () => {
+    const base = ['--trace', trace, '--policy', policy, '--json'];
+    const report = JSON.parse(
+      await run([
+        ...base,
+        '--scrape-interval',
+        '15',
+        '--rate-window',
+        '45',
+        '--tick-age',
+        '0',
+        '--metrics-resolution',
+        '30',
+        '--hpa-tolerance',
+        '0',
+        '--capacity-error',
+        '-0.2',
+      ]),
+    );
+    expect(report).toMatchObject({
+      capacityPerReplica: 10,
+      trueCapacityPerReplica: 8,
+      hpaTolerance: 0,
+      pipeline: {
+        scrapeIntervalSeconds: 15,
+        rateWindowSeconds: 45,
+        tickAgeSeconds: 0,
+        metricsResolutionSeconds: 30,
+      },
+    });
+    // Replicas that serve 20 % less than costscale plans for miss more than when κ is right.
+    const right = JSON.parse(await run([...base, '--hpa-tolerance', '0']));
+    expect(report.scenarios[1].sloMissMinutes).toBeGreaterThan(right.scenarios[1].sloMissMinutes);
+    await expect(run([...base, '--capacity-error', '-1'])).rejects.toThrow(InputError);
   });
 
   it('holds each sample with --interpolation hold', async () => {

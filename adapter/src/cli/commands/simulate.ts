@@ -12,7 +12,11 @@ import {
 } from '../../config/schema';
 import {
   costscaleScenario,
+  DEFAULT_PIPELINE,
+  observeForCostscale,
   parseDemandTraceCsv,
+  rateWindowOf,
+  toleranceBehavior,
   policyCostPerReplicaHour,
   resultTable,
   simulate,
@@ -21,6 +25,7 @@ import {
   TraceFormatError,
   workloadFromPolicy,
   type DemandTrace,
+  type MetricPipeline,
   type Scenario,
   type SimulationOptions,
   type WorkloadModel,
@@ -149,6 +154,11 @@ interface SimulateOptions {
   cpuCap: string;
   syncSeconds: string;
   interpolation: string;
+  scrapeInterval: string;
+  rateWindow?: string;
+  tickAge: string;
+  metricsResolution: string;
+  capacityError: string;
 }
 
 function positiveNumber(value: string, flag: string, allowZero = false): number {
@@ -174,6 +184,22 @@ function primaryWorkload(loaded: LoadedPolicy, file: string, replicaCost: number
   }
 }
 
+/** The metric pipelines from the flags; the rate() window defaults to the policy query's own. */
+function pipelineOf(opts: SimulateOptions, policy: Policy): MetricPipeline {
+  const seconds = (value: string, flag: string) => positiveNumber(value, flag) * 1000;
+  const resolution = seconds(opts.metricsResolution, '--metrics-resolution');
+  return {
+    scrapeIntervalMs: seconds(opts.scrapeInterval, '--scrape-interval'),
+    rateWindowMs:
+      opts.rateWindow !== undefined
+        ? positiveNumber(opts.rateWindow, '--rate-window', true) * 1000
+        : (rateWindowOf(policy.demand.query) ?? DEFAULT_PIPELINE.rateWindowMs),
+    tickAgeMs: positiveNumber(opts.tickAge, '--tick-age', true) * 1000,
+    cpuResolutionMs: resolution,
+    cpuAgeMs: resolution / 2,
+  };
+}
+
 function runSimulate(opts: SimulateOptions): void {
   const trace = readTrace(opts.trace);
   const primary = parseSimulationPolicy(readText(opts.policy, 'policy'), opts.policy, opts.name);
@@ -184,23 +210,38 @@ function runSimulate(opts: SimulateOptions): void {
   if (opts.interpolation !== 'linear' && opts.interpolation !== 'hold') {
     throw new InputError(`--interpolation ${opts.interpolation}: expected linear or hold`);
   }
+  const capacityError = Number(opts.capacityError);
+  if (opts.capacityError.trim() === '' || !(capacityError > -1 && capacityError < 10)) {
+    throw new InputError(`--capacity-error ${opts.capacityError}: expected a fraction above -1, e.g. -0.2`);
+  }
+  const pipeline = pipelineOf(opts, primary.policy);
   const options: SimulationOptions = {
     interpolation: opts.interpolation,
     syncPeriodMs: positiveNumber(opts.syncSeconds, '--sync-seconds') * 1000,
     cpuUtilizationCap: positiveNumber(opts.cpuCap, '--cpu-cap'),
+    cpuPipeline: pipeline,
   };
   const baselines = (opts.baseline.length > 0 ? opts.baseline : ['hpa-cpu:0.7']).map(parseBaselineSpec);
-  const workload = primaryWorkload(primary, opts.policy, replicaCost);
+  // costscale decides with the configured κ; the replicas really serve κ × (1 + capacity error).
+  const believed = primaryWorkload(primary, opts.policy, replicaCost);
+  const workload: WorkloadModel = {
+    ...believed,
+    capacityPerReplica: believed.capacityPerReplica * (1 + capacityError),
+  };
+  const observation = observeForCostscale(trace, options.syncPeriodMs!, opts.interpolation, pipeline, {
+    shareReactive: true,
+  });
   const costscale = (policy: Policy, name?: string): Scenario =>
-    costscaleScenario(policy, workload, {
-      name,
-      syncPeriodMs: options.syncPeriodMs,
-      hpaTolerance: tolerance,
-    });
+    costscaleScenario(policy, believed, observation, { name, hpaTolerance: tolerance });
 
   const scenarios: Scenario[] = baselines.map((b): Scenario => {
     if (b.kind === 'hpa-cpu')
-      return { name: `hpa-cpu:${b.target}`, kind: 'hpa-cpu', targetUtilization: b.target };
+      return {
+        name: `hpa-cpu:${b.target}`,
+        kind: 'hpa-cpu',
+        targetUtilization: b.target,
+        behavior: toleranceBehavior(tolerance),
+      };
     if (b.kind === 'fixed') return { name: `fixed:${b.replicas}`, kind: 'fixed', replicas: b.replicas };
     // Other decision parameters on the same workload: capacity, readiness, bounds and price stay the primary's.
     const other = parseSimulationPolicy(readText(b.file, 'policy'), b.file, undefined);
@@ -228,9 +269,17 @@ function runSimulate(opts: SimulateOptions): void {
           policy: primary.policy.name,
           currency,
           costPerReplicaHour: workload.costPerReplicaHour,
-          capacityPerReplica: workload.capacityPerReplica,
+          capacityPerReplica: believed.capacityPerReplica,
+          trueCapacityPerReplica: workload.capacityPerReplica,
           readinessDelaySeconds: workload.readinessDelayMs / 1000,
           hpaTolerance: tolerance ?? null,
+          cpuCap: options.cpuUtilizationCap,
+          pipeline: {
+            scrapeIntervalSeconds: pipeline.scrapeIntervalMs / 1000,
+            rateWindowSeconds: pipeline.rateWindowMs / 1000,
+            tickAgeSeconds: pipeline.tickAgeMs / 1000,
+            metricsResolutionSeconds: pipeline.cpuResolutionMs / 1000,
+          },
           scenarios: summaries,
         },
         null,
@@ -240,10 +289,17 @@ function runSimulate(opts: SimulateOptions): void {
     return;
   }
   const first = summaries[0];
+  const kappaText =
+    capacityError === 0
+      ? `κ ${believed.capacityPerReplica}/replica`
+      : `κ ${believed.capacityPerReplica}/replica planned, ${workload.capacityPerReplica} served`;
   process.stdout.write(
     `${opts.trace}: ${trace.timesMs.length} samples, ${(first?.hours ?? 0).toFixed(1)} h; policy ${primary.policy.name}: ` +
-      `κ ${workload.capacityPerReplica}/replica, ${workload.costPerReplicaHour?.toFixed(4)} ${currency}/replica-h, ` +
-      `readiness ${workload.readinessDelayMs / 1000} s\n\n` +
+      `${kappaText}, ${workload.costPerReplicaHour?.toFixed(4)} ${currency}/replica-h, ` +
+      `readiness ${workload.readinessDelayMs / 1000} s\n` +
+      `pipelines: rate(…[${pipeline.rateWindowMs / 1000}s]) of ${pipeline.scrapeIntervalMs / 1000} s scrapes, ticks ` +
+      `${pipeline.tickAgeMs / 1000} s before HPA syncs; metrics-server resolution ${pipeline.cpuResolutionMs / 1000} s; ` +
+      `HPA tolerance ${tolerance ?? '0.1 (cluster default)'} on every HPA; CPU capped at ${options.cpuUtilizationCap} of the request\n\n` +
       `${resultTable(summaries, currency)}\n\n` +
       `vs first: cost relative to ${first?.name}. SLO-miss min: minutes with demand above ready capacity.\n`,
   );
@@ -272,13 +328,29 @@ export function registerSimulateCommand(program: Command): void {
     .option('--replica-cost <perHour>', 'price of one replica-hour (default: policy resources × price book)')
     .option(
       '--hpa-tolerance <fraction>',
-      "tolerance of the HPA reading costscale_replicas, set through behavior (Kubernetes ≥ 1.35); 'default' for an HPA without behavior (0.1)",
-      '0',
+      "tolerance of every simulated HPA (costscale's and the CPU baselines'), set through behavior (Kubernetes ≥ 1.35); 'default' for HPAs without behavior (cluster default 0.1)",
+      'default',
     )
     .option(
       '--cpu-cap <utilisation>',
-      'highest CPU utilisation of the request a replica reaches (CPU baselines)',
+      'highest CPU utilisation of the request a replica reaches (CPU baselines; 1 = limit at the request)',
       '1',
+    )
+    .option('--scrape-interval <seconds>', "Prometheus' scrape interval of the demand counter", '30')
+    .option(
+      '--rate-window <seconds>',
+      "range of the demand query's rate(), 0 for a gauge (default: the policy query's own, else 120)",
+    )
+    .option(
+      '--tick-age <seconds>',
+      'how long before an HPA sync the engine tick it reads ran (0 to 15 with the defaults)',
+      '7.5',
+    )
+    .option('--metrics-resolution <seconds>', "metrics-server's --metric-resolution (CPU baselines)", '15')
+    .option(
+      '--capacity-error <fraction>',
+      'what a replica really serves relative to capacityPerReplica, e.g. -0.2 for 20 % less (costscale decides with the configured κ)',
+      '0',
     )
     .option('--sync-seconds <seconds>', 'HPA sync period and simulation step', '15')
     .option(

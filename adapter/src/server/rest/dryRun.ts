@@ -10,7 +10,8 @@ import type { DecisionRecord } from '../../store/decisions';
 import type { dryRunResult, queryPreview } from './schemas';
 
 // A policy's dry run: its queries run now through the configured backends, and the decision the
-// engine would make now, computed by the engine's own evaluator over a configuration in which the
+// engine would make now, computed by the engine's own evaluator (with its forecasting: history loaded
+// from Prometheus, models fitted and gated as the engine does) over a configuration in which the
 // candidate replaces (or joins) the current policies. Nothing is published, persisted or recorded.
 
 /**

@@ -179,8 +179,10 @@ export const simulationRequest = z.strictObject({
     .min(0)
     .max(1)
     .nullable()
-    .default(0)
-    .describe('tolerance of the HPA reading costscale_replicas; null for an HPA without behavior (0.1)'),
+    .default(null)
+    .describe(
+      'tolerance of every simulated HPA (costscale’s and the CPU baselines’); null for HPAs without behavior (0.1)',
+    ),
   syncSeconds: z.int().min(5).max(300).default(15).describe('HPA sync period and simulation step'),
   replicaCost: z
     .number()
@@ -592,6 +594,22 @@ export const simulationReport = z
     capacityPerReplica: z.number(),
     readinessDelaySeconds: z.number(),
     hpaTolerance: z.number().nullable(),
+    trueCapacityPerReplica: z
+      .number()
+      .optional()
+      .describe('what a replica really serves in the run (capacityPerReplica is what costscale plans with)'),
+    cpuCap: z.number().optional().describe('highest CPU utilisation of the request the CPU baselines see'),
+    pipeline: z
+      .strictObject({
+        scrapeIntervalSeconds: z.number(),
+        rateWindowSeconds: z.number(),
+        tickAgeSeconds: z.number(),
+        metricsResolutionSeconds: z.number(),
+      })
+      .optional()
+      .describe(
+        'the metric pipelines simulated: Prometheus for costscale, metrics-server for the CPU baselines',
+      ),
     scenarios: z.array(simulationSummarySchema).describe('the baselines, then costscale'),
   })
   .describe('the report of `costscale simulate --json`');

@@ -4,7 +4,12 @@ import { blendedCostPerReplicaHour } from '../../../domain';
 import { demandTrace, recommendationPrices } from '../../../recommend';
 import {
   costscaleScenario,
+  DEFAULT_PIPELINE,
+  engineSettingsOf,
+  observeForCostscale,
+  rateWindowOf,
   simulate,
+  toleranceBehavior,
   summarize,
   workloadFromPolicy,
   type ResultSummary,
@@ -29,11 +34,16 @@ const DEFAULT_POINTS = 2016;
 const durationMs = (d: string): number => Number(d.slice(0, -1)) * (UNIT_MS[d.slice(-1)] as number);
 
 /** `hpa-cpu:0.7`, `hpa-cpu:70%` or `fixed:4` (validated by the request schema). */
-function baselineScenario(spec: string): Scenario {
+function baselineScenario(spec: string, tolerance: number | undefined): Scenario {
   const [kind, arg = ''] = spec.split(':');
   if (kind === 'fixed') return { name: spec, kind: 'fixed', replicas: Number(arg) };
   const target = arg.endsWith('%') ? Number(arg.slice(0, -1)) / 100 : Number(arg);
-  return { name: `hpa-cpu:${target}`, kind: 'hpa-cpu', targetUtilization: target };
+  return {
+    name: `hpa-cpu:${target}`,
+    kind: 'hpa-cpu',
+    targetUtilization: target,
+    behavior: toleranceBehavior(tolerance),
+  };
 }
 
 export function simulationRoutes(ctx: ApiContext): Route[] {
@@ -150,12 +160,24 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
           throw conflictProblem('the policy’s demand query returned fewer than two samples over the window');
 
         const workload = workloadFromPolicy(policy, costPerReplicaHour);
-        const options = { syncPeriodMs: body.syncSeconds * 1000, interpolation: 'linear' as const };
+        // The history is what the demand query returned; costscale sees it again through the pipeline.
+        const pipeline = {
+          ...DEFAULT_PIPELINE,
+          // A query without rate() or increase() reads a gauge.
+          rateWindowMs: rateWindowOf(policy.demand.query) ?? 0,
+        };
+        const options = {
+          syncPeriodMs: body.syncSeconds * 1000,
+          interpolation: 'linear' as const,
+          cpuPipeline: pipeline,
+        };
+        const tolerance = body.hpaTolerance ?? undefined;
+        const observation = observeForCostscale(trace, options.syncPeriodMs, 'linear', pipeline);
         const scenarios: Scenario[] = [
-          ...body.baselines.map(baselineScenario),
-          costscaleScenario(policy, workload, {
-            syncPeriodMs: options.syncPeriodMs,
-            ...(body.hpaTolerance !== null && { hpaTolerance: body.hpaTolerance }),
+          ...body.baselines.map((b) => baselineScenario(b, tolerance)),
+          costscaleScenario(policy, workload, observation, {
+            hpaTolerance: tolerance,
+            engine: engineSettingsOf(config.engine),
           }),
         ];
         const summaries: ResultSummary[] = [];
@@ -180,6 +202,14 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
           capacityPerReplica: workload.capacityPerReplica,
           readinessDelaySeconds: workload.readinessDelayMs / 1000,
           hpaTolerance: body.hpaTolerance,
+          trueCapacityPerReplica: workload.capacityPerReplica,
+          cpuCap: 1,
+          pipeline: {
+            scrapeIntervalSeconds: pipeline.scrapeIntervalMs / 1000,
+            rateWindowSeconds: pipeline.rateWindowMs / 1000,
+            tickAgeSeconds: pipeline.tickAgeMs / 1000,
+            metricsResolutionSeconds: pipeline.cpuResolutionMs / 1000,
+          },
           scenarios: summaries,
         };
         return { status: 200, body: report };

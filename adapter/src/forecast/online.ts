@@ -1,0 +1,212 @@
+import { seasonalScale, summarizeAccuracy, type AccuracySummary } from './accuracy';
+import type { DemandDistribution } from './distribution';
+import { fitForecastState, forecastFromState, type ProbabilisticForecast } from './forecaster';
+import { forecastGate, type ForecastMode } from './gate';
+import { describeModel } from './models';
+import { isRefitDue, type ForecastState } from './state';
+
+// One demand series forecast online, as the engine runs it per policy and the simulator replays it:
+// tick values aggregated into buckets at the forecast step, models refitted on a schedule once two days
+// of buckets exist, a new forecast when a bucket closes, each served one-step forecast scored against
+// the bucket that follows, and the accuracy gate choosing between the forecast and the reactive
+// distribution. Time is a parameter; the caller owns the I/O (warm start, persistence, publishing).
+
+export const NOMINAL_COVERAGE = 0.9;
+export const LOWER_QUANTILE = (1 - NOMINAL_COVERAGE) / 2;
+export const UPPER_QUANTILE = 1 - LOWER_QUANTILE;
+const MAX_OUTCOMES = 288;
+/** Buckets kept (Prometheus refuses range queries over 11,000 points per series). */
+export const MAX_BUCKETS = 10_000;
+export const MIN_FIT_DAYS = 2;
+
+export interface OnlineOutcomes {
+  actual: number[];
+  forecast: number[];
+  seasonalNaive: number[];
+  lower: number[];
+  upper: number[];
+}
+
+export interface OnlineSeries {
+  readonly stepMs: number;
+  /** Closed bucket means, oldest first; NaN for a bucket without a value. */
+  values: number[];
+  bucketStart: number;
+  sum: number;
+  count: number;
+  model?: ForecastState;
+  forecast?: ProbabilisticForecast;
+  /** The one-step-ahead forecast served for the bucket starting at `target`. */
+  served?: { target: number; point: number; lower: number; upper: number; naive: number };
+  outcomes: OnlineOutcomes;
+  mode: ForecastMode;
+  reason: string;
+  accuracy?: AccuracySummary;
+}
+
+export interface ForecastView {
+  readonly mode: ForecastMode;
+  /** One sentence for the explanation: why this mode. */
+  readonly reason: string;
+  /** Peak demand over the horizon; present in `forecast` mode. */
+  readonly distribution?: DemandDistribution;
+  readonly accuracy?: AccuracySummary;
+  readonly model?: string;
+  readonly fittedAt?: number;
+}
+
+/** A series starting at the bucket that holds `nowMs`, with earlier bucket means (e.g. a warm start). */
+export function onlineSeries(
+  stepMs: number,
+  nowMs: number,
+  values: number[],
+  model?: ForecastState,
+): OnlineSeries {
+  return {
+    stepMs,
+    values,
+    bucketStart: Math.floor(nowMs / stepMs) * stepMs,
+    sum: 0,
+    count: 0,
+    ...(model && { model }),
+    outcomes: { actual: [], forecast: [], seasonalNaive: [], lower: [], upper: [] },
+    ...(model ? backtestMode(model) : { mode: 'reactive' as const, reason: 'no model fitted yet' }),
+  };
+}
+
+/**
+ * Adds a tick's demand; first closes the bucket (and any skipped ones) whose step has passed, scoring
+ * the forecast served for it and re-running the gate. Returns whether a bucket closed.
+ */
+export function feedSeries(
+  s: OnlineSeries,
+  value: number | undefined,
+  nowMs: number,
+  coverageMargin: number,
+): boolean {
+  let closed = false;
+  while (nowMs >= s.bucketStart + s.stepMs) {
+    const mean = s.count > 0 ? s.sum / s.count : Number.NaN;
+    scoreBucket(s, s.bucketStart, mean, coverageMargin);
+    s.values.push(mean);
+    if (s.values.length > MAX_BUCKETS) s.values.splice(0, s.values.length - MAX_BUCKETS);
+    s.bucketStart += s.stepMs;
+    s.sum = 0;
+    s.count = 0;
+    closed = true;
+  }
+  if (value !== undefined && Number.isFinite(value)) {
+    s.sum += value;
+    s.count++;
+  }
+  return closed;
+}
+
+function scoreBucket(s: OnlineSeries, bucketStart: number, actual: number, coverageMargin: number): void {
+  const served = s.served;
+  if (served === undefined || served.target !== bucketStart || !Number.isFinite(actual)) return;
+  const o = s.outcomes;
+  o.actual.push(actual);
+  o.forecast.push(served.point);
+  o.seasonalNaive.push(served.naive);
+  o.lower.push(served.lower);
+  o.upper.push(served.upper);
+  if (o.actual.length > MAX_OUTCOMES) for (const a of Object.values(o)) a.shift();
+  const period = s.model?.periods[0] ?? 1;
+  s.accuracy = summarizeAccuracy(o, seasonalScale(s.values, period));
+  const gate = forecastGate(s.accuracy, s.mode, { nominalCoverage: NOMINAL_COVERAGE, coverageMargin });
+  s.mode = gate.mode;
+  s.reason = gate.reason;
+}
+
+/** Whether the series holds the history a fit needs. */
+export function hasFitHistory(s: OnlineSeries): boolean {
+  return s.values.length >= (MIN_FIT_DAYS * 86_400_000) / s.stepMs;
+}
+
+/** Whether a fit is due at `nowMs`: enough history, and no model yet or one older than `refitMs`. */
+export function isFitDue(s: OnlineSeries, nowMs: number, refitMs: number): boolean {
+  return hasFitHistory(s) && (s.model === undefined || isRefitDue(s.model, nowMs, refitMs));
+}
+
+/** Refits the models over the bucketed history; returns the new state, or undefined when the fit failed. */
+export function refitSeries(s: OnlineSeries, nowMs: number, horizon: number): ForecastState | undefined {
+  try {
+    s.model = fitForecastState(Float64Array.from(s.values), {
+      horizon,
+      stepSeconds: s.stepMs / 1000,
+      nowMs,
+    });
+  } catch (err) {
+    s.reason = `model fit failed: ${(err as Error).message}`;
+    return undefined;
+  }
+  s.forecast = undefined;
+  if (s.outcomes.actual.length === 0) ({ mode: s.mode, reason: s.reason } = backtestMode(s.model));
+  return s.model;
+}
+
+/** Forecasts `displaySteps` buckets from the current history; the first one is served for scoring. */
+export function reforecastSeries(s: OnlineSeries, displaySteps: number): ProbabilisticForecast | undefined {
+  const model = s.model;
+  if (model === undefined) return undefined;
+  try {
+    s.forecast = forecastFromState(model, Float64Array.from(s.values), Math.max(1, displaySteps));
+  } catch (err) {
+    s.forecast = undefined;
+    s.reason = `forecast failed: ${(err as Error).message}`;
+    return undefined;
+  }
+  const period = model.periods[0];
+  const naive =
+    period !== undefined && s.values.length >= period
+      ? s.values[s.values.length - period]!
+      : s.values.at(-1)!;
+  s.served = {
+    target: s.bucketStart,
+    point: s.forecast.point[0]!,
+    lower: s.forecast.quantile(LOWER_QUANTILE)[0]!,
+    upper: s.forecast.quantile(UPPER_QUANTILE)[0]!,
+    naive: naive ?? Number.NaN,
+  };
+  return s.forecast;
+}
+
+/** The models in one line, e.g. for the explanation. */
+export function modelDescription(model: ForecastState): string {
+  return model.members.map(describeModel).join(' + ');
+}
+
+/** What the decision sees: the forecast's peak over `steps` buckets when trusted, else why not. */
+export function seriesView(s: OnlineSeries, steps: number): ForecastView {
+  const base = {
+    ...(s.accuracy && { accuracy: s.accuracy }),
+    ...(s.model && { model: modelDescription(s.model), fittedAt: s.model.fittedAtMs }),
+  };
+  if (s.forecast === undefined) {
+    const reason = hasFitHistory(s) ? s.reason : `${MIN_FIT_DAYS} days of history are needed before fitting`;
+    return { ...base, mode: 'reactive', reason };
+  }
+  if (s.mode === 'reactive') return { ...base, mode: 'reactive', reason: s.reason };
+  return { ...base, mode: 'forecast', reason: s.reason, distribution: s.forecast.peak(steps) };
+}
+
+/**
+ * Until online accuracy is measured, a new or restored model is trusted when its rolling-origin
+ * backtest beat seasonal naive.
+ */
+export function backtestMode(model: ForecastState): { mode: ForecastMode; reason: string } {
+  const { ensembleError, seasonalNaiveError } = model.backtest;
+  if (ensembleError === null || seasonalNaiveError === null) {
+    return { mode: 'reactive', reason: 'history too short to backtest the models' };
+  }
+  return ensembleError < seasonalNaiveError
+    ? {
+        mode: 'forecast',
+        reason: `backtest error ${(ensembleError / seasonalNaiveError).toFixed(2)}× seasonal naive's; online accuracy not yet measured`,
+      }
+    : {
+        mode: 'reactive',
+        reason: `backtest did not beat seasonal naive (${(ensembleError / seasonalNaiveError).toFixed(2)}×)`,
+      };
+}
