@@ -3,7 +3,7 @@
 // CPU per tick to plan, parse the JSON answers and split them per policy (no network). Timings on a
 // shared machine are noisy: compare the ratios of one run, not absolute figures across runs.
 // Run: npx tsc -b adapter && node test/bench/prometheus-planner.js
-const { planQueries, PlanCache, parseQueryResponse, demandValues } = require('../../adapter/dist/sources');
+const { planQueries, PlanCache, parseQueryResponse, policySamples } = require('../../adapter/dist/sources');
 
 const POLICIES = 10_000;
 const TEMPLATES = 20;
@@ -46,7 +46,7 @@ function bodies(plan) {
 
 function tick(plan, answers) {
   const outcomes = answers.map((body) => ({ ok: true, response: parseQueryResponse(JSON.parse(body)) }));
-  return demandValues(plan, outcomes);
+  return policySamples(plan, outcomes);
 }
 
 function median(xs) {

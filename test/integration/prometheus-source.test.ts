@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { prometheusBackendSchema } from '../../adapter/src/config/schema';
 import {
-  demandValues,
+  policySamples,
   executeInstantPlan,
   fetchNodePrices,
   fetchReplicaRequests,
@@ -143,7 +143,7 @@ describe('Prometheus source against a real Prometheus', () => {
     const plan = planQueries(queries);
     expect(plan.queries).toHaveLength(1);
     const outcomes = await executeInstantPlan(plan, backends(c), { time: T });
-    const values = demandValues(plan, outcomes);
+    const values = policySamples(plan, outcomes);
     expect(counting.requests).toEqual(['success']);
     expect(values.slice(0, 3).map((v) => (v.ok ? v.value : v.error))).toEqual([
       expect.closeTo(30, 6),
@@ -166,7 +166,7 @@ describe('Prometheus source against a real Prometheus', () => {
       { backend: 'default', query: '0 * sum(rate(http_requests_total{service="web"}[2m])) / 0' },
       { backend: 'elsewhere', query: 'sum(up{job="x"})' },
     ]);
-    const values = demandValues(plan, await executeInstantPlan(plan, backends(c), { time: T }));
+    const values = policySamples(plan, await executeInstantPlan(plan, backends(c), { time: T }));
     expect(values[0]).toEqual({
       ok: false,
       error: expect.stringMatching(

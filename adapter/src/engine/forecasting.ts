@@ -15,7 +15,7 @@ import {
   type ForecastView,
   type OnlineSeries,
 } from '../forecast';
-import { demandHistories, executeRangePlan, planQueries, type Backends } from '../sources';
+import { policySeries, executeRangePlan, planQueries, type Backends } from '../sources';
 import { policyKey } from '../config/policyIdentity';
 
 export type { ForecastView };
@@ -132,7 +132,7 @@ export class Forecasting {
           end: current - stepMs,
           stepMs,
         });
-        demandHistories(plan, outcomes).forEach((h, i) => {
+        policySeries(plan, outcomes).forEach((h, i) => {
           const p = group[i]!;
           // A policy with no history yet starts empty; one whose query failed is retried next tick.
           if (!h.ok && !/no series/.test(h.error)) return;

@@ -1,8 +1,8 @@
 import type { Config, Policy } from '../config/schema';
 import { budgetPeriodAt, priceSetFromBook, priceSetFromNodes } from '../domain';
 import {
-  demandHistories,
-  demandValues,
+  policySeries,
+  policySamples,
   executeInstantPlan,
   executeRangePlan,
   fetchNodePrices,
@@ -13,7 +13,7 @@ import {
   type Backends,
   type WorkloadRef,
 } from '../sources';
-import { DemandHistory } from './demandHistory';
+import { RecentDemand } from './recentDemand';
 import { budgetBackend, budgetSpendQuery } from './queries';
 import { policiesInScope, policyKey } from '../config/policyIdentity';
 import { currentReplicasQuery } from '../sources/kubeStateMetrics';
@@ -35,7 +35,7 @@ export type Gather = (config: Config, backends: Backends, now: number) => Promis
 
 /** `historySamples`: samples of recent demand kept per policy, at the tick step. */
 export function createGatherer(historySamples: number): Gather {
-  const history = new DemandHistory(historySamples);
+  const history = new RecentDemand(historySamples);
   const requestsCache = new Map<string, RequestsCache>();
   // Plans change only when policies do: re-planning 10,000 policies every tick would cost ~100 ms.
   const plans = {
@@ -84,11 +84,11 @@ export function createGatherer(historySamples: number): Gather {
         replicaResources(policies, backends, now, requestsCache),
         budgetSpend(config, backends, now),
       ]);
-    const demand = demandValues(demandPlan, demandOut);
-    const replicas = demandValues(replicasPlan, replicasOut);
-    const latency = keyed(latencyPolicies, demandValues(latencyPlan, latencyOut));
-    const errors = keyed(errorPolicies, demandValues(errorPlan, errorOut));
-    demandHistories(warmPlan, warmOut).forEach((h, i) => {
+    const demand = policySamples(demandPlan, demandOut);
+    const replicas = policySamples(replicasPlan, replicasOut);
+    const latency = keyed(latencyPolicies, policySamples(latencyPlan, latencyOut));
+    const errors = keyed(errorPolicies, policySamples(errorPlan, errorOut));
+    policySeries(warmPlan, warmOut).forEach((h, i) => {
       if (h.ok) history.seed(policyKey(cold[i]!), h.values);
     });
 
@@ -214,7 +214,7 @@ async function budgetSpend(
         return;
       }
       const plan = planQueries([{ backend: client.name, query }]);
-      const value = demandValues(plan, await executeInstantPlan(plan, backends, { time: now }))[0]!;
+      const value = policySamples(plan, await executeInstantPlan(plan, backends, { time: now }))[0]!;
       // No series yet (costscale has not been scraped in this period) is zero spend, not an error.
       if (value.ok) spend.set(budget.name, { ok: true, spent: value.value });
       else if (/no series/.test(value.error)) spend.set(budget.name, { ok: true, spent: 0 });

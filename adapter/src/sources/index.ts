@@ -50,5 +50,5 @@ export type {
 } from './promql';
 export { DEFAULT_PLANNER_OPTIONS, planQueries } from './queryPlanner';
 export type { PlannedQuery, PlannerOptions, PolicyQuery, QueryAssignment, QueryPlan } from './queryPlanner';
-export { demandHistories, demandValues } from './results';
-export type { DemandHistory, DemandValue, QueryOutcome } from './results';
+export { policySamples, policySeries } from './results';
+export type { PolicySample, PolicySeries, QueryOutcome } from './results';

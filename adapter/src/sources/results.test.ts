@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { InstantSample, Labels, QueryData, QueryResponse } from './prometheusResponse';
 import { parseSubset, type SubsetQuery } from './promql';
 import { planQueries, type PolicyQuery, type QueryPlan } from './queryPlanner';
-import { demandHistories, demandValues, type QueryOutcome } from './results';
+import { policySeries, policySamples, type QueryOutcome } from './results';
 
 const vector = (...samples: Array<[Labels, number]>): QueryOutcome => ({
   ok: true,
@@ -18,17 +18,17 @@ const vector = (...samples: Array<[Labels, number]>): QueryOutcome => ({
 const policies = (...queries: string[]): PolicyQuery[] =>
   queries.map((query) => ({ backend: 'prom', query }));
 
-describe('demandValues', () => {
+describe('policySamples', () => {
   const merged = planQueries(policies('sum(m{svc="web"})', 'sum(m{svc="api"})', 'sum(m{svc="db"})'));
 
   it('hands each policy the series carrying its label values', () => {
-    const out = demandValues(merged, [vector([{ svc: 'api' }, 2], [{ svc: 'web' }, 1], [{ svc: 'db' }, 3])]);
+    const out = policySamples(merged, [vector([{ svc: 'api' }, 2], [{ svc: 'web' }, 1], [{ svc: 'db' }, 3])]);
     expect(out.map((r) => (r.ok ? r.value : r.error))).toEqual([1, 2, 3]);
     expect(out[0]).toEqual({ ok: true, value: 1, timestamp: 1000, labels: { svc: 'web' }, warnings: [] });
   });
 
   it('makes a missing series an error naming the backend and the policy query, not a zero', () => {
-    const out = demandValues(merged, [vector([{ svc: 'api' }, 2], [{ svc: 'db' }, 3])]);
+    const out = policySamples(merged, [vector([{ svc: 'api' }, 2], [{ svc: 'db' }, 3])]);
     expect(out[0]).toEqual({
       ok: false,
       error: 'Prometheus backend "prom": query returned no series (query: sum(m{svc="web"}))',
@@ -41,14 +41,14 @@ describe('demandValues', () => {
     [Infinity, 'query returned +Inf'],
     [-Infinity, 'query returned -Inf'],
   ])('makes %s an error', (value, message) => {
-    const out = demandValues(merged, [vector([{ svc: 'web' }, value], [{ svc: 'api' }, 0])]);
+    const out = policySamples(merged, [vector([{ svc: 'web' }, value], [{ svc: 'api' }, 0])]);
     expect(out[0]).toEqual({ ok: false, error: expect.stringContaining(message) });
     expect(out[1]).toMatchObject({ ok: true, value: 0 });
   });
 
   it('makes several series for one policy an error naming the count', () => {
     const plan = planQueries(policies('sum by (pod) (m{svc="web"})'));
-    const out = demandValues(plan, [vector([{ pod: 'a' }, 1], [{ pod: 'b' }, 2], [{ pod: 'c' }, 3])]);
+    const out = policySamples(plan, [vector([{ pod: 'a' }, 1], [{ pod: 'b' }, 2], [{ pod: 'c' }, 3])]);
     expect(out[0]).toEqual({ ok: false, error: expect.stringContaining('query returned 3 series') });
   });
 
@@ -58,7 +58,7 @@ describe('demandValues', () => {
       ok: false,
       error: new Error('Prometheus backend "prom": bad_data: boom'),
     };
-    const out = demandValues(plan, [failure]);
+    const out = policySamples(plan, [failure]);
     expect(out).toEqual([
       { ok: false, error: 'Prometheus backend "prom": bad_data: boom' },
       { ok: false, error: 'Prometheus backend "prom": bad_data: boom' },
@@ -74,7 +74,7 @@ describe('demandValues', () => {
       ...planQueries(policies('sum by (pod) (m{svc="web"})')),
       maxSeriesPerResult: 2,
     };
-    const out = demandValues(plan, [vector([{ pod: 'a' }, 1], [{ pod: 'b' }, 2], [{ pod: 'c' }, 3])]);
+    const out = policySamples(plan, [vector([{ pod: 'a' }, 1], [{ pod: 'b' }, 2], [{ pod: 'c' }, 3])]);
     expect(out[0]).toEqual({
       ok: false,
       error: expect.stringContaining('3 series, more than the limit of 2'),
@@ -88,7 +88,7 @@ describe('demandValues', () => {
       { resultType: 'string', timestamp: 5, value: 'x' },
       { resultType: 'matrix', series: [] },
     ];
-    const out = demandValues(
+    const out = policySamples(
       plan,
       data.map((d) => ({ ok: true, response: { data: d, warnings: ['w'] } })),
     );
@@ -98,7 +98,7 @@ describe('demandValues', () => {
   });
 });
 
-describe('demandHistories', () => {
+describe('policySeries', () => {
   it('splits range results per policy and keeps the typed arrays', () => {
     const plan = planQueries(policies('sum(rate(m{svc="web"}[1m]))', 'sum(rate(m{svc="api"}[1m]))'));
     const web = {
@@ -110,7 +110,7 @@ describe('demandHistories', () => {
       ok: true,
       response: { data: { resultType: 'matrix', series: [web] }, warnings: [] },
     };
-    const out = demandHistories(plan, [outcome]);
+    const out = policySeries(plan, [outcome]);
     expect(out[0]).toEqual({ ok: true, ...web, warnings: [] });
     expect(out[0]?.ok && out[0].values).toBe(web.values);
     expect(out[1]).toEqual({ ok: false, error: expect.stringContaining('query returned no series') });
@@ -152,9 +152,9 @@ describe('merged plans answer like the original queries', () => {
           const plan = planQueries(queries, { maxSeriesPerResult: 1000, maxGroupsPerQuery: 3 });
           const outcomes = plan.queries.map((q) => evaluate(parseSubset(q.query)!, series));
           const expected = queries.map(
-            (q) => demandValues(planQueries([q]), [evaluate(parseSubset(q.query)!, series)])[0],
+            (q) => policySamples(planQueries([q]), [evaluate(parseSubset(q.query)!, series)])[0],
           );
-          const actual = demandValues(plan, outcomes);
+          const actual = policySamples(plan, outcomes);
           expect(actual.map(valueOrError)).toEqual(expected.map(valueOrError));
         },
       ),
@@ -162,7 +162,7 @@ describe('merged plans answer like the original queries', () => {
     );
   });
 
-  function valueOrError(r: ReturnType<typeof demandValues>[number] | undefined): number | string {
+  function valueOrError(r: ReturnType<typeof policySamples>[number] | undefined): number | string {
     if (r === undefined) return 'missing';
     return r.ok ? r.value : r.error.replace(/\(query: .*\)$/, '');
   }

@@ -10,7 +10,7 @@ import type { QueryPlan } from './queryPlanner';
 export type QueryOutcome =
   { readonly ok: true; readonly response: QueryResponse } | { readonly ok: false; readonly error: Error };
 
-export type DemandValue =
+export type PolicySample =
   | {
       readonly ok: true;
       readonly value: number;
@@ -21,7 +21,7 @@ export type DemandValue =
     }
   | { readonly ok: false; readonly error: string };
 
-export type DemandHistory =
+export type PolicySeries =
   | {
       readonly ok: true;
       /** Epoch milliseconds. */
@@ -33,13 +33,16 @@ export type DemandHistory =
     }
   | { readonly ok: false; readonly error: string };
 
-/** Per planned policy, its demand value from instant-query outcomes. */
-export function demandValues(plan: QueryPlan, outcomes: readonly QueryOutcome[]): DemandValue[] {
+/**
+ * Per planned policy, its one sample from instant-query outcomes: demand, replicas, latency, error
+ * ratio or spend, whatever the plan asked.
+ */
+export function policySamples(plan: QueryPlan, outcomes: readonly QueryOutcome[]): PolicySample[] {
   const shares = new ShareIndex(plan, outcomes);
-  return plan.policies.map((policy, i): DemandValue => {
+  return plan.policies.map((policy, i): PolicySample => {
     const share = shares.of(i);
     if (!share.ok) return share;
-    const fail = (reason: string): DemandValue => ({
+    const fail = (reason: string): PolicySample => ({
       ok: false,
       error: describeQueryFailure(policy.backend, policy.query, reason),
     });
@@ -64,13 +67,13 @@ export function demandValues(plan: QueryPlan, outcomes: readonly QueryOutcome[])
   });
 }
 
-/** Per planned policy, its demand series from range-query outcomes. */
-export function demandHistories(plan: QueryPlan, outcomes: readonly QueryOutcome[]): DemandHistory[] {
+/** Per planned policy, its one series from range-query outcomes. */
+export function policySeries(plan: QueryPlan, outcomes: readonly QueryOutcome[]): PolicySeries[] {
   const shares = new ShareIndex(plan, outcomes);
-  return plan.policies.map((policy, i): DemandHistory => {
+  return plan.policies.map((policy, i): PolicySeries => {
     const share = shares.of(i);
     if (!share.ok) return share;
-    const fail = (reason: string): DemandHistory => ({
+    const fail = (reason: string): PolicySeries => ({
       ok: false,
       error: describeQueryFailure(policy.backend, policy.query, reason),
     });

@@ -5,7 +5,7 @@ import { withManaged, type ManagedState } from '../../config/managed';
 import { policiesInScope, policyKey } from '../../config/policyIdentity';
 import { currentReplicasQuery } from '../../sources/kubeStateMetrics';
 import type { Snapshot } from '../../snapshot/snapshot';
-import { demandValues, executeInstantPlan, planQueries, type Backends } from '../../sources';
+import { policySamples, executeInstantPlan, planQueries, type Backends } from '../../sources';
 import type { DecisionRecord } from '../../store/decisions';
 import type { dryRunResult, queryPreview } from './schemas';
 
@@ -94,7 +94,7 @@ async function previewQueries(policy: Policy, backends: Backends, now: number): 
     { role: 'currentReplicas', query: currentReplicasQuery(policy) },
   ];
   const plan = planQueries(wanted.map((w) => ({ backend: policy.backend, query: w.query })));
-  const values = demandValues(plan, await executeInstantPlan(plan, backends, { time: now }));
+  const values = policySamples(plan, await executeInstantPlan(plan, backends, { time: now }));
   return wanted.map((w, i): QueryPreview => {
     const v = values[i]!;
     const base = { role: w.role, backend: policy.backend, query: w.query };

@@ -1,6 +1,6 @@
 import { policyKey } from '../../../config/policyIdentity';
 import type { AccuracySummary } from '../../../forecast/accuracy';
-import { demandHistories, executeRangePlan, planQueries } from '../../../sources';
+import { policySeries, executeRangePlan, planQueries } from '../../../sources';
 import { forecastTimestamps, latestForecast } from '../../../store/forecasts';
 import type { ApiContext } from '../context';
 import { httpProblem, validationProblem } from '../problem';
@@ -73,7 +73,7 @@ export function forecastRoutes(ctx: ApiContext): Route[] {
           executeRangePlan(plan, ctx.backends(), { start: now - windowMs, end: now, stepMs }),
           latestForecast(ctx.db, policy.namespace, policy.name, now),
         ]);
-        const history = demandHistories(plan, outcomes)[0]!;
+        const history = policySeries(plan, outcomes)[0]!;
         const entry = ctx.snapshot.current()?.policies.find((p) => policyKey(p) === policyKey(policy));
         const d = entry?.decision;
         const f = entry?.forecast;

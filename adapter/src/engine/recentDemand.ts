@@ -2,7 +2,7 @@
  * Recent demand per policy at the tick step, kept in memory so the reactive distribution needs no
  * range query per tick: warm-started once from Prometheus, then fed by each tick's instant value.
  */
-export class DemandHistory {
+export class RecentDemand {
   private readonly buffers = new Map<string, Window>();
 
   constructor(private readonly capacity: number) {}

@@ -1,15 +1,15 @@
-import { DemandHistory } from './demandHistory';
+import { RecentDemand } from './recentDemand';
 
-describe('DemandHistory', () => {
+describe('RecentDemand', () => {
   it('keeps the last samples oldest first, NaN for ticks without a value', () => {
-    const h = new DemandHistory(3);
+    const h = new RecentDemand(3);
     expect(h.values('a')).toEqual(new Float64Array(0));
     for (const v of [1, 2, Number.NaN, 4]) h.push('a', v);
     expect(Array.from(h.values('a'))).toEqual([2, Number.NaN, 4]);
   });
 
   it.each([1, 4, 17])('hands out views that later pushes leave unchanged (capacity %i)', (capacity) => {
-    const h = new DemandHistory(capacity);
+    const h = new RecentDemand(capacity);
     const views: Array<{ view: Float64Array; expected: number[] }> = [];
     for (let v = 0; v < 5 * capacity + 3; v++) {
       h.push('a', v);
@@ -22,7 +22,7 @@ describe('DemandHistory', () => {
   });
 
   it('seeds from the newest samples of a range, and forgets policies no longer configured', () => {
-    const h = new DemandHistory(2);
+    const h = new RecentDemand(2);
     h.seed('a', Float64Array.from([1, 2, 3]));
     h.push('b', 9);
     expect(Array.from(h.values('a'))).toEqual([2, 3]);
