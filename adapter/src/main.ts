@@ -11,7 +11,7 @@ import { loadKubeConnection } from './k8s/connection';
 import { createWorkloadsApi } from './k8s/workloads';
 import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './log';
-import { RecommendationJob } from './recommend';
+import { RecommendationJob } from './recommend-runtime';
 import { apiAuthOptionsFromConfig } from './server/auth';
 import type { ApiServer } from './server/external-metrics';
 import { createServing } from './server/serving';

@@ -6,7 +6,7 @@ import {
   rollBackChanges,
   type ChangeDeps,
   type ChangeRecord,
-} from '../../../recommend';
+} from '../../../recommend-runtime';
 import { recordConfigChange } from '../../../store/configChanges';
 import type { Queryable } from '../../../store/db';
 import {

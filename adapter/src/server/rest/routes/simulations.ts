@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { policySchema, type Policy } from '../../../config/schema';
 import { blendedCostPerReplicaHour } from '../../../domain';
-import { demandTrace, recommendationPrices } from '../../../recommend';
+import { demandTrace } from '../../../recommend';
+import { recommendationPrices } from '../../../recommend-runtime';
 import {
   costscaleScenario,
   DEFAULT_PIPELINE,

@@ -11,8 +11,8 @@ import {
   type PrometheusQuerier,
   type QueryResponse,
 } from '../sources';
-import { isJsonObject } from './mergePatch';
-import type { ContainerHistory, Scaling, WorkloadHistory, WorkloadInput } from './types';
+import { isJsonObject } from '../recommend/mergePatch';
+import type { ContainerHistory, Scaling, WorkloadHistory, WorkloadInput } from '../recommend/types';
 
 // What a workload's recommendations are derived from, read from Prometheus — demand (the policy's
 // own query), replicas, per-pod CPU and memory (cAdvisor), requests and limits and the HPA

@@ -9,8 +9,8 @@ import {
 } from '../k8s/workloads';
 import type { Queryable } from '../store/db';
 import { getStoredPolicy, updateStoredPolicy } from '../store/policies';
-import { applyMergePatch, fieldsAt, isJsonObject, sameJson } from './mergePatch';
-import type { ObjectChange } from './types';
+import { applyMergePatch, fieldsAt, isJsonObject, sameJson } from '../recommend/mergePatch';
+import type { ObjectChange } from '../recommend/types';
 
 // Applying a recommendation's changes and rolling them back. Each change reads the live object, is
 // turned into a JSON merge patch over exactly the fields it sets, and is written with the

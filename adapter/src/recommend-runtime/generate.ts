@@ -2,7 +2,7 @@ import type { Policy } from '../config/schema';
 import { policyKey } from '../config/policyIdentity';
 import { collectWorkload, recommendationPrices, type CollectOptions } from './collect';
 import { createRecommender } from './offThread';
-import type { WorkloadRecommendations } from './types';
+import type { WorkloadRecommendations } from '../recommend/types';
 
 // Recommendations for the configured policies: each policy's history is read from Prometheus and run
 // through the recommenders (off the event loop where a compiled worker exists), one policy at a time.

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { recommendWorkload } from './recommend';
-import type { WorkloadInput, WorkloadRecommendations } from './types';
+import { recommendWorkload } from '../recommend/recommend';
+import type { WorkloadInput, WorkloadRecommendations } from '../recommend/types';
 
 // The recommenders simulate each workload's history several times — about a second of CPU per policy
 // over a week at a 60 s sync — so the service runs them in a worker thread, where they cannot delay

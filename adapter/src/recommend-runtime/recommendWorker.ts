@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { recommendWorkload } from './recommend';
-import type { WorkloadInput } from './types';
+import { recommendWorkload } from '../recommend/recommend';
+import type { WorkloadInput } from '../recommend/types';
 
 // The recommenders in a worker thread (see offThread.ts): one workload per message, answered with
 // its recommendations or the error that stopped them.
