@@ -141,6 +141,14 @@ export const policySchema = z
     sloMissCostPerHour: nonNegative
       .default(1)
       .describe('v: cost of one replica-hour of unmet demand, in the price book currency'),
+    hpaTolerance: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0.1)
+      .describe(
+        "tolerance of the HPA that reads this policy (its behavior's, else the cluster's 0.1): counts inside its band are never reached, so decisions pick a reachable one; 0 turns that off",
+      ),
     budget: z.string().optional().describe('name of a budget this policy spends from'),
     mode: z.enum(['sla-first', 'balanced', 'budget-first']).default('balanced'),
     schedules: z.array(scheduleSchema).default([]),

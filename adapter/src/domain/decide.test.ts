@@ -402,3 +402,30 @@ describe('decisionBudget', () => {
     expect(decisionBudget('team', status, 10).remaining).toBe(10);
   });
 });
+
+describe("the HPA's tolerance band", () => {
+  it('stays at the current count when the reachable jump costs more than the misses it saves', () => {
+    // Wanted 18 from 17 is inside 0.1; 19 is the nearest reachable, and replicas 18 and 19 are each
+    // worth 3·P(D > 170) − 1 = −0.1 and 3·P(D > 180) − 1 = −0.4.
+    const d = decided({ ...base, currentReplicas: 17, hpaTolerance: 0.1 });
+    expect(d.unboundedReplicas).toBe(18);
+    expect(d.replicas).toBe(17);
+    expect(d.load).toBe(17);
+    expect(d.explanation.inputs).toContainEqual(
+      expect.objectContaining({ name: 'hpaToleranceBand', value: 17 }),
+    );
+    expect(d.explanation.summary).toContain("outside the HPA's tolerance band");
+  });
+
+  it('jumps to the band edge when the replicas up to it are worth their price together', () => {
+    // From 12 at tolerance 0.5, 18 is inside the band and 19 the nearest reachable count.
+    const d = decided({ ...base, currentReplicas: 12, hpaTolerance: 0.5 });
+    expect(d.replicas).toBe(19);
+  });
+
+  it('changes nothing without a tolerance, outside the band, or under a bound', () => {
+    expect(decided({ ...base, currentReplicas: 17 }).replicas).toBe(18);
+    expect(decided({ ...base, currentReplicas: 10, hpaTolerance: 0.1 }).replicas).toBe(18);
+    expect(decided({ ...base, currentReplicas: 12, hpaTolerance: 0.5, maxReplicas: 18 }).replicas).toBe(18);
+  });
+});

@@ -1,3 +1,4 @@
+import { reachableReplicas } from './toleranceBand';
 import { z } from 'zod';
 import type { Policy } from '../config/schema';
 import type { BudgetStatus } from './budget';
@@ -85,8 +86,13 @@ export interface DecisionInput {
   /** v, cost of one replica-hour of unmet demand (≥ 0). */
   readonly sloMissCostPerHour: number;
   readonly budget?: DecisionBudget;
-  /** Replicas the workload has now; needed by the SLO guard. */
+  /** Replicas the workload has now; needed by the SLO guard and the tolerance band. */
   readonly currentReplicas?: number;
+  /**
+   * Tolerance of the HPA that reads the served count (0.1 is the cluster default): counts inside its
+   * band around `currentReplicas` are never reached, so the decision picks a reachable one. 0 or absent: off.
+   */
+  readonly hpaTolerance?: number;
   readonly slo?: { readonly latency?: SloMeasurement; readonly errorRatio?: SloMeasurement };
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -306,7 +312,7 @@ export function decide(input: DecisionInput): DecisionResult {
   const unboundedLoad = target / kappa;
   const unbounded = Math.max(0, ceilTolerant(unboundedLoad));
   const steps: BoundStep[] = [];
-  let n = unbounded;
+  let n = reachable(input, unbounded, cost * (1 + lambda), v, kappa, demand, explain);
   const apply = (bound: BoundStep['bound'], next: number, detail: string) => {
     if (next !== n) {
       steps.push({ bound, before: n, after: next, detail });
@@ -346,7 +352,7 @@ export function decide(input: DecisionInput): DecisionResult {
   const summary =
     `${input.policy ?? 'policy'}: ${n} replicas (${mode}) — target ${fmt(target)} ${unit}/s ` +
     `= max(D ${fmt(demand)}, Q(${fmt(tau)}) ${quantile === null ? 'n/a' : fmt(quantile)}) / κ ${fmt(kappa)} ` +
-    `→ ${unbounded}; ${boundsText}`;
+    `→ ${unbounded}${n !== unbounded && steps.length === 0 ? ` → ${n} (outside the HPA's tolerance band)` : ''}; ${boundsText}`;
 
   return {
     ok: true,
@@ -370,6 +376,34 @@ export function decide(input: DecisionInput): DecisionResult {
       explanation: { summary, inputs, bounds: steps, warnings, errors },
     },
   };
+}
+
+/** The count the HPA can reach next to the current one (see toleranceBand.ts), explained when it differs. */
+function reachable(
+  input: DecisionInput,
+  wanted: number,
+  replicaCost: number,
+  missCost: number,
+  kappa: number,
+  demand: number,
+  explain: Explain,
+): number {
+  const tolerance = input.hpaTolerance;
+  const current = input.currentReplicas;
+  if (tolerance === undefined || current === undefined || !Number.isInteger(current)) return wanted;
+  const distribution = input.distribution;
+  const exceeds = (k: number): number =>
+    distribution === undefined
+      ? Number(demand > k * kappa)
+      : exceedanceProbability(distribution, k * kappa, demand);
+  const n = reachableReplicas(wanted, current, tolerance, replicaCost, missCost, exceeds);
+  if (n !== wanted)
+    explain(
+      'hpaToleranceBand',
+      n,
+      `HPA tolerance ${fmt(tolerance)} holds ${current} replicas against ${wanted}`,
+    );
+  return n;
 }
 
 function checkStaleness(input: DecisionInput, errors: string[], warnings: string[]): void {

@@ -94,6 +94,7 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
       ? blendedCostPerReplicaHour(res.resources, tick.prices.prices, policy.spotShare)
       : undefined,
     sloMissCostPerHour: policy.sloMissCostPerHour,
+    hpaTolerance: policy.hpaTolerance,
     budget: budget?.status && decisionBudget(budget.name, budget.status, budget.remaining),
     currentReplicas: current.ok ? Math.round(current.value) : assembly.previousReplicas,
     slo: {

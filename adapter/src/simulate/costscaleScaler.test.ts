@@ -142,13 +142,13 @@ describe('costscaleScaler', () => {
       costPerReplicaHour: 0.1,
     };
     const observation = observeForCostscale(trace, STEP, 'linear', DEFAULT_PIPELINE);
-    const run = (tolerance?: number, seen = observation) =>
+    const run = (tolerance?: number, seen = observation, decidedFor = tolerance ?? 0.1) =>
       simulate(trace, workload, {
         name: 'costscale',
         kind: 'hpa-external',
         metricName: 'costscale_replicas',
         averageValue: 1,
-        scaler: costscaleScaler(params(seen)),
+        scaler: costscaleScaler(params(seen, { policy: { ...policy, hpaTolerance: decidedFor } })),
         behavior: tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } },
       });
 
@@ -165,8 +165,13 @@ describe('costscaleScaler', () => {
       expect(fresher.sloMissMinutes).toBeLessThan(costscale.sloMissMinutes);
     });
 
-    it('behind an HPA with the default 10 % tolerance, increases of up to 10 % are ignored on the rising flank', () => {
-      expect(run().sloMissMinutes).toBeGreaterThan(100);
+    it('behind an HPA with the default 10 % tolerance, decisions that ignore the band miss on the rising flank, and band-aware ones do not', () => {
+      const unaware = run(undefined, observation, 0);
+      const aware = run();
+      // The HPA ignores every increase of up to 10 %: a served count one above the current one is never reached.
+      expect(unaware.sloMissMinutes).toBeGreaterThan(100);
+      expect(aware.sloMissMinutes).toBeLessThan(unaware.sloMissMinutes / 3);
+      expect(aware.replicaHours).toBeLessThan(1.1 * unaware.replicaHours);
     });
   });
 });

@@ -127,6 +127,7 @@ export type SimulatedPolicy = Pick<
   | 'name'
   | 'mode'
   | 'sloMissCostPerHour'
+  | 'hpaTolerance'
   | 'replicas'
   | 'schedules'
   | 'holidays'
@@ -178,6 +179,7 @@ export function simulatedDecisionInput(
     costPerReplicaHour: params.costPerReplicaHour,
     sloMissCostPerHour: policy.sloMissCostPerHour,
     currentReplicas: params.currentReplicas,
+    hpaTolerance: policy.hpaTolerance,
     minReplicas: policy.replicas.min,
     maxReplicas: policy.replicas.max,
     schedules: policy.schedules,

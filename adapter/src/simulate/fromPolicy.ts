@@ -37,6 +37,9 @@ export interface CostscaleScenarioOptions {
   readonly engine?: EngineSettings;
 }
 
+/** The cluster default of an HPA without behavior (kube-controller-manager --horizontal-pod-autoscaler-tolerance). */
+const DEFAULT_HPA_TOLERANCE = 0.1;
+
 /** An HPA's behavior that sets only its tolerance; undefined for the cluster default (no behavior). */
 export function toleranceBehavior(tolerance: number | undefined): Behavior | undefined {
   return tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } };
@@ -65,7 +68,8 @@ export function costscaleScenario(
     averageValue: 1,
     behavior: toleranceBehavior(options.hpaTolerance),
     scaler: costscaleScaler({
-      policy,
+      // The decision knows the tolerance of the HPA it is simulated behind.
+      policy: { ...policy, hpaTolerance: options.hpaTolerance ?? DEFAULT_HPA_TOLERANCE },
       capacityPerReplica: workload.capacityPerReplica,
       costPerReplicaHour: workload.costPerReplicaHour,
       observation,

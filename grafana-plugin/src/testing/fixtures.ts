@@ -83,6 +83,7 @@ export const policy: Policy = {
     spotShare: 0,
     slo: {},
     sloMissCostPerHour: 1,
+    hpaTolerance: 0.1,
     budget: 'team-payments',
     mode: 'balanced',
     schedules: [],

@@ -24,6 +24,7 @@ const INPUT_LABELS: Record<string, string> = {
   demandQuantile: 'Peak demand quantile Q(τ*)',
   override: 'Manual override',
   currentReplicas: 'Current replicas',
+  hpaToleranceBand: 'Reachable past the HPA tolerance',
   latency: 'Latency',
   errorRatio: 'Error ratio',
 };
