@@ -414,7 +414,7 @@ describe("the HPA's tolerance band", () => {
     expect(d.explanation.inputs).toContainEqual(
       expect.objectContaining({ name: 'hpaToleranceBand', value: 17 }),
     );
-    expect(d.explanation.summary).toContain("outside the HPA's tolerance band");
+    expect(d.explanation.summary).toContain("→ 18 → 17 (what the HPA's tolerance band lets it reach)");
   });
 
   it('jumps to the band edge when the replicas up to it are worth their price together', () => {

@@ -352,7 +352,7 @@ export function decide(input: DecisionInput): DecisionResult {
   const summary =
     `${input.policy ?? 'policy'}: ${n} replicas (${mode}) — target ${fmt(target)} ${unit}/s ` +
     `= max(D ${fmt(demand)}, Q(${fmt(tau)}) ${quantile === null ? 'n/a' : fmt(quantile)}) / κ ${fmt(kappa)} ` +
-    `→ ${unbounded}${n !== unbounded && steps.length === 0 ? ` → ${n} (outside the HPA's tolerance band)` : ''}; ${boundsText}`;
+    `→ ${unbounded}${n !== unbounded && steps.length === 0 ? ` → ${n} (what the HPA's tolerance band lets it reach)` : ''}; ${boundsText}`;
 
   return {
     ok: true,
