@@ -1,3 +1,5 @@
+import { isWithinTolerance } from '../hpa/tolerance';
+
 // The HPA leaves replicas alone while |desired/current − 1| ≤ its tolerance (0.1 by default;
 // kubernetes pkg/controller/podautoscaler replica_calculator.go). A served count inside that band is
 // therefore never reached: from 11 replicas the HPA will not go to 12, only to 13 or more. The
@@ -30,7 +32,7 @@ export function reachableReplicas(
   exceeds: (replicas: number) => number,
 ): number {
   if (!(tolerance > 0) || !(current > 0) || wanted === current) return wanted;
-  if (Math.abs(wanted / current - 1) > tolerance) return wanted;
+  if (!isWithinTolerance({ scaleUp: tolerance, scaleDown: tolerance }, wanted / current)) return wanted;
   const { up, down } = bandEdges(current, tolerance);
   // Expected net value of the replicas between the two choices: replica k is worth missCost·P(need > k−1)
   // against its price.

@@ -1,3 +1,4 @@
+import { decisionHorizonSeconds } from '../domain/horizon';
 import type { Config, Policy } from '../config/schema';
 import {
   blendedCostPerReplicaHour,
@@ -18,11 +19,6 @@ import type { PolicyReadings, PriceReading, Reading, SpendReading, TickInputs } 
 
 /** The engine settings a policy's decision input depends on. */
 export type EngineTiming = Pick<Config['engine'], 'intervalSeconds' | 'hpaSyncSeconds' | 'stalenessSeconds'>;
-
-/** H, the horizon a decision must cover: readiness delay + HPA sync period + tick interval (ARCHITECTURE.md §3). */
-export function decisionHorizonSeconds(policy: Policy, engine: EngineTiming): number {
-  return policy.readinessDelaySeconds + engine.hpaSyncSeconds + engine.intervalSeconds;
-}
 
 /** A budget as a policy's decision sees it. */
 export interface PolicyBudget {

@@ -1,7 +1,8 @@
 import type { Config } from '../config/schema';
 import { budgetEvents, decide, type BudgetEvent, type RecordedBudgetState } from '../domain';
 import type { Backends } from '../sources';
-import { assembleTick, decisionHorizonSeconds, type AssembledPolicy, type TickBudget } from './assemble';
+import { decisionHorizonSeconds } from '../domain/horizon';
+import { assembleTick, type AssembledPolicy, type TickBudget } from './assemble';
 import type { Evaluate } from './engine';
 import { Forecasting, type ForecastView } from './forecasting';
 import { createGatherer } from './gather';

@@ -1,3 +1,4 @@
+import { decisionHorizonSeconds } from '../domain/horizon';
 import type { Config, Policy } from '../config/schema';
 import {
   decide,
@@ -146,11 +147,6 @@ export interface CostscaleScalerParams {
   readonly engine?: EngineSettings;
 }
 
-/** H = readiness delay + HPA sync period + tick interval (ARCHITECTURE.md §3), in seconds. */
-export function horizonSeconds(policy: SimulatedPolicy, engine: EngineSettings, tickSeconds: number): number {
-  return policy.readinessDelaySeconds + engine.hpaSyncSeconds + tickSeconds;
-}
-
 /**
  * The DecisionInput of one policy at one tick, assembled as the engine assembles it from what it
  * gathered (engine/evaluate.ts); without budgets, SLO queries or provenance, which a trace lacks.
@@ -194,7 +190,10 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
   const engine = params.engine ?? DEFAULT_ENGINE_SETTINGS;
   const { t0, stepMs, values: observed, pipeline } = observation.demand;
   const tickSeconds = stepMs / 1000;
-  const horizon = horizonSeconds(policy, engine, tickSeconds);
+  const horizon = decisionHorizonSeconds(policy, {
+    hpaSyncSeconds: engine.hpaSyncSeconds,
+    intervalSeconds: tickSeconds,
+  });
   const horizonSteps = Math.max(1, Math.round((horizon * 1000) / stepMs));
   const forecastSteps = Math.max(1, Math.ceil(horizon / policy.forecast.stepSeconds));
   const forecastAt = policy.forecast.enabled

@@ -1,7 +1,7 @@
 import type { Policy, PriceBook } from '../config/schema';
 import { blendedCostPerReplicaHour, priceSetFromBook } from '../domain';
 import { costscaleScaler, type CostscaleObservation, type EngineSettings } from './costscaleScaler';
-import type { Behavior } from '../hpa';
+import { DEFAULT_CONTROLLER_CONFIG, type Behavior } from '../hpa';
 import type { Scenario, WorkloadModel } from './types';
 
 // Simulation inputs from a configured policy: the workload it scales and costscale driving it.
@@ -37,9 +37,6 @@ export interface CostscaleScenarioOptions {
   readonly engine?: EngineSettings;
 }
 
-/** The cluster default of an HPA without behavior (kube-controller-manager --horizontal-pod-autoscaler-tolerance). */
-const DEFAULT_HPA_TOLERANCE = 0.1;
-
 /** An HPA's behavior that sets only its tolerance; undefined for the cluster default (no behavior). */
 export function toleranceBehavior(tolerance: number | undefined): Behavior | undefined {
   return tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } };
@@ -69,7 +66,7 @@ export function costscaleScenario(
     behavior: toleranceBehavior(options.hpaTolerance),
     scaler: costscaleScaler({
       // The decision knows the tolerance of the HPA it is simulated behind.
-      policy: { ...policy, hpaTolerance: options.hpaTolerance ?? DEFAULT_HPA_TOLERANCE },
+      policy: { ...policy, hpaTolerance: options.hpaTolerance ?? DEFAULT_CONTROLLER_CONFIG.tolerance },
       capacityPerReplica: workload.capacityPerReplica,
       costPerReplicaHour: workload.costPerReplicaHour,
       observation,

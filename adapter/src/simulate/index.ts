@@ -5,7 +5,6 @@ export {
   costscaleScaler,
   DEFAULT_ENGINE_SETTINGS,
   engineSettingsOf,
-  horizonSeconds,
   observationOf,
   observeForCostscale,
   simulatedDecisionInput,
