@@ -1,3 +1,4 @@
+import { DEFAULT_CONTROLLER_CONFIG } from '../hpa';
 import {
   recommendation,
   replicaCost,
@@ -26,8 +27,8 @@ import type { Evidence, ObjectChange } from './types';
 // below what a replica uses at κ, with the capacity that request can carry.
 
 const MIB = 1024 * 1024;
-/** The HPA's default tolerance (external-metrics-api.md §4). */
-const HPA_TOLERANCE = 0.1;
+/** The HPA's default tolerance (external-metrics-api.md §4), as the HPA model has it. */
+const HPA_TOLERANCE = DEFAULT_CONTROLLER_CONFIG.tolerance;
 
 /** CPU as a whole number of millicores (rounded up) and memory as whole MiB (rounded up). */
 export const cpuQuantity = (cores: number): string => `${Math.ceil(cores * 1000 - 1e-9)}m`;

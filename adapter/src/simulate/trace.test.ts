@@ -39,9 +39,21 @@ describe('parseDemandTraceCsv', () => {
     ],
     ['1700000000,10\n1700000060,-1\n', 'line 2: demand "-1" is not a non-negative number'],
     ['1700000000,10\n1700000060,\n', 'line 2: demand "" is not a non-negative number'],
-    ['1700000060,10\n1700000000,5\n', 'line 2: timestamps must increase strictly'],
-    ['1700000000,10\n1700000000,5\n', 'line 2: timestamps must increase strictly'],
+    ['1700000060,10\n1700000000,5\n', 'line 2: timestamps must not decrease'],
+    ['1700000000,10\n1700000000,5\n', 'a trace needs at least two distinct timestamps'],
   ])('rejects %j', (text, message) => {
     expect(() => parseDemandTraceCsv(text)).toThrow(new TraceFormatError(0, message));
+  });
+
+  it('merges rows that repeat a timestamp into their mean, as at a clock change', () => {
+    const t = parseDemandTraceCsv(
+      'timestamp,value\n2014-03-09 02:55:00,40\n2014-03-09 03:00:00,42\n2014-03-09 03:00:00,103.2\n2014-03-09 03:00:00,60\n2014-03-09 03:05:00,50\n',
+    );
+    expect(Array.from(t.timesMs)).toEqual([
+      Date.parse('2014-03-09T02:55:00Z'),
+      Date.parse('2014-03-09T03:00:00Z'),
+      Date.parse('2014-03-09T03:05:00Z'),
+    ]);
+    expect(Array.from(t.demand)).toEqual([40, (42 + 103.2 + 60) / 3, 50]);
   });
 });

@@ -2,6 +2,9 @@ import { parse } from 'csv-parse/sync';
 
 // A demand trace: demand (units/s) sampled at increasing instants; the last sample holds for as long as
 // the interval before it. Parsed from CSV `timestamp,demand` where the timestamp is ISO 8601 or Unix seconds.
+// Rows that repeat the previous row's timestamp become one sample, their mean: exports in local time
+// repeat an instant at a clock change (NAB's realAWSCloudwatch files map a skipped hour onto one time).
+// A timestamp earlier than the previous one is an error.
 
 export interface DemandTrace {
   readonly timesMs: Float64Array;
@@ -43,8 +46,9 @@ export function parseDemandTraceCsv(text: string): DemandTrace {
   const hasHeader = first !== undefined && Number.isNaN(parseTimestamp(first[0] ?? ''));
   const count = rows.length - (hasHeader ? 1 : 0);
   if (count < 2) throw new TraceFormatError(0, 'a trace needs at least two samples');
-  const timesMs = new Float64Array(count);
-  const demand = new Float64Array(count);
+  const times: number[] = [];
+  const demand: number[] = [];
+  let repeats = 1;
   for (let i = 0; i < count; i++) {
     const row = rows[i + (hasHeader ? 1 : 0)] as string[];
     const line = i + (hasHeader ? 2 : 1);
@@ -57,11 +61,19 @@ export function parseDemandTraceCsv(text: string): DemandTrace {
     if (!Number.isFinite(d) || d < 0) {
       throw new TraceFormatError(line, `demand "${row[1]}" is not a non-negative number`);
     }
-    if (i > 0 && !(t > (timesMs[i - 1] as number))) {
-      throw new TraceFormatError(line, 'timestamps must increase strictly');
+    const last = times.length - 1;
+    if (last >= 0 && t < (times[last] as number)) {
+      throw new TraceFormatError(line, 'timestamps must not decrease');
     }
-    timesMs[i] = t;
-    demand[i] = d;
+    if (last >= 0 && t === times[last]) {
+      repeats += 1;
+      demand[last] = (demand[last] as number) + (d - (demand[last] as number)) / repeats;
+      continue;
+    }
+    repeats = 1;
+    times.push(t);
+    demand.push(d);
   }
-  return { timesMs, demand };
+  if (times.length < 2) throw new TraceFormatError(0, 'a trace needs at least two distinct timestamps');
+  return { timesMs: Float64Array.from(times), demand: Float64Array.from(demand) };
 }
