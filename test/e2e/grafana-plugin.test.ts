@@ -233,7 +233,7 @@ log: { level: warn }
     target: { name: 'cart' },
     demand: { query: 'max(shop_demand{service="checkout"}) / 4' },
     capacityPerReplica: 10,
-    replicas: { min: 1, max: 8 },
+    replicas: { min: 1, max: 20 },
     resources: { cpuCores: 0.5, memoryGiB: 1 },
   });
   expect(policy.status).toBe(201);
@@ -244,8 +244,9 @@ log: { level: warn }
     scope: { namespaces: ['shop'] },
   });
   expect(budget.status).toBe(201);
+  // Demand / 4 peaks at 42 (κ 10), so no time of day gives cart 12 replicas: the override always acts.
   const override = await api('PUT', '/api/v1/policies/shop/cart/override', {
-    replicas: 3,
+    replicas: 12,
     ttlSeconds: 3600,
     reason: 'load test this afternoon',
   });
@@ -480,7 +481,7 @@ describe('the costscale app plugin in a browser', () => {
     );
     await expect(
       explanation.getByRole('region', { name: 'Forecast and decision' }).textContent(),
-    ).resolves.toMatch(/Replicas decided3/);
+    ).resolves.toMatch(/Replicas decided12/);
     await screenshot('decisions');
 
     await open(
