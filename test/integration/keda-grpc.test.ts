@@ -13,6 +13,8 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import type { KedaGrpcSettings } from '../../adapter/src/config/kedaSettings';
+import { createLogger } from '../../adapter/src/log';
+import { startService } from '../../adapter/src/main';
 import {
   createKedaScaler,
   loadExternalScaler,
@@ -423,4 +425,41 @@ describe('TLS', () => {
       await scaler.close();
     }
   });
+});
+
+test('serve wires the scaler: server.keda.grpc.enabled listens, answers from the service snapshot, counts in /metrics', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'costscale-keda-serve-'));
+  const file = join(dir, 'config.yaml');
+  // One tick at start and none after during the test, so the test's publish is the one served.
+  await writeFile(
+    file,
+    `prometheus:
+  default: { url: 'http://127.0.0.1:1' }
+server: { host: 127.0.0.1, port: 0, metricsPort: 0, auth: { mode: local }, keda: { grpc: { enabled: true, port: 0 } } }
+database: { inMemory: true }
+engine: { intervalSeconds: 3600 }
+log: { level: warn }
+`,
+  );
+  const service = await startService(file, createLogger('warn'));
+  const client = new ExternalScaler(`127.0.0.1:${service.kedaPort}`, credentials.createInsecure());
+  try {
+    await waitFor('the first tick', async () => service.engine.ticks > 0);
+    service.holder.publish({
+      generatedAt: Date.now(),
+      tick: 99,
+      policies: [policy('checkout', 3, { valuesAt: Date.now() })],
+    });
+    expect(
+      await ok(unary(client, 'GetMetrics', { scaledObjectRef: ref(CHECKOUT), metricName: 'm' })),
+    ).toEqual({
+      metricValues: [{ metricName: 'm', metricValue: 3, metricValueFloat: 3 }],
+    });
+    expect(await service.metricsText()).toContain(
+      'costscale_keda_grpc_calls_total{method="GetMetrics",code="OK"} 1',
+    );
+  } finally {
+    client.close();
+    await service.stop('test end');
+  }
 });
