@@ -2,9 +2,10 @@
 // Go client would call it (KEDA spec §2): every RPC, pushing streams, reconnects, TLS and mutual TLS,
 // unknown policies and stale values. Publishes and the clock are driven by the test.
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import {
   credentials,
   status,
@@ -461,5 +462,38 @@ log: { level: warn }
   } finally {
     client.close();
     await service.stop('test end');
+  }
+});
+
+test('the shipped ScaledObject example selects its policy through the scaler', async () => {
+  const file = join(__dirname, '..', '..', 'deploy', 'examples', 'scaledobject-external-push.yaml');
+  const [scaledObject] = parseAllDocuments(await readFile(file, 'utf8')).map(
+    (d) =>
+      d.toJS() as {
+        metadata: { name: string; namespace: string };
+        spec: { triggers: Array<{ type: string; metadata: Metadata }> };
+      },
+  );
+  const trigger = scaledObject!.spec.triggers[0]!;
+  expect(trigger.type).toBe('external-push');
+  const holder = new SnapshotHolder(snapshot(policy('checkout', 4)));
+  const { scaler, port } = await start(holder, { now: T });
+  const client = new ExternalScaler(`127.0.0.1:${port}`, credentials.createInsecure());
+  try {
+    const request = {
+      name: scaledObject!.metadata.name,
+      namespace: scaledObject!.metadata.namespace,
+      scalerMetadata: trigger.metadata,
+    };
+    expect(
+      await ok(
+        unary(client, 'GetMetrics', { scaledObjectRef: request, metricName: 's0-costscale_replicas' }),
+      ),
+    ).toEqual({
+      metricValues: [{ metricName: 's0-costscale_replicas', metricValue: 4, metricValueFloat: 4 }],
+    });
+  } finally {
+    client.close();
+    await scaler.close();
   }
 });
