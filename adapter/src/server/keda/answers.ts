@@ -50,6 +50,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // converges on the decided replica count (desired = ceil(value / 1)), as deploy/examples/hpa.yaml does.
 const TARGET = 1;
 
+// One parsed selector per policy name, so a call costs a map lookup (bounded: names come from callers).
+const SELECTOR_CACHE_LIMIT = 4096;
 const selectors = new Map<string, LabelSelector>();
 
 function invalid(details: string): { ok: false; error: ScalerError } {
@@ -84,6 +86,7 @@ export function parseTrigger(ref: ScaledObjectRef | null | undefined): Answer<Tr
   let selector = selectors.get(name);
   if (selector === undefined) {
     selector = parseLabelSelector(`policy=${name}`);
+    if (selectors.size >= SELECTOR_CACHE_LIMIT) selectors.clear();
     selectors.set(name, selector);
   }
   const base = { namespace: ref?.namespace || policyNamespace, selector, policyNamespace };
