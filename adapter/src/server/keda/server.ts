@@ -68,8 +68,16 @@ export async function createKedaScaler(options: KedaScalerOptions): Promise<Keda
   const credentials = await serverCredentials(options.settings.tls);
   const server = new Server();
   const streams = new Set<OpenStream>();
+  // Runs inside the engine's publish: one broken stream must neither stop the others nor the engine.
   const unsubscribe = feed.subscribe((next) => {
-    for (const stream of streams) stream.update(next);
+    for (const stream of streams) {
+      try {
+        stream.update(next);
+      } catch (error) {
+        logger?.warn({ err: (error as Error).message }, 'KEDA stream update failed');
+        stream.end({ code: status.INTERNAL, details: (error as Error).message });
+      }
+    }
   });
 
   /** A unary RPC: parse the trigger, answer, count the outcome. */
