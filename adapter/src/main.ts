@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './log';
 import { RecommendationJob } from './recommend-runtime';
 import { apiAuthOptionsFromConfig } from './server/auth';
 import type { ApiServer } from './server/external-metrics';
+import { kedaScalerPart } from './server/keda';
 import { createServing } from './server/serving';
 import { SnapshotHolder } from './snapshot/snapshot';
 import { liveBackends } from './sources/backends';
@@ -23,7 +24,12 @@ import { loadManagedState } from './store/managed';
 import { migrate } from './store/migrate';
 import { DecisionRetention } from './store/retention';
 import { snapshotExchange } from './store/snapshots';
-import { createTelemetry, registerDecisionSinkMetrics, registerSnapshotMetrics } from './telemetry';
+import {
+  createTelemetry,
+  kedaObserver,
+  registerDecisionSinkMetrics,
+  registerSnapshotMetrics,
+} from './telemetry';
 
 // The composition root: reads config, builds each part and adds it to the lifecycle, which starts the
 // parts in order and stops them in reverse. Nothing else constructs long-lived singletons.
@@ -37,6 +43,8 @@ export interface Service {
   readonly apiServer: ApiServer;
   /** The HTTPS port actually bound (useful with port 0). */
   readonly apiPort: number;
+  /** The KEDA external scaler's gRPC port, when enabled. */
+  readonly kedaPort: number | undefined;
   /** Whether this replica computes (always, without leader election). */
   isLeader(): boolean;
   /** The /metrics exposition, as a scrape would see it. */
@@ -110,8 +118,18 @@ export async function startService(configFile: string, logger: Logger = createLo
     logger,
   });
 
+  const keda = kedaScalerPart({
+    settings: initial.server.keda.grpc,
+    host: initial.server.host,
+    snapshot: holder,
+    stalenessMs: initial.engine.stalenessSeconds * 1000,
+    observer: kedaObserver(telemetry.registry),
+    logger,
+  });
+
   await lifecycle
     .add(serving.listeners)
+    .add(keda)
     .add({ name: 'config-watch', start: () => config.start(), stop: () => config.stop() })
     .add(elector)
     .add({ name: 'engine', start: () => engine.start(() => effective.current()), stop: () => engine.stop() })
@@ -144,6 +162,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     metricsServer: serving.metricsServer,
     apiServer: serving.apiServer,
     apiPort: serving.apiPort(),
+    kedaPort: keda?.port(),
     isLeader,
     metricsText: () => telemetry.registry.metrics(),
     stop: (reason) => lifecycle.stop(reason),

@@ -326,28 +326,39 @@ describe('§1.8 ExternalMetricValueList', () => {
   });
 
   test('without a selector every policy of the namespace is listed (labels.Everything)', async () => {
-    const res = await get(`${GV}/namespaces/shop/costscale_replicas`);
+    const res = await get(`${GV}/namespaces/shop/costscale_budget_pressure`);
     const doc = JSON.parse(res.body);
-    expect(doc.items.map((i: { value: string }) => i.value).sort()).toEqual(['3', '7']);
-    const billing = doc.items.find((i: { value: string }) => i.value === '7');
+    expect(doc.items.map((i: { value: string }) => i.value).sort()).toEqual(['0', '250m']);
+    const billing = doc.items.find((i: { value: string }) => i.value === '250m');
     // Go marshals map keys sorted.
     expect(JSON.stringify(billing.metricLabels)).toBe('{"canary":"yes","policy":"billing","team":"a"}');
   });
 
+  test('a scaling metric whose selector picks several policies is 400 BadRequest naming them', async () => {
+    const res = await get(`${GV}/namespaces/shop/costscale_replicas?labelSelector=team%3Da`);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      reason: 'BadRequest',
+      message: expect.stringContaining('(shop/orders, shop/billing)') as unknown,
+    });
+    expect(JSON.parse(res.body).message).toMatch(/select one with policy=NAME$/);
+  });
+
+  // Selectors on an informational metric, which may list several policies (orders 0, billing 250m).
   test.each([
     // §1.1/§6.1: query strings as url.Values.Encode writes them.
-    ['labelSelector=policy%3Dorders', ['3']],
-    ['labelSelector=team%3Da', ['3', '7']],
-    ['labelSelector=policy+in+%28billing%2Corders%29', ['3', '7']],
-    ['labelSelector=policy+notin+%28orders%29', ['7']],
-    ['labelSelector=%21canary', ['3']],
-    ['labelSelector=canary', ['7']],
-    ['labelSelector=%21canary%2Cpolicy+in+%28orders%29%2Cteam%3Da', ['3']],
-    ['labelSelector=policy%3D%3Dorders', ['3']],
-    ['labelSelector=policy%21%3Dorders', ['7']],
-    ['fieldSelector=&labelSelector=policy%3Dbilling', ['7']],
+    ['labelSelector=policy%3Dorders', ['0']],
+    ['labelSelector=team%3Da', ['0', '250m']],
+    ['labelSelector=policy+in+%28billing%2Corders%29', ['0', '250m']],
+    ['labelSelector=policy+notin+%28orders%29', ['250m']],
+    ['labelSelector=%21canary', ['0']],
+    ['labelSelector=canary', ['250m']],
+    ['labelSelector=%21canary%2Cpolicy+in+%28orders%29%2Cteam%3Da', ['0']],
+    ['labelSelector=policy%3D%3Dorders', ['0']],
+    ['labelSelector=policy%21%3Dorders', ['250m']],
+    ['fieldSelector=&labelSelector=policy%3Dbilling', ['250m']],
   ])('?%s selects %p', async (query, values) => {
-    const res = await get(`${GV}/namespaces/shop/costscale_replicas?${query}`);
+    const res = await get(`${GV}/namespaces/shop/costscale_budget_pressure?${query}`);
     expect(res.status).toBe(200);
     expect(
       JSON.parse(res.body)
@@ -469,7 +480,9 @@ describe('ARCHITECTURE.md §6 staleness: 503 so the HPA holds its replicas', () 
         }),
       ]),
     );
-    expect((await get(`${GV}/namespaces/shop/costscale_replicas?labelSelector=team%3Da`)).status).toBe(503);
+    expect((await get(`${GV}/namespaces/shop/costscale_cost_per_hour?labelSelector=team%3Da`)).status).toBe(
+      503,
+    );
     expect((await get(path)).status).toBe(200);
   });
 
@@ -613,9 +626,13 @@ describe('§1.7 health endpoints', () => {
       expect(await fetchText('/livez')).toEqual([200, 'ok']);
       const during = await httpsRequest(otherBase, '/readyz', { ca: other.servingCA as string });
       expect(during.status).toBe(500);
-      const value = await httpsRequest(otherBase, `${GV}/namespaces/shop/costscale_replicas`, {
-        ca: other.servingCA as string,
-      });
+      const value = await httpsRequest(
+        otherBase,
+        `${GV}/namespaces/shop/costscale_replicas?labelSelector=policy%3Dorders`,
+        {
+          ca: other.servingCA as string,
+        },
+      );
       expect(value.status).toBe(200);
       await closed;
       await expect(httpsRequest(otherBase, '/livez', { ca: other.servingCA as string })).rejects.toThrow(

@@ -40,8 +40,11 @@ function documents(text: string, file: string): Manifest[] {
 
 /** The kubernetes-models class for an apiVersion/kind, e.g. apps/v1 Deployment. */
 async function validateManifest(manifest: Manifest): Promise<void> {
-  // Core v1 lives at kubernetes-models/v1, groups at kubernetes-models/<group>/<version>.
-  const modulePath = `kubernetes-models/${manifest.apiVersion}`;
+  // Core v1 lives at kubernetes-models/v1, groups at kubernetes-models/<group>/<version>; KEDA's
+  // custom resources at @kubernetes-models/keda/<group>/<version>.
+  const modulePath = manifest.apiVersion.startsWith('keda.sh/')
+    ? `@kubernetes-models/keda/${manifest.apiVersion}`
+    : `kubernetes-models/${manifest.apiVersion}`;
   const models = (await import(modulePath)) as Record<string, new (data: unknown) => Model>;
   const ModelClass = models[manifest.kind];
   if (ModelClass === undefined) throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind}`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, parseDocument, LineCounter } from 'yaml';
 import type { z } from 'zod';
+import { resolveKedaPaths } from './kedaSettings';
 import { configSchema, type Config } from './schema';
 
 /** One problem in a configuration file: where it is and what is wrong. */
@@ -155,6 +156,7 @@ function resolvePaths(config: Config, base: string): Config {
     server: {
       ...config.server,
       tls: { ...tls, certFile: abs(tls.certFile), keyFile: abs(tls.keyFile) },
+      keda: resolveKedaPaths(config.server.keda, (p) => abs(p) as string),
       auth: {
         ...auth,
         clientCAFile: abs(auth.clientCAFile),

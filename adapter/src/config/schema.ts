@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_KEDA_SETTINGS, kedaSettingsSchema } from './kedaSettings';
 import { DEFAULT_REST_SETTINGS, restSettingsSchema } from './restSettings';
 
 // The configuration file's schema. Every type the service uses for configuration is inferred from it,
@@ -259,6 +260,7 @@ export const serverSchema = z.strictObject({
   rest: restSettingsSchema
     .default(DEFAULT_REST_SETTINGS)
     .describe('REST API under /api/v1 (same HTTPS port): limits, CORS, Kubernetes token roles'),
+  keda: kedaSettingsSchema.default(DEFAULT_KEDA_SETTINGS).describe('KEDA integration'),
 });
 
 export const databaseSchema = z.strictObject({

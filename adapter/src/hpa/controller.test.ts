@@ -11,6 +11,7 @@ import {
   type PodSnapshot,
   type TimestampedRecommendation,
 } from './types';
+import { minReplicasProblem } from './validation';
 
 // Reconcile cases from kubernetes/kubernetes pkg/controller/podautoscaler/horizontal_test.go (inputs
 // and expected outputs only). That harness creates one Running, Ready pod per CPU request (1 CPU when
@@ -707,5 +708,76 @@ describe('reconcile: a sequence (the state carries the controller memory)', () =
       trail.push(replicas);
     }
     expect(trail).toEqual([4, 8, 16, 32, 40]);
+  });
+});
+
+describe('reconcile: minReplicas 0 with an External metric (HPAScaleToZero)', () => {
+  const replicasMetric = [external({ averageValueMilli: 1000 })];
+  const noDownscaleWindow: Behavior = { scaleDown: { stabilizationWindowSeconds: 0 } };
+
+  it('scales an idle workload down to 0 when the metric says 0', () => {
+    const r = reconcile({
+      min: 0,
+      max: 10,
+      specReplicas: 2,
+      metrics: replicasMetric,
+      levels: [0],
+      behavior: noDownscaleWindow,
+    });
+    expect(r.desiredReplicas).toBe(0);
+  });
+
+  it('at 0 replicas scaling stays active (not ScalingDisabled) and holds 0 while the metric is 0', () => {
+    const r = reconcile({
+      min: 0,
+      max: 10,
+      specReplicas: 0,
+      metrics: replicasMetric,
+      levels: [0],
+      cpuRequests: [],
+    });
+    expect(r.desiredReplicas).toBe(0);
+    expect(r.conditions.find((c) => c.type === 'ScalingActive')).toMatchObject({
+      status: true,
+      reason: 'ValidMetricFound',
+    });
+  });
+
+  it('from 0 replicas and 0 pods, a metric above 0 scales up to usage / target', () => {
+    const r = reconcile({
+      min: 0,
+      max: 10,
+      specReplicas: 0,
+      metrics: replicasMetric,
+      levels: [3000],
+      cpuRequests: [],
+    });
+    expect(r.desiredReplicas).toBe(3);
+    expect(r.rescaled).toBe(true);
+  });
+
+  it('a Value target from 0 replicas uses the ratio alone', () => {
+    const r = reconcile({
+      min: 0,
+      max: 10,
+      specReplicas: 0,
+      metrics: [external({ valueMilli: 1000 })],
+      levels: [2500],
+      cpuRequests: [],
+    });
+    expect(r.desiredReplicas).toBe(3);
+  });
+
+  it('the API server accepts minReplicas 0 only with an External metric (the controller itself does not check)', () => {
+    expect(minReplicasProblem({ minReplicas: 0, metrics: replicasMetric })).toBeUndefined();
+    expect(minReplicasProblem({ minReplicas: 1, metrics: [] })).toBeUndefined();
+    expect(
+      minReplicasProblem({
+        minReplicas: 0,
+        metrics: [{ type: 'Resource', name: 'cpu', target: { averageUtilization: 50 } }],
+      }),
+    ).toBe(
+      'spec.metrics: Forbidden: must specify at least one Object or External metric to support scaling to zero replicas',
+    );
   });
 });

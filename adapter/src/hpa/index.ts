@@ -10,6 +10,7 @@
 //     replicas = r.desiredReplicas; // the target's scale.spec.replicas after this reconcile
 //   }
 export { reconcileHpa, initialHpaState } from './controller';
+export { minReplicasProblem } from './validation';
 export { externalValueReplicas, externalAverageValueReplicas, readyPodCount } from './externalReplicas';
 export { cpuUtilizationReplicas } from './cpuReplicas';
 export { tolerancesFor, isWithinTolerance, type Tolerances } from './tolerance';

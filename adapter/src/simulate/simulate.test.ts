@@ -191,6 +191,41 @@ describe('simulate: an HPA on an External replica-count metric', () => {
   });
 });
 
+describe('simulate: scale to zero (minReplicas 0)', () => {
+  const idleBusyIdle = () =>
+    piecewise([
+      [HOUR, 0],
+      [HOUR, 30],
+      [HOUR, 0],
+    ]);
+  const at = (ms: number) => Math.round(ms / 15_000);
+
+  it('an HPA on an External metric idles at 0 replicas and scales up from 0 when demand comes', () => {
+    const trace = idleBusyIdle();
+    const r = simulate(trace, workload({ minReplicas: 0 }), external('oracle', oracle(10, trace)), {
+      ...HOLD,
+      initialReplicas: 0,
+    });
+    expect(r.timeline.desiredReplicas[at(HOUR / 2)]).toBe(0);
+    expect(r.timeline.desiredReplicas[at(HOUR + 15_000)]).toBe(3);
+    expect(r.timeline.readyReplicas[at(HOUR + HOUR / 2)]).toBe(3);
+    // Back to 0 after the 5 min downscale stabilisation window.
+    expect(r.timeline.desiredReplicas[at(2 * HOUR + 10 * MIN)]).toBe(0);
+    expect(r.replicaHours).toBeCloseTo(3, 0);
+  });
+
+  it('a CPU HPA cannot have minReplicas 0 (the API server rejects it): it keeps 1 replica through idle hours', () => {
+    const trace = idleBusyIdle();
+    const r = simulate(
+      trace,
+      workload({ minReplicas: 0 }),
+      { name: 'hpa-cpu', kind: 'hpa-cpu', targetUtilization: 0.5 },
+      { ...HOLD, initialReplicas: 1 },
+    );
+    expect(Math.min(...r.timeline.desiredReplicas)).toBe(1);
+  });
+});
+
 describe('simulate: an HPA on CPU utilisation', () => {
   const cpu = (target: number): Scenario => ({
     name: `hpa-cpu:${target}`,

@@ -1,6 +1,7 @@
 import {
   DEFAULT_CONTROLLER_CONFIG,
   initialHpaState,
+  minReplicasProblem,
   reconcileHpa,
   type HpaSpec,
   type HpaState,
@@ -69,27 +70,33 @@ function hpaController(
   meter: CpuMeter,
   onRescale: (up: boolean) => void,
 ): Controller {
+  const metrics: HpaSpec['metrics'] =
+    scenario.kind === 'hpa-cpu'
+      ? [
+          {
+            type: 'Resource',
+            name: 'cpu',
+            target: { averageUtilization: Math.round(scenario.targetUtilization * 100) },
+          },
+        ]
+      : [
+          {
+            type: 'External',
+            name: scenario.metricName,
+            target: { averageValueMilli: Math.round(scenario.averageValue * 1000) },
+          },
+        ];
   const spec: HpaSpec = {
     namespace: 'simulation',
     scaleTargetRef: { kind: 'Deployment', name: scenario.name },
-    minReplicas: workload.minReplicas,
+    // The API server accepts minReplicas 0 only with an External metric: a CPU HPA for a workload
+    // that may idle at 0 is created with minReplicas 1.
+    minReplicas:
+      minReplicasProblem({ minReplicas: workload.minReplicas, metrics }) === undefined
+        ? workload.minReplicas
+        : 1,
     maxReplicas: workload.maxReplicas,
-    metrics:
-      scenario.kind === 'hpa-cpu'
-        ? [
-            {
-              type: 'Resource',
-              name: 'cpu',
-              target: { averageUtilization: Math.round(scenario.targetUtilization * 100) },
-            },
-          ]
-        : [
-            {
-              type: 'External',
-              name: scenario.metricName,
-              target: { averageValueMilli: Math.round(scenario.averageValue * 1000) },
-            },
-          ],
+    metrics,
     behavior: scenario.behavior,
   };
   let state: HpaState = initialHpaState();

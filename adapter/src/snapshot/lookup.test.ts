@@ -34,14 +34,51 @@ function failure(result: LookupResult) {
 describe('lookup', () => {
   const snap = snapshot(policy('orders'), policy('cart', { allowedNamespaces: ['web'] }));
 
-  test('answers each selected policy with its value and decision time', () => {
-    const result = ask(snap, 'costscale_load', 'team=a');
+  test('answers each selected policy of an informational metric with its value and decision time', () => {
+    const result = ask(snap, 'costscale_cost_per_hour', 'team=a');
     expect(result.ok && result.selection.values.map((v) => [v.policy.name, v.metric, v.value, v.at])).toEqual(
       [
-        ['orders', 'costscale_load', 1.5, T],
-        ['cart', 'costscale_load', 1.5, T],
+        ['orders', 'costscale_cost_per_hour', 0.1, T],
+        ['cart', 'costscale_cost_per_hour', 0.1, T],
       ],
     );
+  });
+
+  test.each(['costscale_replicas', 'costscale_load'])(
+    'a selector that picks several policies for %s fails and says how to pick one',
+    (metric) => {
+      expect(failure(ask(snap, metric, 'team=a'))).toEqual({
+        kind: 'ambiguous',
+        policies: ['shop/orders', 'shop/cart'],
+        message: `${metric} with labels matching "team=a" selects 2 costscale policies readable from namespace "shop" (shop/orders, shop/cart); a scaler would add their values up: select one with policy=NAME`,
+      });
+      expect(failure(ask(snap, metric)).message).toContain('with no label selector selects 2');
+      expect(ask(snap, metric, 'team=a,policy=cart').ok).toBe(true);
+    },
+  );
+
+  test('policyNamespace keeps only the policies of that namespace', () => {
+    const twins = snapshot(policy('web'), policy('web', { namespace: 'other', allowedNamespaces: ['shop'] }));
+    expect(failure(ask(twins, 'costscale_replicas', 'policy=web')).kind).toBe('ambiguous');
+    const pick = (policyNamespace: string) =>
+      lookup(
+        twins,
+        {
+          namespace: 'shop',
+          metric: 'costscale_replicas',
+          selector: parseLabelSelector('policy=web'),
+          policyNamespace,
+        },
+        T,
+        60_000,
+      );
+    const result = pick('other');
+    expect(result.ok && result.selection.values.map((v) => v.policy.namespace)).toEqual(['other']);
+    expect(failure(pick('elsewhere'))).toEqual({
+      kind: 'no-policy',
+      message:
+        'no costscale policy of namespace "elsewhere" serves namespace "shop" with labels matching "policy=web"',
+    });
   });
 
   test('a policy is readable from the namespaces it allows', () => {
@@ -87,7 +124,7 @@ describe('lookup', () => {
       policy('orders'),
       policy('new', { values: undefined, valuesAt: undefined, error: 'no data' }),
     );
-    expect(failure(ask(pending, 'costscale_replicas'))).toEqual({
+    expect(failure(ask(pending, 'costscale_cost_per_hour'))).toEqual({
       kind: 'no-value',
       policy: 'shop/new',
       message: 'costscale policy shop/new has no value yet: no data',
@@ -95,8 +132,8 @@ describe('lookup', () => {
   });
 
   test('values are served up to, not at, the staleness bound', () => {
-    expect(ask(snap, 'costscale_replicas', '', 'shop', T + 59_999).ok).toBe(true);
-    expect(failure(ask(snap, 'costscale_replicas', '', 'shop', T + 60_000))).toEqual({
+    expect(ask(snap, 'costscale_replicas', 'policy=orders', 'shop', T + 59_999).ok).toBe(true);
+    expect(failure(ask(snap, 'costscale_replicas', 'policy=orders', 'shop', T + 60_000))).toEqual({
       kind: 'stale',
       policy: 'shop/orders',
       message:

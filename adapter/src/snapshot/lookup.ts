@@ -13,6 +13,8 @@ export interface ValueQuery {
   /** The metric name as the protocol gives it (External Metrics lower-cases it first). */
   readonly metric: string;
   readonly selector: LabelSelector;
+  /** Only policies of this namespace (a KEDA trigger names the policy's namespace); any when absent. */
+  readonly policyNamespace?: string;
 }
 
 /** One policy's value of the asked-for metric. */
@@ -41,6 +43,8 @@ export type LookupFailure =
   | { readonly kind: 'no-snapshot'; readonly message: string }
   /** No policy readable from the namespace matches the selector. */
   | { readonly kind: 'no-policy'; readonly message: string }
+  /** A scaling metric's selector matches several policies; `policies` are their keys. */
+  | { readonly kind: 'ambiguous'; readonly policies: readonly string[]; readonly message: string }
   /** A selected policy has no servable value: none yet, not finite, or older than the staleness bound. */
   | { readonly kind: 'no-value' | 'not-finite' | 'stale'; readonly policy: string; readonly message: string };
 
@@ -74,8 +78,16 @@ const NO_SNAPSHOT: LookupResult = {
   },
 };
 
+// A scaler sums the items it gets (the HPA adds every item, external-metrics-api.md §4.3), so these
+// metrics must name exactly one policy; the informational ones may list several.
+const SCALING_METRICS: ReadonlySet<ServedMetric> = new Set(['costscale_replicas', 'costscale_load']);
+
 export function isServedMetric(metric: string): metric is ServedMetric {
   return (SERVED_METRICS as readonly string[]).includes(metric);
+}
+
+export function isScalingMetric(metric: ServedMetric): boolean {
+  return SCALING_METRICS.has(metric);
 }
 
 /**
@@ -98,22 +110,27 @@ export function lookup(
   if (snapshot === undefined) return NO_SNAPSHOT;
   const index = indexFor(snapshot);
   const selectorText = query.selector.toString();
-  const key = `${query.namespace}\u0000${metric}\u0000${selectorText}`;
+  const key = `${query.namespace}\u0000${metric}\u0000${selectorText}\u0000${query.policyNamespace ?? ''}`;
   let cached = index.selections.get(key);
   if (cached === undefined) {
-    cached = select(index, query.namespace, metric, query.selector);
+    cached = select(index, query, metric);
     if (index.selections.size >= SELECTION_CACHE_LIMIT) index.selections.clear();
     index.selections.set(key, cached);
   }
   if (cached.candidates.length === 0) {
     const labels = selectorText === '' ? '' : ` with labels matching ${JSON.stringify(selectorText)}`;
+    const owner =
+      query.policyNamespace === undefined ? '' : ` of namespace ${JSON.stringify(query.policyNamespace)}`;
     return {
       ok: false,
       failure: {
         kind: 'no-policy',
-        message: `no costscale policy serves namespace ${JSON.stringify(query.namespace)}${labels}`,
+        message: `no costscale policy${owner} serves namespace ${JSON.stringify(query.namespace)}${labels}`,
       },
     };
+  }
+  if (cached.candidates.length > 1 && isScalingMetric(metric)) {
+    return { ok: false, failure: ambiguous(cached.candidates, query, metric, selectorText) };
   }
   for (const candidate of cached.candidates) {
     const failure = unservable(candidate, metric, now, stalenessMs);
@@ -122,14 +139,28 @@ export function lookup(
   return { ok: true, selection: cached.selection };
 }
 
-function select(
-  index: SnapshotIndex,
-  namespace: string,
+function ambiguous(
+  candidates: readonly Candidate[],
+  query: ValueQuery,
   metric: ServedMetric,
-  selector: LabelSelector,
-): CachedSelection {
-  const candidates = (index.byNamespace.get(namespace) ?? []).filter((c) =>
-    selector.matches(c.policy.labels),
+  selectorText: string,
+): LookupFailure {
+  const policies = candidates.map((c) => c.key);
+  const selected =
+    selectorText === '' ? 'no label selector' : `labels matching ${JSON.stringify(selectorText)}`;
+  const message =
+    `${metric} with ${selected} selects ${policies.length} costscale policies readable from namespace ` +
+    `${JSON.stringify(query.namespace)} (${policies.join(', ')}); a scaler would add their values up: ` +
+    `select one with policy=NAME`;
+  return { kind: 'ambiguous', policies, message };
+}
+
+function select(index: SnapshotIndex, query: ValueQuery, metric: ServedMetric): CachedSelection {
+  const { selector, policyNamespace } = query;
+  const candidates = (index.byNamespace.get(query.namespace) ?? []).filter(
+    (c) =>
+      (policyNamespace === undefined || c.policy.namespace === policyNamespace) &&
+      selector.matches(c.policy.labels),
   );
   const values = candidates.flatMap(({ policy }): ServedValue[] => {
     const value = policy.values?.[metric];

@@ -66,9 +66,16 @@ export interface SnapshotSource {
   current(): Snapshot | undefined;
 }
 
-/** A holder the engine publishes into; servers receive it as a SnapshotSource. */
-export class SnapshotHolder implements SnapshotSource {
+/** A source that also tells when a new snapshot is published (for servers that push, like KEDA streams). */
+export interface SnapshotFeed extends SnapshotSource {
+  /** Calls `listener` after every publish; returns the unsubscribe function. Listeners must not throw. */
+  subscribe(listener: (snapshot: Snapshot) => void): () => void;
+}
+
+/** A holder the engine publishes into; servers receive it as a SnapshotSource or SnapshotFeed. */
+export class SnapshotHolder implements SnapshotFeed {
   private snapshot: Snapshot | undefined;
+  private readonly listeners = new Set<(snapshot: Snapshot) => void>();
 
   constructor(initial?: Snapshot) {
     this.snapshot = initial === undefined ? undefined : deepFreeze(initial);
@@ -79,7 +86,16 @@ export class SnapshotHolder implements SnapshotSource {
   }
 
   publish(next: Snapshot): void {
-    this.snapshot = deepFreeze(next);
+    const snapshot = deepFreeze(next);
+    this.snapshot = snapshot;
+    for (const listener of this.listeners) listener(snapshot);
+  }
+
+  subscribe(listener: (snapshot: Snapshot) => void): () => void {
+    // A wrapper per subscription, so subscribing the same function twice needs two unsubscribes.
+    const entry = (snapshot: Snapshot): void => listener(snapshot);
+    this.listeners.add(entry);
+    return () => void this.listeners.delete(entry);
   }
 }
 

@@ -71,6 +71,22 @@ describe('valueListResponse', () => {
     expect(JSON.parse(res.body).message).toBe('no costscale policy serves namespace "elsewhere"');
   });
 
+  test('a selector that picks several policies for a scaling metric is 400 saying how to pick one', () => {
+    const two = snapshot([snap.policies[0]!, { ...snap.policies[0]!, name: 'b', labels: { policy: 'b' } }]);
+    const res = valueListResponse(two, query('ns'), T, 120_000);
+    expect(res.code).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ reason: 'BadRequest', code: 400 });
+    expect(JSON.parse(res.body).message).toMatch(
+      /selects 2 costscale policies .*select one with policy=NAME$/,
+    );
+    expect(valueListResponse(two, query('ns', 'policy=b'), T, 120_000).code).toBe(200);
+    const costs = render(
+      lookup(two, { ...query('ns'), metric: 'costscale_cost_per_hour' }, T, 120_000),
+      'costscale_cost_per_hour',
+    );
+    expect(JSON.parse(costs.body).items).toHaveLength(2);
+  });
+
   test('no snapshot is 503', () => {
     expect(valueListResponse(undefined, query('ns'), T, 120_000).code).toBe(503);
   });

@@ -6,7 +6,7 @@ import { formatQuantity } from '../../k8s';
 import type { LookupResult, Selection, ServedValue } from '../../snapshot/lookup';
 import { EXTERNAL_METRICS_GROUP_VERSION } from './discovery';
 import type { StatusError } from './status';
-import { metricNotFound, noMatchingPolicy, serviceUnavailable } from './status';
+import { badRequest, metricNotFound, noMatchingPolicy, serviceUnavailable } from './status';
 
 export interface ValueListResponse {
   readonly code: number;
@@ -21,7 +21,10 @@ const bodies = new WeakMap<Selection, string>();
  * no policy in the namespace is 404 NotFound naming both: the HPA holds on any error, and this message
  * reaches `kubectl describe hpa`, unlike an empty list's generic "no metrics returned from external
  * metrics API" (§5 item 2). A missing or stale value is 503, so the HPA keeps its replicas (§5 items
- * 1 and 5).
+ * 1 and 5). A selector that picks several policies for a scaling metric is 400 BadRequest: the HPA
+ * would scale to their sum, the fix is in the HPA's selector, and retrying cannot help. Kubernetes
+ * answers list options it cannot serve with 400 (as for a bad selector, §1.9); 422 Invalid is for
+ * objects a write submits, 409 Conflict for versions; client-go retries none of them (§1.3).
  */
 export function valueListResponse(result: LookupResult, metric: string): ValueListResponse | StatusError {
   if (!result.ok) {
@@ -31,6 +34,8 @@ export function valueListResponse(result: LookupResult, metric: string): ValueLi
         return metricNotFound(metric);
       case 'no-policy':
         return noMatchingPolicy(metric.toLowerCase(), failure.message);
+      case 'ambiguous':
+        return badRequest(failure.message);
       default:
         return serviceUnavailable(failure.message);
     }
