@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_REST_SETTINGS, restSettingsSchema } from './restSettings';
+import { forwardSettingsSchema } from './forwardSettings';
 
 // The configuration file's schema. Every type the service uses for configuration is inferred from it,
 // and the editor JSON Schema (adapter/config.schema.json) is generated from it.
@@ -259,6 +260,7 @@ export const serverSchema = z.strictObject({
   rest: restSettingsSchema
     .default(DEFAULT_REST_SETTINGS)
     .describe('REST API under /api/v1 (same HTTPS port): limits, CORS, Kubernetes token roles'),
+  forward: forwardSettingsSchema,
 });
 
 export const databaseSchema = z.strictObject({

@@ -1,5 +1,7 @@
 // The service's own Prometheus metrics: engine, config reloads and Prometheus clients (telemetry.ts),
-// per-policy and per-budget series from the snapshot (snapshotMetrics.ts), the decision store (storeMetrics.ts).
+// per-policy and per-budget series from the snapshot (snapshotMetrics.ts), the decision store (storeMetrics.ts),
+// forwarding to upstream External Metrics providers (forwardMetrics.ts).
 export { createTelemetry } from './telemetry';
 export { registerSnapshotMetrics } from './snapshotMetrics';
 export { registerDecisionSinkMetrics } from './storeMetrics';
+export { registerForwardMetrics } from './forwardMetrics';
