@@ -40,8 +40,11 @@ function documents(text: string, file: string): Manifest[] {
 
 /** The kubernetes-models class for an apiVersion/kind, e.g. apps/v1 Deployment. */
 async function validateManifest(manifest: Manifest): Promise<void> {
-  // Core v1 lives at kubernetes-models/v1, groups at kubernetes-models/<group>/<version>.
-  const modulePath = `kubernetes-models/${manifest.apiVersion}`;
+  // Core v1 lives at kubernetes-models/v1, groups at kubernetes-models/<group>/<version>; KEDA's CRDs
+  // at @kubernetes-models/keda/keda.sh/<version>.
+  const modulePath = manifest.apiVersion.startsWith('keda.sh/')
+    ? `@kubernetes-models/keda/${manifest.apiVersion}`
+    : `kubernetes-models/${manifest.apiVersion}`;
   const models = (await import(modulePath)) as Record<string, new (data: unknown) => Model>;
   const ModelClass = models[manifest.kind];
   if (ModelClass === undefined) throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind}`);
@@ -214,6 +217,35 @@ describe('the base is wired as the spec requires', () => {
       for (const verb of ['update', 'delete', 'create', '*']) expect(can(group, resource, verb)).toBe(false);
     }
     expect(can('policy', 'poddisruptionbudgets', 'list')).toBe(true);
+  });
+
+  test("the KEDA examples: metrics-api reads costscale's route; forwarding's server.forward entry validates", () => {
+    const scaledObject = find('ScaledObject', 'checkout') as Manifest & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const trigger = scaledObject.spec.triggers[0];
+    expect(trigger.type).toBe('metrics-api');
+    expect(trigger.metadata.url).toBe(
+      `https://${serviceName}.${serviceNamespace}.svc/api/v1/keda/namespaces/${scaledObject.metadata.namespace}/policies/checkout`,
+    );
+    expect(trigger.metadata.valueLocation).toBe('replicas');
+    expect(find('TriggerAuthentication', trigger.authenticationRef.name)).toBeDefined();
+
+    // The config.yaml fragment in the forwarding example's comments, merged into the base config.
+    const example = readFileSync(path.join(DEPLOY, 'examples', 'keda-forwarding.yaml'), 'utf8');
+    const lines = example.split('\n');
+    const start = lines.findIndex((l) => /^#\s+server:$/.test(l));
+    const indent = lines[start]!.indexOf('server:');
+    const body = lines.slice(start + 1);
+    const end = body.findIndex((l) => !l.startsWith('#') || l.slice(1, indent + 2).trim() !== '');
+    const fragment = body.slice(0, end).map((l) => l.slice(indent));
+    const merged = configText.replace(/^server:\n/m, `server:\n${fragment.join('\n')}\n`);
+    const forward = parseConfigText(merged, 'keda-forwarding.yaml', {}).server.forward;
+    expect(forward).toEqual([
+      expect.objectContaining({
+        name: 'keda',
+        url: 'https://keda-operator-metrics-apiserver.keda.svc:443',
+        kedaScaledObjects: true,
+      }),
+    ]);
   });
 
   test('the example HPA scales a Deployment on costscale_replicas with AverageValue 1', () => {
