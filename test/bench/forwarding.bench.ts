@@ -29,6 +29,8 @@ const PER_ROUND = Number(process.env.PER_ROUND ?? 250);
 const WARMUP = 500;
 const PATH =
   '/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/s0-prometheus?labelSelector=scaledobject.keda.sh%2Fname%3Dcheckout';
+const OWN_PATH =
+  '/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/costscale_replicas?labelSelector=policy%3Dcheckout';
 const HPA_USER = 'system:serviceaccount:kube-system:horizontal-pod-autoscaler';
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -140,7 +142,26 @@ async function runServer(role: string, pki: Pki): Promise<void> {
   const connection = loadKubeConnection(k8s.writeKubeconfig(pki.workDir));
   if (connection === undefined) throw new Error('no stand-in connection');
   const api = await createApiServer({
-    snapshot: new SnapshotHolder(),
+    snapshot: new SnapshotHolder({
+      generatedAt: Date.now(),
+      tick: 1,
+      policies: [
+        {
+          name: 'checkout',
+          namespace: 'shop',
+          labels: { policy: 'checkout' },
+          allowedNamespaces: [],
+          values: {
+            costscale_replicas: 6,
+            costscale_load: 5.25,
+            costscale_cost_per_hour: 0.75,
+            costscale_budget_pressure: 0.1,
+            costscale_forecast_demand: 420,
+          },
+          valuesAt: Date.now() + 24 * 3600_000,
+        },
+      ],
+    }),
     tls: { serviceName: 'costscale', serviceNamespace: 'costscale' },
     auth: { mode: 'delegated', kubeApi: createKubernetesAuthApi(connection) },
     forward: forwarder,
@@ -171,11 +192,11 @@ async function main(): Promise<void> {
     throw e;
   });
 
-  const client = (url: string, ca: string, cert: Issued) => {
+  const client = (url: string, ca: string, cert: Issued, requestPath = PATH) => {
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
     return async (): Promise<number> => {
       const started = performance.now();
-      const res = await httpsRequest(url, PATH, {
+      const res = await httpsRequest(url, requestPath, {
         ca,
         cert: cert.cert,
         key: cert.key,
@@ -193,6 +214,7 @@ async function main(): Promise<void> {
   };
   const direct = client(keda.url, keda.ca, aggregator);
   const forwarded = client(costscale.url, costscale.ca, aggregator);
+  const own = client(costscale.url, costscale.ca, aggregator, OWN_PATH);
 
   try {
     for (let i = 0; i < WARMUP; i++) {
@@ -226,6 +248,18 @@ async function main(): Promise<void> {
     const costscalePer = (cpuAfter[1] - cpuBefore[1]) / f.length;
     console.log(
       `CPU per request: KEDA stand-in ${kedaPer.toFixed(0)} µs (baseline), costscale forwarding ${costscalePer.toFixed(0)} µs (ratio ${(costscalePer / kedaPer).toFixed(2)})`,
+    );
+    // costscale answering its own metric over the same TLS and authentication: what forwarding
+    // itself costs on top of terminating and authorizing the request.
+    for (let i = 0; i < WARMUP; i++) await own();
+    const ownBefore = await costscale.cpu();
+    const o: number[] = [];
+    for (let i = 0; i < f.length / 2; i++) o.push(await own());
+    const ownPer = ((await costscale.cpu()) - ownBefore) / o.length;
+    o.sort((a, b) => a - b);
+    console.log(row("costscale's own metric", o));
+    console.log(
+      `CPU per request: costscale's own metric ${ownPer.toFixed(0)} µs; forwarding adds ${(costscalePer - ownPer).toFixed(0)} µs to it`,
     );
   } finally {
     await Promise.all([keda.stop(), costscale.stop()]);
