@@ -70,6 +70,7 @@ costscale demo is running (Ctrl-C to stop):
   Prometheus    $DEMO_PROMETHEUS_URL  (try: costscale_replicas, rate(http_requests_total[5m]))
   HPA metric    curl -sk 'https://127.0.0.1:$DEMO_API_PORT/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/costscale_replicas?labelSelector=policy%3Dcheckout'
   KEDA external scaler  grpc://127.0.0.1:${DEMO_KEDA_PORT:-6000}  (policy shop/checkout)
+  KEDA metrics-api  curl -sk -H 'X-API-KEY: $api_key' 'https://127.0.0.1:$DEMO_API_PORT/api/v1/keda/namespaces/shop/policies/checkout'  (valueLocation: replicas)
   decisions     curl -sk -H 'Authorization: Bearer $api_key' 'https://127.0.0.1:$DEMO_API_PORT/api/v1/decisions?namespace=shop&policy=checkout&limit=1'
   REST API      https://127.0.0.1:$DEMO_API_PORT/api/v1/openapi.json  (admin key above; the demo runs with server.auth.mode=local)
 TXT

@@ -101,6 +101,32 @@ async function openRecommendation(h: RestHarness): Promise<number> {
   return rows[0]!.id;
 }
 
+/** The harness's policy shop/web with values the engine has just decided. */
+function freshSnapshot() {
+  const now = Date.now();
+  const values = {
+    costscale_replicas: 3,
+    costscale_load: 2.5,
+    costscale_cost_per_hour: 0.3,
+    costscale_budget_pressure: 0,
+    costscale_forecast_demand: 120,
+  };
+  return {
+    generatedAt: now,
+    tick: 1,
+    policies: [
+      {
+        name: 'web',
+        namespace: 'shop',
+        labels: { policy: 'web' },
+        allowedNamespaces: [],
+        values,
+        valuesAt: now,
+      },
+    ],
+  };
+}
+
 /** A valid request for each operation, with whatever it needs created first. */
 const REQUESTS: Record<string, (h: RestHarness) => Promise<Prepared>> = {
   getOpenApi: async () => ({ path: '/api/v1/openapi.json' }),
@@ -181,6 +207,10 @@ const REQUESTS: Record<string, (h: RestHarness) => Promise<Prepared>> = {
     path: '/api/v1/policies/shop/web/simulate',
     body: { window: '1h', step: '1m', baselines: ['fixed:2'] },
   }),
+  getKedaPolicyValues: async (h) => {
+    h.holder.publish(freshSnapshot());
+    return { path: '/api/v1/keda/namespaces/shop/policies/web' };
+  },
 };
 
 describe.each(DATABASE_KINDS)('REST authentication and authorization on %s PostgreSQL', (kind) => {

@@ -166,6 +166,15 @@ function resolvePaths(config: Config, base: string): Config {
           clientCAFile: abs(auth.requestHeader.clientCAFile),
         },
       },
+      forward: config.server.forward.map((f) => ({
+        ...f,
+        tls: {
+          ...f.tls,
+          caFile: abs(f.tls.caFile),
+          certFile: abs(f.tls.certFile),
+          keyFile: abs(f.tls.keyFile),
+        },
+      })),
     },
     prometheus: Object.fromEntries(
       Object.entries(config.prometheus).map(([name, b]) => [

@@ -28,6 +28,13 @@ export const restSettingsSchema = z.strictObject({
     .strictObject({ allowedOrigins: z.array(z.string().min(1)).default([]) })
     .default({ allowedOrigins: [] })
     .describe('CORS is off unless origins are listed (Grafana calls through its plugin proxy, not CORS)'),
+  apiKeyHeader: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .default('X-API-KEY')
+    .describe(
+      "a header that may carry an API key instead of Authorization: Bearer (KEDA's apiKey authMode; its keyParamName)",
+    ),
   tokenRoles: z
     .array(tokenRoleSchema)
     .default([])

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_KEDA_SETTINGS, kedaSettingsSchema } from './kedaSettings';
 import { DEFAULT_REST_SETTINGS, restSettingsSchema } from './restSettings';
+import { forwardSettingsSchema } from './forwardSettings';
 
 // The configuration file's schema. Every type the service uses for configuration is inferred from it,
 // and the editor JSON Schema (adapter/config.schema.json) is generated from it.
@@ -261,6 +262,7 @@ export const serverSchema = z.strictObject({
     .default(DEFAULT_REST_SETTINGS)
     .describe('REST API under /api/v1 (same HTTPS port): limits, CORS, Kubernetes token roles'),
   keda: kedaSettingsSchema.default(DEFAULT_KEDA_SETTINGS).describe('KEDA integration'),
+  forward: forwardSettingsSchema,
 });
 
 export const databaseSchema = z.strictObject({

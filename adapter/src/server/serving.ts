@@ -2,13 +2,16 @@ import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
+import { registerForwardMetrics } from '../telemetry/forwardMetrics';
 import type { ApiAuthOptions } from './auth';
 import { createApiServer, type ApiServer } from './external-metrics';
+import { createForwarder, type Forwarder } from './forward';
 import { close, createMetricsServer, listen } from './metricsServer';
 import { createRestApi, type RestApiDeps } from './rest';
 
 // The service's two listeners as lifecycle parts: HTTPS (the External Metrics API, with the REST API
-// as its fallback) and plain HTTP (/metrics and health probes).
+// as its fallback and server.forward's upstreams for metric names it does not own) and plain HTTP
+// (/metrics and health probes).
 
 export interface ServingDeps {
   /** The configuration at start (listen addresses, TLS and staleness are not reloaded). */
@@ -35,7 +38,12 @@ export interface Serving {
 export async function createServing(deps: ServingDeps): Promise<Serving> {
   const { initial, logger } = deps;
   const { host, port, metricsPort } = initial.server;
+  const forward: Forwarder | undefined =
+    initial.server.forward.length === 0
+      ? undefined
+      : createForwarder(initial.server.forward, { logger, observer: registerForwardMetrics(deps.registry) });
   const apiServer = await createApiServer({
+    ...(forward !== undefined && { forward }),
     snapshot: deps.rest.snapshot,
     tls: initial.server.tls,
     auth: deps.auth,
@@ -47,7 +55,7 @@ export async function createServing(deps: ServingDeps): Promise<Serving> {
   const metricsServer = createMetricsServer(deps.registry, (req, res) => apiServer.handleHealth(req, res));
   let apiPort = 0;
   let apiClosed: Promise<void> | undefined;
-  const closeApi = (): Promise<void> => (apiClosed ??= apiServer.close());
+  const closeApi = (): Promise<void> => (apiClosed ??= apiServer.close().finally(() => forward?.close()));
   return {
     apiServer,
     metricsServer,

@@ -14,19 +14,23 @@ const groupVersion = { groupVersion: EXTERNAL_METRICS_GROUP_VERSION, version: EX
 // Go's encoder appends a newline to every JSON document (§1.8).
 const json = (value: unknown): string => `${JSON.stringify(value)}\n`;
 
-/** `GET /apis/external.metrics.k8s.io/v1beta1` (§1.4). */
-export const API_RESOURCE_LIST = json({
-  kind: 'APIResourceList',
-  apiVersion: 'v1',
-  groupVersion: EXTERNAL_METRICS_GROUP_VERSION,
-  resources: SERVED_METRICS.map((name) => ({
-    name,
-    singularName: '',
-    namespaced: true,
-    kind: VALUE_LIST_KIND,
-    verbs: ['get'],
-  })),
-});
+/** `GET /apis/external.metrics.k8s.io/v1beta1` (§1.4) listing `names` (with forwarding: the union). */
+export function apiResourceList(names: readonly string[]): string {
+  return json({
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: EXTERNAL_METRICS_GROUP_VERSION,
+    resources: names.map((name) => ({
+      name,
+      singularName: '',
+      namespaced: true,
+      kind: VALUE_LIST_KIND,
+      verbs: ['get'],
+    })),
+  });
+}
+
+export const API_RESOURCE_LIST = apiResourceList(SERVED_METRICS);
 
 const apiGroup = {
   name: EXTERNAL_METRICS_GROUP,
@@ -49,7 +53,10 @@ export interface AggregatedDocument {
   readonly etag: string;
 }
 
-function aggregatedDocument(version: AggregatedDiscoveryVersion): AggregatedDocument {
+export function aggregatedDocument(
+  version: AggregatedDiscoveryVersion,
+  names: readonly string[],
+): AggregatedDocument {
   const body = json({
     kind: 'APIGroupDiscoveryList',
     apiVersion: `apidiscovery.k8s.io/${version}`,
@@ -60,7 +67,7 @@ function aggregatedDocument(version: AggregatedDiscoveryVersion): AggregatedDocu
         versions: [
           {
             version: EXTERNAL_METRICS_VERSION,
-            resources: SERVED_METRICS.map((resource) => ({
+            resources: names.map((resource) => ({
               resource,
               responseKind: { group: '', version: '', kind: VALUE_LIST_KIND },
               scope: 'Namespaced',
@@ -82,6 +89,6 @@ function aggregatedDocument(version: AggregatedDiscoveryVersion): AggregatedDocu
 
 /** Aggregated `GET /apis` documents for each apidiscovery version a kube-aggregator may ask for (§1.5). */
 export const AGGREGATED_DISCOVERY: Readonly<Record<AggregatedDiscoveryVersion, AggregatedDocument>> = {
-  v2: aggregatedDocument('v2'),
-  v2beta1: aggregatedDocument('v2beta1'),
+  v2: aggregatedDocument('v2', SERVED_METRICS),
+  v2beta1: aggregatedDocument('v2beta1', SERVED_METRICS),
 };

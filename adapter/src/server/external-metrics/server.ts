@@ -1,13 +1,15 @@
 // The HTTPS aggregated API server for external.metrics.k8s.io/v1beta1 (external-metrics-api.md §1, §2).
 // Request order follows a Go apiserver's filter chain: authenticate (401) → authorize (403) → route
-// (404/405) → negotiate (406) → answer. Paths this server does not own go to `fallback` untouched.
+// (404/405) → negotiate (406) → answer. Paths this server does not own go to `fallback` untouched;
+// value lists of metric names it does not own go to a configured upstream provider (`forward`), and
+// discovery then lists the union of resources.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { lookup } from '../../snapshot/lookup';
-import type { SnapshotSource } from '../../snapshot/snapshot';
+import { isServedMetric, lookup } from '../../snapshot/lookup';
+import { SERVED_METRICS, type SnapshotSource } from '../../snapshot/snapshot';
 import type { LabelSelector } from '../../k8s';
 import { parseLabelSelector } from '../../k8s';
 import type {
@@ -16,12 +18,22 @@ import type {
   Authentication,
   DelegatedAuth,
   RequestAttributes,
+  UserInfo,
 } from '../auth';
 import { createDelegatedAuth } from '../auth';
+import { unionOfResources, type Forwarder } from '../forward';
 import type { ServingTlsOptions } from '../tls';
 import { loadServingCertificate } from '../tls';
 import { acceptsJson, negotiateDiscovery } from './accept';
-import { AGGREGATED_DISCOVERY, API_GROUP, API_GROUP_LIST, API_RESOURCE_LIST } from './discovery';
+import type { AggregatedDiscoveryVersion, AggregatedDocument } from './discovery';
+import {
+  AGGREGATED_DISCOVERY,
+  aggregatedDocument,
+  API_GROUP,
+  API_GROUP_LIST,
+  API_RESOURCE_LIST,
+  apiResourceList,
+} from './discovery';
 import type { HealthEndpoint, Readiness } from './health';
 import { HEALTH_HEADERS, healthChecks, healthResponse } from './health';
 import type { RequestInfo } from './request-info';
@@ -47,6 +59,8 @@ export interface ApiServerOptions {
   readonly readiness?: () => Readiness;
   /** Receives every request outside /apis, /openapi and the health paths (default: 404 Status). */
   readonly fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Upstream providers for the metric names costscale does not own (server.forward). */
+  readonly forward?: Forwarder;
   /** Values older than this are not served (ARCHITECTURE.md §6; default 120 000 ms). */
   readonly stalenessMs?: number;
   readonly now?: () => number;
@@ -71,6 +85,17 @@ const JSON_TYPE = 'application/json';
 const ALWAYS_READY = (): Readiness => ({ ready: true, checks: {} });
 const PREPARED_CACHE_LIMIT = 4096;
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+
+interface DiscoveryDocuments {
+  readonly resourceList: string;
+  readonly aggregated: Readonly<Record<AggregatedDiscoveryVersion, AggregatedDocument>>;
+}
+
+const OWN_DISCOVERY: DiscoveryDocuments = {
+  resourceList: API_RESOURCE_LIST,
+  aggregated: AGGREGATED_DISCOVERY,
+};
+const DISCOVERY_CACHE_LIMIT = 64;
 
 type ParsedSelector = { readonly selector: LabelSelector } | { readonly error: string };
 
@@ -107,6 +132,40 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   }
   let shuttingDown = false;
   const prepared = new Map<string, PreparedRequest | null>();
+  const forward = options.forward;
+  const discoveryByNames = new Map<string, DiscoveryDocuments>();
+
+  /** Discovery as the caller sees it: costscale's resources, with forwarding the upstreams' too. */
+  function withDiscovery(
+    res: ServerResponse,
+    user: UserInfo | undefined,
+    then: (docs: DiscoveryDocuments) => void,
+  ): void {
+    if (forward === undefined) {
+      then(OWN_DISCOVERY);
+      return;
+    }
+    forward.resourceNames(user).then(
+      (lists) => {
+        const names = unionOfResources(SERVED_METRICS, lists);
+        const key = names.join('\u0000');
+        let docs = discoveryByNames.get(key);
+        if (docs === undefined) {
+          docs = {
+            resourceList: apiResourceList(names),
+            aggregated: {
+              v2: aggregatedDocument('v2', names),
+              v2beta1: aggregatedDocument('v2beta1', names),
+            },
+          };
+          if (discoveryByNames.size >= DISCOVERY_CACHE_LIMIT) discoveryByNames.clear();
+          discoveryByNames.set(key, docs);
+        }
+        then(docs);
+      },
+      (error: unknown) => sendStatus(res, internalError((error as Error).message)),
+    );
+  }
 
   const tlsSettings = { minVersion: 'TLSv1.2' as const };
   const server = https.createServer({
@@ -160,7 +219,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       return;
     }
     if (auth === undefined) {
-      respond(req, res, request);
+      respond(req, res, request, undefined);
       return;
     }
     const authenticated = auth.authenticator.authenticate(req);
@@ -200,7 +259,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         );
         sendStatus(res, forbidden({ ...attributes, user: result.user.name }, decision.reason));
       } else {
-        respond(req, res, request);
+        respond(req, res, request, result.user);
       }
     };
     const decision = (auth as DelegatedAuth).authorizer.authorize(result.user, attributes);
@@ -211,7 +270,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
   }
 
-  function respond(req: IncomingMessage, res: ServerResponse, request: PreparedRequest): void {
+  function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: PreparedRequest,
+    user: UserInfo | undefined,
+  ): void {
     const { info, selector } = request;
     const route = info.route;
     if (route.kind === 'health') {
@@ -229,13 +293,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const accept = req.headers.accept;
     switch (route.kind) {
       case 'apis':
-        answerApis(req, res, accept);
+        answerApis(req, res, accept, user);
         return;
       case 'group':
         sendJson(res, accept, 200, API_GROUP);
         return;
       case 'resourceList':
-        sendJson(res, accept, 200, API_RESOURCE_LIST);
+        withDiscovery(res, user, (docs) => sendJson(res, accept, 200, docs.resourceList));
         return;
       case 'valueList': {
         // Order of custom-metrics-apiserver: list options (400), then the provider (404, data).
@@ -244,9 +308,17 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           return;
         }
         // §1.2: client-go lower-cases the metric name; match case-insensitively either way.
+        const metric = route.metric.toLowerCase();
+        if (forward !== undefined && !isServedMetric(metric)) {
+          const upstream = forward.upstreamFor(metric, selector.selector);
+          if (upstream !== undefined) {
+            forward.forward(req, res, upstream, user);
+            return;
+          }
+        }
         const answer = lookup(
           options.snapshot.current(),
-          { namespace: route.namespace, metric: route.metric.toLowerCase(), selector: selector.selector },
+          { namespace: route.namespace, metric, selector: selector.selector },
           now(),
           stalenessMs,
         );
@@ -258,28 +330,36 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
   }
 
-  function answerApis(req: IncomingMessage, res: ServerResponse, accept: string | undefined): void {
+  function answerApis(
+    req: IncomingMessage,
+    res: ServerResponse,
+    accept: string | undefined,
+    user: UserInfo | undefined,
+  ): void {
     const choice = negotiateDiscovery(accept);
     if (choice === 'none') {
       sendStatus(res, NOT_ACCEPTABLE);
     } else if (choice === 'legacy') {
       sendJson(res, accept, 200, API_GROUP_LIST, { Vary: 'Accept' });
     } else {
-      // §1.5: aggregated discovery with ETag / If-None-Match, for whichever version was asked for.
-      const doc = AGGREGATED_DISCOVERY[choice];
-      const headers = {
-        'Content-Type': doc.contentType,
-        ETag: doc.etag,
-        Vary: 'Accept',
-        'Cache-Control': 'no-cache, private',
-      };
-      if (req.headers['if-none-match'] === doc.etag) {
-        res.writeHead(304, headers);
-        res.end();
-      } else {
-        res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(doc.body) });
-        res.end(doc.body);
-      }
+      withDiscovery(res, user, (docs) => answerAggregated(req, res, docs.aggregated[choice]));
+    }
+  }
+
+  // §1.5: aggregated discovery with ETag / If-None-Match, for whichever version was asked for.
+  function answerAggregated(req: IncomingMessage, res: ServerResponse, doc: AggregatedDocument): void {
+    const headers = {
+      'Content-Type': doc.contentType,
+      ETag: doc.etag,
+      Vary: 'Accept',
+      'Cache-Control': 'no-cache, private',
+    };
+    if (req.headers['if-none-match'] === doc.etag) {
+      res.writeHead(304, headers);
+      res.end();
+    } else {
+      res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(doc.body) });
+      res.end(doc.body);
     }
   }
 

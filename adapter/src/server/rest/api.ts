@@ -20,6 +20,7 @@ import { budgetRoutes } from './routes/budgets';
 import { decisionRoutes } from './routes/decisions';
 import { dryRunRoutes } from './routes/dryRun';
 import { forecastRoutes } from './routes/forecasts';
+import { kedaRoutes } from './routes/keda';
 import { overrideRoutes } from './routes/overrides';
 import { overviewRoutes } from './routes/overview';
 import { policyRoutes } from './routes/policies';
@@ -109,6 +110,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     db,
     ...(deps.kubeApi !== undefined && { kubeApi: deps.kubeApi }),
     tokenRoles: () => settings().tokenRoles,
+    apiKeyHeader: () => settings().apiKeyHeader,
     now: clock,
     ...(logger !== undefined && { logger }),
   });
@@ -152,6 +154,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     ...budgetRoutes(ctx),
     ...recommendationRoutes(ctx),
     ...simulationRoutes(ctx),
+    ...kedaRoutes(ctx),
   ];
   const router = new Router(routes);
 

@@ -44,6 +44,8 @@ export interface RestAuthenticatorOptions {
   readonly db: Queryable;
   readonly kubeApi?: KubernetesAuthApi;
   readonly tokenRoles: () => readonly TokenRoleRule[];
+  /** A header that may carry an API key instead of Authorization (KEDA's `apiKey` auth mode). */
+  readonly apiKeyHeader?: () => string;
   readonly now: () => number;
   readonly logger?: Logger;
   /** How long a verified (or rejected) API key is remembered (default 5 s: bounds revocation delay). */
@@ -68,7 +70,7 @@ export class RestAuthenticator {
   }
 
   async authenticate(req: IncomingMessage): Promise<AuthOutcome> {
-    const token = bearerToken(req.headers.authorization);
+    const token = bearerToken(req.headers.authorization) ?? this.headerApiKey(req);
     if (token === undefined) return { unauthenticated: 'no bearer token' };
     if (apiKeyPrefix(token) !== undefined) {
       const key = await this.apiKey(token);
@@ -99,6 +101,15 @@ export class RestAuthenticator {
         rateKey: `kubernetes:${result.user.name}`,
       },
     };
+  }
+
+  /** Only costscale API keys travel in the API key header; Kubernetes tokens need Authorization. */
+  private headerApiKey(req: IncomingMessage): string | undefined {
+    const name = this.options.apiKeyHeader?.();
+    if (name === undefined) return undefined;
+    const value = req.headers[name.toLowerCase()];
+    const key = typeof value === 'string' ? value.trim() : undefined;
+    return key !== undefined && apiKeyPrefix(key) !== undefined ? key : undefined;
   }
 
   /** Forgets cached keys, so a revocation takes effect at once in this process. */

@@ -614,6 +614,21 @@ export const simulationReport = z
   })
   .describe('the report of `costscale simulate --json`');
 
+export const kedaPolicyValues = z
+  .strictObject({
+    namespace: z.string(),
+    name: z.string(),
+    timestamp: timestamp.describe('when the decision behind the values was made'),
+    replicas: z.number().describe('costscale_replicas: the decided replica count'),
+    load: z.number().describe('costscale_load'),
+    costPerHour: z.number().nullable().describe('costscale_cost_per_hour; null when not finite'),
+    budgetPressure: z.number().nullable().describe('costscale_budget_pressure; null when not finite'),
+    forecastDemand: z.number().nullable().describe('costscale_forecast_demand; null when not finite'),
+  })
+  .describe(
+    "one policy's served values for KEDA's metrics-api scaler: valueLocation is a GJSON path such as `replicas`",
+  );
+
 export const whoamiResource = z.strictObject({
   actor: z.string(),
   kind: z.enum(['apikey', 'kubernetes']),
@@ -675,6 +690,7 @@ export const RESPONSES = {
   RecommendationList: recommendationList,
   SimulationSummary: simulationSummarySchema,
   SimulationReport: simulationReport,
+  KedaPolicyValues: kedaPolicyValues,
 } satisfies Record<string, z.ZodType>;
 export type RequestComponent = keyof typeof REQUESTS;
 export type ResponseComponent = keyof typeof RESPONSES;

@@ -1,0 +1,26 @@
+import type { UserInfo } from '../auth';
+
+// The caller's identity as kube-aggregator hands it to an aggregated server (external-metrics-api.md
+// §1.1; kubernetes/apimachinery transport SetAuthProxyHeaders): X-Remote-User, one X-Remote-Group per
+// group and X-Remote-Extra-<key> per extra value, keys escaped as Go's headerKeyEscape does. Pure.
+
+// RFC 7230 token characters other than '%' stay; everything else is percent-encoded per UTF-8 byte.
+const TOKEN_CHAR = /^[!#$&'*+\-.^_`|~0-9A-Za-z]$/;
+
+export function escapeExtraKey(key: string): string {
+  let out = '';
+  for (const byte of Buffer.from(key, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += byte < 0x80 && TOKEN_CHAR.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function frontProxyHeaders(user: UserInfo): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = { 'X-Remote-User': user.name };
+  if (user.groups.length > 0) headers['X-Remote-Group'] = [...user.groups];
+  for (const [key, values] of Object.entries(user.extra)) {
+    if (values.length > 0) headers[`X-Remote-Extra-${escapeExtraKey(key)}`] = [...values];
+  }
+  return headers;
+}

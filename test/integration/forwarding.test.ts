@@ -1,0 +1,274 @@
+// Forwarding of metric names costscale does not own (keda.md §1, §4; issue 13): costscale's External
+// Metrics server in front of a KEDA metrics-server stand-in, both over real TLS. The caller reaches
+// costscale as kube-aggregator does (front-proxy certificate and X-Remote-* headers) or as kubectl does
+// (bearer token); costscale forwards KEDA's s<index>-<scaler> requests with the caller's identity and
+// its own client certificate, relays KEDA's answers and errors verbatim and lists the union of
+// resources in discovery.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { forwardSettingsSchema } from '../../adapter/src/config/forwardSettings';
+import { loadKubeConnection } from '../../adapter/src/k8s/connection';
+import { createKubernetesAuthApi } from '../../adapter/src/server/auth';
+import type { ApiServer } from '../../adapter/src/server/external-metrics';
+import { createApiServer } from '../../adapter/src/server/external-metrics';
+import { createForwarder, type Forwarder } from '../../adapter/src/server/forward';
+import { SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
+import { registerForwardMetrics } from '../../adapter/src/telemetry/forwardMetrics';
+import { createCA, localServerCertificate, type Issued } from '../support/certs';
+import { httpsRequest, type HttpsResponse } from '../support/https-client';
+import { startKedaMetricsStandin, type KedaMetricsStandin } from '../support/keda-metrics-standin';
+import { startKubernetesStandin, type KubernetesStandin } from '../support/k8s-standin';
+import { run } from '../support/processes';
+
+const GV = '/apis/external.metrics.k8s.io/v1beta1';
+const HPA_USER = 'system:serviceaccount:kube-system:horizontal-pod-autoscaler';
+const KEDA_PATH = `${GV}/namespaces/shop/s0-prometheus?labelSelector=scaledobject.keda.sh%2Fname%3Dcheckout`;
+const NOW = Math.floor(Date.now() / 1000) * 1000;
+const TOKEN = 'kubectl-token';
+
+let workDir: string;
+let k8s: KubernetesStandin;
+let keda: KedaMetricsStandin;
+let forwarder: Forwarder;
+let api: ApiServer;
+let base: string;
+let aggregatorCert: Issued;
+let registry: Registry;
+
+const holder = new SnapshotHolder({
+  generatedAt: NOW,
+  tick: 1,
+  policies: [
+    {
+      name: 'checkout',
+      namespace: 'shop',
+      labels: { policy: 'checkout' },
+      allowedNamespaces: [],
+      values: {
+        costscale_replicas: 6,
+        costscale_load: 5.25,
+        costscale_cost_per_hour: 0.75,
+        costscale_budget_pressure: 0.1,
+        costscale_forecast_demand: 420,
+      },
+      valuesAt: NOW + 3600_000,
+    },
+  ],
+});
+
+beforeAll(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'costscale-forward-'));
+  const frontProxyCA = createCA('front-proxy-ca');
+  aggregatorCert = frontProxyCA.issue({ commonName: 'front-proxy-client', usages: ['clientAuth'] });
+  // KEDA's metrics server trusts the cluster's front-proxy CA; costscale presents a certificate from it.
+  const costscaleClient = frontProxyCA.issue({ commonName: 'costscale-forwarder', usages: ['clientAuth'] });
+  const kedaCA = createCA('keda-ca');
+  keda = await startKedaMetricsStandin({ ...localServerCertificate(kedaCA), clientCA: frontProxyCA.cert });
+  keda.values.set('shop/checkout/s0-prometheus', '2500m');
+
+  k8s = await startKubernetesStandin();
+  k8s.tokens.set(TOKEN, { username: 'alice', groups: ['sre'], extra: { scopes: ['metrics'] } });
+  k8s.authenticationConfigMap = {
+    'requestheader-client-ca-file': frontProxyCA.cert,
+    'requestheader-allowed-names': '["front-proxy-client"]',
+    'requestheader-username-headers': '["X-Remote-User"]',
+    'requestheader-group-headers': '["X-Remote-Group"]',
+    'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
+  };
+  k8s.authorize = (spec) => ({ allowed: spec.user === HPA_USER || spec.user === 'alice' });
+
+  const file = (name: string, text: string): string => {
+    const p = path.join(workDir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  registry = new Registry();
+  forwarder = createForwarder(
+    forwardSettingsSchema.parse([
+      {
+        name: 'keda',
+        url: keda.url,
+        kedaScaledObjects: true,
+        tls: {
+          caFile: file('keda-ca.crt', kedaCA.cert),
+          certFile: file('client.crt', costscaleClient.cert),
+          keyFile: file('client.key', costscaleClient.key),
+        },
+      },
+    ]),
+    { observer: registerForwardMetrics(registry) },
+  );
+  const connection = loadKubeConnection(k8s.writeKubeconfig(workDir));
+  if (connection === undefined) throw new Error('no stand-in connection');
+  api = await createApiServer({
+    snapshot: holder,
+    tls: { serviceName: 'costscale', serviceNamespace: 'costscale' },
+    auth: { mode: 'delegated', kubeApi: createKubernetesAuthApi(connection) },
+    forward: forwarder,
+    now: () => NOW,
+  });
+  base = `https://127.0.0.1:${(await api.listen(0, '127.0.0.1')).port}`;
+});
+
+afterAll(async () => {
+  await api?.close();
+  forwarder?.close();
+  await keda?.close();
+  await k8s?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  keda.requests.length = 0;
+  keda.failing.clear();
+});
+
+/** A request as kube-aggregator proxies the HPA's. */
+function asAggregator(
+  pathAndQuery: string,
+  headers: Record<string, string | string[]> = {},
+): Promise<HttpsResponse> {
+  return httpsRequest(base, pathAndQuery, {
+    ca: api.servingCA as string,
+    cert: aggregatorCert.cert,
+    key: aggregatorCert.key,
+    headers: {
+      'X-Remote-User': HPA_USER,
+      'X-Remote-Group': ['system:serviceaccounts', 'system:serviceaccounts:kube-system'],
+      'X-Remote-Extra-Authentication.kubernetes.io%2fcredential-Id': 'JTI=1234',
+      Accept: 'application/vnd.kubernetes.protobuf, */*',
+      'Audit-ID': 'audit-1',
+      ...headers,
+    },
+  });
+}
+
+test("KEDA's s<index>-<scaler> metric with its ScaledObject selector is answered by KEDA", async () => {
+  const res = await asAggregator(KEDA_PATH);
+  expect(res.status).toBe(200);
+  expect(JSON.parse(res.body).items[0]).toMatchObject({ metricName: 's0-prometheus', value: '2500m' });
+  expect(keda.requests).toHaveLength(1);
+  const seen = keda.requests[0]!;
+  // Same path and query; identity as the aggregator asserts it, over costscale's client certificate.
+  expect(seen.path).toBe(KEDA_PATH);
+  expect(seen.clientCN).toBe('costscale-forwarder');
+  expect(seen.headers['x-remote-user']).toBe(HPA_USER);
+  expect(seen.headers['x-remote-group']).toBe(
+    'system:serviceaccounts, system:serviceaccounts:kube-system, system:authenticated',
+  );
+  expect(seen.headers['x-remote-extra-authentication.kubernetes.io%2fcredential-id']).toBe('JTI=1234');
+  expect(seen.headers['audit-id']).toBe('audit-1');
+  expect(seen.headers.accept).toBe('application/vnd.kubernetes.protobuf, */*');
+  expect(seen.headers.authorization).toBeUndefined();
+});
+
+test("costscale's own metrics are never forwarded", async () => {
+  const res = await asAggregator(`${GV}/namespaces/shop/costscale_replicas?labelSelector=policy%3Dcheckout`);
+  expect(res.status).toBe(200);
+  expect(JSON.parse(res.body).items[0].value).toBe('6');
+  expect(keda.requests).toHaveLength(0);
+});
+
+test('a KEDA-style name without the ScaledObject selector is not forwarded', async () => {
+  const res = await asAggregator(`${GV}/namespaces/shop/s0-prometheus`);
+  expect(res.status).toBe(404);
+  expect(JSON.parse(res.body).message).toMatch(/s0-prometheus/);
+  expect(keda.requests).toHaveLength(0);
+});
+
+test("KEDA's errors are relayed verbatim: status and body", async () => {
+  keda.failing.set('checkout', { code: 500, message: 'scaler prometheus: query returned no series' });
+  const res = await asAggregator(KEDA_PATH);
+  expect(res.status).toBe(500);
+  expect(res.body).toBe(
+    `${JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'scaler prometheus: query returned no series',
+      reason: 'InternalError',
+      code: 500,
+    })}\n`,
+  );
+  keda.failing.clear();
+  const notFound = await asAggregator(KEDA_PATH.replace('s0-prometheus', 's3-kafka'));
+  expect(notFound.status).toBe(404);
+  expect(JSON.parse(notFound.body).message).toBe('scaledObject checkout has no metric s3-kafka');
+});
+
+test('discovery lists the union of costscale and KEDA resources, legacy and aggregated', async () => {
+  const list = JSON.parse((await asAggregator(GV, { Accept: 'application/json' })).body);
+  expect(list.resources.map((r: { name: string }) => r.name)).toEqual([
+    'costscale_replicas',
+    'costscale_load',
+    'costscale_cost_per_hour',
+    'costscale_budget_pressure',
+    'costscale_forecast_demand',
+    's0-prometheus',
+    's1-cron',
+  ]);
+  expect(keda.requests[0]!.headers['x-remote-user']).toBe(HPA_USER);
+  const aggregated = await asAggregator('/apis', {
+    Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+  });
+  const resources = JSON.parse(aggregated.body).items[0].versions[0].resources.map(
+    (r: { resource: string }) => r.resource,
+  );
+  expect(resources).toContain('s1-cron');
+  const etag = aggregated.headers.etag as string;
+  keda.resources = ['s0-prometheus', 's1-cron', 's2-kafka'];
+  const changed = await asAggregator('/apis', {
+    Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    'If-None-Match': etag,
+  });
+  expect(changed.status).toBe(200);
+  expect(changed.headers.etag).not.toBe(etag);
+  keda.resources = ['s0-prometheus', 's1-cron'];
+});
+
+test('kubectl get --raw through costscale reaches KEDA as the token user', async () => {
+  const caFile = path.join(workDir, 'serving-ca.crt');
+  writeFileSync(caFile, api.servingCA as string);
+  const out = await run(
+    'kubectl',
+    [
+      '--server',
+      base,
+      '--certificate-authority',
+      caFile,
+      '--token',
+      TOKEN,
+      '--cache-dir',
+      path.join(workDir, 'cache'),
+      'get',
+      '--raw',
+      `${GV}/namespaces/shop/s0-prometheus?labelSelector=scaledobject.keda.sh/name=checkout`,
+    ],
+    { env: { PATH: process.env.PATH, HOME: workDir, KUBECONFIG: path.join(workDir, 'none') } },
+  );
+  expect(JSON.parse(out).items[0].value).toBe('2500m');
+  const seen = keda.requests.find((r) => r.path.includes('s0-prometheus'))!;
+  expect(seen.headers['x-remote-user']).toBe('alice');
+  expect(seen.headers['x-remote-group']).toBe('sre, system:authenticated');
+  expect(seen.headers['x-remote-extra-scopes']).toBe('metrics');
+});
+
+test('KEDA down: forwarded requests are 503, discovery keeps its last list; metrics count both', async () => {
+  await asAggregator(GV);
+  await keda.close();
+  const res = await asAggregator(KEDA_PATH);
+  expect(res.status).toBe(503);
+  expect(JSON.parse(res.body)).toMatchObject({ kind: 'Status', code: 503, reason: 'ServiceUnavailable' });
+  expect(JSON.parse(res.body).message).toMatch(/^upstream External Metrics provider keda: /);
+  const list = JSON.parse((await asAggregator(GV)).body);
+  expect(list.resources.map((r: { name: string }) => r.name)).toContain('s1-cron');
+  const metrics = await registry.metrics();
+  expect(metrics).toMatch(/costscale_forward_requests_total\{upstream="keda",code="error"\} 1/);
+  expect(metrics).toMatch(/costscale_forward_requests_total\{upstream="keda",code="500"\} 1/);
+  expect(metrics).toMatch(/costscale_forward_requests_total\{upstream="keda",code="404"\} 1/);
+  expect(metrics).toMatch(/costscale_forward_discovery_total\{upstream="keda",outcome="failure"\} 1/);
+});
