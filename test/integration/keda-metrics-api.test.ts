@@ -129,6 +129,18 @@ describe('KEDA metrics-api', () => {
     ).toBe(400);
   });
 
+  test('a policy of the same name in another namespace that allows this one: 409 naming both', async () => {
+    const auth = { 'X-API-KEY': h.tokens.viewer };
+    const shared = { ...policy('checkout'), namespace: 'web', allowedNamespaces: ['shop'] };
+    h.holder.publish({ generatedAt: NOW, tick: 7, policies: [policy('checkout'), shared] });
+    const read = await kedaReads(h, URL_PATH, 'replicas', auth);
+    expect(read.status).toBe(409);
+    expect((read.body as { detail: string }).detail).toMatch(
+      /shop\/checkout.*web\/checkout|web\/checkout.*shop\/checkout/,
+    );
+    h.holder.publish({ generatedAt: NOW, tick: 8, policies: [policy('checkout'), policy('search')] });
+  });
+
   test('the route is in the OpenAPI document with its schema', async () => {
     const doc = (await h.call('GET', '/api/v1/openapi.json', { as: 'viewer' })).json;
     const op = doc.paths['/api/v1/keda/namespaces/{namespace}/policies/{name}'].get;

@@ -19,6 +19,9 @@ function problemOf(failure: LookupFailure): ProblemError {
     case 'no-policy':
     case 'unknown-metric':
       return httpProblem(404, failure.message);
+    // Policies of that name in other namespaces that allow this one: KEDA cannot pick, the user must.
+    case 'ambiguous':
+      return httpProblem(409, failure.message);
     default:
       return httpProblem(503, failure.message, RETRY_AFTER);
   }
@@ -45,15 +48,7 @@ export function kedaRoutes(ctx: ApiContext): Route[] {
           lookup(snapshot, { namespace: params.namespace, metric, selector }, now, stalenessMs);
         const replicas = find('costscale_replicas');
         if (!replicas.ok) throw problemOf(replicas.failure);
-        // A policy of the same name in another namespace may allow this one to read it too.
-        const values = replicas.selection.values;
-        if (values.length !== 1) {
-          throw httpProblem(
-            409,
-            `${values.length} policies named ${params.name} are readable from namespace ${params.namespace}`,
-          );
-        }
-        const served = values[0]!;
+        const served = replicas.selection.values[0]!;
         const load = find('costscale_load');
         if (!load.ok) throw problemOf(load.failure);
         const optional = (metric: ServedMetric): number | null => {
