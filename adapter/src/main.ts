@@ -6,7 +6,8 @@ import { createEvaluator, dryRunEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
 import { electionFromConfig } from './engine/leaderElection';
 import { budgetEventRecorder, forecastPersistence } from './engine/persistence';
-import { replicated } from './engine/replication';
+import { replicaReady, replicated } from './engine/replication';
+import { leaderSnapshotFetcher, snapshotEndpoint } from './engine/replicationHttp';
 import { loadKubeConnection } from './k8s/connection';
 import { createWorkloadsApi } from './k8s/workloads';
 import { Lifecycle } from './lifecycle';
@@ -72,10 +73,26 @@ export async function startService(configFile: string, logger: Logger = createLo
   });
   // One Kubernetes connection: the lease, TokenReview/SubjectAccessReview and workload patches.
   const kubeConnection = loadKubeConnection(initial.server.auth.kubeconfig);
-  const elector = electionFromConfig(initial, kubeConnection, logger);
+  // The API port is bound after the elector is built (port 0 in tests); the Lease records it once known.
+  let apiPort = (): number => 0;
+  const elector = electionFromConfig(
+    initial,
+    config.file,
+    kubeConnection,
+    () => (apiPort() === 0 ? undefined : snapshotAddress(initial.server.host, apiPort())),
+    logger,
+  );
   const isLeader = (): boolean => elector?.isLeader() ?? true;
+  const replicationToken = initial.engine.leaderElection.replicationToken;
+  let followedAt: number | undefined;
   const engine = new Engine({
-    evaluate: replicated(evaluate, { leadership: elector, exchange: snapshotExchange(db), logger }),
+    evaluate: replicated(evaluate, {
+      leadership: elector,
+      exchange: snapshotExchange(db),
+      ...(replicationToken !== undefined && { fetchLeader: leaderSnapshotFetcher(replicationToken) }),
+      onFollow: (snapshot) => void (followedAt = snapshot.generatedAt),
+      logger,
+    }),
     holder,
     clock: Date.now,
     logger,
@@ -96,7 +113,8 @@ export async function startService(configFile: string, logger: Logger = createLo
     auth,
     rest: {
       db,
-      ...(workloads !== undefined && { workloads }),
+      // Applying recommendations to workloads and HPAs is off unless recommendations.apply (least privilege).
+      ...(workloads !== undefined && initial.recommendations.apply && { workloads }),
       // Kubernetes bearer tokens (TokenReview) map to roles through server.rest.tokenRoles.
       ...(auth.mode === 'delegated' && auth.kubeApi !== undefined && { kubeApi: auth.kubeApi }),
       snapshot: holder,
@@ -106,9 +124,20 @@ export async function startService(configFile: string, logger: Logger = createLo
       onChange: () => effective.invalidate(),
     },
     registry: telemetry.registry,
-    ready: () => engine.ticks > 0,
+    ready: () =>
+      replicaReady({
+        leader: isLeader(),
+        ticks: engine.ticks,
+        followedAt,
+        now: Date.now(),
+        stalenessMs: initial.engine.stalenessSeconds * 1000,
+      }),
+    ...(replicationToken !== undefined && {
+      internal: snapshotEndpoint({ token: replicationToken, snapshot: holder, isLeader }),
+    }),
     logger,
   });
+  apiPort = serving.apiPort;
 
   await lifecycle
     .add(serving.listeners)
@@ -148,4 +177,10 @@ export async function startService(configFile: string, logger: Logger = createLo
     metricsText: () => telemetry.registry.metrics(),
     stop: (reason) => lifecycle.stop(reason),
   };
+}
+
+/** Where followers reach this replica: the pod IP in a cluster, else the address the API listens on. */
+function snapshotAddress(host: string, port: number, env: NodeJS.ProcessEnv = process.env): string {
+  const ip = env.POD_IP ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+  return `https://${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
 }

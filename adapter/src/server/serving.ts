@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
@@ -16,8 +16,10 @@ export interface ServingDeps {
   readonly auth: ApiAuthOptions;
   readonly rest: Omit<RestApiDeps, 'logger'>;
   readonly registry: Registry;
-  /** Ready once the engine has published its first snapshot. */
+  /** Ready once the engine has published its first snapshot (a follower: while it follows a fresh one). */
   readonly ready: () => boolean;
+  /** Answers some paths ahead of the REST API (the leader's snapshot endpoint); false passes them on. */
+  readonly internal?: (req: IncomingMessage, res: ServerResponse) => boolean;
   readonly logger: Logger;
 }
 
@@ -35,12 +37,19 @@ export interface Serving {
 export async function createServing(deps: ServingDeps): Promise<Serving> {
   const { initial, logger } = deps;
   const { host, port, metricsPort } = initial.server;
+  const rest = createRestApi({ ...deps.rest, logger });
+  const internal = deps.internal;
   const apiServer = await createApiServer({
     snapshot: deps.rest.snapshot,
     tls: initial.server.tls,
     auth: deps.auth,
     readiness: () => ({ ready: deps.ready(), checks: { config: true, 'first-tick': deps.ready() } }),
-    fallback: createRestApi({ ...deps.rest, logger }),
+    fallback:
+      internal === undefined
+        ? rest
+        : (req, res) => {
+            if (!internal(req, res)) rest(req, res);
+          },
     stalenessMs: initial.engine.stalenessSeconds * 1000,
     logger,
   });
