@@ -228,6 +228,15 @@ export const serverSchema = z.strictObject({
       keyFile: z.string().optional(),
       serviceName: z.string().default('costscale'),
       serviceNamespace: z.string().default('costscale'),
+      publishCA: z
+        .strictObject({
+          secretName: z.string().min(1).default('costscale-serving-ca'),
+          apiService: z.string().min(1).default('v1beta1.external.metrics.k8s.io'),
+        })
+        .optional()
+        .describe(
+          'without certFile: share one CA through this Secret (in serviceNamespace) and set it as the APIService caBundle',
+        ),
     })
     .default({ serviceName: 'costscale', serviceNamespace: 'costscale' })
     .refine((t) => Boolean(t.certFile) === Boolean(t.keyFile), {

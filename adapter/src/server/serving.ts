@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { ApiAuthOptions } from './auth';
+import type { CertificateAuthority } from './tls';
 import { createApiServer, type ApiServer } from './external-metrics';
 import { close, createMetricsServer, listen } from './metricsServer';
 import { createRestApi, type RestApiDeps } from './rest';
@@ -14,6 +15,8 @@ export interface ServingDeps {
   /** The configuration at start (listen addresses, TLS and staleness are not reloaded). */
   readonly initial: Config;
   readonly auth: ApiAuthOptions;
+  /** The shared CA that signs a generated serving certificate (server.tls.publishCA). */
+  readonly issuer?: CertificateAuthority;
   readonly rest: Omit<RestApiDeps, 'logger'>;
   readonly registry: Registry;
   /** Ready once the engine has published its first snapshot (a follower: while it follows a fresh one). */
@@ -41,7 +44,7 @@ export async function createServing(deps: ServingDeps): Promise<Serving> {
   const internal = deps.internal;
   const apiServer = await createApiServer({
     snapshot: deps.rest.snapshot,
-    tls: initial.server.tls,
+    tls: { ...initial.server.tls, ...(deps.issuer !== undefined && { issuer: deps.issuer }) },
     auth: deps.auth,
     readiness: () => ({ ready: deps.ready(), checks: { config: true, 'first-tick': deps.ready() } }),
     fallback:
