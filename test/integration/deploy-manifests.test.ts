@@ -480,3 +480,43 @@ describe('deploy/examples', () => {
     ]);
   });
 });
+
+describe('deploy/grafana provisioning', () => {
+  test('the app provisioning names the plugin and reaches the adapter through its Service', () => {
+    const plugin = JSON.parse(
+      readFileSync(path.join(REPO, 'grafana-plugin', 'src', 'plugin.json'), 'utf8'),
+    ) as {
+      id: string;
+    };
+    const apps = parseYaml(
+      readFileSync(path.join(DEPLOY, 'grafana', 'provisioning', 'plugins', 'costscale.yaml'), 'utf8'),
+    ).apps as Array<{ type: string; jsonData: { adapterUrl: string }; secureJsonData: { apiKey: string } }>;
+    expect(apps.map((a) => a.type)).toEqual([plugin.id]);
+    const service = find('base', 'Service', 'costscale');
+    const https = service.spec.ports.find((p: { name: string }) => p.name === 'https');
+    expect(https.port).toBe(443);
+    expect(apps[0]!.jsonData.adapterUrl).toBe(
+      `https://${service.metadata.name}.${service.metadata.namespace}.svc`,
+    );
+    expect(apps[0]!.secureJsonData.apiKey).toBe('$COSTSCALE_API_KEY');
+  });
+
+  test('the dashboard provider is a file provider', () => {
+    const providers = parseYaml(
+      readFileSync(path.join(DEPLOY, 'grafana', 'provisioning', 'dashboards', 'costscale.yaml'), 'utf8'),
+    ).providers as Array<{ type: string; options: { path: string } }>;
+    expect(providers).toEqual([
+      expect.objectContaining({
+        type: 'file',
+        options: expect.objectContaining({ path: expect.any(String) }),
+      }),
+    ]);
+  });
+});
+
+test('dashboards/README.md points at the ServiceMonitor that deploy/ ships', () => {
+  const readme = readFileSync(path.join(REPO, 'dashboards', 'README.md'), 'utf8');
+  const pointer = /`ServiceMonitor` in\s+`(deploy\/[^`]+)`/.exec(readme)?.[1];
+  expect(pointer).toBe('deploy/overlays/monitoring/');
+  expect(all(pointer!.replace(/^deploy\/|\/$/g, ''), 'ServiceMonitor')).toHaveLength(1);
+});
