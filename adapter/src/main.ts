@@ -7,9 +7,9 @@ import { Forecasting } from './engine/forecasting';
 import { electionFromConfig } from './engine/leaderElection';
 import { budgetEventRecorder, forecastPersistence } from './engine/persistence';
 import { replicaReady, replicated } from './engine/replication';
-import { leaderSnapshotFetcher, snapshotEndpoint } from './engine/replicationHttp';
+import { leaderSnapshotFetcher, snapshotAddress, snapshotEndpoint } from './engine/replicationHttp';
 import { loadKubeConnection } from './k8s/connection';
-import { caBundlePublisher, servingCAStore } from './k8s/servingCA';
+import { caBundlePublisher, sharedServingCA } from './k8s/servingCA';
 import { createWorkloadsApi } from './k8s/workloads';
 import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './log';
@@ -17,7 +17,6 @@ import { RecommendationJob } from './recommend-runtime';
 import { apiAuthOptionsFromConfig } from './server/auth';
 import type { ApiServer } from './server/external-metrics';
 import { createServing } from './server/serving';
-import { generateCA } from './server/tls';
 import { SnapshotHolder } from './snapshot/snapshot';
 import { liveBackends } from './sources/backends';
 import { openDatabase, type Database } from './store/db';
@@ -110,27 +109,14 @@ export async function startService(configFile: string, logger: Logger = createLo
 
   // Without certificate files and with publishCA: one CA for every replica, kept in a Secret, which
   // becomes the APIService's caBundle (issue 16, defect 8).
-  const { tls } = initial.server;
-  const caStore =
-    tls.publishCA !== undefined && tls.certFile === undefined
-      ? servingCAStore(requireKube(kubeConnection, 'server.tls.publishCA'), {
-          namespace: tls.serviceNamespace,
-          ...tls.publishCA,
-        })
-      : undefined;
-  const issuer = await caStore?.loadOrCreate(() =>
-    generateCA(
-      `${tls.serviceName}.${tls.serviceNamespace}.svc-ca@${Math.floor(Date.now() / 1000)}`,
-      new Date(),
-    ),
-  );
+  const servingCA = await sharedServingCA(initial.server.tls, kubeConnection);
 
   const auth = apiAuthOptionsFromConfig(initial.server.auth, kubeConnection);
   const workloads = kubeConnection === undefined ? undefined : createWorkloadsApi(kubeConnection);
   const serving = await createServing({
     initial,
     auth,
-    ...(issuer !== undefined && { issuer }),
+    ...(servingCA !== undefined && { issuer: servingCA.issuer }),
     rest: {
       db,
       // Applying recommendations to workloads and HPAs is off unless recommendations.apply (least privilege).
@@ -161,7 +147,7 @@ export async function startService(configFile: string, logger: Logger = createLo
 
   await lifecycle
     .add(serving.listeners)
-    .add(caStore && issuer && caBundlePublisher(caStore, issuer.cert, logger))
+    .add(servingCA && caBundlePublisher(servingCA.store, servingCA.issuer.cert, logger))
     .add({ name: 'config-watch', start: () => config.start(), stop: () => config.stop() })
     .add(elector)
     .add({ name: 'engine', start: () => engine.start(() => effective.current()), stop: () => engine.stop() })
@@ -198,16 +184,4 @@ export async function startService(configFile: string, logger: Logger = createLo
     metricsText: () => telemetry.registry.metrics(),
     stop: (reason) => lifecycle.stop(reason),
   };
-}
-
-/** Where followers reach this replica: the pod IP in a cluster, else the address the API listens on. */
-function snapshotAddress(host: string, port: number, env: NodeJS.ProcessEnv = process.env): string {
-  const ip = env.POD_IP ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
-  return `https://${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
-}
-
-function requireKube<T>(connection: T | undefined, setting: string): T {
-  if (connection === undefined)
-    throw new Error(`${setting} needs the Kubernetes API: set server.auth.kubeconfig or run in a cluster`);
-  return connection;
 }

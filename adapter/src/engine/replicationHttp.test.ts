@@ -2,7 +2,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generateServingCertificate } from '../server/tls';
 import { SERVED_METRICS, type Snapshot } from '../snapshot/snapshot';
-import { leaderSnapshotFetcher, SNAPSHOT_PATH, snapshotEndpoint } from './replicationHttp';
+import { leaderSnapshotFetcher, SNAPSHOT_PATH, snapshotAddress, snapshotEndpoint } from './replicationHttp';
 
 const TOKEN = 'a-replication-token-of-at-least-32-chars';
 const T = Date.UTC(2026, 10, 1);
@@ -92,3 +92,12 @@ function fetchStatus(url: string): Promise<number> {
       .on('error', reject);
   });
 }
+
+describe('snapshotAddress', () => {
+  test('the pod IP in a cluster, bracketed when IPv6; else the listen address, loopback for a wildcard', () => {
+    expect(snapshotAddress('0.0.0.0', 6443, { POD_IP: '10.1.2.3' })).toBe('https://10.1.2.3:6443');
+    expect(snapshotAddress('0.0.0.0', 6443, { POD_IP: 'fd00::7' })).toBe('https://[fd00::7]:6443');
+    expect(snapshotAddress('0.0.0.0', 6443, {})).toBe('https://127.0.0.1:6443');
+    expect(snapshotAddress('192.168.1.5', 443, {})).toBe('https://192.168.1.5:443');
+  });
+});

@@ -94,3 +94,9 @@ export function leaderSnapshotFetcher(token: string, timeoutMs = FETCH_TIMEOUT_M
       req.on('error', reject);
     });
 }
+
+/** Where followers reach this replica: the pod IP in a cluster, else the address the API listens on. */
+export function snapshotAddress(host: string, port: number, env: NodeJS.ProcessEnv = process.env): string {
+  const ip = env.POD_IP ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+  return `https://${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
+}

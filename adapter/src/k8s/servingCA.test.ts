@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateCA, generateServingCertificate } from '../server/tls';
 import { loadKubeConnection, type KubeConnection } from './connection';
-import { caBundlePublisher, servingCAStore } from './servingCA';
+import { caBundlePublisher, servingCAStore, sharedServingCA } from './servingCA';
 
 // Against a stand-in that follows the Kubernetes API paths and semantics used here: core/v1 Secrets
 // (GET 404, POST 201 or 409 AlreadyExists) and apiregistration.k8s.io/v1 APIServices (GET, merge PATCH
@@ -159,4 +159,19 @@ test('a refused patch is retried until it succeeds', async () => {
     'setting the APIService caBundle failed',
     'APIService caBundle holds the serving CA',
   ]);
+});
+
+test('sharedServingCA: only without certificate files, and only with a Kubernetes API', async () => {
+  const tls = { serviceName: 'costscale', serviceNamespace: 'costscale', publishCA: target };
+  expect(await sharedServingCA({ ...tls, certFile: '/tls/tls.crt' }, connection)).toBeUndefined();
+  expect(
+    await sharedServingCA({ serviceName: 'costscale', serviceNamespace: 'costscale' }, connection),
+  ).toBeUndefined();
+  await expect(sharedServingCA(tls, undefined)).rejects.toThrow(
+    /server\.tls\.publishCA needs the Kubernetes API/,
+  );
+  const shared = await sharedServingCA(tls, connection);
+  expect(Buffer.from(state.secrets.get('costscale-serving-ca')!.data['ca.crt']!, 'base64').toString()).toBe(
+    shared!.issuer.cert,
+  );
 });

@@ -1,4 +1,4 @@
-import type { CertificateAuthority } from '../server/tls';
+import { generateCA, type CertificateAuthority } from '../server/tls';
 import type { KubeConnection } from './connection';
 import { kubeRequester, type KubeRequest } from './request';
 
@@ -121,4 +121,30 @@ export function caBundlePublisher(
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * With server.tls.publishCA and no certificate files: the store and the shared CA it holds (created on
+ * the first start); otherwise undefined.
+ */
+export async function sharedServingCA(
+  tls: {
+    readonly certFile?: string | undefined;
+    readonly serviceName: string;
+    readonly serviceNamespace: string;
+    readonly publishCA?: { readonly secretName: string; readonly apiService: string } | undefined;
+  },
+  connection: KubeConnection | undefined,
+): Promise<{ store: ServingCAStore; issuer: CertificateAuthority } | undefined> {
+  if (tls.publishCA === undefined || tls.certFile !== undefined) return undefined;
+  if (connection === undefined)
+    throw new Error(
+      'server.tls.publishCA needs the Kubernetes API: set server.auth.kubeconfig or run in a cluster',
+    );
+  const store = servingCAStore(connection, { namespace: tls.serviceNamespace, ...tls.publishCA });
+  const host = `${tls.serviceName}.${tls.serviceNamespace}.svc`;
+  const issuer = await store.loadOrCreate(() =>
+    generateCA(`${host}-ca@${Math.floor(Date.now() / 1000)}`, new Date()),
+  );
+  return { store, issuer };
 }
