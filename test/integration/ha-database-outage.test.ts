@@ -9,10 +9,10 @@ import { freePort, waitFor } from '../support/ports';
 import { startPostgres, type PostgresHandle } from '../support/postgres';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
 
-// Issue 16, defects 1 and 2: two adapter replicas over one real PostgreSQL, which is then stopped. The
-// follower keeps answering HPA reads with fresh values, fetched from the leader over HTTPS with the
-// replication token, long past the staleness bound that a PostgreSQL-only follower would hit; and it
-// only reports ready while it holds a fresh snapshot.
+// Issue 16, defects 1 and 2: adapter replicas over one real PostgreSQL, which is then stopped. A
+// follower with the replication token keeps answering HPA reads with fresh values fetched from the
+// leader over HTTPS, long past the staleness bound. The baseline, in the same run, is a follower
+// without the token (PostgreSQL only, as before this change): it answers 503 and turns unready.
 
 const STALENESS_SECONDS = 3;
 const TOKEN = 'replication-token-for-tests-0123456789abcdef';
@@ -23,7 +23,7 @@ let standIn: LeaseStandIn;
 let dir: string;
 const services: Array<{ service: Service; metricsPort: number }> = [];
 
-async function replica(name: string): Promise<{ service: Service; metricsPort: number }> {
+async function replica(name: string, withToken = true): Promise<{ service: Service; metricsPort: number }> {
   const file = join(dir, `${name}.yaml`);
   const metricsPort = await freePort();
   await writeFile(
@@ -44,7 +44,7 @@ database: { url: '${pg.url}', spoolFile: '${join(dir, `${name}.spool`)}' }
 engine:
   intervalSeconds: 1
   stalenessSeconds: ${STALENESS_SECONDS}
-  leaderElection: { mode: 'on', leaseNamespace: costscale, leaseDurationSeconds: 3, replicationToken: '\${REPLICATION_TOKEN}' }
+  leaderElection: { mode: 'on', leaseNamespace: costscale, leaseDurationSeconds: 3${withToken ? ", replicationToken: '${REPLICATION_TOKEN}'" : ''} }
 log: { level: error }
 `,
   );
@@ -111,22 +111,24 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-test('with PostgreSQL stopped, the follower keeps answering 200 with fresh values fetched from the leader', async () => {
-  const a = await replica('replica-a');
-  const b = await replica('replica-b');
-  await waitFor('a leader', async () => a.service.isLeader() !== b.service.isLeader(), 15000);
-  const follower = a.service.isLeader() ? b : a;
-  const leaderName = a.service.isLeader() ? 'replica-a' : 'replica-b';
-  expect(standIn.lease()?.spec.holderIdentity).toBe(leaderName);
-  expect(standIn.lease()?.metadata.annotations?.['costscale.io/snapshot-address']).toMatch(
-    /^https:\/\/127\.0\.0\.1:\d+$/,
+test('with PostgreSQL stopped, a follower with the token keeps answering 200 with fresh values; one without answers 503', async () => {
+  const leader = await replica('replica-a');
+  await waitFor('replica-a leads', async () => leader.service.isLeader(), 15000);
+  const follower = await replica('replica-b');
+  const baseline = await replica('replica-c', false);
+  expect(follower.service.isLeader() || baseline.service.isLeader()).toBe(false);
+  expect(standIn.lease()?.spec.holderIdentity).toBe('replica-a');
+  expect(standIn.lease()?.metadata.annotations?.['costscale.io/snapshot-address']).toBe(
+    `https://127.0.0.1:${leader.service.apiPort}`,
   );
-  await waitFor('the follower is ready', async () => (await readyz(follower.metricsPort)) === 200, 15000);
+  for (const r of [follower, baseline])
+    await waitFor('the followers are ready', async () => (await readyz(r.metricsPort)) === 200, 15000);
 
   await pg.stop();
   const stoppedAt = Date.now();
-  // Twice the staleness bound: a follower reading only PostgreSQL would now serve Status errors.
+  // Twice the staleness bound: a follower reading only PostgreSQL now serves Status errors.
   await new Promise((r) => setTimeout(r, 2 * STALENESS_SECONDS * 1000 + 1000));
+  expect(leader.service.isLeader()).toBe(true);
 
   const answer = await externalMetric(follower.service);
   expect(answer.status).toBe(200);
@@ -135,4 +137,7 @@ test('with PostgreSQL stopped, the follower keeps answering 200 with fresh value
   expect(Date.parse(items[0]!.timestamp)).toBeGreaterThan(stoppedAt);
   expect(follower.service.holder.current()!.policies[0]!.valuesAt).toBeGreaterThan(stoppedAt);
   expect(await readyz(follower.metricsPort)).toBe(200);
-}, 60000);
+
+  expect((await externalMetric(baseline.service)).status).toBe(503);
+  expect(await readyz(baseline.metricsPort)).toBe(500); // a failing check, as a Go apiserver's /readyz
+}, 90000);
