@@ -6,8 +6,10 @@ import { createEvaluator, dryRunEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
 import { electionFromConfig } from './engine/leaderElection';
 import { budgetEventRecorder, forecastPersistence } from './engine/persistence';
-import { replicated } from './engine/replication';
+import { replicaReady, replicated } from './engine/replication';
+import { leaderSnapshotFetcher, snapshotAddress, snapshotEndpoint } from './engine/replicationHttp';
 import { loadKubeConnection } from './k8s/connection';
+import { caBundlePublisher, sharedServingCA } from './k8s/servingCA';
 import { createWorkloadsApi } from './k8s/workloads';
 import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './log';
@@ -80,10 +82,26 @@ export async function startService(configFile: string, logger: Logger = createLo
   });
   // One Kubernetes connection: the lease, TokenReview/SubjectAccessReview and workload patches.
   const kubeConnection = loadKubeConnection(initial.server.auth.kubeconfig);
-  const elector = electionFromConfig(initial, kubeConnection, logger);
+  // The API port is bound after the elector is built (port 0 in tests); the Lease records it once known.
+  let apiPort = (): number => 0;
+  const elector = electionFromConfig(
+    initial,
+    config.file,
+    kubeConnection,
+    () => (apiPort() === 0 ? undefined : snapshotAddress(initial.server.host, apiPort())),
+    logger,
+  );
   const isLeader = (): boolean => elector?.isLeader() ?? true;
+  const replicationToken = initial.engine.leaderElection.replicationToken;
+  let followedAt: number | undefined;
   const engine = new Engine({
-    evaluate: replicated(evaluate, { leadership: elector, exchange: snapshotExchange(db), logger }),
+    evaluate: replicated(evaluate, {
+      leadership: elector,
+      exchange: snapshotExchange(db),
+      ...(replicationToken !== undefined && { fetchLeader: leaderSnapshotFetcher(replicationToken) }),
+      onFollow: (snapshot) => void (followedAt = snapshot.generatedAt),
+      logger,
+    }),
     holder,
     clock: Date.now,
     logger,
@@ -97,14 +115,20 @@ export async function startService(configFile: string, logger: Logger = createLo
     logger,
   });
 
+  // Without certificate files and with publishCA: one CA for every replica, kept in a Secret, which
+  // becomes the APIService's caBundle (issue 16, defect 8).
+  const servingCA = await sharedServingCA(initial.server.tls, kubeConnection);
+
   const auth = apiAuthOptionsFromConfig(initial.server.auth, kubeConnection);
   const workloads = kubeConnection === undefined ? undefined : createWorkloadsApi(kubeConnection);
   const serving = await createServing({
     initial,
     auth,
+    ...(servingCA !== undefined && { issuer: servingCA.issuer }),
     rest: {
       db,
-      ...(workloads !== undefined && { workloads }),
+      // Applying recommendations to workloads and HPAs is off unless recommendations.apply (least privilege).
+      ...(workloads !== undefined && initial.recommendations.apply && { workloads }),
       // Kubernetes bearer tokens (TokenReview) map to roles through server.rest.tokenRoles.
       ...(auth.mode === 'delegated' && auth.kubeApi !== undefined && { kubeApi: auth.kubeApi }),
       snapshot: holder,
@@ -114,9 +138,20 @@ export async function startService(configFile: string, logger: Logger = createLo
       onChange: () => effective.invalidate(),
     },
     registry: telemetry.registry,
-    ready: () => engine.ticks > 0,
+    ready: () =>
+      replicaReady({
+        leader: isLeader(),
+        ticks: engine.ticks,
+        followedAt,
+        now: Date.now(),
+        stalenessMs: initial.engine.stalenessSeconds * 1000,
+      }),
+    ...(replicationToken !== undefined && {
+      internal: snapshotEndpoint({ token: replicationToken, snapshot: holder, isLeader }),
+    }),
     logger,
   });
+  apiPort = serving.apiPort;
 
   const keda = kedaScalerPart({
     settings: initial.server.keda.grpc,
@@ -130,6 +165,7 @@ export async function startService(configFile: string, logger: Logger = createLo
   await lifecycle
     .add(serving.listeners)
     .add(keda)
+    .add(servingCA && caBundlePublisher(servingCA.store, servingCA.issuer.cert, logger))
     .add({ name: 'config-watch', start: () => config.start(), stop: () => config.stop() })
     .add(elector)
     .add({ name: 'engine', start: () => engine.start(() => effective.current()), stop: () => engine.stop() })

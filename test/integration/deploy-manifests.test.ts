@@ -1,25 +1,47 @@
-// Every manifest in deploy/ parses and validates against the Kubernetes API schemas (kubernetes-models),
-// the kustomize base builds offline, and the pieces agree with each other and with the spec
-// (external-metrics-api.md §2.5 RBAC, §2.6 APIService).
+// The shipped manifests: every file in deploy/base and deploy/examples validates against the
+// Kubernetes API schemas (kubernetes-models), every kustomization in deploy/ renders with
+// `kubectl kustomize` and its objects validate, and the pieces agree with each other, with the spec
+// (external-metrics-api.md §2.5 RBAC, §2.6 APIService) and with issue 16: one replica on the embedded
+// database by default, HA only on a shared PostgreSQL, a verified aggregation hop, no cluster-wide patch.
 
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { parseConfigText } from '../../adapter/src/config/load';
+import { leaderElectionEnabled } from '../../adapter/src/config/leaderElection';
+import { ConfigError, parseConfigText } from '../../adapter/src/config/load';
+import type { Config } from '../../adapter/src/config/schema';
 import { run } from '../support/processes';
 
-const DEPLOY = path.join(__dirname, '..', '..', 'deploy');
+const REPO = path.join(__dirname, '..', '..');
+const DEPLOY = path.join(REPO, 'deploy');
 const BASE = path.join(DEPLOY, 'base');
+const OVERLAYS = [
+  'base',
+  'overlays/ha',
+  'overlays/ha-cloudnative-pg',
+  'overlays/cert-manager',
+  'overlays/monitoring',
+];
 
 interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; [k: string]: unknown };
-  [k: string]: unknown;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string>; [k: string]: unknown };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [k: string]: any;
 }
 
 interface Model {
   validate(): void;
+}
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
 }
 
 function yamlFiles(dir: string): string[] {
@@ -38,8 +60,28 @@ function documents(text: string, file: string): Manifest[] {
   });
 }
 
-/** The kubernetes-models class for an apiVersion/kind, e.g. apps/v1 Deployment. */
+// Custom resources kubernetes-models has no schema for, with the fields each must carry.
+const CUSTOM_RESOURCES: Record<string, (m: Manifest) => void> = {
+  'cert-manager.io/v1 Issuer': (m) => expect(m.spec.selfSigned ?? m.spec.ca?.secretName).toBeDefined(),
+  'cert-manager.io/v1 Certificate': (m) => {
+    expect(m.spec.secretName).toEqual(expect.any(String));
+    expect(m.spec.issuerRef).toEqual({ name: expect.any(String), kind: 'Issuer' });
+  },
+  'postgresql.cnpg.io/v1 Cluster': (m) => {
+    expect(m.spec.instances).toBeGreaterThanOrEqual(2);
+    expect(m.spec.storage.size).toMatch(/^\d+Gi$/);
+  },
+  'monitoring.coreos.com/v1 ServiceMonitor': (m) => {
+    expect(m.spec.selector.matchLabels).toEqual(expect.any(Object));
+    expect(m.spec.endpoints.length).toBeGreaterThan(0);
+  },
+  'monitoring.coreos.com/v1 PrometheusRule': (m) => expect(m.spec.groups.length).toBeGreaterThan(0),
+};
+
+/** Validates with the kubernetes-models class for the apiVersion/kind, or the custom-resource check. */
 async function validateManifest(manifest: Manifest): Promise<void> {
+  const custom = CUSTOM_RESOURCES[`${manifest.apiVersion} ${manifest.kind}`];
+  if (custom !== undefined) return custom(manifest);
   // Core v1 lives at kubernetes-models/v1, groups at kubernetes-models/<group>/<version>; KEDA's
   // custom resources at @kubernetes-models/keda/<group>/<version>.
   const modulePath = manifest.apiVersion.startsWith('keda.sh/')
@@ -51,93 +93,137 @@ async function validateManifest(manifest: Manifest): Promise<void> {
   new ModelClass(manifest).validate();
 }
 
-const kustomization = parseYaml(readFileSync(path.join(BASE, 'kustomization.yaml'), 'utf8')) as {
+const baseKustomization = parseYaml(readFileSync(path.join(BASE, 'kustomization.yaml'), 'utf8')) as {
   kind: string;
   resources: string[];
   configMapGenerator: Array<{ name: string; namespace: string; files: string[] }>;
 };
-const generatedFiles = new Set(
-  kustomization.configMapGenerator.flatMap((g) => g.files.map((f) => path.join(BASE, f))),
+const rawFiles = [...yamlFiles(BASE), ...yamlFiles(path.join(DEPLOY, 'examples'))].filter(
+  (f) => !['kustomization.yaml', 'config.yaml'].includes(path.basename(f)),
 );
-const manifestFiles = yamlFiles(DEPLOY).filter(
-  (f) => path.basename(f) !== 'kustomization.yaml' && !generatedFiles.has(f),
-);
-const allManifests = manifestFiles.flatMap((f) => documents(readFileSync(f, 'utf8'), f));
-const configText = readFileSync(path.join(BASE, 'config.yaml'), 'utf8');
-const config = parseConfigText(configText, 'deploy/base/config.yaml', {});
+const rawManifests = rawFiles.flatMap((f) => documents(readFileSync(f, 'utf8'), f));
 
-function find(kind: string, name?: string): Manifest {
-  const found = allManifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
-  if (found === undefined) throw new Error(`no ${kind} ${name ?? ''} in deploy/`);
+const rendered = new Map<string, Manifest[]>();
+const find = (overlay: string, kind: string, name?: string): Manifest => {
+  const found = rendered
+    .get(overlay)!
+    .find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  if (found === undefined) throw new Error(`no ${kind} ${name ?? ''} in ${overlay}`);
   return found;
+};
+const all = (overlay: string, kind: string): Manifest[] =>
+  rendered.get(overlay)!.filter((m) => m.kind === kind);
+const deploymentOf = (overlay: string) => find(overlay, 'Deployment', 'costscale');
+const containerOf = (overlay: string) => deploymentOf(overlay).spec.template.spec.containers[0];
+
+/** Test values for the environment the Deployment gives the container from Secrets. */
+const SECRET_ENV: Record<string, string> = {
+  DATABASE_URL: 'postgres://costscale:pw@db:5432/costscale',
+  COSTSCALE_REPLICATION_TOKEN: 'a-replication-token-of-at-least-32-chars',
+};
+
+/** The container's environment as the pod would see it: Secret references filled with test values. */
+function containerEnv(overlay: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { KUBERNETES_SERVICE_HOST: '10.96.0.1' };
+  for (const e of containerOf(overlay).env as Array<{ name: string; value?: string; valueFrom?: unknown }>) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (SECRET_ENV[e.name] !== undefined) env[e.name] = SECRET_ENV[e.name];
+  }
+  return env;
 }
 
-describe('every manifest in deploy/ validates against the Kubernetes API schemas', () => {
+function configOf(overlay: string): { text: string; config: Config; env: NodeJS.ProcessEnv } {
+  const configMap = all(overlay, 'ConfigMap').find((m) => m.metadata.name.startsWith('costscale-config-'));
+  const text = configMap!.data['config.yaml'] as string;
+  const env = containerEnv(overlay);
+  return { text, env, config: parseConfigText(text, `${overlay}/config.yaml`, env) };
+}
+
+function rbacRules(overlay: string, kind: 'ClusterRole' | 'Role'): Rule[] {
+  return all(overlay, kind).flatMap((r) => r.rules as Rule[]);
+}
+
+const can = (rules: Rule[], group: string, resource: string, verb: string): boolean =>
+  rules.some(
+    (r) =>
+      r.apiGroups.includes(group) &&
+      (r.resources.includes(resource) || r.resources.includes('*')) &&
+      (r.verbs.includes(verb) || r.verbs.includes('*')),
+  );
+
+beforeAll(async () => {
+  for (const overlay of OVERLAYS) {
+    rendered.set(
+      overlay,
+      documents(await run('kubectl', ['kustomize', path.join(DEPLOY, overlay)]), overlay),
+    );
+  }
+});
+
+describe('the files in deploy/base and deploy/examples validate against the Kubernetes API schemas', () => {
   test('there are manifests to check', () => {
-    expect(manifestFiles.length).toBeGreaterThanOrEqual(8);
+    expect(rawFiles.length).toBeGreaterThanOrEqual(9);
   });
 
-  test.each(manifestFiles.map((f) => [path.relative(DEPLOY, f)]))('%s', async (relative) => {
+  test.each(rawFiles.map((f) => [path.relative(DEPLOY, f)]))('%s', async (relative) => {
     const docs = documents(readFileSync(path.join(DEPLOY, relative), 'utf8'), relative);
     expect(docs.length).toBeGreaterThan(0);
     for (const doc of docs) await validateManifest(doc);
   });
 
   test('the schemas do reject a broken manifest', async () => {
-    const broken = structuredClone(find('Deployment')) as Manifest & { spec: { replicas: unknown } };
+    const broken = structuredClone(rawManifests.find((m) => m.kind === 'Deployment')!);
     broken.spec.replicas = 'two';
     await expect(validateManifest(broken)).rejects.toThrow(/replicas/);
   });
 
-  test('the kustomization lists every base manifest and the configuration validates', () => {
-    expect(kustomization.kind).toBe('Kustomization');
-    const listed = kustomization.resources.map((r) => path.join(BASE, r)).sort();
-    const inBase = manifestFiles.filter((f) => path.dirname(f) === BASE).sort();
-    expect(listed).toEqual(inBase);
-    expect(config.server.port).toBe(6443);
-    expect(config.server.metricsPort).toBe(8080);
+  test('the base kustomization lists every base manifest', () => {
+    expect(baseKustomization.kind).toBe('Kustomization');
+    const listed = baseKustomization.resources.map((r) => path.join(BASE, r)).sort();
+    expect(listed).toEqual(rawFiles.filter((f) => path.dirname(f) === BASE).sort());
   });
 });
 
-describe('the base is wired as the spec requires', () => {
-  const serviceName = config.server.tls.serviceName;
-  const serviceNamespace = config.server.tls.serviceNamespace;
-
-  test('§2.6 the APIService routes external.metrics.k8s.io/v1beta1 to the Service the certificate names', () => {
-    const apiService = find('APIService') as Manifest & { spec: Record<string, unknown> };
-    const spec = apiService.spec as {
-      group: string;
-      version: string;
-      service: { name: string; namespace: string; port: number };
-      groupPriorityMinimum: number;
-      versionPriority: number;
-      caBundle?: string;
-      insecureSkipTLSVerify?: boolean;
-    };
-    expect(apiService.metadata.name).toBe(`${spec.version}.${spec.group}`);
-    expect(spec.group).toBe('external.metrics.k8s.io');
-    expect(spec.version).toBe('v1beta1');
-    expect(spec.service).toEqual({ name: serviceName, namespace: serviceNamespace, port: 443 });
-    expect(spec.groupPriorityMinimum).toBeGreaterThanOrEqual(1);
-    expect(spec.groupPriorityMinimum).toBeLessThanOrEqual(20000);
-    expect(spec.versionPriority).toBeGreaterThanOrEqual(1);
-    expect(spec.versionPriority).toBeLessThanOrEqual(1000);
-    expect(spec.caBundle !== undefined && spec.insecureSkipTLSVerify === true).toBe(false);
-
-    const service = find('Service', serviceName) as Manifest & {
-      spec: { ports: Array<{ name: string; port: number; targetPort: string }> };
-    };
-    expect(service.metadata.namespace).toBe(serviceNamespace);
-    expect(service.spec.ports.find((p) => p.port === 443)?.targetPort).toBe('https');
+describe.each(OVERLAYS)('kubectl kustomize deploy/%s', (overlay) => {
+  test('every rendered object validates', async () => {
+    const objects = rendered.get(overlay)!;
+    expect(objects.length).toBeGreaterThan(0);
+    for (const m of objects) await validateManifest(m);
   });
 
-  test('the Deployment: 2 replicas, health probes, non-root, read-only root, requests, config mounted', () => {
-    const deployment = find('Deployment') as Manifest & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(deployment.metadata.namespace).toBe(serviceNamespace);
-    expect(deployment.spec.replicas).toBe(2);
-    const pod = deployment.spec.template.spec;
+  test('no APIService skips TLS verification', () => {
+    for (const apiService of all(overlay, 'APIService'))
+      expect(apiService.spec.insecureSkipTLSVerify).toBeUndefined();
+  });
+
+  test('no ClusterRole may change workloads or HPAs anywhere in the cluster', () => {
+    const rules = rbacRules(overlay, 'ClusterRole');
+    for (const [group, resource] of [
+      ['apps', 'deployments'],
+      ['apps', 'statefulsets'],
+      ['autoscaling', 'horizontalpodautoscalers'],
+    ] as const) {
+      for (const verb of ['patch', 'update', 'delete', 'create'])
+        expect(can(rules, group, resource, verb)).toBe(false);
+    }
+  });
+});
+
+describe.each(OVERLAYS.filter((o) => o !== 'overlays/monitoring'))('the adapter in deploy/%s', (overlay) => {
+  test('its configuration loads with the environment the Deployment gives it, and leader election is consistent', () => {
+    const { config, env } = configOf(overlay);
+    expect(config.server.port).toBe(6443);
+    expect(config.server.metricsPort).toBe(8080);
+    expect(config.recommendations.apply).toBe(false);
+    const ha = deploymentOf(overlay).spec.replicas > 1;
+    expect(leaderElectionEnabled(config, 'config.yaml', env)).toBe(ha);
+  });
+
+  test('the Deployment: health probes, non-root, read-only root, requests, config mounted, writable data', () => {
+    const { config } = configOf(overlay);
+    const pod = deploymentOf(overlay).spec.template.spec;
+    const container = containerOf(overlay);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
-    const container = pod.containers[0];
     expect([...container.command, ...container.args]).toEqual([
       'costscale',
       'serve',
@@ -155,72 +241,233 @@ describe('the base is wired as the spec requires', () => {
       allowPrivilegeEscalation: false,
     });
     expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
-    const configMount = container.volumeMounts.find(
-      (m: { mountPath: string }) => m.mountPath === '/etc/costscale',
-    );
-    const configVolume = pod.volumes.find((v: { name: string }) => v.name === configMount.name);
-    expect(configVolume.configMap.name).toBe(kustomization.configMapGenerator[0]?.name);
+    expect(container.image).toMatch(/^[^:]+\/costscale:\d/);
     expect(pod.serviceAccountName).toBe('costscale');
-    // Writable paths the configuration uses live on mounted volumes.
-    const writable = container.volumeMounts
-      .filter((m: { readOnly?: boolean }) => !m.readOnly)
-      .map((m: { mountPath: string }) => m.mountPath);
-    expect(writable.some((p: string) => config.database.dataDir.startsWith(`${p}/`))).toBe(true);
+    const volumes = new Map(pod.volumes.map((v: { name: string }) => [v.name, v]));
+    const mountOf = (file: string) =>
+      container.volumeMounts.find((m: { mountPath: string }) => file.startsWith(`${m.mountPath}/`));
+    const configMap = all(overlay, 'ConfigMap').find((m) => m.metadata.name.startsWith('costscale-config-'))!;
+    expect(
+      (volumes.get(mountOf('/etc/costscale/config.yaml').name) as { configMap: { name: string } }).configMap
+        .name,
+    ).toBe(configMap.metadata.name);
+    expect(mountOf(config.database.spoolFile).readOnly).toBeFalsy();
+    expect(container.env).toContainEqual({
+      name: 'POD_IP',
+      valueFrom: { fieldRef: { fieldPath: 'status.podIP' } },
+    });
   });
 
-  test('the PodDisruptionBudget keeps a replica serving', () => {
-    const pdb = find('PodDisruptionBudget') as Manifest & {
-      spec: { minAvailable: number; selector: unknown };
-    };
-    expect(pdb.spec.minAvailable).toBe(1);
-    const deployment = find('Deployment') as Manifest & { spec: { selector: unknown } };
-    expect(pdb.spec.selector).toEqual(deployment.spec.selector);
+  test('§2.6 the APIService routes external.metrics.k8s.io/v1beta1 to the Service the certificate names', () => {
+    const { tls } = configOf(overlay).config.server;
+    const apiService = find(overlay, 'APIService');
+    const spec = apiService.spec;
+    expect(apiService.metadata.name).toBe(`${spec.version}.${spec.group}`);
+    expect(spec.group).toBe('external.metrics.k8s.io');
+    expect(spec.service).toEqual({ name: tls.serviceName, namespace: tls.serviceNamespace, port: 443 });
+    expect(spec.groupPriorityMinimum).toBeGreaterThanOrEqual(1);
+    expect(spec.versionPriority).toBeGreaterThanOrEqual(1);
+    const service = find(overlay, 'Service', tls.serviceName);
+    expect(service.metadata.namespace).toBe(tls.serviceNamespace);
+    expect(service.spec.ports.find((p: { port: number }) => p.port === 443)?.targetPort).toBe('https');
   });
 
-  test('§2.5 RBAC: auth-delegator, auth-reader in kube-system, workloads and HPAs readable and only patchable', () => {
-    const subject = { kind: 'ServiceAccount', name: 'costscale', namespace: serviceNamespace };
-    const bindings = allManifests.filter(
-      (m) => m.kind === 'ClusterRoleBinding' || m.kind === 'RoleBinding',
-    ) as Array<Manifest & { roleRef: { kind: string; name: string }; subjects: unknown[] }>;
+  test('§2.5 RBAC: auth-delegator, auth-reader in kube-system, workloads readable', () => {
+    const subject = { kind: 'ServiceAccount', name: 'costscale', namespace: 'costscale' };
+    const bindings = [...all(overlay, 'ClusterRoleBinding'), ...all(overlay, 'RoleBinding')];
     const delegator = bindings.find((b) => b.roleRef.name === 'system:auth-delegator');
     expect(delegator?.kind).toBe('ClusterRoleBinding');
     expect(delegator?.subjects).toContainEqual(subject);
     const reader = bindings.find((b) => b.roleRef.name === 'extension-apiserver-authentication-reader');
-    expect(reader?.kind).toBe('RoleBinding');
-    expect(reader?.roleRef.kind).toBe('Role');
     expect(reader?.metadata.namespace).toBe('kube-system');
     expect(reader?.subjects).toContainEqual(subject);
-
-    const rules = allManifests
-      .filter((m) => m.kind === 'ClusterRole')
-      .flatMap(
-        (r) =>
-          (r as Manifest & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> })
-            .rules,
-      );
-    const can = (group: string, resource: string, verb: string): boolean =>
-      rules.some(
-        (r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb),
-      );
+    const rules = rbacRules(overlay, 'ClusterRole');
     for (const verb of ['get', 'list', 'watch']) {
-      expect(can('apps', 'deployments', verb)).toBe(true);
-      expect(can('apps', 'statefulsets', verb)).toBe(true);
-      expect(can('autoscaling', 'horizontalpodautoscalers', verb)).toBe(true);
+      expect(can(rules, 'apps', 'deployments', verb)).toBe(true);
+      expect(can(rules, 'autoscaling', 'horizontalpodautoscalers', verb)).toBe(true);
     }
-    // Recommendations are applied and rolled back with merge patches, and nothing more.
-    for (const [group, resource] of [
-      ['apps', 'deployments'],
-      ['apps', 'statefulsets'],
-      ['autoscaling', 'horizontalpodautoscalers'],
-    ] as const) {
-      expect(can(group, resource, 'patch')).toBe(true);
-      for (const verb of ['update', 'delete', 'create', '*']) expect(can(group, resource, verb)).toBe(false);
+  });
+});
+
+describe('deploy/base: one replica on the embedded PostgreSQL', () => {
+  test('1 replica, Recreate, the data on a PersistentVolumeClaim, no PodDisruptionBudget that would block drains', () => {
+    const { config, env } = configOf('base');
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(config.database.url).toBeUndefined();
+    const deployment = deploymentOf('base');
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    const pod = deployment.spec.template.spec;
+    const dataMount = containerOf('base').volumeMounts.find((m: { mountPath: string }) =>
+      config.database.dataDir.startsWith(`${m.mountPath}/`),
+    );
+    const volume = pod.volumes.find((v: { name: string }) => v.name === dataMount.name);
+    const claim = find('base', 'PersistentVolumeClaim', volume.persistentVolumeClaim.claimName);
+    expect(claim.spec.accessModes).toEqual(['ReadWriteOnce']);
+    expect(all('base', 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('turning leader election on over its embedded database is refused with the file and path', () => {
+    const { text, env } = configOf('base');
+    const on = text.replace("mode: 'off'", "mode: 'on'");
+    expect(on).not.toBe(text);
+    const config = parseConfigText(on, 'deploy/base/config.yaml', env);
+    expect(() => leaderElectionEnabled(config, 'deploy/base/config.yaml', env)).toThrow(ConfigError);
+    expect(() => leaderElectionEnabled(config, 'deploy/base/config.yaml', env)).toThrow(
+      /^deploy\/base\/config\.yaml: engine\.leaderElection\.mode: leader election needs a shared PostgreSQL/,
+    );
+  });
+
+  test('the built-in serving CA: a Secret in its namespace and the caBundle of its own APIService only', () => {
+    const { tls } = configOf('base').config.server;
+    expect(tls.certFile).toBeUndefined();
+    expect(tls.publishCA).toEqual({
+      secretName: 'costscale-serving-ca',
+      apiService: find('base', 'APIService').metadata.name,
+    });
+    const roles = all('base', 'Role').filter((r) => r.metadata.namespace === tls.serviceNamespace);
+    const roleRules = roles.flatMap((r) => r.rules as Rule[]);
+    expect(can(roleRules, '', 'secrets', 'create')).toBe(true);
+    expect(
+      roleRules.find((r) => r.resources.includes('secrets') && r.verbs.includes('get'))?.resourceNames,
+    ).toEqual([tls.publishCA!.secretName]);
+    const apiServiceRule = rbacRules('base', 'ClusterRole').find((r) => r.resources.includes('apiservices'));
+    expect(apiServiceRule).toEqual({
+      apiGroups: ['apiregistration.k8s.io'],
+      resources: ['apiservices'],
+      resourceNames: [tls.publishCA!.apiService],
+      verbs: ['get', 'patch'],
+    });
+  });
+});
+
+describe.each(['overlays/ha', 'overlays/ha-cloudnative-pg'])(
+  'deploy/%s: 2+ replicas on a shared PostgreSQL',
+  (overlay) => {
+    test('replicas, rolling update, a PodDisruptionBudget that lets one go, the Lease Role, no volume claim', () => {
+      const deployment = deploymentOf(overlay);
+      expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+      expect(deployment.spec.strategy.type).toBe('RollingUpdate');
+      const pdb = find(overlay, 'PodDisruptionBudget');
+      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: deployment.spec.selector });
+      expect(all(overlay, 'PersistentVolumeClaim')).toEqual([]);
+      expect(
+        deployment.spec.template.spec.volumes.every(
+          (v: Record<string, unknown>) => !('persistentVolumeClaim' in v),
+        ),
+      ).toBe(true);
+      const leaseRules = all(overlay, 'Role').flatMap((r) => r.rules as Rule[]);
+      for (const verb of ['get', 'create', 'update'])
+        expect(can(leaseRules, 'coordination.k8s.io', 'leases', verb)).toBe(true);
+    });
+
+    test('leader election on, DATABASE_URL and the replication token from Secrets', () => {
+      const { config, env } = configOf(overlay);
+      expect(config.engine.leaderElection.mode).toBe('on');
+      expect(config.engine.leaderElection.replicationToken).toBe(SECRET_ENV.COSTSCALE_REPLICATION_TOKEN);
+      expect(env.DATABASE_URL).toBe(SECRET_ENV.DATABASE_URL);
+      const secretRefs = Object.fromEntries(
+        (containerOf(overlay).env as Array<{ name: string; valueFrom?: { secretKeyRef?: unknown } }>)
+          .filter((e) => e.valueFrom?.secretKeyRef !== undefined)
+          .map((e) => [e.name, e.valueFrom!.secretKeyRef]),
+      );
+      expect(secretRefs.COSTSCALE_REPLICATION_TOKEN).toEqual({ name: 'costscale-replication', key: 'token' });
+      expect(secretRefs.DATABASE_URL).toEqual(
+        overlay === 'overlays/ha'
+          ? { name: 'costscale-database', key: 'DATABASE_URL' }
+          : { name: `${find(overlay, 'Cluster').metadata.name}-app`, key: 'uri' },
+      );
+      if (overlay === 'overlays/ha')
+        expect(find(overlay, 'Secret', 'costscale-database').stringData.DATABASE_URL).toMatch(
+          /^postgres:\/\//,
+        );
+      else expect(all(overlay, 'Secret')).toEqual([]);
+    });
+  },
+);
+
+describe('deploy/overlays/cert-manager', () => {
+  const overlay = 'overlays/cert-manager';
+
+  test('the APIService gets its caBundle injected from the Certificate the adapter serves, read from the mounted Secret', () => {
+    const apiService = find(overlay, 'APIService');
+    const [namespace, name] = apiService.metadata.annotations!['cert-manager.io/inject-ca-from']!.split('/');
+    const certificate = find(overlay, 'Certificate', name);
+    expect(certificate.metadata.namespace).toBe(namespace);
+    const { tls } = configOf(overlay).config.server;
+    expect(certificate.spec.dnsNames).toContain(`${tls.serviceName}.${tls.serviceNamespace}.svc`);
+    expect(certificate.spec.usages).toContain('server auth');
+    expect(tls.publishCA).toBeUndefined();
+    const container = containerOf(overlay);
+    const mount = container.volumeMounts.find((m: { mountPath: string }) =>
+      tls.certFile!.startsWith(`${m.mountPath}/`),
+    );
+    expect(mount.subPath).toBeUndefined(); // subPath mounts never see a renewed Secret
+    const volume = deploymentOf(overlay).spec.template.spec.volumes.find(
+      (v: { name: string }) => v.name === mount.name,
+    );
+    expect(volume.secret.secretName).toBe(certificate.spec.secretName);
+    expect([path.basename(tls.certFile!), path.basename(tls.keyFile!)]).toEqual(['tls.crt', 'tls.key']);
+    // The issuing CA is itself a cert-manager Certificate; the built-in CA's RBAC is gone.
+    const issuer = find(overlay, 'Issuer', certificate.spec.issuerRef.name);
+    expect(find(overlay, 'Certificate', issuer.spec.ca.secretName).spec.isCA).toBe(true);
+    expect(rbacRules(overlay, 'ClusterRole').some((r) => r.resources.includes('apiservices'))).toBe(false);
+  });
+});
+
+describe('deploy/overlays/monitoring', () => {
+  const overlay = 'overlays/monitoring';
+
+  test('the PrometheusRule holds exactly the rule groups of alerts/costscale.rules.yaml, and promtool accepts them', async () => {
+    const rules = parseYaml(readFileSync(path.join(REPO, 'alerts', 'costscale.rules.yaml'), 'utf8')) as {
+      groups: unknown[];
+    };
+    const rule = find(overlay, 'PrometheusRule');
+    expect(rule.spec.groups).toEqual(rules.groups);
+    expect(rule.metadata.labels).toMatchObject({ prometheus: 'k8s', role: 'alert-rules' });
+    const dir = await mkdtemp(path.join(tmpdir(), 'costscale-rule-'));
+    const file = path.join(dir, 'rules.yaml');
+    await writeFile(file, JSON.stringify(rule.spec));
+    expect(await run('promtool', ['check', 'rules', file])).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  test('the ServiceMonitor scrapes the metrics port of the costscale Service', () => {
+    const monitor = find(overlay, 'ServiceMonitor');
+    const service = find('base', 'Service', 'costscale');
+    expect(service.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels);
+    expect(monitor.spec.namespaceSelector.matchNames).toEqual([service.metadata.namespace]);
+    const portNames = service.spec.ports.map((p: { name: string }) => p.name);
+    for (const endpoint of monitor.spec.endpoints) {
+      expect(portNames).toContain(endpoint.port);
+      expect(endpoint.path).toBe('/metrics');
     }
-    expect(can('policy', 'poddisruptionbudgets', 'list')).toBe(true);
+    const binding = find(overlay, 'RoleBinding', 'prometheus-k8s');
+    expect(binding.metadata.namespace).toBe(service.metadata.namespace);
+  });
+});
+
+describe('deploy/examples', () => {
+  test('applying recommendations is granted per namespace: a Role with patch only, bound to costscale', () => {
+    const role = rawManifests.find((m) => m.kind === 'Role' && m.metadata.name === 'costscale-apply')!;
+    const binding = rawManifests.find(
+      (m) => m.kind === 'RoleBinding' && m.metadata.name === 'costscale-apply',
+    )!;
+    expect(role.metadata.namespace).toBe('shop');
+    expect(binding.metadata.namespace).toBe(role.metadata.namespace);
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: role.metadata.name,
+    });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'costscale', namespace: 'costscale' }]);
+    const rules = role.rules as Rule[];
+    expect(rules.flatMap((r) => r.verbs)).toEqual(['patch', 'patch']);
+    expect(can(rules, 'apps', 'deployments', 'patch')).toBe(true);
+    expect(can(rules, 'autoscaling', 'horizontalpodautoscalers', 'patch')).toBe(true);
   });
 
   test('the example HPA scales a Deployment on costscale_replicas with AverageValue 1', () => {
-    const hpa = find('HorizontalPodAutoscaler') as Manifest & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const hpa = rawManifests.find((m) => m.kind === 'HorizontalPodAutoscaler')!;
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.scaleTargetRef.kind).toBe('Deployment');
     expect(hpa.spec.metrics).toEqual([
@@ -235,45 +482,42 @@ describe('the base is wired as the spec requires', () => {
   });
 });
 
-describe('kubectl kustomize deploy/base', () => {
-  let built: Manifest[];
-
-  beforeAll(async () => {
-    built = documents(await run('kubectl', ['kustomize', BASE]), 'kustomize output');
-  });
-
-  test('contains every kind the issue asks for', () => {
-    const kinds = new Set(built.map((m) => m.kind));
-    for (const kind of [
-      'Namespace',
-      'ServiceAccount',
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'RoleBinding',
-      'ConfigMap',
-      'Service',
-      'Deployment',
-      'PodDisruptionBudget',
-      'APIService',
-    ]) {
-      expect(kinds).toContain(kind);
-    }
-  });
-
-  test('every built object validates, and the Deployment mounts the generated ConfigMap', async () => {
-    for (const m of built) await validateManifest(m);
-    const configMap = built.find((m) => m.kind === 'ConfigMap') as Manifest & {
-      data: Record<string, string>;
+describe('deploy/grafana provisioning', () => {
+  test('the app provisioning names the plugin and reaches the adapter through its Service', () => {
+    const plugin = JSON.parse(
+      readFileSync(path.join(REPO, 'grafana-plugin', 'src', 'plugin.json'), 'utf8'),
+    ) as {
+      id: string;
     };
-    expect(configMap.metadata.name).toMatch(/^costscale-config-[a-z0-9]+$/);
-    expect(configMap.data['config.yaml']).toBe(configText);
-    const deployment = built.find((m) => m.kind === 'Deployment') as Manifest & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const volumes = deployment.spec.template.spec.volumes as Array<{ configMap?: { name: string } }>;
-    expect(volumes.map((v) => v.configMap?.name)).toContain(configMap.metadata.name);
-    expect(deployment.spec.template.spec.containers[0].image).toMatch(/^[^:]+\/costscale:\d/);
-    const authReader = built.find(
-      (m) => m.kind === 'RoleBinding' && m.metadata.name === 'costscale-auth-reader',
+    const apps = parseYaml(
+      readFileSync(path.join(DEPLOY, 'grafana', 'provisioning', 'plugins', 'costscale.yaml'), 'utf8'),
+    ).apps as Array<{ type: string; jsonData: { adapterUrl: string }; secureJsonData: { apiKey: string } }>;
+    expect(apps.map((a) => a.type)).toEqual([plugin.id]);
+    const service = find('base', 'Service', 'costscale');
+    const https = service.spec.ports.find((p: { name: string }) => p.name === 'https');
+    expect(https.port).toBe(443);
+    expect(apps[0]!.jsonData.adapterUrl).toBe(
+      `https://${service.metadata.name}.${service.metadata.namespace}.svc`,
     );
-    expect(authReader?.metadata.namespace).toBe('kube-system');
+    expect(apps[0]!.secureJsonData.apiKey).toBe('$COSTSCALE_API_KEY');
   });
+
+  test('the dashboard provider is a file provider', () => {
+    const providers = parseYaml(
+      readFileSync(path.join(DEPLOY, 'grafana', 'provisioning', 'dashboards', 'costscale.yaml'), 'utf8'),
+    ).providers as Array<{ type: string; options: { path: string } }>;
+    expect(providers).toEqual([
+      expect.objectContaining({
+        type: 'file',
+        options: expect.objectContaining({ path: expect.any(String) }),
+      }),
+    ]);
+  });
+});
+
+test('dashboards/README.md points at the ServiceMonitor that deploy/ ships', () => {
+  const readme = readFileSync(path.join(REPO, 'dashboards', 'README.md'), 'utf8');
+  const pointer = /`ServiceMonitor` in\s+`(deploy\/[^`]+)`/.exec(readme)?.[1];
+  expect(pointer).toBe('deploy/overlays/monitoring/');
+  expect(all(pointer!.replace(/^deploy\/|\/$/g, ''), 'ServiceMonitor')).toHaveLength(1);
 });

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { createLogger } from '../../adapter/src/log';
 import { startService, type Service } from '../../adapter/src/main';
 import { openPostgres } from '../../adapter/src/store/db';
 import { TestDatabases } from '../support/databases';
+import { leaseStandIn, type LeaseStandIn } from '../support/lease-standin';
 import { freePort, waitFor } from '../support/ports';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
 
@@ -13,47 +13,9 @@ import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
 // coordination.k8s.io/v1 Leases (the only fake: no API server runs here): one leads and computes, the
 // other serves its snapshot; when the leader stops, the follower takes over.
 
-interface StoredLease {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace: string; resourceVersion: string };
-  spec: Record<string, unknown>;
-}
-
-/** Leases with the API server's optimistic concurrency: a write with a stale resourceVersion gets 409. */
-function leaseStandIn(): { server: Server; lease: () => StoredLease | undefined } {
-  let stored: StoredLease | undefined;
-  let version = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const send = (code: number, obj: unknown) => {
-        res.writeHead(code, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(obj));
-      };
-      const status = (code: number, reason: string) =>
-        send(code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message: reason });
-      if (!req.url?.startsWith('/apis/coordination.k8s.io/v1/namespaces/costscale/leases'))
-        return status(404, 'NotFound');
-      if (req.method === 'GET') return stored ? send(200, stored) : status(404, 'NotFound');
-      const lease = JSON.parse(body) as StoredLease;
-      if (req.method === 'POST') {
-        if (stored) return status(409, 'AlreadyExists');
-      } else if (req.method === 'PUT') {
-        if (!stored || lease.metadata.resourceVersion !== stored.metadata.resourceVersion)
-          return status(409, 'Conflict');
-      } else return status(405, 'MethodNotAllowed');
-      stored = { ...lease, metadata: { ...lease.metadata, resourceVersion: String(++version) } };
-      send(req.method === 'POST' ? 201 : 200, stored);
-    });
-  });
-  return { server, lease: () => stored };
-}
-
 const dbs = new TestDatabases();
 let prom: PrometheusHandle;
-let standIn: ReturnType<typeof leaseStandIn>;
+let standIn: LeaseStandIn;
 let services: Service[] = [];
 let databaseUrl: string;
 let dir: string;

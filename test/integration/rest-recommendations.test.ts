@@ -465,7 +465,7 @@ describe.each(DATABASE_KINDS)('recommendations on %s PostgreSQL', (kind) => {
   });
 });
 
-test('without a Kubernetes API, applying a workload change is a conflict', async () => {
+test('without a Kubernetes API (recommendations.apply off, the default), applying a workload change is a conflict', async () => {
   const h = await startRestHarness(await dbs.fresh('embedded'), { config: BASE_CONFIG });
   try {
     await h.db.transaction((tx) =>
@@ -474,7 +474,9 @@ test('without a Kubernetes API, applying a workload change is a conflict', async
     const id = (await h.db.query<{ id: number }>('SELECT id FROM recommendations'))[0]!.id;
     const r = await h.call('POST', `/api/v1/recommendations/${id}/apply`, { as: 'operator' });
     expect(r.status).toBe(409);
-    expect(r.json.detail).toMatch(/no Kubernetes API is available/);
+    expect(r.json.detail).toMatch(
+      /changing Kubernetes objects is off for this service \(recommendations.apply/,
+    );
   } finally {
     await h.close();
   }

@@ -230,6 +230,15 @@ export const serverSchema = z.strictObject({
       keyFile: z.string().optional(),
       serviceName: z.string().default('costscale'),
       serviceNamespace: z.string().default('costscale'),
+      publishCA: z
+        .strictObject({
+          secretName: z.string().min(1).default('costscale-serving-ca'),
+          apiService: z.string().min(1).default('v1beta1.external.metrics.k8s.io'),
+        })
+        .optional()
+        .describe(
+          'without certFile: share one CA through this Secret (in serviceNamespace) and set it as the APIService caBundle',
+        ),
     })
     .default({ serviceName: 'costscale', serviceNamespace: 'costscale' })
     .refine((t) => Boolean(t.certFile) === Boolean(t.keyFile), {
@@ -315,9 +324,16 @@ export const engineSchema = z.strictObject({
         .optional()
         .describe('default: the pod namespace (POD_NAMESPACE), else "default"'),
       leaseDurationSeconds: z.int().min(3).max(300).default(15),
+      replicationToken: z
+        .string()
+        .min(32)
+        .optional()
+        .describe(
+          'shared secret (e.g. ${COSTSCALE_REPLICATION_TOKEN}) with which followers fetch the leader snapshot over HTTPS; without it they read PostgreSQL only',
+        ),
     })
     .default({ mode: 'auto', leaseName: 'costscale', leaseDurationSeconds: 15 })
-    .describe('one replica computes; the others serve its snapshot from PostgreSQL'),
+    .describe('one replica computes; the others serve its snapshot (from the leader, else PostgreSQL)'),
 });
 
 export const tolerationSchema = z.strictObject({
@@ -329,6 +345,12 @@ export const tolerationSchema = z.strictObject({
 
 export const recommendationsSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('regenerate recommendations periodically in the service'),
+  apply: z
+    .boolean()
+    .default(false)
+    .describe(
+      'let operators apply and roll back recommendations on workloads and HPAs (needs the patch Roles of deploy/examples/apply-rbac.yaml)',
+    ),
   intervalHours: positive.default(6).describe('how often the service regenerates recommendations'),
   historyDays: z.number().min(1).max(30).default(7).describe('Prometheus history each recommendation reads'),
   stepSeconds: z.int().min(60).max(900).default(300).describe('resolution of that history'),

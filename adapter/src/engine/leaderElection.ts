@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
+import { leaderElectionEnabled } from '../config/leaderElection';
 import type { Config } from '../config/schema';
 import type { KubeConnection } from '../k8s/connection';
 import { createLeaseClient, type LeaseClient, type LeaseRecord } from '../k8s/lease';
 import type { Logger } from '../log';
 
 // With several adapter replicas one holds a Kubernetes Lease and computes; the others serve the
-// snapshot it publishes through PostgreSQL (ARCHITECTURE.md §2). The timing follows client-go's
+// snapshot it publishes (over HTTPS from the leader, else through PostgreSQL; ARCHITECTURE.md §2). The timing follows client-go's
 // leaderelection package: renew well within the lease duration, take over only after it expired.
 
 export type ElectionStep =
@@ -28,6 +29,8 @@ export function electionStep(lease: LeaseRecord | undefined, me: string, now: nu
 export interface LeaderElectorOptions {
   readonly identity: string;
   readonly leaseDurationSeconds: number;
+  /** This replica's snapshot address, recorded on the Lease while it leads (known once it listens). */
+  readonly address?: () => string | undefined;
   readonly clock?: () => number;
   readonly logger?: Logger;
 }
@@ -38,6 +41,7 @@ export class LeaderElector {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private leaderName: string | undefined;
+  private leaderAt: string | undefined;
 
   constructor(
     private readonly lease: LeaseClient,
@@ -55,6 +59,11 @@ export class LeaderElector {
 
   get leader(): string | undefined {
     return this.isLeader() ? this.options.identity : this.leaderName;
+  }
+
+  /** The snapshot address the current leader recorded on the Lease (as of the last read). */
+  leaderAddress(): string | undefined {
+    return this.isLeader() ? undefined : this.leaderAt;
   }
 
   start(): Promise<void> {
@@ -100,10 +109,19 @@ export class LeaderElector {
       const current = await this.lease.read();
       const now = this.clock();
       const step = electionStep(current, identity, now);
+      const address = this.options.address?.();
       let won = false;
-      if (step.action === 'create') won = await this.lease.create(identity, now, leaseDurationSeconds);
+      if (step.action === 'create')
+        won = await this.lease.create(identity, now, leaseDurationSeconds, address);
       else if (step.action === 'renew')
-        won = await this.lease.update(current!, identity, now, leaseDurationSeconds, current!.transitions);
+        won = await this.lease.update(
+          current!,
+          identity,
+          now,
+          leaseDurationSeconds,
+          current!.transitions,
+          address,
+        );
       else if (step.action === 'takeover')
         won = await this.lease.update(
           current!,
@@ -111,8 +129,12 @@ export class LeaderElector {
           now,
           leaseDurationSeconds,
           current!.transitions + 1,
+          address,
         );
-      else this.leaderName = step.leader;
+      else {
+        this.leaderName = step.leader;
+        this.leaderAt = current?.address;
+      }
       if (won) {
         // Lead only for 2/3 of the lease, so we stop before another replica may take over.
         this.leaderUntil = now + (leaseDurationSeconds * 1000 * 2) / 3;
@@ -131,17 +153,22 @@ export class LeaderElector {
   }
 }
 
-/** The elector when leader election is on (explicitly, or `auto` inside a cluster). */
+/**
+ * The elector when leader election is on (explicitly, or `auto` inside a cluster with a shared
+ * database); throws a ConfigError naming `file` when it is on over the embedded database.
+ */
 export function electionFromConfig(
   config: Config,
+  file: string,
   connection: KubeConnection | undefined,
+  address: () => string | undefined,
   logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
 ): LeaderElector | undefined {
   const le = config.engine.leaderElection;
-  const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
-  if (le.mode === 'off' || (le.mode === 'auto' && !inCluster)) return undefined;
-  const namespace = le.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'default';
-  const identity = process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
+  if (!leaderElectionEnabled(config, file, env)) return undefined;
+  const namespace = le.leaseNamespace ?? env.POD_NAMESPACE ?? 'default';
+  const identity = env.POD_NAME ?? `${hostname()}-${process.pid}`;
   if (connection === undefined) {
     throw new Error(
       'leader election needs the Kubernetes API: set server.auth.kubeconfig or run in a cluster',
@@ -149,5 +176,10 @@ export function electionFromConfig(
   }
   const lease = createLeaseClient(connection, namespace, le.leaseName);
   logger.info({ identity, lease: `${namespace}/${le.leaseName}` }, 'leader election on');
-  return new LeaderElector(lease, { identity, leaseDurationSeconds: le.leaseDurationSeconds, logger });
+  return new LeaderElector(lease, {
+    identity,
+    leaseDurationSeconds: le.leaseDurationSeconds,
+    address,
+    logger,
+  });
 }

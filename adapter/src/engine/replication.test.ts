@@ -4,7 +4,7 @@ import { configSchema } from '../config/schema';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { StoredSnapshot } from '../store/snapshots';
 import type { Evaluate, TickOutput } from './engine';
-import { replicated, type SnapshotExchange } from './replication';
+import { replicaReady, replicated, type FollowSource, type SnapshotExchange } from './replication';
 
 const config = configSchema.parse({ prometheus: { default: { url: 'http://p:9090' } } });
 const T = Date.UTC(2026, 10, 1);
@@ -159,5 +159,53 @@ describe('replicated', () => {
     expect((await evaluate(config, T, undefined)).decisions).toHaveLength(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines.map((l) => l.msg)).toEqual(['publishing the snapshot for followers failed']);
+  });
+
+  test('a follower takes the leader snapshot over HTTP first, and PostgreSQL only when that fails', async () => {
+    const exchange = new FakeExchange();
+    exchange.stored = {
+      holder: 'other',
+      snapshot: { generatedAt: T - 60_000, tick: 1, policies: [policy('db', T)] },
+    };
+    const { logger, lines } = logCapture();
+    const asked: string[] = [];
+    let leaderUp = true;
+    const followed: Array<[number, FollowSource]> = [];
+    const evaluate = replicated(async () => ({ policies: [], decisions: [] }), {
+      leadership: { identity: 'me', isLeader: () => false, leaderAddress: () => 'https://10.0.0.7:6443' },
+      exchange,
+      fetchLeader: async (address) => {
+        asked.push(address);
+        if (!leaderUp) throw new Error('connect ECONNREFUSED');
+        return { generatedAt: T, tick: 7, policies: [policy('direct', T)] };
+      },
+      onFollow: (snapshot, source) => followed.push([snapshot.generatedAt, source]),
+      logger,
+    });
+    exchange.failLoads = true; // PostgreSQL down: the leader still answers
+    expect((await evaluate(config, T, undefined)).policies).toEqual([policy('direct', T)]);
+    leaderUp = false;
+    exchange.failLoads = false;
+    expect((await evaluate(config, T + 1000, undefined)).policies).toEqual([policy('db', T)]);
+    expect(asked).toEqual(['https://10.0.0.7:6443', 'https://10.0.0.7:6443']);
+    expect(followed).toEqual([
+      [T, 'leader'],
+      [T - 60_000, 'database'],
+    ]);
+    expect(lines.map((l) => l.msg)).toEqual(['fetching the leader snapshot failed; reading PostgreSQL']);
+  });
+});
+
+describe('replicaReady', () => {
+  const base = { leader: false, ticks: 3, followedAt: T - 1000, now: T, stalenessMs: 120_000 };
+  test('a leader is ready once it has ticked', () => {
+    expect(replicaReady({ ...base, leader: true, ticks: 0 })).toBe(false);
+    expect(replicaReady({ ...base, leader: true, followedAt: undefined })).toBe(true);
+  });
+  test('a follower is ready only while it follows a snapshot younger than the staleness bound', () => {
+    expect(replicaReady({ ...base, followedAt: undefined })).toBe(false);
+    expect(replicaReady(base)).toBe(true);
+    expect(replicaReady({ ...base, followedAt: T - 120_000 })).toBe(true);
+    expect(replicaReady({ ...base, followedAt: T - 120_001 })).toBe(false);
   });
 });

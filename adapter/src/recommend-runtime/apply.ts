@@ -40,7 +40,7 @@ export class ChangeRefused extends Error {
 }
 
 export interface ChangeDeps {
-  /** The Kubernetes API; without it only policy changes can be made. */
+  /** The Kubernetes API; without it (the default: recommendations.apply is off) only policy changes can be made. */
   readonly kube: WorkloadsApi | undefined;
   /** The transaction policy changes are written in. */
   readonly db: Queryable;
@@ -189,7 +189,9 @@ export function patchFor(
 
 function requireKube(deps: ChangeDeps, what: string): WorkloadsApi {
   if (deps.kube === undefined) {
-    throw new ChangeRefused(`no Kubernetes API is available to this service, so ${what} cannot be changed`);
+    throw new ChangeRefused(
+      `changing Kubernetes objects is off for this service (recommendations.apply, with patch Roles in the namespace), so ${what} cannot be changed`,
+    );
   }
   return deps.kube;
 }

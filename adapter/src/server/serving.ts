@@ -1,9 +1,10 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import { registerForwardMetrics } from '../telemetry/forwardMetrics';
 import type { ApiAuthOptions } from './auth';
+import type { CertificateAuthority } from './tls';
 import { createApiServer, type ApiServer } from './external-metrics';
 import { createForwarder, type Forwarder } from './forward';
 import { close, createMetricsServer, listen } from './metricsServer';
@@ -17,10 +18,14 @@ export interface ServingDeps {
   /** The configuration at start (listen addresses, TLS and staleness are not reloaded). */
   readonly initial: Config;
   readonly auth: ApiAuthOptions;
+  /** The shared CA that signs a generated serving certificate (server.tls.publishCA). */
+  readonly issuer?: CertificateAuthority;
   readonly rest: Omit<RestApiDeps, 'logger'>;
   readonly registry: Registry;
-  /** Ready once the engine has published its first snapshot. */
+  /** Ready once the engine has published its first snapshot (a follower: while it follows a fresh one). */
   readonly ready: () => boolean;
+  /** Answers some paths ahead of the REST API (the leader's snapshot endpoint); false passes them on. */
+  readonly internal?: (req: IncomingMessage, res: ServerResponse) => boolean;
   readonly logger: Logger;
 }
 
@@ -42,13 +47,20 @@ export async function createServing(deps: ServingDeps): Promise<Serving> {
     initial.server.forward.length === 0
       ? undefined
       : createForwarder(initial.server.forward, { logger, observer: registerForwardMetrics(deps.registry) });
+  const rest = createRestApi({ ...deps.rest, logger });
+  const internal = deps.internal;
   const apiServer = await createApiServer({
     ...(forward !== undefined && { forward }),
     snapshot: deps.rest.snapshot,
-    tls: initial.server.tls,
+    tls: { ...initial.server.tls, ...(deps.issuer !== undefined && { issuer: deps.issuer }) },
     auth: deps.auth,
     readiness: () => ({ ready: deps.ready(), checks: { config: true, 'first-tick': deps.ready() } }),
-    fallback: createRestApi({ ...deps.rest, logger }),
+    fallback:
+      internal === undefined
+        ? rest
+        : (req, res) => {
+            if (!internal(req, res)) rest(req, res);
+          },
     stalenessMs: initial.engine.stalenessSeconds * 1000,
     logger,
   });

@@ -15,6 +15,14 @@ export interface ServingTlsOptions {
   readonly serviceNamespace: string;
   /** How often the files are checked for changes (default 10 s). */
   readonly reloadIntervalMs?: number;
+  /** Without files: the CA that signs the generated certificate (one shared by every replica). */
+  readonly issuer?: CertificateAuthority;
+}
+
+/** A CA certificate and its private key (PEM). */
+export interface CertificateAuthority {
+  readonly cert: string;
+  readonly key: string;
 }
 
 export interface ServingCredentials {
@@ -40,6 +48,7 @@ export async function loadServingCertificate(
       options.serviceName,
       options.serviceNamespace,
       new Date(),
+      options.issuer,
     );
     const credentials = { cert: generated.cert + generated.caCert, key: generated.key };
     return {
@@ -119,46 +128,61 @@ export interface GeneratedCertificate {
 
 const UTF8 = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
 const VALIDITY_MS = 365 * 24 * 3600 * 1000;
+const CA_VALIDITY_MS = 10 * VALIDITY_MS;
 const CLOCK_SKEW_MS = 3600 * 1000;
 
-/** A throw-away CA and a serving certificate it signs (apiserver GenerateSelfSignedCertKey does the same). */
-export async function generateServingCertificate(
-  serviceName: string,
-  serviceNamespace: string,
+/** A self-signed CA valid from `now` (minus clock skew) for `validityMs`. */
+export async function generateCA(
+  commonName: string,
   now: Date,
-): Promise<GeneratedCertificate> {
-  const [caKeys, servingKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
-  const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
-  const notAfter = new Date(now.getTime() + VALIDITY_MS);
-  const host = `${serviceName}.${serviceNamespace}.svc`;
-
+  validityMs = CA_VALIDITY_MS,
+): Promise<CertificateAuthority> {
+  const keys = await rsaKeyPair();
   const ca = forge.pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
+  ca.publicKey = keys.publicKey;
   ca.serialNumber = serialNumber();
-  ca.validity.notBefore = notBefore;
-  ca.validity.notAfter = notAfter;
+  ca.validity.notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
+  ca.validity.notAfter = new Date(now.getTime() + validityMs);
   // UTF8String: '@' is not a PrintableString character, and Go's x509 parser rejects it there.
-  const caSubject = [
-    { name: 'commonName', value: `${host}-ca@${Math.floor(now.getTime() / 1000)}`, valueTagClass: UTF8 },
-  ];
-  ca.setSubject(caSubject);
-  ca.setIssuer(caSubject);
+  const subject = [{ name: 'commonName', value: commonName, valueTagClass: UTF8 }];
+  ca.setSubject(subject);
+  ca.setIssuer(subject);
   ca.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  ca.sign(caKeys.privateKey, forge.md.sha256.create());
+  ca.sign(keys.privateKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(ca), key: forge.pki.privateKeyToPem(keys.privateKey) };
+}
+
+/**
+ * A serving certificate signed by `issuer`, or by a throw-away CA made for it (apiserver
+ * GenerateSelfSignedCertKey does the same).
+ */
+export async function generateServingCertificate(
+  serviceName: string,
+  serviceNamespace: string,
+  now: Date,
+  issuer?: CertificateAuthority,
+): Promise<GeneratedCertificate> {
+  const host = `${serviceName}.${serviceNamespace}.svc`;
+  const [authority, servingKeys] = await Promise.all([
+    issuer ?? generateCA(`${host}-ca@${Math.floor(now.getTime() / 1000)}`, now, VALIDITY_MS),
+    rsaKeyPair(),
+  ]);
+  const ca = forge.pki.certificateFromPem(authority.cert);
+  const caKey = forge.pki.privateKeyFromPem(authority.key);
 
   const cert = forge.pki.createCertificate();
   cert.publicKey = servingKeys.publicKey;
   cert.serialNumber = serialNumber();
-  cert.validity.notBefore = notBefore;
-  cert.validity.notAfter = notAfter;
+  cert.validity.notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
+  cert.validity.notAfter = new Date(now.getTime() + VALIDITY_MS);
   cert.setSubject([
     { name: 'commonName', value: `${host}@${Math.floor(now.getTime() / 1000)}`, valueTagClass: UTF8 },
   ]);
-  cert.setIssuer(caSubject);
+  cert.setIssuer(ca.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -173,12 +197,12 @@ export async function generateServingCertificate(
     },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  cert.sign(caKeys.privateKey, forge.md.sha256.create());
+  cert.sign(caKey, forge.md.sha256.create());
 
   return {
     cert: forge.pki.certificateToPem(cert),
     key: forge.pki.privateKeyToPem(servingKeys.privateKey),
-    caCert: forge.pki.certificateToPem(ca),
+    caCert: authority.cert,
   };
 }
 
