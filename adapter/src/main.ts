@@ -18,6 +18,7 @@ import { apiAuthOptionsFromConfig } from './server/auth';
 import type { ApiServer } from './server/external-metrics';
 import { kedaScalerPart } from './server/keda';
 import { createServing } from './server/serving';
+import { generateCA } from './server/tls';
 import { SnapshotHolder } from './snapshot/snapshot';
 import { liveBackends } from './sources/backends';
 import { openDatabase, type Database } from './store/db';
@@ -117,7 +118,9 @@ export async function startService(configFile: string, logger: Logger = createLo
 
   // Without certificate files and with publishCA: one CA for every replica, kept in a Secret, which
   // becomes the APIService's caBundle (issue 16, defect 8).
-  const servingCA = await sharedServingCA(initial.server.tls, kubeConnection);
+  const servingCA = await sharedServingCA(initial.server.tls, kubeConnection, (cn) =>
+    generateCA(cn, new Date()),
+  );
 
   const auth = apiAuthOptionsFromConfig(initial.server.auth, kubeConnection);
   const workloads = kubeConnection === undefined ? undefined : createWorkloadsApi(kubeConnection);

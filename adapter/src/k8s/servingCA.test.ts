@@ -24,6 +24,7 @@ interface Stored {
 
 let server: Server;
 let connection: KubeConnection;
+const newCA = (commonName: string) => generateCA(commonName, new Date());
 const state: Stored = { secrets: new Map(), apiService: { spec: {} }, calls: [], failPatches: 0 };
 
 const status = (code: number, reason: string) => ({
@@ -149,9 +150,9 @@ test('a refused patch is retried until it succeeds', async () => {
   };
   const publisher = caBundlePublisher(servingCAStore(connection, target), ca.cert, logger, 20);
   await publisher.start();
+  // The success is logged after the patch lands, so wait for the third log line, not for the patch.
   const deadline = Date.now() + 5000;
-  while (state.apiService.spec.caBundle === undefined && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 10));
+  while (logged.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   publisher.stop();
   expect(state.apiService.spec.caBundle).toBe(Buffer.from(ca.cert).toString('base64'));
   expect(logged).toEqual([
@@ -163,14 +164,14 @@ test('a refused patch is retried until it succeeds', async () => {
 
 test('sharedServingCA: only without certificate files, and only with a Kubernetes API', async () => {
   const tls = { serviceName: 'costscale', serviceNamespace: 'costscale', publishCA: target };
-  expect(await sharedServingCA({ ...tls, certFile: '/tls/tls.crt' }, connection)).toBeUndefined();
+  expect(await sharedServingCA({ ...tls, certFile: '/tls/tls.crt' }, connection, newCA)).toBeUndefined();
   expect(
-    await sharedServingCA({ serviceName: 'costscale', serviceNamespace: 'costscale' }, connection),
+    await sharedServingCA({ serviceName: 'costscale', serviceNamespace: 'costscale' }, connection, newCA),
   ).toBeUndefined();
-  await expect(sharedServingCA(tls, undefined)).rejects.toThrow(
+  await expect(sharedServingCA(tls, undefined, newCA)).rejects.toThrow(
     /server\.tls\.publishCA needs the Kubernetes API/,
   );
-  const shared = await sharedServingCA(tls, connection);
+  const shared = await sharedServingCA(tls, connection, newCA);
   expect(Buffer.from(state.secrets.get('costscale-serving-ca')!.data['ca.crt']!, 'base64').toString()).toBe(
     shared!.issuer.cert,
   );

@@ -1,4 +1,3 @@
-import { generateCA, type CertificateAuthority } from '../server/tls';
 import type { KubeConnection } from './connection';
 import { kubeRequester, type KubeRequest } from './request';
 
@@ -7,6 +6,12 @@ import { kubeRequester, type KubeRequest } from './request';
 // then patch the caBundle of the registration object). Every replica signs its serving certificate
 // with the one CA kept in a Secret, so the APIService's caBundle holds for all of them; the first
 // replica to start creates the Secret, the others read it (a create race is lost with 409, then read).
+
+/** A CA as the Secret holds it: PEM certificate and key (server/tls's CertificateAuthority). */
+export interface CertificateAuthority {
+  readonly cert: string;
+  readonly key: string;
+}
 
 const CA_CERT_KEY = 'ca.crt';
 const CA_KEY_KEY = 'ca.key';
@@ -135,6 +140,7 @@ export async function sharedServingCA(
     readonly publishCA?: { readonly secretName: string; readonly apiService: string } | undefined;
   },
   connection: KubeConnection | undefined,
+  generate: (commonName: string) => Promise<CertificateAuthority>,
 ): Promise<{ store: ServingCAStore; issuer: CertificateAuthority } | undefined> {
   if (tls.publishCA === undefined || tls.certFile !== undefined) return undefined;
   if (connection === undefined)
@@ -143,8 +149,6 @@ export async function sharedServingCA(
     );
   const store = servingCAStore(connection, { namespace: tls.serviceNamespace, ...tls.publishCA });
   const host = `${tls.serviceName}.${tls.serviceNamespace}.svc`;
-  const issuer = await store.loadOrCreate(() =>
-    generateCA(`${host}-ca@${Math.floor(Date.now() / 1000)}`, new Date()),
-  );
+  const issuer = await store.loadOrCreate(() => generate(`${host}-ca@${Math.floor(Date.now() / 1000)}`));
   return { store, issuer };
 }
