@@ -15,8 +15,9 @@ import { logNormalTail } from './normal';
  * 2. Likelihood. The log-surprise of the sample and of the recent few samples against the long-run
  *    distribution of log-surprise (Numenta HTM's anomaly likelihood: the recent distribution of a raw
  *    anomaly signal against its long-run one, so a noisy series does not alarm all the time).
- * 3. Change points. Two-sided CUSUM of the residual against a slow level: a drift too small for any
- *    single sample accumulates to evidence (and the slow level is reset after it).
+ * 3. Change points. A CUSUM of the standardised log-surprise: a lasting rise in surprise too small for
+ *    any single sample (more noise, a shifted level or daily pattern that the forecasts half follow)
+ *    accumulates to evidence; the slow level restarts after it.
  * The evidence is a tail probability p; with d = −log10(p) the score is d/(d + 10). After a high score, lower
  * ones are damped while the peak decays, so one event alarms once rather than on every sample of it
  * (ARTime's masking of detections after an alarm).
@@ -74,8 +75,7 @@ export const detectorStateSchema = z.object({
   surpriseMean: z.number(),
   surpriseVar: z.number().min(0),
   recent: z.array(z.number()),
-  cusumUp: z.number().min(0),
-  cusumDown: z.number().min(0),
+  cusum: z.number().min(0),
   peak: z.number().min(0).max(1),
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
@@ -105,8 +105,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     surpriseMean: 0,
     surpriseVar: 0,
     recent: [],
-    cusumUp: 0,
-    cusumDown: 0,
+    cusum: 0,
     peak: 0,
   };
 }
@@ -141,17 +140,11 @@ function logEvidence(state: DetectorState, timeMs: number, x: number, floor: num
   const recent = logNormalTail((recentMean - state.surpriseMean) / (sd / Math.sqrt(state.recent.length / 2)));
   const log = Math.min(point, recent) + Math.LN2;
 
-  // The change is measured against the slow baseline, with the daily pattern taken out once it is known.
-  const seasonal = slot >= 0 && state.profileCount[slot]! >= 2;
-  const e = seasonal
-    ? (x - state.slow - state.profile[slot]!) / Math.max(MAE_TO_SD * state.profileDev[slot]!, floor)
-    : (x - state.slow) / Math.max(MAE_TO_SD * state.slowDev, floor);
-  // Bounded steps: a single outlier is the likelihood's business, a sustained shift is this one's.
-  const step = Math.max(-CLIP, Math.min(CLIP, e));
-  state.cusumUp = Math.max(0, state.cusumUp + step - CUSUM_DRIFT);
-  state.cusumDown = Math.max(0, state.cusumDown - step - CUSUM_DRIFT);
-  // A CUSUM of 10 (the reset level) counts as a tail of 1e-5.
-  return Math.min(log, (-Math.max(state.cusumUp, state.cusumDown) * 5 * LN10) / CUSUM_RESET);
+  // Change point: a CUSUM of the standardised log-surprise, so a lasting rise in surprise (more noise, a
+  // level or pattern the forecasts do not follow) accumulates; bounded steps leave single outliers to
+  // the likelihood above.
+  state.cusum = Math.max(0, state.cusum + Math.min(CLIP, (u - state.surpriseMean) / sd) - CUSUM_DRIFT);
+  return Math.min(log, (-state.cusum * 5 * LN10) / CUSUM_RESET);
 }
 
 function slotOf(state: DetectorState, timeMs: number): number {
@@ -189,11 +182,10 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
   const slowResidual = x - state.slow;
   state.slow += fast(SLOW_ALPHA) * clip(slowResidual, slowScale);
   state.slowDev = ewma(state.slowDev, Math.min(Math.abs(slowResidual), CLIP * slowScale), fast(DEV_ALPHA));
-  if (Math.max(state.cusumUp, state.cusumDown) > CUSUM_RESET) {
-    // The level has changed: restart the slow baseline there instead of alarming on it for days.
+  if (state.cusum > CUSUM_RESET) {
+    // Something has changed: restart the slow baseline at the current level and the change test.
     state.slow = state.level;
-    state.cusumUp = 0;
-    state.cusumDown = 0;
+    state.cusum = 0;
   }
 
   const u = state.recent[state.recent.length - 1]!;
