@@ -18,9 +18,9 @@ import { logNormalTail } from './normal';
  * 3. Change points. A CUSUM of the standardised log-surprise: a lasting rise in surprise too small for
  *    any single sample (more noise, a shifted level or daily pattern that the forecasts half follow)
  *    accumulates to evidence; the slow level restarts after it.
- * The evidence is a tail probability p; with d = −log10(p) the score is d/(d + 10). After a high score, lower
- * ones are damped while the peak decays, so one event alarms once rather than on every sample of it
- * (ARTime's masking of detections after an alarm).
+ * The evidence is a tail probability p; with d = −log10(p) the score is d/(d + 10). After a high score,
+ * lower ones are damped while the peak decays, so one event alarms once rather than on every sample of
+ * it (ARTime's masking of detections after an alarm).
  */
 
 export const DAY_MS = 86_400_000;

@@ -19,3 +19,14 @@ export {
   type NabProfile,
   type NabResult,
 } from './nabScore';
+export {
+  EPISODE_START,
+  expectedBand,
+  MAX_EPISODE_MS,
+  NO_EPISODE,
+  nextEpisode,
+  QUIET_STEPS,
+  watchSample,
+  type AnomalyEpisode,
+  type WatchedSeries,
+} from './episode';

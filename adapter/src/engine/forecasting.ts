@@ -15,6 +15,7 @@ import {
   type ForecastView,
   type OnlineSeries,
 } from '../forecast';
+import { createDetector, NO_EPISODE, watchSample, type WatchedSeries } from '../anomaly';
 import { policySeries, executeRangePlan, planQueries, type Backends } from '../sources';
 import { policyKey } from '../config/policyIdentity';
 
@@ -24,7 +25,9 @@ export type { ForecastView };
 // schedule). Per policy: demand aggregated into buckets at the forecast step (warm-started from a
 // Prometheus range query), models fitted on a schedule within a per-tick budget, a new forecast when
 // each bucket closes, every served forecast scored against the bucket that follows, and a gate that
-// falls back to the reactive distribution when the forecast is not trusted.
+// falls back to the reactive distribution when the forecast is not trusted. Each closed bucket is also
+// scored by the streaming anomaly detector (rebuilt from the warm-start history, so it needs no storage of
+// its own); while demand is in an anomaly the forecast is not trusted either (issue 15).
 
 export interface ServedForecast {
   readonly namespace: string;
@@ -56,6 +59,7 @@ const MAX_POINTS = MAX_BUCKETS; // Prometheus refuses range queries over 11,000 
 
 export class Forecasting {
   private readonly series = new Map<string, OnlineSeries>();
+  private readonly demandWatch = new Map<string, WatchedSeries>();
   private stored: Map<string, ForecastState> | undefined;
 
   constructor(
@@ -81,7 +85,12 @@ export class Forecasting {
     this.stored ??= (await this.deps.loadModels?.().catch(() => undefined)) ?? new Map();
     const enabled = policies.filter((p) => p.forecast.enabled);
     const keys = new Set(enabled.map(policyKey));
-    for (const key of this.series.keys()) if (!keys.has(key)) this.series.delete(key);
+    for (const key of this.series.keys()) {
+      if (!keys.has(key)) {
+        this.series.delete(key);
+        this.demandWatch.delete(key);
+      }
+    }
     await this.warmStart(enabled, backends, now);
 
     let fits = 0;
@@ -95,7 +104,10 @@ export class Forecasting {
       }
       const stepSeconds = s.stepMs / 1000;
       const steps = Math.max(1, Math.ceil(horizonSeconds(policy) / stepSeconds));
+      const openBucket = s.bucketStart;
       const closed = feedSeries(s, demand.get(key), now, this.options.coverageMargin);
+      const watch = this.demandWatch.get(key);
+      if (watch !== undefined) watchClosedBuckets(watch, s, openBucket);
       const refitMs = policy.forecast.refitHours * 3600_000;
       if (fits < this.options.maxFitsPerTick && isFitDue(s, now, refitMs)) {
         fits++;
@@ -103,7 +115,7 @@ export class Forecasting {
         if (model !== undefined) this.deps.saveModel?.(policy.namespace, policy.name, model);
       }
       if (s.model !== undefined && (closed || s.forecast === undefined)) this.reforecast(policy, s, now);
-      views.set(key, seriesView(s, steps));
+      views.set(key, distrustWhileAnomalous(seriesView(s, steps), watch));
     }
     return views;
   }
@@ -140,7 +152,9 @@ export class Forecasting {
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
             : [];
           const model = this.stored?.get(policyKey(p));
-          this.series.set(policyKey(p), onlineSeries(stepMs, now, values, model));
+          const series = onlineSeries(stepMs, now, values, model);
+          this.series.set(policyKey(p), series);
+          this.demandWatch.set(policyKey(p), watchHistory(series));
         });
       }),
     );
@@ -163,6 +177,35 @@ export class Forecasting {
       accuracy: s.accuracy ?? null,
     });
   }
+}
+
+/** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */
+function watchHistory(s: OnlineSeries): WatchedSeries {
+  const watch: WatchedSeries = { detector: createDetector({ stepMs: s.stepMs }), episode: NO_EPISODE };
+  const first = s.bucketStart - s.values.length * s.stepMs;
+  s.values.forEach((v, i) => watchSample(watch, first + i * s.stepMs, v));
+  return watch;
+}
+
+/** Scores the buckets `feedSeries` closed since `openBucket` (the bucket that was open before it). */
+function watchClosedBuckets(watch: WatchedSeries, s: OnlineSeries, openBucket: number): void {
+  const closed = Math.min(s.values.length, Math.round((s.bucketStart - openBucket) / s.stepMs));
+  for (let k = 0; k < closed; k++) {
+    watchSample(watch, openBucket + k * s.stepMs, s.values[s.values.length - closed + k]!);
+  }
+}
+
+/** The gate's answer, overruled while demand is in an anomaly: a forecast is not trusted then. */
+export function distrustWhileAnomalous(view: ForecastView, watch: WatchedSeries | undefined): ForecastView {
+  if (watch === undefined || !watch.episode.active) return view;
+  const since = new Date(watch.episode.since).toISOString().slice(0, 16).replace('T', ' ');
+  const reason = `demand is anomalous since ${since} UTC (peak anomaly score ${watch.episode.peak.toFixed(2)})`;
+  const { distribution: _unused, ...rest } = view;
+  return {
+    ...rest,
+    mode: 'reactive',
+    reason: view.mode === 'forecast' ? reason : `${reason}; ${view.reason}`,
+  };
 }
 
 /** Places range-query samples on a regular grid of `points` steps from `start`; missing steps are NaN. */
