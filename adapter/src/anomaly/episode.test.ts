@@ -2,11 +2,12 @@ import { createDetector } from './detector';
 import {
   EPISODE_START,
   MAX_EPISODE_MS,
+  newWatch,
   NO_EPISODE,
   nextEpisode,
   QUIET_STEPS,
   watchSample,
-  type WatchedSeries,
+  seriesAnomaly,
 } from './episode';
 
 const band = { low: 90, high: 110 };
@@ -34,7 +35,7 @@ describe('anomaly episodes', () => {
 
   it('marks a burst in a daily demand pattern as one episode that ends once demand is back', () => {
     const step = 300_000;
-    const watch: WatchedSeries = { detector: createDetector({ stepMs: step }), episode: NO_EPISODE };
+    const watch = newWatch(createDetector({ stepMs: step }));
     const at = (t: number): number => 100 + 30 * Math.sin((2 * Math.PI * t) / 288) + ((t * 7) % 5);
     let activeBefore = false;
     for (let t = 0; t < 288 * 4; t++) {
@@ -48,5 +49,7 @@ describe('anomaly episodes', () => {
     }
     for (let t = 288 * 4 + 12; t < 288 * 4 + 12 + QUIET_STEPS; t++) watchSample(watch, t * step, at(t));
     expect(watch.episode.active).toBe(false);
+    expect(watch.episodes).toBe(1);
+    expect(seriesAnomaly(watch)).toEqual({ score: watch.score, active: false, episodes: 1 });
   });
 });

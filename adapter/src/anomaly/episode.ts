@@ -56,12 +56,47 @@ export function nextEpisode(
 export interface WatchedSeries {
   readonly detector: DetectorState;
   episode: AnomalyEpisode;
+  /** The latest sample's score. */
+  score: number;
+  /** Episodes started since the watch began. */
+  episodes: number;
+}
+
+export const newWatch = (detector: DetectorState): WatchedSeries => ({
+  detector,
+  episode: NO_EPISODE,
+  score: 0,
+  episodes: 0,
+});
+
+/** What the engine publishes about a watched series. */
+export interface SeriesAnomaly {
+  readonly score: number;
+  readonly active: boolean;
+  /** Start and peak score of the current episode, while one is active. */
+  readonly since?: number;
+  readonly peak?: number;
+  readonly episodes: number;
+}
+
+export function seriesAnomaly(watch: WatchedSeries): SeriesAnomaly {
+  const { episode } = watch;
+  return {
+    score: watch.score,
+    active: episode.active,
+    ...(episode.active && { since: episode.since, peak: episode.peak }),
+    episodes: watch.episodes,
+  };
 }
 
 /** Scores one sample of a watched series and moves its episode on; returns the score. */
 export function watchSample(watch: WatchedSeries, timeMs: number, value: number): number {
   const expected = expectedBand(watch.detector);
   const score = scoreSample(watch.detector, timeMs, value);
-  if (Number.isFinite(value)) watch.episode = nextEpisode(watch.episode, score, value, timeMs, expected);
+  if (!Number.isFinite(value)) return score;
+  const wasActive = watch.episode.active;
+  watch.episode = nextEpisode(watch.episode, score, value, timeMs, expected);
+  watch.score = score;
+  if (watch.episode.active && !wasActive) watch.episodes += 1;
   return score;
 }

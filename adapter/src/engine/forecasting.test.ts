@@ -1,8 +1,7 @@
-import { createDetector, NO_EPISODE } from '../anomaly';
-import { distrustWhileAnomalous } from './forecasting';
+import { createDetector, newWatch } from '../anomaly';
+import { withDemandAnomaly } from './forecasting';
 
 describe('forecast gate while demand is anomalous', () => {
-  const detector = createDetector();
   const trusted = {
     mode: 'forecast' as const,
     reason: 'MASE 0.7 vs seasonal naive',
@@ -10,29 +9,26 @@ describe('forecast gate while demand is anomalous', () => {
     model: 'ets',
   };
 
-  it('leaves the view alone when there is no anomaly', () => {
-    expect(distrustWhileAnomalous(trusted, undefined)).toBe(trusted);
-    expect(distrustWhileAnomalous(trusted, { detector, episode: NO_EPISODE })).toBe(trusted);
+  it('only adds the anomaly state when there is no episode', () => {
+    expect(withDemandAnomaly(trusted, undefined)).toBe(trusted);
+    const watch = { ...newWatch(createDetector()), score: 0.12, episodes: 2 };
+    expect(withDemandAnomaly(trusted, watch)).toEqual({
+      ...trusted,
+      anomaly: { score: 0.12, active: false, episodes: 2 },
+    });
   });
 
   it('turns a trusted forecast reactive and says why', () => {
-    const episode = {
-      active: true,
-      since: Date.UTC(2026, 0, 2, 3, 4),
-      peak: 0.61,
-      low: 0,
-      high: 1,
-      quiet: 0,
-    };
-    const view = distrustWhileAnomalous(trusted, { detector, episode });
+    const since = Date.UTC(2026, 0, 2, 3, 4);
+    const episode = { active: true, since, peak: 0.61, low: 0, high: 1, quiet: 0 };
+    const watch = { ...newWatch(createDetector()), episode, score: 0.4, episodes: 1 };
+    const view = withDemandAnomaly(trusted, watch);
     expect(view.mode).toBe('reactive');
     expect(view.distribution).toBeUndefined();
     expect(view.model).toBe('ets');
     expect(view.reason).toBe('demand is anomalous since 2026-01-02 03:04 UTC (peak anomaly score 0.61)');
-    const reactive = distrustWhileAnomalous(
-      { mode: 'reactive', reason: 'coverage 0.5' },
-      { detector, episode },
-    );
+    expect(view.anomaly).toEqual({ score: 0.4, active: true, since, peak: 0.61, episodes: 1 });
+    const reactive = withDemandAnomaly({ mode: 'reactive', reason: 'coverage 0.5' }, watch);
     expect(reactive.reason).toMatch(/\(peak anomaly score 0\.61\); coverage 0\.5$/);
   });
 });

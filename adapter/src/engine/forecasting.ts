@@ -15,7 +15,7 @@ import {
   type ForecastView,
   type OnlineSeries,
 } from '../forecast';
-import { createDetector, NO_EPISODE, watchSample, type WatchedSeries } from '../anomaly';
+import { createDetector, newWatch, seriesAnomaly, watchSample, type WatchedSeries } from '../anomaly';
 import { policySeries, executeRangePlan, planQueries, type Backends } from '../sources';
 import { policyKey } from '../config/policyIdentity';
 
@@ -115,7 +115,7 @@ export class Forecasting {
         if (model !== undefined) this.deps.saveModel?.(policy.namespace, policy.name, model);
       }
       if (s.model !== undefined && (closed || s.forecast === undefined)) this.reforecast(policy, s, now);
-      views.set(key, distrustWhileAnomalous(seriesView(s, steps), watch));
+      views.set(key, withDemandAnomaly(seriesView(s, steps), watch));
     }
     return views;
   }
@@ -181,7 +181,7 @@ export class Forecasting {
 
 /** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */
 function watchHistory(s: OnlineSeries): WatchedSeries {
-  const watch: WatchedSeries = { detector: createDetector({ stepMs: s.stepMs }), episode: NO_EPISODE };
+  const watch = newWatch(createDetector({ stepMs: s.stepMs }));
   const first = s.bucketStart - s.values.length * s.stepMs;
   s.values.forEach((v, i) => watchSample(watch, first + i * s.stepMs, v));
   return watch;
@@ -195,14 +195,20 @@ function watchClosedBuckets(watch: WatchedSeries, s: OnlineSeries, openBucket: n
   }
 }
 
-/** The gate's answer, overruled while demand is in an anomaly: a forecast is not trusted then. */
-export function distrustWhileAnomalous(view: ForecastView, watch: WatchedSeries | undefined): ForecastView {
-  if (watch === undefined || !watch.episode.active) return view;
+/**
+ * The gate's answer with demand's anomaly state; overruled while demand is in an anomaly episode: a
+ * forecast is not trusted then.
+ */
+export function withDemandAnomaly(view: ForecastView, watch: WatchedSeries | undefined): ForecastView {
+  if (watch === undefined) return view;
+  const anomaly = seriesAnomaly(watch);
+  if (!watch.episode.active) return { ...view, anomaly };
   const since = new Date(watch.episode.since).toISOString().slice(0, 16).replace('T', ' ');
   const reason = `demand is anomalous since ${since} UTC (peak anomaly score ${watch.episode.peak.toFixed(2)})`;
   const { distribution: _unused, ...rest } = view;
   return {
     ...rest,
+    anomaly,
     mode: 'reactive',
     reason: view.mode === 'forecast' ? reason : `${reason}; ${view.reason}`,
   };
