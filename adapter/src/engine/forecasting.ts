@@ -15,9 +15,17 @@ import {
   type ForecastView,
   type OnlineSeries,
 } from '../forecast';
-import { createDetector, newWatch, seriesAnomaly, watchSample, type WatchedSeries } from '../anomaly';
+import {
+  createDetector,
+  newWatch,
+  seriesAnomaly,
+  watchSample,
+  type AnomalyEpisode,
+  type WatchedSeries,
+} from '../anomaly';
 import { policySeries, executeRangePlan, planQueries, type Backends } from '../sources';
 import { policyKey } from '../config/policyIdentity';
+import type { AnomalyEventRecord } from '../store/anomalyEvents';
 
 export type { ForecastView };
 
@@ -53,6 +61,8 @@ export interface ForecastingDeps {
   readonly loadModels?: () => Promise<Map<string, ForecastState>>;
   readonly saveModel?: (namespace: string, policy: string, state: ForecastState) => void;
   readonly onForecast?: (f: ServedForecast) => void;
+  /** An anomaly episode of a policy's demand started (`endedAt` null) or ended. */
+  readonly onAnomaly?: (event: AnomalyEventRecord) => void;
 }
 
 const MAX_POINTS = MAX_BUCKETS; // Prometheus refuses range queries over 11,000 points per series.
@@ -107,7 +117,20 @@ export class Forecasting {
       const openBucket = s.bucketStart;
       const closed = feedSeries(s, demand.get(key), now, this.options.coverageMargin);
       const watch = this.demandWatch.get(key);
-      if (watch !== undefined) watchClosedBuckets(watch, s, openBucket);
+      if (watch !== undefined) {
+        watchClosedBuckets(watch, s, openBucket, (episode, endedAt) =>
+          this.deps.onAnomaly?.({
+            namespace: policy.namespace,
+            policy: policy.name,
+            signal: 'demand',
+            startedAt: episode.since,
+            endedAt,
+            peakScore: episode.peak,
+            expectedLow: episode.low,
+            expectedHigh: episode.high,
+          }),
+        );
+      }
       const refitMs = policy.forecast.refitHours * 3600_000;
       if (fits < this.options.maxFitsPerTick && isFitDue(s, now, refitMs)) {
         fits++;
@@ -187,11 +210,22 @@ function watchHistory(s: OnlineSeries): WatchedSeries {
   return watch;
 }
 
-/** Scores the buckets `feedSeries` closed since `openBucket` (the bucket that was open before it). */
-function watchClosedBuckets(watch: WatchedSeries, s: OnlineSeries, openBucket: number): void {
+/**
+ * Scores the buckets `feedSeries` closed since `openBucket` (the bucket that was open before it);
+ * `onEpisode` hears of each episode that starts (`endedAt` null) or ends.
+ */
+export function watchClosedBuckets(
+  watch: WatchedSeries,
+  s: OnlineSeries,
+  openBucket: number,
+  onEpisode: (episode: AnomalyEpisode, endedAt: number | null) => void,
+): void {
   const closed = Math.min(s.values.length, Math.round((s.bucketStart - openBucket) / s.stepMs));
   for (let k = 0; k < closed; k++) {
-    watchSample(watch, openBucket + k * s.stepMs, s.values[s.values.length - closed + k]!);
+    const at = openBucket + k * s.stepMs;
+    const wasActive = watch.episode.active;
+    watchSample(watch, at, s.values[s.values.length - closed + k]!);
+    if (watch.episode.active !== wasActive) onEpisode(watch.episode, watch.episode.active ? null : at);
   }
 }
 
