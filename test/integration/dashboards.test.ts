@@ -278,6 +278,10 @@ function history(): Series[] {
       constant('costscale_forecast_smape', l, p.smape);
       constant('costscale_forecast_interval_coverage_ratio', l, p.coverage);
       constant('costscale_forecast_bias_ratio', l, p.bias);
+      const demand = { ...l, signal: 'demand' };
+      constant('costscale_anomaly_score', demand, 1 - p.forecastInUse * 0.9);
+      constant('costscale_anomaly_active', demand, 1 - p.forecastInUse);
+      counter('costscale_anomalies_total', demand, 1 / 86400);
     }
     for (const b of BUDGETS) {
       const l = { ...s, budget: b.budget };

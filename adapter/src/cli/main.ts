@@ -11,6 +11,7 @@ import { registerForecastCommand } from './commands/forecast';
 import { registerSimulateCommand } from './commands/simulate';
 import { registerApikeyCommand } from './commands/apikey';
 import { registerRecommendCommand } from './commands/recommend';
+import { registerAnomaliesCommand } from './commands/anomalies';
 
 export function buildProgram(): Command {
   const program = new Command('costscale')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSimulateCommand(program);
   registerApikeyCommand(program);
   registerRecommendCommand(program);
+  registerAnomaliesCommand(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError();
   return program;
 }

@@ -15,8 +15,17 @@ import {
   type ForecastView,
   type OnlineSeries,
 } from '../forecast';
+import {
+  createDetector,
+  newWatch,
+  seriesAnomaly,
+  watchSample,
+  type AnomalyEpisode,
+  type WatchedSeries,
+} from '../anomaly';
 import { policySeries, executeRangePlan, planQueries, type Backends } from '../sources';
 import { policyKey } from '../config/policyIdentity';
+import type { AnomalyEventRecord } from '../store/anomalyEvents';
 
 export type { ForecastView };
 
@@ -24,7 +33,9 @@ export type { ForecastView };
 // schedule). Per policy: demand aggregated into buckets at the forecast step (warm-started from a
 // Prometheus range query), models fitted on a schedule within a per-tick budget, a new forecast when
 // each bucket closes, every served forecast scored against the bucket that follows, and a gate that
-// falls back to the reactive distribution when the forecast is not trusted.
+// falls back to the reactive distribution when the forecast is not trusted. Each closed bucket is also
+// scored by the streaming anomaly detector (rebuilt from the warm-start history, so it needs no storage of
+// its own); while demand is in an anomaly the forecast is not trusted either (issue 15).
 
 export interface ServedForecast {
   readonly namespace: string;
@@ -50,12 +61,15 @@ export interface ForecastingDeps {
   readonly loadModels?: () => Promise<Map<string, ForecastState>>;
   readonly saveModel?: (namespace: string, policy: string, state: ForecastState) => void;
   readonly onForecast?: (f: ServedForecast) => void;
+  /** An anomaly episode of a policy's demand started (`endedAt` null) or ended. */
+  readonly onAnomaly?: (event: AnomalyEventRecord) => void;
 }
 
 const MAX_POINTS = MAX_BUCKETS; // Prometheus refuses range queries over 11,000 points per series.
 
 export class Forecasting {
   private readonly series = new Map<string, OnlineSeries>();
+  private readonly demandWatch = new Map<string, WatchedSeries>();
   private stored: Map<string, ForecastState> | undefined;
 
   constructor(
@@ -81,7 +95,12 @@ export class Forecasting {
     this.stored ??= (await this.deps.loadModels?.().catch(() => undefined)) ?? new Map();
     const enabled = policies.filter((p) => p.forecast.enabled);
     const keys = new Set(enabled.map(policyKey));
-    for (const key of this.series.keys()) if (!keys.has(key)) this.series.delete(key);
+    for (const key of this.series.keys()) {
+      if (!keys.has(key)) {
+        this.series.delete(key);
+        this.demandWatch.delete(key);
+      }
+    }
     await this.warmStart(enabled, backends, now);
 
     let fits = 0;
@@ -95,7 +114,23 @@ export class Forecasting {
       }
       const stepSeconds = s.stepMs / 1000;
       const steps = Math.max(1, Math.ceil(horizonSeconds(policy) / stepSeconds));
+      const openBucket = s.bucketStart;
       const closed = feedSeries(s, demand.get(key), now, this.options.coverageMargin);
+      const watch = this.demandWatch.get(key);
+      if (watch !== undefined) {
+        watchClosedBuckets(watch, s, openBucket, (episode, endedAt) =>
+          this.deps.onAnomaly?.({
+            namespace: policy.namespace,
+            policy: policy.name,
+            signal: 'demand',
+            startedAt: episode.since,
+            endedAt,
+            peakScore: episode.peak,
+            expectedLow: episode.low,
+            expectedHigh: episode.high,
+          }),
+        );
+      }
       const refitMs = policy.forecast.refitHours * 3600_000;
       if (fits < this.options.maxFitsPerTick && isFitDue(s, now, refitMs)) {
         fits++;
@@ -103,7 +138,7 @@ export class Forecasting {
         if (model !== undefined) this.deps.saveModel?.(policy.namespace, policy.name, model);
       }
       if (s.model !== undefined && (closed || s.forecast === undefined)) this.reforecast(policy, s, now);
-      views.set(key, seriesView(s, steps));
+      views.set(key, withDemandAnomaly(seriesView(s, steps), watch));
     }
     return views;
   }
@@ -140,7 +175,9 @@ export class Forecasting {
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
             : [];
           const model = this.stored?.get(policyKey(p));
-          this.series.set(policyKey(p), onlineSeries(stepMs, now, values, model));
+          const series = onlineSeries(stepMs, now, values, model);
+          this.series.set(policyKey(p), series);
+          this.demandWatch.set(policyKey(p), watchHistory(series));
         });
       }),
     );
@@ -163,6 +200,52 @@ export class Forecasting {
       accuracy: s.accuracy ?? null,
     });
   }
+}
+
+/** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */
+function watchHistory(s: OnlineSeries): WatchedSeries {
+  const watch = newWatch(createDetector({ stepMs: s.stepMs }));
+  const first = s.bucketStart - s.values.length * s.stepMs;
+  s.values.forEach((v, i) => watchSample(watch, first + i * s.stepMs, v));
+  return watch;
+}
+
+/**
+ * Scores the buckets `feedSeries` closed since `openBucket` (the bucket that was open before it);
+ * `onEpisode` hears of each episode that starts (`endedAt` null) or ends.
+ */
+export function watchClosedBuckets(
+  watch: WatchedSeries,
+  s: OnlineSeries,
+  openBucket: number,
+  onEpisode: (episode: AnomalyEpisode, endedAt: number | null) => void,
+): void {
+  const closed = Math.min(s.values.length, Math.round((s.bucketStart - openBucket) / s.stepMs));
+  for (let k = 0; k < closed; k++) {
+    const at = openBucket + k * s.stepMs;
+    const wasActive = watch.episode.active;
+    watchSample(watch, at, s.values[s.values.length - closed + k]!);
+    if (watch.episode.active !== wasActive) onEpisode(watch.episode, watch.episode.active ? null : at);
+  }
+}
+
+/**
+ * The gate's answer with demand's anomaly state; overruled while demand is in an anomaly episode: a
+ * forecast is not trusted then.
+ */
+export function withDemandAnomaly(view: ForecastView, watch: WatchedSeries | undefined): ForecastView {
+  if (watch === undefined) return view;
+  const anomaly = seriesAnomaly(watch);
+  if (!watch.episode.active) return { ...view, anomaly };
+  const since = new Date(watch.episode.since).toISOString().slice(0, 16).replace('T', ' ');
+  const reason = `demand is anomalous since ${since} UTC (peak anomaly score ${watch.episode.peak.toFixed(2)})`;
+  const { distribution: _unused, ...rest } = view;
+  return {
+    ...rest,
+    anomaly,
+    mode: 'reactive',
+    reason: view.mode === 'forecast' ? reason : `${reason}; ${view.reason}`,
+  };
 }
 
 /** Places range-query samples on a regular grid of `points` steps from `start`; missing steps are NaN. */

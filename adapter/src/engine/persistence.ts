@@ -1,6 +1,7 @@
 import type { BudgetEvent } from '../domain/budget';
 import type { Logger } from '../log';
 import type { Database } from '../store/db';
+import { recordAnomalyEvent } from '../store/anomalyEvents';
 import { insertBudgetEvents } from '../store/budgetEvents';
 import { loadForecastModels, saveForecastModel } from '../store/forecastModels';
 import { insertForecast } from '../store/forecasts';
@@ -9,7 +10,7 @@ import type { ForecastingDeps } from './forecasting';
 // What a tick writes to the store besides decisions. The writes are not awaited: a failed one is
 // logged and the tick goes on (ARCHITECTURE.md §6: deciding continues while PostgreSQL is down).
 
-/** Forecasting's models loaded from and saved to the store, and every forecast recorded. */
+/** Forecasting's models loaded from and saved to the store, every forecast and demand anomaly recorded. */
 export function forecastPersistence(db: Database, logger: Logger): ForecastingDeps {
   return {
     loadModels: () => loadForecastModels(db),
@@ -19,6 +20,16 @@ export function forecastPersistence(db: Database, logger: Logger): ForecastingDe
         point: Array.from(f.point),
         quantiles: f.quantiles.map((q) => ({ quantile: q.quantile, values: Array.from(q.values) })),
       }).catch((err: Error) => logger.warn({ err: err.message }, 'storing a forecast failed')),
+    onAnomaly: (event) => {
+      if (event.endedAt === null)
+        logger.info(
+          { namespace: event.namespace, policy: event.policy, peak: event.peakScore },
+          'demand anomaly',
+        );
+      void recordAnomalyEvent(db, event).catch((err: Error) =>
+        logger.warn({ err: err.message }, 'recording an anomaly event failed'),
+      );
+    },
     saveModel: (namespace, policy, state) =>
       void saveForecastModel(db, namespace, policy, state).catch((err: Error) =>
         logger.warn({ namespace, policy, err: err.message }, 'saving forecast model failed'),

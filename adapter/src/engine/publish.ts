@@ -90,6 +90,7 @@ function forecastSummary(f: ForecastView): PolicyForecast {
     ...(f.model !== undefined && { model: f.model }),
     ...(f.fittedAt !== undefined && { fittedAt: f.fittedAt }),
     ...(f.accuracy && { accuracy: f.accuracy }),
+    ...(f.anomaly && { anomaly: f.anomaly }),
   };
 }
 

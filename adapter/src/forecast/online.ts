@@ -1,3 +1,4 @@
+import type { SeriesAnomaly } from '../anomaly';
 import { seasonalScale, summarizeAccuracy, type AccuracySummary } from './accuracy';
 import type { DemandDistribution } from './distribution';
 import { fitForecastState, forecastFromState, type ProbabilisticForecast } from './forecaster';
@@ -53,6 +54,8 @@ export interface ForecastView {
   readonly accuracy?: AccuracySummary;
   readonly model?: string;
   readonly fittedAt?: number;
+  /** Demand's anomaly score and episode (the engine's detector on the forecast buckets). */
+  readonly anomaly?: SeriesAnomaly;
 }
 
 /** A series starting at the bucket that holds `nowMs`, with earlier bucket means (e.g. a warm start). */

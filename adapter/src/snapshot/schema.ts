@@ -38,6 +38,15 @@ const policySnapshotSchema = z.object({
       model: z.string().optional(),
       fittedAt: z.number().optional(),
       accuracy: accuracySchema.optional(),
+      anomaly: z
+        .object({
+          score: z.number(),
+          active: z.boolean(),
+          since: z.number().optional(),
+          peak: z.number().optional(),
+          episodes: z.number(),
+        })
+        .optional(),
     })
     .optional(),
 });

@@ -1,5 +1,6 @@
 import type { BudgetStatus } from '../domain/budget';
 import type { Decision, Explanation } from '../domain/decide';
+import type { SeriesAnomaly } from '../anomaly';
 import type { AccuracySummary } from '../forecast/accuracy';
 
 // The snapshot is the seam between the engine (which computes) and everything that serves
@@ -45,6 +46,8 @@ export interface PolicyForecast {
   readonly model?: string;
   readonly fittedAt?: number;
   readonly accuracy?: AccuracySummary;
+  /** Demand's anomaly score and episode. */
+  readonly anomaly?: SeriesAnomaly;
 }
 
 export interface BudgetSnapshot {

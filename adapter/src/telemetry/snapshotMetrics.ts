@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SnapshotSource } from '../snapshot/snapshot';
 import { gaugeFrom } from './telemetry';
 
@@ -159,6 +159,7 @@ export function registerSnapshotMetrics(
       }
     },
   });
+  registerAnomalyMetrics(registry, source);
 
   const budgetGauge = (
     name: string,
@@ -212,6 +213,59 @@ export function registerSnapshotMetrics(
         if (!b.status) continue;
         this.set({ budget: b.name, level: 'warning' }, b.status.thresholds.warning);
         this.set({ budget: b.name, level: 'critical' }, b.status.thresholds.critical);
+      }
+    },
+  });
+}
+
+/**
+ * Demand anomalies, from the engine's detector on each policy's forecast buckets (label `signal`). The
+ * counter adds the episodes each new snapshot reports beyond the last it saw; a new leader's count
+ * starting lower is taken as its new base.
+ */
+function registerAnomalyMetrics(registry: Registry, source: SnapshotSource): void {
+  const labelNames = ['namespace', 'policy', 'signal'];
+  const demand = (p: PolicyView) => ({ namespace: p.namespace, policy: p.name, signal: 'demand' });
+  new Gauge<string>({
+    name: 'costscale_anomaly_score',
+    help: 'Anomaly score in [0, 1] of the latest bucket of the signal; 0.35 starts an anomaly episode.',
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of policies(source)) {
+        const a = p.forecast?.anomaly;
+        if (a) this.set(demand(p), a.score);
+      }
+    },
+  });
+  new Gauge<string>({
+    name: 'costscale_anomaly_active',
+    help: '1 while the signal is in an anomaly episode (the forecast is not trusted meanwhile).',
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of policies(source)) {
+        const a = p.forecast?.anomaly;
+        if (a) this.set(demand(p), a.active ? 1 : 0);
+      }
+    },
+  });
+  const seen = new Map<string, number>();
+  new Counter<string>({
+    name: 'costscale_anomalies_total',
+    help: 'Anomaly episodes started.',
+    labelNames,
+    registers: [registry],
+    collect() {
+      for (const p of policies(source)) {
+        const episodes = p.forecast?.anomaly?.episodes;
+        if (episodes === undefined) continue;
+        const key = `${p.namespace}/${p.name}`;
+        const last = seen.get(key);
+        this.inc(demand(p), last === undefined || episodes < last ? 0 : episodes - last);
+        seen.set(key, episodes);
       }
     },
   });

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { createDetector, deserializeDetector, scoreSample, serializeDetector } from './detector';
+
+const STEP = 300_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** A noisy daily pattern, deterministic. */
+function seasonal(length: number, seed = 1): number[] {
+  let s = seed;
+  const noise = (): number => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31 - 0.5;
+  };
+  return Array.from({ length }, (_, t) => 100 + 30 * Math.sin((2 * Math.PI * t) / 288) + 4 * noise());
+}
+
+const scoreAll = (values: number[], state = createDetector({ stepMs: STEP })): number[] =>
+  values.map((v, i) => scoreSample(state, T0 + i * STEP, v));
+
+const values = fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(NaN)), {
+  minLength: 1,
+  maxLength: 400,
+});
+
+describe('anomaly detector', () => {
+  it('scores every sample in [0, 1]', () => {
+    fc.assert(
+      fc.property(values, (xs) => {
+        const state = createDetector({ stepMs: STEP, warmup: 2 });
+        for (const score of scoreAll(xs, state)) {
+          expect(score).toBeGreaterThanOrEqual(0);
+          expect(score).toBeLessThanOrEqual(1);
+        }
+      }),
+    );
+  });
+
+  it('is causal: appending samples never changes earlier scores', () => {
+    fc.assert(
+      fc.property(values, values, (past, future) => {
+        const alone = scoreAll(past, createDetector({ stepMs: STEP, warmup: 5 }));
+        const extended = scoreAll([...past, ...future], createDetector({ stepMs: STEP, warmup: 5 }));
+        expect(extended.slice(0, past.length)).toEqual(alone);
+      }),
+    );
+  });
+
+  it('continues identically from state that went through JSON', () => {
+    fc.assert(
+      fc.property(values, values, (head, tail) => {
+        const straight = createDetector({ stepMs: STEP, warmup: 3 });
+        const expected = scoreAll([...head, ...tail], straight);
+        const first = createDetector({ stepMs: STEP, warmup: 3 });
+        const headScores = scoreAll(head, first);
+        const restored = deserializeDetector(serializeDetector(first));
+        const tailScores = tail.map((v, i) => scoreSample(restored, T0 + (head.length + i) * STEP, v));
+        expect([...headScores, ...tailScores]).toEqual(expected);
+      }),
+    );
+  });
+
+  it('stays quiet on a regular daily pattern and scores a spike far above it', () => {
+    const series = seasonal(288 * 6);
+    const at = 288 * 5 + 100;
+    series[at] = series[at]! + 60;
+    const scores = scoreAll(series);
+    const normal = scores.slice(288 * 2, at);
+    expect(Math.max(...normal)).toBeLessThan(scores[at]!);
+    expect(scores[at]!).toBeGreaterThan(0.5);
+  });
+
+  it('raises a level shift and then adapts to the new level', () => {
+    const series = seasonal(288 * 8).map((v, t) => (t >= 288 * 5 ? v + 40 : v));
+    const scores = scoreAll(series);
+    const before = Math.max(...scores.slice(288 * 2, 288 * 5));
+    const onset = Math.max(...scores.slice(288 * 5, 288 * 5 + 12));
+    const dayAfter = Math.max(...scores.slice(288 * 7, 288 * 8));
+    expect(onset).toBeGreaterThan(before);
+    expect(dayAfter).toBeLessThan(onset);
+  });
+
+  it('scores 0 during warm-up and for missing values, which leave the state unchanged', () => {
+    const state = createDetector({ stepMs: STEP, warmup: 10 });
+    expect(scoreAll([1, 2, 3, 100, 5], state)).toEqual([0, 0, 0, 0, 0]);
+    const before = serializeDetector(state);
+    expect(scoreSample(state, T0, NaN)).toBe(0);
+    expect(serializeDetector(state)).toBe(before);
+  });
+
+  it('keeps its state small whatever the length of the series', () => {
+    const state = createDetector({ stepMs: STEP });
+    scoreAll(seasonal(288 * 20), state);
+    expect(serializeDetector(state).length).toBeLessThan(32_000);
+    expect(state.recent.length).toBeLessThanOrEqual(6);
+  });
+
+  it('rejects a state that does not match the schema', () => {
+    expect(() => deserializeDetector('{"version":2}')).toThrow();
+  });
+});

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { logNormalTail } from './normal';
+
+/**
+ * An online anomaly detector for one series: each new sample gets a score in [0, 1] from that sample and
+ * the state built from earlier ones only (causal, as the Numenta Anomaly Benchmark requires). The state
+ * is a few hundred numbers of plain JSON, updated in place in O(1) per sample, so a caller can persist it
+ * like a forecast model and score thousands of series per tick.
+ *
+ * How a score is made, each part an idea of a published NAB detector, none of their code:
+ * 1. Surprise. Three robust one-step forecasts (a fast level, the previous value, a time-of-day profile
+ *    around a slow level) each give a band from their own mean absolute error; the surprise is the
+ *    smallest of the standardised residuals, so a sample is surprising only if no forecast explains it
+ *    (the forecast-residual band; CAD OSE's "context not seen before" in a cheap form).
+ * 2. Likelihood. The log-surprise of the sample and of the recent few samples against the long-run
+ *    distribution of log-surprise (Numenta HTM's anomaly likelihood: the recent distribution of a raw
+ *    anomaly signal against its long-run one, so a noisy series does not alarm all the time).
+ * 3. Change points. A CUSUM of the standardised log-surprise: a lasting rise in surprise too small for
+ *    any single sample (more noise, a shifted level or daily pattern that the forecasts half follow)
+ *    accumulates to evidence; the slow level restarts after it.
+ * The evidence is a tail probability p; with d = −log10(p) the score is d/(d + 10). After a high score,
+ * lower ones are damped while the peak decays, so one event alarms once rather than on every sample of
+ * it (ARTime's masking of detections after an alarm).
+ */
+
+export const DAY_MS = 86_400_000;
+export const DEFAULT_STEP_MS = 300_000;
+const MAX_SLOTS = 288;
+const RECENT = 6;
+
+/** Mechanism constants, the same for every series (no per-series tuning). */
+const LEVEL_ALPHA = 0.1;
+const DEV_ALPHA = 0.02;
+const SLOW_ALPHA = 0.005;
+const PROFILE_ALPHA = 0.15;
+const SURPRISE_ALPHA = 0.01;
+/** Residuals beyond this many band widths move the forecasts only this far (Huber). */
+const CLIP = 3;
+/** Mean absolute error → standard deviation for a normal residual (√(π/2)). */
+const MAE_TO_SD = 1.2533;
+const CUSUM_DRIFT = 1;
+const CUSUM_RESET = 10;
+const LN10 = Math.log(10);
+/** A tail probability of 1e-10 scores 0.5; the map never saturates, so scores keep their order. */
+const SCORE_DECADES = 10;
+const DAMPING = 0.2;
+
+export const detectorOptionsSchema = z.object({
+  /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
+  stepMs: z.number().positive().default(DEFAULT_STEP_MS),
+  /** Samples before any score above 0. */
+  warmup: z.number().int().min(2).optional(),
+  /** Half-life, in samples, of the damping after a high score. */
+  dampingHalfLife: z.number().positive().optional(),
+});
+export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
+
+export const detectorStateSchema = z.object({
+  version: z.literal(1),
+  slotMs: z.number().positive(),
+  warmup: z.number().int().min(2),
+  dampingDecay: z.number().min(0).max(1),
+  n: z.number().int().min(0),
+  last: z.number(),
+  level: z.number(),
+  levelDev: z.number().min(0),
+  diffDev: z.number().min(0),
+  slow: z.number(),
+  slowDev: z.number().min(0),
+  profile: z.array(z.number()),
+  profileDev: z.array(z.number().min(0)),
+  profileCount: z.array(z.number().int().min(0)),
+  min: z.number(),
+  max: z.number(),
+  surpriseMean: z.number(),
+  surpriseVar: z.number().min(0),
+  recent: z.array(z.number()),
+  cusum: z.number().min(0),
+  peak: z.number().min(0).max(1),
+});
+export type DetectorState = z.infer<typeof detectorStateSchema>;
+
+export function createDetector(options: DetectorOptions = {}): DetectorState {
+  const { stepMs, warmup, dampingHalfLife } = detectorOptionsSchema.parse(options);
+  const perDay = DAY_MS / stepMs;
+  const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
+  const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
+  return {
+    version: 1,
+    slotMs,
+    warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
+    dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? Math.min(576, Math.max(12, perDay * 2)))),
+    n: 0,
+    last: 0,
+    level: 0,
+    levelDev: 0,
+    diffDev: 0,
+    slow: 0,
+    slowDev: 0,
+    profile: new Array<number>(slots).fill(0),
+    profileDev: new Array<number>(slots).fill(0),
+    profileCount: new Array<number>(slots).fill(0),
+    min: 0,
+    max: 0,
+    surpriseMean: 0,
+    surpriseVar: 0,
+    recent: [],
+    cusum: 0,
+    peak: 0,
+  };
+}
+
+export const serializeDetector = (state: DetectorState): string => JSON.stringify(state);
+export const deserializeDetector = (json: string): DetectorState =>
+  detectorStateSchema.parse(JSON.parse(json));
+
+const clip = (r: number, scale: number): number => Math.max(-CLIP * scale, Math.min(CLIP * scale, r));
+const ewma = (current: number, target: number, alpha: number): number => current + alpha * (target - current);
+
+/** The natural log of the tail probability of the evidence against "nothing unusual". */
+function logEvidence(state: DetectorState, timeMs: number, x: number, floor: number): number {
+  const slot = slotOf(state, timeMs);
+  let surprise = Math.min(
+    Math.abs(x - state.level) / Math.max(MAE_TO_SD * state.levelDev, floor),
+    Math.abs(x - state.last) / Math.max(MAE_TO_SD * state.diffDev, floor),
+  );
+  if (slot >= 0 && state.profileCount[slot]! >= 2) {
+    const predicted = state.slow + state.profile[slot]!;
+    surprise = Math.min(
+      surprise,
+      Math.abs(x - predicted) / Math.max(MAE_TO_SD * state.profileDev[slot]!, floor),
+    );
+  }
+  const u = Math.log1p(surprise);
+  state.recent.push(u);
+  if (state.recent.length > RECENT) state.recent.shift();
+  const sd = Math.max(Math.sqrt(state.surpriseVar), 0.1);
+  const recentMean = state.recent.reduce((a, b) => a + b, 0) / state.recent.length;
+  const point = logNormalTail((u - state.surpriseMean) / sd);
+  const recent = logNormalTail((recentMean - state.surpriseMean) / (sd / Math.sqrt(state.recent.length / 2)));
+  const log = Math.min(point, recent) + Math.LN2;
+
+  // Change point: a CUSUM of the standardised log-surprise, so a lasting rise in surprise (more noise, a
+  // level or pattern the forecasts do not follow) accumulates; bounded steps leave single outliers to
+  // the likelihood above.
+  state.cusum = Math.max(0, state.cusum + Math.min(CLIP, (u - state.surpriseMean) / sd) - CUSUM_DRIFT);
+  return Math.min(log, (-state.cusum * 5 * LN10) / CUSUM_RESET);
+}
+
+function slotOf(state: DetectorState, timeMs: number): number {
+  if (state.profile.length === 0 || !Number.isFinite(timeMs)) return -1;
+  const ofDay = ((timeMs % DAY_MS) + DAY_MS) % DAY_MS;
+  return Math.min(state.profile.length - 1, Math.floor(ofDay / state.slotMs));
+}
+
+function learn(state: DetectorState, timeMs: number, x: number, floor: number): void {
+  const n = state.n;
+  const fast = (alpha: number): number => Math.max(alpha, 1 / n);
+  const levelScale = Math.max(MAE_TO_SD * state.levelDev, floor);
+  const levelResidual = x - state.level;
+  state.level += fast(LEVEL_ALPHA) * clip(levelResidual, levelScale);
+  state.levelDev = ewma(
+    state.levelDev,
+    Math.min(Math.abs(levelResidual), CLIP * levelScale),
+    fast(DEV_ALPHA),
+  );
+  const diffScale = Math.max(MAE_TO_SD * state.diffDev, floor);
+  state.diffDev = ewma(state.diffDev, Math.min(Math.abs(x - state.last), CLIP * diffScale), fast(DEV_ALPHA));
+
+  const slot = slotOf(state, timeMs);
+  if (slot >= 0) {
+    const count = state.profileCount[slot]!;
+    const alpha = Math.max(PROFILE_ALPHA, 1 / (count + 1));
+    const scale = Math.max(MAE_TO_SD * state.profileDev[slot]!, floor);
+    const residual = x - state.slow - state.profile[slot]!;
+    state.profile[slot] = state.profile[slot]! + alpha * (count === 0 ? residual : clip(residual, scale));
+    state.profileDev[slot] = ewma(state.profileDev[slot]!, Math.min(Math.abs(residual), CLIP * scale), alpha);
+    state.profileCount[slot] = count + 1;
+  }
+
+  const slowScale = Math.max(MAE_TO_SD * state.slowDev, floor);
+  const slowResidual = x - state.slow;
+  state.slow += fast(SLOW_ALPHA) * clip(slowResidual, slowScale);
+  state.slowDev = ewma(state.slowDev, Math.min(Math.abs(slowResidual), CLIP * slowScale), fast(DEV_ALPHA));
+  if (state.cusum > CUSUM_RESET) {
+    // Something has changed: restart the slow baseline at the current level and the change test.
+    state.slow = state.level;
+    state.cusum = 0;
+  }
+
+  const u = state.recent[state.recent.length - 1]!;
+  const alpha = fast(SURPRISE_ALPHA);
+  const delta = u - state.surpriseMean;
+  state.surpriseMean += alpha * delta;
+  state.surpriseVar = (1 - alpha) * (state.surpriseVar + alpha * delta * delta);
+
+  state.min = Math.min(state.min, x);
+  state.max = Math.max(state.max, x);
+  state.last = x;
+}
+
+/**
+ * Scores one sample and learns from it (the state is updated in place). Time is the sample's timestamp
+ * in ms, used only for the time-of-day profile; a non-finite value is a missing sample: score 0, no update.
+ */
+export function scoreSample(state: DetectorState, timeMs: number, value: number): number {
+  if (!Number.isFinite(value)) return 0;
+  if (state.n === 0) {
+    Object.assign(state, { n: 1, last: value, level: value, slow: value, min: value, max: value });
+    return 0;
+  }
+  state.n += 1;
+  const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.slow));
+  const log = logEvidence(state, timeMs, value, floor);
+  learn(state, timeMs, value, floor);
+  if (state.n <= state.warmup) return 0;
+  const decades = Math.max(0, -log / LN10);
+  const raw = decades / (decades + SCORE_DECADES);
+  const decayedPeak = state.peak * state.dampingDecay;
+  state.peak = Math.max(decayedPeak, raw);
+  return raw >= decayedPeak ? raw : raw * DAMPING;
+}

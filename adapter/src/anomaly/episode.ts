@@ -1,0 +1,102 @@
+import { scoreSample, type DetectorState } from './detector';
+
+/**
+ * Whether a series is in an anomaly right now, from its detector's scores: an episode starts at a score
+ * of at least `EPISODE_START` and lasts until the values have been back within the band expected before
+ * it (the detector's level ± 3 standard deviations then) for `QUIET_STEPS` samples, or until it has lasted
+ * `MAX_EPISODE_MS` (by then the detector has taken the new values as normal). The detector itself stops
+ * alarming within a few samples of a lasting change, which is right for alerts but not for "is demand
+ * still off?".
+ */
+export const EPISODE_START = 0.35;
+export const QUIET_STEPS = 3;
+export const MAX_EPISODE_MS = 6 * 3600_000;
+const BAND_SD = 3;
+const MAE_TO_SD = 1.2533;
+
+export interface AnomalyEpisode {
+  readonly active: boolean;
+  /** Start of the current (or last) episode, ms. */
+  readonly since: number;
+  readonly peak: number;
+  /** The band of values expected when the episode started. */
+  readonly low: number;
+  readonly high: number;
+  readonly quiet: number;
+}
+
+export const NO_EPISODE: AnomalyEpisode = { active: false, since: 0, peak: 0, low: 0, high: 0, quiet: 0 };
+
+/** The band the detector expects for the next value (before it sees it). */
+export function expectedBand(detector: DetectorState): { low: number; high: number } {
+  const half = BAND_SD * MAE_TO_SD * detector.levelDev;
+  return { low: detector.level - half, high: detector.level + half };
+}
+
+export function nextEpisode(
+  episode: AnomalyEpisode,
+  score: number,
+  value: number,
+  timeMs: number,
+  expected: { low: number; high: number },
+): AnomalyEpisode {
+  if (!episode.active) {
+    return score >= EPISODE_START
+      ? { active: true, since: timeMs, peak: score, ...expected, quiet: 0 }
+      : episode;
+  }
+  const peak = Math.max(episode.peak, score);
+  if (timeMs - episode.since >= MAX_EPISODE_MS) return { ...episode, peak, active: false };
+  if (value < episode.low || value > episode.high) return { ...episode, peak, quiet: 0 };
+  const quiet = episode.quiet + 1;
+  return { ...episode, peak, quiet, active: quiet < QUIET_STEPS };
+}
+
+/** A detector with its episode: what the engine keeps per watched series. */
+export interface WatchedSeries {
+  readonly detector: DetectorState;
+  episode: AnomalyEpisode;
+  /** The latest sample's score. */
+  score: number;
+  /** Episodes started since the watch began. */
+  episodes: number;
+}
+
+export const newWatch = (detector: DetectorState): WatchedSeries => ({
+  detector,
+  episode: NO_EPISODE,
+  score: 0,
+  episodes: 0,
+});
+
+/** What the engine publishes about a watched series. */
+export interface SeriesAnomaly {
+  readonly score: number;
+  readonly active: boolean;
+  /** Start and peak score of the current episode, while one is active. */
+  readonly since?: number;
+  readonly peak?: number;
+  readonly episodes: number;
+}
+
+export function seriesAnomaly(watch: WatchedSeries): SeriesAnomaly {
+  const { episode } = watch;
+  return {
+    score: watch.score,
+    active: episode.active,
+    ...(episode.active && { since: episode.since, peak: episode.peak }),
+    episodes: watch.episodes,
+  };
+}
+
+/** Scores one sample of a watched series and moves its episode on; returns the score. */
+export function watchSample(watch: WatchedSeries, timeMs: number, value: number): number {
+  const expected = expectedBand(watch.detector);
+  const score = scoreSample(watch.detector, timeMs, value);
+  if (!Number.isFinite(value)) return score;
+  const wasActive = watch.episode.active;
+  watch.episode = nextEpisode(watch.episode, score, value, timeMs, expected);
+  watch.score = score;
+  if (watch.episode.active && !wasActive) watch.episodes += 1;
+  return score;
+}

@@ -1,0 +1,35 @@
+/** Public API of the anomaly core (pure: plain data in, plain data out, state updated in place). */
+export {
+  createDetector,
+  deserializeDetector,
+  detectorOptionsSchema,
+  detectorStateSchema,
+  scoreSample,
+  serializeDetector,
+  type DetectorOptions,
+  type DetectorState,
+} from './detector';
+export {
+  NAB_STANDARD,
+  nabScore,
+  nabWindows,
+  probationaryLength,
+  scaledSigmoid,
+  type NabFile,
+  type NabProfile,
+  type NabResult,
+} from './nabScore';
+export {
+  EPISODE_START,
+  expectedBand,
+  MAX_EPISODE_MS,
+  NO_EPISODE,
+  newWatch,
+  nextEpisode,
+  seriesAnomaly,
+  type SeriesAnomaly,
+  QUIET_STEPS,
+  watchSample,
+  type AnomalyEpisode,
+  type WatchedSeries,
+} from './episode';
