@@ -1,32 +1,27 @@
-import type { Server } from 'node:http';
 import { ConfigManager } from './config/manager';
 import { EffectiveConfigSource } from './engine/effectiveConfig';
 import { Engine } from './engine/engine';
 import { createEvaluator, dryRunEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
-import { electionFromConfig } from './engine/leaderElection';
 import { budgetEventRecorder, forecastPersistence } from './engine/persistence';
-import { replicaReady, replicated } from './engine/replication';
-import { leaderSnapshotFetcher, snapshotAddress, snapshotEndpoint } from './engine/replicationHttp';
+import { replicaSet } from './engine/replicaSet';
 import { loadKubeConnection } from './k8s/connection';
-import { caBundlePublisher, sharedServingCA } from './k8s/servingCA';
 import { createWorkloadsApi } from './k8s/workloads';
 import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './log';
+import type { Service } from './service';
 import { RecommendationJob } from './recommend-runtime';
 import { apiAuthOptionsFromConfig } from './server/auth';
-import type { ApiServer } from './server/external-metrics';
-import { kedaScalerPart } from './server/keda';
+import { kedaScalerFromConfig } from './server/keda';
 import { createServing } from './server/serving';
-import { generateCA } from './server/tls';
+import { servingCAFromConfig } from './server/servingCA';
 import { SnapshotHolder } from './snapshot/snapshot';
 import { liveBackends } from './sources/backends';
-import { openDatabase, type Database } from './store/db';
+import { openDatabase } from './store/db';
 import { openDecisionSink } from './store/decisionSink';
 import { loadManagedState } from './store/managed';
 import { migrate } from './store/migrate';
 import { DecisionRetention } from './store/retention';
-import { snapshotExchange } from './store/snapshots';
 import {
   createTelemetry,
   kedaObserver,
@@ -34,27 +29,10 @@ import {
   registerSnapshotMetrics,
 } from './telemetry';
 
+export type { Service } from './service';
+
 // The composition root: reads config, builds each part and adds it to the lifecycle, which starts the
 // parts in order and stops them in reverse. Nothing else constructs long-lived singletons.
-
-export interface Service {
-  readonly config: ConfigManager;
-  readonly db: Database;
-  readonly engine: Engine;
-  readonly holder: SnapshotHolder;
-  readonly metricsServer: Server;
-  readonly apiServer: ApiServer;
-  /** The HTTPS port actually bound (useful with port 0). */
-  readonly apiPort: number;
-  /** The KEDA external scaler's gRPC port, when enabled. */
-  readonly kedaPort: number | undefined;
-  /** Whether this replica computes (always, without leader election). */
-  isLeader(): boolean;
-  /** The /metrics exposition, as a scrape would see it. */
-  metricsText(): Promise<string>;
-  /** Graceful stop: not ready, finish the tick, flush decisions, close servers and database. */
-  stop(reason: string): Promise<void>;
-}
 
 export async function startService(configFile: string, logger: Logger = createLogger()): Promise<Service> {
   const telemetry = createTelemetry();
@@ -83,26 +61,18 @@ export async function startService(configFile: string, logger: Logger = createLo
   });
   // One Kubernetes connection: the lease, TokenReview/SubjectAccessReview and workload patches.
   const kubeConnection = loadKubeConnection(initial.server.auth.kubeconfig);
-  // The API port is bound after the elector is built (port 0 in tests); the Lease records it once known.
-  let apiPort = (): number => 0;
-  const elector = electionFromConfig(
-    initial,
-    config.file,
-    kubeConnection,
-    () => (apiPort() === 0 ? undefined : snapshotAddress(initial.server.host, apiPort())),
+  const replicas = replicaSet({
+    config: initial,
+    configFile: config.file,
+    connection: kubeConnection,
+    db,
+    evaluate,
+    snapshot: holder,
     logger,
-  );
-  const isLeader = (): boolean => elector?.isLeader() ?? true;
-  const replicationToken = initial.engine.leaderElection.replicationToken;
-  let followedAt: number | undefined;
+  });
+  const isLeader = (): boolean => replicas.isLeader();
   const engine = new Engine({
-    evaluate: replicated(evaluate, {
-      leadership: elector,
-      exchange: snapshotExchange(db),
-      ...(replicationToken !== undefined && { fetchLeader: leaderSnapshotFetcher(replicationToken) }),
-      onFollow: (snapshot) => void (followedAt = snapshot.generatedAt),
-      logger,
-    }),
+    evaluate: replicas.evaluate,
     holder,
     clock: Date.now,
     logger,
@@ -116,11 +86,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     logger,
   });
 
-  // Without certificate files and with publishCA: one CA for every replica, kept in a Secret, which
-  // becomes the APIService's caBundle (issue 16, defect 8).
-  const servingCA = await sharedServingCA(initial.server.tls, kubeConnection, (cn) =>
-    generateCA(cn, new Date()),
-  );
+  const servingCA = await servingCAFromConfig(initial.server.tls, kubeConnection, logger);
 
   const auth = apiAuthOptionsFromConfig(initial.server.auth, kubeConnection);
   const workloads = kubeConnection === undefined ? undefined : createWorkloadsApi(kubeConnection);
@@ -141,36 +107,20 @@ export async function startService(configFile: string, logger: Logger = createLo
       onChange: () => effective.invalidate(),
     },
     registry: telemetry.registry,
-    ready: () =>
-      replicaReady({
-        leader: isLeader(),
-        ticks: engine.ticks,
-        followedAt,
-        now: Date.now(),
-        stalenessMs: initial.engine.stalenessSeconds * 1000,
-      }),
-    ...(replicationToken !== undefined && {
-      internal: snapshotEndpoint({ token: replicationToken, snapshot: holder, isLeader }),
-    }),
+    ready: () => replicas.ready(engine.ticks, Date.now()),
+    ...(replicas.internal !== undefined && { internal: replicas.internal }),
     logger,
   });
-  apiPort = serving.apiPort;
+  replicas.bindApiPort(serving.apiPort);
 
-  const keda = kedaScalerPart({
-    settings: initial.server.keda.grpc,
-    host: initial.server.host,
-    snapshot: holder,
-    stalenessMs: initial.engine.stalenessSeconds * 1000,
-    observer: kedaObserver(telemetry.registry),
-    logger,
-  });
+  const keda = kedaScalerFromConfig(initial, holder, kedaObserver(telemetry.registry), logger);
 
   await lifecycle
     .add(serving.listeners)
     .add(keda)
-    .add(servingCA && caBundlePublisher(servingCA.store, servingCA.issuer.cert, logger))
+    .add(servingCA?.publisher)
     .add({ name: 'config-watch', start: () => config.start(), stop: () => config.stop() })
-    .add(elector)
+    .add(replicas.elector)
     .add({ name: 'engine', start: () => engine.start(() => effective.current()), stop: () => engine.stop() })
     .add(
       new RecommendationJob({

@@ -2,5 +2,5 @@
 export { createKedaScaler } from './server';
 export type { KedaMethod, KedaObserver, KedaScaler, KedaScalerOptions } from './server';
 export { PROTO_FILE, PROTO_OPTIONS, loadExternalScaler } from './proto';
-export { kedaScalerPart } from './part';
+export { kedaScalerFromConfig, kedaScalerPart } from './part';
 export type { KedaScalerPart } from './part';

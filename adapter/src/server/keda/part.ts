@@ -1,4 +1,5 @@
 import type { KedaGrpcSettings } from '../../config/kedaSettings';
+import type { Config } from '../../config/schema';
 import type { Runnable } from '../../lifecycle';
 import type { Logger } from '../../log';
 import type { SnapshotFeed } from '../../snapshot/snapshot';
@@ -36,4 +37,21 @@ export function kedaScalerPart(deps: {
     },
     stop: () => scaler?.close(),
   };
+}
+
+/** The part for `server.keda.grpc`, listening on `server.host` unless it names its own host. */
+export function kedaScalerFromConfig(
+  config: Config,
+  snapshot: SnapshotFeed,
+  observer: KedaObserver,
+  logger: Logger,
+): KedaScalerPart | undefined {
+  return kedaScalerPart({
+    settings: config.server.keda.grpc,
+    host: config.server.host,
+    snapshot,
+    stalenessMs: config.engine.stalenessSeconds * 1000,
+    observer,
+    logger,
+  });
 }

@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config/schema';
+import type { KubeConnection } from '../k8s/connection';
+import type { Logger } from '../log';
+import type { SnapshotSource } from '../snapshot/snapshot';
+import type { Database } from '../store/db';
+import { snapshotExchange } from '../store/snapshots';
+import type { Evaluate } from './engine';
+import { electionFromConfig, type LeaderElector } from './leaderElection';
+import { replicaReady, replicated } from './replication';
+import { leaderSnapshotFetcher, snapshotAddress, snapshotEndpoint } from './replicationHttp';
+
+// This replica's place among its peers, built from the config: the elector (none without leader
+// election), the evaluator that computes when leading and follows otherwise, readiness, and the
+// snapshot endpoint followers fetch from the leader.
+
+export interface ReplicaSet {
+  readonly elector: LeaderElector | undefined;
+  isLeader(): boolean;
+  readonly evaluate: Evaluate;
+  /** Ready to serve: see replicaReady. */
+  ready(ticks: number, now: number): boolean;
+  /** The leader's snapshot route, when a replication token is set. */
+  readonly internal: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  /** The API port, known once bound (port 0 in tests); the Lease records the address from then on. */
+  bindApiPort(port: () => number): void;
+}
+
+export function replicaSet(deps: {
+  readonly config: Config;
+  readonly configFile: string;
+  readonly connection: KubeConnection | undefined;
+  readonly db: Database;
+  readonly evaluate: Evaluate;
+  readonly snapshot: SnapshotSource;
+  readonly logger: Logger;
+}): ReplicaSet {
+  const { config, logger } = deps;
+  let apiPort = (): number => 0;
+  const elector = electionFromConfig(
+    config,
+    deps.configFile,
+    deps.connection,
+    () => (apiPort() === 0 ? undefined : snapshotAddress(config.server.host, apiPort())),
+    logger,
+  );
+  const isLeader = (): boolean => elector?.isLeader() ?? true;
+  const token = config.engine.leaderElection.replicationToken;
+  let followedAt: number | undefined;
+  return {
+    elector,
+    isLeader,
+    evaluate: replicated(deps.evaluate, {
+      leadership: elector,
+      exchange: snapshotExchange(deps.db),
+      ...(token !== undefined && { fetchLeader: leaderSnapshotFetcher(token) }),
+      onFollow: (snapshot) => void (followedAt = snapshot.generatedAt),
+      logger,
+    }),
+    ready: (ticks, now) =>
+      replicaReady({
+        leader: isLeader(),
+        ticks,
+        followedAt,
+        now,
+        stalenessMs: config.engine.stalenessSeconds * 1000,
+      }),
+    internal:
+      token === undefined ? undefined : snapshotEndpoint({ token, snapshot: deps.snapshot, isLeader }),
+    bindApiPort: (port) => void (apiPort = port),
+  };
+}
