@@ -390,6 +390,12 @@ export const configSchema = z
     prices: pricesSchema.default(pricesSchema.parse({})),
     budgets: z.array(budgetSchema).default([]),
     policies: z.array(policySchema).default([]),
+    allowEmpty: z
+      .boolean()
+      .default(false)
+      .describe(
+        'accept a file without policies (e.g. when every policy is managed through the REST API); otherwise an empty file is refused at start and on reload',
+      ),
     server: serverSchema.default(serverSchema.parse({})),
     database: databaseSchema.default(databaseSchema.parse({})),
     engine: engineSchema.default(engineSchema.parse({})),
