@@ -256,6 +256,25 @@ export const serverSchema = z.strictObject({
       kubeconfig: z.string().optional().describe('for TokenReview/SubjectAccessReview outside a cluster'),
     })
     .default({ mode: 'delegated' }),
+  connections: z
+    .strictObject({
+      headersTimeoutSeconds: z.number().positive().default(10),
+      requestTimeoutSeconds: z.number().positive().default(60),
+      keepAliveTimeoutSeconds: z.number().positive().default(120),
+      maxHeadersCount: z.int().min(1).default(100),
+      maxConnections: z.int().min(1).default(4096),
+    })
+    .default({
+      headersTimeoutSeconds: 10,
+      requestTimeoutSeconds: 60,
+      keepAliveTimeoutSeconds: 120,
+      maxHeadersCount: 100,
+      maxConnections: 4096,
+    })
+    .refine((c) => c.headersTimeoutSeconds <= c.requestTimeoutSeconds, {
+      message: 'headersTimeoutSeconds must be ≤ requestTimeoutSeconds',
+    })
+    .describe('limits on both listeners, so slow or partial requests cannot hold connections'),
   rest: restSettingsSchema
     .default(DEFAULT_REST_SETTINGS)
     .describe('REST API under /api/v1 (same HTTPS port): limits, CORS, Kubernetes token roles'),

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { ApiAuthOptions } from './auth';
+import { answerClientErrors, applyConnectionLimits, type ConnectionLimits } from './connections';
 import { createApiServer, type ApiServer } from './external-metrics';
 import { close, createMetricsServer, listen } from './metricsServer';
 import { createRestApi, type RestApiDeps } from './rest';
@@ -45,6 +46,11 @@ export async function createServing(deps: ServingDeps): Promise<Serving> {
     logger,
   });
   const metricsServer = createMetricsServer(deps.registry, (req, res) => apiServer.handleHealth(req, res));
+  const limits = connectionLimits(initial.server.connections);
+  for (const server of [apiServer.server, metricsServer]) {
+    applyConnectionLimits(server, limits);
+    answerClientErrors(server, logger);
+  }
   let apiPort = 0;
   let apiClosed: Promise<void> | undefined;
   const closeApi = (): Promise<void> => (apiClosed ??= apiServer.close());
@@ -68,5 +74,15 @@ export async function createServing(deps: ServingDeps): Promise<Serving> {
       },
     },
     readiness: { name: 'readiness', stop: () => void closeApi() },
+  };
+}
+
+export function connectionLimits(c: Config['server']['connections']): ConnectionLimits {
+  return {
+    headersTimeoutMs: c.headersTimeoutSeconds * 1000,
+    requestTimeoutMs: c.requestTimeoutSeconds * 1000,
+    keepAliveTimeoutMs: c.keepAliveTimeoutSeconds * 1000,
+    maxHeadersCount: c.maxHeadersCount,
+    maxConnections: c.maxConnections,
   };
 }

@@ -246,6 +246,12 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       return;
     }
     handle(req, res).catch((err: unknown) => {
+      if (req.destroyed || res.destroyed) {
+        // The client went away mid-request (issue 16, defect 10): nothing to answer, nothing broken here.
+        logger?.debug({ url: req.url, reason: (err as Error).message }, 'REST client disconnected');
+        res.destroy();
+        return;
+      }
       if (res.headersSent) {
         logger?.error({ err, url: req.url }, 'REST request failed after the answer started');
         res.destroy();
