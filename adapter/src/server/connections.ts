@@ -53,6 +53,12 @@ interface ParserError extends Error {
  */
 export function answerClientErrors(server: Server, logger?: Logger): void {
   server.on('clientError', (err: ParserError, socket: Duplex) => {
+    // Bytes after a `Connection: close` request (HPE_CLOSED_CONNECTION) come while or after it is
+    // answered: the connection is closing anyway; end it once the answer is out, with no second one.
+    if (err.code === 'HPE_CLOSED_CONNECTION') {
+      socket.end();
+      return;
+    }
     if (err.code === 'ECONNRESET' || !socket.writable) {
       logger?.debug({ code: err.code, reason: err.message }, 'client connection closed');
       socket.destroy();

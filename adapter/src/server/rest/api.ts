@@ -246,7 +246,8 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       return;
     }
     handle(req, res).catch((err: unknown) => {
-      if (req.destroyed || res.destroyed) {
+      // (A request whose body was read is destroyed too: only an incomplete one, or a closed socket, is gone.)
+      if (req.socket.destroyed || (req.destroyed && !req.complete)) {
         // The client went away mid-request (issue 16, defect 10): nothing to answer, nothing broken here.
         logger?.debug({ url: req.url, reason: (err as Error).message }, 'REST client disconnected');
         res.destroy();
