@@ -8,7 +8,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'costscale-cli-'));
 });
 
-const base = `prometheus:
+const base = `allowEmpty: true
+prometheus:
   default:
     url: http://127.0.0.1:9090
 `;
@@ -59,6 +60,19 @@ test('a valid file exits 0; environment references are substituted and missing o
   expect(missing.stderr).toContain(
     'prometheus.default.auth.bearerToken: environment variable PROM_TOKEN is not set',
   );
+});
+
+test('defect 3 (issue 16): an empty file or one without policies exits 2 unless allowEmpty: true', async () => {
+  const empty = join(dir, 'empty.yaml');
+  await writeFile(empty, '');
+  const r = await costscale(['check-config', empty]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(`${empty}: the file is empty; set allowEmpty: true`);
+  const none = join(dir, 'no-policies.yaml');
+  await writeFile(none, base.replace('allowEmpty: true\n', ''));
+  const n = await costscale(['check-config', none]);
+  expect(n.code).toBe(2);
+  expect(n.stderr).toContain(`${none}:1: policies: no policies; set allowEmpty: true`);
 });
 
 test('YAML syntax errors name the file and line; unreadable files are input errors', async () => {

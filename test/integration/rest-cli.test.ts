@@ -78,7 +78,7 @@ test('real PostgreSQL: the token is printed once, stored hashed, authenticates, 
 test('embedded PostgreSQL from the config file; usage errors exit 2', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'costscale-apikey-'));
   const config = join(dir, 'config.yaml');
-  await writeFile(config, 'database: { dataDir: pg }\n');
+  await writeFile(config, 'database: { dataDir: pg }\nallowEmpty: true\n');
   const args = (...a: string[]) => ['apikey', ...a, '--config', config];
 
   const created = await costscale(args('create', '--role', 'admin', '--json'));

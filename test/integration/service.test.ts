@@ -19,6 +19,7 @@ async function configFile(dir: string, metricsPort: number, extra = ''): Promise
 server: { host: 127.0.0.1, port: 0, metricsPort: ${metricsPort}, auth: { mode: local } }
 database: { inMemory: true }
 engine: { intervalSeconds: 1 }
+allowEmpty: true
 ${extra}`,
   );
   return file;
@@ -49,6 +50,15 @@ test('serve: ready after the first tick, reloads good files, rejects bad ones an
     expect(
       await metricValue(port, /^costscale_config_reloads_total\{outcome="failure"\}/),
     ).toBeGreaterThanOrEqual(1);
+
+    // Defect 3 (issue 16): a truncated (empty) file is rejected like any bad one, naming the file.
+    await writeFile(file, '');
+    await waitFor('empty file rejected', async () => /the file is empty/.test(proc.output()));
+    expect(proc.output()).toContain(`"file":"${file}"`);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(
+      await metricValue(port, /^costscale_config_reloads_total\{outcome="failure"\}/),
+    ).toBeGreaterThanOrEqual(2);
 
     // A good file applied on SIGHUP as well as on change.
     await configFile(dir, port, 'log: { level: debug }\n');

@@ -72,11 +72,28 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     );
   }
   const problems: ConfigProblem[] = [];
-  const raw = substituteEnv(doc.toJS() ?? {}, [], env, (path, message) =>
+  const js: unknown = doc.toJS();
+  const empty = js === null || js === undefined;
+  const raw = substituteEnv(js ?? {}, [], env, (path, message) =>
     problems.push({ file, path: formatPath(path), message }),
   );
   const result = configSchema.safeParse(raw);
   if (!result.success) problems.push(...zodProblems(result.error, file, (p) => lineOf(doc, lineCounter, p)));
+  if (problems.length === 0 && result.data?.allowEmpty === false && result.data.policies.length === 0) {
+    // A truncate-then-write edit or a broken ConfigMap render yields an empty file; applying it would
+    // drop every policy and turn every HPA read into a 404.
+    const fix = 'set allowEmpty: true to run without policies in the file';
+    problems.push(
+      empty
+        ? { file, path: '', message: `the file is empty; ${fix}` }
+        : {
+            file,
+            path: 'policies',
+            message: `no policies; ${fix}`,
+            line: lineOf(doc, lineCounter, ['policies']),
+          },
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return resolvePaths(result.data as Config, dirname(resolve(file)));
 }

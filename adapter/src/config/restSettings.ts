@@ -23,7 +23,9 @@ export const restSettingsSchema = z.strictObject({
       failedAuthBurst: z.int().min(1).default(20),
     })
     .default({ requestsPerSecond: 20, burst: 100, failedAuthPerSecond: 1, failedAuthBurst: 20 })
-    .describe('token bucket per API key or Kubernetes user; failed authentications per client address'),
+    .describe(
+      'token bucket per API key or Kubernetes user; failed authentications per client address and credential',
+    ),
   cors: z
     .strictObject({ allowedOrigins: z.array(z.string().min(1)).default([]) })
     .default({ allowedOrigins: [] })

@@ -267,6 +267,25 @@ export const serverSchema = z.strictObject({
       kubeconfig: z.string().optional().describe('for TokenReview/SubjectAccessReview outside a cluster'),
     })
     .default({ mode: 'delegated' }),
+  connections: z
+    .strictObject({
+      headersTimeoutSeconds: z.number().positive().default(10),
+      requestTimeoutSeconds: z.number().positive().default(60),
+      keepAliveTimeoutSeconds: z.number().positive().default(120),
+      maxHeadersCount: z.int().min(1).default(100),
+      maxConnections: z.int().min(1).default(4096),
+    })
+    .default({
+      headersTimeoutSeconds: 10,
+      requestTimeoutSeconds: 60,
+      keepAliveTimeoutSeconds: 120,
+      maxHeadersCount: 100,
+      maxConnections: 4096,
+    })
+    .refine((c) => c.headersTimeoutSeconds <= c.requestTimeoutSeconds, {
+      message: 'headersTimeoutSeconds must be ≤ requestTimeoutSeconds',
+    })
+    .describe('limits on both listeners, so slow or partial requests cannot hold connections'),
   rest: restSettingsSchema
     .default(DEFAULT_REST_SETTINGS)
     .describe('REST API under /api/v1 (same HTTPS port): limits, CORS, Kubernetes token roles'),
@@ -416,6 +435,12 @@ export const configSchema = z
     prices: pricesSchema.default(pricesSchema.parse({})),
     budgets: z.array(budgetSchema).default([]),
     policies: z.array(policySchema).default([]),
+    allowEmpty: z
+      .boolean()
+      .default(false)
+      .describe(
+        'accept a file without policies (e.g. when every policy is managed through the REST API); otherwise an empty file is refused at start and on reload',
+      ),
     server: serverSchema.default(serverSchema.parse({})),
     database: databaseSchema.default(databaseSchema.parse({})),
     engine: engineSchema.default(engineSchema.parse({})),

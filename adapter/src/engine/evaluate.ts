@@ -43,6 +43,8 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
 
   return async (config, now, previous) => {
     const backends = deps.backends();
+    // A backend behind an open circuit that has come back then answers this whole tick (issue 16).
+    await Promise.all([...backends.values()].map((b) => b.probe?.()));
     const inputs = await gather(config, backends, now);
     const forecasts = await forecast(deps.forecasting, config, inputs, backends, now);
     const tick = assembleTick(config, inputs, forecasts, previous, now);

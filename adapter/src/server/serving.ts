@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import { registerForwardMetrics } from '../telemetry/forwardMetrics';
 import type { ApiAuthOptions } from './auth';
 import type { CertificateAuthority } from './tls';
+import { answerClientErrors, applyConnectionLimits, type ConnectionLimits } from './connections';
 import { createApiServer, type ApiServer } from './external-metrics';
 import { createForwarder, type Forwarder } from './forward';
 import { close, createMetricsServer, listen } from './metricsServer';
@@ -65,6 +66,11 @@ export async function createServing(deps: ServingDeps): Promise<Serving> {
     logger,
   });
   const metricsServer = createMetricsServer(deps.registry, (req, res) => apiServer.handleHealth(req, res));
+  const limits = connectionLimits(initial.server.connections);
+  for (const server of [apiServer.server, metricsServer]) {
+    applyConnectionLimits(server, limits);
+    answerClientErrors(server, logger);
+  }
   let apiPort = 0;
   let apiClosed: Promise<void> | undefined;
   const closeApi = (): Promise<void> => (apiClosed ??= apiServer.close().finally(() => forward?.close()));
@@ -88,5 +94,15 @@ export async function createServing(deps: ServingDeps): Promise<Serving> {
       },
     },
     readiness: { name: 'readiness', stop: () => void closeApi() },
+  };
+}
+
+export function connectionLimits(c: Config['server']['connections']): ConnectionLimits {
+  return {
+    headersTimeoutMs: c.headersTimeoutSeconds * 1000,
+    requestTimeoutMs: c.requestTimeoutSeconds * 1000,
+    keepAliveTimeoutMs: c.keepAliveTimeoutSeconds * 1000,
+    maxHeadersCount: c.maxHeadersCount,
+    maxConnections: c.maxConnections,
   };
 }

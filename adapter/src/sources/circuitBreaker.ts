@@ -49,6 +49,18 @@ export class CircuitBreaker {
     return { allowed: true, probe: false };
   }
 
+  /**
+   * A probe now, whatever is left of the cool-down: at a tick start one request tells whether the
+   * backend is back, so a returned backend serves the whole tick instead of refusing it (issue 16).
+   * Undefined when the circuit is closed or a probe is already out.
+   */
+  probeNow(): Permit | undefined {
+    if (this.current === 'closed' || this.probeInFlight) return undefined;
+    if (this.current === 'open') this.transition('half-open');
+    this.probeInFlight = true;
+    return { allowed: true, probe: true };
+  }
+
   /** Any success, probe or a call let through before the circuit opened, shows the backend answers. */
   succeeded(permit: Permit): void {
     if (isProbe(permit)) this.probeInFlight = false;

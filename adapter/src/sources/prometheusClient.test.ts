@@ -248,6 +248,34 @@ describe('PrometheusClient circuit breaker', () => {
     expect(requests).toEqual(['main query network', 'main query network', 'main query success']);
   });
 
+  it('issue 16, defect 10: a probe at tick start closes the circuit of a backend that is back, before its cool-down ends', async () => {
+    let healthy = false;
+    const { c, transport, advance, states } = client(
+      () => (healthy ? ok() : new TransportError('network', 'ECONNREFUSED')),
+      { retries: 0 },
+      { failureThreshold: 2, coolDownMs: 30_000 },
+    );
+    await expect(c.instant('a')).rejects.toMatchObject({ kind: 'network' });
+    await expect(c.instant('b')).rejects.toMatchObject({ kind: 'network' });
+    expect(c.circuitState).toBe('open');
+    // Still down: the probe fails, never throws, and the circuit opens again.
+    advance(15_000);
+    await c.probe();
+    expect(c.circuitState).toBe('open');
+    expect(transport.sent).toHaveLength(3);
+    // Back 15 s later, half-way through the new cool-down: every query of the tick goes through.
+    healthy = true;
+    advance(15_000);
+    await c.probe();
+    expect(c.circuitState).toBe('closed');
+    await expect(Promise.all(['x', 'y', 'z'].map((q) => c.instant(q)))).resolves.toHaveLength(3);
+    expect(states).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
+    expect(transport.sent).toHaveLength(7);
+    // Closed: a probe sends nothing.
+    await c.probe();
+    expect(transport.sent).toHaveLength(7);
+  });
+
   it('is not opened by query errors, which say nothing about the backend', async () => {
     const { c } = client(
       () => apiError(422, 'execution', 'many-to-many matching'),

@@ -6,6 +6,7 @@ import {
   DEFAULT_CIRCUIT_BREAKER,
   type CircuitBreakerOptions,
   type CircuitState,
+  type Permit,
 } from './circuitBreaker';
 import { ConcurrencyLimit } from './concurrencyLimit';
 import { createHttpTransport, TransportError, type HttpResponse, type HttpTransport } from './httpTransport';
@@ -63,6 +64,8 @@ export interface PrometheusQuerier {
   readonly name: string;
   instant(query: string, options?: InstantQueryOptions): Promise<QueryResponse>;
   range(query: string, options: RangeQueryOptions): Promise<QueryResponse>;
+  /** Checks at once whether a backend behind an open circuit is back (never throws). */
+  probe?(): Promise<void>;
 }
 
 export interface PrometheusClientOptions {
@@ -235,11 +238,34 @@ export class PrometheusClient implements PrometheusQuerier {
     }
   }
 
+  async probe(): Promise<void> {
+    if (this.breaker.state === 'closed') return;
+    const query = 'vector(1)';
+    try {
+      const headers = await this.headers(query);
+      const permit = this.breaker.probeNow();
+      if (permit !== undefined)
+        await this.gated(permit, 'query', { query, time: seconds(this.now()) }, headers);
+    } catch {
+      // The outcome is the circuit's new state; the tick's own queries report their errors.
+    }
+  }
+
   /** One request, gated by the circuit breaker; failures that say nothing about backend health pass it. */
   private async attempt(endpoint: Endpoint, params: Record<string, string>): Promise<QueryResponse> {
     const query = params.query ?? '';
     const headers = await this.headers(query);
     const permit = this.breaker.acquire();
+    return this.gated(permit, endpoint, params, headers);
+  }
+
+  private async gated(
+    permit: Permit,
+    endpoint: Endpoint,
+    params: Record<string, string>,
+    headers: Record<string, string>,
+  ): Promise<QueryResponse> {
+    const query = params.query ?? '';
     if (!permit.allowed) {
       throw new PrometheusError(
         `circuit breaker open after repeated failures; next attempt in ${Math.ceil(permit.retryInMs / 1000)} s`,

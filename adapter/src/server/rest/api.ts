@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RestSettings } from '../../config/restSettings';
 import type { Config } from '../../config/schema';
@@ -5,10 +6,11 @@ import type { SnapshotSource } from '../../snapshot/snapshot';
 import type { Logger } from '../../log';
 import type { Backends } from '../../sources';
 import type { WorkloadsApi } from '../../k8s/workloads';
-import type { Database, Queryable } from '../../store/db';
+import type { Database } from '../../store/db';
 import type { KubernetesAuthApi } from '../auth';
 import { hasRole, RestAuthenticator, type Principal } from './auth';
 import type { ApiContext, ManagedChange } from './context';
+import { DatabaseUnavailable, guardDatabase } from './database';
 import type { DryRunEvaluator } from './dryRun';
 import { readJsonBody, sendJson, sendNoContent, sendProblem } from './http';
 import { openApiDocument } from './openapi';
@@ -60,46 +62,6 @@ export type RestApi = ((req: IncomingMessage, res: ServerResponse) => void) & {
 };
 
 const PREFIX = '/api/v1';
-
-/** Database errors surface as 503, never as a generic 500: the client can retry. */
-class DatabaseUnavailable extends Error {}
-
-function guardQueries(q: Queryable): Queryable {
-  return {
-    query: async <T>(sql: string, params?: unknown[]) => {
-      try {
-        return await q.query<T>(sql, params);
-      } catch (err) {
-        throw new DatabaseUnavailable((err as Error).message);
-      }
-    },
-  };
-}
-
-function guardDatabase(db: Database): Database {
-  return {
-    kind: db.kind,
-    query: guardQueries(db).query,
-    exec: (sql) => db.exec(sql),
-    close: () => db.close(),
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      let inner: unknown;
-      try {
-        return await db.transaction(async (tx) => {
-          try {
-            return await fn(guardQueries(tx));
-          } catch (err) {
-            inner = err;
-            throw err;
-          }
-        });
-      } catch (err) {
-        if (err === inner) throw err;
-        throw new DatabaseUnavailable((err as Error).message);
-      }
-    },
-  };
-}
 
 export function createRestApi(deps: RestApiDeps): RestApi {
   const clock = deps.clock ?? Date.now;
@@ -166,9 +128,11 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       limiter = {
         key,
         principals: new RateLimiter({ ratePerSecond: r.requestsPerSecond, burst: r.burst }),
-        // Failed authentications per client address: an address that keeps failing is refused (429)
-        // before its credentials are checked, which slows guessing and TokenReview floods. Callers
-        // behind one proxy share the bucket, so the burst is generous.
+        // Failed authentications per client address and presented credential: a credential that keeps
+        // failing from an address is refused (429) before it is checked again, which stops a client
+        // retrying a bad or revoked token from costing a lookup or a TokenReview each time. Valid
+        // credentials never share a bucket with failing ones, so they are not locked out by the bad
+        // tokens of others behind the same ingress or proxy (issue 16, defect 4).
         failures: new RateLimiter({ ratePerSecond: r.failedAuthPerSecond, burst: r.failedAuthBurst }),
       };
     }
@@ -203,13 +167,18 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     const now = clock();
     const address = req.socket.remoteAddress ?? 'unknown';
     const limits = limiters(s);
-    if (!limits.failures.peek(`addr:${address}`, now)) {
-      fail(httpProblem(429, 'too many failed authentications from this address', { 'Retry-After': '1' }));
+    const failureKey = `addr:${address}|${credentialFingerprint(req.headers.authorization)}`;
+    if (!limits.failures.peek(failureKey, now)) {
+      fail(
+        httpProblem(429, 'too many failed authentications with this credential from this address', {
+          'Retry-After': '1',
+        }),
+      );
       return;
     }
     const auth = await authenticator.authenticate(req);
     if ('unauthenticated' in auth) {
-      limits.failures.take(`addr:${address}`, now);
+      limits.failures.take(failureKey, now);
       logger?.debug({ path: rawPath, reason: auth.unauthenticated }, 'REST request not authenticated');
       const challenge =
         req.headers.authorization === undefined
@@ -280,6 +249,13 @@ export function createRestApi(deps: RestApiDeps): RestApi {
       return;
     }
     handle(req, res).catch((err: unknown) => {
+      // (A request whose body was read is destroyed too: only an incomplete one, or a closed socket, is gone.)
+      if (req.socket.destroyed || (req.destroyed && !req.complete)) {
+        // The client went away mid-request (issue 16, defect 10): nothing to answer, nothing broken here.
+        logger?.debug({ url: req.url, reason: (err as Error).message }, 'REST client disconnected');
+        res.destroy();
+        return;
+      }
       if (res.headersSent) {
         logger?.error({ err, url: req.url }, 'REST request failed after the answer started');
         res.destroy();
@@ -326,6 +302,12 @@ function queryObject(search: string): Record<string, string> {
     out[key] = value;
   }
   return { ...out };
+}
+
+/** Names the presented credential without keeping it: requests without one share the name `none`. */
+function credentialFingerprint(authorization: string | undefined): string {
+  if (authorization === undefined) return 'none';
+  return createHash('sha256').update(authorization).digest('base64url').slice(0, 22);
 }
 
 function hasBody(req: IncomingMessage): boolean {

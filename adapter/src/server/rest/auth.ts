@@ -50,6 +50,11 @@ export interface RestAuthenticatorOptions {
   readonly logger?: Logger;
   /** How long a verified (or rejected) API key is remembered (default 5 s: bounds revocation delay). */
   readonly keyCacheTtlMs?: number;
+  /**
+   * While the database cannot be reached, a key verified within this long still authenticates
+   * (default 15 min), so read-only views keep answering through an outage (issue 16, defect 7).
+   */
+  readonly keyOutageTtlMs?: number;
 }
 
 const KEY_CACHE_LIMIT = 10_000;
@@ -57,12 +62,16 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 export class RestAuthenticator {
   private readonly keys = new Map<string, { key: ApiKey | undefined; expiresAt: number }>();
+  /** The last successful verification of each key, for database outages. */
+  private readonly verified = new Map<string, { key: ApiKey; at: number }>();
+  private readonly outageTtl: number;
   private readonly touched = new Map<number, number>();
   private readonly kubernetes: DelegatingAuthenticator | undefined;
   private readonly ttl: number;
 
   constructor(private readonly options: RestAuthenticatorOptions) {
     this.ttl = options.keyCacheTtlMs ?? 5_000;
+    this.outageTtl = options.keyOutageTtlMs ?? 15 * 60_000;
     this.kubernetes =
       options.kubeApi === undefined
         ? undefined
@@ -115,6 +124,7 @@ export class RestAuthenticator {
   /** Forgets cached keys, so a revocation takes effect at once in this process. */
   forgetKeys(): void {
     this.keys.clear();
+    this.verified.clear();
   }
 
   private async apiKey(token: string): Promise<ApiKey | undefined> {
@@ -125,9 +135,20 @@ export class RestAuthenticator {
     if (cached !== undefined && now < cached.expiresAt) {
       key = cached.key;
     } else {
-      key = await verifyApiKey(this.options.db, token);
+      try {
+        key = await verifyApiKey(this.options.db, token);
+      } catch (err) {
+        // Only an unreachable database gets here: a revocation is honoured at the first verification
+        // after it returns, and a key unknown before the outage is not accepted during it.
+        const known = this.verified.get(cacheKey);
+        if (known === undefined || now - known.at > this.outageTtl) throw err;
+        return known.key;
+      }
       if (this.keys.size >= KEY_CACHE_LIMIT) this.keys.clear();
       this.keys.set(cacheKey, { key, expiresAt: now + this.ttl });
+      if (this.verified.size >= KEY_CACHE_LIMIT) this.verified.clear();
+      if (key === undefined) this.verified.delete(cacheKey);
+      else this.verified.set(cacheKey, { key, at: now });
     }
     if (key !== undefined && now - (this.touched.get(key.id) ?? -Infinity) >= TOUCH_INTERVAL_MS) {
       this.touched.set(key.id, now);
