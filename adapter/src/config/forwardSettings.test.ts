@@ -10,7 +10,7 @@ function load(forward: string) {
   const file = path.join(dir, 'config.yaml');
   writeFileSync(
     file,
-    `prometheus:\n  default:\n    url: http://127.0.0.1:9090\nserver:\n  forward:\n${forward}`,
+    `allowEmpty: true\nprometheus:\n  default:\n    url: http://127.0.0.1:9090\nserver:\n  forward:\n${forward}`,
   );
   return loadConfigFile(file, {});
 }
