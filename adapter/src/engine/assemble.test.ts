@@ -104,6 +104,22 @@ describe('assemblePolicy', () => {
     expect(input.provenance?.distribution?.source).toBe(`reactive (${expected.note})`);
   });
 
+  it('extrapolates D(t) over half the rate() window of the demand query, and says so', () => {
+    // rate()[2m] trails by 60 s = 4 ticks; PAST 4 ticks back is the value to extrapolate from.
+    const earlier = PAST[PAST.length - 4] as number;
+    const input = assemblePolicy(
+      { policy: policy({ demand: { query: 'sum(rate(req_total[2m]))' } }), readings: readings() },
+      TICK,
+    );
+    expect(input.demand).toBeCloseTo(200 - earlier, 9);
+    expect(input.demandLag).toEqual(expect.objectContaining({ measured: 100, earlier, lagSeconds: 60 }));
+    const expected = reactiveDistribution(PAST, 4, 200 - earlier);
+    expect(input.distribution?.quantile(0.9)).toBe(expected.quantile(0.9));
+    // A gauge query has no lag to correct.
+    expect(assemble().demand).toBe(100);
+    expect(assemble().demandLag).toBeUndefined();
+  });
+
   it("uses a trusted forecast's distribution, and says why an untrusted one was not used", () => {
     const distribution = { quantile: (tau: number) => 200 * tau };
     const trusted: ForecastView = {

@@ -5,6 +5,10 @@ import {
   budgetPeriodAt,
   budgetStatus,
   decisionBudget,
+  lagCorrectedDemand,
+  lagSteps,
+  rateLagSeconds,
+  rateWindowOf,
   reactiveDistribution,
   type BudgetStatus,
   type DecisionInput,
@@ -57,6 +61,7 @@ export interface TickContext {
  * at the tick step before it, replicas, SLO measurements, requests), the same forecast view, prices and
  * budget reproduces the service's decision exactly.
  *
+ * - D(t) is the demand query's value extrapolated over half its `rate()` window (domain/demandLag.ts).
  * - The demand distribution is the forecast's when the forecast is trusted (`forecast.mode` is
  *   `forecast`), else the reactive one built from `pastDemand` over the horizon H in tick steps.
  * - A failed reading leaves its input undefined and carries the failure as the input's provenance,
@@ -67,13 +72,23 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
   const { policy, readings, forecast, budget } = assembly;
   const { demand: d, currentReplicas: current, resources: res } = readings;
   const stepMs = tick.engine.intervalSeconds * 1000;
-  const reactive = d.ok
-    ? reactiveDistribution(
-        readings.pastDemand,
-        Math.max(1, Math.round((decisionHorizonSeconds(policy, tick.engine) * 1000) / stepMs)),
+  const lagSeconds = rateLagSeconds(rateWindowOf(policy.demand.query));
+  const lag = d.ok
+    ? lagCorrectedDemand(
         d.value,
+        readings.pastDemand,
+        lagSteps(lagSeconds, tick.engine.intervalSeconds),
+        lagSeconds,
       )
     : undefined;
+  const reactive =
+    lag === undefined
+      ? undefined
+      : reactiveDistribution(
+          readings.pastDemand,
+          Math.max(1, Math.round((decisionHorizonSeconds(policy, tick.engine) * 1000) / stepMs)),
+          lag.demand,
+        );
   const forecasting = forecast?.mode === 'forecast';
   const distributionSource = forecasting
     ? `forecast (${forecast.model}): ${forecast.reason}`
@@ -82,7 +97,8 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
     policy: policy.name,
     at: tick.at,
     mode: policy.mode,
-    demand: d.ok ? d.value : undefined,
+    demand: lag?.demand,
+    ...(lag !== undefined && lagSeconds > 0 && { demandLag: lag }),
     demandUnit: policy.demand.unit,
     distribution: forecasting ? forecast.distribution : reactive,
     capacityPerReplica: policy.capacityPerReplica,

@@ -2,7 +2,11 @@ import { decisionHorizonSeconds } from '../domain/horizon';
 import type { Config, Policy } from '../config/schema';
 import {
   decide,
+  lagCorrectedDemand,
+  lagSteps,
+  rateLagSeconds,
   reactiveDistribution,
+  type LagCorrection,
   type DecisionInput,
   type DemandDistribution,
   type ReactiveDistribution,
@@ -60,6 +64,8 @@ export function engineSettingsOf(engine: Config['engine']): EngineSettings {
  */
 export interface CostscaleObservation {
   readonly demand: ObservedDemand;
+  /** D(t) at tick k extrapolated over the pipeline's `rate()` lag, as the engine does (demandLag.ts). */
+  corrected(k: number): LagCorrection;
   forecast(settings: ForecastSettings): ForecastTrack;
   /** The reactive distribution at tick k over the `historySamples` ticks before it. */
   reactive(k: number, horizonSteps: number, historySamples: number): ReactiveDistribution | undefined;
@@ -90,16 +96,21 @@ export function observationOf(
   options: ObservationOptions = {},
 ): CostscaleObservation {
   const values = demand.values;
+  const lagSeconds = rateLagSeconds(demand.pipeline.rateWindowMs);
+  const steps = lagSteps(lagSeconds, demand.stepMs / 1000);
+  const corrected = (k: number): LagCorrection =>
+    lagCorrectedDemand(values[k] as number, values.subarray(Math.max(0, k - steps), k), steps, lagSeconds);
   const tracks = new Map<string, ForecastTrack>();
   const shared = new Map<string, Array<ReactiveDistribution | undefined>>();
   const build = (k: number, horizonSteps: number, historySamples: number) => {
-    const d = values[k] as number;
+    const d = corrected(k).demand;
     return Number.isFinite(d)
       ? reactiveDistribution(values.subarray(Math.max(0, k - historySamples), k), horizonSteps, d)
       : undefined;
   };
   return {
     demand,
+    corrected,
     forecast(settings) {
       const key = JSON.stringify(settings);
       let track = tracks.get(key);
@@ -156,6 +167,7 @@ export function simulatedDecisionInput(
   params: {
     readonly at: number;
     readonly demand: number | undefined;
+    readonly demandLag?: DecisionInput['demandLag'];
     readonly distribution: DemandDistribution | undefined;
     readonly capacityPerReplica: number;
     readonly costPerReplicaHour: number;
@@ -169,6 +181,7 @@ export function simulatedDecisionInput(
     at: params.at,
     mode: policy.mode,
     demand: params.demand,
+    ...(params.demandLag && { demandLag: params.demandLag }),
     demandUnit: policy.demand.unit,
     distribution: params.distribution,
     capacityPerReplica: params.capacityPerReplica,
@@ -219,13 +232,14 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const k = Math.round((tMs - t0) / stepMs);
     const at = tMs - pipeline.tickAgeMs;
     if (k < 0 || k >= observed.length) return undefined;
-    const d = observed[k] as number;
-    const demand = Number.isFinite(d) ? d : undefined;
+    const lag = observation.corrected(k);
+    const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
     const distribution = forecastAt(k) ?? observation.reactive(k, horizonSteps, engine.historySamples);
     const result = decide(
       simulatedDecisionInput(policy, {
         at,
         demand,
+        ...(lag.lagSeconds > 0 && { demandLag: lag }),
         distribution,
         capacityPerReplica: params.capacityPerReplica,
         costPerReplicaHour: params.costPerReplicaHour,
