@@ -10,3 +10,4 @@ export * from './capacity';
 export * from './decide';
 export * from './wallClock';
 export * from './demandLag';
+export * from './forecastFloor';

@@ -129,8 +129,15 @@ describe('assemblePolicy', () => {
       model: 'mstl',
     };
     const used = assemble({ forecast: trusted });
-    expect(used.distribution).toBe(distribution);
-    expect(used.provenance?.distribution?.source).toBe('forecast (mstl): beats seasonal naive');
+    // Floored at the reactive distribution of the ticks (a bucket-mean forecast cannot see their peaks).
+    const reactive = reactiveDistribution(PAST, 4, 100);
+    for (const tau of [0.1, 0.5, 0.9, 0.99])
+      expect(used.distribution?.quantile(tau)).toBe(Math.max(200 * tau, reactive.quantile(tau)));
+    expect(used.distribution?.quantile(0.9)).toBe(180);
+    expect(used.distribution?.quantile(0.1)).toBe(reactive.quantile(0.1));
+    expect(used.provenance?.distribution?.source).toBe(
+      `forecast (mstl): beats seasonal naive; floored by the reactive distribution (${reactive.note})`,
+    );
 
     const untrusted: ForecastView = { mode: 'reactive', reason: 'coverage 0.6 is off', distribution };
     const notUsed = assemble({ forecast: untrusted });

@@ -5,6 +5,7 @@ import {
   budgetPeriodAt,
   budgetStatus,
   decisionBudget,
+  forecastFlooredByReactive,
   lagCorrectedDemand,
   lagSteps,
   rateLagSeconds,
@@ -63,7 +64,7 @@ export interface TickContext {
  *
  * - D(t) is the demand query's value extrapolated over half its `rate()` window (domain/demandLag.ts).
  * - The demand distribution is the forecast's when the forecast is trusted (`forecast.mode` is
- *   `forecast`), else the reactive one built from `pastDemand` over the horizon H in tick steps.
+ *   `forecast`), floored at the reactive one (domain/forecastFloor.ts), else the reactive one built from `pastDemand` over the horizon H in tick steps.
  * - A failed reading leaves its input undefined and carries the failure as the input's provenance,
  *   so decide() names it; replicas fall back to `previousReplicas`.
  * - Demand sampled longer ago than `engine.stalenessSeconds` is stale for decide().
@@ -91,7 +92,7 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
         );
   const forecasting = forecast?.mode === 'forecast';
   const distributionSource = forecasting
-    ? `forecast (${forecast.model}): ${forecast.reason}`
+    ? `forecast (${forecast.model}): ${forecast.reason}${reactive ? `; floored by the reactive distribution (${reactive.note})` : ''}`
     : `reactive (${reactive?.note ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
   return {
     policy: policy.name,
@@ -100,7 +101,12 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
     demand: lag?.demand,
     ...(lag !== undefined && lagSeconds > 0 && { demandLag: lag }),
     demandUnit: policy.demand.unit,
-    distribution: forecasting ? forecast.distribution : reactive,
+    distribution:
+      forecasting && forecast.distribution && reactive
+        ? forecastFlooredByReactive(forecast.distribution, reactive)
+        : forecasting
+          ? forecast.distribution
+          : reactive,
     capacityPerReplica: policy.capacityPerReplica,
     costPerReplicaHour: res.ok
       ? blendedCostPerReplicaHour(res.resources, tick.prices.prices, policy.spotShare)

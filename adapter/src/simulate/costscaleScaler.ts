@@ -2,6 +2,7 @@ import { decisionHorizonSeconds } from '../domain/horizon';
 import type { Config, Policy } from '../config/schema';
 import {
   decide,
+  forecastFlooredByReactive,
   lagCorrectedDemand,
   lagSteps,
   rateLagSeconds,
@@ -24,7 +25,7 @@ import type { MetricScaler } from './types';
 
 // costscale as the simulated adapter, on the live service's decision path: at every engine tick the
 // demand the query returned, the peak-demand distribution the engine would use (the forecast while the
-// accuracy gate trusts it, else the reactive distribution over the last hour of ticks), and decide()
+// accuracy gate trusts it, floored at the reactive one, else the reactive distribution over the last hour of ticks), and decide()
 // with every bound; the HPA reads the value the latest tick served, `costscale_replicas`, as an
 // AverageValue target of 1. A tick without a decision keeps the last good value until it is stale.
 
@@ -234,7 +235,12 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     if (k < 0 || k >= observed.length) return undefined;
     const lag = observation.corrected(k);
     const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
-    const distribution = forecastAt(k) ?? observation.reactive(k, horizonSteps, engine.historySamples);
+    const forecast = forecastAt(k);
+    const reactive = observation.reactive(k, horizonSteps, engine.historySamples);
+    const distribution =
+      forecast === undefined || reactive === undefined
+        ? (forecast ?? reactive)
+        : forecastFlooredByReactive(forecast, reactive);
     const result = decide(
       simulatedDecisionInput(policy, {
         at,
