@@ -24,10 +24,11 @@ import type { DemandTrace } from './trace';
 import type { MetricScaler } from './types';
 
 // costscale as the simulated adapter, on the live service's decision path: at every engine tick the
-// demand the query returned, the peak-demand distribution the engine would use (the forecast while the
-// accuracy gate trusts it, floored at the reactive one, else the reactive distribution over the last hour of ticks), and decide()
-// with every bound; the HPA reads the value the latest tick served, `costscale_replicas`, as an
-// AverageValue target of 1. A tick without a decision keeps the last good value until it is stale.
+// demand the query returned, extrapolated over its `rate()` lag, the peak-demand distribution the engine
+// would use (the forecast while the accuracy gate trusts it, floored at the reactive one, else the
+// reactive distribution over the last hour of ticks), and decide() with every bound; the HPA reads the
+// value the latest tick served, `costscale_replicas`, as an AverageValue target of 1. A tick without a
+// decision keeps the last good value until it is stale.
 
 /** Engine settings the decision path depends on (config `engine`; defaults as there). */
 export interface EngineSettings {
