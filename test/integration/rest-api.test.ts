@@ -445,7 +445,13 @@ describe.each(DATABASE_KINDS)('REST API on %s PostgreSQL', (kind) => {
     expect(empty.actuals).toMatchObject({ stepSeconds: 60, error: null });
     expect(empty.actuals.values).toHaveLength(61);
     expect(empty.actuals.values.slice(0, 3)).toEqual([100, 101, 102]);
-    expect(empty.current.demand).toBe(100);
+    // The latest decision's D(t): the query's 100 extrapolated over its rate()[2m] lag against the
+    // backend's history (domain/demandLag.ts); the route reports the decision's own figure.
+    const latest = h.holder.current()!.policies.find((p) => p.name === 'web')!.decision!;
+    expect(empty.current.demand).toBe(latest.demand);
+    expect(latest.explanation.inputs).toContainEqual(
+      expect.objectContaining({ name: 'measuredDemand', value: 100 }),
+    );
     expect(empty.forecast).toBeNull();
     expect(empty.accuracy).toBeNull();
 

@@ -87,7 +87,10 @@ describe.each(DATABASE_KINDS)('dry run on %s PostgreSQL', (kind) => {
     expect(result.decision).toMatchObject({ replicas: 2, unboundedReplicas: 2, actingBound: 'none' });
     expect(result.decision!.costPerHour).toBeCloseTo(2 * 0.5 * 0.031611, 12);
     expect(result.explanation.errors).toEqual([]);
-    expect(result.explanation.inputs.find((i) => i.name === 'demand')?.source).toBe(candidate().demand.query);
+    // D(t) is the query's value extrapolated over its rate() lag; the source names the query and says so.
+    expect(result.explanation.inputs.find((i) => i.name === 'demand')?.source).toBe(
+      `${candidate().demand.query}, extrapolated over its 60 s lag`,
+    );
     expect(result.inputs).toMatchObject({
       policy: 'checkout',
       currentReplicas: 4,

@@ -429,3 +429,38 @@ describe("the HPA's tolerance band", () => {
     expect(decided({ ...base, currentReplicas: 12, hpaTolerance: 0.5, maxReplicas: 18 }).replicas).toBe(18);
   });
 });
+
+describe('demand extrapolated over the query lag', () => {
+  it('decides on the extrapolated demand and explains the measured value, the earlier one and the lag', () => {
+    // Without a distribution the target is D(t): 58 extrapolated from 54 measured, 50 one lag earlier.
+    const d = decided({
+      ...base,
+      distribution: undefined,
+      demand: 58,
+      demandLag: { measured: 54, earlier: 50, lagSeconds: 60 },
+      provenance: { demand: { source: 'sum(rate(req[2m]))' } },
+    });
+    expect(d.demand).toBe(58);
+    expect(d.replicas).toBe(6);
+    expect(d.explanation.inputs).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'demand',
+          value: 58,
+          source: 'sum(rate(req[2m])), extrapolated over its 60 s lag',
+          unit: 'requests/s',
+        },
+        { name: 'measuredDemand', value: 54, source: 'sum(rate(req[2m]))', unit: 'requests/s' },
+        expect.objectContaining({ name: 'demandOneLagEarlier', value: 50 }),
+        expect.objectContaining({ name: 'demandLag', value: 60, unit: 's' }),
+      ]),
+    );
+    expect(d.explanation.summary).toMatch(/max\(D 58 \(measured 54, 60 s behind\)/);
+  });
+
+  it('names no lag when the demand is the measured value', () => {
+    const d = decided(base);
+    expect(d.explanation.inputs.map((i) => i.name)).not.toContain('measuredDemand');
+    expect(d.explanation.summary).not.toMatch(/behind/);
+  });
+});

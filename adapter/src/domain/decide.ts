@@ -1,4 +1,5 @@
 import { reachableReplicas } from './toleranceBand';
+import type { LagCorrection } from './demandLag';
 import { z } from 'zod';
 import type { Policy } from '../config/schema';
 import type { BudgetStatus } from './budget';
@@ -75,6 +76,11 @@ export interface DecisionInput {
   readonly mode: Mode;
   /** D(t), demand now in units/s. Missing, NaN or negative ⇒ no decision. */
   readonly demand: number | undefined;
+  /**
+   * How `demand` was extrapolated over the demand query's lag (demandLag.ts): the query's own value,
+   * its value one lag earlier and the lag. Absent: `demand` is the query's value as measured.
+   */
+  readonly demandLag?: Pick<LagCorrection, 'measured' | 'earlier' | 'lagSeconds'>;
   /** Unit of demand for the explanation (default `units`). */
   readonly demandUnit?: string;
   /** Distribution of peak demand over [t, t+H]; absent ⇒ target demand is D(t). */
@@ -232,7 +238,25 @@ export function decide(input: DecisionInput): DecisionResult {
   } = input;
   explain('at', Number.isFinite(at) ? new Date(at).toISOString() : undefined, 'decision time');
   explain('mode', mode, 'policy');
-  explain('demand', demand, sourceOf('demand', 'input'), `${unit}/s`);
+  const lag = input.demandLag;
+  explain(
+    'demand',
+    demand,
+    lag === undefined
+      ? sourceOf('demand', 'input')
+      : `${sourceOf('demand', 'input')}, extrapolated over its ${fmt(lag.lagSeconds)} s lag`,
+    `${unit}/s`,
+  );
+  if (lag !== undefined) {
+    explain('measuredDemand', lag.measured, sourceOf('demand', 'input'), `${unit}/s`);
+    explain(
+      'demandOneLagEarlier',
+      lag.earlier,
+      `the demand query ${fmt(lag.lagSeconds)} s earlier`,
+      `${unit}/s`,
+    );
+    explain('demandLag', lag.lagSeconds, "half the demand query's rate() window", 's');
+  }
   explain('capacityPerReplica', kappa, sourceOf('capacityPerReplica', 'input'), `${unit}/s`);
   explain('costPerReplicaHour', cost, sourceOf('costPerReplicaHour', 'input'), 'per hour');
   explain('sloMissCostPerHour', v, 'policy', 'per replica-hour');
@@ -351,7 +375,7 @@ export function decide(input: DecisionInput): DecisionResult {
     steps.length === 0 ? 'no bound acted' : steps.map((s) => `${s.bound} ${s.before}→${s.after}`).join(', ');
   const summary =
     `${input.policy ?? 'policy'}: ${n} replicas (${mode}) — target ${fmt(target)} ${unit}/s ` +
-    `= max(D ${fmt(demand)}, Q(${fmt(tau)}) ${quantile === null ? 'n/a' : fmt(quantile)}) / κ ${fmt(kappa)} ` +
+    `= max(D ${fmt(demand)}${lag === undefined ? '' : ` (measured ${fmt(lag.measured)}, ${fmt(lag.lagSeconds)} s behind)`}, Q(${fmt(tau)}) ${quantile === null ? 'n/a' : fmt(quantile)}) / κ ${fmt(kappa)} ` +
     `→ ${unbounded}${n !== unbounded && steps.length === 0 ? ` → ${n} (what the HPA's tolerance band lets it reach)` : ''}; ${boundsText}`;
 
   return {

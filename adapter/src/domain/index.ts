@@ -9,3 +9,5 @@ export * from './schedule';
 export * from './capacity';
 export * from './decide';
 export * from './wallClock';
+export * from './demandLag';
+export * from './forecastFloor';

@@ -104,6 +104,22 @@ describe('assemblePolicy', () => {
     expect(input.provenance?.distribution?.source).toBe(`reactive (${expected.note})`);
   });
 
+  it('extrapolates D(t) over half the rate() window of the demand query, and says so', () => {
+    // rate()[2m] trails by 60 s = 4 ticks; PAST 4 ticks back is the value to extrapolate from.
+    const earlier = PAST[PAST.length - 4] as number;
+    const input = assemblePolicy(
+      { policy: policy({ demand: { query: 'sum(rate(req_total[2m]))' } }), readings: readings() },
+      TICK,
+    );
+    expect(input.demand).toBeCloseTo(200 - earlier, 9);
+    expect(input.demandLag).toEqual(expect.objectContaining({ measured: 100, earlier, lagSeconds: 60 }));
+    const expected = reactiveDistribution(PAST, 4, 200 - earlier);
+    expect(input.distribution?.quantile(0.9)).toBe(expected.quantile(0.9));
+    // A gauge query has no lag to correct.
+    expect(assemble().demand).toBe(100);
+    expect(assemble().demandLag).toBeUndefined();
+  });
+
   it("uses a trusted forecast's distribution, and says why an untrusted one was not used", () => {
     const distribution = { quantile: (tau: number) => 200 * tau };
     const trusted: ForecastView = {
@@ -113,8 +129,15 @@ describe('assemblePolicy', () => {
       model: 'mstl',
     };
     const used = assemble({ forecast: trusted });
-    expect(used.distribution).toBe(distribution);
-    expect(used.provenance?.distribution?.source).toBe('forecast (mstl): beats seasonal naive');
+    // Floored at the reactive distribution of the ticks (a bucket-mean forecast cannot see their peaks).
+    const reactive = reactiveDistribution(PAST, 4, 100);
+    for (const tau of [0.1, 0.5, 0.9, 0.99])
+      expect(used.distribution?.quantile(tau)).toBe(Math.max(200 * tau, reactive.quantile(tau)));
+    expect(used.distribution?.quantile(0.9)).toBe(180);
+    expect(used.distribution?.quantile(0.1)).toBe(reactive.quantile(0.1));
+    expect(used.provenance?.distribution?.source).toBe(
+      `forecast (mstl): beats seasonal naive; floored by the reactive distribution (${reactive.note})`,
+    );
 
     const untrusted: ForecastView = { mode: 'reactive', reason: 'coverage 0.6 is off', distribution };
     const notUsed = assemble({ forecast: untrusted });

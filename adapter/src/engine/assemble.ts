@@ -5,6 +5,11 @@ import {
   budgetPeriodAt,
   budgetStatus,
   decisionBudget,
+  forecastFlooredByReactive,
+  lagCorrectedDemand,
+  lagSteps,
+  rateLagSeconds,
+  rateWindowOf,
   reactiveDistribution,
   type BudgetStatus,
   type DecisionInput,
@@ -57,8 +62,9 @@ export interface TickContext {
  * at the tick step before it, replicas, SLO measurements, requests), the same forecast view, prices and
  * budget reproduces the service's decision exactly.
  *
+ * - D(t) is the demand query's value extrapolated over half its `rate()` window (domain/demandLag.ts).
  * - The demand distribution is the forecast's when the forecast is trusted (`forecast.mode` is
- *   `forecast`), else the reactive one built from `pastDemand` over the horizon H in tick steps.
+ *   `forecast`), floored at the reactive one (domain/forecastFloor.ts), else the reactive one built from `pastDemand` over the horizon H in tick steps.
  * - A failed reading leaves its input undefined and carries the failure as the input's provenance,
  *   so decide() names it; replicas fall back to `previousReplicas`.
  * - Demand sampled longer ago than `engine.stalenessSeconds` is stale for decide().
@@ -67,24 +73,40 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
   const { policy, readings, forecast, budget } = assembly;
   const { demand: d, currentReplicas: current, resources: res } = readings;
   const stepMs = tick.engine.intervalSeconds * 1000;
-  const reactive = d.ok
-    ? reactiveDistribution(
-        readings.pastDemand,
-        Math.max(1, Math.round((decisionHorizonSeconds(policy, tick.engine) * 1000) / stepMs)),
+  const lagSeconds = rateLagSeconds(rateWindowOf(policy.demand.query));
+  const lag = d.ok
+    ? lagCorrectedDemand(
         d.value,
+        readings.pastDemand,
+        lagSteps(lagSeconds, tick.engine.intervalSeconds),
+        lagSeconds,
       )
     : undefined;
+  const reactive =
+    lag === undefined
+      ? undefined
+      : reactiveDistribution(
+          readings.pastDemand,
+          Math.max(1, Math.round((decisionHorizonSeconds(policy, tick.engine) * 1000) / stepMs)),
+          lag.demand,
+        );
   const forecasting = forecast?.mode === 'forecast';
   const distributionSource = forecasting
-    ? `forecast (${forecast.model}): ${forecast.reason}`
+    ? `forecast (${forecast.model}): ${forecast.reason}${reactive ? `; floored by the reactive distribution (${reactive.note})` : ''}`
     : `reactive (${reactive?.note ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
   return {
     policy: policy.name,
     at: tick.at,
     mode: policy.mode,
-    demand: d.ok ? d.value : undefined,
+    demand: lag?.demand,
+    ...(lag !== undefined && lagSeconds > 0 && { demandLag: lag }),
     demandUnit: policy.demand.unit,
-    distribution: forecasting ? forecast.distribution : reactive,
+    distribution:
+      forecasting && forecast.distribution && reactive
+        ? forecastFlooredByReactive(forecast.distribution, reactive)
+        : forecasting
+          ? forecast.distribution
+          : reactive,
     capacityPerReplica: policy.capacityPerReplica,
     costPerReplicaHour: res.ok
       ? blendedCostPerReplicaHour(res.resources, tick.prices.prices, policy.spotShare)

@@ -116,6 +116,26 @@ describe('costscaleScaler', () => {
     expect(dear(399 * STEP, 10)).toBe(15);
   });
 
+  it("extrapolates D(t) over half the pipeline's rate() window, as the engine does; a gauge stands", () => {
+    const ramp = Float64Array.from({ length: 300 }, (_, i) => 100 + i);
+    const at = (pipeline: MetricPipeline) =>
+      observationOf({ t0: 0, stepMs: STEP, values: ramp, pipeline, interpolation: 'linear' });
+    // rate()[2m] trails by 60 s = 4 ticks: 399 measured, 395 four ticks earlier ⇒ 403.
+    expect(at(NO_LAG).corrected(299)).toEqual({ demand: 403, measured: 399, earlier: 395, lagSeconds: 60 });
+    expect(at({ ...NO_LAG, rateWindowMs: 0 }).corrected(299).demand).toBe(399);
+    // Flat at 200, then a rise the rate() has only begun to show: 280 measured, 200 four ticks earlier.
+    const rise = Float64Array.from({ length: 300 }, (_, i) => (i < 296 ? 200 : 200 + 20 * (i - 295)));
+    const served = (pipeline: MetricPipeline) =>
+      costscaleScaler(
+        params(observationOf({ t0: 0, stepMs: STEP, values: rise, pipeline, interpolation: 'linear' }), {
+          costPerReplicaHour: 1e6,
+        }),
+      )(299 * STEP, 20);
+    // At a prohibitive replica cost the target is D(t) itself: 360 → 36 replicas against 280 → 28.
+    expect(served(NO_LAG)).toBe(36);
+    expect(served({ ...NO_LAG, rateWindowMs: 0 })).toBe(28);
+  });
+
   it('reads the tick that ran tickAgeMs before the HPA sync', () => {
     const values = Array.from({ length: 200 }, (_, k) => (k < 150 ? 95 : 195));
     const observation = observed(values);

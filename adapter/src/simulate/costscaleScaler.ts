@@ -2,7 +2,12 @@ import { decisionHorizonSeconds } from '../domain/horizon';
 import type { Config, Policy } from '../config/schema';
 import {
   decide,
+  forecastFlooredByReactive,
+  lagCorrectedDemand,
+  lagSteps,
+  rateLagSeconds,
   reactiveDistribution,
+  type LagCorrection,
   type DecisionInput,
   type DemandDistribution,
   type ReactiveDistribution,
@@ -19,10 +24,11 @@ import type { DemandTrace } from './trace';
 import type { MetricScaler } from './types';
 
 // costscale as the simulated adapter, on the live service's decision path: at every engine tick the
-// demand the query returned, the peak-demand distribution the engine would use (the forecast while the
-// accuracy gate trusts it, else the reactive distribution over the last hour of ticks), and decide()
-// with every bound; the HPA reads the value the latest tick served, `costscale_replicas`, as an
-// AverageValue target of 1. A tick without a decision keeps the last good value until it is stale.
+// demand the query returned, extrapolated over its `rate()` lag, the peak-demand distribution the engine
+// would use (the forecast while the accuracy gate trusts it, floored at the reactive one, else the
+// reactive distribution over the last hour of ticks), and decide() with every bound; the HPA reads the
+// value the latest tick served, `costscale_replicas`, as an AverageValue target of 1. A tick without a
+// decision keeps the last good value until it is stale.
 
 /** Engine settings the decision path depends on (config `engine`; defaults as there). */
 export interface EngineSettings {
@@ -60,6 +66,8 @@ export function engineSettingsOf(engine: Config['engine']): EngineSettings {
  */
 export interface CostscaleObservation {
   readonly demand: ObservedDemand;
+  /** D(t) at tick k extrapolated over the pipeline's `rate()` lag, as the engine does (demandLag.ts). */
+  corrected(k: number): LagCorrection;
   forecast(settings: ForecastSettings): ForecastTrack;
   /** The reactive distribution at tick k over the `historySamples` ticks before it. */
   reactive(k: number, horizonSteps: number, historySamples: number): ReactiveDistribution | undefined;
@@ -90,16 +98,21 @@ export function observationOf(
   options: ObservationOptions = {},
 ): CostscaleObservation {
   const values = demand.values;
+  const lagSeconds = rateLagSeconds(demand.pipeline.rateWindowMs);
+  const steps = lagSteps(lagSeconds, demand.stepMs / 1000);
+  const corrected = (k: number): LagCorrection =>
+    lagCorrectedDemand(values[k] as number, values.subarray(Math.max(0, k - steps), k), steps, lagSeconds);
   const tracks = new Map<string, ForecastTrack>();
   const shared = new Map<string, Array<ReactiveDistribution | undefined>>();
   const build = (k: number, horizonSteps: number, historySamples: number) => {
-    const d = values[k] as number;
+    const d = corrected(k).demand;
     return Number.isFinite(d)
       ? reactiveDistribution(values.subarray(Math.max(0, k - historySamples), k), horizonSteps, d)
       : undefined;
   };
   return {
     demand,
+    corrected,
     forecast(settings) {
       const key = JSON.stringify(settings);
       let track = tracks.get(key);
@@ -156,6 +169,7 @@ export function simulatedDecisionInput(
   params: {
     readonly at: number;
     readonly demand: number | undefined;
+    readonly demandLag?: DecisionInput['demandLag'];
     readonly distribution: DemandDistribution | undefined;
     readonly capacityPerReplica: number;
     readonly costPerReplicaHour: number;
@@ -169,6 +183,7 @@ export function simulatedDecisionInput(
     at: params.at,
     mode: policy.mode,
     demand: params.demand,
+    ...(params.demandLag && { demandLag: params.demandLag }),
     demandUnit: policy.demand.unit,
     distribution: params.distribution,
     capacityPerReplica: params.capacityPerReplica,
@@ -219,13 +234,19 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const k = Math.round((tMs - t0) / stepMs);
     const at = tMs - pipeline.tickAgeMs;
     if (k < 0 || k >= observed.length) return undefined;
-    const d = observed[k] as number;
-    const demand = Number.isFinite(d) ? d : undefined;
-    const distribution = forecastAt(k) ?? observation.reactive(k, horizonSteps, engine.historySamples);
+    const lag = observation.corrected(k);
+    const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
+    const forecast = forecastAt(k);
+    const reactive = observation.reactive(k, horizonSteps, engine.historySamples);
+    const distribution =
+      forecast === undefined || reactive === undefined
+        ? (forecast ?? reactive)
+        : forecastFlooredByReactive(forecast, reactive);
     const result = decide(
       simulatedDecisionInput(policy, {
         at,
         demand,
+        ...(lag.lagSeconds > 0 && { demandLag: lag }),
         distribution,
         capacityPerReplica: params.capacityPerReplica,
         costPerReplicaHour: params.costPerReplicaHour,

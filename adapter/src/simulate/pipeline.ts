@@ -32,14 +32,7 @@ export const DEFAULT_PIPELINE: MetricPipeline = {
   cpuAgeMs: 7_500,
 };
 
-const DURATION = /\b(?:rate|increase)\s*\([^[]*\[\s*(\d+(?:\.\d+)?)(ms|s|m|h)\s*\]/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** The range of the first `rate(…[w])` or `increase(…[w])` in a PromQL query, in ms. */
-export function rateWindowOf(query: string): number | undefined {
-  const m = DURATION.exec(query);
-  return m === null ? undefined : Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-}
+export { rateWindowOf } from '../domain/demandLag';
 
 /** End of the trace: the last sample holds for as long as the interval before it. */
 export function traceEnd(trace: DemandTrace): number {
