@@ -1,6 +1,6 @@
 // Writes prometheusrule.yaml from alerts/costscale.rules.yaml: the rule groups unchanged, wrapped in a
 // PrometheusRule that kube-prometheus's Prometheus selects (labels prometheus: k8s, role: alert-rules).
-//   node deploy/overlays/monitoring/generate-rule.mjs
+//   node deploy/overlays/monitoring/generate-rule.mjs && npx prettier --write deploy/overlays/monitoring/prometheusrule.yaml
 import { readFileSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
