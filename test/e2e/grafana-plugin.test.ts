@@ -245,7 +245,7 @@ log: { level: warn }
   });
   expect(budget.status).toBe(201);
   const override = await api('PUT', '/api/v1/policies/shop/cart/override', {
-    replicas: 3,
+    replicas: 6,
     ttlSeconds: 3600,
     reason: 'load test this afternoon',
   });
@@ -480,7 +480,7 @@ describe('the costscale app plugin in a browser', () => {
     );
     await expect(
       explanation.getByRole('region', { name: 'Forecast and decision' }).textContent(),
-    ).resolves.toMatch(/Replicas decided3/);
+    ).resolves.toMatch(/Replicas decided6/);
     await screenshot('decisions');
 
     await open(
