@@ -37,8 +37,18 @@ const now = Math.floor(Date.now() / 1000);
 /** Requests per second: a daily cycle between 40 and 160 with deterministic noise. */
 const demandAt = (t: number): number =>
   100 + 60 * Math.sin((2 * Math.PI * t) / DAY) + 8 * Math.sin(t * 12.9898);
-/** Hours of today (UTC) so far: the daily budget's period. */
-const hoursToday = (now % DAY) / 3600;
+/**
+ * The daily budget's time zone: a fixed UTC offset under which it is now between 12:00 and 13:00, so its
+ * spend, threshold and exhaustion are the same whatever the time of day the test runs (issue 16).
+ */
+const offsetHours = 12 - Math.floor((now % DAY) / 3600);
+// IANA's Etc/GMT zones count the other way round: Etc/GMT-3 is UTC+3.
+const dailyTimeZone =
+  offsetHours === 0 ? 'Etc/UTC' : `Etc/GMT${offsetHours > 0 ? '-' : '+'}${Math.abs(offsetHours)}`;
+/** Start of the daily budget's period (local midnight), epoch seconds. */
+const todayStart = now - ((now + offsetHours * 3600) % DAY);
+/** Hours of the daily budget's period so far: 12 to 13. */
+const hoursToday = (now - todayStart) / 3600;
 /** Spend backfilled over today at this rate, so the budget's spend is known. */
 const COST_PER_HOUR = 0.8;
 
@@ -117,7 +127,7 @@ beforeAll(async () => {
   const demand: Array<[number, number]> = [];
   for (let t = now - 4 * DAY; t <= now - 60; t += 60) demand.push([t, Number(demandAt(t).toFixed(3))]);
   const spend: Array<[number, number]> = [];
-  for (let t = now - (now % DAY); t <= now - 60; t += 60) spend.push([t, COST_PER_HOUR]);
+  for (let t = todayStart; t <= now - 60; t += 60) spend.push([t, COST_PER_HOUR]);
   prometheus = await startPrometheus({
     targets: [`127.0.0.1:${exporterPort}`],
     honorLabels: true,
@@ -127,15 +137,7 @@ beforeAll(async () => {
         labels: { job: 'demand', instance: 'shop', service: 'checkout' },
         samples: demand,
       },
-      ...(spend.length > 0
-        ? [
-            {
-              name: 'costscale_cost_per_hour',
-              labels: { namespace: 'shop', policy: 'checkout' },
-              samples: spend,
-            },
-          ]
-        : []),
+      { name: 'costscale_cost_per_hour', labels: { namespace: 'shop', policy: 'checkout' }, samples: spend },
     ]),
   });
 
@@ -146,8 +148,9 @@ beforeAll(async () => {
   await writeFile(join(work, 'tls.key'), serving.key);
   apiPort = await freePort();
   const metricsPort = await freePort();
-  // The daily budget is set so that today's backfilled spend puts it past its warning threshold.
-  const dailyAmount = Math.max(1, Number(((COST_PER_HOUR * hoursToday) / 0.85).toFixed(2)));
+  // The daily budget is set so that today's backfilled spend puts it past its warning threshold, and
+  // the rest of the day at that rate past its amount.
+  const dailyAmount = Number(((COST_PER_HOUR * hoursToday) / 0.85).toFixed(2));
   const config = join(work, 'costscale.yaml');
   await writeFile(
     config,
@@ -156,6 +159,7 @@ beforeAll(async () => {
 budgets:
   - name: shop-daily
     period: daily
+    timeZone: ${dailyTimeZone}
     amount: ${dailyAmount}
     scope: { namespaces: [shop] }
 policies:
@@ -406,9 +410,8 @@ describe('the costscale app plugin in a browser', () => {
     await expect(daily.locator('[data-series="budget left"]').getAttribute('d')).resolves.toMatch(/^M/);
     await expect(daily.locator('[data-series="projection"]').getAttribute('d')).resolves.toMatch(/^M/);
     const status = (await api<Budget>('GET', '/api/v1/budgets/shop-daily')).json.status;
-    if (status?.exhaustionAt) {
-      await expect(daily.locator('[data-series^="exhausted"]').count()).resolves.toBe(1);
-    }
+    expect(status?.exhaustionAt).toEqual(expect.any(String));
+    await expect(daily.locator('[data-series^="exhausted"]').count()).resolves.toBe(1);
     await expect(daily.getByRole('button', { name: /Edit/ }).getAttribute('aria-disabled')).resolves.toBe(
       'true',
     );

@@ -466,6 +466,39 @@ describe('deploy/examples', () => {
     expect(can(rules, 'autoscaling', 'horizontalpodautoscalers', 'patch')).toBe(true);
   });
 
+  test("the KEDA examples: metrics-api reads costscale's route; forwarding's server.forward entry validates", () => {
+    const example = (kind: string, name: string): Manifest | undefined =>
+      rawManifests.find((m) => m.kind === kind && m.metadata.name === name);
+    const { text: configText, env, config } = configOf('base');
+    const { serviceName, serviceNamespace } = config.server.tls;
+    const scaledObject = example('ScaledObject', 'checkout') as Manifest & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const trigger = scaledObject.spec.triggers[0];
+    expect(trigger.type).toBe('metrics-api');
+    expect(trigger.metadata.url).toBe(
+      `https://${serviceName}.${serviceNamespace}.svc/api/v1/keda/namespaces/${scaledObject.metadata.namespace}/policies/checkout`,
+    );
+    expect(trigger.metadata.valueLocation).toBe('replicas');
+    expect(example('TriggerAuthentication', trigger.authenticationRef.name)).toBeDefined();
+
+    // The config.yaml fragment in the forwarding example's comments, merged into the base config.
+    const forwarding = readFileSync(path.join(DEPLOY, 'examples', 'keda-forwarding.yaml'), 'utf8');
+    const lines = forwarding.split('\n');
+    const start = lines.findIndex((l) => /^#\s+server:$/.test(l));
+    const indent = lines[start]!.indexOf('server:');
+    const body = lines.slice(start + 1);
+    const end = body.findIndex((l) => !l.startsWith('#') || l.slice(1, indent + 2).trim() !== '');
+    const fragment = body.slice(0, end).map((l) => l.slice(indent));
+    const merged = configText.replace(/^server:\n/m, `server:\n${fragment.join('\n')}\n`);
+    const forward = parseConfigText(merged, 'keda-forwarding.yaml', env).server.forward;
+    expect(forward).toEqual([
+      expect.objectContaining({
+        name: 'keda',
+        url: 'https://keda-operator-metrics-apiserver.keda.svc:443',
+        kedaScaledObjects: true,
+      }),
+    ]);
+  });
+
   test('the example HPA scales a Deployment on costscale_replicas with AverageValue 1', () => {
     const hpa = rawManifests.find((m) => m.kind === 'HorizontalPodAutoscaler')!;
     expect(hpa.apiVersion).toBe('autoscaling/v2');
