@@ -434,7 +434,8 @@ test('serve wires the scaler: server.keda.grpc.enabled listens, answers from the
   // One tick at start and none after during the test, so the test's publish is the one served.
   await writeFile(
     file,
-    `prometheus:
+    `allowEmpty: true
+prometheus:
   default: { url: 'http://127.0.0.1:1' }
 server: { host: 127.0.0.1, port: 0, metricsPort: 0, auth: { mode: local }, keda: { grpc: { enabled: true, port: 0 } } }
 database: { inMemory: true }
