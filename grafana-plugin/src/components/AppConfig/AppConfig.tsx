@@ -9,7 +9,7 @@ import type { Whoami } from '../../api/types';
 import { testIds } from '../testIds';
 
 export interface AppSettings {
-  /** Base URL of the costscale adapter, e.g. https://costscale.costscale.svc:6443 (the proxy appends /api/…). */
+  /** Base URL of the costscale adapter, e.g. https://costscale.costscale.svc (the proxy appends /api/…). */
   adapterUrl?: string;
 }
 
@@ -28,7 +28,7 @@ export function normaliseAdapterUrl(text: string): { url: string } | { error: st
   try {
     parsed = new URL(trimmed);
   } catch {
-    return { error: 'Enter an absolute URL such as https://costscale.costscale.svc:6443' };
+    return { error: 'Enter an absolute URL such as https://costscale.costscale.svc' };
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return { error: 'The URL must start with http:// or https://' };
@@ -105,7 +105,7 @@ export function AppConfigForm({ plugin, reload }: AppConfigFormProps) {
             id="config-adapter-url"
             data-testid={testIds.appConfig.adapterUrl}
             value={adapterUrl}
-            placeholder="https://costscale.costscale.svc:6443"
+            placeholder="https://costscale.costscale.svc"
             onChange={(e) => setAdapterUrl(e.currentTarget.value)}
           />
         </Field>
