@@ -5,7 +5,7 @@ import { createLogger } from '../../adapter/src/log';
 import { startService, type Service } from '../../adapter/src/main';
 import { openPostgres } from '../../adapter/src/store/db';
 import { TestDatabases } from '../support/databases';
-import { leaseStandIn, type LeaseStandIn } from '../support/lease-standin';
+import { leaseStandIn, serveWithKubeconfig, type LeaseStandIn } from '../support/lease-standin';
 import { freePort, waitFor } from '../support/ports';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
 
@@ -54,18 +54,7 @@ beforeAll(async () => {
   databaseUrl = await dbs.freshUrl();
   dir = await mkdtemp(join(tmpdir(), 'costscale-lease-'));
   standIn = leaseStandIn();
-  const port = await freePort();
-  await new Promise<void>((r) => standIn.server.listen(port, '127.0.0.1', () => r()));
-  await writeFile(
-    join(dir, 'kubeconfig'),
-    `apiVersion: v1
-kind: Config
-clusters: [{ name: test, cluster: { server: 'http://127.0.0.1:${port}', insecure-skip-tls-verify: true } }]
-users: [{ name: test, user: { token: test-token } }]
-contexts: [{ name: test, context: { cluster: test, user: test } }]
-current-context: test
-`,
-  );
+  await serveWithKubeconfig(standIn, join(dir, 'kubeconfig'));
 });
 
 afterAll(async () => {

@@ -1,4 +1,6 @@
 import { createServer, type Server } from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import { freePort } from './ports';
 
 // A Kubernetes API stand-in serving coordination.k8s.io/v1 Leases in namespace costscale (no API server
 // runs here), with the API server's optimistic concurrency: a write with a stale resourceVersion gets 409.
@@ -48,4 +50,20 @@ export function leaseStandIn(): LeaseStandIn {
     });
   });
   return { server, lease: () => stored };
+}
+
+/** Listens on a free loopback port and writes `kubeconfigPath`, a kubeconfig with a token user for it. */
+export async function serveWithKubeconfig(standIn: LeaseStandIn, kubeconfigPath: string): Promise<void> {
+  const port = await freePort();
+  await new Promise<void>((r) => standIn.server.listen(port, '127.0.0.1', () => r()));
+  await writeFile(
+    kubeconfigPath,
+    `apiVersion: v1
+kind: Config
+clusters: [{ name: test, cluster: { server: 'http://127.0.0.1:${port}', insecure-skip-tls-verify: true } }]
+users: [{ name: test, user: { token: test-token } }]
+contexts: [{ name: test, context: { cluster: test, user: test } }]
+current-context: test
+`,
+  );
 }
