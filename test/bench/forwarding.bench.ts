@@ -49,7 +49,15 @@ interface Pki {
 async function serve(role: 'keda' | 'costscale', pki: Pki, extra: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
-    ['-r', path.join(__dirname, 'swc-register.cjs'), __filename, '--serve', role],
+    [
+      // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' for a flame of each server.
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+      '-r',
+      path.join(__dirname, 'swc-register.cjs'),
+      __filename,
+      '--serve',
+      role,
+    ],
     {
       env: { ...process.env, BENCH_PKI: JSON.stringify(pki), ...extra },
       stdio: ['pipe', 'pipe', 'inherit'],

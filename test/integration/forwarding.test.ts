@@ -21,6 +21,7 @@ import { createCA, localServerCertificate, type Issued } from '../support/certs'
 import { httpsRequest, type HttpsResponse } from '../support/https-client';
 import { startKedaMetricsStandin, type KedaMetricsStandin } from '../support/keda-metrics-standin';
 import { startKubernetesStandin, type KubernetesStandin } from '../support/k8s-standin';
+import { waitFor } from '../support/ports';
 import { run } from '../support/processes';
 
 const GV = '/apis/external.metrics.k8s.io/v1beta1';
@@ -28,6 +29,9 @@ const HPA_USER = 'system:serviceaccount:kube-system:horizontal-pod-autoscaler';
 const KEDA_PATH = `${GV}/namespaces/shop/s0-prometheus?labelSelector=scaledobject.keda.sh%2Fname%3Dcheckout`;
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 const TOKEN = 'kubectl-token';
+const DISCOVERY_TTL_MS = 30_000;
+/** The forwarder's clock, which ages its cached discovery lists. */
+let clock = NOW;
 
 let workDir: string;
 let k8s: KubernetesStandin;
@@ -37,6 +41,8 @@ let api: ApiServer;
 let base: string;
 let aggregatorCert: Issued;
 let registry: Registry;
+let frontProxyCA: ReturnType<typeof createCA>;
+let kedaCAFile: string;
 
 const holder = new SnapshotHolder({
   generatedAt: NOW,
@@ -61,7 +67,7 @@ const holder = new SnapshotHolder({
 
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'costscale-forward-'));
-  const frontProxyCA = createCA('front-proxy-ca');
+  frontProxyCA = createCA('front-proxy-ca');
   aggregatorCert = frontProxyCA.issue({ commonName: 'front-proxy-client', usages: ['clientAuth'] });
   // KEDA's metrics server trusts the cluster's front-proxy CA; costscale presents a certificate from it.
   const costscaleClient = frontProxyCA.issue({ commonName: 'costscale-forwarder', usages: ['clientAuth'] });
@@ -93,13 +99,13 @@ beforeAll(async () => {
         url: keda.url,
         kedaScaledObjects: true,
         tls: {
-          caFile: file('keda-ca.crt', kedaCA.cert),
+          caFile: (kedaCAFile = file('keda-ca.crt', kedaCA.cert)),
           certFile: file('client.crt', costscaleClient.cert),
           keyFile: file('client.key', costscaleClient.key),
         },
       },
     ]),
-    { observer: registerForwardMetrics(registry) },
+    { observer: registerForwardMetrics(registry), now: () => clock, discoveryTtlMs: DISCOVERY_TTL_MS },
   );
   const connection = loadKubeConnection(k8s.writeKubeconfig(workDir));
   if (connection === undefined) throw new Error('no stand-in connection');
@@ -221,12 +227,46 @@ test('discovery lists the union of costscale and KEDA resources, legacy and aggr
   expect(resources).toContain('s1-cron');
   const etag = aggregated.headers.etag as string;
   keda.resources = ['s0-prometheus', 's1-cron', 's2-kafka'];
+  clock += DISCOVERY_TTL_MS;
+  await asAggregator(GV); // answered from the cache; starts the refresh
+  await waitFor('the background refresh', async () => discoveryFetches() === 2);
   const changed = await asAggregator('/apis', {
     Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
     'If-None-Match': etag,
   });
   expect(changed.status).toBe(200);
   expect(changed.headers.etag).not.toBe(etag);
+  keda.resources = ['s0-prometheus', 's1-cron'];
+});
+
+const discoveryFetches = (): number => keda.requests.filter((r) => r.path === GV).length;
+
+test('discovery is cached per caller for its TTL and refreshed in the background, never awaited', async () => {
+  const alice = { 'X-Remote-User': 'alice', 'X-Remote-Group': 'sre', Accept: 'application/json' };
+  const names = (res: HttpsResponse): string[] =>
+    JSON.parse(res.body).resources.map((r: { name: string }) => r.name);
+  // A new caller's concurrent first requests share one fetch, with that caller's identity.
+  const first = await Promise.all([
+    asAggregator(GV, alice),
+    asAggregator(GV, alice),
+    asAggregator(GV, alice),
+  ]);
+  for (const res of first) expect(names(res)).toContain('s1-cron');
+  expect(discoveryFetches()).toBe(1);
+  expect(keda.requests[0]!.headers['x-remote-user']).toBe('alice');
+
+  keda.resources = ['s0-prometheus', 's1-cron', 's2-kafka'];
+  clock += DISCOVERY_TTL_MS - 1;
+  expect(names(await asAggregator(GV, alice))).not.toContain('s2-kafka');
+  expect(discoveryFetches()).toBe(1);
+  clock += 1;
+  // Expired: still answered from the cache at once, while one refresh runs.
+  const [a, b] = await Promise.all([asAggregator(GV, alice), asAggregator(GV, alice)]);
+  expect(names(a)).not.toContain('s2-kafka');
+  expect(names(b)).not.toContain('s2-kafka');
+  await waitFor('the background refresh', async () => discoveryFetches() === 2);
+  await waitFor('the refreshed list', async () => names(await asAggregator(GV, alice)).includes('s2-kafka'));
+  expect(discoveryFetches()).toBe(2);
   keda.resources = ['s0-prometheus', 's1-cron'];
 });
 
@@ -257,9 +297,49 @@ test('kubectl get --raw through costscale reaches KEDA as the token user', async
   expect(seen.headers['x-remote-extra-scopes']).toBe('metrics');
 });
 
+test('a rotated client certificate is used without a restart', async () => {
+  const certFile = path.join(workDir, 'rotating.crt');
+  const keyFile = path.join(workDir, 'rotating.key');
+  const write = (cn: string): void => {
+    const issued = frontProxyCA.issue({ commonName: cn, usages: ['clientAuth'] });
+    writeFileSync(certFile, issued.cert);
+    writeFileSync(keyFile, issued.key);
+  };
+  write('costscale-before');
+  const rotating = createForwarder(
+    forwardSettingsSchema.parse([
+      {
+        name: 'keda',
+        url: keda.url,
+        kedaScaledObjects: true,
+        tls: { caFile: kedaCAFile, certFile, keyFile },
+      },
+    ]),
+    { tlsReloadIntervalMs: 50 },
+  );
+  try {
+    // Each new identity is a discovery fetch: one request to KEDA over the current agent.
+    let n = 0;
+    const lastClient = async (): Promise<string | undefined> => {
+      await rotating.resourceNames({ name: `user-${++n}`, groups: [], extra: {} });
+      return keda.requests.at(-1)?.clientCN;
+    };
+    expect(await lastClient()).toBe('costscale-before');
+    write('costscale-after');
+    await waitFor('the new certificate', async () => (await lastClient()) === 'costscale-after');
+  } finally {
+    rotating.close();
+  }
+});
+
 test('KEDA down: forwarded requests are 503, discovery keeps its last list; metrics count both', async () => {
-  await asAggregator(GV);
+  // The HPA's list is cached from the discovery test above.
   await keda.close();
+  clock += DISCOVERY_TTL_MS;
+  await asAggregator(GV); // starts the refresh, which fails
+  await waitFor('the failed refresh', async () =>
+    /costscale_forward_discovery_total\{upstream="keda",outcome="failure"\} 1/.test(await registry.metrics()),
+  );
   const res = await asAggregator(KEDA_PATH);
   expect(res.status).toBe(503);
   expect(JSON.parse(res.body)).toMatchObject({ kind: 'Status', code: 503, reason: 'ServiceUnavailable' });

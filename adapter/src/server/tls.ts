@@ -66,7 +66,8 @@ export async function loadServingCertificate(
   );
 }
 
-async function fileServingCertificate(
+/** A cert/key pair read from files and re-read when they change (a pair that does not match is skipped). */
+export async function fileServingCertificate(
   certFile: string,
   keyFile: string,
   intervalMs: number,

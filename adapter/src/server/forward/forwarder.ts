@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Logger } from 'pino';
 import type { ForwardTarget } from '../../config/forwardSettings';
@@ -7,13 +7,17 @@ import type { LabelSelector } from '../../k8s';
 import type { UserInfo } from '../auth';
 import { EXTERNAL_METRICS_GROUP_VERSION } from '../external-metrics/discovery';
 import { serviceUnavailable } from '../external-metrics/status';
-import { frontProxyHeaders } from './identity';
+import { fileServingCertificate } from '../tls';
+import { frontProxyHeaders, identityKey } from './identity';
 import { chooseUpstream, compileForwardRules } from './match';
 
 // Forwards External Metrics requests for metric names costscale does not own to the configured
 // upstream providers, as kube-aggregator's proxy does (external-metrics-api.md §1.1): same path and
 // query, the caller's identity in front-proxy headers over costscale's client certificate, and the
-// upstream's answer relayed verbatim (status, headers, body). Keep-alive connections per upstream.
+// upstream's answer relayed verbatim (status, headers, body), streamed through. Keep-alive connections
+// (with TLS session reuse) per upstream; the client certificate is re-read when its files change.
+// Discovery is cached per caller identity for a short TTL and refreshed in the background, so a
+// discovery request never waits on the upstreams once they have answered once.
 
 export interface ForwardObserver {
   /** A forwarded request finished: the upstream's status, or 'error' when none came. */
@@ -31,15 +35,43 @@ export interface Forwarder {
   close(): void;
 }
 
+export interface ForwarderOptions {
+  readonly logger?: Logger;
+  readonly observer?: ForwardObserver;
+  /** The clock that ages cached discovery lists (default Date.now). */
+  readonly now?: () => number;
+  /** How long an upstream's discovery list is served before a background refresh (default 30 s). */
+  readonly discoveryTtlMs?: number;
+  /** How often the client certificate files are checked for changes (default 10 s). */
+  readonly tlsReloadIntervalMs?: number;
+}
+
+interface CachedResources {
+  names: readonly string[];
+  fetchedAt: number;
+  refreshing: boolean;
+}
+
 interface Upstream {
   readonly target: ForwardTarget;
   readonly url: URL;
-  readonly agent: https.Agent;
+  /** Options of every request but path, headers and agent: built once. */
+  readonly base: https.RequestOptions;
+  readonly timeoutMs: number;
+  agent: https.Agent;
   lastResources: readonly string[];
+  /** Discovery lists by caller identity; the first fetch for an identity is shared while in flight. */
+  readonly discovery: Map<string, CachedResources>;
+  readonly firstFetch: Map<string, Promise<readonly string[]>>;
 }
 
 const DISCOVERY_TIMEOUT_MS = 3_000;
-const MAX_SOCKETS = 64;
+const DISCOVERY_TTL_MS = 30_000;
+// Callers of discovery are a few controllers and users; a bound keeps a flood of identities cheap.
+const DISCOVERY_CACHE_LIMIT = 256;
+const MAX_SOCKETS = 256;
+// One kept-alive connection serves many sequential requests; several stay ready for bursts.
+const MAX_FREE_SOCKETS = 64;
 // RFC 9110 §7.6.1 hop-by-hop fields: not relayed in either direction.
 const HOP_BY_HOP = new Set([
   'connection',
@@ -57,15 +89,36 @@ const REQUEST_HEADERS = ['accept', 'accept-encoding', 'user-agent', 'audit-id'] 
 
 export function createForwarder(
   targets: readonly ForwardTarget[],
-  options: { readonly logger?: Logger; readonly observer?: ForwardObserver } = {},
+  options: ForwarderOptions = {},
 ): Forwarder {
   const { logger, observer } = options;
+  const now = options.now ?? Date.now;
+  const ttlMs = options.discoveryTtlMs ?? DISCOVERY_TTL_MS;
   const rules = compileForwardRules(targets);
   const upstreams = new Map<string, Upstream>(
-    targets.map((target) => [
-      target.name,
-      { target, url: new URL(target.url), agent: agentFor(target), lastResources: [] },
-    ]),
+    targets.map((target) => {
+      const url = new URL(target.url);
+      const upstream: Upstream = {
+        target,
+        url,
+        base: {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port === '' ? 443 : Number(url.port),
+          method: 'GET',
+        },
+        timeoutMs: target.timeoutSeconds * 1000,
+        agent: agentFor(target),
+        lastResources: [],
+        discovery: new Map(),
+        firstFetch: new Map(),
+      };
+      return [target.name, upstream];
+    }),
+  );
+  let closed = false;
+  const watchers = [...upstreams.values()].map((u) =>
+    watchClientCertificate(u, options.tlsReloadIntervalMs ?? 10_000, () => closed, logger),
   );
 
   function request(
@@ -74,16 +127,7 @@ export function createForwarder(
     headers: Record<string, string | string[]>,
     timeoutMs: number,
   ): ClientRequest {
-    const { url, agent } = upstream;
-    const req = https.request({
-      agent,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port === '' ? 443 : Number(url.port),
-      method: 'GET',
-      path,
-      headers,
-    });
+    const req = https.request({ ...upstream.base, agent: upstream.agent, path, headers });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     return req;
   }
@@ -102,10 +146,10 @@ export function createForwarder(
       const value = req.headers[h];
       if (value !== undefined) headers[h] = value;
     }
-    const outgoing = request(upstream, req.url ?? '/', headers, upstream.target.timeoutSeconds * 1000);
+    const outgoing = request(upstream, req.url ?? '/', headers, upstream.timeoutMs);
     outgoing.on('response', (incoming) => {
       const code = incoming.statusCode ?? 502;
-      res.writeHead(code, relayedHeaders(incoming.headers));
+      res.writeHead(code, relayedHeaders(incoming.rawHeaders));
       incoming.pipe(res);
       incoming.on('end', () => observer?.forwarded(name, code, (performance.now() - started) / 1000));
       incoming.on('error', () => res.destroy());
@@ -129,6 +173,7 @@ export function createForwarder(
     outgoing.end();
   }
 
+  /** One discovery fetch; resolves to the upstream's last good list when it fails. */
   function fetchResources(upstream: Upstream, user: UserInfo | undefined): Promise<readonly string[]> {
     const headers = { ...(user === undefined ? {} : frontProxyHeaders(user)), accept: 'application/json' };
     return new Promise((resolve) => {
@@ -170,33 +215,118 @@ export function createForwarder(
     });
   }
 
+  /**
+   * The caller's list from the cache: fresh within the TTL; older, it is still answered at once while
+   * one background fetch replaces it. Only an identity's first request waits for the upstream.
+   */
+  function cachedResources(upstream: Upstream, user: UserInfo | undefined): Promise<readonly string[]> {
+    const key = user === undefined ? '' : identityKey(user);
+    const cached = upstream.discovery.get(key);
+    if (cached !== undefined) {
+      if (now() - cached.fetchedAt >= ttlMs && !cached.refreshing) {
+        cached.refreshing = true;
+        void fetchResources(upstream, user).then((names) => {
+          cached.names = names;
+          cached.fetchedAt = now();
+          cached.refreshing = false;
+        });
+      }
+      return Promise.resolve(cached.names);
+    }
+    let pending = upstream.firstFetch.get(key);
+    if (pending === undefined) {
+      pending = fetchResources(upstream, user).then((names) => {
+        upstream.firstFetch.delete(key);
+        if (upstream.discovery.size >= DISCOVERY_CACHE_LIMIT) upstream.discovery.clear();
+        upstream.discovery.set(key, { names, fetchedAt: now(), refreshing: false });
+        return names;
+      });
+      upstream.firstFetch.set(key, pending);
+    }
+    return pending;
+  }
+
   return {
     upstreamFor: (metric, selector) => chooseUpstream(rules, metric, selector),
     forward,
-    resourceNames: (user) => Promise.all([...upstreams.values()].map((u) => fetchResources(u, user))),
+    resourceNames: (user) => Promise.all([...upstreams.values()].map((u) => cachedResources(u, user))),
     close: () => {
+      closed = true;
+      for (const watcher of watchers) void watcher.then((w) => w?.close());
       for (const u of upstreams.values()) u.agent.destroy();
     },
   };
 }
 
-function agentFor(target: ForwardTarget): https.Agent {
+/**
+ * Re-reads the upstream's client certificate when its files change (tls.ts's watcher, as for the
+ * serving certificate): new requests use a new agent; the old one's requests finish within their
+ * timeout before its sockets are closed.
+ */
+async function watchClientCertificate(
+  upstream: Upstream,
+  intervalMs: number,
+  closed: () => boolean,
+  logger: Logger | undefined,
+): Promise<{ close(): void } | undefined> {
+  const { tls } = upstream.target;
+  if (tls.certFile === undefined || tls.keyFile === undefined) return undefined;
+  const initial = upstream.agent.options;
+  const swap = (credentials: { cert: string; key: string }): void => {
+    if (closed()) return;
+    const retired = upstream.agent;
+    upstream.agent = agentFor(upstream.target, credentials);
+    for (const sockets of Object.values(retired.freeSockets))
+      for (const socket of sockets ?? []) socket.destroy();
+    setTimeout(() => retired.destroy(), upstream.timeoutMs).unref();
+    logger?.info({ upstream: upstream.target.name }, 'upstream client certificate reloaded');
+  };
+  try {
+    const watcher = await fileServingCertificate(tls.certFile, tls.keyFile, intervalMs, logger);
+    if (closed()) {
+      watcher.close();
+      return undefined;
+    }
+    // A change between the first synchronous read and the watcher's read would otherwise be missed.
+    const current = watcher.current();
+    if (current.cert !== String(initial.cert) || current.key !== String(initial.key)) swap(current);
+    watcher.onChange(swap);
+    return watcher;
+  } catch (error) {
+    logger?.error(
+      { upstream: upstream.target.name, err: (error as Error).message },
+      'cannot watch the upstream client certificate; keeping the one read at start',
+    );
+    return undefined;
+  }
+}
+
+function agentFor(target: ForwardTarget, client?: { cert: string; key: string }): https.Agent {
   const { tls } = target;
   return new https.Agent({
     keepAlive: true,
     maxSockets: MAX_SOCKETS,
-    ...(tls.caFile !== undefined && { ca: readFileSync(tls.caFile) }),
-    ...(tls.certFile !== undefined && { cert: readFileSync(tls.certFile) }),
-    ...(tls.keyFile !== undefined && { key: readFileSync(tls.keyFile) }),
+    maxFreeSockets: MAX_FREE_SOCKETS,
+    // LIFO reuses the most recently used connection, whose TLS state and buffers are warm.
+    scheduling: 'lifo',
+    ...(tls.caFile !== undefined && { ca: readFileSync(tls.caFile, 'utf8') }),
+    ...(client !== undefined
+      ? client
+      : tls.certFile !== undefined &&
+        tls.keyFile !== undefined && {
+          cert: readFileSync(tls.certFile, 'utf8'),
+          key: readFileSync(tls.keyFile, 'utf8'),
+        }),
     ...(tls.serverName !== undefined && { servername: tls.serverName }),
     rejectUnauthorized: !tls.insecureSkipVerify,
   });
 }
 
-function relayedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
+/** The upstream's header lines as received (name case and repeats kept), hop-by-hop fields dropped. */
+function relayedHeaders(raw: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
   }
   return out;
 }

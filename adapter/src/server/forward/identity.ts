@@ -7,7 +7,22 @@ import type { UserInfo } from '../auth';
 // RFC 7230 token characters other than '%' stay; everything else is percent-encoded per UTF-8 byte.
 const TOKEN_CHAR = /^[!#$&'*+\-.^_`|~0-9A-Za-z]$/;
 
+// Escaped keys by key: a forwarded request repeats the caller's few extra keys (bounded: they come from
+// authenticated identities).
+const ESCAPED_LIMIT = 1024;
+const escaped = new Map<string, string>();
+
 export function escapeExtraKey(key: string): string {
+  let out = escaped.get(key);
+  if (out === undefined) {
+    out = escapeKey(key);
+    if (escaped.size >= ESCAPED_LIMIT) escaped.clear();
+    escaped.set(key, out);
+  }
+  return out;
+}
+
+function escapeKey(key: string): string {
   let out = '';
   for (const byte of Buffer.from(key, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -23,4 +38,9 @@ export function frontProxyHeaders(user: UserInfo): Record<string, string | strin
     if (values.length > 0) headers[`X-Remote-Extra-${escapeExtraKey(key)}`] = [...values];
   }
   return headers;
+}
+
+/** A string that is equal for equal identities: what an upstream may answer differently for. */
+export function identityKey(user: UserInfo): string {
+  return JSON.stringify([user.name, user.groups, Object.entries(user.extra)]);
 }
