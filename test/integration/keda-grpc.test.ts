@@ -140,6 +140,9 @@ async function start(
     settings: { tls },
     stalenessMs: STALENESS_MS,
     now: () => clock.now,
+    // The test clock jumps; streams notice within this real interval.
+    freshnessCheckMs: 20,
+    tlsReloadIntervalMs: 50,
     observer,
   });
   return { scaler, port: await scaler.listen(port, '127.0.0.1') };
@@ -278,11 +281,30 @@ describe('KEDA external scaler over plaintext gRPC', () => {
     await waitFor('the server to see the cancel', async () => open.StreamIsActive === 0);
   });
 
-  test('StreamIsActive skips a stale publish and resumes; a policy removed from the configuration ends it', async () => {
+  test('StreamIsActive ends with UNAVAILABLE when its value goes stale, with no publish: KEDA learns at once', async () => {
     const stream = openStream(client, 'StreamIsActive', ref(CHECKOUT));
     expect(await stream.next()).toEqual({ result: true });
+    clock.now = T + STALENESS_MS - 1;
+    await ok(unary(client, 'IsActive', ref(CHECKOUT)));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // several freshness checks: still fresh
+    expect(stream.pending()).toBe(0);
+    clock.now = T + STALENESS_MS; // the engine stopped publishing; only time passes
+    expect(await failure(stream.next())).toEqual({
+      code: status.UNAVAILABLE,
+      details:
+        'the last value of costscale policy shop/checkout is 120s old (staleness bound 120s): no newer decision',
+    });
+    await waitFor('the server to close the stream', async () => open.StreamIsActive === 0);
+  });
+
+  test('StreamIsActive opened while stale waits and pushes as soon as the value is fresh again, same decision included', async () => {
     clock.now = T + STALENESS_MS;
-    holder.publish(snapshot(policy('checkout', 0))); // stale at publish time: nothing sent
+    const stream = openStream(client, 'StreamIsActive', ref(CHECKOUT));
+    await waitFor('the stream to open', async () => open.StreamIsActive === 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stream.pending()).toBe(0);
+    holder.publish(snapshot(policy('checkout', 4, { valuesAt: clock.now }))); // the decision before: 4
+    expect(await stream.next()).toEqual({ result: true });
     holder.publish(snapshot(policy('checkout', 0, { valuesAt: clock.now })));
     expect(await stream.next()).toEqual({ result: false });
     holder.publish(snapshot(policy('idle', 0)));
@@ -396,6 +418,33 @@ describe('TLS', () => {
       expect((await failure(isActive(port, credentials.createSsl(Buffer.from(otherCA.cert))))).code).toBe(
         status.UNAVAILABLE,
       );
+    } finally {
+      await scaler.close();
+    }
+  });
+
+  test('a rotated certificate is served without a restart; a half-written one is skipped', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'costscale-keda-rotate-'));
+    const rotating = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+    await writeFile(rotating.certFile, serving.cert);
+    await writeFile(rotating.keyFile, serving.key);
+    const { scaler, port } = await start(holder, clock, rotating);
+    const rotatedCA = createCA('costscale-rotated-ca');
+    const rotated = localServerCertificate(rotatedCA);
+    const trusting = (ca: string) => credentials.createSsl(Buffer.from(ca));
+    try {
+      expect(await isActive(port, trusting(serverCA.cert))).toEqual({ result: true });
+      expect((await failure(isActive(port, trusting(rotatedCA.cert)))).code).toBe(status.UNAVAILABLE);
+      // The new certificate without its key yet: not a pair, so the old one stays in service.
+      await writeFile(rotating.certFile, rotated.cert);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await isActive(port, trusting(serverCA.cert))).toEqual({ result: true });
+      await writeFile(rotating.keyFile, rotated.key);
+      await waitFor(
+        'the rotated certificate',
+        async () => !((await isActive(port, trusting(rotatedCA.cert))) instanceof Error),
+      );
+      expect((await failure(isActive(port, trusting(serverCA.cert)))).code).toBe(status.UNAVAILABLE);
     } finally {
       await scaler.close();
     }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { SecureContextOptions } from 'node:tls';
 import {
   Server,
   ServerCredentials,
@@ -11,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import type { KedaGrpcSettings } from '../../config/kedaSettings';
 import type { Snapshot, SnapshotFeed } from '../../snapshot/snapshot';
+import { fileServingCertificate } from '../tls';
 import {
   isActive,
   metricSpecs,
@@ -26,8 +28,9 @@ import {
 import { loadExternalScaler } from './proto';
 
 // KEDA's external scaler over gRPC (KEDA spec §2; kedacore/keda pkg/scalers/external_scaler.go is the
-// client): unary answers from the current snapshot, and streams that push when a publish changes what
-// they last sent. Serving reads only the snapshot, so no RPC waits on Prometheus.
+// client): unary answers from the current snapshot, and streams that push when a publish, or time
+// making a value stale, changes what they say. Serving reads only the snapshot, so no RPC waits on
+// Prometheus. The TLS certificate is re-read when its files change.
 
 export type KedaMethod = 'IsActive' | 'StreamIsActive' | 'GetMetricSpec' | 'GetMetrics' | 'StreamMetricSpec';
 
@@ -43,6 +46,10 @@ export interface KedaScalerOptions {
   /** Values older than this are an UNAVAILABLE error (ARCHITECTURE.md §6). */
   readonly stalenessMs: number;
   readonly now?: () => number;
+  /** How often open streams re-check their value's freshness between publishes (default 1 s). */
+  readonly freshnessCheckMs?: number;
+  /** How often the TLS certificate files are checked for changes (default 10 s). */
+  readonly tlsReloadIntervalMs?: number;
   readonly observer?: KedaObserver;
   readonly logger?: Logger;
 }
@@ -65,11 +72,15 @@ const SHUTTING_DOWN: ScalerError = { code: status.UNAVAILABLE, details: 'costsca
 export async function createKedaScaler(options: KedaScalerOptions): Promise<KedaScaler> {
   const { snapshot: feed, stalenessMs, observer, logger } = options;
   const now = options.now ?? Date.now;
-  const credentials = await serverCredentials(options.settings.tls);
+  const credentials = await serverCredentials(
+    options.settings.tls,
+    options.tlsReloadIntervalMs ?? 10_000,
+    logger,
+  );
   const server = new Server();
   const streams = new Set<OpenStream>();
   // Runs inside the engine's publish: one broken stream must neither stop the others nor the engine.
-  const unsubscribe = feed.subscribe((next) => {
+  const updateAll = (next: Snapshot | undefined): void => {
     for (const stream of streams) {
       try {
         stream.update(next);
@@ -78,7 +89,14 @@ export async function createKedaScaler(options: KedaScalerOptions): Promise<Keda
         stream.end({ code: status.INTERNAL, details: (error as Error).message });
       }
     }
-  });
+  };
+  const unsubscribe = feed.subscribe(updateAll);
+  // Values go stale with time, not with a publish (the engine may have stopped publishing): open
+  // streams re-render the current snapshot on this clock too.
+  const freshness = setInterval(() => {
+    if (streams.size > 0) updateAll(feed.current());
+  }, options.freshnessCheckMs ?? 1_000);
+  freshness.unref();
 
   /** A unary RPC: parse the trigger, answer, count the outcome. */
   function unary<Req, Res>(
@@ -105,10 +123,12 @@ export async function createKedaScaler(options: KedaScalerOptions): Promise<Keda
 
   /**
    * A server stream: `render` makes the message for a snapshot and a key of what it says; the message
-   * is sent on open and then whenever a publish changes the key. A failure on open ends the stream with
-   * its status; later, a policy that disappears or becomes ambiguous ends it, and a value that cannot
-   * be served now (stale, missing) sends nothing: the unary calls report that, and the stream resumes
-   * with the next servable value.
+   * is sent once servable and then whenever the key changes. A policy that is not there or ambiguous
+   * ends the stream with its status. A value that cannot be served now (stale, missing) ends a stream
+   * that has sent one with UNAVAILABLE, as the unary calls answer, so KEDA learns at once rather than
+   * at its next poll; a stream opened then waits silently and sends the state as soon as it is
+   * servable again — KEDA reconnects with a growing backoff (2 s to 1 min, kedacore/keda
+   * pkg/scalers/external_scaler.go runStreamIsActive), so ending it again would delay that push.
    */
   function stream<Res>(
     method: KedaMethod,
@@ -133,7 +153,7 @@ export async function createKedaScaler(options: KedaScalerOptions): Promise<Keda
         update: (snapshot) => {
           const rendered = render(trigger.value, snapshot);
           if (!rendered.ok) {
-            if (rendered.error.code !== status.UNAVAILABLE || last === undefined) entry.end(rendered.error);
+            if (rendered.error.code !== status.UNAVAILABLE || last !== undefined) entry.end(rendered.error);
             return;
           }
           if (rendered.value.key === last) return;
@@ -195,12 +215,16 @@ export async function createKedaScaler(options: KedaScalerOptions): Promise<Keda
   return {
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, bound) =>
-          error === null ? resolve(bound) : reject(error),
+        server.bindAsync(
+          `${host.includes(':') ? `[${host}]` : host}:${port}`,
+          credentials.credentials,
+          (error, bound) => (error === null ? resolve(bound) : reject(error)),
         );
       }),
     close: async () => {
       unsubscribe();
+      clearInterval(freshness);
+      credentials.close();
       for (const entry of [...streams]) entry.end(SHUTTING_DOWN);
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     },
@@ -211,13 +235,40 @@ function mapAnswer<T, U>(answer: Answer<T>, map: (value: T) => U): Answer<U> {
   return answer.ok ? { ok: true, value: map(answer.value) } : answer;
 }
 
-/** Plaintext without tls; with clientCAFile, client certificates are required (mutual TLS). */
-async function serverCredentials(tls: KedaGrpcSettings['tls']): Promise<ServerCredentials> {
-  if (tls === undefined) return ServerCredentials.createInsecure();
-  const [cert, key, ca] = await Promise.all([
-    readFile(tls.certFile),
-    readFile(tls.keyFile),
-    tls.clientCAFile === undefined ? Promise.resolve(null) : readFile(tls.clientCAFile),
+/**
+ * TLS credentials whose certificate can change: grpc-js applies each update to its listening servers
+ * (setSecureContext), so new connections get the new certificate and open ones keep theirs.
+ */
+class ReloadableServerCredentials extends ServerCredentials {
+  constructor(requestCert: boolean, context: SecureContextOptions) {
+    super({ requestCert, rejectUnauthorized: requestCert }, context);
+  }
+
+  update(context: SecureContextOptions): void {
+    this.updateSecureContextOptions(context);
+  }
+
+  _equals(other: ServerCredentials): boolean {
+    return other === this;
+  }
+}
+
+/**
+ * Plaintext without tls; with clientCAFile, client certificates are required (mutual TLS). The
+ * cert/key files are watched as the REST server's are (tls.ts); the client CA is read at start.
+ */
+async function serverCredentials(
+  tls: KedaGrpcSettings['tls'],
+  reloadIntervalMs: number,
+  logger: Logger | undefined,
+): Promise<{ readonly credentials: ServerCredentials; close(): void }> {
+  if (tls === undefined) return { credentials: ServerCredentials.createInsecure(), close: () => undefined };
+  const [certificate, ca] = await Promise.all([
+    fileServingCertificate(tls.certFile, tls.keyFile, reloadIntervalMs, logger),
+    tls.clientCAFile === undefined ? Promise.resolve(undefined) : readFile(tls.clientCAFile),
   ]);
-  return ServerCredentials.createSsl(ca, [{ cert_chain: cert, private_key: key }], ca !== null);
+  const context = (c: { cert: string; key: string }): SecureContextOptions => ({ ...c, ...(ca && { ca }) });
+  const credentials = new ReloadableServerCredentials(ca !== undefined, context(certificate.current()));
+  certificate.onChange((c) => credentials.update(context(c)));
+  return { credentials, close: () => certificate.close() };
 }
