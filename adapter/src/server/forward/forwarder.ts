@@ -15,9 +15,9 @@ import { chooseUpstream, compileForwardRules } from './match';
 // upstream providers, as kube-aggregator's proxy does (external-metrics-api.md §1.1): same path and
 // query, the caller's identity in front-proxy headers over costscale's client certificate, and the
 // upstream's answer relayed verbatim (status, headers, body), streamed through. One undici pool of
-// keep-alive connections (with TLS session reuse) per upstream: its client costs half the CPU of
-// node:https per request (test/bench/forwarding.bench.ts). The client certificate is re-read when its
-// files change.
+// keep-alive connections (with TLS session reuse) per upstream: a forwarded request costs costscale
+// about 30 % less CPU than through node:https (test/bench/forwarding.bench.ts, alternated runs). The
+// client certificate is re-read when its files change.
 // Discovery is cached per caller identity for a short TTL and refreshed in the background, so a
 // discovery request never waits on the upstreams once they have answered once.
 
