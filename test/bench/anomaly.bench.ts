@@ -126,7 +126,9 @@ function main(): void {
   // The false-alarm rate costscale has at its own NAB threshold: every detector is also compared there.
   let budget = 0;
   for (const [name, scores] of Object.entries(all)) {
-    const nab = nabScore(corpus.map((s, i) => ({ scores: scores[i]!, anomalies: s.anomalies })));
+    const nab = nabScore(
+      corpus.map((s, i) => ({ scores: scores[i]!, windows: nabWindows(s.values.length, s.anomalies) })),
+    );
     const atNab = evaluate(corpus, scores, nab.threshold);
     if (name === 'costscale') budget = atNab.falseAlarmsPerDay;
     const atBudget = evaluate(corpus, scores, thresholdForFalseAlarms(corpus, scores, budget));
