@@ -2,6 +2,8 @@
 // of them with anomalies injected at known rows, and the two baselines scored in the same run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fitForecastState, forecastFromState, type ForecastState } from '../../adapter/src/forecast';
+import { LOWER_QUANTILE, MIN_FIT_DAYS, UPPER_QUANTILE } from '../../adapter/src/forecast/online';
 
 export const NAB_DIR = join(__dirname, '..', 'fixtures', 'data', 'nab');
 const DAY_MS = 86_400_000;
@@ -142,20 +144,39 @@ export function windowedGaussian(values: number[], window = 6400): Float64Array 
   return out;
 }
 
+/** z of the 95 % normal quantile: the engine's 90 % band spans ±Z90 standard deviations. */
+const Z90 = 1.6449;
+
 /**
- * A forecast-residual baseline: the residual of a one-step seasonal naive forecast (the value one day
- * earlier; the previous value before a day has passed) over the mean absolute residual so far, as a
- * two-sided normal tail.
+ * The forecast-residual baseline: the project's own forecasting engine (adapter/src/forecast: season
+ * detection, backtested ensemble, calibrated intervals) refitted once a day on the last week, forecasting
+ * an hour ahead at a time from the history so far; a value's score is its distance from the point
+ * forecast in units of the calibrated 90 % band's implied standard deviation, as a normal tail. Causal;
+ * 0 before the first fit (two days, the engine's MIN_FIT_DAYS).
  */
 export function forecastResidual(values: number[], stepMs: number): Float64Array {
   const out = new Float64Array(values.length);
-  const period = Math.round(DAY_MS / stepMs);
-  let mae = 0;
-  for (let i = 1; i < values.length; i++) {
-    const predicted = i >= period && period >= 4 ? values[i - period]! : values[i - 1]!;
-    const residual = Math.abs(values[i]! - predicted);
-    out[i] = i < 3 ? 0 : mae > 0 ? squash(residual / (1.2533 * mae)) : residual > 0 ? 1 : 0;
-    mae += (residual - mae) / Math.min(i, 1000);
+  const perDay = Math.max(1, Math.round(DAY_MS / stepMs));
+  const block = Math.max(1, Math.round(3_600_000 / stepMs));
+  const history = 7 * perDay;
+  let state: ForecastState | undefined;
+  let fittedAt = -Infinity;
+  for (let i = MIN_FIT_DAYS * perDay; i < values.length; i += block) {
+    const past = Float64Array.from(values.slice(Math.max(0, i - history), i));
+    // A flat history calibrates a zero-width band; a floor keeps every deviation from scoring 1.
+    const floor =
+      1e-3 * (Math.max(...past) - Math.min(...past)) + 1e-9 * (1 + Math.abs(past[past.length - 1]!));
+    if (i - fittedAt >= perDay) {
+      state = fitForecastState(past, { horizon: block, stepSeconds: stepMs / 1000 });
+      fittedAt = i;
+    }
+    const forecast = forecastFromState(state!, past, block);
+    const lower = forecast.quantile(LOWER_QUANTILE);
+    const upper = forecast.quantile(UPPER_QUANTILE);
+    for (let h = 0; h < block && i + h < values.length; h++) {
+      const sd = Math.max(floor, (upper[h]! - lower[h]!) / (2 * Z90));
+      out[i + h] = squash(Math.abs(values[i + h]! - forecast.point[h]!) / sd);
+    }
   }
   return out;
 }

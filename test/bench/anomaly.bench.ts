@@ -1,10 +1,11 @@
 // Anomaly detection benchmark (not a test): costscale's streaming detector (adapter/src/anomaly) against
-// NAB's windowed Gaussian and a seasonal-naive forecast-residual detector, scored in the same run.
+// NAB's windowed Gaussian and a forecast-residual detector on the project's forecasting engine (its
+// calibrated bands), scored in the same run. This injected corpus is where the detector's mechanisms are
+// chosen; anomaly-nab.bench.ts is the held-out check with NAB's published labels.
 //
 //   node -r ./test/bench/swc-register.cjs test/bench/anomaly.bench.ts [--repeat 3]
 //
-// Corpus: the 31 NAB series in test/fixtures/data/nab/ (NAB ships their labels separately; none are used
-// here). Each series is copied once per kind with two anomalies injected at known rows (spikes, level
+// Corpus: the 31 NAB series in test/fixtures/data/nab/ (their published labels are not used here). Each series is copied once per kind with two anomalies injected at known rows (spikes, level
 // shifts, variance changes, daily-pattern shifts: see anomaly-corpus.ts). Reported per detector: the NAB
 // standard score over all copies (windows, probation, sigmoid weights and the corpus-wide optimal threshold
 // as NAB scores them: adapter/src/anomaly/nabScore.ts); at that threshold, per kind, the share of anomalies
@@ -126,7 +127,9 @@ function main(): void {
   // The false-alarm rate costscale has at its own NAB threshold: every detector is also compared there.
   let budget = 0;
   for (const [name, scores] of Object.entries(all)) {
-    const nab = nabScore(corpus.map((s, i) => ({ scores: scores[i]!, anomalies: s.anomalies })));
+    const nab = nabScore(
+      corpus.map((s, i) => ({ scores: scores[i]!, windows: nabWindows(s.values.length, s.anomalies) })),
+    );
     const atNab = evaluate(corpus, scores, nab.threshold);
     if (name === 'costscale') budget = atNab.falseAlarmsPerDay;
     const atBudget = evaluate(corpus, scores, thresholdForFalseAlarms(corpus, scores, budget));

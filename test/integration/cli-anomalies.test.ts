@@ -13,6 +13,7 @@ test('costscale anomalies scores NAB files causally, one output row per input ro
   const r = await costscale(['anomalies', '--input', input, '--output', join(dir, 'out')]);
   expect(r.code).toBe(0);
   expect(r.stderr).toContain('[2/2]');
+  expect(r.stderr).toContain('nyc_taxi.csv: 10320 rows, step 1800 s (detected)');
   expect(r.stderr).toContain('2 files, 14352 rows scored');
   const source = (await readFile(join(NAB, 'nyc_taxi.csv'), 'utf8')).trimEnd().split('\n');
   const out = (await readFile(join(dir, 'out', 'realKnownCause', 'nyc_taxi.csv'), 'utf8'))

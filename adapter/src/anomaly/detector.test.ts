@@ -1,16 +1,22 @@
 import fc from 'fast-check';
 import { createDetector, deserializeDetector, scoreSample, serializeDetector } from './detector';
+import { EPISODE_START } from './episode';
 
 const STEP = 300_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-/** A noisy daily pattern, deterministic. */
-function seasonal(length: number, seed = 1): number[] {
+/** Deterministic uniform noise in [−0.5, 0.5). */
+function uniform(seed: number): () => number {
   let s = seed;
-  const noise = (): number => {
+  return () => {
     s = (s * 1103515245 + 12345) % 2 ** 31;
     return s / 2 ** 31 - 0.5;
   };
+}
+
+/** A noisy daily pattern, deterministic. */
+function seasonal(length: number, seed = 1): number[] {
+  const noise = uniform(seed);
   return Array.from({ length }, (_, t) => 100 + 30 * Math.sin((2 * Math.PI * t) / 288) + 4 * noise());
 }
 
@@ -65,8 +71,9 @@ describe('anomaly detector', () => {
     series[at] = series[at]! + 60;
     const scores = scoreAll(series);
     const normal = scores.slice(288 * 2, at);
-    expect(Math.max(...normal)).toBeLessThan(scores[at]!);
-    expect(scores[at]!).toBeGreaterThan(0.5);
+    // Below the level at which the engine opens an anomaly episode, and the spike above it.
+    expect(Math.max(...normal)).toBeLessThan(EPISODE_START);
+    expect(scores[at]!).toBeGreaterThan(EPISODE_START);
   });
 
   it('raises a level shift and then adapts to the new level', () => {
@@ -77,6 +84,25 @@ describe('anomaly detector', () => {
     const dayAfter = Math.max(...scores.slice(288 * 7, 288 * 8));
     expect(onset).toBeGreaterThan(before);
     expect(dayAfter).toBeLessThan(onset);
+  });
+
+  it('calibrates itself: heavy-tailed noise, often improbable under a normal, does not alarm', () => {
+    const noise = uniform(7);
+    // Cauchy noise: a sample beyond 10 widths about once in 30.
+    const heavy = Array.from({ length: 288 * 10 }, () => 100 + Math.tan(0.98 * Math.PI * noise()));
+    expect(Math.max(...scoreAll(heavy).slice(288 * 2))).toBeLessThan(EPISODE_START);
+  });
+
+  it('notices a slow drift to values not seen lately, though each step follows the last', () => {
+    const noise = uniform(7);
+    // Noise one unit wide, then a ramp of 20 units over 8 hours.
+    const ramp = Array.from(
+      { length: 288 * 6 },
+      (_, t) => 100 + noise() + 20 * Math.min(1, Math.max(0, (t - 288 * 5) / 96)),
+    );
+    const scores = scoreAll(ramp);
+    const before = Math.max(...scores.slice(288 * 2, 288 * 5));
+    expect(Math.max(...scores.slice(288 * 5))).toBeGreaterThan(3 * before);
   });
 
   it('scores 0 during warm-up and for missing values, which leave the state unchanged', () => {
@@ -91,10 +117,11 @@ describe('anomaly detector', () => {
     const state = createDetector({ stepMs: STEP });
     scoreAll(seasonal(288 * 20), state);
     expect(serializeDetector(state).length).toBeLessThan(32_000);
-    expect(state.recent.length).toBeLessThanOrEqual(6);
+    expect(state.recent.length).toBeLessThanOrEqual(3);
   });
 
   it('rejects a state that does not match the schema', () => {
     expect(() => deserializeDetector('{"version":2}')).toThrow();
+    expect(() => deserializeDetector(JSON.stringify({ ...createDetector(), version: 1 }))).toThrow();
   });
 });

@@ -18,15 +18,21 @@ import { logNormalTail } from './normal';
  * 3. Change points. A CUSUM of the standardised log-surprise: a lasting rise in surprise too small for
  *    any single sample (more noise, a shifted level or daily pattern that the forecasts half follow)
  *    accumulates to evidence; the slow level restarts after it.
- * The evidence is a tail probability p; with d = −log10(p) the score is d/(d + 10). After a high score,
- * lower ones are damped while the peak decays, so one event alarms once rather than on every sample of
- * it (ARTime's masking of detections after an alarm).
+ * 4. Novelty. The value against the long-run distribution of values (about a day of samples): a drift
+ *    to values not seen lately is evidence even when each step is explained by the one before it (CAD
+ *    OSE's novelty of a context; NAB's windowed Gaussian as one more witness).
+ * The evidence is a tail probability p, d = −log10(p) decades of it. Each series calibrates itself: d is
+ * divided by 1 + its own running 99th percentile of d, so a series whose ordinary noise often looks
+ * improbable needs more to alarm than a quiet one (the aim of Numenta's anomaly likelihood: one threshold
+ * for all series). The score is d/(d + 10). After a high score, lower ones are damped while the peak
+ * decays over a day, so one event alarms once rather than on every sample of it (ARTime's masking of
+ * detections after an alarm).
  */
 
 export const DAY_MS = 86_400_000;
 export const DEFAULT_STEP_MS = 300_000;
 const MAX_SLOTS = 288;
-const RECENT = 6;
+const RECENT = 3;
 
 /** Mechanism constants, the same for every series (no per-series tuning). */
 const LEVEL_ALPHA = 0.1;
@@ -44,6 +50,12 @@ const LN10 = Math.log(10);
 /** A tail probability of 1e-10 scores 0.5; the map never saturates, so scores keep their order. */
 const SCORE_DECADES = 10;
 const DAMPING = 0.2;
+const NOVELTY_ALPHA = 0.003;
+/** Samples before the novelty test speaks (its variance needs a few). */
+const NOVELTY_MIN_SAMPLES = 10;
+/** The self-calibration: a running 99th percentile of the evidence in decades (a stochastic-gradient quantile). */
+const CALIBRATION_QUANTILE = 0.99;
+const CALIBRATION_STEP = 0.05;
 
 export const detectorOptionsSchema = z.object({
   /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
@@ -56,7 +68,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
   dampingDecay: z.number().min(0).max(1),
@@ -76,6 +88,9 @@ export const detectorStateSchema = z.object({
   surpriseVar: z.number().min(0),
   recent: z.array(z.number()),
   cusum: z.number().min(0),
+  longMean: z.number(),
+  longVar: z.number().min(0),
+  evidenceQuantile: z.number().min(0),
   peak: z.number().min(0).max(1),
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
@@ -86,10 +101,10 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 1,
+    version: 2,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
-    dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? Math.min(576, Math.max(12, perDay * 2)))),
+    dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? Math.min(288, Math.max(12, perDay)))),
     n: 0,
     last: 0,
     level: 0,
@@ -106,6 +121,9 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     surpriseVar: 0,
     recent: [],
     cusum: 0,
+    longMean: 0,
+    longVar: 0,
+    evidenceQuantile: 0,
     peak: 0,
   };
 }
@@ -144,7 +162,10 @@ function logEvidence(state: DetectorState, timeMs: number, x: number, floor: num
   // level or pattern the forecasts do not follow) accumulates; bounded steps leave single outliers to
   // the likelihood above.
   state.cusum = Math.max(0, state.cusum + Math.min(CLIP, (u - state.surpriseMean) / sd) - CUSUM_DRIFT);
-  return Math.min(log, (-state.cusum * 5 * LN10) / CUSUM_RESET);
+  const change = (-state.cusum * 5 * LN10) / CUSUM_RESET;
+  if (state.n <= NOVELTY_MIN_SAMPLES) return Math.min(log, change);
+  const novelty = Math.abs(x - state.longMean) / Math.max(Math.sqrt(state.longVar), floor);
+  return Math.min(log, change, logNormalTail(novelty) + Math.LN2);
 }
 
 function slotOf(state: DetectorState, timeMs: number): number {
@@ -194,6 +215,11 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
   state.surpriseMean += alpha * delta;
   state.surpriseVar = (1 - alpha) * (state.surpriseVar + alpha * delta * delta);
 
+  const longAlpha = fast(NOVELTY_ALPHA);
+  const longDelta = x - state.longMean;
+  state.longMean += longAlpha * longDelta;
+  state.longVar = (1 - longAlpha) * (state.longVar + longAlpha * longDelta * longDelta);
+
   state.min = Math.min(state.min, x);
   state.max = Math.max(state.max, x);
   state.last = x;
@@ -206,15 +232,30 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
 export function scoreSample(state: DetectorState, timeMs: number, value: number): number {
   if (!Number.isFinite(value)) return 0;
   if (state.n === 0) {
-    Object.assign(state, { n: 1, last: value, level: value, slow: value, min: value, max: value });
+    Object.assign(state, {
+      n: 1,
+      last: value,
+      level: value,
+      slow: value,
+      longMean: value,
+      min: value,
+      max: value,
+    });
     return 0;
   }
   state.n += 1;
   const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.slow));
   const log = logEvidence(state, timeMs, value, floor);
   learn(state, timeMs, value, floor);
+  const evidence = Math.max(0, -log / LN10);
+  const decades = evidence / (1 + state.evidenceQuantile);
+  state.evidenceQuantile = Math.max(
+    0,
+    state.evidenceQuantile +
+      CALIBRATION_STEP *
+        (evidence > state.evidenceQuantile ? CALIBRATION_QUANTILE : CALIBRATION_QUANTILE - 1),
+  );
   if (state.n <= state.warmup) return 0;
-  const decades = Math.max(0, -log / LN10);
   const raw = decades / (decades + SCORE_DECADES);
   const decayedPeak = state.peak * state.dampingDecay;
   state.peak = Math.max(decayedPeak, raw);

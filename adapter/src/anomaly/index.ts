@@ -12,12 +12,15 @@ export {
 export {
   NAB_STANDARD,
   nabScore,
+  nabScoreAt,
   nabWindows,
   probationaryLength,
   scaledSigmoid,
   type NabFile,
   type NabProfile,
   type NabResult,
+  type Window as NabWindow,
+  windowsAt,
 } from './nabScore';
 export {
   EPISODE_START,

@@ -1,13 +1,21 @@
-import { nabScore, nabWindows, probationaryLength, scaledSigmoid } from './nabScore';
+import { nabScore, nabScoreAt, nabWindows, probationaryLength, scaledSigmoid, windowsAt } from './nabScore';
 
 const zeros = (n: number): Float64Array => new Float64Array(n);
+const withDetections = (n: number, at: Record<number, number>): Float64Array => {
+  const scores = zeros(n);
+  for (const [i, s] of Object.entries(at)) scores[Number(i)] = s;
+  return scores;
+};
+/** 1000 rows (probation 150), one window of 101 rows centred on row 500. */
+const WINDOW = [[450, 550]] as const;
 
-describe('NAB scoring rules', () => {
+describe('NAB scoring rules (numenta/NAB v1.1 sweeper)', () => {
   it('weighs positions with the scaled sigmoid', () => {
     expect(scaledSigmoid(-1)).toBeCloseTo(0.98661, 4);
     expect(scaledSigmoid(-0.5)).toBeCloseTo(0.84828, 4);
     expect(scaledSigmoid(0)).toBe(0);
     expect(scaledSigmoid(1)).toBeCloseTo(-0.98661, 4);
+    expect(scaledSigmoid(2.999)).toBeGreaterThan(-1);
     expect(scaledSigmoid(3)).toBe(-1);
   });
 
@@ -22,43 +30,84 @@ describe('NAB scoring rules', () => {
     expect(probationaryLength(100_000)).toBe(750);
   });
 
-  it('scores the null detector 0 and a detection at the window start 100', () => {
-    expect(nabScore([{ scores: zeros(1000), anomalies: [500] }]).score).toBe(0);
-    const early = zeros(1000);
-    early[450] = 1;
-    expect(nabScore([{ scores: early, anomalies: [500] }]).score).toBeCloseTo(100, 6);
+  it('finds labelled windows by the times of their limits', () => {
+    expect(windowsAt([0, 10, 20, 30, 40], [[10, 30]])).toEqual([[1, 3]]);
+    expect(() => windowsAt([0, 10], [[5, 10]])).toThrow('no row at the window limit');
   });
 
-  it('counts only the first detection in a window and costs false positives outside', () => {
-    const atLabel = zeros(1000);
-    atLabel[500] = 1;
-    atLabel[520] = 1;
-    const one = nabScore([{ scores: atLabel, anomalies: [500] }]);
-    // Half-way into the window: σ(−0.5)/σ(−1) of a point, out of two (null −1 to perfect +1).
-    const tp = scaledSigmoid(-51 / 101) / scaledSigmoid(-1);
-    expect(one.score).toBeCloseTo((100 * (tp + 1)) / 2, 6);
-    const withFalse = zeros(1000);
-    withFalse.set(atLabel);
-    withFalse[300] = 1; // before any window: the full A_FP
-    expect(nabScore([{ scores: withFalse, anomalies: [500] }]).raw).toBeCloseTo(tp - 0.11, 6);
-    const inProbation = zeros(1000);
-    inProbation.set(atLabel);
-    inProbation[100] = 1;
-    expect(nabScore([{ scores: inProbation, anomalies: [500] }]).raw).toBeCloseTo(tp, 6);
+  it('scores the null detector 0 and a detection at the first row of the window 100', () => {
+    expect(nabScore([{ scores: zeros(1000), windows: WINDOW }])).toMatchObject({
+      score: 0,
+      raw: -1,
+      nullRaw: -1,
+      perfectRaw: 1,
+      threshold: 1.1,
+    });
+    const early = nabScore([{ scores: withDetections(1000, { 450: 1 }), windows: WINDOW }]);
+    expect(early).toMatchObject({ score: 100, raw: 1, detected: 1, falsePositives: 0 });
   });
 
-  it('picks the one threshold that is best over the whole corpus', () => {
-    const a = zeros(1000);
-    a[480] = 0.9;
-    a[300] = 0.6;
-    const b = zeros(1000);
-    b[490] = 0.7;
-    const result = nabScore([
-      { scores: a, anomalies: [500] },
-      { scores: b, anomalies: [500] },
-    ]);
+  it('weighs a later detection by its distance from the window end; only the earliest counts', () => {
+    // Row 500: σ(−(550 − 500 + 1)/101)/σ(−1) = σ(−0.50495)/0.98661 = 0.85171/0.98661 = 0.86327.
+    const late = nabScore([{ scores: withDetections(1000, { 500: 1, 520: 1 }), windows: WINDOW }]);
+    expect(late.raw).toBeCloseTo(0.86327, 4);
+    expect(late.score).toBeCloseTo((100 * (0.86327 + 1)) / 2, 2);
+    // The last row of the window: σ(−1/101)/σ(−1) = 0.02475/0.98661 = 0.02509.
+    expect(nabScore([{ scores: withDetections(1000, { 550: 1 }), windows: WINDOW }]).raw).toBeCloseTo(
+      0.02509,
+      4,
+    );
+  });
+
+  it('costs false positives by their distance past the previous window, A_FP before any, nothing in probation', () => {
+    // Row 600 is (600 − 550)/(101 − 1) = 0.5 past the window: 0.11·σ(0.5) = −0.11·0.84828 = −0.09331.
+    const after = nabScoreAt([{ scores: withDetections(1000, { 450: 1, 600: 1 }), windows: WINDOW }], 1);
+    expect(after.raw).toBeCloseTo(1 - 0.09331, 4);
+    expect(after.falsePositives).toBe(1);
+    // Three window widths past it and beyond: the full −A_FP.
+    const far = nabScoreAt([{ scores: withDetections(1000, { 450: 1, 900: 1 }), windows: WINDOW }], 1);
+    expect(far.raw).toBeCloseTo(1 - 0.11, 6);
+    const before = nabScoreAt([{ scores: withDetections(1000, { 450: 1, 300: 1 }), windows: WINDOW }], 1);
+    expect(before.raw).toBeCloseTo(1 - 0.11, 6);
+    const inProbation = nabScoreAt(
+      [{ scores: withDetections(1000, { 450: 1, 100: 1 }), windows: WINDOW }],
+      1,
+    );
+    expect(inProbation).toMatchObject({ raw: 1, falsePositives: 0 });
+  });
+
+  it('picks the one threshold that is best over the whole corpus, the highest among ties', () => {
+    const a = withDetections(1000, { 480: 0.9, 300: 0.6 });
+    const b = withDetections(1000, { 490: 0.7 });
+    const corpus = [
+      { scores: a, windows: WINDOW },
+      { scores: b, windows: WINDOW },
+    ];
     // 0.7 catches both windows; lowering it to 0.6 would add a false positive.
-    expect(result.threshold).toBe(0.7);
-    expect(result.windows).toBe(2);
+    const best = nabScore(corpus);
+    expect(best).toMatchObject({ threshold: 0.7, windows: 2, detected: 2, falsePositives: 0 });
+    expect(best.raw).toBeCloseTo(nabScoreAt(corpus, 0.65).raw, 12);
+    expect(nabScoreAt(corpus, 0.8)).toMatchObject({ detected: 1, threshold: 0.8 });
+    // Both 0.5 and 0.4 detect the same rows: the higher threshold is reported.
+    const tie = nabScore([{ scores: withDetections(1000, { 460: 0.5 }), windows: WINDOW }]);
+    expect(tie.threshold).toBe(0.5);
+  });
+
+  it('drops the probationary rows of a window but still counts it in the perfect score', () => {
+    // 100 rows, probation 15, window rows 10–20 (11 wide): the first scorable row, 15, weighs
+    // σ(−(20 − 15 + 1)/11)/σ(−1) = σ(−0.54545)/0.98661 = 0.87723/0.98661 = 0.88914.
+    const result = nabScore([{ scores: withDetections(100, { 15: 1 }), windows: [[10, 20]] }]);
+    expect(result.raw).toBeCloseTo(0.88914, 4);
+    expect(result).toMatchObject({ nullRaw: -1, perfectRaw: 1 });
+    // A window wholly inside probation is not scorable (the null raw ignores it) but is labelled.
+    const hidden = nabScore([{ scores: zeros(100), windows: [[2, 5]] }]);
+    expect(hidden).toMatchObject({ perfectRaw: 1, score: 0 });
+    expect(hidden.nullRaw).toBeCloseTo(0, 12);
+  });
+
+  it('takes the null detector at its best: detecting every row when windows cover the file', () => {
+    // 20 rows, probation 3, one window over rows 3–19: a constant score detects it at its first row.
+    const result = nabScore([{ scores: zeros(20), windows: [[3, 19]] }]);
+    expect(result).toMatchObject({ nullRaw: 1, perfectRaw: 1, score: 0 });
   });
 });

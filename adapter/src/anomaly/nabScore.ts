@@ -1,16 +1,19 @@
 /**
- * The Numenta Anomaly Benchmark's scoring rules, written from NAB's documentation and paper (Lavin &
- * Ahmad 2015; Ahmad et al. 2017) and its `sweeper.py`/`labeler.py` behaviour:
- * - each labelled anomaly gets a window of 10 % of the file's length divided by the number of anomalies,
- *   centred on it (overlapping windows merge);
- * - the first 15 % of a file (at most 750 rows) is probationary and not scored;
- * - a row is a detection when its score is at least the threshold; in a window only the earliest
- *   detection counts, weighted A_TP·σ(position)/σ(−1) with σ(y) = 2/(1+e^(5y)) − 1 and the position −1
- *   at the window's start, 0 just past its end; a window without detection costs A_FN;
- * - a detection outside windows costs A_FP·σ(distance past the previous window's end / its width), or
- *   the full A_FP before any window;
- * - one threshold for the whole corpus, the one with the highest total; the total is normalised to
- *   0–100 between the null detector (no detections: every window missed) and the perfect one.
+ * The Numenta Anomaly Benchmark's scorer, written from numenta/NAB v1.1 (`nab/sweeper.py`,
+ * `nab/optimizer.py`, `nab/runner.py` `normalize`, `nab/labeler.py`, `config/profiles.json`), none of its
+ * code. The rules, as NAB applies them:
+ * - each file has labelled windows (inclusive row ranges); rows before the probationary length
+ *   (min(⌊0.15·rows⌋, 0.15·5000)) are dropped from scoring altogether;
+ * - a row's sweep weight: inside a window of width w ending at row e, A_TP·σ(−(e − i + 1)/w)/σ(−1) (so the
+ *   first row of a window is worth exactly A_TP); outside, A_FP·σ(|i − e′|/(w′ − 1)) from the previous
+ *   window (e′, w′), or A_FP·σ(3) = −A_FP before any window; σ(y) = 2/(1 + e^(5y)) − 1, and −1 from y ≥ 3;
+ * - at a threshold every row scoring at least it is a detection: a window counts its best (earliest)
+ *   detection's weight, or −A_FN without one; every detection outside windows adds its (negative) weight;
+ * - one threshold for the whole corpus: the sweep over every distinct score (from 1.1, no detection, down)
+ *   keeps the highest total, the highest threshold among ties (Python's stable sort in the optimizer);
+ * - normalised: 100·(raw − null)/(perfect − null), null the null detector's optimised raw score (a
+ *   constant score, so the better of detecting nothing, −A_FN per scorable window, and detecting every
+ *   row) and perfect A_TP times the number of labelled windows.
  */
 
 export interface NabProfile {
@@ -19,18 +22,20 @@ export interface NabProfile {
   readonly fn: number;
 }
 
-/** The standard profile, as magnitudes: A_TP = 1, A_FP = −0.11, A_FN = −1. */
+/** NAB's standard profile (`config/profiles.json`): tpWeight 1, fpWeight 0.11, fnWeight 1. */
 export const NAB_STANDARD: NabProfile = { tp: 1, fp: 0.11, fn: 1 };
+
+/** Inclusive row ranges, in row order, not overlapping. */
+export type Window = readonly [start: number, end: number];
 
 export interface NabFile {
   /** One score per row, in row order. */
   readonly scores: ArrayLike<number>;
-  /** Row indices of the labelled anomalies. */
-  readonly anomalies: readonly number[];
+  readonly windows: readonly Window[];
 }
 
-/** Inclusive row ranges. */
-export type Window = readonly [start: number, end: number];
+/** The threshold NAB's sweep starts from: above any score, so nothing is detected. */
+const NO_DETECTION = 1.1;
 
 export function scaledSigmoid(position: number): number {
   return position >= 3 ? -1 : 2 / (1 + Math.exp(5 * position)) - 1;
@@ -38,6 +43,10 @@ export function scaledSigmoid(position: number): number {
 
 export const probationaryLength = (rows: number): number => Math.min(Math.floor(0.15 * rows), 0.15 * 5000);
 
+/**
+ * Windows from labelled anomaly rows, as NAB's labeler makes them: 10 % of the file divided by the number
+ * of anomalies, centred on each (⌊width/2⌋ either side, clipped to the file); overlapping windows merge.
+ */
 export function nabWindows(rows: number, anomalies: readonly number[], windowFraction = 0.1): Window[] {
   if (anomalies.length === 0) return [];
   const width = Math.floor((windowFraction * rows) / anomalies.length);
@@ -52,85 +61,145 @@ export function nabWindows(rows: number, anomalies: readonly number[], windowFra
   return windows;
 }
 
-/** A scorable row: its anomaly score, the window it lies in (−1 outside) and its weighted score. */
-interface ScoredRow {
-  score: number;
-  window: number;
-  weight: number;
+/**
+ * Row ranges of labelled windows given as [start, end] times (NAB's `combined_windows.json`): a window
+ * starts at the row whose time equals its start and ends at the row whose time equals its end, as the
+ * sweeper matches them. A limit that matches no row is an error (NAB would silently skip the window).
+ */
+export function windowsAt(
+  times: readonly number[],
+  limits: readonly (readonly [number, number])[],
+): Window[] {
+  const row = (t: number): number => {
+    const i = times.indexOf(t);
+    if (i < 0) throw new Error(`no row at the window limit ${new Date(t).toISOString()}`);
+    return i;
+  };
+  return limits.map(([start, end]) => [row(start), row(end)] as const);
 }
 
-function scoredRows(
-  file: NabFile,
-  windows: readonly Window[],
-  profile: NabProfile,
-  windowBase: number,
-): ScoredRow[] {
+/** A scorable row: its anomaly score, its window (a corpus-wide index, −1 outside) and its sweep weight. */
+interface SweepRow {
+  readonly score: number;
+  readonly window: number;
+  readonly weight: number;
+}
+
+function sweepRows(file: NabFile, profile: NabProfile, windowBase: number, out: SweepRow[]): Set<number> {
   const rows = file.scores.length;
   const probation = probationaryLength(rows);
   const maxTp = scaledSigmoid(-1);
-  const out: ScoredRow[] = [];
+  const scorableWindows = new Set<number>();
   let w = 0;
   let previous: Window | undefined;
   for (let i = 0; i < rows; i++) {
-    while (w < windows.length && windows[w]![1] < i) previous = windows[w++];
-    const current = w < windows.length && windows[w]![0] <= i ? windows[w] : undefined;
+    while (w < file.windows.length && file.windows[w]![1] < i) previous = file.windows[w++];
+    const current = w < file.windows.length && file.windows[w]![0] <= i ? file.windows[w] : undefined;
     let weight: number;
     if (current) {
       const width = current[1] - current[0] + 1;
       weight = (scaledSigmoid(-(current[1] - i + 1) / width) * profile.tp) / maxTp;
     } else {
-      const position = previous ? Math.abs(i - previous[1]) / Math.max(1, previous[1] - previous[0]) : 3;
+      const position = previous ? Math.abs(i - previous[1]) / (previous[1] - previous[0]) : 3;
       weight = scaledSigmoid(position) * profile.fp;
     }
-    if (i >= probation) out.push({ score: file.scores[i]!, window: current ? windowBase + w : -1, weight });
+    if (i < probation) continue;
+    const window = current ? windowBase + w : -1;
+    if (window >= 0) scorableWindows.add(window);
+    out.push({ score: file.scores[i]!, window, weight });
   }
-  return out;
+  return scorableWindows;
 }
 
 export interface NabResult {
-  /** Normalised score, 0 (null detector) to 100 (perfect). */
+  /** Normalised score: 0 is the null detector, 100 the perfect one. */
   readonly score: number;
   readonly threshold: number;
   readonly raw: number;
+  readonly nullRaw: number;
+  readonly perfectRaw: number;
+  /** Labelled windows, and those detected at the threshold. */
   readonly windows: number;
+  readonly detected: number;
+  /** Detections outside windows (rows, after probation). */
+  readonly falsePositives: number;
 }
 
-/** Scores a corpus at the threshold that maximises its total (the NAB optimiser's aim, found exactly). */
-export function nabScore(files: readonly NabFile[], profile: NabProfile = NAB_STANDARD): NabResult {
-  const rows: ScoredRow[] = [];
-  let windowCount = 0;
-  const scorable = new Set<number>();
+interface Sweep {
+  /** Scorable rows, highest score first (stable: row order among ties). */
+  readonly rows: SweepRow[];
+  readonly scorableWindows: number;
+  readonly labelledWindows: number;
+  /** The null detector's optimised raw score: a constant score detects nothing or everything. */
+  readonly nullRaw: number;
+}
+
+function sweep(files: readonly NabFile[], profile: NabProfile): Sweep {
+  const rows: SweepRow[] = [];
+  let base = 0;
+  let scorableWindows = 0;
   for (const file of files) {
-    const windows = nabWindows(file.scores.length, file.anomalies);
-    for (const row of scoredRows(file, windows, profile, windowCount)) {
-      rows.push(row);
-      if (row.window >= 0) scorable.add(row.window);
-    }
-    windowCount += windows.length;
+    scorableWindows += sweepRows(file, profile, base, rows).size;
+    base += file.windows.length;
   }
+  const earliest = new Map<number, number>();
+  let everything = 0;
+  for (const row of rows) {
+    if (row.window < 0) everything += row.weight;
+    else earliest.set(row.window, Math.max(earliest.get(row.window) ?? -Infinity, row.weight));
+  }
+  for (const weight of earliest.values()) everything += weight;
+  const nullRaw = Math.max(-profile.fn * scorableWindows, everything);
   rows.sort((a, b) => b.score - a.score);
+  return { rows, scorableWindows, labelledWindows: base, nullRaw };
+}
+
+/**
+ * Walks the thresholds from high to low and returns the result at `stop` (the best total when it is
+ * undefined); detections are rows scoring at least the threshold.
+ */
+function walk(s: Sweep, profile: NabProfile, stop: number | undefined): Omit<NabResult, 'score'> {
   const best = new Map<number, number>();
-  const nullScore = -profile.fn * scorable.size;
-  let total = nullScore;
-  let bestTotal = total;
-  let bestThreshold = rows.length > 0 ? rows[0]!.score + 1 : 1;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (row.window < 0) total += row.weight;
-    else {
-      const before = best.get(row.window) ?? -profile.fn;
-      if (row.weight > before) {
+  let total = -profile.fn * s.scorableWindows;
+  let falsePositives = 0;
+  let result = { threshold: NO_DETECTION, raw: total, detected: 0, falsePositives: 0 };
+  for (let i = 0; i < s.rows.length; i++) {
+    const row = s.rows[i]!;
+    if (stop !== undefined && row.score < stop) break;
+    if (row.window < 0) {
+      total += row.weight;
+      falsePositives += 1;
+    } else {
+      const before = best.get(row.window);
+      if (before === undefined || row.weight > before) {
         best.set(row.window, row.weight);
-        total += row.weight - before;
+        total += row.weight - (before ?? -profile.fn);
       }
     }
-    const next = rows[i + 1];
-    if ((next === undefined || next.score < row.score) && total > bestTotal) {
-      bestTotal = total;
-      bestThreshold = row.score;
-    }
+    const next = s.rows[i + 1];
+    const complete = next === undefined || next.score !== row.score;
+    if (complete && (stop !== undefined || total > result.raw))
+      result = { threshold: row.score, raw: total, detected: best.size, falsePositives };
   }
-  const perfect = profile.tp * scorable.size;
-  const score = perfect === nullScore ? 0 : (100 * (bestTotal - nullScore)) / (perfect - nullScore);
-  return { score, threshold: bestThreshold, raw: bestTotal, windows: scorable.size };
+  const perfectRaw = profile.tp * s.labelledWindows;
+  return { ...result, nullRaw: s.nullRaw, perfectRaw, windows: s.labelledWindows };
+}
+
+const normalised = (r: Omit<NabResult, 'score'>): NabResult => ({
+  ...r,
+  score: r.perfectRaw === r.nullRaw ? 0 : (100 * (r.raw - r.nullRaw)) / (r.perfectRaw - r.nullRaw),
+});
+
+/** Scores a corpus at the threshold that maximises its total (NAB's optimise + score steps). */
+export function nabScore(files: readonly NabFile[], profile: NabProfile = NAB_STANDARD): NabResult {
+  return normalised(walk(sweep(files, profile), profile, undefined));
+}
+
+/** Scores a corpus at a given threshold (e.g. one optimised on another corpus). */
+export function nabScoreAt(
+  files: readonly NabFile[],
+  threshold: number,
+  profile: NabProfile = NAB_STANDARD,
+): NabResult {
+  return { ...normalised(walk(sweep(files, profile), profile, threshold)), threshold };
 }

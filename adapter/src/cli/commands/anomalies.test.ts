@@ -2,11 +2,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors';
-import { detectStepMs, parseTime, parseTimedCsv, runAnomaliesCommand, scoreTimedSeries } from './anomalies';
+import {
+  detectSeriesStepMs,
+  detectStepMs,
+  parseTime,
+  parseTimedCsv,
+  runAnomaliesCommand,
+  scoreTimedSeries,
+  STEP_DETECTION_ROWS,
+} from './anomalies';
 
-const rows = (n: number, start = Date.UTC(2015, 0, 1)): string[] =>
+const rows = (n: number, start = Date.UTC(2015, 0, 1), stepMs = 300_000): string[] =>
   Array.from({ length: n }, (_, i) => {
-    const stamp = new Date(start + i * 300_000).toISOString().replace('T', ' ').slice(0, 19);
+    const stamp = new Date(start + i * stepMs).toISOString().replace('T', ' ').slice(0, 19);
     return `${stamp},${(50 + 10 * Math.sin((2 * Math.PI * i) / 288) + (i % 7) * 0.3).toFixed(2)}`;
   });
 
@@ -80,10 +88,41 @@ describe('costscale anomalies', () => {
     );
   });
 
+  it('detects the step from the first rows only, so later rows never change earlier scores', () => {
+    // 600 rows 5 minutes apart, then 900 one minute apart: the whole file's median spacing is 1 minute.
+    const head = rows(600);
+    const tail = rows(900, Date.UTC(2015, 0, 1) + 600 * 300_000, 60_000);
+    const whole = parseTimedCsv(`timestamp,value\n${[...head, ...tail].join('\n')}\n`, 'w.csv');
+    const prefix = parseTimedCsv(`timestamp,value\n${head.join('\n')}\n`, 'p.csv');
+    expect(detectStepMs(whole.times)).toBe(60_000);
+    expect(detectSeriesStepMs(whole)).toBe(300_000);
+    expect(STEP_DETECTION_ROWS).toBeLessThanOrEqual(51);
+    const scored = scoreTimedSeries(whole).split('\n');
+    expect(scored.slice(0, 601)).toEqual(scoreTimedSeries(prefix).trimEnd().split('\n'));
+  });
+
+  it('reports progress within a long file and the step it used', () => {
+    const file = join(dir, 'long.csv');
+    writeFileSync(file, `timestamp,value\n${rows(250).join('\n')}\n`);
+    const lines: string[] = [];
+    runAnomaliesCommand({ input: [file], output: join(dir, 'out') }, (l) => lines.push(l), 100);
+    expect(lines).toEqual([
+      `anomalies: [1/1] ${file}: 100/250 rows`,
+      `anomalies: [1/1] ${file}: 200/250 rows`,
+      `anomalies: [1/1] ${file}: 250 rows, step 300 s (detected) → ${join(dir, 'out', 'long.csv')}`,
+    ]);
+    lines.length = 0;
+    runAnomaliesCommand({ input: [file], output: join(dir, 'out'), step: '60' }, (l) => lines.push(l));
+    expect(lines).toEqual([
+      `anomalies: [1/1] ${file}: 250 rows, step 60 s → ${join(dir, 'out', 'long.csv')}`,
+    ]);
+  });
+
   it('rejects a bad --step and a missing input', () => {
     const file = join(dir, 'x.csv');
     writeFileSync(file, `timestamp,value\n${rows(3).join('\n')}\n`);
     expect(() => runAnomaliesCommand({ input: [file], output: dir, step: '0' })).toThrow('--step must be');
+    expect(runAnomaliesCommand({ input: [file], output: dir, step: 'auto' })).toEqual({ files: 1, rows: 3 });
     expect(() => runAnomaliesCommand({ input: [join(dir, 'none')], output: dir })).toThrow(
       'cannot read --input',
     );

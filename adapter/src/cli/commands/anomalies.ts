@@ -71,6 +71,15 @@ export function parseTimedCsv(text: string, source: string): TimedSeries {
   return series;
 }
 
+/**
+ * Rows the step is detected from. The detector scores 0 for at least its first 50 samples (warm-up), so a
+ * step taken from rows 0–50 leaves every score depending only on its own row and earlier ones (causal,
+ * as NAB requires), where the whole file's spacing would let later rows change earlier scores.
+ */
+export const STEP_DETECTION_ROWS = 51;
+/** Rows between progress lines within one file. */
+export const PROGRESS_ROWS = 100_000;
+
 /** The median positive spacing of the timestamps (5 minutes when there is none). */
 export function detectStepMs(times: readonly number[]): number {
   const steps: number[] = [];
@@ -79,13 +88,26 @@ export function detectStepMs(times: readonly number[]): number {
   return steps[Math.floor(steps.length / 2)] ?? 300_000;
 }
 
-/** Scores a parsed series; returns the output CSV text. */
-export function scoreTimedSeries(series: TimedSeries, stepMs = detectStepMs(series.times)): string {
+/** The step of a series from its first rows (see STEP_DETECTION_ROWS). */
+export const detectSeriesStepMs = (series: TimedSeries): number =>
+  detectStepMs(series.times.slice(0, STEP_DETECTION_ROWS));
+
+/**
+ * Scores a parsed series; returns the output CSV text. `rowsDone` is called every `progressRows` rows
+ * (long files) with the rows scored so far.
+ */
+export function scoreTimedSeries(
+  series: TimedSeries,
+  stepMs = detectSeriesStepMs(series),
+  rowsDone: (rows: number) => void = () => {},
+  progressRows = PROGRESS_ROWS,
+): string {
   const state = createDetector({ stepMs });
   const lines = ['timestamp,value,anomaly_score'];
   for (let i = 0; i < series.times.length; i++) {
     const score = scoreSample(state, series.times[i]!, series.numbers[i]!);
     lines.push(`${series.timestamps[i]},${series.values[i]},${Number(score.toPrecision(8))}`);
+    if ((i + 1) % progressRows === 0 && i + 1 < series.times.length) rowsDone(i + 1);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -117,19 +139,22 @@ export function planFiles(inputs: readonly string[], outputDir: string): { input
   return plan;
 }
 
-function positiveSeconds(raw: string): number {
+/** --step: seconds, or `auto` (the default) to detect it per file. */
+function stepOption(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === 'auto') return undefined;
   const value = Number(raw);
   if (!(value > 0) || !Number.isFinite(value))
-    throw new InputError(`--step must be a positive number of seconds, got "${raw}"`);
-  return value;
+    throw new InputError(`--step must be a positive number of seconds or "auto", got "${raw}"`);
+  return value * 1000;
 }
 
 /** The command's action; progress goes to `progress` (stderr in the CLI). */
 export function runAnomaliesCommand(
   options: AnomaliesCommandOptions,
   progress: (line: string) => void = () => {},
+  progressRows = PROGRESS_ROWS,
 ): { files: number; rows: number } {
-  const stepMs = options.step === undefined ? undefined : positiveSeconds(options.step) * 1000;
+  const fixedStepMs = stepOption(options.step);
   const plan = planFiles(options.input, options.output);
   let rows = 0;
   plan.forEach(({ input, output }, index) => {
@@ -140,7 +165,14 @@ export function runAnomaliesCommand(
       throw new InputError(`cannot read ${input}: ${(error as Error).message}`);
     }
     const series = parseTimedCsv(text, input);
-    const csv = scoreTimedSeries(series, stepMs);
+    const stepMs = fixedStepMs ?? detectSeriesStepMs(series);
+    const counter = `anomalies: [${index + 1}/${plan.length}] ${input}`;
+    const csv = scoreTimedSeries(
+      series,
+      stepMs,
+      (done) => progress(`${counter}: ${done}/${series.times.length} rows`),
+      progressRows,
+    );
     try {
       mkdirSync(dirname(output), { recursive: true });
       writeFileSync(output, csv);
@@ -148,7 +180,9 @@ export function runAnomaliesCommand(
       throw new InputError(`cannot write ${output}: ${(error as Error).message}`);
     }
     rows += series.times.length;
-    progress(`anomalies: [${index + 1}/${plan.length}] ${input}: ${series.times.length} rows → ${output}`);
+    progress(
+      `${counter}: ${series.times.length} rows, step ${stepMs / 1000} s${fixedStepMs === undefined ? ' (detected)' : ''} → ${output}`,
+    );
   });
   return { files: plan.length, rows };
 }
@@ -159,7 +193,10 @@ export function registerAnomaliesCommand(program: Command): void {
     .description('score CSV files of timestamp,value (NAB format) with the streaming anomaly detector')
     .requiredOption('--input <paths...>', 'CSV files or folders of them (searched recursively)')
     .requiredOption('--output <dir>', 'folder for timestamp,value,anomaly_score files (same relative paths)')
-    .option('--step <seconds>', 'sampling step (detected from the timestamps when omitted)')
+    .option(
+      '--step <seconds|auto>',
+      'sampling step in seconds; auto (the default) detects it from the first rows of each file',
+    )
     .action((options: AnomaliesCommandOptions) => {
       const { files, rows } = runAnomaliesCommand(options, (line) => process.stderr.write(`${line}\n`));
       process.stderr.write(
