@@ -136,6 +136,7 @@ export async function startService(configFile: string, logger: Logger = createLo
       new DecisionRetention({
         db,
         retentionDays: () => config.current().database.retentionDays,
+        anomalyRetentionDays: () => config.current().database.anomalyRetentionDays,
         clock: Date.now,
         logger,
       }),
