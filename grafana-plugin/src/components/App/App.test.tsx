@@ -3,7 +3,15 @@ import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { render, screen } from '@testing-library/react';
 import type { AppRootProps } from '@grafana/data';
 import { API, fakeBackend, ok, problem } from '../../testing/backend';
-import { budget, budgetEvents, decisionRecords, forecast, overview, page, policy } from '../../testing/fixtures';
+import {
+  budget,
+  budgetEvents,
+  decisionRecords,
+  forecast,
+  overview,
+  page,
+  policy,
+} from '../../testing/fixtures';
 import { testIds } from '../testIds';
 import App from './App';
 
@@ -35,7 +43,7 @@ function renderAt(path: string) {
           element={<App {...({ basename: '/a/costscale-autoscaling-app' } as AppRootProps)} />}
         />
       </Routes>
-    </MemoryRouter>
+    </MemoryRouter>,
   );
 }
 

@@ -113,7 +113,12 @@ export function TimeChart(props: TimeChartProps) {
     const yLeft = linearScale(leftExtent, { min: plot.y1, max: plot.y0 });
     const rightValues = lines.filter((l) => l.axis === 'right').map((l) => l.values);
     const rightExtent = right
-      ? niceAxis(extentOf(...rightValues) ?? { min: 0, max: 1 }, 5, right.fromZero ?? true, right.integer ? 1 : 0)
+      ? niceAxis(
+          extentOf(...rightValues) ?? { min: 0, max: 1 },
+          5,
+          right.fromZero ?? true,
+          right.integer ? 1 : 0,
+        )
       : undefined;
     const yRight = rightExtent ? linearScale(rightExtent, { min: plot.y1, max: plot.y0 }) : undefined;
     return { timeExtent, x, leftExtent, yLeft, rightExtent, yRight };
