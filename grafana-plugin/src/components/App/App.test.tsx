@@ -31,6 +31,7 @@ beforeAll(() => {
     .on('GET', `${API}/budgets`, ok(page([budget])))
     .on('GET', `${API}/budgets/team-payments/events`, ok(page(budgetEvents)))
     .on('GET', `${API}/recommendations`, problem(404, 'not found'))
+    .on('GET', `${API}/anomalies`, ok(page([])))
     .on('GET', `${API}/openapi.json`, ok({ paths: {} }));
 });
 
@@ -55,6 +56,7 @@ describe('the app', () => {
     ['budgets', testIds.budgets.container],
     ['simulator', testIds.simulator.container],
     ['decisions', testIds.decisions.container],
+    ['anomalies', testIds.anomalies.container],
   ])('routes %s to its page', async (route, testId) => {
     renderAt(`/a/costscale-autoscaling-app/${route}`);
     expect(await screen.findByTestId(testId)).toBeInTheDocument();
