@@ -126,7 +126,7 @@ describe.each(DATABASE_KINDS)('anomalies over REST on %s PostgreSQL', (kind) => 
 });
 
 describe.each(DATABASE_KINDS)('anomalies over REST with the %s database gone', (kind) => {
-  test("the list answers with the engine's active episodes; one episode is a 503", async () => {
+  test("the list answers with the engine's active episodes of every signal; one episode is a 503", async () => {
     const h = await startRestHarness(await dbs.fresh(kind));
     try {
       h.now = () => NOW;
@@ -156,6 +156,23 @@ describe.each(DATABASE_KINDS)('anomalies over REST with the %s database gone', (
               reason: 'accurate',
               anomaly: { score: 0.1, active: false, episodes: 0 },
             },
+            anomalies: [
+              {
+                signal: 'cost-per-hour',
+                score: 0.7,
+                active: true,
+                since: NOW - 5 * MIN,
+                peak: 0.8,
+                episodes: 1,
+              },
+              { signal: 'latency', score: 0.1, active: false, episodes: 0 },
+            ],
+          },
+        ],
+        budgets: [
+          {
+            name: 'team',
+            anomaly: { signal: 'budget-spend', score: 0.6, active: true, since: NOW - 60 * MIN, episodes: 1 },
           },
         ],
       });
@@ -165,7 +182,25 @@ describe.each(DATABASE_KINDS)('anomalies over REST with the %s database gone', (
       expect(r.status).toBe(200);
       const { items, nextCursor } = anomalyList.parse(r.json);
       expect(nextCursor).toBeNull();
-      expect(items).toEqual([{ ...before.items[0]!, id: 0, expected: null }]);
+      // The engine's active episodes: api's cost (not recorded yet), web's demand, the budget's spend.
+      expect(items).toEqual([
+        {
+          id: 0,
+          namespace: 'shop',
+          policy: 'api',
+          signal: 'cost-per-hour',
+          startedAt: new Date(NOW - 5 * MIN).toISOString(),
+          endedAt: null,
+          active: true,
+          peakScore: 0.8,
+          expected: null,
+        },
+        { ...before.items[0]!, id: 0, expected: null },
+        expect.objectContaining({ namespace: '', policy: 'team', signal: 'budget-spend', peakScore: 0.6 }),
+      ]);
+      expect(
+        anomalyList.parse((await h.call('GET', '/api/v1/anomalies?signal=demand&namespace=shop')).json).items,
+      ).toHaveLength(1);
       expect(anomalyList.parse((await h.call('GET', '/api/v1/anomalies?active=false')).json).items).toEqual(
         [],
       );

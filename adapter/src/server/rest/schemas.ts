@@ -651,8 +651,8 @@ export const kedaPolicyValues = z
 
 export const anomalyResource = z.strictObject({
   id: z.int().describe('0 for an episode served from memory while the database is unreachable'),
-  namespace: z.string(),
-  policy: z.string(),
+  namespace: z.string().describe("empty for a budget's signal"),
+  policy: z.string().describe("the policy, or the budget for a budget's signal"),
   signal: z.string().describe('demand, cost-per-hour, latency or budget-spend'),
   startedAt: timestamp,
   endedAt: nullableTimestamp.describe('null while the episode lasts'),

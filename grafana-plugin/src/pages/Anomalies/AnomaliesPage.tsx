@@ -179,9 +179,7 @@ function AnomaliesPage() {
                       aria-selected={a === selected}
                     >
                       <td>{formatDateTime(a.startedAt)}</td>
-                      <td>
-                        {a.namespace}/{a.policy}
-                      </td>
+                      <td>{ownerOf(a)}</td>
                       <td>{a.signal}</td>
                       <td>
                         {a.active ? (
@@ -217,9 +215,12 @@ function AnomaliesPage() {
   );
 }
 
+/** A policy as namespace/name; a budget's signals have no namespace. */
+const ownerOf = (a: Anomaly) => (a.namespace ? `${a.namespace}/${a.policy}` : `budget ${a.policy}`);
+
 function AnomalyDetailView({ anomaly }: { readonly anomaly: Anomaly }) {
   const { ref, width } = useContainerWidth<HTMLDivElement>();
-  const title = `${anomaly.signal} of ${anomaly.namespace}/${anomaly.policy} from ${formatDateTime(anomaly.startedAt)} UTC`;
+  const title = `${anomaly.signal} of ${ownerOf(anomaly)} from ${formatDateTime(anomaly.startedAt)} UTC`;
   // Episodes served from memory while the adapter's database is down have no id to look up.
   const episode = useRequest(
     async () =>

@@ -155,21 +155,32 @@ function activeInSnapshot(
   snapshot: Snapshot,
   filter: Omit<AnomalyEventQuery, 'limit' | 'before'>,
 ): AnomalyView[] {
+  const watched = [
+    ...snapshot.policies.flatMap((p) => [
+      ...(p.forecast?.anomaly ? [{ owner: p, signal: 'demand', anomaly: p.forecast.anomaly }] : []),
+      ...(p.anomalies ?? []).map((a) => ({ owner: p, signal: a.signal, anomaly: a })),
+    ]),
+    ...(snapshot.budgets ?? []).flatMap((b) =>
+      b.anomaly
+        ? [{ owner: { namespace: '', name: b.name }, signal: b.anomaly.signal, anomaly: b.anomaly }]
+        : [],
+    ),
+  ];
   const out: AnomalyView[] = [];
-  for (const p of snapshot.policies) {
-    const a = p.forecast?.anomaly;
-    if (a === undefined || !a.active || a.since === undefined) continue;
-    const event = { namespace: p.namespace, policy: p.name, signal: 'demand', startedAt: a.since };
-    if (filter.namespace !== undefined && event.namespace !== filter.namespace) continue;
-    if (filter.policy !== undefined && event.policy !== filter.policy) continue;
-    if (filter.signal !== undefined && event.signal !== filter.signal) continue;
-    if (filter.from !== undefined && event.startedAt < filter.from) continue;
-    if (filter.to !== undefined && event.startedAt >= filter.to) continue;
+  for (const { owner, signal, anomaly: a } of watched) {
+    if (!a.active || a.since === undefined) continue;
+    if (filter.namespace !== undefined && owner.namespace !== filter.namespace) continue;
+    if (filter.policy !== undefined && owner.name !== filter.policy) continue;
+    if (filter.signal !== undefined && signal !== filter.signal) continue;
+    if (filter.from !== undefined && a.since < filter.from) continue;
+    if (filter.to !== undefined && a.since >= filter.to) continue;
     if (filter.active?.is === false) continue;
     out.push({
       id: 0,
-      ...event,
-      startedAt: iso(event.startedAt),
+      namespace: owner.namespace,
+      policy: owner.name,
+      signal,
+      startedAt: iso(a.since),
       endedAt: null,
       active: true,
       peakScore: a.peak ?? a.score,
