@@ -3,7 +3,8 @@ import { EffectiveConfigSource } from './engine/effectiveConfig';
 import { Engine } from './engine/engine';
 import { createEvaluator, dryRunEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
-import { budgetEventRecorder, forecastPersistence } from './engine/persistence';
+import { anomalyRecorder, budgetEventRecorder, forecastPersistence } from './engine/persistence';
+import { SignalAnomalies } from './engine/signalAnomalies';
 import { replicaSet } from './engine/replicaSet';
 import { loadKubeConnection } from './k8s/connection';
 import { createWorkloadsApi } from './k8s/workloads';
@@ -57,6 +58,7 @@ export async function startService(configFile: string, logger: Logger = createLo
   const evaluate = createEvaluator({
     backends,
     forecasting: new Forecasting(forecastPersistence(db, logger), initial.engine.forecast),
+    signals: new SignalAnomalies(anomalyRecorder(db, logger)),
     onBudgetEvents: budgetEventRecorder(db, logger),
   });
   // One Kubernetes connection: the lease, TokenReview/SubjectAccessReview and workload patches.
@@ -136,6 +138,7 @@ export async function startService(configFile: string, logger: Logger = createLo
       new DecisionRetention({
         db,
         retentionDays: () => config.current().database.retentionDays,
+        anomalyRetentionDays: () => config.current().database.anomalyRetentionDays,
         clock: Date.now,
         logger,
       }),

@@ -13,6 +13,7 @@ export enum ROUTES {
   Budgets = 'budgets',
   Simulator = 'simulator',
   Decisions = 'decisions',
+  Anomalies = 'anomalies',
 }
 
 export function prefixRoute(route: ROUTES): string {

@@ -12,6 +12,7 @@ import { freePort, waitFor } from '../support/ports';
 import type { ManagedProcess } from '../support/processes';
 import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
 import type {
+  Anomaly,
   Budget,
   DecisionRecord,
   Forecast,
@@ -49,6 +50,9 @@ const dailyTimeZone =
 const todayStart = now - ((now + offsetHours * 3600) % DAY);
 /** Hours of the daily budget's period so far: 12 to 13. */
 const hoursToday = (now - todayStart) / 3600;
+/** Promo demand: two quiet days around 50 req/s, then ten times that from 20 minutes ago on (an anomaly). */
+const PROMO_SPIKE = now - 20 * 60;
+const promoAt = (t: number): number => (t >= PROMO_SPIKE ? 500 : 50 + 3 * Math.sin(t * 12.9898));
 /** Spend backfilled over today at this rate, so the budget's spend is known. */
 const COST_PER_HOUR = 0.8;
 
@@ -121,11 +125,14 @@ beforeAll(async () => {
   const exporterPort = await freePort();
   exporter = createServer((_req, res) =>
     res.end(
-      `# TYPE shop_demand gauge\nshop_demand{job="demand",instance="shop",service="checkout"} ${demandAt(Date.now() / 1000).toFixed(3)}\n`,
+      `# TYPE shop_demand gauge\nshop_demand{job="demand",instance="shop",service="checkout"} ${demandAt(Date.now() / 1000).toFixed(3)}\n` +
+        `shop_demand{job="demand",instance="shop",service="promo"} ${promoAt(Date.now() / 1000).toFixed(3)}\n`,
     ),
   ).listen(exporterPort, '127.0.0.1');
   const demand: Array<[number, number]> = [];
   for (let t = now - 4 * DAY; t <= now - 60; t += 60) demand.push([t, Number(demandAt(t).toFixed(3))]);
+  const promo: Array<[number, number]> = [];
+  for (let t = now - 2 * DAY; t <= now - 60; t += 60) promo.push([t, Number(promoAt(t).toFixed(3))]);
   const spend: Array<[number, number]> = [];
   for (let t = todayStart; t <= now - 60; t += 60) spend.push([t, COST_PER_HOUR]);
   prometheus = await startPrometheus({
@@ -137,6 +144,7 @@ beforeAll(async () => {
         labels: { job: 'demand', instance: 'shop', service: 'checkout' },
         samples: demand,
       },
+      { name: 'shop_demand', labels: { job: 'demand', instance: 'shop', service: 'promo' }, samples: promo },
       { name: 'costscale_cost_per_hour', labels: { namespace: 'shop', policy: 'checkout' }, samples: spend },
     ]),
   });
@@ -248,6 +256,18 @@ log: { level: warn }
     scope: { namespaces: ['shop'] },
   });
   expect(budget.status).toBe(201);
+  // Promo's demand jumped tenfold 20 minutes ago: the engine finds the anomaly when it warm-starts it.
+  const promoPolicy = await api('POST', '/api/v1/policies', {
+    name: 'promo',
+    namespace: 'shop',
+    target: { name: 'promo' },
+    demand: { query: 'max(shop_demand{service="promo"})' },
+    capacityPerReplica: 50,
+    replicas: { min: 1, max: 20 },
+    resources: { cpuCores: 0.5, memoryGiB: 1 },
+    forecast: { stepSeconds: 60, historyDays: 2 },
+  });
+  expect(promoPolicy.status).toBe(201);
   // Demand / 4 peaks at 42 (κ 10), so no time of day gives cart 12 replicas: the override always acts.
   const override = await api('PUT', '/api/v1/policies/shop/cart/override', {
     replicas: 12,
@@ -263,7 +283,9 @@ log: { level: warn }
         api<Forecast>('GET', '/api/v1/policies/shop/checkout/forecast'),
         api<List<Budget>>('GET', '/api/v1/budgets'),
       ]);
+      const anomalies = await api<List<Anomaly>>('GET', '/api/v1/anomalies?policy=promo&active=true');
       return (
+        anomalies.json.items.length === 1 &&
         decisions.json.items.length >= 2 &&
         forecast.json.forecast !== null &&
         budgets.json.items.every((b) => b.status !== null)
@@ -493,6 +515,33 @@ describe('the costscale app plugin in a browser', () => {
     );
     await expect(page.getByTestId('data-testid decision-explanation').textContent()).resolves.toContain(
       'No decision: inputs were unusable',
+    );
+  });
+
+  test('anomalies list the demand spike the test caused, drawn with its expected band, and the decision names it', async () => {
+    await open(
+      `/a/${PLUGIN_ID}/anomalies?policy=shop%2Fpromo&from=now-1d&to=now`,
+      'data-testid anomalies-table',
+    );
+    const [episode] = (await api<List<Anomaly>>('GET', '/api/v1/anomalies?policy=promo')).json.items;
+    expect(episode).toMatchObject({ namespace: 'shop', signal: 'demand', active: true, endedAt: null });
+    expect(Math.abs(Date.parse(episode!.startedAt) / 1000 - PROMO_SPIKE)).toBeLessThanOrEqual(60);
+    const row = page.getByTestId('data-testid anomalies-table').locator('tbody tr').first();
+    await expect(row.textContent()).resolves.toMatch(/shop\/promo.*demand.*active/);
+    const chart = page.getByTestId('data-testid anomaly-chart');
+    await expect(chart.locator('[data-series="demand (requests/s)"]').getAttribute('d')).resolves.toMatch(
+      /^M[\d.]+,[\d.]+L/,
+    );
+    await expect(chart.locator('[data-series="expected band"]').getAttribute('d')).resolves.toMatch(/^M/);
+    await expect(chart.locator('rect[data-series="demand anomaly"]').count()).resolves.toBe(1);
+    await screenshot('anomalies');
+
+    await open(
+      `/a/${PLUGIN_ID}/decisions?policy=shop%2Fpromo&from=now-1h&to=now`,
+      'data-testid decision-anomaly',
+    );
+    await expect(page.getByTestId('data-testid decision-anomaly').textContent()).resolves.toContain(
+      'Demand is anomalous: the forecast is not trusted',
     );
   });
 

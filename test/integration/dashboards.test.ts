@@ -47,8 +47,18 @@ interface Variable {
   definition?: string;
   datasource?: { type?: string; uid?: string };
 }
+interface Annotation {
+  name: string;
+  builtIn?: number;
+  datasource?: { type?: string; uid?: string };
+  expr?: string;
+  titleFormat?: string;
+  textFormat?: string;
+  tagKeys?: string;
+}
 interface Dashboard {
   id: null;
+  annotations?: { list: Annotation[] };
   uid: string;
   title: string;
   tags: string[];
@@ -707,6 +717,25 @@ describe('every PromQL expression against a real Prometheus', () => {
     expect(table.map((s) => [s.metric.policy, value(s)])).toEqual(
       failing.map((p) => [p.policy, p.ageSeconds]),
     );
+  });
+
+  test('the overview annotates the anomaly episodes of each policy and signal while they are active', async () => {
+    const overview = dashboards.find((d) => d.json.uid === 'costscale-overview')!.json;
+    const annotation = overview.annotations?.list.find((a) => a.name === 'Anomalies');
+    expect(annotation).toMatchObject({ datasource: DATASOURCE, tagKeys: 'namespace,policy,signal' });
+    const names = overview.templating.list.map((v) => v.name);
+    expect(usedVariables(annotation!.expr!).filter((v) => !names.includes(v))).toEqual([]);
+    const active = await instant(substitute(annotation!.expr!, names));
+    // Both replicas export each series; the annotation shows each episode once.
+    expect(active.map((s) => `${s.metric.namespace}/${s.metric.policy}/${s.metric.signal}`).sort()).toEqual(
+      POLICIES.filter((p) => p.forecastInUse === 0)
+        .map((p) => `${p.namespace}/${p.policy}/demand`)
+        .sort(),
+    );
+    for (const format of [annotation!.titleFormat!, annotation!.textFormat!]) {
+      const labels = [...format.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
+      for (const s of active) for (const l of labels) expect(s.metric[l!]).toBeDefined();
+    }
   });
 
   test('acting bounds count the policies by the bound that acted', async () => {

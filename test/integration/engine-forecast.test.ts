@@ -1,6 +1,7 @@
 import { configSchema } from '../../adapter/src/config/schema';
 import { createEvaluator } from '../../adapter/src/engine/evaluate';
 import { Forecasting } from '../../adapter/src/engine/forecasting';
+import type { AnomalyEventRecord } from '../../adapter/src/store/anomalyEvents';
 import type { ForecastState } from '../../adapter/src/forecast';
 import { PrometheusClient } from '../../adapter/src/sources';
 import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
@@ -16,11 +17,23 @@ const now = Math.floor(Date.now() / 1000);
 const demandAt = (t: number): number =>
   100 + 60 * Math.sin((2 * Math.PI * t) / DAY) + 8 * Math.sin(t * 12.9898);
 
+/** Two quiet days around 50 req/s, then ten times that for the last 20 minutes: a demand anomaly. */
+const PROMO_SPIKE = now - 20 * 60;
+function promoSamples(): Array<[number, number]> {
+  const samples: Array<[number, number]> = [];
+  for (let t = now - 2 * DAY; t <= now; t += 60)
+    samples.push([t, t >= PROMO_SPIKE ? 500 : Number((50 + 3 * Math.sin(t * 12.9898)).toFixed(3))]);
+  return samples;
+}
+
 beforeAll(async () => {
   const samples: Array<[number, number]> = [];
   for (let t = now - 4 * DAY; t <= now; t += 60) samples.push([t, Number(demandAt(t).toFixed(3))]);
   prom = await startPrometheus({
-    backfill: toOpenMetrics([{ name: 'shop_demand', labels: { service: 'web' }, samples }]),
+    backfill: toOpenMetrics([
+      { name: 'shop_demand', labels: { service: 'web' }, samples },
+      { name: 'shop_demand', labels: { service: 'promo' }, samples: promoSamples() },
+    ]),
   });
 });
 afterAll(() => prom?.destroy());
@@ -98,5 +111,51 @@ test('without enough history the reactive distribution decides and the explanati
   expect(web.forecast?.reason).toMatch(/2 days of history/);
   expect(web.explanation!.inputs.find((i) => i.name === 'demandQuantile')?.source).toMatch(
     /^reactive .*forecast not used/,
+  );
+});
+
+test('demand anomalous at warm start: recorded, the forecast set aside, and the explanation says why', async () => {
+  const promo = configSchema.parse({
+    prometheus: { default: { url: prom.url, cacheSeconds: 0 } },
+    policies: [
+      {
+        name: 'promo',
+        namespace: 'shop',
+        target: { name: 'promo' },
+        demand: { query: 'max(shop_demand{service="promo"})' },
+        capacityPerReplica: 10,
+        replicas: { min: 1, max: 100 },
+        resources: { cpuCores: 1, memoryGiB: 1 },
+        forecast: { stepSeconds: 60, historyDays: 2, refitHours: 6 },
+      },
+    ],
+  });
+  const backends = new Map([
+    ['default', new PrometheusClient({ name: 'default', backend: promo.prometheus.default! })],
+  ]);
+  const events: AnomalyEventRecord[] = [];
+  const forecasting = new Forecasting({ onAnomaly: (e) => events.push(e) }, promo.engine.forecast);
+  const out = await createEvaluator({ backends: () => backends, forecasting })(
+    promo,
+    (now - 30) * 1000,
+    undefined,
+  );
+  expect(events).toHaveLength(1);
+  const [event] = events;
+  expect(event).toMatchObject({ namespace: 'shop', policy: 'promo', signal: 'demand', endedAt: null });
+  // The episode starts with the spike, and the band expected before it is the quiet level.
+  expect(Math.abs(event!.startedAt - PROMO_SPIKE * 1000)).toBeLessThanOrEqual(60_000);
+  expect(event!.expectedLow).toBeLessThan(50);
+  expect(event!.expectedHigh).toBeGreaterThan(50);
+  expect(event!.expectedHigh).toBeLessThan(100);
+
+  const p = out.policies[0]!;
+  expect(p.forecast).toMatchObject({ mode: 'reactive', anomaly: { active: true, since: event!.startedAt } });
+  expect(p.forecast?.reason).toMatch(/^demand is anomalous since/);
+  expect(p.explanation!.inputs.find((i) => i.name === 'anomaly')?.value).toBe(
+    `demand since ${new Date(event!.startedAt).toISOString()}`,
+  );
+  expect(p.explanation!.warnings.join('\n')).toMatch(
+    /the forecast is not trusted, the reactive distribution decides/,
   );
 });

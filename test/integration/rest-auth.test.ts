@@ -1,3 +1,4 @@
+import { listAnomalyEvents, recordAnomalyEvent } from '../../adapter/src/store/anomalyEvents';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -173,6 +174,23 @@ const REQUESTS: Record<string, (h: RestHarness) => Promise<Prepared>> = {
   }),
   clearOverride: async (h) => REQUESTS.getOverride!(h),
   listDecisions: async () => ({ path: '/api/v1/decisions' }),
+  listAnomalies: async () => ({ path: '/api/v1/anomalies' }),
+  getAnomaly: async (h) => {
+    // Recording the same start again is the same episode, so each role's request reads one row.
+    const startedAt = Date.UTC(2026, 0, 5, 12);
+    await recordAnomalyEvent(h.db, {
+      namespace: 'shop',
+      policy: 'web',
+      signal: 'demand',
+      startedAt,
+      endedAt: null,
+      peakScore: 0.5,
+      expectedLow: 1,
+      expectedHigh: 2,
+    });
+    const [event] = await listAnomalyEvents(h.db, { from: startedAt, to: startedAt + 1, limit: 1 });
+    return { path: `/api/v1/anomalies/${event!.id}` };
+  },
   listBudgets: async () => ({ path: '/api/v1/budgets' }),
   createBudget: async () => ({
     path: '/api/v1/budgets',

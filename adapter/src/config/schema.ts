@@ -304,6 +304,7 @@ export const databaseSchema = z.strictObject({
     .describe('embedded PostgreSQL data folder (relative to the config file)'),
   inMemory: z.boolean().default(false).describe('embedded PostgreSQL in memory (tests only)'),
   retentionDays: positive.default(30).describe('decisions older than this are deleted'),
+  anomalyRetentionDays: positive.default(90).describe('anomaly episodes that ended longer ago are deleted'),
   spoolFile: z
     .string()
     .default('.data/decisions.spool.jsonl')

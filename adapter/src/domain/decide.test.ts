@@ -380,6 +380,23 @@ describe('the explanation', () => {
     expect(d.explanation.errors).toEqual([]);
   });
 
+  it('names an active anomaly and says the forecast is not trusted because of it', () => {
+    const since = at - 20 * 60_000;
+    const d = decided({ ...base, anomalies: [{ signal: 'demand', since, peak: 0.91234 }] });
+    expect(d.explanation.inputs.find((i) => i.name === 'anomaly')).toEqual({
+      name: 'anomaly',
+      value: 'demand since 2024-07-06T11:40:00.000Z',
+      source: 'anomaly detector, peak score 0.9123',
+    });
+    expect(d.explanation.warnings).toContain(
+      'demand is anomalous since 2024-07-06T11:40:00.000Z (peak anomaly score 0.9123): the forecast is not trusted, the reactive distribution decides',
+    );
+    // Even without a decision, the explanation says why the forecast was set aside.
+    const none = failed({ ...base, demand: undefined, anomalies: [{ signal: 'demand', since, peak: 0.5 }] });
+    expect(none.explanation.inputs.map((i) => i.name)).toContain('anomaly');
+    expect(decided(base).explanation.inputs.map((i) => i.name)).not.toContain('anomaly');
+  });
+
   it('round-trips through JSON against the schema', () => {
     const d = decided({ ...base, minReplicas: 20, slo: { latency: { measured: Number.NaN, target: 1 } } });
     expect(decisionSchema.parse(JSON.parse(JSON.stringify(d)))).toEqual(d);

@@ -44,6 +44,16 @@ export interface ReplicaOverride {
   readonly reason?: string;
 }
 
+/** A signal of the policy in an anomaly episode at decision time. */
+export interface ActiveAnomaly {
+  /** `demand`: the forecast is not trusted while it lasts, so the caller gave the reactive distribution. */
+  readonly signal: string;
+  /** Epoch ms the episode started. */
+  readonly since: number;
+  /** Highest anomaly score in [0, 1] so far. */
+  readonly peak: number;
+}
+
 export const PROVENANCED_INPUTS = [
   'demand',
   'distribution',
@@ -83,6 +93,8 @@ export interface DecisionInput {
   readonly demandLag?: Pick<LagCorrection, 'measured' | 'earlier' | 'lagSeconds'>;
   /** Unit of demand for the explanation (default `units`). */
   readonly demandUnit?: string;
+  /** Signals in an anomaly episode, named in the explanation. */
+  readonly anomalies?: readonly ActiveAnomaly[];
   /** Distribution of peak demand over [t, t+H]; absent ⇒ target demand is D(t). */
   readonly distribution?: DemandDistribution;
   /** κ, demand one replica serves within its SLO (> 0). */
@@ -256,6 +268,14 @@ export function decide(input: DecisionInput): DecisionResult {
       `${unit}/s`,
     );
     explain('demandLag', lag.lagSeconds, "half the demand query's rate() window", 's');
+  }
+  for (const a of input.anomalies ?? []) {
+    const since = Number.isFinite(a.since) ? new Date(a.since).toISOString() : 'an unknown time';
+    explain('anomaly', `${a.signal} since ${since}`, `anomaly detector, peak score ${fmt(a.peak)}`);
+    warnings.push(
+      `${a.signal} is anomalous since ${since} (peak anomaly score ${fmt(a.peak)})` +
+        (a.signal === 'demand' ? ': the forecast is not trusted, the reactive distribution decides' : ''),
+    );
   }
   explain('capacityPerReplica', kappa, sourceOf('capacityPerReplica', 'input'), `${unit}/s`);
   explain('costPerReplicaHour', cost, sourceOf('costPerReplicaHour', 'input'), 'per hour');

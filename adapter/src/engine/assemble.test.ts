@@ -147,6 +147,18 @@ describe('assemblePolicy', () => {
     );
   });
 
+  it('passes an active demand anomaly to decide(), which decides on the reactive distribution', () => {
+    const since = AT - 600_000;
+    const anomalous: ForecastView = {
+      mode: 'reactive',
+      reason: 'demand is anomalous',
+      anomaly: { score: 0.2, active: true, since, peak: 0.8, episodes: 1 },
+    };
+    expect(assemble({ forecast: anomalous }).anomalies).toEqual([{ signal: 'demand', since, peak: 0.8 }]);
+    const calm: ForecastView = { ...anomalous, anomaly: { score: 0.1, active: false, episodes: 1 } };
+    expect(assemble({ forecast: calm }).anomalies).toBeUndefined();
+  });
+
   it("a missing series is no demand, no distribution, and the query's failure in the explanation", () => {
     const error =
       'Prometheus backend "default": query returned no series (query: max(demand{service="web"}))';

@@ -91,6 +91,7 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
           lag.demand,
         );
   const forecasting = forecast?.mode === 'forecast';
+  const anomaly = forecast?.anomaly;
   const distributionSource = forecasting
     ? `forecast (${forecast.model}): ${forecast.reason}${reactive ? `; floored by the reactive distribution (${reactive.note})` : ''}`
     : `reactive (${reactive?.note ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
@@ -101,6 +102,10 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
     demand: lag?.demand,
     ...(lag !== undefined && lagSeconds > 0 && { demandLag: lag }),
     demandUnit: policy.demand.unit,
+    ...(anomaly?.active &&
+      anomaly.since !== undefined && {
+        anomalies: [{ signal: 'demand', since: anomaly.since, peak: anomaly.peak ?? anomaly.score }],
+      }),
     distribution:
       forecasting && forecast.distribution && reactive
         ? forecastFlooredByReactive(forecast.distribution, reactive)

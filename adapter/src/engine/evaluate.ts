@@ -8,6 +8,7 @@ import { Forecasting, type ForecastView } from './forecasting';
 import { createGatherer } from './gather';
 import { publishTick, type DecidedPolicy } from './publish';
 import { policyKey } from '../config/policyIdentity';
+import { signalSamples, withSignalStates, type SignalAnomalies } from './signalAnomalies';
 import type { TickInputs } from './tickInputs';
 
 // One tick's work for all policies: gather (I/O) → forecast → assemble (pure) → decide (pure) →
@@ -20,6 +21,8 @@ export interface EvaluatorDeps {
   backends: () => Backends;
   /** Threshold crossings of one budget in the period starting at `periodStart` (epoch ms). */
   onBudgetEvents?: (events: BudgetEvent[], periodStart: number) => void;
+  /** Anomalies of cost per hour, latency and budget spend; without it only demand is watched. */
+  signals?: SignalAnomalies;
   /** Samples of recent demand kept per policy, at the tick step (default 1 h at 15 s). */
   historySamples?: number;
 }
@@ -52,7 +55,12 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
       const events = crossings(b, budgetStates, now);
       if (events.length > 0) deps.onBudgetEvents?.(events, b.periodStart);
     }
-    return publishTick(decideEach(tick.policies), tick.budgets, now);
+    const out = publishTick(decideEach(tick.policies), tick.budgets, now);
+    if (deps.signals === undefined) return out;
+    return withSignalStates(
+      out,
+      deps.signals.observe(signalSamples(config, inputs, out, tick.budgets, now), now),
+    );
   };
 }
 

@@ -119,16 +119,7 @@ export class Forecasting {
       const watch = this.demandWatch.get(key);
       if (watch !== undefined) {
         watchClosedBuckets(watch, s, openBucket, (episode, endedAt) =>
-          this.deps.onAnomaly?.({
-            namespace: policy.namespace,
-            policy: policy.name,
-            signal: 'demand',
-            startedAt: episode.since,
-            endedAt,
-            peakScore: episode.peak,
-            expectedLow: episode.low,
-            expectedHigh: episode.high,
-          }),
+          this.deps.onAnomaly?.(demandEvent(policy, episode, endedAt)),
         );
       }
       const refitMs = policy.forecast.refitHours * 3600_000;
@@ -177,7 +168,11 @@ export class Forecasting {
           const model = this.stored?.get(policyKey(p));
           const series = onlineSeries(stepMs, now, values, model);
           this.series.set(policyKey(p), series);
-          this.demandWatch.set(policyKey(p), watchHistory(series));
+          const watch = watchHistory(series);
+          this.demandWatch.set(policyKey(p), watch);
+          // An episode still on at the end of the history began before this process watched: record
+          // its start too (recording is idempotent per start, so a restart does not duplicate it).
+          if (watch.episode.active) this.deps.onAnomaly?.(demandEvent(p, watch.episode, null));
         });
       }),
     );
@@ -200,6 +195,19 @@ export class Forecasting {
       accuracy: s.accuracy ?? null,
     });
   }
+}
+
+function demandEvent(policy: Policy, episode: AnomalyEpisode, endedAt: number | null): AnomalyEventRecord {
+  return {
+    namespace: policy.namespace,
+    policy: policy.name,
+    signal: 'demand',
+    startedAt: episode.since,
+    endedAt,
+    peakScore: episode.peak,
+    expectedLow: episode.low,
+    expectedHigh: episode.high,
+  };
 }
 
 /** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */

@@ -5,6 +5,7 @@ import { recordAnomalyEvent } from '../store/anomalyEvents';
 import { insertBudgetEvents } from '../store/budgetEvents';
 import { loadForecastModels, saveForecastModel } from '../store/forecastModels';
 import { insertForecast } from '../store/forecasts';
+import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import type { ForecastingDeps } from './forecasting';
 
 // What a tick writes to the store besides decisions. The writes are not awaited: a failed one is
@@ -20,20 +21,25 @@ export function forecastPersistence(db: Database, logger: Logger): ForecastingDe
         point: Array.from(f.point),
         quantiles: f.quantiles.map((q) => ({ quantile: q.quantile, values: Array.from(q.values) })),
       }).catch((err: Error) => logger.warn({ err: err.message }, 'storing a forecast failed')),
-    onAnomaly: (event) => {
-      if (event.endedAt === null)
-        logger.info(
-          { namespace: event.namespace, policy: event.policy, peak: event.peakScore },
-          'demand anomaly',
-        );
-      void recordAnomalyEvent(db, event).catch((err: Error) =>
-        logger.warn({ err: err.message }, 'recording an anomaly event failed'),
-      );
-    },
+    onAnomaly: anomalyRecorder(db, logger),
     saveModel: (namespace, policy, state) =>
       void saveForecastModel(db, namespace, policy, state).catch((err: Error) =>
         logger.warn({ namespace, policy, err: err.message }, 'saving forecast model failed'),
       ),
+  };
+}
+
+/** Anomaly episodes of any signal: a start is logged, starts and ends are recorded. */
+export function anomalyRecorder(db: Database, logger: Logger): (event: AnomalyEventRecord) => void {
+  return (event) => {
+    if (event.endedAt === null)
+      logger.info(
+        { namespace: event.namespace, policy: event.policy, signal: event.signal, peak: event.peakScore },
+        `${event.signal} anomaly`,
+      );
+    void recordAnomalyEvent(db, event).catch((err: Error) =>
+      logger.warn({ err: err.message }, 'recording an anomaly event failed'),
+    );
   };
 }
 

@@ -20,6 +20,17 @@ const accuracySchema = z.object({
   relativeMae: jsonNumber,
 });
 
+const seriesAnomalySchema = z.object({
+  score: z.number(),
+  active: z.boolean(),
+  since: z.number().optional(),
+  peak: z.number().optional(),
+  episodes: z.number(),
+});
+const signalAnomalySchema = seriesAnomalySchema.extend({
+  signal: z.enum(['cost-per-hour', 'latency', 'budget-spend']),
+});
+
 const policySnapshotSchema = z.object({
   name: z.string(),
   namespace: z.string(),
@@ -38,17 +49,10 @@ const policySnapshotSchema = z.object({
       model: z.string().optional(),
       fittedAt: z.number().optional(),
       accuracy: accuracySchema.optional(),
-      anomaly: z
-        .object({
-          score: z.number(),
-          active: z.boolean(),
-          since: z.number().optional(),
-          peak: z.number().optional(),
-          episodes: z.number(),
-        })
-        .optional(),
+      anomaly: seriesAnomalySchema.optional(),
     })
     .optional(),
+  anomalies: z.array(signalAnomalySchema).optional(),
 });
 
 const budgetStatusSchema = z.object({
@@ -75,7 +79,12 @@ export const snapshotSchema: z.ZodType<Snapshot, unknown> = z.object({
   policies: z.array(policySnapshotSchema),
   budgets: z
     .array(
-      z.object({ name: z.string(), status: budgetStatusSchema.optional(), error: z.string().optional() }),
+      z.object({
+        name: z.string(),
+        status: budgetStatusSchema.optional(),
+        error: z.string().optional(),
+        anomaly: signalAnomalySchema.optional(),
+      }),
     )
     .optional(),
 });

@@ -38,6 +38,13 @@ export interface PolicySnapshot {
   readonly explanation?: Explanation;
   /** Forecasting state: which distribution decided, why, and the online accuracy. */
   readonly forecast?: PolicyForecast;
+  /** The anomaly state of the policy's signals besides demand (demand's is in `forecast`). */
+  readonly anomalies?: readonly SignalAnomaly[];
+}
+
+/** The anomaly state of one signal of a policy or budget. */
+export interface SignalAnomaly extends SeriesAnomaly {
+  readonly signal: 'cost-per-hour' | 'latency' | 'budget-spend';
 }
 
 export interface PolicyForecast {
@@ -55,6 +62,8 @@ export interface BudgetSnapshot {
   readonly status?: BudgetStatus;
   /** Why the status could not be computed this tick. */
   readonly error?: string;
+  /** The anomaly state of the budget's spend rate. */
+  readonly anomaly?: SignalAnomaly;
 }
 
 export interface Snapshot {

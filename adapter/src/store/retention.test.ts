@@ -7,12 +7,17 @@ const T = Date.UTC(2026, 10, 30, 12);
 
 function setup(fail = false) {
   const cutoffs: unknown[] = [];
+  const anomalyCutoffs: unknown[] = [];
   const db: Queryable = {
     query: async <R>(sql: string, params?: unknown[]) => {
       if (fail) throw new Error('database down');
       if (sql.includes('decisions')) {
         cutoffs.push(params?.[0]);
         return [{ n: 3 }] as R[];
+      }
+      if (sql.includes('anomaly_events')) {
+        anomalyCutoffs.push(params?.[0]);
+        return [{ n: 1 }] as R[];
       }
       return [] as R[];
     },
@@ -27,8 +32,14 @@ function setup(fail = false) {
     }),
   );
   const days = { value: 30 };
-  const retention = new DecisionRetention({ db, retentionDays: () => days.value, clock: () => T, logger });
-  return { retention, cutoffs, logs, days };
+  const retention = new DecisionRetention({
+    db,
+    retentionDays: () => days.value,
+    anomalyRetentionDays: () => 90,
+    clock: () => T,
+    logger,
+  });
+  return { retention, cutoffs, anomalyCutoffs, logs, days };
 }
 
 describe('decision retention', () => {
@@ -37,11 +48,13 @@ describe('decision retention', () => {
   });
 
   test('a pass deletes what is older than the retention period read at that pass', async () => {
-    const { retention, cutoffs, logs, days } = setup();
+    const { retention, cutoffs, anomalyCutoffs, logs, days } = setup();
     await retention.prune();
     days.value = 7;
     await retention.prune();
     expect(cutoffs).toEqual(['2026-10-31T12:00:00.000Z', '2026-11-23T12:00:00.000Z']);
+    // Anomaly episodes are kept for their own period.
+    expect(anomalyCutoffs).toEqual(['2026-09-01T12:00:00.000Z', '2026-09-01T12:00:00.000Z']);
     expect(logs).toEqual(['decision retention', 'decision retention']);
   });
 

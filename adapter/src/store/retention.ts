@@ -1,9 +1,11 @@
 import type { Logger } from '../log';
 import type { Queryable } from './db';
+import { pruneAnomalyEvents } from './anomalyEvents';
 import { pruneDecisions } from './decisions';
 
-// Decisions and forecasts older than `database.retentionDays` (read anew each pass) are deleted
-// hourly. Every replica prunes: the deletes are idempotent, and no replica depends on leading.
+// Decisions and forecasts older than `database.retentionDays`, and anomaly episodes older than
+// `database.anomalyRetentionDays` (both read anew each pass), are deleted hourly. Every replica prunes:
+// the deletes are idempotent, and no replica depends on leading.
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -16,6 +18,8 @@ export function retentionCutoff(now: number, retentionDays: number): number {
 export interface DecisionRetentionDeps {
   readonly db: Queryable;
   readonly retentionDays: () => number;
+  /** Absent: anomaly episodes are kept. */
+  readonly anomalyRetentionDays?: () => number;
   readonly clock: () => number;
   readonly logger: Logger;
   /** Default one hour. */
@@ -32,8 +36,12 @@ export class DecisionRetention {
   async prune(): Promise<void> {
     const { db, logger } = this.deps;
     try {
-      const deleted = await pruneDecisions(db, retentionCutoff(this.deps.clock(), this.deps.retentionDays()));
-      if (deleted > 0) logger.info({ deleted }, 'decision retention');
+      const now = this.deps.clock();
+      const deleted = await pruneDecisions(db, retentionCutoff(now, this.deps.retentionDays()));
+      const anomalyDays = this.deps.anomalyRetentionDays?.();
+      const anomalies =
+        anomalyDays === undefined ? 0 : await pruneAnomalyEvents(db, retentionCutoff(now, anomalyDays));
+      if (deleted > 0 || anomalies > 0) logger.info({ deleted, anomalies }, 'decision retention');
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'decision retention failed');
     }

@@ -42,3 +42,35 @@ describe('anomaly metrics', () => {
     expect(await value('costscale_anomalies_total')).toEqual([['web', 3]]);
   });
 });
+
+describe('anomaly metrics of cost, latency and budget spend', () => {
+  it('are labelled by signal, and by budget for a budget', async () => {
+    const current = {
+      generatedAt: 0,
+      tick: 1,
+      budgets: [{ name: 'team', anomaly: { signal: 'budget-spend', score: 0.5, active: true, episodes: 1 } }],
+      policies: [
+        {
+          name: 'web',
+          namespace: 'shop',
+          labels: { policy: 'web' },
+          allowedNamespaces: [],
+          forecast: { mode: 'forecast', reason: 'r', anomaly: { score: 0.1, active: false, episodes: 0 } },
+          anomalies: [
+            { signal: 'cost-per-hour', score: 0.9, active: true, episodes: 1 },
+            { signal: 'latency', score: 0.2, active: false, episodes: 0 },
+          ],
+        },
+      ],
+    } as unknown as Snapshot;
+    const registry = new Registry();
+    registerSnapshotMetrics(registry, { current: () => current }, () => 0);
+    const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'costscale_anomaly_active')!;
+    expect(metric.values.map((v) => [v.labels, v.value])).toEqual([
+      [{ namespace: 'shop', policy: 'web', signal: 'demand' }, 0],
+      [{ namespace: 'shop', policy: 'web', signal: 'cost-per-hour' }, 1],
+      [{ namespace: 'shop', policy: 'web', signal: 'latency' }, 0],
+      [{ budget: 'team', signal: 'budget-spend' }, 1],
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { SeriesAnomaly } from '../anomaly';
 import type { SnapshotSource } from '../snapshot/snapshot';
 import { gaugeFrom } from './telemetry';
 
@@ -219,13 +220,13 @@ export function registerSnapshotMetrics(
 }
 
 /**
- * Demand anomalies, from the engine's detector on each policy's forecast buckets (label `signal`). The
- * counter adds the episodes each new snapshot reports beyond the last it saw; a new leader's count
- * starting lower is taken as its new base.
+ * Anomalies of each watched signal (label `signal`): a policy's demand (the engine's detector on its
+ * forecast buckets), cost per hour and latency, and a budget's spend (label `budget`). The counter adds
+ * the episodes each new snapshot reports beyond the last it saw; a new leader's count starting lower is
+ * taken as its new base.
  */
 function registerAnomalyMetrics(registry: Registry, source: SnapshotSource): void {
-  const labelNames = ['namespace', 'policy', 'signal'];
-  const demand = (p: PolicyView) => ({ namespace: p.namespace, policy: p.name, signal: 'demand' });
+  const labelNames = ['namespace', 'policy', 'budget', 'signal'];
   new Gauge<string>({
     name: 'costscale_anomaly_score',
     help: 'Anomaly score in [0, 1] of the latest bucket of the signal; 0.35 starts an anomaly episode.',
@@ -233,23 +234,17 @@ function registerAnomalyMetrics(registry: Registry, source: SnapshotSource): voi
     registers: [registry],
     collect() {
       this.reset();
-      for (const p of policies(source)) {
-        const a = p.forecast?.anomaly;
-        if (a) this.set(demand(p), a.score);
-      }
+      for (const { labels, anomaly } of watchedSignals(source)) this.set(labels, anomaly.score);
     },
   });
   new Gauge<string>({
     name: 'costscale_anomaly_active',
-    help: '1 while the signal is in an anomaly episode (the forecast is not trusted meanwhile).',
+    help: "1 while the signal is in an anomaly episode (while demand's lasts, the forecast is not trusted).",
     labelNames,
     registers: [registry],
     collect() {
       this.reset();
-      for (const p of policies(source)) {
-        const a = p.forecast?.anomaly;
-        if (a) this.set(demand(p), a.active ? 1 : 0);
-      }
+      for (const { labels, anomaly } of watchedSignals(source)) this.set(labels, anomaly.active ? 1 : 0);
     },
   });
   const seen = new Map<string, number>();
@@ -259,16 +254,30 @@ function registerAnomalyMetrics(registry: Registry, source: SnapshotSource): voi
     labelNames,
     registers: [registry],
     collect() {
-      for (const p of policies(source)) {
-        const episodes = p.forecast?.anomaly?.episodes;
-        if (episodes === undefined) continue;
-        const key = `${p.namespace}/${p.name}`;
+      for (const { labels, anomaly } of watchedSignals(source)) {
+        const key = JSON.stringify(labels);
         const last = seen.get(key);
-        this.inc(demand(p), last === undefined || episodes < last ? 0 : episodes - last);
+        const { episodes } = anomaly;
+        this.inc(labels, last === undefined || episodes < last ? 0 : episodes - last);
         seen.set(key, episodes);
       }
     },
   });
+}
+
+/** Every watched signal of the current snapshot with its metric labels. */
+function* watchedSignals(
+  source: SnapshotSource,
+): Iterable<{ labels: Record<string, string>; anomaly: SeriesAnomaly }> {
+  for (const p of policies(source)) {
+    const identity = { namespace: p.namespace, policy: p.name };
+    const demand = p.forecast?.anomaly;
+    if (demand) yield { labels: { ...identity, signal: 'demand' }, anomaly: demand };
+    for (const a of p.anomalies ?? []) yield { labels: { ...identity, signal: a.signal }, anomaly: a };
+  }
+  for (const b of source.current()?.budgets ?? []) {
+    if (b.anomaly) yield { labels: { budget: b.name, signal: b.anomaly.signal }, anomaly: b.anomaly };
+  }
 }
 
 type PolicyView = NonNullable<ReturnType<SnapshotSource['current']>>['policies'][number];

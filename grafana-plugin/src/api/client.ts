@@ -1,5 +1,7 @@
 import { grafanaTransport, type Transport } from './transport';
 import type {
+  Anomaly,
+  AnomalyDetail,
   Budget,
   BudgetEvent,
   BudgetSpecInput,
@@ -40,6 +42,20 @@ export interface ForecastQuery {
   readonly step?: string;
 }
 
+export interface AnomalyQuery {
+  readonly namespace?: string;
+  readonly policy?: string;
+  readonly signal?: string;
+  /** Epoch ms: episodes that started at or after it. */
+  readonly from?: number;
+  /** Epoch ms: episodes that started before it. */
+  readonly to?: number;
+  /** Only episodes that last (true) or ended (false). */
+  readonly active?: boolean;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
 export function createCostscaleClient(transport: Transport) {
   return {
     whoami: () => transport<Whoami>({ method: 'GET', path: '/whoami' }),
@@ -71,6 +87,24 @@ export function createCostscaleClient(transport: Transport) {
         path: `/policies/${segment(namespace)}/${segment(name)}/forecast`,
         query: { window: query.window, step: query.step },
       }),
+
+    anomalies: (query: AnomalyQuery = {}) =>
+      transport<List<Anomaly>>({
+        method: 'GET',
+        path: '/anomalies',
+        query: {
+          namespace: query.namespace,
+          policy: query.policy,
+          signal: query.signal,
+          from: isoOrUndefined(query.from),
+          to: isoOrUndefined(query.to),
+          active: query.active === undefined ? undefined : String(query.active),
+          limit: query.limit,
+          cursor: query.cursor,
+        },
+      }),
+
+    anomaly: (id: number) => transport<AnomalyDetail>({ method: 'GET', path: `/anomalies/${id}` }),
 
     budgets: () => transport<List<Budget>>({ method: 'GET', path: '/budgets' }),
 

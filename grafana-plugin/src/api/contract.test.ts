@@ -37,9 +37,15 @@ const sameAsServer: [
   Same<Api.SlaCheck, Answer<'SlaCheck'>>,
   Same<Api.SimulationSummary, Answer<'SimulationSummary'>>,
   Same<Api.SimulationReport, Answer<'SimulationReport'>>,
+  Same<Api.Anomaly, Answer<'Anomaly'>>,
+  Same<Api.List<Api.Anomaly>, Answer<'AnomalyList'>>,
+  Same<Api.AnomalyDetail, Answer<'AnomalyDetail'>>,
   Same<Api.BudgetSpecInput, RequestBody<'BudgetSpecInput'>>,
   Same<Api.SimulationRequest, RequestBody<'SimulationRequest'>>,
 ] = [
+  true,
+  true,
+  true,
   true,
   true,
   true,
@@ -84,6 +90,8 @@ describe("the plugin's view of the REST API", () => {
     ['budget', 'Budget', fixtures.budget],
     ['configBudget', 'Budget', fixtures.configBudget],
     ['budgetEvents', 'BudgetEventList', fixtures.page(fixtures.budgetEvents)],
+    ['anomalies', 'AnomalyList', fixtures.page([fixtures.anomaly, fixtures.endedAnomaly])],
+    ['anomalyDetail', 'AnomalyDetail', fixtures.anomalyDetail],
   ])('mocks with fixture %s an answer the server could send (%s)', (_name, component, answer) => {
     const parsed = RESPONSES[component].safeParse(answer);
     expect(parsed.success ? [] : parsed.error.issues).toEqual([]);

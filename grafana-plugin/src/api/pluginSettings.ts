@@ -14,7 +14,10 @@ export interface PluginSettingsUpdate<J> {
   readonly secureJsonData?: Record<string, string>;
 }
 
-export async function savePluginSettings<J>(pluginId: string, update: PluginSettingsUpdate<J>): Promise<void> {
+export async function savePluginSettings<J>(
+  pluginId: string,
+  update: PluginSettingsUpdate<J>,
+): Promise<void> {
   try {
     await lastValueFrom(
       getBackendSrv().fetch({
@@ -28,9 +31,11 @@ export async function savePluginSettings<J>(pluginId: string, update: PluginSett
         },
         showSuccessAlert: false,
         showErrorAlert: false,
-      })
+      }),
     );
   } catch (error) {
-    throw isFetchError(error) ? apiErrorFrom(error.status, error.data, 'Grafana did not save the settings') : error;
+    throw isFetchError(error)
+      ? apiErrorFrom(error.status, error.data, 'Grafana did not save the settings')
+      : error;
   }
 }

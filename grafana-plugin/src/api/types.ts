@@ -2,6 +2,8 @@
 // enters the plugin bundle, and a change of the API's shape breaks the plugin's typecheck.
 export type {
   ActingBound,
+  Anomaly,
+  AnomalyDetail,
   Bound,
   Budget,
   BudgetEvent,

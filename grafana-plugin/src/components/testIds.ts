@@ -50,6 +50,12 @@ export const testIds = {
     container: 'data-testid decisions',
     table: 'data-testid decisions-table',
     explanation: 'data-testid decision-explanation',
+    anomaly: 'data-testid decision-anomaly',
+  },
+  anomalies: {
+    container: 'data-testid anomalies',
+    table: 'data-testid anomalies-table',
+    chart: 'data-testid anomaly-chart',
   },
   charts: {
     forecast: 'data-testid chart-forecast',

@@ -15,9 +15,12 @@ describe('useRequest', () => {
   it('drops the answer of a superseded request and keeps the last value while reloading', async () => {
     const slow = deferred<string>();
     const fast = deferred<string>();
-    const { result, rerender } = renderHook(({ id }) => useRequest(() => (id === 1 ? slow.promise : fast.promise), [id]), {
-      initialProps: { id: 1 },
-    });
+    const { result, rerender } = renderHook(
+      ({ id }) => useRequest(() => (id === 1 ? slow.promise : fast.promise), [id]),
+      {
+        initialProps: { id: 1 },
+      },
+    );
     expect(result.current.status).toBe('loading');
     rerender({ id: 2 });
     await act(async () => fast.resolve('second'));
@@ -29,7 +32,7 @@ describe('useRequest', () => {
   it('reports errors, keeps the previous value, and loads again on reload', async () => {
     let attempt = 0;
     const { result } = renderHook(() =>
-      useRequest(() => (++attempt === 2 ? Promise.reject(new Error('down')) : Promise.resolve(attempt)), [])
+      useRequest(() => (++attempt === 2 ? Promise.reject(new Error('down')) : Promise.resolve(attempt)), []),
     );
     await waitFor(() => expect(result.current).toMatchObject({ status: 'success', value: 1 }));
     act(() => result.current.reload());

@@ -1,4 +1,6 @@
 import type {
+  Anomaly,
+  AnomalyDetail,
   BudgetEvent,
   Budget,
   Decision,
@@ -285,3 +287,36 @@ export const budgetEvents: BudgetEvent[] = [
     details: { threshold: 0.8, level: 'warning', direction: 'up', period: '2026-03' },
   },
 ];
+
+export const anomaly: Anomaly = {
+  id: 41,
+  namespace: 'shop',
+  policy: 'checkout',
+  signal: 'demand',
+  startedAt: iso(NOW - 40 * 60_000),
+  endedAt: null,
+  active: true,
+  peakScore: 0.92,
+  expected: { low: 80, high: 120 },
+};
+
+export const endedAnomaly: Anomaly = {
+  ...anomaly,
+  id: 40,
+  startedAt: iso(NOW - 5 * HOUR),
+  endedAt: iso(NOW - 4 * HOUR),
+  active: false,
+  peakScore: 0.55,
+};
+
+export const anomalyDetail: AnomalyDetail = {
+  ...anomaly,
+  unit: 'requests/s',
+  samples: {
+    query: 'sum(rate(http_requests_total{app="checkout"}[1m]))',
+    stepSeconds: 60,
+    timestamps: steps(NOW - 100 * 60_000, 101, 60_000),
+    values: steps(NOW - 100 * 60_000, 101, 60_000).map((t) => (t >= NOW - 40 * 60_000 ? 300 : 100)),
+    error: null,
+  },
+};

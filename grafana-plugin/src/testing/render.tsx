@@ -10,6 +10,6 @@ export function renderPage(page: React.ReactElement, url: string) {
       <Routes>
         <Route path={path} element={page} />
       </Routes>
-    </MemoryRouter>
+    </MemoryRouter>,
   );
 }

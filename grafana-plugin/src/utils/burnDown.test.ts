@@ -17,7 +17,11 @@ describe('budget burn-down', () => {
   it('draws the budget left through the recorded crossings to now', () => {
     const b = budgetBurnDown(budget, status, budgetEvents);
     expect(b.now).toBe(NOW);
-    expect(b.actual.times).toEqual([Date.parse('2026-03-01T00:00:00Z'), Date.parse(budgetEvents[0]!.at), NOW]);
+    expect(b.actual.times).toEqual([
+      Date.parse('2026-03-01T00:00:00Z'),
+      Date.parse(budgetEvents[0]!.at),
+      NOW,
+    ]);
     expect(b.actual.remaining).toEqual([500, 100, 90]);
   });
 
@@ -33,7 +37,12 @@ describe('budget burn-down', () => {
   });
 
   it('projects straight to the period end when the budget holds', () => {
-    const calm = { ...status, burnRatePerHour: 0.05, projectedSpend: 410 + 0.05 * status.hoursLeft, exhaustionAt: null };
+    const calm = {
+      ...status,
+      burnRatePerHour: 0.05,
+      projectedSpend: 410 + 0.05 * status.hoursLeft,
+      exhaustionAt: null,
+    };
     const b = budgetBurnDown(budget, calm, []);
     expect(b.exhaustionAt).toBeNull();
     expect(b.projection.times).toHaveLength(2);

@@ -44,7 +44,10 @@ describe('chart geometry', () => {
   });
 
   it('aligns time ticks to a round step', () => {
-    const { ticks, step } = timeTicks({ min: Date.UTC(2026, 0, 1, 0, 7), max: Date.UTC(2026, 0, 1, 6, 7) }, 6);
+    const { ticks, step } = timeTicks(
+      { min: Date.UTC(2026, 0, 1, 0, 7), max: Date.UTC(2026, 0, 1, 6, 7) },
+      6,
+    );
     expect(step).toBe(3600_000);
     expect(ticks[0]).toBe(Date.UTC(2026, 0, 1, 1));
     expect(ticks).toHaveLength(6);

@@ -51,7 +51,8 @@ export function niceStep(span: number, count: number): number {
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const fraction = raw / magnitude;
   // Round to the nearest of 1, 2, 5, 10 on a log scale (the cut points are their geometric means).
-  const nice = fraction >= Math.sqrt(50) ? 10 : fraction >= Math.sqrt(10) ? 5 : fraction >= Math.SQRT2 ? 2 : 1;
+  const nice =
+    fraction >= Math.sqrt(50) ? 10 : fraction >= Math.sqrt(10) ? 5 : fraction >= Math.SQRT2 ? 2 : 1;
   return nice * magnitude;
 }
 

@@ -1,4 +1,11 @@
-import { formatDateTime, formatDuration, formatMoney, formatNumber, formatPercent, formatRelative } from './format';
+import {
+  formatDateTime,
+  formatDuration,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatRelative,
+} from './format';
 
 describe('formatting', () => {
   it('formats money in ISO currencies and in anything else', () => {

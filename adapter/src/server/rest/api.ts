@@ -18,6 +18,7 @@ import { fieldErrors, httpProblem, ProblemError, validationProblem, type ErrorLo
 import { RateLimiter } from './rateLimit';
 import { route, Router, type Route } from './router';
 import { adminRoutes } from './routes/admin';
+import { anomalyRoutes } from './routes/anomalies';
 import { budgetRoutes } from './routes/budgets';
 import { decisionRoutes } from './routes/decisions';
 import { dryRunRoutes } from './routes/dryRun';
@@ -111,6 +112,7 @@ export function createRestApi(deps: RestApiDeps): RestApi {
     ...dryRunRoutes(ctx),
     ...policyRoutes(ctx),
     ...forecastRoutes(ctx),
+    ...anomalyRoutes(ctx),
     ...overrideRoutes(ctx),
     ...decisionRoutes(ctx),
     ...budgetRoutes(ctx),

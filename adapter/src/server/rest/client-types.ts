@@ -50,6 +50,9 @@ export type DecisionRecord = Answer<'DecisionRecord'>;
 export type Forecast = Answer<'Forecast'>;
 export type ForecastAccuracy = NonNullable<Forecast['accuracy']>;
 
+export type Anomaly = Answer<'Anomaly'>;
+export type AnomalyDetail = Answer<'AnomalyDetail'>;
+
 // ---- budgets, overview, keys and audit -------------------------------------------------------------
 
 export type BudgetSpec = Answer<'BudgetSpec'>;
@@ -93,3 +96,4 @@ export type ForecastQuery = Query<typeof S.forecastQuery>;
 export type PageQuery = Query<typeof S.pageQuery>;
 export type AuditQuery = Query<typeof S.auditQuery>;
 export type RecommendationsQuery = Query<typeof S.recommendationsQuery>;
+export type AnomaliesQuery = Query<typeof S.anomaliesQuery>;

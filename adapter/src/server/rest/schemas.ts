@@ -76,6 +76,26 @@ export const decisionsQuery = z.strictObject({
   limit: limit(1000),
   cursor,
 });
+const signalName = z
+  .string()
+  .max(63)
+  .regex(/^[a-z][a-z0-9-]*$/, 'must be a signal name such as demand');
+export const anomaliesQuery = z.strictObject({
+  namespace: dnsLabel.optional(),
+  policy: dnsLabel.optional().describe('a policy, or a budget for budget signals'),
+  signal: signalName.optional(),
+  from: time.describe('episodes that started at or after this'),
+  to: time.describe('episodes that started before this'),
+  active: z.enum(['true', 'false']).optional().describe('only episodes that last (true) or ended (false)'),
+  limit: limit(1000),
+  cursor,
+});
+export const anomalyParams = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,14}$/, 'must be an anomaly id')
+    .transform(Number),
+});
 export const forecastQuery = z.strictObject({
   window: durationParam.optional().describe('how far back actuals go (default 6h, at most 7d)'),
   step: durationParam.optional().describe('resolution of actuals (default: window / 240, at least 15s)'),
@@ -629,6 +649,39 @@ export const kedaPolicyValues = z
     "one policy's served values for KEDA's metrics-api scaler: valueLocation is a GJSON path such as `replicas`",
   );
 
+export const anomalyResource = z.strictObject({
+  id: z.int().describe('0 for an episode served from memory while the database is unreachable'),
+  namespace: z.string().describe("empty for a budget's signal"),
+  policy: z.string().describe("the policy, or the budget for a budget's signal"),
+  signal: z.string().describe('demand, cost-per-hour, latency or budget-spend'),
+  startedAt: timestamp,
+  endedAt: nullableTimestamp.describe('null while the episode lasts'),
+  active: z.boolean(),
+  peakScore: z.number().describe('highest anomaly score in [0, 1] during the episode'),
+  expected: z
+    .strictObject({ low: z.number(), high: z.number() })
+    .nullable()
+    .describe(
+      'the band of values the detector expected when the episode started; null when served from memory',
+    ),
+});
+
+export const anomalyDetailResource = anomalyResource.extend({
+  unit: z.string().nullable().describe("the signal's unit; null when the policy is gone"),
+  samples: z
+    .strictObject({
+      query: z.string(),
+      stepSeconds: z.number(),
+      timestamps: z.array(z.number()).describe('epoch milliseconds'),
+      values: seriesValues,
+      error: z.string().nullable(),
+    })
+    .nullable()
+    .describe(
+      "the signal from Prometheus around the episode; null when the signal's query is no longer configured",
+    ),
+});
+
 export const whoamiResource = z.strictObject({
   actor: z.string(),
   kind: z.enum(['apikey', 'kubernetes']),
@@ -643,6 +696,7 @@ export const budgetEventList = listOf(budgetEventResource);
 export const auditList = listOf(auditEntryResource);
 export const apiKeyList = listOf(apiKeyResource);
 export const recommendationList = listOf(recommendationResource);
+export const anomalyList = listOf(anomalyResource);
 
 /**
  * The named schemas of the OpenAPI document (components), and of the client types (client-types.ts):
@@ -691,6 +745,9 @@ export const RESPONSES = {
   SimulationSummary: simulationSummarySchema,
   SimulationReport: simulationReport,
   KedaPolicyValues: kedaPolicyValues,
+  Anomaly: anomalyResource,
+  AnomalyList: anomalyList,
+  AnomalyDetail: anomalyDetailResource,
 } satisfies Record<string, z.ZodType>;
 export type RequestComponent = keyof typeof REQUESTS;
 export type ResponseComponent = keyof typeof RESPONSES;

@@ -3,7 +3,15 @@ import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { render, screen } from '@testing-library/react';
 import type { AppRootProps } from '@grafana/data';
 import { API, fakeBackend, ok, problem } from '../../testing/backend';
-import { budget, budgetEvents, decisionRecords, forecast, overview, page, policy } from '../../testing/fixtures';
+import {
+  budget,
+  budgetEvents,
+  decisionRecords,
+  forecast,
+  overview,
+  page,
+  policy,
+} from '../../testing/fixtures';
 import { testIds } from '../testIds';
 import App from './App';
 
@@ -23,6 +31,7 @@ beforeAll(() => {
     .on('GET', `${API}/budgets`, ok(page([budget])))
     .on('GET', `${API}/budgets/team-payments/events`, ok(page(budgetEvents)))
     .on('GET', `${API}/recommendations`, problem(404, 'not found'))
+    .on('GET', `${API}/anomalies`, ok(page([])))
     .on('GET', `${API}/openapi.json`, ok({ paths: {} }));
 });
 
@@ -35,7 +44,7 @@ function renderAt(path: string) {
           element={<App {...({ basename: '/a/costscale-autoscaling-app' } as AppRootProps)} />}
         />
       </Routes>
-    </MemoryRouter>
+    </MemoryRouter>,
   );
 }
 
@@ -47,6 +56,7 @@ describe('the app', () => {
     ['budgets', testIds.budgets.container],
     ['simulator', testIds.simulator.container],
     ['decisions', testIds.decisions.container],
+    ['anomalies', testIds.anomalies.container],
   ])('routes %s to its page', async (route, testId) => {
     renderAt(`/a/costscale-autoscaling-app/${route}`);
     expect(await screen.findByTestId(testId)).toBeInTheDocument();

@@ -10,6 +10,7 @@ const RecommendationsPage = lazy(() => import('../../pages/Recommendations/Recom
 const BudgetsPage = lazy(() => import('../../pages/Budgets/BudgetsPage'));
 const SimulatorPage = lazy(() => import('../../pages/Simulator/SimulatorPage'));
 const DecisionsPage = lazy(() => import('../../pages/Decisions/DecisionsPage'));
+const AnomaliesPage = lazy(() => import('../../pages/Anomalies/AnomaliesPage'));
 
 /** The app's root page: routes relative to /a/<plugin id>/, one lazily loaded page each. */
 function App(_props: AppRootProps) {
@@ -22,6 +23,7 @@ function App(_props: AppRootProps) {
         <Route path={ROUTES.Budgets} element={<BudgetsPage />} />
         <Route path={ROUTES.Simulator} element={<SimulatorPage />} />
         <Route path={`${ROUTES.Decisions}/:id?`} element={<DecisionsPage />} />
+        <Route path={ROUTES.Anomalies} element={<AnomaliesPage />} />
         <Route path="*" element={<Navigate to={prefixRoute(ROUTES.Overview)} replace />} />
       </Routes>
     </Suspense>

@@ -20,7 +20,9 @@ beforeEach(() => {
 
 function props(meta: Partial<AppPluginMeta<AppSettings>>): PluginConfigPageProps<AppPluginMeta<AppSettings>> {
   return {
-    plugin: { meta: { id: 'costscale-autoscaling-app', enabled: true, pinned: false, jsonData: {}, ...meta } },
+    plugin: {
+      meta: { id: 'costscale-autoscaling-app', enabled: true, pinned: false, jsonData: {}, ...meta },
+    },
     query: {},
   } as unknown as PluginConfigPageProps<AppPluginMeta<AppSettings>>;
 }
@@ -29,7 +31,10 @@ describe('the configuration page', () => {
   it('saves the URL and the key with enabled and pinned, then reloads', async () => {
     backend.on('POST', '/api/plugins/costscale-autoscaling-app/settings', ok({}));
     render(<AppConfigForm reload={reload} {...props({})} />);
-    await userEvent.type(screen.getByTestId(testIds.appConfig.adapterUrl), 'https://costscale.costscale.svc:6443/');
+    await userEvent.type(
+      screen.getByTestId(testIds.appConfig.adapterUrl),
+      'https://costscale.costscale.svc:6443/',
+    );
     await userEvent.type(screen.getByTestId(testIds.appConfig.apiKey), 'cs_secret');
     await userEvent.click(screen.getByTestId(testIds.appConfig.submit));
     await waitFor(() => expect(reload).toHaveBeenCalled());
@@ -47,7 +52,12 @@ describe('the configuration page', () => {
 
   it('leaves a configured key alone when only the URL changes', async () => {
     backend.on('POST', '/api/plugins/costscale-autoscaling-app/settings', ok({}));
-    render(<AppConfigForm reload={reload} {...props({ jsonData: { adapterUrl: 'http://old:8443' }, secureJsonFields: { apiKey: true } })} />);
+    render(
+      <AppConfigForm
+        reload={reload}
+        {...props({ jsonData: { adapterUrl: 'http://old:8443' }, secureJsonFields: { apiKey: true } })}
+      />,
+    );
     const url = screen.getByTestId(testIds.appConfig.adapterUrl);
     await userEvent.clear(url);
     await userEvent.type(url, 'http://new:8443');
@@ -65,12 +75,19 @@ describe('the configuration page', () => {
     await userEvent.type(screen.getByTestId(testIds.appConfig.adapterUrl), 'ftp://costscale');
     expect(screen.getByText('The URL must start with http:// or https://')).toBeInTheDocument();
     expect(screen.getByTestId(testIds.appConfig.submit)).toBeDisabled();
-    expect(normaliseAdapterUrl('costscale:6443')).toEqual({ error: 'The URL must start with http:// or https://' });
-    expect(normaliseAdapterUrl('https://x/?a=1')).toEqual({ error: 'The URL must not have a query or fragment' });
+    expect(normaliseAdapterUrl('costscale:6443')).toEqual({
+      error: 'The URL must start with http:// or https://',
+    });
+    expect(normaliseAdapterUrl('https://x/?a=1')).toEqual({
+      error: 'The URL must not have a query or fragment',
+    });
   });
 
   it('keeps the form when Grafana refuses to save', async () => {
-    backend.on('POST', '/api/plugins/costscale-autoscaling-app/settings', { status: 403, data: { message: 'Permission denied' } });
+    backend.on('POST', '/api/plugins/costscale-autoscaling-app/settings', {
+      status: 403,
+      data: { message: 'Permission denied' },
+    });
     render(<AppConfigForm reload={reload} {...props({ secureJsonFields: { apiKey: true } })} />);
     await userEvent.type(screen.getByTestId(testIds.appConfig.adapterUrl), 'http://costscale:8443');
     await userEvent.click(screen.getByTestId(testIds.appConfig.submit));
@@ -80,20 +97,39 @@ describe('the configuration page', () => {
 
   it('tests the saved connection through the proxy and says who the key is', async () => {
     backend.on('GET', `${API}/whoami`, ok({ actor: 'apikey:grafana', kind: 'apikey', role: 'operator' }));
-    render(<AppConfigForm reload={reload} {...props({ jsonData: { adapterUrl: 'http://costscale:8443' }, secureJsonFields: { apiKey: true } })} />);
+    render(
+      <AppConfigForm
+        reload={reload}
+        {...props({ jsonData: { adapterUrl: 'http://costscale:8443' }, secureJsonFields: { apiKey: true } })}
+      />,
+    );
     await userEvent.click(screen.getByTestId(testIds.appConfig.testConnection));
-    expect(await screen.findByText(/Authenticated as apikey:grafana with the operator role/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Authenticated as apikey:grafana with the operator role/),
+    ).toBeInTheDocument();
   });
 
   it('explains a rejected key', async () => {
     backend.on('GET', `${API}/whoami`, problem(401, 'unknown or revoked API key'));
-    render(<AppConfigForm reload={reload} {...props({ jsonData: { adapterUrl: 'http://costscale:8443' }, secureJsonFields: { apiKey: true } })} />);
+    render(
+      <AppConfigForm
+        reload={reload}
+        {...props({ jsonData: { adapterUrl: 'http://costscale:8443' }, secureJsonFields: { apiKey: true } })}
+      />,
+    );
     await userEvent.click(screen.getByTestId(testIds.appConfig.testConnection));
-    expect(await screen.findByText(/rejected the API key \(401\): unknown or revoked API key/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/rejected the API key \(401\): unknown or revoked API key/),
+    ).toBeInTheDocument();
   });
 
   it('cannot test unsaved settings', async () => {
-    render(<AppConfigForm reload={reload} {...props({ jsonData: { adapterUrl: 'http://costscale:8443' }, secureJsonFields: { apiKey: true } })} />);
+    render(
+      <AppConfigForm
+        reload={reload}
+        {...props({ jsonData: { adapterUrl: 'http://costscale:8443' }, secureJsonFields: { apiKey: true } })}
+      />,
+    );
     await userEvent.type(screen.getByTestId(testIds.appConfig.adapterUrl), '0');
     // Grafana's Button keeps a button with a tooltip focusable and marks it aria-disabled.
     expect(screen.getByTestId(testIds.appConfig.testConnection)).toHaveAttribute('aria-disabled', 'true');

@@ -165,7 +165,9 @@ export function AppConfigForm({ plugin, reload }: AppConfigFormProps) {
   );
 }
 
-const AppConfig = (props: AppConfigProps) => <AppConfigForm {...props} reload={() => window.location.reload()} />;
+const AppConfig = (props: AppConfigProps) => (
+  <AppConfigForm {...props} reload={() => window.location.reload()} />
+);
 
 export default AppConfig;
 

@@ -30,6 +30,7 @@ const INPUT_LABELS: Record<string, string> = {
   hpaToleranceBand: 'Reachable past the HPA tolerance',
   latency: 'Latency',
   errorRatio: 'Error ratio',
+  anomaly: 'Active anomaly',
 };
 
 function formatValue(value: Explanation['inputs'][number]['value']): string {
@@ -50,6 +51,8 @@ export interface ExplanationViewProps {
 
 export function ExplanationView({ explanation, decision }: ExplanationViewProps) {
   const styles = useStyles2(getStyles);
+  const anomalies = explanation.inputs.filter((i) => i.name === 'anomaly');
+  const demandAnomalous = anomalies.some((a) => String(a.value).startsWith('demand '));
   return (
     <div className={styles.container} data-testid={testIds.decisions.explanation}>
       <Text element="p" weight="medium">
@@ -62,6 +65,22 @@ export function ExplanationView({ explanation, decision }: ExplanationViewProps)
               <li key={e}>{e}</li>
             ))}
           </ul>
+        </Alert>
+      )}
+      {anomalies.length > 0 && (
+        <Alert
+          severity="warning"
+          title={demandAnomalous ? 'Demand is anomalous: the forecast is not trusted' : 'Anomalous signals'}
+          data-testid={testIds.decisions.anomaly}
+        >
+          <ul>
+            {anomalies.map((a) => (
+              <li key={String(a.value)}>
+                {formatValue(a.value)} ({a.source})
+              </li>
+            ))}
+          </ul>
+          {demandAnomalous && 'The reactive distribution of recent demand decides until the episode ends.'}
         </Alert>
       )}
       {decision && (

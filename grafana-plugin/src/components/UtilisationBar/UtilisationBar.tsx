@@ -15,7 +15,10 @@ export interface UtilisationBarProps {
   readonly state?: 'ok' | 'warning' | 'critical' | 'unknown';
 }
 
-function stateOf(spent: number | null, thresholds: UtilisationBarProps['thresholds']): UtilisationBarProps['state'] {
+function stateOf(
+  spent: number | null,
+  thresholds: UtilisationBarProps['thresholds'],
+): UtilisationBarProps['state'] {
   if (spent === null || thresholds === undefined) {
     return 'unknown';
   }

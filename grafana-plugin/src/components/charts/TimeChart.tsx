@@ -50,6 +50,14 @@ export interface ChartMarker {
   readonly color: string;
 }
 
+/** A shaded span of time across the plot, such as an anomaly episode. */
+export interface ChartRegion {
+  readonly label: string;
+  readonly from: number;
+  readonly to: number;
+  readonly color: string;
+}
+
 export interface ChartAxis {
   readonly label?: string;
   readonly format: (value: number) => string;
@@ -71,6 +79,7 @@ export interface TimeChartProps {
   readonly bands?: readonly ChartBand[];
   readonly rules?: readonly ChartRule[];
   readonly markers?: readonly ChartMarker[];
+  readonly regions?: readonly ChartRegion[];
   readonly title: string;
   readonly testId?: string;
   readonly showLegend?: boolean;
@@ -89,7 +98,17 @@ function timeFormatFor(step: number): string {
 export function TimeChart(props: TimeChartProps) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
-  const { width, height, left, right, lines = [], bands = [], rules = [], markers = [] } = props;
+  const {
+    width,
+    height,
+    left,
+    right,
+    lines = [],
+    bands = [],
+    rules = [],
+    markers = [],
+    regions = [],
+  } = props;
   const [hoverX, setHoverX] = useState<number | undefined>(undefined);
   const legendHeight = props.showLegend === false ? 0 : LEGEND_HEIGHT;
   const plot = {
@@ -113,7 +132,12 @@ export function TimeChart(props: TimeChartProps) {
     const yLeft = linearScale(leftExtent, { min: plot.y1, max: plot.y0 });
     const rightValues = lines.filter((l) => l.axis === 'right').map((l) => l.values);
     const rightExtent = right
-      ? niceAxis(extentOf(...rightValues) ?? { min: 0, max: 1 }, 5, right.fromZero ?? true, right.integer ? 1 : 0)
+      ? niceAxis(
+          extentOf(...rightValues) ?? { min: 0, max: 1 },
+          5,
+          right.fromZero ?? true,
+          right.integer ? 1 : 0,
+        )
       : undefined;
     const yRight = rightExtent ? linearScale(rightExtent, { min: plot.y1, max: plot.y0 }) : undefined;
     return { timeExtent, x, leftExtent, yLeft, rightExtent, yRight };
@@ -215,6 +239,23 @@ export function TimeChart(props: TimeChartProps) {
           <rect x={plot.x0} y={plot.y0 - 2} width={plot.x1 - plot.x0} height={plot.y1 - plot.y0 + 4} />
         </clipPath>
         <g clipPath={`url(#${props.testId ?? 'chart'}-clip)`}>
+          {regions.map((r) => {
+            const x0 = Math.max(plot.x0, x(r.from));
+            const x1 = Math.min(plot.x1, x(r.to));
+            return x1 < x0 ? null : (
+              <rect
+                key={`${r.label}-${r.from}`}
+                x={x0}
+                y={plot.y0}
+                // A span shorter than a pixel is still visible.
+                width={Math.max(2, x1 - x0)}
+                height={plot.y1 - plot.y0}
+                fill={theme.visualization.getColorByName(r.color)}
+                fillOpacity={0.15}
+                data-series={r.label}
+              />
+            );
+          })}
           {bands.map((b) => (
             <path
               key={b.label}
@@ -308,7 +349,7 @@ export function TimeChart(props: TimeChartProps) {
       )}
       {props.showLegend !== false && (
         <div className={styles.legend}>
-          {[...lines, ...bands, ...rules, ...markers].map((item) => (
+          {[...lines, ...bands, ...rules, ...markers, ...uniqueLabels(regions)].map((item) => (
             <span key={item.label} className={styles.legendItem}>
               <span
                 className={styles.swatch}
@@ -321,6 +362,12 @@ export function TimeChart(props: TimeChartProps) {
       )}
     </div>
   );
+}
+
+/** One legend entry per region label (an episode chart may shade several of the same kind). */
+function uniqueLabels(regions: readonly ChartRegion[]): ChartRegion[] {
+  const seen = new Set<string>();
+  return regions.filter((r) => !seen.has(r.label) && seen.add(r.label));
 }
 
 interface ReadOutValue {

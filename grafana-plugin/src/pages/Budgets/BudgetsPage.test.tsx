@@ -45,7 +45,12 @@ describe('the budgets page', () => {
   });
 
   it('creates a budget and shows it', async () => {
-    const created = { ...budget, name: 'search', spec: { ...budget.spec, name: 'search', amount: 120 }, status: null };
+    const created = {
+      ...budget,
+      name: 'search',
+      spec: { ...budget.spec, name: 'search', amount: 120 },
+      status: null,
+    };
     backend.on('POST', `${API}/budgets`, (request) => {
       backend.on('GET', `${API}/budgets`, ok(page([budget, configBudget, created])));
       backend.on('GET', `${API}/budgets/search/events`, ok(page([])));
@@ -81,7 +86,7 @@ describe('the budgets page', () => {
       `${API}/budgets`,
       problem(400, 'the request is invalid', [
         { location: 'body', path: '/timeZone', message: 'unknown time zone "Mars/Olympus"' },
-      ])
+      ]),
     );
     render();
     await screen.findAllByTestId(testIds.budgets.card);
@@ -114,7 +119,10 @@ describe('the budgets page', () => {
     await userEvent.type(amount, '650');
     await userEvent.click(form.getByTestId(testIds.budgets.save));
     await waitFor(() => expect(backend.requests.some((r) => r.method === 'PUT')).toBe(true));
-    expect(backend.requests.find((r) => r.method === 'PUT')!.data).toMatchObject({ name: 'team-payments', amount: 650 });
+    expect(backend.requests.find((r) => r.method === 'PUT')!.data).toMatchObject({
+      name: 'team-payments',
+      amount: 650,
+    });
   });
 
   it('invites to create the first budget', async () => {
@@ -127,7 +135,7 @@ describe('the budgets page', () => {
     expect(scopeDescription({})).toBe('the policies that name it');
     expect(scopeDescription({ namespaces: [] })).toBe('the policies that name it');
     expect(scopeDescription({ namespaces: ['shop', 'ads'], selector: 'team=web' })).toBe(
-      'namespaces shop, ads and policies matching team=web, and policies that name it'
+      'namespaces shop, ads and policies matching team=web, and policies that name it',
     );
   });
 });

@@ -158,7 +158,9 @@ function BudgetCard({ budget, currency, onEdit }: BudgetCardProps) {
 /** A budget covers the policies in its scope and those that name it; without a scope, only the latter. */
 export function scopeDescription(scope: Budget['spec']['scope']): string {
   const parts = [
-    scope.namespaces !== undefined && scope.namespaces.length > 0 && `namespaces ${scope.namespaces.join(', ')}`,
+    scope.namespaces !== undefined &&
+      scope.namespaces.length > 0 &&
+      `namespaces ${scope.namespaces.join(', ')}`,
     scope.selector !== undefined && `policies matching ${scope.selector}`,
   ].filter(Boolean);
   return parts.length > 0 ? `${parts.join(' and ')}, and policies that name it` : 'the policies that name it';

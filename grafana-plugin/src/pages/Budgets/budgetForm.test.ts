@@ -10,7 +10,12 @@ import {
 describe('the budget form', () => {
   it('round-trips a budget through the form', () => {
     const values = budgetFormValues(budget);
-    expect(values).toMatchObject({ amount: '500', warningPercent: '80', criticalPercent: '95', namespaces: 'shop' });
+    expect(values).toMatchObject({
+      amount: '500',
+      warningPercent: '80',
+      criticalPercent: '95',
+      namespaces: 'shop',
+    });
     expect(validateBudgetForm(values)).toEqual({});
     expect(budgetSpecFrom(values)).toEqual(budget.spec);
   });
@@ -24,7 +29,13 @@ describe('the budget form', () => {
       namespaces: 'shop, Bad_NS',
       timeZone: ' ',
     });
-    expect(Object.keys(errors).sort()).toEqual(['amount', 'name', 'namespaces', 'timeZone', 'warningPercent']);
+    expect(Object.keys(errors).sort()).toEqual([
+      'amount',
+      'name',
+      'namespaces',
+      'timeZone',
+      'warningPercent',
+    ]);
     expect(errors.warningPercent).toBe('Must be below the critical threshold');
     expect(errors.namespaces).toContain('Bad_NS');
   });

@@ -41,7 +41,9 @@ describe('the decisions page', () => {
     const inputs = within(explanation).getByRole('region', { name: 'Inputs' });
     expect(inputs).toHaveTextContent('Peak demand quantile Q(τ*)');
     expect(inputs).toHaveTextContent('reactive: 240 ratios over 1 h');
-    expect(within(explanation).getByRole('region', { name: 'Forecast and decision' })).toHaveTextContent('4.0 %');
+    expect(within(explanation).getByRole('region', { name: 'Forecast and decision' })).toHaveTextContent(
+      '4.0 %',
+    );
     expect(explanation).toHaveTextContent('latency query returned no series');
   });
 
@@ -53,7 +55,45 @@ describe('the decisions page', () => {
     const explanation = screen.getByTestId(testIds.decisions.explanation);
     expect(explanation).toHaveTextContent('No decision: inputs were unusable');
     expect(explanation).toHaveTextContent('demand is missing: no decision (never a silent zero)');
-    expect(within(explanation).queryByRole('region', { name: 'Forecast and decision' })).not.toBeInTheDocument();
+    expect(
+      within(explanation).queryByRole('region', { name: 'Forecast and decision' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('names an active demand anomaly and says the forecast is not trusted', async () => {
+    const anomalous = decisionRecords[0]!;
+    const withAnomaly = {
+      ...anomalous,
+      explanation: {
+        ...anomalous.explanation!,
+        inputs: [
+          ...anomalous.explanation!.inputs,
+          {
+            name: 'anomaly',
+            value: 'demand since 2026-03-10T11:40:00.000Z',
+            source: 'anomaly detector, peak score 0.91',
+          },
+        ],
+      },
+    };
+    backend.on('GET', `${API}/decisions`, ok(page([withAnomaly])));
+    renderPage(<DecisionsPage />, url);
+    const alert = await screen.findByTestId(testIds.decisions.anomaly);
+    expect(alert).toHaveTextContent('Demand is anomalous: the forecast is not trusted');
+    expect(alert).toHaveTextContent(
+      'demand since 2026-03-10T11:40:00.000Z (anomaly detector, peak score 0.91)',
+    );
+    const inputs = within(screen.getByTestId(testIds.decisions.explanation)).getByRole('region', {
+      name: 'Inputs',
+    });
+    expect(inputs).toHaveTextContent('Active anomaly');
+  });
+
+  it('shows no anomaly when none is active', async () => {
+    backend.on('GET', `${API}/decisions`, ok(page(decisionRecords)));
+    renderPage(<DecisionsPage />, url);
+    await screen.findByTestId(testIds.decisions.explanation);
+    expect(screen.queryByTestId(testIds.decisions.anomaly)).not.toBeInTheDocument();
   });
 
   it('selects a decision from the keyboard', async () => {
@@ -63,13 +103,13 @@ describe('the decisions page', () => {
     within(table).getAllByRole('row')[2]!.focus();
     await userEvent.keyboard('{Enter}');
     expect(screen.getByTestId(testIds.decisions.explanation)).toHaveTextContent(
-      decisionRecords[1]!.explanation!.summary
+      decisionRecords[1]!.explanation!.summary,
     );
   });
 
   it('loads older pages with the cursor', async () => {
     backend.on('GET', `${API}/decisions`, (request) =>
-      request.params?.cursor === 'c2' ? ok(page([failedDecisionRecord])) : ok(page(decisionRecords, 'c2'))
+      request.params?.cursor === 'c2' ? ok(page([failedDecisionRecord])) : ok(page(decisionRecords, 'c2')),
     );
     renderPage(<DecisionsPage />, url);
     await screen.findByTestId(testIds.decisions.table);
@@ -81,7 +121,9 @@ describe('the decisions page', () => {
   it('filters by the policy in the URL', async () => {
     backend.on('GET', `${API}/decisions`, ok(page([])));
     renderPage(<DecisionsPage />, `${url}?policy=shop%2Fcheckout`);
-    expect(await screen.findByTestId(testIds.states.empty)).toHaveTextContent('No decisions in this time range');
+    expect(await screen.findByTestId(testIds.states.empty)).toHaveTextContent(
+      'No decisions in this time range',
+    );
     expect(backend.requests.find((r) => r.url === `${API}/decisions`)!.params).toMatchObject({
       namespace: 'shop',
       policy: 'checkout',
@@ -91,6 +133,8 @@ describe('the decisions page', () => {
   it('shows why the history could not be read', async () => {
     backend.on('GET', `${API}/decisions`, problem(400, 'from: must be before to'));
     renderPage(<DecisionsPage />, url);
-    expect(await screen.findByTestId(testIds.states.error)).toHaveTextContent('from: must be before to (HTTP 400)');
+    expect(await screen.findByTestId(testIds.states.error)).toHaveTextContent(
+      'from: must be before to (HTTP 400)',
+    );
   });
 });

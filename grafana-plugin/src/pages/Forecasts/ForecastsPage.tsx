@@ -18,6 +18,8 @@ import { parsePolicyKey, policyKey, usePolicies } from '../../hooks/usePolicies'
 import { useRequest } from '../../hooks/useRequest';
 import { durationOf, useTimeRange } from '../../hooks/useTimeRange';
 import { formatDateTime, formatNumber, formatPercent } from '../../utils/format';
+import { anomalyRegions } from '../Anomalies/anomalySeries';
+import { describeError } from '../../api/errors';
 import { forecastChartSeries } from './forecastSeries';
 
 /** The adapter keeps at most seven days of actuals per request. */
@@ -98,11 +100,16 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
     }
     // Actuals reach back from now; a window ending in the past still needs them up to its start.
     const window = durationOf(Math.min(MAX_WINDOW_MS, Math.max(60_000, Date.now() - from)));
-    const [forecast, decisions] = await Promise.all([
+    const [forecast, decisions, anomalies] = await Promise.all([
       costscale.forecast(target.namespace, target.name, { window }),
       costscale.decisions({ namespace: target.namespace, policy: target.name, from, to, limit: 1000 }),
+      // Annotations only: without them (an adapter before anomalies, or its database down) the chart stands.
+      costscale.anomalies({ namespace: target.namespace, policy: target.name, to, limit: 1000 }).then(
+        (p) => ({ items: p.items, error: undefined }),
+        (error: unknown) => ({ items: [], error }),
+      ),
     ]);
-    return { forecast, decisions: decisions.items };
+    return { forecast, decisions: decisions.items, anomalies, at: Date.now() };
   }, [key, from, to]);
 
   if (state.status === 'loading' && !state.value) {
@@ -120,8 +127,10 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
   if (!state.value) {
     return null;
   }
-  const { forecast, decisions } = state.value;
+  const { forecast, decisions, anomalies, at } = state.value;
   const series = forecastChartSeries(forecast, decisions);
+  // Episodes that started before the window but were still on within it are shaded too.
+  const regions = anomalyRegions(anomalies.items, at).filter((r) => r.to >= from);
   const forecastEnd = forecast.forecast?.timestamps[forecast.forecast.timestamps.length - 1];
   const gate = forecast.current;
 
@@ -145,11 +154,17 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
             lines={series.lines}
             bands={series.bands}
             markers={series.markers}
+            regions={regions}
           />
         ) : (
           <EmptyPageState message="No demand, forecast or decisions in this time range yet." />
         )}
       </div>
+      {anomalies.error !== undefined && (
+        <Text color="secondary" element="p">
+          Anomaly annotations are not available: {describeError(anomalies.error)}
+        </Text>
+      )}
       <div className={styles.stats} data-testid={testIds.forecasts.accuracy}>
         <Stat
           label="Demand now"
@@ -173,9 +188,12 @@ function PolicyForecast({ policyKey: key, policy, from, to }: PolicyForecastProp
         <Stat
           label="Demand distribution"
           tone={gate.mode === 'forecast' ? 'good' : gate.mode === 'reactive' ? 'warning' : 'neutral'}
-          value={gate.mode === 'forecast' ? 'forecast' : gate.mode === 'reactive' ? 'reactive' : 'no decision yet'}
+          value={
+            gate.mode === 'forecast' ? 'forecast' : gate.mode === 'reactive' ? 'reactive' : 'no decision yet'
+          }
           detail={[
-            gate.reason ?? (gate.mode === 'reactive' ? 'recent demand changes, without a trusted forecast' : undefined),
+            gate.reason ??
+              (gate.mode === 'reactive' ? 'recent demand changes, without a trusted forecast' : undefined),
             gate.model && `model ${gate.model}`,
             gate.fittedAt && `fitted ${formatDateTime(gate.fittedAt)} UTC`,
           ]

@@ -14,7 +14,12 @@ describe('forecast chart series', () => {
       [0.05, 0.95],
       [0.25, 0.75],
     ]);
-    expect(quantileBands([{ quantile: 0.6, values: [] }, { quantile: 0.9, values: [] }])).toEqual([]);
+    expect(
+      quantileBands([
+        { quantile: 0.6, values: [] },
+        { quantile: 0.9, values: [] },
+      ]),
+    ).toEqual([]);
   });
 
   it('draws actuals, the point forecast, inner bands stronger, and replicas as steps on the right axis', () => {
@@ -30,7 +35,9 @@ describe('forecast chart series', () => {
     expect(replicas).toMatchObject({ step: true, axis: 'right' });
     // Oldest first, whatever order the API listed them in.
     expect(replicas.values).toEqual([4, 5, 6]);
-    expect(s.markers).toEqual([{ label: 'forecast made', at: Date.parse(forecast.forecast!.madeAt), color: 'purple' }]);
+    expect(s.markers).toEqual([
+      { label: 'forecast made', at: Date.parse(forecast.forecast!.madeAt), color: 'purple' },
+    ]);
     expect(s.hasData).toBe(true);
   });
 

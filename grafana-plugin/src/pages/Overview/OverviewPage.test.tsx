@@ -17,7 +17,9 @@ const render = () => renderPage(<OverviewPage />, '/a/costscale-autoscaling-app/
 
 describe('the overview page', () => {
   beforeEach(() => {
-    backend.on('GET', `${API}/overview`, ok(overview)).on('GET', `${API}/policies`, ok(page([policy, failingPolicy])));
+    backend
+      .on('GET', `${API}/overview`, ok(overview))
+      .on('GET', `${API}/policies`, ok(page([policy, failingPolicy])));
   });
 
   it('shows spend, savings, policies by state, budgets and health', async () => {
@@ -36,7 +38,7 @@ describe('the overview page', () => {
     const policies = screen.getByRole('region', { name: 'Policies' });
     expect(within(policies).getByRole('link', { name: 'shop/checkout' })).toHaveAttribute(
       'href',
-      '/a/costscale-autoscaling-app/forecasts?policy=shop%2Fcheckout'
+      '/a/costscale-autoscaling-app/forecasts?policy=shop%2Fcheckout',
     );
     expect(within(policies).getAllByText('demand query returned no series').length).toBeGreaterThan(0);
 
@@ -58,7 +60,7 @@ describe('the overview page', () => {
           policies: { total: 0, ok: 0, degraded: 0, failing: 0, pending: 0, config: 0, api: 0 },
           budgets: { total: 0, ok: 0, warning: 0, critical: 0, unknown: 0 },
         },
-      })
+      }),
     );
     backend.on('GET', `${API}/policies`, ok(page([])));
     render();

@@ -44,7 +44,13 @@ const rightsizing: Recommendation = {
     sloMissIncreaseMinutes: 0,
     detail: 'no more SLO-miss minutes',
   },
-  changes: [{ type: 'container-requests', workload: { kind: 'Deployment', name: 'checkout' }, containers: [{ name: 'app', cpu: '350m' }] }],
+  changes: [
+    {
+      type: 'container-requests',
+      workload: { kind: 'Deployment', name: 'checkout' },
+      containers: [{ name: 'app', cpu: '350m' }],
+    },
+  ],
   createdAt: '2026-03-10T08:00:00.000Z',
   updatedAt: '2026-03-10T08:00:00.000Z',
   expiresAt: '2026-03-11T08:00:00.000Z',
@@ -95,7 +101,9 @@ describe('the recommendations page', () => {
 
   it('offers only what each status allows; a failed SLA check cannot be applied', () => {
     expect(actionsFor(rightsizing)).toEqual(['apply', 'dismiss']);
-    expect(actionsFor({ ...rightsizing, slaCheck: { ...rightsizing.slaCheck, passed: false } })).toEqual(['dismiss']);
+    expect(actionsFor({ ...rightsizing, slaCheck: { ...rightsizing.slaCheck, passed: false } })).toEqual([
+      'dismiss',
+    ]);
     expect(actionsFor({ ...rightsizing, status: 'applied' })).toEqual(['rollback']);
     expect(actionsFor({ ...rightsizing, status: 'dismissed' })).toEqual([]);
   });

@@ -90,7 +90,12 @@ function RecommendationsPage() {
       <div data-testid={testIds.recommendations.container} className={styles.page}>
         <PageToolbar
           actions={
-            <Button variant="secondary" icon="sync" onClick={state.reload} disabled={state.status === 'loading'}>
+            <Button
+              variant="secondary"
+              icon="sync"
+              onClick={state.reload}
+              disabled={state.status === 'loading'}
+            >
               Refresh
             </Button>
           }
@@ -106,7 +111,11 @@ function RecommendationsPage() {
           />
         )}
         {actionError && (
-          <Alert severity="error" title="The action did not go through" onRemove={() => setActionError(undefined)}>
+          <Alert
+            severity="error"
+            title="The action did not go through"
+            onRemove={() => setActionError(undefined)}
+          >
             {actionError}
           </Alert>
         )}

@@ -36,10 +36,14 @@ beforeEach(() => {
 
 describe('the simulator page', () => {
   it('says so while the adapter has no simulation API', async () => {
-    backend.on('GET', `${API}/openapi.json`, ok({ paths: { '/api/v1/policies': {}, '/api/v1/budgets': {} } }));
+    backend.on(
+      'GET',
+      `${API}/openapi.json`,
+      ok({ paths: { '/api/v1/policies': {}, '/api/v1/budgets': {} } }),
+    );
     renderPage(<SimulatorPage />, url);
     expect(await screen.findByTestId(testIds.states.unavailable)).toHaveTextContent(
-      'The simulation API is not available yet'
+      'The simulation API is not available yet',
     );
   });
 
@@ -54,7 +58,11 @@ describe('the simulator page', () => {
       hpaTolerance: 0,
       scenarios: [run('hpa-cpu:0.7', 100, 5), run('costscale', 80, 3)],
     };
-    backend.on('GET', `${API}/openapi.json`, ok({ paths: { '/api/v1/policies/{namespace}/{name}/simulate': {} } }));
+    backend.on(
+      'GET',
+      `${API}/openapi.json`,
+      ok({ paths: { '/api/v1/policies/{namespace}/{name}/simulate': {} } }),
+    );
     backend.on('POST', `${API}/policies/shop/checkout/simulate`, ok(report));
     renderPage(<SimulatorPage />, `${url}?from=now-7d&to=now`);
     await userEvent.click(await screen.findByRole('radio', { name: 'Budget first' }));

@@ -248,10 +248,11 @@ function SimulationResults({ report }: { report: SimulationReport }) {
   return (
     <div data-testid={testIds.simulator.result} className={styles.page}>
       <Text element="p">
-        {report.trace.samples} samples over {formatNumber(report.trace.hours, 1)} h of {report.policy}&apos;s history
+        {report.trace.samples} samples over {formatNumber(report.trace.hours, 1)} h of {report.policy}&apos;s
+        history
         {report.trace.stepSeconds ? ` at a ${report.trace.stepSeconds} s step` : ''}; replica cost{' '}
-        {formatMoney(report.costPerReplicaHour, report.currency, 4)}/h, capacity {formatNumber(report.capacityPerReplica, 2)}{' '}
-        per replica.
+        {formatMoney(report.costPerReplicaHour, report.currency, 4)}/h, capacity{' '}
+        {formatNumber(report.capacityPerReplica, 2)} per replica.
       </Text>
       {baselines.length > 0 && (
         <ul className={styles.summary}>

@@ -23,7 +23,7 @@ describe('budget burn-down from query results', () => {
         series('burn rate', [2 * HOUR], [30]),
       ],
       DEFAULT_BUDGET_BURNDOWN_OPTIONS,
-      range
+      range,
     );
     if (!('burnDown' in result)) {
       throw new Error(result.problem);
@@ -39,10 +39,16 @@ describe('budget burn-down from query results', () => {
 
   it("falls back to the spend's own trailing slope", () => {
     const spent = series('spent', [0, HOUR, 2 * HOUR, 3 * HOUR], [0, 5, 10, 12]);
-    const result = burnDownFromFrames([spent, series('amount', [0], [100])], DEFAULT_BUDGET_BURNDOWN_OPTIONS, range);
+    const result = burnDownFromFrames(
+      [spent, series('amount', [0], [100])],
+      DEFAULT_BUDGET_BURNDOWN_OPTIONS,
+      range,
+    );
     expect('burnDown' in result && result.burnDown.exhaustionAt).toBeNull();
     // From the point an hour before the last: 2 per hour.
-    expect(trailingBurnRate({ names: ['spent'], times: [0, HOUR, 2 * HOUR, 3 * HOUR], values: [0, 5, 10, 12] })).toBeCloseTo(2);
+    expect(
+      trailingBurnRate({ names: ['spent'], times: [0, HOUR, 2 * HOUR, 3 * HOUR], values: [0, 5, 10, 12] }),
+    ).toBeCloseTo(2);
   });
 
   it('says what is missing', () => {

@@ -33,7 +33,9 @@ export function ForecastBandPanel({
       timeZone={timeZone}
       timeRange={{ min: timeRange.from.valueOf(), max: timeRange.to.valueOf() }}
       left={{ label: options.unit || undefined, format: (v) => formatNumber(v, 1) }}
-      right={hasReplicas ? { label: 'replicas', format: (v) => formatNumber(v, 0), integer: true } : undefined}
+      right={
+        hasReplicas ? { label: 'replicas', format: (v) => formatNumber(v, 0), integer: true } : undefined
+      }
       lines={lines}
       bands={bands}
     />

@@ -20,7 +20,7 @@ describe('forecast band from query results', () => {
         frame('upper', [4, 3], [15, 14], 'C'),
         frame('replicas', [0, 2], [2, 3], 'D'),
       ],
-      DEFAULT_FORECAST_BAND_OPTIONS
+      DEFAULT_FORECAST_BAND_OPTIONS,
     );
     expect(s.missing).toEqual([]);
     expect(s.bands).toHaveLength(1);

@@ -1,0 +1,157 @@
+import { configSchema } from '../config/schema';
+import type { PolicySnapshot } from '../snapshot/snapshot';
+import type { AnomalyEventRecord } from '../store/anomalyEvents';
+import type { TickBudget } from './assemble';
+import type { TickOutput } from './engine';
+import { SignalAnomalies, signalSamples, withSignalStates, type SignalSample } from './signalAnomalies';
+import type { TickInputs } from './tickInputs';
+
+const STEP = 60_000;
+const TICK = 15_000;
+const T0 = Date.UTC(2026, 0, 5);
+const cost = (value: number | undefined): SignalSample => ({
+  namespace: 'shop',
+  owner: 'web',
+  signal: 'cost-per-hour',
+  value,
+  stepMs: STEP,
+});
+/** A cost that wobbles around 2 per hour, deterministic. */
+const quiet = (t: number) => 2 + 0.05 * Math.sin(t * 12.9898);
+
+function run(
+  watcher: SignalAnomalies,
+  from: number,
+  minutes: number,
+  value: (t: number) => number | undefined,
+) {
+  let last: ReturnType<SignalAnomalies['observe']> = [];
+  for (let t = from; t < from + minutes * STEP; t += TICK) last = watcher.observe([cost(value(t))], t);
+  return last;
+}
+
+describe('anomalies of cost, latency and budget spend', () => {
+  it('scores bucket means and reports an episode when it starts and when the signal is back', () => {
+    const events: AnomalyEventRecord[] = [];
+    const watcher = new SignalAnomalies((e) => events.push(e));
+    const day = 1440;
+    run(watcher, T0, 2 * day, quiet);
+    expect(events).toEqual([]);
+    const spikeAt = T0 + 2 * day * STEP;
+    const during = run(watcher, spikeAt, 10, () => 20);
+    expect(during).toEqual([
+      expect.objectContaining({ namespace: 'shop', owner: 'web', signal: 'cost-per-hour', active: true }),
+    ]);
+    run(watcher, spikeAt + 10 * STEP, 10, quiet);
+    expect(events.map((e) => [e.signal, (e.startedAt - spikeAt) / STEP, e.endedAt === null])).toEqual([
+      ['cost-per-hour', 0, true],
+      ['cost-per-hour', 0, false],
+    ]);
+    const [started, ended] = events;
+    expect(started).toMatchObject({ namespace: 'shop', policy: 'web' });
+    expect(started!.expectedLow).toBeLessThan(2);
+    expect(started!.expectedHigh).toBeGreaterThan(2);
+    expect(started!.expectedHigh).toBeLessThan(20);
+    // It ends once the means are back within the band for a few buckets.
+    expect(ended!.endedAt! - spikeAt).toBeGreaterThan(10 * STEP);
+    expect(ended!.endedAt! - spikeAt).toBeLessThan(15 * STEP);
+    expect(ended!.peakScore).toBeGreaterThanOrEqual(0.35);
+  });
+
+  it('starts cold: no episode before its warm-up, whatever the values', () => {
+    const events: AnomalyEventRecord[] = [];
+    const watcher = new SignalAnomalies((e) => events.push(e));
+    run(watcher, T0, 60, (t) => (t > T0 + 30 * STEP ? 50 : quiet(t)));
+    expect(events).toEqual([]);
+  });
+
+  it('skips buckets without a reading instead of reading them as zero', () => {
+    const events: AnomalyEventRecord[] = [];
+    const watcher = new SignalAnomalies((e) => events.push(e));
+    run(watcher, T0, 2 * 1440, quiet);
+    run(watcher, T0 + 2 * 1440 * STEP, 30, () => undefined);
+    run(watcher, T0 + (2 * 1440 + 30) * STEP, 30, quiet);
+    expect(events).toEqual([]);
+  });
+
+  it('forgets signals no longer sampled, and keeps signals apart', () => {
+    const watcher = new SignalAnomalies();
+    const latency: SignalSample = { ...cost(0.2), signal: 'latency' };
+    const budget: SignalSample = {
+      namespace: '',
+      owner: 'team',
+      signal: 'budget-spend',
+      value: 3,
+      stepMs: 300_000,
+    };
+    const states = watcher.observe([cost(2), latency, budget], T0);
+    expect(states.map((s) => `${s.namespace}/${s.owner}/${s.signal}`)).toEqual([
+      'shop/web/cost-per-hour',
+      'shop/web/latency',
+      '/team/budget-spend',
+    ]);
+    expect(watcher.observe([budget], T0 + TICK).map((s) => s.signal)).toEqual(['budget-spend']);
+  });
+});
+
+describe('the tick signals', () => {
+  const config = configSchema.parse({
+    prometheus: { default: { url: 'http://127.0.0.1:9' } },
+    policies: [
+      {
+        name: 'web',
+        namespace: 'shop',
+        target: { name: 'web' },
+        demand: { query: 'd' },
+        capacityPerReplica: 10,
+        replicas: { min: 1, max: 5 },
+        slo: { latencySeconds: { query: 'l', target: 0.5 } },
+        forecast: { stepSeconds: 120 },
+      },
+      {
+        name: 'api',
+        namespace: 'shop',
+        target: { name: 'api' },
+        demand: { query: 'd' },
+        capacityPerReplica: 10,
+        replicas: { min: 1, max: 5 },
+      },
+    ],
+  });
+  const reading = (value: number) => ({ ok: true as const, value, timestamp: T0 });
+  const inputs = {
+    policies: [{ latency: reading(0.3) }, { latency: undefined }],
+  } as unknown as TickInputs;
+  const entry = (name: string, valuesAt: number, costPerHour: number) =>
+    ({ name, namespace: 'shop', valuesAt, decision: { costPerHour } }) as unknown as PolicySnapshot;
+  const out: TickOutput = {
+    policies: [entry('web', T0, 1.5), entry('api', T0 - TICK, 9)],
+    budgets: [{ name: 'team' }],
+    decisions: [],
+  };
+  const budgets = [
+    { name: 'team', periodStart: 0, status: { burnRatePerHour: 4 } },
+  ] as unknown as TickBudget[];
+
+  it("are a fresh decision's cost per hour, the latency with an SLO, and each budget's burn rate", () => {
+    expect(signalSamples(config, inputs, out, budgets, T0)).toEqual([
+      { namespace: 'shop', owner: 'web', signal: 'cost-per-hour', value: 1.5, stepMs: 120_000 },
+      { namespace: 'shop', owner: 'web', signal: 'latency', value: 0.3, stepMs: 120_000 },
+      // api's values are the last good ones, not this tick's.
+      { namespace: 'shop', owner: 'api', signal: 'cost-per-hour', value: undefined, stepMs: 300_000 },
+      { namespace: '', owner: 'team', signal: 'budget-spend', value: 4, stepMs: 300_000 },
+    ]);
+  });
+
+  it('are published on their policy and budget', () => {
+    const state = { score: 0.1, active: false, episodes: 0 };
+    const published = withSignalStates(out, [
+      { namespace: 'shop', owner: 'web', signal: 'cost-per-hour', ...state },
+      { namespace: 'shop', owner: 'web', signal: 'latency', ...state },
+      { namespace: '', owner: 'team', signal: 'budget-spend', ...state },
+    ]);
+    expect(published.policies[0]!.anomalies?.map((a) => a.signal)).toEqual(['cost-per-hour', 'latency']);
+    expect(published.policies[1]!.anomalies).toBeUndefined();
+    expect(published.budgets![0]!.anomaly).toEqual({ signal: 'budget-spend', ...state });
+  });
+});

@@ -1,0 +1,177 @@
+import {
+  createDetector,
+  newWatch,
+  seriesAnomaly,
+  watchSample,
+  type SeriesAnomaly,
+  type WatchedSeries,
+} from '../anomaly';
+import type { Config } from '../config/schema';
+import { policyKey } from '../config/policyIdentity';
+import type { SignalAnomaly } from '../snapshot/snapshot';
+import type { AnomalyEventRecord } from '../store/anomalyEvents';
+import type { TickBudget } from './assemble';
+import type { TickOutput } from './engine';
+import type { TickInputs } from './tickInputs';
+
+// Anomalies of the signals the engine reads or computes each tick besides demand (issue 15): per policy
+// its cost per hour and, with a latency SLO, its latency; per budget its spend rate. Each signal is
+// averaged over buckets (the policy's forecast step; five minutes for budgets) and every closed bucket is
+// scored by the streaming detector; episodes are reported as demand's are. Unlike demand, these
+// detectors start cold, without history, so they score once their warm-up (a day of buckets) has passed.
+
+export type Signal = SignalAnomaly['signal'];
+/** Budgets' spend rate changes slowly; five minutes is the budget metrics' own resolution. */
+const BUDGET_STEP_MS = 300_000;
+
+/** One tick's value of a signal; budgets have no namespace ('') and their name as `owner`. */
+export interface SignalSample {
+  readonly namespace: string;
+  readonly owner: string;
+  readonly signal: Signal;
+  /** Undefined or NaN when the tick could not read it: the bucket averages what it has. */
+  readonly value: number | undefined;
+  readonly stepMs: number;
+}
+
+export interface SignalState extends SeriesAnomaly {
+  readonly namespace: string;
+  readonly owner: string;
+  readonly signal: Signal;
+}
+
+interface Watched {
+  readonly watch: WatchedSeries;
+  readonly stepMs: number;
+  bucketStart: number;
+  sum: number;
+  count: number;
+}
+
+const idOf = (s: { namespace: string; owner: string; signal: string }) =>
+  `${s.namespace}/${s.owner}/${s.signal}`;
+
+export class SignalAnomalies {
+  private readonly watched = new Map<string, Watched>();
+
+  constructor(private readonly onAnomaly?: (event: AnomalyEventRecord) => void) {}
+
+  /**
+   * Adds this tick's samples, scores the buckets that closed and returns each signal's state. Signals
+   * not sampled this tick (their policy or budget is gone) are forgotten.
+   */
+  observe(samples: readonly SignalSample[], now: number): SignalState[] {
+    const seen = new Set<string>();
+    const states: SignalState[] = [];
+    for (const sample of samples) {
+      const id = idOf(sample);
+      seen.add(id);
+      let w = this.watched.get(id);
+      if (w === undefined || w.stepMs !== sample.stepMs) {
+        w = {
+          watch: newWatch(createDetector({ stepMs: sample.stepMs })),
+          stepMs: sample.stepMs,
+          bucketStart: Math.floor(now / sample.stepMs) * sample.stepMs,
+          sum: 0,
+          count: 0,
+        };
+        this.watched.set(id, w);
+      }
+      if (now >= w.bucketStart + w.stepMs) this.closeBucket(sample, w, now);
+      if (sample.value !== undefined && Number.isFinite(sample.value)) {
+        w.sum += sample.value;
+        w.count += 1;
+      }
+      states.push({
+        namespace: sample.namespace,
+        owner: sample.owner,
+        signal: sample.signal,
+        ...seriesAnomaly(w.watch),
+      });
+    }
+    for (const id of this.watched.keys()) if (!seen.has(id)) this.watched.delete(id);
+    return states;
+  }
+
+  private closeBucket(sample: SignalSample, w: Watched, now: number): void {
+    // A bucket without a reading is skipped: the detector sees a gap, not a zero.
+    if (w.count > 0) {
+      const wasActive = w.watch.episode.active;
+      watchSample(w.watch, w.bucketStart, w.sum / w.count);
+      const e = w.watch.episode;
+      if (e.active !== wasActive) {
+        this.onAnomaly?.({
+          namespace: sample.namespace,
+          policy: sample.owner,
+          signal: sample.signal,
+          startedAt: e.since,
+          endedAt: e.active ? null : w.bucketStart,
+          peakScore: e.peak,
+          expectedLow: e.low,
+          expectedHigh: e.high,
+        });
+      }
+    }
+    w.bucketStart = Math.floor(now / w.stepMs) * w.stepMs;
+    w.sum = 0;
+    w.count = 0;
+  }
+}
+
+/**
+ * The tick's signal values: a policy's cost per hour when it decided afresh this tick, its latency when
+ * it has a latency SLO, and each budget's burn rate.
+ */
+export function signalSamples(
+  config: Config,
+  inputs: TickInputs,
+  out: TickOutput,
+  budgets: readonly TickBudget[],
+  now: number,
+): SignalSample[] {
+  const published = new Map(out.policies.map((p) => [policyKey(p), p]));
+  const samples: SignalSample[] = [];
+  config.policies.forEach((policy, i) => {
+    const stepMs = policy.forecast.stepSeconds * 1000;
+    const entry = published.get(policyKey(policy));
+    const fresh = entry?.valuesAt === now ? entry.decision?.costPerHour : undefined;
+    const base = { namespace: policy.namespace, owner: policy.name, stepMs };
+    samples.push({ ...base, signal: 'cost-per-hour', value: fresh });
+    if (policy.slo.latencySeconds !== undefined) {
+      const latency = inputs.policies[i]?.latency;
+      samples.push({ ...base, signal: 'latency', value: latency?.ok ? latency.value : undefined });
+    }
+  });
+  for (const b of budgets) {
+    samples.push({
+      namespace: '',
+      owner: b.name,
+      signal: 'budget-spend',
+      value: b.status?.burnRatePerHour,
+      stepMs: BUDGET_STEP_MS,
+    });
+  }
+  return samples;
+}
+
+/** The tick's output with each policy's and budget's signal states. */
+export function withSignalStates(out: TickOutput, states: readonly SignalState[]): TickOutput {
+  const byOwner = new Map<string, SignalAnomaly[]>();
+  for (const { namespace, owner, ...anomaly } of states) {
+    const key = `${namespace}/${owner}`;
+    byOwner.set(key, [...(byOwner.get(key) ?? []), anomaly]);
+  }
+  return {
+    ...out,
+    policies: out.policies.map((p) => {
+      const anomalies = byOwner.get(policyKey(p));
+      return anomalies === undefined ? p : { ...p, anomalies };
+    }),
+    ...(out.budgets && {
+      budgets: out.budgets.map((b) => {
+        const [anomaly] = byOwner.get(`/${b.name}`) ?? [];
+        return anomaly === undefined ? b : { ...b, anomaly };
+      }),
+    }),
+  };
+}

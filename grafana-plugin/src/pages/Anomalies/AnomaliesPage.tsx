@@ -1,0 +1,331 @@
+import React, { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { css, cx } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Badge, Button, Field, RadioButtonGroup, Stack, Text, useStyles2 } from '@grafana/ui';
+import { costscale } from '../../api/client';
+import { describeError } from '../../api/errors';
+import type { Anomaly, AnomalyDetail } from '../../api/types';
+import { TimeChart } from '../../components/charts/TimeChart';
+import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
+import { EmptyPageState, ErrorState, LoadingState } from '../../components/PageStates/PageStates';
+import { PolicyPicker } from '../../components/PolicyPicker/PolicyPicker';
+import { testIds } from '../../components/testIds';
+import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
+import { useContainerWidth } from '../../hooks/useContainerWidth';
+import { parsePolicyKey, usePolicies } from '../../hooks/usePolicies';
+import { useRequest } from '../../hooks/useRequest';
+import { useTimeRange } from '../../hooks/useTimeRange';
+import { formatDateTime, formatDuration, formatNumber } from '../../utils/format';
+import { anomalyChartSeries } from './anomalySeries';
+
+// Anomaly episodes of the policies' signals in the time range, newest first, filtered by policy, signal
+// and whether they last; the one selected drawn with the band the detector expected before it.
+
+const PAGE_SIZE = 100;
+const SIGNALS = [
+  { label: 'All signals', value: '' },
+  { label: 'Demand', value: 'demand' },
+  { label: 'Cost per hour', value: 'cost-per-hour' },
+  { label: 'Latency', value: 'latency' },
+  { label: 'Budget spend', value: 'budget-spend' },
+];
+const STATES = [
+  { label: 'All', value: '' },
+  { label: 'Active', value: 'true' },
+  { label: 'Ended', value: 'false' },
+];
+
+function AnomaliesPage() {
+  const styles = useStyles2(getStyles);
+  const [params, setParams] = useSearchParams();
+  const time = useTimeRange('now-7d');
+  const policies = usePolicies();
+  const policy = params.get('policy');
+  const target = parsePolicyKey(policy);
+  const signal = params.get('signal') ?? '';
+  const active = params.get('active') ?? '';
+  const from = time.range.from.valueOf();
+  const to = time.range.to.valueOf();
+  const query = {
+    namespace: target?.namespace,
+    policy: target?.name,
+    signal: signal || undefined,
+    active: active === '' ? undefined : active === 'true',
+    from,
+    to,
+    limit: PAGE_SIZE,
+  };
+
+  const first = useRequest(() => costscale.anomalies(query), [policy, signal, active, from, to]);
+  const [older, setOlder] = useState<{ items: Anomaly[]; nextCursor: string | null; error?: unknown }>({
+    items: [],
+    nextCursor: null,
+  });
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  useEffect(() => setOlder({ items: [], nextCursor: null }), [first.value]);
+
+  const anomalies = [...(first.value?.items ?? []), ...older.items];
+  const nextCursor =
+    older.items.length > 0 || older.error ? older.nextCursor : (first.value?.nextCursor ?? null);
+  const selectedId = Number(params.get('anomaly'));
+  const selected = anomalies.find((a) => a.id === selectedId) ?? anomalies[0];
+
+  // One update per change: react-router does not chain two functional updates of the search params.
+  const update = (changes: Record<string, string | null>) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === null || value === '') {
+          next.delete(key);
+        } else {
+          next.set(key, value);
+        }
+      }
+      return next;
+    });
+
+  const loadOlder = async () => {
+    if (nextCursor === null) {
+      return;
+    }
+    setLoadingOlder(true);
+    try {
+      const page = await costscale.anomalies({ ...query, cursor: nextCursor });
+      setOlder((o) => ({ items: [...o.items, ...page.items], nextCursor: page.nextCursor }));
+    } catch (error) {
+      setOlder((o) => ({ ...o, error }));
+    } finally {
+      setLoadingOlder(false);
+    }
+  };
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.anomalies.container} className={styles.page}>
+        <PageToolbar
+          actions={
+            <TimeRangeControl
+              range={time.range}
+              onChange={time.setRange}
+              onShift={time.shift}
+              onZoomOut={time.zoomOut}
+            />
+          }
+        >
+          <Field label="Policy" className={styles.field}>
+            <PolicyPicker
+              policies={policies.value ?? []}
+              value={policy}
+              allowAll
+              onChange={(key) => {
+                update({ policy: key, anomaly: null });
+              }}
+            />
+          </Field>
+          <Field label="Signal" className={styles.field}>
+            <RadioButtonGroup
+              options={SIGNALS}
+              value={signal}
+              onChange={(v) => {
+                update({ signal: v, anomaly: null });
+              }}
+            />
+          </Field>
+          <Field label="State" className={styles.field}>
+            <RadioButtonGroup
+              options={STATES}
+              value={active}
+              onChange={(v) => {
+                update({ active: v, anomaly: null });
+              }}
+            />
+          </Field>
+        </PageToolbar>
+        {first.status === 'loading' && !first.value && <LoadingState text="Loading anomalies…" />}
+        {first.status === 'error' && (
+          <ErrorState title="Could not load the anomalies" error={first.error} onRetry={first.reload} />
+        )}
+        {first.value && anomalies.length === 0 && (
+          <EmptyPageState message="No anomalies in this time range: every signal stayed within its expected band." />
+        )}
+        {anomalies.length > 0 && (
+          <div className={styles.split}>
+            <div className={styles.list}>
+              <table className={styles.table} data-testid={testIds.anomalies.table}>
+                <thead>
+                  <tr>
+                    <th>Started (UTC)</th>
+                    <th>Policy</th>
+                    <th>Signal</th>
+                    <th>Lasted</th>
+                    <th>Peak score</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {anomalies.map((a) => (
+                    <tr
+                      key={`${a.id}-${a.policy}-${a.signal}-${a.startedAt}`}
+                      className={cx(styles.row, a === selected && styles.selected)}
+                      onClick={() => update({ anomaly: String(a.id) })}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter' || e.key === ' ') {
+                          e.preventDefault();
+                          update({ anomaly: String(a.id) });
+                        }
+                      }}
+                      tabIndex={0}
+                      aria-selected={a === selected}
+                    >
+                      <td>{formatDateTime(a.startedAt)}</td>
+                      <td>{ownerOf(a)}</td>
+                      <td>{a.signal}</td>
+                      <td>
+                        {a.active ? (
+                          <Badge text="active" color="red" icon="exclamation-triangle" />
+                        ) : a.endedAt === null ? (
+                          'end not recorded'
+                        ) : (
+                          formatDuration(Date.parse(a.endedAt) - Date.parse(a.startedAt))
+                        )}
+                      </td>
+                      <td>{formatNumber(a.peakScore, 2)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Stack gap={1} alignItems="center">
+                <Text color="secondary">
+                  {anomalies.length} episode{anomalies.length === 1 ? '' : 's'}
+                </Text>
+                {nextCursor !== null && (
+                  <Button size="sm" variant="secondary" onClick={loadOlder} disabled={loadingOlder}>
+                    {loadingOlder ? 'Loading…' : 'Load older'}
+                  </Button>
+                )}
+                {older.error !== undefined && <Text color="error">{describeError(older.error)}</Text>}
+              </Stack>
+            </div>
+            <div className={styles.detail}>{selected && <AnomalyDetailView anomaly={selected} />}</div>
+          </div>
+        )}
+      </div>
+    </PluginPage>
+  );
+}
+
+/** A policy as namespace/name; a budget's signals have no namespace. */
+const ownerOf = (a: Anomaly) => (a.namespace ? `${a.namespace}/${a.policy}` : `budget ${a.policy}`);
+
+function AnomalyDetailView({ anomaly }: { readonly anomaly: Anomaly }) {
+  const { ref, width } = useContainerWidth<HTMLDivElement>();
+  const title = `${anomaly.signal} of ${ownerOf(anomaly)} from ${formatDateTime(anomaly.startedAt)} UTC`;
+  // Episodes served from memory while the adapter's database is down have no id to look up.
+  const episode = useRequest(
+    async () =>
+      anomaly.id === 0 ? undefined : { detail: await costscale.anomaly(anomaly.id), at: Date.now() },
+    [anomaly.id],
+  );
+  const detail = { ...episode, value: episode.value?.detail };
+  const band = anomaly.expected
+    ? `expected ${formatNumber(anomaly.expected.low, 2)}–${formatNumber(anomaly.expected.high, 2)} before it`
+    : 'expected band not available (the adapter answered from memory)';
+  return (
+    <div ref={ref}>
+      <h3>{title}</h3>
+      <Text color="secondary" element="p">
+        Peak anomaly score {formatNumber(anomaly.peakScore, 2)}; {band}.
+        {anomaly.signal === 'demand' && anomaly.active && ' The forecast is not trusted while it lasts.'}
+      </Text>
+      {detail.status === 'loading' && !detail.value && <LoadingState text="Loading the signal…" />}
+      {detail.status === 'error' && (
+        <ErrorState title="Could not load the episode" error={detail.error} onRetry={detail.reload} />
+      )}
+      {detail.value?.samples?.error && (
+        <Alert severity="warning" title="The signal could not be read from Prometheus">
+          {detail.value.samples.error}
+        </Alert>
+      )}
+      {episode.value && <EpisodeChart detail={episode.value.detail} now={episode.value.at} width={width} />}
+      {detail.status === 'success' && detail.value?.samples === null && (
+        <Text color="secondary">
+          The signal&apos;s query is no longer configured, so there is nothing to draw.
+        </Text>
+      )}
+    </div>
+  );
+}
+
+interface EpisodeChartProps {
+  readonly detail: AnomalyDetail;
+  /** When the detail was read: an episode that lasts is shaded up to then. */
+  readonly now: number;
+  readonly width: number;
+}
+
+function EpisodeChart({ detail, now, width }: EpisodeChartProps) {
+  const series = anomalyChartSeries(detail, now);
+  if (!series.hasData) {
+    return null;
+  }
+  return (
+    <div data-testid={testIds.anomalies.chart}>
+      <TimeChart
+        testId={`${testIds.anomalies.chart} svg`}
+        title={`${detail.signal} around the anomaly`}
+        width={width}
+        height={300}
+        left={{ label: detail.unit ?? undefined, format: (v) => formatNumber(v, 1) }}
+        lines={series.lines}
+        bands={series.bands}
+        regions={series.regions}
+      />
+    </div>
+  );
+}
+
+export default AnomaliesPage;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  field: css({ marginBottom: 0 }),
+  split: css({
+    display: 'grid',
+    gridTemplateColumns: 'minmax(320px, 2fr) 3fr',
+    gap: theme.spacing(3),
+    alignItems: 'start',
+    [theme.breakpoints.down('lg')]: { gridTemplateColumns: '1fr' },
+  }),
+  list: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+    maxHeight: '75vh',
+    overflowY: 'auto',
+  }),
+  detail: css({
+    padding: theme.spacing(2),
+    background: theme.colors.background.primary,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+  }),
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': {
+      padding: theme.spacing(0.5, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+    },
+    th: {
+      color: theme.colors.text.secondary,
+      fontWeight: theme.typography.fontWeightMedium,
+      position: 'sticky',
+      top: 0,
+      background: theme.colors.background.canvas,
+    },
+  }),
+  row: css({ cursor: 'pointer', '&:hover': { background: theme.colors.action.hover } }),
+  selected: css({ background: theme.colors.action.selected }),
+});
