@@ -20,6 +20,21 @@ describe('GrowthHistogram', () => {
     for (const tau of [0.01, 0.5, 0.99]) expect(h.distribution(400)!.quantile(tau)).toBe(400);
   });
 
+  it('with a lag, learns growth from the extrapolated base D̂ to the peak the lag still hides', () => {
+    // Demand ×1.1 per tick, seen by a query 4 ticks behind; horizon 1 tick. The base of each horizon is
+    // D̂ = 2·y(b) − y(b − 4) = y(b)·(2 − 1.1⁻⁴), the peak y(b + 4 + 1) = y(b)·1.1⁵: growth 1.1⁵ / (2 − 1.1⁻⁴).
+    const samples = Float64Array.from({ length: 60 }, (_, i) => 1e-6 * 1.1 ** i);
+    const lagged = new GrowthHistogram({ horizonSteps: 1, lagSteps: 4, shift: 1e-12, halfLifeSteps: 1e9, minWeight: 10 });
+    lagged.observeAll(samples);
+    const plain = new GrowthHistogram({ horizonSteps: 1, shift: 1e-12, halfLifeSteps: 1e9, minWeight: 10 });
+    plain.observeAll(samples);
+    expect(lagged.size).toBe(60 - 1 - 4);
+    const expected = 1.1 ** 5 / (2 - 1.1 ** -4);
+    // Each within its growth bin (about 1.4 % wide there).
+    expect(Math.abs(lagged.distribution(1)!.quantile(0.5) / expected - 1)).toBeLessThan(0.014);
+    expect(Math.abs(plain.distribution(1)!.quantile(0.5) / 1.1 - 1)).toBeLessThan(0.014);
+  });
+
   it('is undefined until the level rows near the current demand hold enough horizons', () => {
     const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 30 });
     for (let i = 0; i < 29; i++) feed(h, [10, 11]);

@@ -52,6 +52,14 @@ export interface GrowthHistogramOptions {
   readonly shift: number;
   /** Ticks after which a horizon's weight has halved. */
   readonly halfLifeSteps: number;
+  /**
+   * L in ticks: how far the demand query trails the demand (half its rate() window, demandLag.ts; default
+   * 0). A horizon's base is then D̂ at the sample H + L before the newest, extrapolated over L as decisions
+   * extrapolate D(t), and its peak is over the newest H samples, which show the demand of the H ticks after
+   * the base's moment. So the histogram learns the growth from the value decisions scale, errors of the
+   * extrapolation included.
+   */
+  readonly lagSteps?: number;
   /** Decayed weight the level rows read must reach before the distribution is used (default 120). */
   readonly minWeight?: number;
 }
@@ -59,6 +67,7 @@ export interface GrowthHistogramOptions {
 /** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
 export class GrowthHistogram {
   readonly horizonSteps: number;
+  readonly lagSteps: number;
   readonly shift: number;
   /** One row of bins per level band, allocated when the band is first seen (most series visit few). */
   private readonly rows: Array<Float32Array | undefined> = new Array<Float32Array | undefined>(LEVELS);
@@ -71,6 +80,7 @@ export class GrowthHistogram {
 
   constructor(options: GrowthHistogramOptions) {
     this.horizonSteps = Math.max(1, Math.round(options.horizonSteps));
+    this.lagSteps = Math.max(0, Math.round(options.lagSteps ?? 0));
     this.shift = options.shift;
     this.growth = Math.pow(2, 1 / Math.max(1, options.halfLifeSteps));
     this.minWeight = options.minWeight ?? 120;
@@ -83,16 +93,20 @@ export class GrowthHistogram {
 
   /**
    * Adds the horizon that the newest sample completes: `recent` ends with the newest sample and holds at
-   * least H + 1 samples; its base is the sample H before the newest. NaN bases or all-NaN peaks add nothing.
+   * least H + L + 1 samples (H + 2L + 1 for an extrapolated base; with fewer the base stands as measured,
+   * as D(t) does without an earlier value). NaN bases or all-NaN peaks add nothing.
    */
   observe(recent: Float64Array): void {
     const h = this.horizonSteps;
-    if (recent.length < h + 1) return;
-    const baseAt = recent.length - h - 1;
-    const base = recent[baseAt] as number;
-    if (!(base >= 0)) return;
+    const lag = this.lagSteps;
+    if (recent.length < h + lag + 1) return;
+    const baseAt = recent.length - h - lag - 1;
+    const measured = recent[baseAt] as number;
+    if (!(measured >= 0)) return;
+    const earlier = lag > 0 && baseAt >= lag ? (recent[baseAt - lag] as number) : Number.NaN;
+    const base = earlier >= 0 ? Math.max(0, 2 * measured - earlier) : measured;
     let peak = Number.NaN;
-    for (let i = baseAt + 1; i < recent.length; i++) {
+    for (let i = recent.length - h; i < recent.length; i++) {
       const x = recent[i] as number;
       if (x >= 0 && !(x <= peak)) peak = x;
     }
@@ -109,7 +123,7 @@ export class GrowthHistogram {
 
   /** Adds every horizon a stretch of consecutive samples (oldest first) completes, e.g. a warm start. */
   observeAll(samples: Float64Array): void {
-    for (let end = this.horizonSteps + 1; end <= samples.length; end++)
+    for (let end = this.horizonSteps + this.lagSteps + 1; end <= samples.length; end++)
       this.observe(samples.subarray(0, end));
   }
 
@@ -198,22 +212,29 @@ export const GROWTH_HALF_LIFE_SECONDS = 86_400;
 export function growthHistogramFor(
   capacityPerReplica: number,
   horizonSteps: number,
+  lagSteps: number,
   intervalSeconds: number,
 ): GrowthHistogram {
   return new GrowthHistogram({
     horizonSteps,
+    lagSteps,
     shift: capacityPerReplica / 2,
     halfLifeSteps: GROWTH_HALF_LIFE_SECONDS / intervalSeconds,
   });
 }
 
-/** Whether `growth` was built for this horizon and κ (a reload may change either). */
+/** Whether `growth` was built for this horizon, lag and κ (a reload may change any of them). */
 export function growthHistogramFits(
   growth: GrowthHistogram,
   capacityPerReplica: number,
   horizonSteps: number,
+  lagSteps: number,
 ): boolean {
-  return growth.horizonSteps === horizonSteps && growth.shift === capacityPerReplica / 2;
+  return (
+    growth.horizonSteps === horizonSteps &&
+    growth.lagSteps === lagSteps &&
+    growth.shift === capacityPerReplica / 2
+  );
 }
 
 /**

@@ -4,7 +4,10 @@ import {
   decisionHorizonSteps,
   growthHistogramFits,
   growthHistogramFor,
+  lagSteps,
   priceSetFromBook,
+  rateLagSeconds,
+  rateWindowOf,
   priceSetFromNodes,
   type GrowthHistogram,
 } from '../domain';
@@ -143,12 +146,13 @@ function growthOf(
     return undefined;
   }
   const steps = decisionHorizonSteps(policy, engine);
+  const lag = lagSteps(rateLagSeconds(rateWindowOf(policy.demand.query)), engine.intervalSeconds);
   const existing = histograms.get(key);
-  if (existing !== undefined && growthHistogramFits(existing, kappa, steps)) {
+  if (existing !== undefined && growthHistogramFits(existing, kappa, steps, lag)) {
     existing.observe(recent);
     return existing;
   }
-  const fresh = growthHistogramFor(kappa, steps, engine.intervalSeconds);
+  const fresh = growthHistogramFor(kappa, steps, lag, engine.intervalSeconds);
   fresh.observeAll(recent);
   histograms.set(key, fresh);
   return fresh;

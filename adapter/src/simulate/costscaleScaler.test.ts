@@ -26,12 +26,12 @@ const STEP = 15_000;
 const NO_LAG: MetricPipeline = { ...DEFAULT_PIPELINE, tickAgeMs: 0 };
 
 /** An observation of demand values read at ticks t0 + k·15 s, forecasting off. */
-function observed(values: number[], t0 = 0): CostscaleObservation {
+function observed(values: number[], t0 = 0, pipeline = NO_LAG): CostscaleObservation {
   return observationOf({
     t0,
     stepMs: STEP,
     values: Float64Array.from(values),
-    pipeline: NO_LAG,
+    pipeline,
     interpolation: 'linear',
   });
 }
@@ -105,15 +105,12 @@ describe('costscaleScaler', () => {
   });
 
   it('provisions for the growth seen, more so when misses cost more', () => {
-    // Demand that often jumps by half within the horizon (30 s + 15 s + 15 s = 4 ticks).
+    // Demand that often jumps by half within the horizon (30 s + 15 s + 15 s = 4 ticks), read as a gauge.
     const values = Array.from({ length: 400 }, (_, i) => (Math.floor(i / 4) % 2 === 0 ? 100 : 150));
     values[399] = 100;
-    const cheap = costscaleScaler(
-      params(observed(values), { policy: { ...policy, sloMissCostPerHour: 0.01 } }),
-    );
-    const dear = costscaleScaler(
-      params(observed(values), { policy: { ...policy, sloMissCostPerHour: 100 } }),
-    );
+    const gauge = observed(values, 0, { ...NO_LAG, rateWindowMs: 0 });
+    const cheap = costscaleScaler(params(gauge, { policy: { ...policy, sloMissCostPerHour: 0.01 } }));
+    const dear = costscaleScaler(params(gauge, { policy: { ...policy, sloMissCostPerHour: 100 } }));
     expect(cheap(399 * STEP, 10)).toBe(10);
     // The jump to 150 needs 15; the growth histogram spreads each bin's horizons over the bin (about
     // 3 % wide at this growth), so its top quantile lies up to a bin above: 15.4 replicas.

@@ -197,7 +197,8 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
   }));
   const staleMs = engine.stalenessSeconds * 1000;
   // As the engine's gatherer does: one growth histogram, fed every tick's value as it arrives.
-  const growth = growthHistogramFor(params.capacityPerReplica, horizonSteps, tickSeconds);
+  const lagTicks = lagSteps(rateLagSeconds(pipeline.rateWindowMs), tickSeconds);
+  const growth = growthHistogramFor(params.capacityPerReplica, horizonSteps, lagTicks, tickSeconds);
   let fed = 0;
   let lastGood: { value: number; at: number } | undefined;
 
@@ -208,7 +209,8 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const lag = observation.corrected(k);
     const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
     const forecast = forecastAt(k);
-    for (; fed <= k; fed++) growth.observe(observed.subarray(Math.max(0, fed - horizonSteps), fed + 1));
+    for (; fed <= k; fed++)
+      growth.observe(observed.subarray(Math.max(0, fed - horizonSteps - 2 * lagTicks), fed + 1));
     const reactive =
       demand === undefined
         ? undefined
