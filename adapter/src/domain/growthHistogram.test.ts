@@ -24,7 +24,13 @@ describe('GrowthHistogram', () => {
     // Demand ×1.1 per tick, seen by a query 4 ticks behind; horizon 1 tick. The base of each horizon is
     // D̂ = 2·y(b) − y(b − 4) = y(b)·(2 − 1.1⁻⁴), the peak y(b + 4 + 1) = y(b)·1.1⁵: growth 1.1⁵ / (2 − 1.1⁻⁴).
     const samples = Float64Array.from({ length: 60 }, (_, i) => 1e-6 * 1.1 ** i);
-    const lagged = new GrowthHistogram({ horizonSteps: 1, lagSteps: 4, shift: 1e-12, halfLifeSteps: 1e9, minWeight: 10 });
+    const lagged = new GrowthHistogram({
+      horizonSteps: 1,
+      lagSteps: 4,
+      shift: 1e-12,
+      halfLifeSteps: 1e9,
+      minWeight: 10,
+    });
     lagged.observeAll(samples);
     const plain = new GrowthHistogram({ horizonSteps: 1, shift: 1e-12, halfLifeSteps: 1e9, minWeight: 10 });
     plain.observeAll(samples);
