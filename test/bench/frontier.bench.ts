@@ -196,9 +196,7 @@ function runTrace(name: string, days: number, readinessList: number[]): TraceRes
   const trace = firstDays(spec.load(), days);
   const capacity = quantile(trace.demand, 0.99) / 20;
   const book = priceBookSchema.parse({});
-  const observation = observeForCostscale(trace, STEP_MS, 'linear', DEFAULT_PIPELINE, {
-    shareReactive: true,
-  });
+  const observation = observeForCostscale(trace, STEP_MS, 'linear', DEFAULT_PIPELINE);
   const readiness = readinessList.map((seconds): ReadinessResult => {
     const policyAt = (v: number) =>
       policySchema.parse({

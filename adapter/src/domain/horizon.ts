@@ -8,3 +8,11 @@ export function decisionHorizonSeconds(
 ): number {
   return policy.readinessDelaySeconds + timing.hpaSyncSeconds + timing.intervalSeconds;
 }
+
+/** H in engine ticks (at least 1): the peak the reactive distributions measure is over this many ticks. */
+export function decisionHorizonSteps(
+  policy: { readonly readinessDelaySeconds: number },
+  timing: { readonly hpaSyncSeconds: number; readonly intervalSeconds: number },
+): number {
+  return Math.max(1, Math.round(decisionHorizonSeconds(policy, timing) / timing.intervalSeconds));
+}

@@ -3,6 +3,8 @@
 export type { DemandDistribution } from '../forecast/distribution';
 export * from './pricing';
 export * from './reactiveDistribution';
+export * from './growthHistogram';
+export * from './horizon';
 export * from './empiricalQuantile';
 export * from './budget';
 export * from './schedule';

@@ -1,4 +1,3 @@
-import { decisionHorizonSeconds } from '../domain/horizon';
 import type { Config, Policy } from '../config/schema';
 import {
   blendedCostPerReplicaHour,
@@ -10,7 +9,8 @@ import {
   lagSteps,
   rateLagSeconds,
   rateWindowOf,
-  reactiveDistribution,
+  reactivePeakDistribution,
+  decisionHorizonSteps,
   type BudgetStatus,
   type DecisionInput,
 } from '../domain';
@@ -72,7 +72,6 @@ export interface TickContext {
 export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): DecisionInput {
   const { policy, readings, forecast, budget } = assembly;
   const { demand: d, currentReplicas: current, resources: res } = readings;
-  const stepMs = tick.engine.intervalSeconds * 1000;
   const lagSeconds = rateLagSeconds(rateWindowOf(policy.demand.query));
   const lag = d.ok
     ? lagCorrectedDemand(
@@ -85,9 +84,10 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
   const reactive =
     lag === undefined
       ? undefined
-      : reactiveDistribution(
+      : reactivePeakDistribution(
+          readings.growth,
           readings.pastDemand,
-          Math.max(1, Math.round((decisionHorizonSeconds(policy, tick.engine) * 1000) / stepMs)),
+          decisionHorizonSteps(policy, tick.engine),
           lag.demand,
         );
   const forecasting = forecast?.mode === 'forecast';

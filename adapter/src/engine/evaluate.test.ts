@@ -172,3 +172,23 @@ test('a failing spend query is the budget error, and decisions go on without the
   expect(web).toMatchObject({ provenance: { budget: { source: 'connection refused' } } });
   expect(web.budget).toBeUndefined();
 });
+
+test('decisions read the growth histogram the gatherer keeps per policy, warm-started from the history', async () => {
+  // The hour before holds web's bursts: 100 rising to 200 for a minute every 10 minutes.
+  const bursty = (t: number) => (Math.floor(t / 60_000) % 10 === 0 ? 200 : 100);
+  const fake = prometheus().answer(DEMAND, [
+    { labels: { service: 'web' }, value: 100, at: bursty },
+    { labels: { service: 'api' }, value: 30 },
+  ]);
+  const [first, second] = await ticks(fake, 2);
+  for (const out of [first!, second!]) {
+    const web = out.decisions.find((d) => d.policy === 'web')!.inputs as {
+      provenance: { distribution: { source: string } };
+    };
+    expect(web.provenance.distribution.source).toMatch(/^reactive \(decayed histogram of peak growth/);
+    // ⌈100 / 25⌉ = 4 would serve the demand now; the bursts the history showed ask for more.
+    expect(entry(out, 'web').values?.costscale_replicas).toBeGreaterThan(4);
+  }
+  // api's history is flat: zero growth exactly, so ⌈30 / 25⌉.
+  expect(entry(second!, 'api').values?.costscale_replicas).toBe(2);
+});

@@ -1,5 +1,16 @@
 import type { Config, Policy } from '../config/schema';
-import { budgetPeriodAt, priceSetFromBook, priceSetFromNodes } from '../domain';
+import {
+  budgetPeriodAt,
+  decisionHorizonSteps,
+  growthHistogramFits,
+  growthHistogramFor,
+  lagSteps,
+  priceSetFromBook,
+  rateLagSeconds,
+  rateWindowOf,
+  priceSetFromNodes,
+  type GrowthHistogram,
+} from '../domain';
 import {
   policySeries,
   policySamples,
@@ -28,7 +39,7 @@ import type {
 
 // Gathering a tick's inputs (the I/O half of a tick): every policy's queries with one request per
 // query template, prices, requests per replica and budget spend, read at the tick's time. Keeps what
-// outlives a tick: query plans, recent demand per policy, requests per replica.
+// outlives a tick: query plans, recent demand and its growth histogram per policy, requests per replica.
 
 /** Reads what every policy of `config` needs at `now` from `backends`. */
 export type Gather = (config: Config, backends: Backends, now: number) => Promise<TickInputs>;
@@ -36,6 +47,7 @@ export type Gather = (config: Config, backends: Backends, now: number) => Promis
 /** `historySamples`: samples of recent demand kept per policy, at the tick step. */
 export function createGatherer(historySamples: number): Gather {
   const history = new RecentDemand(historySamples);
+  const growth = new Map<string, GrowthHistogram>();
   const requestsCache = new Map<string, RequestsCache>();
   // Plans change only when policies do: re-planning 10,000 policies every tick would cost ~100 ms.
   const plans = {
@@ -48,7 +60,9 @@ export function createGatherer(historySamples: number): Gather {
   return async (config, backends, now) => {
     const policies = config.policies;
     const stepMs = config.engine.intervalSeconds * 1000;
-    history.retain(new Set(policies.map(policyKey)));
+    const keys = new Set(policies.map(policyKey));
+    history.retain(keys);
+    for (const key of growth.keys()) if (!keys.has(key)) growth.delete(key);
 
     const demandPlan = plans.demand.plan(
       policies.map((p) => ({ backend: p.backend, query: p.demand.query })),
@@ -97,11 +111,13 @@ export function createGatherer(historySamples: number): Gather {
       const d = demand[i]!;
       const pastDemand = history.values(key);
       history.push(key, d.ok ? d.value : Number.NaN);
+      const policyGrowth = growthOf(growth, policy, config.engine, history.values(key));
       const lat = latency.get(key);
       const err = errors.get(key);
       return {
         demand: d,
         pastDemand,
+        ...(policyGrowth && { growth: policyGrowth }),
         currentReplicas: replicas[i]!,
         ...(lat && { latency: lat }),
         ...(err && { errorRatio: err }),
@@ -110,6 +126,36 @@ export function createGatherer(historySamples: number): Gather {
     });
     return { policies: readings, prices, spend };
   };
+}
+
+/**
+ * The policy's growth histogram, fed the horizon this tick's sample completes; built afresh from the recent
+ * history (a warm start, or after a reload changed the horizon or κ) when it does not fit. None without a
+ * configured κ, whose half is the histogram's shift.
+ */
+function growthOf(
+  histograms: Map<string, GrowthHistogram>,
+  policy: Policy,
+  engine: Config['engine'],
+  recent: Float64Array,
+): GrowthHistogram | undefined {
+  const key = policyKey(policy);
+  const kappa = policy.capacityPerReplica;
+  if (kappa === undefined) {
+    histograms.delete(key);
+    return undefined;
+  }
+  const steps = decisionHorizonSteps(policy, engine);
+  const lag = lagSteps(rateLagSeconds(rateWindowOf(policy.demand.query)), engine.intervalSeconds);
+  const existing = histograms.get(key);
+  if (existing !== undefined && growthHistogramFits(existing, kappa, steps, lag)) {
+    existing.observe(recent);
+    return existing;
+  }
+  const fresh = growthHistogramFor(kappa, steps, lag, engine.intervalSeconds);
+  fresh.observeAll(recent);
+  histograms.set(key, fresh);
+  return fresh;
 }
 
 const keyed = (policies: readonly Policy[], values: readonly Reading[]): Map<string, Reading> =>

@@ -1,4 +1,4 @@
-import type { PriceSet, ReplicaResources } from '../domain';
+import type { GrowthHistogram, PriceSet, ReplicaResources } from '../domain';
 
 // What one tick read from the outside world, as plain data: the seam between gathering (I/O) and
 // assembling decision inputs (pure). A simulator replaying the engine builds the same shapes.
@@ -32,6 +32,11 @@ export interface PolicyReadings {
    * the engine's history: read it, never write it.
    */
   readonly pastDemand: Float64Array;
+  /**
+   * Decayed growth over the decision horizon, by level, fed every tick including this one's sample: the
+   * long-memory reactive distribution. Read it, never feed it.
+   */
+  readonly growth?: GrowthHistogram;
   /** Replicas the workload has now (kube-state-metrics). */
   readonly currentReplicas: Reading;
   /** Present when the policy has a latency SLO. */

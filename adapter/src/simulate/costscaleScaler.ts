@@ -1,16 +1,17 @@
-import { decisionHorizonSeconds } from '../domain/horizon';
 import type { Config, Policy } from '../config/schema';
 import {
   decide,
+  decisionHorizonSeconds,
+  decisionHorizonSteps,
   forecastFlooredByReactive,
+  growthHistogramFor,
   lagCorrectedDemand,
   lagSteps,
   rateLagSeconds,
-  reactiveDistribution,
+  reactivePeakDistribution,
   type LagCorrection,
   type DecisionInput,
   type DemandDistribution,
-  type ReactiveDistribution,
 } from '../domain';
 import {
   DISPLAY_STEPS,
@@ -26,7 +27,8 @@ import type { MetricScaler } from './types';
 // costscale as the simulated adapter, on the live service's decision path: at every engine tick the
 // demand the query returned, extrapolated over its `rate()` lag, the peak-demand distribution the engine
 // would use (the forecast while the accuracy gate trusts it, floored at the reactive one, else the
-// reactive distribution over the last hour of ticks), and decide() with every bound; the HPA reads the
+// reactive distribution: the decayed growth histogram fed every tick, or while it is still short the
+// empirical one over the last hour of ticks), and decide() with every bound; the HPA reads the
 // value the latest tick served, `costscale_replicas`, as an AverageValue target of 1. A tick without a
 // decision keeps the last good value until it is stale.
 
@@ -38,7 +40,7 @@ export interface EngineSettings {
   readonly stalenessSeconds: number;
   /** engine.forecast.coverageMargin. */
   readonly coverageMargin: number;
-  /** Ticks of recent demand the reactive distribution learns from (the engine keeps 240: 1 h at 15 s). */
+  /** Ticks of recent demand the engine keeps (240: 1 h at 15 s), read while the growth histogram is short. */
   readonly historySamples: number;
 }
 
@@ -60,25 +62,15 @@ export function engineSettingsOf(engine: Config['engine']): EngineSettings {
 }
 
 /**
- * What costscale observes of one trace: the demand query's value at each tick, the forecast tracks over
- * it (built once per forecast setting) and the reactive distribution at each tick, all shared by every
- * scenario of the trace, since none depends on a decision.
+ * What costscale observes of one trace: the demand query's value at each tick and the forecast tracks
+ * over it (built once per forecast setting), shared by every scenario of the trace, since neither depends
+ * on a decision.
  */
 export interface CostscaleObservation {
   readonly demand: ObservedDemand;
   /** D(t) at tick k extrapolated over the pipeline's `rate()` lag, as the engine does (demandLag.ts). */
   corrected(k: number): LagCorrection;
   forecast(settings: ForecastSettings): ForecastTrack;
-  /** The reactive distribution at tick k over the `historySamples` ticks before it. */
-  reactive(k: number, horizonSteps: number, historySamples: number): ReactiveDistribution | undefined;
-}
-
-export interface ObservationOptions {
-  /**
-   * Keep each tick's reactive distribution for the next scenario (default false): several scenarios
-   * then build it once, for about 2 KB per tick and horizon.
-   */
-  readonly shareReactive?: boolean;
 }
 
 /** What costscale observes of a trace through the metric pipeline. */
@@ -87,29 +79,18 @@ export function observeForCostscale(
   stepMs: number,
   interpolation: 'linear' | 'hold',
   pipeline: MetricPipeline,
-  options: ObservationOptions = {},
 ): CostscaleObservation {
-  return observationOf(observeDemand(trace, stepMs, interpolation, pipeline), options);
+  return observationOf(observeDemand(trace, stepMs, interpolation, pipeline));
 }
 
 /** The observation built on demand values already read at each tick. */
-export function observationOf(
-  demand: ObservedDemand,
-  options: ObservationOptions = {},
-): CostscaleObservation {
+export function observationOf(demand: ObservedDemand): CostscaleObservation {
   const values = demand.values;
   const lagSeconds = rateLagSeconds(demand.pipeline.rateWindowMs);
   const steps = lagSteps(lagSeconds, demand.stepMs / 1000);
   const corrected = (k: number): LagCorrection =>
     lagCorrectedDemand(values[k] as number, values.subarray(Math.max(0, k - steps), k), steps, lagSeconds);
   const tracks = new Map<string, ForecastTrack>();
-  const shared = new Map<string, Array<ReactiveDistribution | undefined>>();
-  const build = (k: number, horizonSteps: number, historySamples: number) => {
-    const d = corrected(k).demand;
-    return Number.isFinite(d)
-      ? reactiveDistribution(values.subarray(Math.max(0, k - historySamples), k), horizonSteps, d)
-      : undefined;
-  };
   return {
     demand,
     corrected,
@@ -121,17 +102,6 @@ export function observationOf(
         tracks.set(key, track);
       }
       return track;
-    },
-    reactive(k, horizonSteps, historySamples) {
-      if (options.shareReactive !== true) return build(k, horizonSteps, historySamples);
-      const key = `${horizonSteps}/${historySamples}`;
-      let memo = shared.get(key);
-      if (memo === undefined) {
-        memo = new Array<ReactiveDistribution | undefined>(values.length);
-        shared.set(key, memo);
-      }
-      if (!(k in memo)) memo[k] = build(k, horizonSteps, historySamples);
-      return memo[k];
     },
   };
 }
@@ -205,11 +175,9 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
   const engine = params.engine ?? DEFAULT_ENGINE_SETTINGS;
   const { t0, stepMs, values: observed, pipeline } = observation.demand;
   const tickSeconds = stepMs / 1000;
-  const horizon = decisionHorizonSeconds(policy, {
-    hpaSyncSeconds: engine.hpaSyncSeconds,
-    intervalSeconds: tickSeconds,
-  });
-  const horizonSteps = Math.max(1, Math.round((horizon * 1000) / stepMs));
+  const timing = { hpaSyncSeconds: engine.hpaSyncSeconds, intervalSeconds: tickSeconds };
+  const horizon = decisionHorizonSeconds(policy, timing);
+  const horizonSteps = decisionHorizonSteps(policy, timing);
   const forecastSteps = Math.max(1, Math.ceil(horizon / policy.forecast.stepSeconds));
   const forecastAt = policy.forecast.enabled
     ? trackDistributions(
@@ -228,6 +196,10 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     reason: o.reason,
   }));
   const staleMs = engine.stalenessSeconds * 1000;
+  // As the engine's gatherer does: one growth histogram, fed every tick's value as it arrives.
+  const lagTicks = lagSteps(rateLagSeconds(pipeline.rateWindowMs), tickSeconds);
+  const growth = growthHistogramFor(params.capacityPerReplica, horizonSteps, lagTicks, tickSeconds);
+  let fed = 0;
   let lastGood: { value: number; at: number } | undefined;
 
   return (tMs: number, currentReplicas: number): number | undefined => {
@@ -237,7 +209,17 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const lag = observation.corrected(k);
     const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
     const forecast = forecastAt(k);
-    const reactive = observation.reactive(k, horizonSteps, engine.historySamples);
+    for (; fed <= k; fed++)
+      growth.observe(observed.subarray(Math.max(0, fed - horizonSteps - 2 * lagTicks), fed + 1));
+    const reactive =
+      demand === undefined
+        ? undefined
+        : reactivePeakDistribution(
+            growth,
+            observed.subarray(Math.max(0, k - engine.historySamples), k),
+            horizonSteps,
+            demand,
+          );
     const distribution =
       forecast === undefined || reactive === undefined
         ? (forecast ?? reactive)

@@ -11,7 +11,6 @@ export {
   type CostscaleObservation,
   type CostscaleScalerParams,
   type EngineSettings,
-  type ObservationOptions,
   type SimulatedPolicy,
 } from './costscaleScaler';
 export { forecastShare, forecastTrack, type ForecastSettings, type ForecastTrack } from './forecastTrack';

@@ -228,9 +228,7 @@ function runSimulate(opts: SimulateOptions): void {
     ...believed,
     capacityPerReplica: believed.capacityPerReplica * (1 + capacityError),
   };
-  const observation = observeForCostscale(trace, options.syncPeriodMs!, opts.interpolation, pipeline, {
-    shareReactive: true,
-  });
+  const observation = observeForCostscale(trace, options.syncPeriodMs!, opts.interpolation, pipeline);
   const costscale = (policy: Policy, name?: string): Scenario =>
     costscaleScenario(policy, believed, observation, { name, hpaTolerance: tolerance });
 

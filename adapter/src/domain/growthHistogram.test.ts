@@ -1,0 +1,105 @@
+import { GrowthHistogram } from './growthHistogram';
+
+const feed = (h: GrowthHistogram, samples: number[]) => h.observeAll(Float64Array.from(samples));
+
+describe('GrowthHistogram', () => {
+  it('scales current demand by the shifted growth seen over past horizons', () => {
+    // Every horizon of 2 steps rises from 100 to 150: (150 + 5) / (100 + 5) above the shift.
+    const h = new GrowthHistogram({ horizonSteps: 2, shift: 5, halfLifeSteps: 1e9, minWeight: 10 });
+    for (let i = 0; i < 50; i++) feed(h, [100, 120, 150]);
+    expect(h.size).toBe(50);
+    const d = h.distribution(100);
+    expect(d).toBeDefined();
+    // Within one growth bin (under 2 % there) of 150 at every τ up to the largest horizon's.
+    for (const tau of [0.1, 0.5, 0.9]) expect(Math.abs(d!.quantile(tau) - 150) / 150).toBeLessThan(0.02);
+  });
+
+  it('gives exactly D(t) after a flat history: zero growth has a bin of its own', () => {
+    const h = new GrowthHistogram({ horizonSteps: 4, shift: 50, halfLifeSteps: 1e9 });
+    h.observeAll(new Float64Array(240).fill(400));
+    for (const tau of [0.01, 0.5, 0.99]) expect(h.distribution(400)!.quantile(tau)).toBe(400);
+  });
+
+  it('with a lag, learns growth from the extrapolated base D̂ to the peak the lag still hides', () => {
+    // Demand ×1.1 per tick, seen by a query 4 ticks behind; horizon 1 tick. The base of each horizon is
+    // D̂ = 2·y(b) − y(b − 4) = y(b)·(2 − 1.1⁻⁴), the peak y(b + 4 + 1) = y(b)·1.1⁵: growth 1.1⁵ / (2 − 1.1⁻⁴).
+    const samples = Float64Array.from({ length: 60 }, (_, i) => 1e-6 * 1.1 ** i);
+    const lagged = new GrowthHistogram({
+      horizonSteps: 1,
+      lagSteps: 4,
+      shift: 1e-12,
+      halfLifeSteps: 1e9,
+      minWeight: 10,
+    });
+    lagged.observeAll(samples);
+    const plain = new GrowthHistogram({ horizonSteps: 1, shift: 1e-12, halfLifeSteps: 1e9, minWeight: 10 });
+    plain.observeAll(samples);
+    expect(lagged.size).toBe(60 - 1 - 4);
+    const expected = 1.1 ** 5 / (2 - 1.1 ** -4);
+    // Each within its growth bin (about 1.4 % wide there).
+    expect(Math.abs(lagged.distribution(1)!.quantile(0.5) / expected - 1)).toBeLessThan(0.014);
+    expect(Math.abs(plain.distribution(1)!.quantile(0.5) / 1.1 - 1)).toBeLessThan(0.014);
+  });
+
+  it('is undefined until the level rows near the current demand hold enough horizons', () => {
+    const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 30 });
+    for (let i = 0; i < 29; i++) feed(h, [10, 11]);
+    expect(h.distribution(10)).toBeUndefined();
+    feed(h, [10, 11]);
+    expect(h.distribution(10)).toBeDefined();
+  });
+
+  it('reads the growth of the level the demand is at, not of another level', () => {
+    // Low demand (around 2 s) jumps 5×; high demand (around 200 s) falls by half.
+    const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
+    for (let i = 0; i < 100; i++) {
+      feed(h, [2, 10]);
+      feed(h, [200, 100]);
+    }
+    const low = h.distribution(2)!;
+    const high = h.distribution(200)!;
+    expect(low.quantile(0.5)).toBeGreaterThan(8);
+    expect(high.quantile(0.5)).toBeLessThan(110);
+  });
+
+  it('is additive near zero, where a ratio cannot scale a zero base', () => {
+    // From 0, bursts to 4 (shift 2): growth ln(6/2); from a current demand of 0 the peak is 4.
+    const h = new GrowthHistogram({ horizonSteps: 1, shift: 2, halfLifeSteps: 1e9, minWeight: 20 });
+    for (let i = 0; i < 40; i++) feed(h, [0, 4]);
+    const q = h.distribution(0)!.quantile(0.5);
+    expect(q).toBeGreaterThan(3.7);
+    expect(q).toBeLessThan(4.3);
+  });
+
+  it('forgets an old regime after a few half-lives', () => {
+    const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 100, minWeight: 10 });
+    for (let i = 0; i < 1000; i++) feed(h, [100, 300]);
+    expect(h.distribution(100)!.quantile(0.5)).toBeGreaterThan(250);
+    for (let i = 0; i < 1000; i++) feed(h, [100, 100]);
+    // The old horizons now weigh 2⁻¹⁰ of their share: the median is the new growth.
+    expect(h.distribution(100)!.quantile(0.5)).toBeLessThan(105);
+    expect(h.distribution(100)!.quantile(0.99)).toBeLessThan(105);
+  });
+
+  it('keeps rising beyond the largest growth seen, so a stricter τ always buys headroom', () => {
+    const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 10 });
+    for (let i = 0; i < 200; i++) feed(h, [100, 100 + (i % 20)]);
+    const d = h.distribution(100)!;
+    // The largest growth, 120/101, up to the width of its bin (about 1.2 % there).
+    const atTop = d.quantile(1 - 1 / 200);
+    expect(atTop).toBeLessThan(120 * 1.015);
+    expect(d.quantile(0.9999)).toBeGreaterThan(atTop + 1);
+    expect(d.quantile(0.99999)).toBeGreaterThan(d.quantile(0.9999));
+  });
+
+  it('skips horizons with a NaN base or no finite peak, and survives renormalising its weights', () => {
+    const h = new GrowthHistogram({ horizonSteps: 2, shift: 1, halfLifeSteps: 10, minWeight: 5 });
+    feed(h, [Number.NaN, 1, 2]);
+    feed(h, [1, Number.NaN, Number.NaN]);
+    expect(h.size).toBe(0);
+    // The newest horizon weighs 2^(1/10) more than the one before: 1,200 of them pass 1e30 once.
+    for (let i = 0; i < 1200; i++) feed(h, [10, 12, 11]);
+    expect(h.size).toBe(1200);
+    expect(h.distribution(10)!.quantile(0.5)).toBeCloseTo(12, 0);
+  });
+});

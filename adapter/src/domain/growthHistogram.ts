@@ -1,0 +1,251 @@
+import { reactiveDistribution, type ReactiveDistribution } from './reactiveDistribution';
+
+// The reactive distribution with a long memory (issue 12). One hour of ticks holds too few independent
+// horizons for the quantiles a strict SLO asks for: at τ near 1 the empirical quantile is the largest
+// growth of the last hour, so a morning ramp after a quiet night, or a burst larger than any in the hour,
+// is missed at every v, and v stops buying anything. Here every past horizon is kept, decayed, in a
+// histogram of growth g = ln((P + s) / (D + s)), P the peak over the horizon after base D:
+// - conditional on level: the histogram has one row per level band of D, and a decision reads the rows
+//   nearest the current demand, so night and day, the top of a burst and its foot each have their own
+//   growth (a burst's top mostly falls; a near-zero foot mostly stays or jumps);
+// - shifted by s (half a replica's capacity): multiplicative well above s, additive near zero, where a
+//   ratio over a zero base says nothing;
+// - decayed with a half-life (a day by default): yesterday's ramps still count, a regime long gone does not;
+// - with an exponential tail beyond the largest growth seen, so a larger v always buys more headroom.
+
+/**
+ * Growth bins, uniform in u = asinh(g / G_SCALE): about 0.35 % wide near g = 0, where most horizons are,
+ * widening to about 7 % at g = 1; g is clamped to [−1, 4] (peak from 0.37× to 55× the base, above the
+ * shift). Zero growth, a flat series or an idle one staying at zero, is common and exact: it has a bin of
+ * its own, so a flat history gives exactly D(t).
+ */
+const G_SCALE = 0.05;
+const U_WIDTH = 0.07;
+const NEGATIVE_BINS = Math.ceil(Math.asinh(1 / G_SCALE) / U_WIDTH);
+const POSITIVE_BINS = Math.ceil(Math.asinh(4 / G_SCALE) / U_WIDTH);
+/** Bins in order: negative growth ascending, the zero atom, positive growth ascending. */
+const ZERO_BIN = NEGATIVE_BINS;
+const G_BINS = NEGATIVE_BINS + 1 + POSITIVE_BINS;
+
+function binOf(g: number): number {
+  if (g === 0) return ZERO_BIN;
+  const u = Math.asinh(g / G_SCALE) / U_WIDTH;
+  return g < 0 ? Math.max(0, ZERO_BIN + Math.floor(u)) : Math.min(G_BINS - 1, ZERO_BIN + 1 + Math.floor(u));
+}
+
+/** The growth at fraction `f` ∈ [0, 1] through bin `b` (the zero atom is 0 throughout). */
+function growthIn(b: number, f: number): number {
+  if (b === ZERO_BIN) return 0;
+  const u = b < ZERO_BIN ? b - ZERO_BIN + f : b - ZERO_BIN - 1 + f;
+  return G_SCALE * Math.sinh(u * U_WIDTH);
+}
+
+/** Level rows: floor(log2(1 + D/s)), the last row holding everything above. */
+const LEVELS = 10;
+/** Weights are scaled up instead of decayed, and renormalised before they overflow. */
+const RENORMALISE_AT = 1e30;
+
+export interface GrowthHistogramOptions {
+  /** H in ticks: the peak is taken over the H samples after the base. */
+  readonly horizonSteps: number;
+  /** s in demand units: the shift that makes growth additive near zero (half a replica's capacity). */
+  readonly shift: number;
+  /** Ticks after which a horizon's weight has halved. */
+  readonly halfLifeSteps: number;
+  /**
+   * L in ticks: how far the demand query trails the demand (half its rate() window, demandLag.ts; default
+   * 0). A horizon's base is then D̂ at the sample H + L before the newest, extrapolated over L as decisions
+   * extrapolate D(t), and its peak is over the newest H samples, which show the demand of the H ticks after
+   * the base's moment. So the histogram learns the growth from the value decisions scale, errors of the
+   * extrapolation included.
+   */
+  readonly lagSteps?: number;
+  /** Decayed weight the level rows read must reach before the distribution is used (default 120). */
+  readonly minWeight?: number;
+}
+
+/** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
+export class GrowthHistogram {
+  readonly horizonSteps: number;
+  readonly lagSteps: number;
+  readonly shift: number;
+  /** One row of bins per level band, allocated when the band is first seen (most series visit few). */
+  private readonly rows: Array<Float32Array | undefined> = new Array<Float32Array | undefined>(LEVELS);
+  private readonly rowWeight = new Float64Array(LEVELS);
+  private readonly growth: number;
+  private readonly minWeight: number;
+  private increment = 1;
+  /** Horizons added since the histogram was created (undecayed). */
+  private horizons = 0;
+
+  constructor(options: GrowthHistogramOptions) {
+    this.horizonSteps = Math.max(1, Math.round(options.horizonSteps));
+    this.lagSteps = Math.max(0, Math.round(options.lagSteps ?? 0));
+    this.shift = options.shift;
+    this.growth = Math.pow(2, 1 / Math.max(1, options.halfLifeSteps));
+    this.minWeight = options.minWeight ?? 120;
+  }
+
+  /** Horizons seen so far. */
+  get size(): number {
+    return this.horizons;
+  }
+
+  /**
+   * Adds the horizon that the newest sample completes: `recent` ends with the newest sample and holds at
+   * least H + L + 1 samples (H + 2L + 1 for an extrapolated base; with fewer the base stands as measured,
+   * as D(t) does without an earlier value). NaN bases or all-NaN peaks add nothing.
+   */
+  observe(recent: Float64Array): void {
+    const h = this.horizonSteps;
+    const lag = this.lagSteps;
+    if (recent.length < h + lag + 1) return;
+    const baseAt = recent.length - h - lag - 1;
+    const measured = recent[baseAt] as number;
+    if (!(measured >= 0)) return;
+    const earlier = lag > 0 && baseAt >= lag ? (recent[baseAt - lag] as number) : Number.NaN;
+    const base = earlier >= 0 ? Math.max(0, 2 * measured - earlier) : measured;
+    let peak = Number.NaN;
+    for (let i = recent.length - h; i < recent.length; i++) {
+      const x = recent[i] as number;
+      if (x >= 0 && !(x <= peak)) peak = x;
+    }
+    if (!(peak >= 0)) return;
+    const bin = binOf(Math.log((peak + this.shift) / (base + this.shift)));
+    const row = this.levelOf(base);
+    const counts = (this.rows[row] ??= new Float32Array(G_BINS));
+    counts[bin] = (counts[bin] as number) + this.increment;
+    this.rowWeight[row] = (this.rowWeight[row] as number) + this.increment;
+    this.horizons++;
+    this.increment *= this.growth;
+    if (this.increment > RENORMALISE_AT) this.renormalise();
+  }
+
+  /** Adds every horizon a stretch of consecutive samples (oldest first) completes, e.g. a warm start. */
+  observeAll(samples: Float64Array): void {
+    for (let end = this.horizonSteps + this.lagSteps + 1; end <= samples.length; end++)
+      this.observe(samples.subarray(0, end));
+  }
+
+  /**
+   * The distribution of peak demand over the horizon from `current`, read from the level rows nearest
+   * it; undefined until those rows hold `minWeight` (in units of the newest horizon's weight).
+   */
+  distribution(current: number): ReactiveDistribution | undefined {
+    if (!(current >= 0)) return undefined;
+    const cdf = new Float64Array(G_BINS);
+    const centre = this.levelOf(current);
+    // A hair under minWeight still counts: decayed sums carry rounding.
+    const need = this.minWeight * this.increment * (1 - 1e-6);
+    let weight = 0;
+    const rows: number[] = [];
+    for (let d = 0; d < LEVELS && weight < need; d++) {
+      for (const row of d === 0 ? [centre] : [centre - d, centre + d]) {
+        const counts = this.rows[row];
+        if (counts === undefined) continue;
+        rows.push(row);
+        weight += this.rowWeight[row] as number;
+        for (let b = 0; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (counts[b] as number);
+      }
+    }
+    if (weight < need) return undefined;
+    for (let b = 1; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (cdf[b - 1] as number);
+    const effective = weight / this.increment;
+    const quantileOfGrowth = growthQuantile(cdf, weight, effective);
+    const s = this.shift;
+    return {
+      method: 'ratio',
+      windows: Math.round(effective),
+      note:
+        `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
+        `(${effective.toFixed(0)} effective), level rows ${rows.sort((a, b) => a - b).join(',')} of ${LEVELS} around D(t)`,
+      quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
+    };
+  }
+
+  private levelOf(demand: number): number {
+    return Math.min(LEVELS - 1, Math.max(0, Math.floor(Math.log2(1 + demand / this.shift))));
+  }
+
+  private renormalise(): void {
+    const scale = 1 / this.increment;
+    for (const counts of this.rows) {
+      if (counts === undefined) continue;
+      for (let b = 0; b < G_BINS; b++) counts[b] = (counts[b] as number) * scale;
+    }
+    for (let i = 0; i < LEVELS; i++) this.rowWeight[i] = (this.rowWeight[i] as number) * scale;
+    this.increment = 1;
+  }
+}
+
+/**
+ * τ ↦ g from a cumulative histogram: linear within bins up to the quantile of the largest horizon
+ * (τ = 1 − 1/n, n the effective count), then an exponential tail whose scale is the spread between the
+ * (1 − 10/n)- and (1 − 1/n)-quantiles, so quantiles beyond the data keep rising with τ.
+ */
+function growthQuantile(cdf: Float64Array, total: number, effective: number): (tau: number) => number {
+  const inside = (tau: number): number => {
+    const target = tau * total;
+    let lo = 0;
+    let hi = G_BINS - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cdf[mid] as number) >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    const before = lo === 0 ? 0 : (cdf[lo - 1] as number);
+    const inBin = (cdf[lo] as number) - before;
+    const frac = inBin > 0 ? (target - before) / inBin : 0;
+    return growthIn(lo, Math.min(1, Math.max(0, frac)));
+  };
+  const tauTop = 1 - 1 / Math.max(2, effective);
+  const tauRef = Math.max(0.5, 1 - 10 / Math.max(2, effective));
+  const gTop = inside(tauTop);
+  const beta = Math.max(0, (gTop - inside(tauRef)) / Math.log((1 - tauRef) / (1 - tauTop)));
+  return (tau) => (tau <= tauTop ? inside(tau) : gTop + beta * Math.log((1 - tauTop) / (1 - tau)));
+}
+
+/** How long a past horizon keeps half its weight. */
+export const GROWTH_HALF_LIFE_SECONDS = 86_400;
+
+/** The histogram a policy's decisions read: its horizon, half its κ as the shift, a day's half-life. */
+export function growthHistogramFor(
+  capacityPerReplica: number,
+  horizonSteps: number,
+  lagSteps: number,
+  intervalSeconds: number,
+): GrowthHistogram {
+  return new GrowthHistogram({
+    horizonSteps,
+    lagSteps,
+    shift: capacityPerReplica / 2,
+    halfLifeSteps: GROWTH_HALF_LIFE_SECONDS / intervalSeconds,
+  });
+}
+
+/** Whether `growth` was built for this horizon, lag and κ (a reload may change any of them). */
+export function growthHistogramFits(
+  growth: GrowthHistogram,
+  capacityPerReplica: number,
+  horizonSteps: number,
+  lagSteps: number,
+): boolean {
+  return (
+    growth.horizonSteps === horizonSteps &&
+    growth.lagSteps === lagSteps &&
+    growth.shift === capacityPerReplica / 2
+  );
+}
+
+/**
+ * The reactive distribution a decision uses: the long-memory histogram once it holds enough horizons
+ * near D(t), else the empirical one over the recent ticks.
+ */
+export function reactivePeakDistribution(
+  growth: GrowthHistogram | undefined,
+  pastDemand: Float64Array,
+  horizonSteps: number,
+  demand: number,
+): ReactiveDistribution {
+  return growth?.distribution(demand) ?? reactiveDistribution(pastDemand, horizonSteps, demand);
+}
