@@ -229,7 +229,7 @@ function registerAnomalyMetrics(registry: Registry, source: SnapshotSource): voi
   const labelNames = ['namespace', 'policy', 'budget', 'signal'];
   new Gauge<string>({
     name: 'costscale_anomaly_score',
-    help: 'Anomaly score in [0, 1] of the latest bucket of the signal; 0.2 starts an anomaly episode.',
+    help: 'Anomaly score in [0, 1] of the latest bucket of the signal; 0.3 starts an anomaly episode.',
     labelNames,
     registers: [registry],
     collect() {
