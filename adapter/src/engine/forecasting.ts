@@ -131,6 +131,7 @@ export class Forecasting {
           }),
         );
       }
+      if (closed) keepHistoryDays(s, policy.forecast.historyDays);
       const refitMs = policy.forecast.refitHours * 3600_000;
       if (fits < this.options.maxFitsPerTick && isFitDue(s, now, refitMs)) {
         fits++;
@@ -156,10 +157,7 @@ export class Forecasting {
     await Promise.all(
       [...groups.values()].map(async (group) => {
         const stepMs = group[0]!.forecast.stepSeconds * 1000;
-        const points = Math.min(
-          MAX_POINTS,
-          Math.floor((group[0]!.forecast.historyDays * 86400_000) / stepMs),
-        );
+        const points = historyPoints(group[0]!.forecast.historyDays, stepMs);
         const current = Math.floor(now / stepMs) * stepMs;
         const plan = planQueries(group.map((p) => ({ backend: p.backend, query: p.demand.query })));
         const outcomes = await executeRangePlan(plan, backends, {
@@ -200,6 +198,20 @@ export class Forecasting {
       accuracy: s.accuracy ?? null,
     });
   }
+}
+
+/** Buckets of `historyDays` at `stepMs`: what the warm start loads and a series keeps. */
+const historyPoints = (historyDays: number, stepMs: number): number =>
+  Math.min(MAX_POINTS, Math.floor((historyDays * 86400_000) / stepMs));
+
+/**
+ * Drops closed buckets older than `historyDays`. feedSeries keeps up to MAX_BUCKETS (35 days at 5
+ * minutes); models are fitted on `historyDays`, which is also what the warm start loads, so a service
+ * running for weeks holds no more per policy than a restarted one (issue 16: engine memory).
+ */
+export function keepHistoryDays(s: OnlineSeries, historyDays: number): void {
+  const excess = s.values.length - historyPoints(historyDays, s.stepMs);
+  if (excess > 0) s.values.splice(0, excess);
 }
 
 /** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */
