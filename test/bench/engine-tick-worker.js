@@ -145,7 +145,8 @@ function storedModels(policies, now) {
   const stepMs = 300_000;
   const history = Float64Array.from({ length: 14 * 288 }, (_, i) => {
     const t = now - (14 * 288 - i) * stepMs;
-    return 60 * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 86_400_000)) + 3 * Math.sin(t / 977_000);
+    const x = Math.sin((t / 1000) * 12.9898) * 43758.5453;
+    return 60 * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 86_400_000)) + 18 * (x - Math.floor(x) - 0.5);
   });
   const text = serializeForecastState(
     fitForecastState(history, { horizon: 12, stepSeconds: 300, nowMs: now }),

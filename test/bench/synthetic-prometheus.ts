@@ -7,15 +7,20 @@ import { createServer, type Server } from 'node:http';
 
 const DAY_MS = 86_400_000;
 
-/** Demand of one series at `t`: a daily cycle with a per-series phase and level, and a little wobble. */
+/** Deterministic noise in [-0.5, 0.5) for a time and a seed. */
+export function noise(t: number, seed: number): number {
+  const x = Math.sin((t / 1000) * 12.9898 + seed * 78.233) * 43758.5453;
+  return x - Math.floor(x) - 0.5;
+}
+
+/** Demand of one series at `t`: a daily cycle with a per-series phase and level, and noise. */
 export function syntheticDemand(seriesKey: string, t: number): number {
   let h = 2166136261;
   for (let i = 0; i < seriesKey.length; i++) h = Math.imul(h ^ seriesKey.charCodeAt(i), 16777619);
   const phase = ((h >>> 0) % 1000) / 1000;
   const level = 40 + ((h >>> 10) % 60);
   const daily = Math.sin(2 * Math.PI * (t / DAY_MS + phase));
-  const wobble = Math.sin(t / 977_000 + phase * 17);
-  return Math.max(0, level * (1 + 0.5 * daily) + 3 * wobble);
+  return Math.max(0, level * (1 + 0.5 * daily) + 0.3 * level * noise(t, phase));
 }
 
 interface Selection {
