@@ -1,6 +1,7 @@
 import type { Policy } from '../config/schema';
 import {
   feedSeries,
+  forecastStateSchema,
   isFitDue,
   LOWER_QUANTILE,
   MAX_BUCKETS,
@@ -136,7 +137,10 @@ export class Forecasting {
       if (fits < this.options.maxFitsPerTick && isFitDue(s, now, refitMs)) {
         fits++;
         const model = refitSeries(s, now, Math.max(steps, this.options.displaySteps ?? 12));
-        if (model !== undefined) this.deps.saveModel?.(policy.namespace, policy.name, model);
+        if (model !== undefined) {
+          s.model = compactModel(model);
+          this.deps.saveModel?.(policy.namespace, policy.name, s.model);
+        }
       }
       if (s.model !== undefined && (closed || s.forecast === undefined)) this.reforecast(policy, s, now);
       views.set(key, withDemandAnomaly(seriesView(s, steps), watch));
@@ -172,8 +176,10 @@ export class Forecasting {
           const values = h.ok
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
             : [];
-          const model = this.stored?.get(policyKey(p));
-          const series = onlineSeries(stepMs, now, values, model);
+          // A stored model is needed once: the series holds it from here on, and a refit replaces it.
+          const stored = this.stored?.get(policyKey(p));
+          this.stored?.delete(policyKey(p));
+          const series = onlineSeries(stepMs, now, values, stored && compactModel(stored));
           this.series.set(policyKey(p), series);
           this.demandWatch.set(policyKey(p), watchHistory(series));
         });
@@ -198,6 +204,17 @@ export class Forecasting {
       accuracy: s.accuracy ?? null,
     });
   }
+}
+
+/**
+ * A fitted model as JSON.parse lays it out, its numbers unboxed in double arrays: half the heap of the
+ * fitted or schema-validated object, for the thousands a service holds. Exact for a state the schema
+ * accepts (finite numbers only); any other is kept as it is.
+ */
+export function compactModel(state: ForecastState): ForecastState {
+  return forecastStateSchema.safeParse(state).success
+    ? (JSON.parse(JSON.stringify(state)) as ForecastState)
+    : state;
 }
 
 /** Buckets of `historyDays` at `stepMs`: what the warm start loads and a series keeps. */
