@@ -58,7 +58,7 @@ async function worker(run: Run, url: string): Promise<string> {
         TEMPLATES: String(TEMPLATES),
         TICKS: String(run.ticks),
         BUDGETS: '1',
-        FORECAST: '1',
+        FORECAST: process.env.FORECAST ?? '1',
         SIMULATED_CLOCK: '1',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
