@@ -1,5 +1,5 @@
 // Soak (issue 16): a real `costscale serve` (real Prometheus scraping a small exporter, embedded
-// PostgreSQL in a data folder, forecasting on) under an open-loop generator at a fixed 1,000 External
+// PostgreSQL in a data folder, forecasting on, the heap cap of deploy/base) under an open-loop generator at a fixed 1,000 External
 // Metrics GETs per second over TLS with keep-alive: request i is sent at start + i/rate whatever earlier
 // ones did, and its latency counts from that scheduled time, so queueing is not hidden. Every minute:
 // requests, errors, p50/p99/max and the service's RSS (from /proc). RSS growth after warm-up (the
@@ -70,7 +70,9 @@ database: { dataDir: '${join(dir, 'pg')}', spoolFile: '${join(dir, 'spool.jsonl'
 log: { level: warn }
 `,
   );
-  const proc = startCostscale(['serve', '--config', file]);
+  // With the heap cap deploy/base sets, so the RSS is the shipped pod's (SOAK_NODE_OPTIONS to change it).
+  const nodeOptions = process.env.SOAK_NODE_OPTIONS ?? '--max-old-space-size=256';
+  const proc = startCostscale(['serve', '--config', file], { NODE_OPTIONS: nodeOptions });
   const pid = proc.child.pid!;
   const agent = new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
   const path = (i: number) =>
@@ -101,7 +103,7 @@ log: { level: warn }
     );
     const readyRss = rssMiB(pid);
     console.log(
-      `costscale serve: ${POLICIES} policies, forecasting on, embedded PostgreSQL; RSS when ready: ${readyRss.toFixed(0)} MiB (baseline)`,
+      `costscale serve (NODE_OPTIONS=${nodeOptions}): ${POLICIES} policies, forecasting on, embedded PostgreSQL; RSS when ready: ${readyRss.toFixed(0)} MiB (baseline)`,
     );
     console.log(`open loop at ${RATE} req/s for ${MINUTES} min (warm-up: the first ${WARMUP_MINUTES} min)`);
     console.log('minute  requests  errors  p50 ms  p99 ms  max ms  RSS MiB');
