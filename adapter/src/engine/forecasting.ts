@@ -93,7 +93,8 @@ export class Forecasting {
     backends: Backends,
     now: number,
   ): Promise<Map<string, ForecastView>> {
-    this.stored ??= (await this.deps.loadModels?.().catch(() => undefined)) ?? new Map();
+    // A copy: entries are dropped as series take them, and the loader's map is not ours to change.
+    this.stored ??= new Map(await this.deps.loadModels?.().catch(() => undefined));
     const enabled = policies.filter((p) => p.forecast.enabled);
     const keys = new Set(enabled.map(policyKey));
     for (const key of this.series.keys()) {
