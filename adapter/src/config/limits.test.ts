@@ -68,14 +68,14 @@ describe('policy limit at load', () => {
   });
 
   test('policies without forecasting need far less heap', () => {
-    expect(problemsOf(fileWith(30, '', '    forecast: { enabled: false }\n'), heapFor(3))).toEqual([]);
+    expect(problemsOf(fileWith(15, '', '    forecast: { enabled: false }\n'), heapFor(3))).toEqual([]);
   });
 
-  test('under the heap cap deploy/ sets, about 1,900 forecasting policies fit', () => {
+  test('under the heap cap deploy/ sets, about 1,750 forecasting policies fit', () => {
     // heap_size_limit of node --max-old-space-size=256 (Node 20 and 22 on x64).
     const deployHeap = 304 * MIB;
-    expect(problemsOf(fileWith(1800), deployHeap)).toEqual([]);
-    expect(problemsOf(fileWith(2100), deployHeap)).toHaveLength(1);
+    expect(problemsOf(fileWith(1700), deployHeap)).toEqual([]);
+    expect(problemsOf(fileWith(1850), deployHeap)).toHaveLength(1);
   });
 
   test('limits.maxPolicies replaces the estimate', () => {
