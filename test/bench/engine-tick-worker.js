@@ -1,6 +1,7 @@
 'use strict';
 // Child of engine-tick.bench.ts and engine-memory.bench.ts: runs engine ticks on the compiled adapter
 // against the Prometheus the parent started, and prints the figures. Not meant to be run by hand.
+// HEAP_SNAPSHOT=<file> writes a heap snapshot after the last tick (what the memory figures came from).
 const { join } = require('node:path');
 const v8 = require('node:v8');
 
