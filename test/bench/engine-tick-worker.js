@@ -1,12 +1,19 @@
 'use strict';
-// Child of engine-tick.bench.ts: runs engine ticks on the compiled adapter against the Prometheus the
-// parent started, and prints the figures. Not meant to be run by hand.
+// Child of engine-tick.bench.ts and engine-memory.bench.ts: runs engine ticks on the compiled adapter
+// against the Prometheus the parent started, and prints the figures. Not meant to be run by hand.
+// HEAP_SNAPSHOT=<file> writes a heap snapshot after the last tick (what the memory figures came from).
 const { join } = require('node:path');
+const v8 = require('node:v8');
 
-const dist = join(__dirname, '..', '..', 'adapter', 'dist');
+// ADAPTER_DIST measures another build (e.g. the main branch's, for a before/after comparison).
+const dist = process.env.ADAPTER_DIST ?? join(__dirname, '..', '..', 'adapter', 'dist');
 const { configSchema } = require(join(dist, 'config', 'schema.js'));
 const { createEvaluator } = require(join(dist, 'engine', 'evaluate.js'));
 const { PrometheusClient } = require(join(dist, 'sources', 'index.js'));
+const { Forecasting } = require(join(dist, 'engine', 'forecasting.js'));
+const { fitForecastState, serializeForecastState, deserializeForecastState } = require(
+  join(dist, 'forecast', 'index.js'),
+);
 
 const POLICIES = Number(process.env.POLICIES);
 const TEMPLATES = Number(process.env.TEMPLATES);
@@ -14,6 +21,13 @@ const TICKS = Number(process.env.TICKS);
 // With BUDGETS=1 every policy belongs to its namespace's budget (one budget per template), so the tick
 // also reads each budget's spend and apportions its remainder over its policies.
 const BUDGETS = process.env.BUDGETS === '1';
+// With FORECAST=1 the engine forecasts every policy as after a restart of a long-running service: each
+// policy's model loaded from the store (a distinct copy per policy, parsed from JSON as the store does),
+// its 14 days of 5-minute history warm-started from Prometheus. SIMULATED_CLOCK=1 advances the tick
+// time by the interval per tick (from a fixed start), so forecast buckets close as they do in service.
+const FORECAST = process.env.FORECAST === '1';
+const SIMULATED_CLOCK = process.env.SIMULATED_CLOCK === '1';
+const INTERVAL_SECONDS = 15;
 
 async function main() {
   const perTemplate = POLICIES / TEMPLATES;
@@ -29,6 +43,7 @@ async function main() {
         replicas: { min: 1, max: 50 },
         resources: { cpuCores: 0.5, memoryGiB: 1 },
         ...(BUDGETS && { budget: `team${t}` }),
+        forecast: { enabled: FORECAST },
       });
     }
   }
@@ -52,24 +67,48 @@ async function main() {
   };
   const client = new PrometheusClient({ name: 'default', backend: config.prometheus.default, observer });
   const backends = new Map([['default', client]]);
-  const evaluate = createEvaluator({ backends: () => backends });
+  const startAt = Date.UTC(2026, 10, 2, 12, 0, 7);
+  const forecasting = FORECAST
+    ? new Forecasting(
+        { loadModels: async () => storedModels(config.policies, startAt) },
+        config.engine.forecast,
+      )
+    : undefined;
+  const evaluate = createEvaluator({ backends: () => backends, ...(forecasting && { forecasting }) });
 
+  const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  if (TICKS === 0) {
+    globalThis.gc?.();
+    console.log(`policies: ${POLICIES} loaded, no tick`);
+    console.log(`peak RSS: ${mib(process.memoryUsage().rss)}`);
+    console.log(`retained heap: ${mib(v8.getHeapStatistics().used_heap_size)}`);
+    client.close();
+    return;
+  }
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
   let previous;
   const durations = [];
   const requestCounts = [];
+  const rssAfter = [];
   let decided = 0;
+  let forecastMode = 0;
   for (let k = 0; k < TICKS; k++) {
     const before = requests;
+    const now = SIMULATED_CLOCK ? startAt + k * INTERVAL_SECONDS * 1000 : Date.now();
     const start = performance.now();
-    const out = await evaluate(config, Date.now(), previous);
+    const out = await evaluate(config, now, previous);
     durations.push(performance.now() - start);
     requestCounts.push(requests - before);
-    previous = { generatedAt: Date.now(), tick: k + 1, policies: out.policies };
+    rssAfter.push(process.memoryUsage().rss);
+    previous = { generatedAt: now, tick: k + 1, policies: out.policies };
     decided = out.policies.filter((p) => p.error === undefined).length;
+    forecastMode = out.policies.filter((p) => p.forecast?.mode === 'forecast').length;
   }
   clearInterval(sampler);
+  globalThis.gc?.();
+  const retained = v8.getHeapStatistics().used_heap_size;
+  if (process.env.HEAP_SNAPSHOT) v8.writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
 
   const baseline = [];
   for (let k = 0; k < 5; k++) {
@@ -93,7 +132,27 @@ async function main() {
   console.log(
     `PromQL requests per tick (steady): ${median(requestCounts.slice(1))} for ${TEMPLATES} demand templates${BUDGETS ? ` and ${TEMPLATES} budgets` : ''} (1 naive request per policy would be ${POLICIES})`,
   );
-  console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB   (target ≤ 300 MB)`);
+  if (FORECAST) console.log(`policies served from a trusted forecast after the last tick: ${forecastMode}`);
+  console.log(`peak RSS: ${mib(peakRss)}   (target ≤ 300 MB)`);
+  // Steady: the median RSS after each tick over the last half of the ticks (after warm start).
+  console.log(
+    `steady RSS (median after each of the last ${Math.ceil(TICKS / 2)} ticks): ${mib(median(rssAfter.slice(Math.floor(TICKS / 2))))}`,
+  );
+  if (globalThis.gc) console.log(`retained heap after the last tick and a full GC: ${mib(retained)}`);
+}
+
+/** One fitted model, stored once per policy as a restart reads them from the store. */
+function storedModels(policies, now) {
+  const stepMs = 300_000;
+  const history = Float64Array.from({ length: 14 * 288 }, (_, i) => {
+    const t = now - (14 * 288 - i) * stepMs;
+    const x = Math.sin((t / 1000) * 12.9898) * 43758.5453;
+    return 60 * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 86_400_000)) + 18 * (x - Math.floor(x) - 0.5);
+  });
+  const text = serializeForecastState(
+    fitForecastState(history, { horizon: 12, stepSeconds: 300, nowMs: now }),
+  );
+  return new Map(policies.map((p) => [`${p.namespace}/${p.name}`, deserializeForecastState(text)]));
 }
 
 main().catch((err) => {

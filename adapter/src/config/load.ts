@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, parseDocument, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { resolveKedaPaths } from './kedaSettings';
+import { policyLimitProblem } from './limits';
 import { configSchema, type Config } from './schema';
 
 /** One problem in a configuration file: where it is and what is wrong. */
@@ -42,14 +44,18 @@ export interface LoadedConfig {
 }
 
 /** Reads, substitutes environment references, validates; throws ConfigError with every problem found. */
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function loadConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  heapLimitBytes = getHeapStatistics().heap_size_limit,
+): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError([{ file, path: '', message: `cannot read: ${(err as Error).message}` }]);
   }
-  return { file, config: parseConfigText(text, file, env) };
+  return { file, config: parseConfigText(text, file, env, heapLimitBytes) };
 }
 
 /**
@@ -58,7 +64,13 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
  */
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+/** `heapLimitBytes`: this process's heap limit, which bounds the policies it can hold. */
+export function parseConfigText(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  heapLimitBytes = getHeapStatistics().heap_size_limit,
+): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -94,6 +106,14 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
           },
     );
   }
+  const overLimit = problems.length === 0 ? policyLimitProblem(result.data!, heapLimitBytes) : undefined;
+  if (overLimit !== undefined)
+    problems.push({
+      file,
+      path: 'policies',
+      message: overLimit,
+      line: lineOf(doc, lineCounter, ['policies']),
+    });
   if (problems.length > 0) throw new ConfigError(problems);
   return resolvePaths(result.data as Config, dirname(resolve(file)));
 }

@@ -442,6 +442,18 @@ export const configSchema = z
       .describe(
         'accept a file without policies (e.g. when every policy is managed through the REST API); otherwise an empty file is refused at start and on reload',
       ),
+    limits: z
+      .strictObject({
+        maxPolicies: z
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            'most policies the file may hold; default: as many as the heap limit (NODE_OPTIONS --max-old-space-size) holds, estimated per policy from its forecast history',
+          ),
+      })
+      .default({})
+      .describe('checked at start and on reload: a file over a limit is refused, never run out of memory'),
     server: serverSchema.default(serverSchema.parse({})),
     database: databaseSchema.default(databaseSchema.parse({})),
     engine: engineSchema.default(engineSchema.parse({})),

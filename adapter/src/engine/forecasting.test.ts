@@ -1,6 +1,6 @@
 import { createDetector, newWatch, type AnomalyEpisode } from '../anomaly';
-import { feedSeries, onlineSeries } from '../forecast';
-import { watchClosedBuckets, withDemandAnomaly } from './forecasting';
+import { feedSeries, fitForecastState, forecastFromState, onlineSeries } from '../forecast';
+import { compactModel, keepHistoryDays, watchClosedBuckets, withDemandAnomaly } from './forecasting';
 
 describe('forecast gate while demand is anomalous', () => {
   const trusted = {
@@ -58,5 +58,43 @@ describe('demand anomaly episodes from closed forecast buckets', () => {
       [400, 408],
     ]);
     expect(episodes[1]![0].peak).toBeGreaterThanOrEqual(0.35);
+  });
+});
+
+describe('forecast history held per policy', () => {
+  it('keeps the last historyDays of closed buckets, as the warm start loads', () => {
+    const step = 300_000;
+    const day = 288;
+    const series = onlineSeries(
+      step,
+      20 * day * step,
+      Array.from({ length: 20 * day }, (_, i) => i),
+    );
+    keepHistoryDays(series, 14);
+    expect(series.values).toHaveLength(14 * day);
+    expect(series.values[0]).toBe(6 * day);
+    expect(series.values.at(-1)).toBe(20 * day - 1);
+    keepHistoryDays(series, 30);
+    expect(series.values).toHaveLength(14 * day);
+  });
+});
+
+describe('fitted models held per policy', () => {
+  const values = Float64Array.from(
+    { length: 4 * 288 },
+    (_, i) => 100 + 30 * Math.sin((2 * Math.PI * i) / 288) + (i % 7),
+  );
+  const state = fitForecastState(values, { horizon: 12, stepSeconds: 300, nowMs: 0 });
+
+  it('are compacted into an equal copy', () => {
+    const compact = compactModel(state);
+    expect(compact).not.toBe(state);
+    expect(compact).toEqual(state);
+    expect(forecastFromState(compact, values).point).toEqual(forecastFromState(state, values).point);
+  });
+
+  it('are kept as they are when the copy would not be exact', () => {
+    const odd = { ...state, fittedAtMs: Number.NaN };
+    expect(compactModel(odd)).toBe(odd);
   });
 });

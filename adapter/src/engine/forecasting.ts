@@ -1,6 +1,7 @@
 import type { Policy } from '../config/schema';
 import {
   feedSeries,
+  forecastStateSchema,
   isFitDue,
   LOWER_QUANTILE,
   MAX_BUCKETS,
@@ -92,7 +93,8 @@ export class Forecasting {
     backends: Backends,
     now: number,
   ): Promise<Map<string, ForecastView>> {
-    this.stored ??= (await this.deps.loadModels?.().catch(() => undefined)) ?? new Map();
+    // A copy: entries are dropped as series take them, and the loader's map is not ours to change.
+    this.stored ??= new Map(await this.deps.loadModels?.().catch(() => undefined));
     const enabled = policies.filter((p) => p.forecast.enabled);
     const keys = new Set(enabled.map(policyKey));
     for (const key of this.series.keys()) {
@@ -122,11 +124,15 @@ export class Forecasting {
           this.deps.onAnomaly?.(demandEvent(policy, episode, endedAt)),
         );
       }
+      if (closed) keepHistoryDays(s, policy.forecast.historyDays);
       const refitMs = policy.forecast.refitHours * 3600_000;
       if (fits < this.options.maxFitsPerTick && isFitDue(s, now, refitMs)) {
         fits++;
         const model = refitSeries(s, now, Math.max(steps, this.options.displaySteps ?? 12));
-        if (model !== undefined) this.deps.saveModel?.(policy.namespace, policy.name, model);
+        if (model !== undefined) {
+          s.model = compactModel(model);
+          this.deps.saveModel?.(policy.namespace, policy.name, s.model);
+        }
       }
       if (s.model !== undefined && (closed || s.forecast === undefined)) this.reforecast(policy, s, now);
       views.set(key, withDemandAnomaly(seriesView(s, steps), watch));
@@ -147,10 +153,7 @@ export class Forecasting {
     await Promise.all(
       [...groups.values()].map(async (group) => {
         const stepMs = group[0]!.forecast.stepSeconds * 1000;
-        const points = Math.min(
-          MAX_POINTS,
-          Math.floor((group[0]!.forecast.historyDays * 86400_000) / stepMs),
-        );
+        const points = historyPoints(group[0]!.forecast.historyDays, stepMs);
         const current = Math.floor(now / stepMs) * stepMs;
         const plan = planQueries(group.map((p) => ({ backend: p.backend, query: p.demand.query })));
         const outcomes = await executeRangePlan(plan, backends, {
@@ -165,8 +168,10 @@ export class Forecasting {
           const values = h.ok
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
             : [];
-          const model = this.stored?.get(policyKey(p));
-          const series = onlineSeries(stepMs, now, values, model);
+          // A stored model is needed once: the series holds it from here on, and a refit replaces it.
+          const stored = this.stored?.get(policyKey(p));
+          this.stored?.delete(policyKey(p));
+          const series = onlineSeries(stepMs, now, values, stored && compactModel(stored));
           this.series.set(policyKey(p), series);
           const watch = watchHistory(series);
           this.demandWatch.set(policyKey(p), watch);
@@ -208,6 +213,31 @@ function demandEvent(policy: Policy, episode: AnomalyEpisode, endedAt: number | 
     expectedLow: episode.low,
     expectedHigh: episode.high,
   };
+}
+
+/**
+ * A fitted model as JSON.parse lays it out, its numbers unboxed in double arrays: half the heap of the
+ * fitted or schema-validated object, for the thousands a service holds. Exact for a state the schema
+ * accepts (finite numbers only); any other is kept as it is.
+ */
+export function compactModel(state: ForecastState): ForecastState {
+  return forecastStateSchema.safeParse(state).success
+    ? (JSON.parse(JSON.stringify(state)) as ForecastState)
+    : state;
+}
+
+/** Buckets of `historyDays` at `stepMs`: what the warm start loads and a series keeps. */
+const historyPoints = (historyDays: number, stepMs: number): number =>
+  Math.min(MAX_POINTS, Math.floor((historyDays * 86400_000) / stepMs));
+
+/**
+ * Drops closed buckets older than `historyDays`. feedSeries keeps up to MAX_BUCKETS (35 days at 5
+ * minutes); models are fitted on `historyDays`, which is also what the warm start loads, so a service
+ * running for weeks holds no more per policy than a restarted one (issue 16: engine memory).
+ */
+export function keepHistoryDays(s: OnlineSeries, historyDays: number): void {
+  const excess = s.values.length - historyPoints(historyDays, s.stepMs);
+  if (excess > 0) s.values.splice(0, excess);
 }
 
 /** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import {
+  FORECAST_STATE_BYTES,
+  HEAP_RESERVE_BYTES,
+  HEAP_USABLE_SHARE,
+  POLICY_BYTES,
+  policyHeapBytes,
+  policyLimitProblem,
+} from './limits';
+import { ConfigError, parseConfigText } from './load';
+import { ConfigManager } from './manager';
+import { configSchema } from './schema';
+
+// Issue 16: a heap cap comes with a policy limit checked at load and reload, never an out-of-memory
+// crash loop.
+
+const MIB = 2 ** 20;
+
+const policyYaml = (i: number, forecast = '') => `  - name: web${i}
+    namespace: shop
+    target: { name: web${i} }
+    demand: { query: 'sum(rate(x{svc="web${i}"}[1m]))' }
+    capacityPerReplica: 10
+    replicas: { min: 1, max: 5 }
+    resources: { cpuCores: 1, memoryGiB: 1 }
+${forecast}`;
+const fileWith = (count: number, extra = '', forecast = '') =>
+  `prometheus:\n  default: { url: 'http://p:9090' }\n${extra}policies:\n${Array.from({ length: count }, (_, i) => policyYaml(i, forecast)).join('')}`;
+
+function problemsOf(text: string, heapLimit: number): string[] {
+  try {
+    parseConfigText(text, 'c.yaml', {}, heapLimit);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message.split('\n');
+    throw err;
+  }
+  return [];
+}
+
+describe('policy heap estimate', () => {
+  test('a forecast policy holds its history (14 days at 5 minutes by default); one without holds none', () => {
+    const forecast = { enabled: true, stepSeconds: 300, historyDays: 14, refitHours: 6 };
+    expect(policyHeapBytes({ forecast })).toBe(POLICY_BYTES + FORECAST_STATE_BYTES + 4032 * 12);
+    expect(policyHeapBytes({ forecast: { ...forecast, historyDays: 7 } })).toBe(
+      POLICY_BYTES + FORECAST_STATE_BYTES + 2016 * 12,
+    );
+    expect(policyHeapBytes({ forecast: { ...forecast, enabled: false } })).toBe(POLICY_BYTES);
+  });
+});
+
+describe('policy limit at load', () => {
+  // The heap limit at which exactly `n` default (forecasting) policies fit.
+  const heapFor = (n: number) =>
+    (n * policyHeapBytes(configSchema.parse(parseConfigText(fileWith(1), 'c.yaml', {})).policies[0]!) +
+      HEAP_RESERVE_BYTES) /
+    HEAP_USABLE_SHARE;
+
+  test('policies within the heap limit are accepted; one more is refused at the policies line', () => {
+    expect(problemsOf(fileWith(3), heapFor(3))).toEqual([]);
+    const [problem, ...rest] = problemsOf(fileWith(4), heapFor(3));
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(
+      /^c\.yaml:4: policies: 4 policies need about \d+ MiB of heap, more than the \d+ MiB this process can give them \(heap limit \d+ MiB\); raise --max-old-space-size/,
+    );
+  });
+
+  test('policies without forecasting need far less heap', () => {
+    expect(problemsOf(fileWith(15, '', '    forecast: { enabled: false }\n'), heapFor(3))).toEqual([]);
+  });
+
+  test('under the heap cap deploy/ sets, about 1,750 forecasting policies fit', () => {
+    // heap_size_limit of node --max-old-space-size=256 (Node 20 and 22 on x64).
+    const deployHeap = 304 * MIB;
+    expect(problemsOf(fileWith(1700), deployHeap)).toEqual([]);
+    expect(problemsOf(fileWith(1850), deployHeap)).toHaveLength(1);
+  });
+
+  test('limits.maxPolicies replaces the estimate', () => {
+    expect(problemsOf(fileWith(4, 'limits: { maxPolicies: 4 }\n'), heapFor(1))).toEqual([]);
+    expect(problemsOf(fileWith(4, 'limits: { maxPolicies: 3 }\n'), 8 * 2 ** 30)).toEqual([
+      'c.yaml:5: policies: 4 policies, more than limits.maxPolicies (3)',
+    ]);
+  });
+
+  test('a reload over the limit keeps the running configuration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costscale-limits-'));
+    const file = join(dir, 'config.yaml');
+    try {
+      writeFileSync(file, fileWith(2, 'limits: { maxPolicies: 2 }\n'));
+      const manager = new ConfigManager(file, pino({ level: 'silent' }));
+      writeFileSync(file, fileWith(3, 'limits: { maxPolicies: 2 }\n'));
+      await expect(manager.reload('file change')).resolves.toBe(false);
+      expect(manager.current().policies.map((p) => p.name)).toEqual(['web0', 'web1']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('policyLimitProblem counts the policies it is given', () => {
+  const config = configSchema.parse(parseConfigText(fileWith(2), 'c.yaml', {}));
+  expect(policyLimitProblem(config, 8 * 2 ** 30)).toBeUndefined();
+  expect(policyLimitProblem({ ...config, limits: { maxPolicies: 1 } }, 8 * 2 ** 30)).toBe(
+    '2 policies, more than limits.maxPolicies (1)',
+  );
+});

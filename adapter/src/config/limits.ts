@@ -1,0 +1,59 @@
+import type { Config, Policy } from './schema';
+
+// How many policies one process can hold, so a heap cap (deploy/base sets --max-old-space-size=256)
+// refuses a configuration at load instead of running out of memory at the first ticks and restarting
+// forever (issue 16). The per-policy figures are what test/bench/engine-memory.bench.ts measures of the
+// engine's retained heap, rounded up.
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/**
+ * Every policy: its configuration, recent demand and snapshot entry (about 7 KiB retained), and what a
+ * tick allocates for it before the garbage is collected (the first tick, which also loads every
+ * policy's recent demand, most): at 100,000 policies without forecasting a 1 GiB heap ran out at 10 KiB.
+ */
+export const POLICY_BYTES = 16 * KIB;
+/** A forecast policy besides its history: fitted model, anomaly detector, forecast, scored outcomes. */
+export const FORECAST_STATE_BYTES = 40 * KIB;
+/** One bucket of forecast history: a double, and the room an array grows by when appended to. */
+export const HISTORY_BUCKET_BYTES = 12;
+/** The rest of the service (code, server, caches) and the garbage a tick leaves before it is collected. */
+export const HEAP_RESERVE_BYTES = 64 * MIB;
+/** Share of the heap limit planned for: near the limit V8 spends the tick in full collections. */
+export const HEAP_USABLE_SHARE = 0.8;
+
+/** The engine's retained heap for one policy, estimated from its forecast settings. */
+export function policyHeapBytes(p: Pick<Policy, 'forecast'>): number {
+  if (!p.forecast.enabled) return POLICY_BYTES;
+  const buckets = Math.min(10_000, Math.floor((p.forecast.historyDays * 86_400) / p.forecast.stepSeconds));
+  return POLICY_BYTES + FORECAST_STATE_BYTES + buckets * HISTORY_BUCKET_BYTES;
+}
+
+/** Heap the policies may use under a heap limit of `heapLimitBytes`. */
+export const usableHeapBytes = (heapLimitBytes: number): number =>
+  Math.max(0, heapLimitBytes * HEAP_USABLE_SHARE - HEAP_RESERVE_BYTES);
+
+/**
+ * Why the configuration's policies are more than the process can hold: `limits.maxPolicies` when set,
+ * else the estimated heap of every policy against the usable part of `heapLimitBytes`.
+ */
+export function policyLimitProblem(
+  config: Pick<Config, 'policies' | 'limits'>,
+  heapLimitBytes: number,
+): string | undefined {
+  const count = config.policies.length;
+  const max = config.limits.maxPolicies;
+  if (max !== undefined)
+    return count > max ? `${count} policies, more than limits.maxPolicies (${max})` : undefined;
+  const needed = config.policies.reduce((sum, p) => sum + policyHeapBytes(p), 0);
+  const usable = usableHeapBytes(heapLimitBytes);
+  if (needed <= usable) return undefined;
+  const mib = (bytes: number) => `${Math.ceil(bytes / MIB)} MiB`;
+  return (
+    `${count} policies need about ${mib(needed)} of heap, more than the ${mib(usable)} this process can ` +
+    `give them (heap limit ${mib(heapLimitBytes)}); raise --max-old-space-size in NODE_OPTIONS together ` +
+    `with the container's memory limit, lower forecast.historyDays or turn forecast off for some ` +
+    `policies, or set limits.maxPolicies to override the estimate`
+  );
+}

@@ -1,0 +1,80 @@
+// Engine memory at scale (issue 16): 10,000 policies (POLICIES=100000 for the large mode) over 20 query
+// templates, every policy in one of 20 budgets and forecasting (14 days of 5-minute history and a
+// stored model per policy, as after a restart), ticking on a simulated 15 s clock until every history is
+// warm-started and forecast buckets have closed. Peak and steady RSS, retained heap and per-tick time,
+// with Node's default heap sizing and with the heap cap deploy/ sets. Baseline, same run: the same child
+// holding the compiled adapter and the parsed configuration without ticking (TICKS=0).
+// Usage: node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
+//        POLICIES=100000 TICKS=... node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startSyntheticPrometheus } from './synthetic-prometheus';
+
+const POLICIES = Number(process.env.POLICIES ?? 10_000);
+const TEMPLATES = 20;
+// Warm starts load 200 policies' history per tick: enough ticks to load all, then four forecast buckets.
+const TICKS = Number(process.env.TICKS ?? Math.ceil(POLICIES / 200) + 80);
+/** The heap cap deploy/base sets through NODE_OPTIONS. */
+const DEPLOY_HEAP_CAP = process.env.HEAP_CAP ?? '--max-old-space-size=256';
+
+interface Run {
+  readonly label: string;
+  readonly flags: string[];
+  readonly ticks: number;
+}
+
+async function main(): Promise<void> {
+  const prom = await startSyntheticPrometheus();
+  try {
+    const runs: Run[] = [
+      { label: 'baseline: adapter and configuration loaded, no tick', flags: [], ticks: 0 },
+      { label: 'default heap sizing', flags: [], ticks: TICKS },
+      { label: `deploy heap cap (${DEPLOY_HEAP_CAP})`, flags: [DEPLOY_HEAP_CAP], ticks: TICKS },
+    ];
+    const peaks: number[] = [];
+    for (const run of runs) {
+      console.log(`\n-- ${run.label}`);
+      const output = await worker(run, prom.url);
+      peaks.push(Number(/peak RSS: (\d+) MiB/.exec(output)?.[1]));
+    }
+    console.log(
+      `\npeak RSS over the baseline: default heap ${(peaks[1]! / peaks[0]!).toFixed(2)}×, deploy heap cap ${(peaks[2]! / peaks[0]!).toFixed(2)}×`,
+    );
+  } finally {
+    await prom.close();
+  }
+}
+
+/** Runs the ticks in a child holding only the compiled adapter, so its RSS is the service's own. */
+async function worker(run: Run, url: string): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', ...run.flags, join(__dirname, 'engine-tick-worker.js')],
+    {
+      env: {
+        ...process.env,
+        PROM_URL: url,
+        POLICIES: String(POLICIES),
+        TEMPLATES: String(TEMPLATES),
+        TICKS: String(run.ticks),
+        BUDGETS: '1',
+        FORECAST: process.env.FORECAST ?? '1',
+        SIMULATED_CLOCK: '1',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stdout.write(chunk);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) console.log(`worker exited with ${code} (out of memory when it is 134)`);
+  return output;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
