@@ -4,7 +4,6 @@ import { Engine } from './engine/engine';
 import { createEvaluator, dryRunEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
 import { anomalyRecorder, budgetEventRecorder, forecastPersistence } from './engine/persistence';
-import { SignalAnomalies } from './engine/signalAnomalies';
 import { replicaSet } from './engine/replicaSet';
 import { loadKubeConnection } from './k8s/connection';
 import { createWorkloadsApi } from './k8s/workloads';
@@ -58,7 +57,7 @@ export async function startService(configFile: string, logger: Logger = createLo
   const evaluate = createEvaluator({
     backends,
     forecasting: new Forecasting(forecastPersistence(db, logger), initial.engine.forecast),
-    signals: new SignalAnomalies(anomalyRecorder(db, logger)),
+    onSignalAnomaly: anomalyRecorder(db, logger),
     onBudgetEvents: budgetEventRecorder(db, logger),
   });
   // One Kubernetes connection: the lease, TokenReview/SubjectAccessReview and workload patches.
@@ -137,8 +136,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     .add(
       new DecisionRetention({
         db,
-        retentionDays: () => config.current().database.retentionDays,
-        anomalyRetentionDays: () => config.current().database.anomalyRetentionDays,
+        retention: () => config.current().database,
         clock: Date.now,
         logger,
       }),

@@ -8,7 +8,8 @@ import { Forecasting, type ForecastView } from './forecasting';
 import { createGatherer } from './gather';
 import { publishTick, type DecidedPolicy } from './publish';
 import { policyKey } from '../config/policyIdentity';
-import { signalSamples, withSignalStates, type SignalAnomalies } from './signalAnomalies';
+import { SignalAnomalies, signalSamples, withSignalStates } from './signalAnomalies';
+import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import type { TickInputs } from './tickInputs';
 
 // One tick's work for all policies: gather (I/O) → forecast → assemble (pure) → decide (pure) →
@@ -21,8 +22,8 @@ export interface EvaluatorDeps {
   backends: () => Backends;
   /** Threshold crossings of one budget in the period starting at `periodStart` (epoch ms). */
   onBudgetEvents?: (events: BudgetEvent[], periodStart: number) => void;
-  /** Anomalies of cost per hour, latency and budget spend; without it only demand is watched. */
-  signals?: SignalAnomalies;
+  /** Where episodes of cost per hour, latency and budget spend go; without it only demand is watched. */
+  onSignalAnomaly?: (event: AnomalyEventRecord) => void;
   /** Samples of recent demand kept per policy, at the tick step (default 1 h at 15 s). */
   historySamples?: number;
 }
@@ -43,6 +44,7 @@ export function dryRunEvaluator(backends: Backends): Evaluate {
 export function createEvaluator(deps: EvaluatorDeps): Evaluate {
   const gather = createGatherer(deps.historySamples ?? 240);
   const budgetStates = new Map<string, RecordedBudgetState>();
+  const signals = deps.onSignalAnomaly && new SignalAnomalies(deps.onSignalAnomaly);
 
   return async (config, now, previous) => {
     const backends = deps.backends();
@@ -56,11 +58,8 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
       if (events.length > 0) deps.onBudgetEvents?.(events, b.periodStart);
     }
     const out = publishTick(decideEach(tick.policies), tick.budgets, now);
-    if (deps.signals === undefined) return out;
-    return withSignalStates(
-      out,
-      deps.signals.observe(signalSamples(config, inputs, out, tick.budgets, now), now),
-    );
+    if (signals === undefined) return out;
+    return withSignalStates(out, signals.observe(signalSamples(config, inputs, out, tick.budgets, now), now));
   };
 }
 

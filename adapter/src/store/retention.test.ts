@@ -34,8 +34,7 @@ function setup(fail = false) {
   const days = { value: 30 };
   const retention = new DecisionRetention({
     db,
-    retentionDays: () => days.value,
-    anomalyRetentionDays: () => 90,
+    retention: () => ({ retentionDays: days.value, anomalyRetentionDays: 90 }),
     clock: () => T,
     logger,
   });

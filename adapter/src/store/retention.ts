@@ -17,9 +17,8 @@ export function retentionCutoff(now: number, retentionDays: number): number {
 
 export interface DecisionRetentionDeps {
   readonly db: Queryable;
-  readonly retentionDays: () => number;
-  /** Absent: anomaly episodes are kept. */
-  readonly anomalyRetentionDays?: () => number;
+  /** Read anew each pass; without `anomalyRetentionDays` anomaly episodes are kept. */
+  readonly retention: () => { readonly retentionDays: number; readonly anomalyRetentionDays?: number };
   readonly clock: () => number;
   readonly logger: Logger;
   /** Default one hour. */
@@ -37,8 +36,8 @@ export class DecisionRetention {
     const { db, logger } = this.deps;
     try {
       const now = this.deps.clock();
-      const deleted = await pruneDecisions(db, retentionCutoff(now, this.deps.retentionDays()));
-      const anomalyDays = this.deps.anomalyRetentionDays?.();
+      const { retentionDays, anomalyRetentionDays: anomalyDays } = this.deps.retention();
+      const deleted = await pruneDecisions(db, retentionCutoff(now, retentionDays));
       const anomalies =
         anomalyDays === undefined ? 0 : await pruneAnomalyEvents(db, retentionCutoff(now, anomalyDays));
       if (deleted > 0 || anomalies > 0) logger.info({ deleted, anomalies }, 'decision retention');
