@@ -211,6 +211,15 @@ test('Prometheus down: last good values, then errors after the staleness bound, 
   );
   await prom.start();
   const restartedAt = Date.now();
+  // Back means answering the demand query again: a restarted Prometheus has the series once it has
+  // scraped the exporter, which under load can take longer than a tick.
+  await waitFor('Prometheus has scraped the exporter again', async () => {
+    const res = await fetch(
+      `${prom.url}/api/v1/query?query=${encodeURIComponent('demo_demand{service="web"}')}`,
+    );
+    const body = (await res.json()) as { data?: { result?: unknown[] } };
+    return (body.data?.result?.length ?? 0) > 0;
+  });
   // Issue 16, defect 10: the first tick that starts after Prometheus is back decides from it; the open
   // circuit is probed at tick start instead of refusing the tick for the rest of its cool-down.
   const ticksAtRestart = service.engine.ticks;
