@@ -7,6 +7,7 @@ import { createLogger } from '../../adapter/src/log';
 import { startService, type Service } from '../../adapter/src/main';
 import { openPostgres } from '../../adapter/src/store/db';
 import { TestDatabases } from '../support/databases';
+import { fakeDateOnly } from '../support/fakeDate';
 import { freePort, waitFor } from '../support/ports';
 import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
 
@@ -35,23 +36,8 @@ function exposition(): string {
   ].join('\n');
 }
 
-// Only Date is faked, advancing with real time: the engine, the API server and Prometheus run for real,
-// and the test jumps the clock to put a request exactly inside or past the staleness bound.
-const REAL_TIMERS = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-] as const;
-
 beforeAll(async () => {
-  jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], advanceTimers: true });
+  fakeDateOnly();
   const exporterPort = await freePort();
   exporter = createServer((_req, res) => res.end(exposition())).listen(exporterPort, '127.0.0.1');
   const now = Math.floor(Date.now() / 1000);

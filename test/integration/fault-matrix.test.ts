@@ -8,6 +8,7 @@ import { startService, type Service } from '../../adapter/src/main';
 import { openPostgres } from '../../adapter/src/store/db';
 import { startCostscale } from '../support/cli';
 import { TestDatabases } from '../support/databases';
+import { fakeDateOnly } from '../support/fakeDate';
 import { freePort, waitFor } from '../support/ports';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
 import type { ManagedProcess } from '../support/processes';
@@ -132,25 +133,11 @@ function replicasMetric(port: number): Promise<{ status: number; body: MetricRes
 }
 
 describe('Prometheus frozen, then back', () => {
-  // Only Date is faked, advancing with real time, so the test can put a request exactly inside or past
-  // the staleness bound; timeouts, the engine's timers and the servers run on real time.
-  const REAL_TIMERS = [
-    'hrtime',
-    'nextTick',
-    'performance',
-    'queueMicrotask',
-    'setImmediate',
-    'clearImmediate',
-    'setInterval',
-    'clearInterval',
-    'setTimeout',
-    'clearTimeout',
-  ] as const;
   let proxy: FreezingProxy;
   let service: Service;
 
   beforeAll(async () => {
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], advanceTimers: true });
+    fakeDateOnly();
     const proxyPort = await freePort();
     proxy = new FreezingProxy(prom.port);
     await proxy.listen(proxyPort);
