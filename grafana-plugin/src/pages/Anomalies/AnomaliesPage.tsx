@@ -1,22 +1,21 @@
-import React, { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
-import { css, cx } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import React from 'react';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Badge, Button, Field, RadioButtonGroup, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Field, RadioButtonGroup, Text, useStyles2 } from '@grafana/ui';
 import { costscale } from '../../api/client';
-import { describeError } from '../../api/errors';
 import type { Anomaly, AnomalyDetail } from '../../api/types';
 import { TimeChart } from '../../components/charts/TimeChart';
+import { getListDetailStyles, LoadOlder, SelectableRow } from '../../components/ListDetail/ListDetail';
 import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
 import { EmptyPageState, ErrorState, LoadingState } from '../../components/PageStates/PageStates';
 import { PolicyPicker } from '../../components/PolicyPicker/PolicyPicker';
 import { testIds } from '../../components/testIds';
 import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
 import { useContainerWidth } from '../../hooks/useContainerWidth';
+import { useCursorPages } from '../../hooks/useCursorPages';
 import { parsePolicyKey, usePolicies } from '../../hooks/usePolicies';
 import { useRequest } from '../../hooks/useRequest';
 import { useTimeRange } from '../../hooks/useTimeRange';
+import { useUrlParams } from '../../hooks/useUrlParams';
 import { formatDateTime, formatDuration, formatNumber } from '../../utils/format';
 import { anomalyChartSeries } from './anomalySeries';
 
@@ -38,8 +37,8 @@ const STATES = [
 ];
 
 function AnomaliesPage() {
-  const styles = useStyles2(getStyles);
-  const [params, setParams] = useSearchParams();
+  const styles = useStyles2(getListDetailStyles);
+  const [params, update] = useUrlParams();
   const time = useTimeRange('now-7d');
   const policies = usePolicies();
   const policy = params.get('policy');
@@ -58,48 +57,13 @@ function AnomaliesPage() {
     limit: PAGE_SIZE,
   };
 
-  const first = useRequest(() => costscale.anomalies(query), [policy, signal, active, from, to]);
-  const [older, setOlder] = useState<{ items: Anomaly[]; nextCursor: string | null; error?: unknown }>({
-    items: [],
-    nextCursor: null,
-  });
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  useEffect(() => setOlder({ items: [], nextCursor: null }), [first.value]);
-
-  const anomalies = [...(first.value?.items ?? []), ...older.items];
-  const nextCursor =
-    older.items.length > 0 || older.error ? older.nextCursor : (first.value?.nextCursor ?? null);
+  const pages = useCursorPages(
+    (cursor) => costscale.anomalies({ ...query, cursor }),
+    [policy, signal, active, from, to],
+  );
+  const { first, items: anomalies } = pages;
   const selectedId = Number(params.get('anomaly'));
   const selected = anomalies.find((a) => a.id === selectedId) ?? anomalies[0];
-
-  // One update per change: react-router does not chain two functional updates of the search params.
-  const update = (changes: Record<string, string | null>) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value === null || value === '') {
-          next.delete(key);
-        } else {
-          next.set(key, value);
-        }
-      }
-      return next;
-    });
-
-  const loadOlder = async () => {
-    if (nextCursor === null) {
-      return;
-    }
-    setLoadingOlder(true);
-    try {
-      const page = await costscale.anomalies({ ...query, cursor: nextCursor });
-      setOlder((o) => ({ items: [...o.items, ...page.items], nextCursor: page.nextCursor }));
-    } catch (error) {
-      setOlder((o) => ({ ...o, error }));
-    } finally {
-      setLoadingOlder(false);
-    }
-  };
 
   return (
     <PluginPage>
@@ -165,18 +129,10 @@ function AnomaliesPage() {
                 </thead>
                 <tbody>
                   {anomalies.map((a) => (
-                    <tr
+                    <SelectableRow
                       key={`${a.id}-${a.policy}-${a.signal}-${a.startedAt}`}
-                      className={cx(styles.row, a === selected && styles.selected)}
-                      onClick={() => update({ anomaly: String(a.id) })}
-                      onKeyDown={(e) => {
-                        if (e.key === 'Enter' || e.key === ' ') {
-                          e.preventDefault();
-                          update({ anomaly: String(a.id) });
-                        }
-                      }}
-                      tabIndex={0}
-                      aria-selected={a === selected}
+                      selected={a === selected}
+                      onSelect={() => update({ anomaly: String(a.id) })}
                     >
                       <td>{formatDateTime(a.startedAt)}</td>
                       <td>{ownerOf(a)}</td>
@@ -191,21 +147,18 @@ function AnomaliesPage() {
                         )}
                       </td>
                       <td>{formatNumber(a.peakScore, 2)}</td>
-                    </tr>
+                    </SelectableRow>
                   ))}
                 </tbody>
               </table>
-              <Stack gap={1} alignItems="center">
-                <Text color="secondary">
-                  {anomalies.length} episode{anomalies.length === 1 ? '' : 's'}
-                </Text>
-                {nextCursor !== null && (
-                  <Button size="sm" variant="secondary" onClick={loadOlder} disabled={loadingOlder}>
-                    {loadingOlder ? 'Loading…' : 'Load older'}
-                  </Button>
-                )}
-                {older.error !== undefined && <Text color="error">{describeError(older.error)}</Text>}
-              </Stack>
+              <LoadOlder
+                count={anomalies.length}
+                noun="episode"
+                nextCursor={pages.nextCursor}
+                loading={pages.loadingOlder}
+                error={pages.olderError}
+                onLoad={pages.loadOlder}
+              />
             </div>
             <div className={styles.detail}>{selected && <AnomalyDetailView anomaly={selected} />}</div>
           </div>
@@ -286,46 +239,3 @@ function EpisodeChart({ detail, now, width }: EpisodeChartProps) {
 }
 
 export default AnomaliesPage;
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
-  field: css({ marginBottom: 0 }),
-  split: css({
-    display: 'grid',
-    gridTemplateColumns: 'minmax(320px, 2fr) 3fr',
-    gap: theme.spacing(3),
-    alignItems: 'start',
-    [theme.breakpoints.down('lg')]: { gridTemplateColumns: '1fr' },
-  }),
-  list: css({
-    display: 'flex',
-    flexDirection: 'column',
-    gap: theme.spacing(1),
-    maxHeight: '75vh',
-    overflowY: 'auto',
-  }),
-  detail: css({
-    padding: theme.spacing(2),
-    background: theme.colors.background.primary,
-    border: `1px solid ${theme.colors.border.weak}`,
-    borderRadius: theme.shape.radius.default,
-  }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: {
-      color: theme.colors.text.secondary,
-      fontWeight: theme.typography.fontWeightMedium,
-      position: 'sticky',
-      top: 0,
-      background: theme.colors.background.canvas,
-    },
-  }),
-  row: css({ cursor: 'pointer', '&:hover': { background: theme.colors.action.hover } }),
-  selected: css({ background: theme.colors.action.selected }),
-});

@@ -1,5 +1,4 @@
 import React from 'react';
-import { useSearchParams } from 'react-router-dom';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -17,6 +16,7 @@ import { useContainerWidth } from '../../hooks/useContainerWidth';
 import { parsePolicyKey, policyKey, usePolicies } from '../../hooks/usePolicies';
 import { useRequest } from '../../hooks/useRequest';
 import { durationOf, useTimeRange } from '../../hooks/useTimeRange';
+import { useUrlParams } from '../../hooks/useUrlParams';
 import { formatDateTime, formatNumber, formatPercent } from '../../utils/format';
 import { anomalyRegions } from '../Anomalies/anomalySeries';
 import { describeError } from '../../api/errors';
@@ -29,7 +29,7 @@ const MAX_WINDOW_MS = 7 * 24 * 3600_000;
 function ForecastsPage() {
   const styles = useStyles2(getStyles);
   const policies = usePolicies();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlParams();
   const time = useTimeRange('now-6h');
   const selected = params.get('policy') ?? (policies.value?.[0] ? policyKey(policies.value[0]) : null);
 
@@ -52,13 +52,7 @@ function ForecastsPage() {
                 testId={testIds.forecasts.policyPicker}
                 policies={policies.value}
                 value={selected}
-                onChange={(key) =>
-                  setParams((current) => {
-                    const next = new URLSearchParams(current);
-                    next.set('policy', key ?? '');
-                    return next;
-                  })
-                }
+                onChange={(key) => update({ policy: key })}
               />
             </Field>
           )}
