@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../adapter/src/log';
-import { startService, type Service } from '../../adapter/src/main';
+import type { Service } from '../../adapter/src/main';
+import { startHaReplica } from '../support/ha-replica';
 import { leaseStandIn, serveWithKubeconfig, type LeaseStandIn } from '../support/lease-standin';
 import { freePort, waitFor } from '../support/ports';
 import { startPostgres, type PostgresHandle } from '../support/postgres';
@@ -24,40 +24,19 @@ let dir: string;
 const services: Array<{ service: Service; metricsPort: number }> = [];
 
 async function replica(name: string, withToken = true): Promise<{ service: Service; metricsPort: number }> {
-  const file = join(dir, `${name}.yaml`);
   const metricsPort = await freePort();
-  await writeFile(
-    file,
-    `prometheus:
-  default: { url: '${prom.url}', cacheSeconds: 0 }
-policies:
-  - name: web
-    namespace: shop
-    target: { name: web }
-    demand: { query: 'sum(vector(42))' }
-    capacityPerReplica: 10
-    replicas: { min: 1, max: 20 }
-    resources: { cpuCores: 1, memoryGiB: 1 }
-    forecast: { enabled: false }
-server: { host: 127.0.0.1, port: 0, metricsPort: ${metricsPort}, auth: { mode: local, kubeconfig: '${join(dir, 'kubeconfig')}' } }
-database: { url: '${pg.url}', spoolFile: '${join(dir, `${name}.spool`)}' }
-engine:
-  intervalSeconds: 1
-  stalenessSeconds: ${STALENESS_SECONDS}
-  leaderElection: { mode: 'on', leaseNamespace: costscale, leaseDurationSeconds: 3${withToken ? ", replicationToken: '${REPLICATION_TOKEN}'" : ''} }
-log: { level: error }
-`,
-  );
-  process.env.POD_NAME = name;
-  process.env.REPLICATION_TOKEN = TOKEN;
-  try {
-    const entry = { service: await startService(file, createLogger('error')), metricsPort };
-    services.push(entry);
-    return entry;
-  } finally {
-    delete process.env.POD_NAME;
-    delete process.env.REPLICATION_TOKEN;
-  }
+  const service = await startHaReplica({
+    dir,
+    name,
+    prometheusUrl: prom.url,
+    databaseUrl: pg.url,
+    metricsPort,
+    stalenessSeconds: STALENESS_SECONDS,
+    replicationToken: withToken ? TOKEN : undefined,
+    logLevel: 'error',
+  });
+  services.push({ service, metricsPort });
+  return { service, metricsPort };
 }
 
 function externalMetric(service: Service): Promise<{ status: number; body: string }> {

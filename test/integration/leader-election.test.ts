@@ -1,10 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../adapter/src/log';
-import { startService, type Service } from '../../adapter/src/main';
+import type { Service } from '../../adapter/src/main';
 import { openPostgres } from '../../adapter/src/store/db';
 import { TestDatabases } from '../support/databases';
+import { startHaReplica } from '../support/ha-replica';
 import { leaseStandIn, serveWithKubeconfig, type LeaseStandIn } from '../support/lease-standin';
 import { freePort, waitFor } from '../support/ports';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
@@ -21,32 +21,14 @@ let databaseUrl: string;
 let dir: string;
 
 async function replica(name: string): Promise<Service> {
-  const file = join(dir, `${name}.yaml`);
-  await writeFile(
-    file,
-    `prometheus:
-  default: { url: '${prom.url}', cacheSeconds: 0 }
-policies:
-  - name: web
-    namespace: shop
-    target: { name: web }
-    demand: { query: 'sum(vector(42))' }
-    capacityPerReplica: 10
-    replicas: { min: 1, max: 20 }
-    resources: { cpuCores: 1, memoryGiB: 1 }
-    forecast: { enabled: false }
-server: { host: 127.0.0.1, port: 0, metricsPort: ${await freePort()}, auth: { mode: local, kubeconfig: '${join(dir, 'kubeconfig')}' } }
-database: { url: '${databaseUrl}', spoolFile: '${join(dir, `${name}.spool`)}' }
-engine: { intervalSeconds: 1, leaderElection: { mode: 'on', leaseNamespace: costscale, leaseDurationSeconds: 3 } }
-log: { level: warn }
-`,
-  );
-  process.env.POD_NAME = name;
-  try {
-    return await startService(file, createLogger('warn'));
-  } finally {
-    delete process.env.POD_NAME;
-  }
+  return startHaReplica({
+    dir,
+    name,
+    prometheusUrl: prom.url,
+    databaseUrl,
+    metricsPort: await freePort(),
+    logLevel: 'warn',
+  });
 }
 
 beforeAll(async () => {
