@@ -1,6 +1,4 @@
-import { prometheusBackendSchema } from '../../adapter/src/config/schema';
 import { dryRunResult, forecastResource } from '../../adapter/src/server/rest/schemas';
-import { PrometheusClient } from '../../adapter/src/sources';
 import { DATABASE_KINDS, TestDatabases } from '../support/databases';
 import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
 import { BASE_CONFIG, startRestHarness, type RestHarness } from '../support/rest';
@@ -55,22 +53,11 @@ const candidate = (extra: Record<string, unknown> = {}) => ({
 
 describe.each(DATABASE_KINDS)('dry run on %s PostgreSQL', (kind) => {
   let h: RestHarness;
-  let client: PrometheusClient;
   beforeAll(async () => {
-    h = await startRestHarness(await dbs.fresh(kind), {
-      config: { ...BASE_CONFIG, prometheus: { default: { url: prom.url, cacheSeconds: 0 } } },
-    });
-    client = new PrometheusClient({
-      name: 'default',
-      backend: prometheusBackendSchema.parse({ url: prom.url, cacheSeconds: 0 }),
-    });
-    h.backends = new Map([['default', client]]);
+    h = await startRestHarness(await dbs.fresh(kind), { config: BASE_CONFIG, prometheusUrl: prom.url });
     h.now = () => T;
   });
-  afterAll(async () => {
-    client.close();
-    await h.close();
-  });
+  afterAll(() => h.close());
 
   test('runs the queries now and previews the decision; nothing is stored', async () => {
     const r = await h.call('POST', '/api/v1/policies/dry-run', { body: candidate() });

@@ -2,11 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { prometheusBackendSchema } from '../../adapter/src/config/schema';
 import type * as Client from '../../adapter/src/server/rest/client-types';
 import { createCostscaleClient } from '../support/rest-client';
 import * as S from '../../adapter/src/server/rest/schemas';
-import { PrometheusClient } from '../../adapter/src/sources';
 import { costscale } from '../support/cli';
 import { DATABASE_KINDS, TestDatabases } from '../support/databases';
 import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
@@ -78,22 +76,11 @@ const typesMatchSchemas: [
 
 describe.each(DATABASE_KINDS)('simulation over Prometheus history on %s PostgreSQL', (kind) => {
   let h: RestHarness;
-  let client: PrometheusClient;
   beforeAll(async () => {
-    h = await startRestHarness(await dbs.fresh(kind), {
-      config: { ...CONFIG, prometheus: { default: { url: prom.url, cacheSeconds: 0 } } },
-    });
-    client = new PrometheusClient({
-      name: 'default',
-      backend: prometheusBackendSchema.parse({ url: prom.url, cacheSeconds: 0 }),
-    });
-    h.backends = new Map([['default', client]]);
+    h = await startRestHarness(await dbs.fresh(kind), { config: CONFIG, prometheusUrl: prom.url });
     h.now = () => T;
   });
-  afterAll(async () => {
-    client.close();
-    await h.close();
-  });
+  afterAll(() => h.close());
 
   test('replays a day of the policy’s demand through the baselines and costscale, as costscale simulate does', async () => {
     const body = { window: '1d', step: '5m', baselines: ['hpa-cpu:0.7', 'fixed:6'] };
@@ -130,7 +117,9 @@ describe.each(DATABASE_KINDS)('simulation over Prometheus history on %s PostgreS
     expect(cs!.peakReplicas).toBeGreaterThanOrEqual(4);
 
     // The same history through the command line gives the same report.
-    const range = await client.range(QUERY, { start: T - DAY * 1000, end: T, stepMs: 300_000 });
+    const range = await h.backends
+      .get('default')!
+      .range(QUERY, { start: T - DAY * 1000, end: T, stepMs: 300_000 });
     const series = range.data.resultType === 'matrix' ? range.data.series[0]! : undefined;
     const csv = Array.from(series!.timestamps, (t, i) => `${t / 1000},${series!.values[i]}`).join('\n');
     await writeFile(join(dir, 'trace.csv'), `timestamp,demand\n${csv}\n`);

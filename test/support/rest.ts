@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { configSchema, type Config } from '../../adapter/src/config/schema';
+import { configSchema, prometheusBackendSchema, type Config } from '../../adapter/src/config/schema';
 import { SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
 import { dryRunEvaluator } from '../../adapter/src/engine/evaluate';
 import { createRestApi, type ManagedChange, type RestApi } from '../../adapter/src/server/rest';
@@ -10,7 +10,12 @@ import { DEFAULT_REST_SETTINGS, type RestSettings } from '../../adapter/src/conf
 import type { Role } from '../../adapter/src/config/roles';
 import { Router } from '../../adapter/src/server/rest/router';
 import { RESPONSES } from '../../adapter/src/server/rest/schemas';
-import type { Backends, PrometheusQuerier, QueryResponse } from '../../adapter/src/sources';
+import {
+  PrometheusClient,
+  type Backends,
+  type PrometheusQuerier,
+  type QueryResponse,
+} from '../../adapter/src/sources';
 import { createApiKey } from '../../adapter/src/store/apiKeys';
 import type { Database } from '../../adapter/src/store/db';
 import { migrate } from '../../adapter/src/store/migrate';
@@ -106,6 +111,8 @@ export async function startRestHarness(
     kubeApi?: KubernetesAuthApi;
     workloads?: WorkloadsApi;
     settings?: Partial<RestSettings>;
+    /** A real Prometheus as the default backend, instead of a constant. */
+    prometheusUrl?: string;
   } = {},
 ): Promise<RestHarness> {
   await migrate(db);
@@ -114,13 +121,27 @@ export async function startRestHarness(
     tokens[role] = (await createApiKey(db, { name: `test-${role}`, role }, Date.now())).token;
   }
   const holder = new SnapshotHolder();
+  const prometheus =
+    options.prometheusUrl === undefined
+      ? undefined
+      : new PrometheusClient({
+          name: 'default',
+          backend: prometheusBackendSchema.parse({ url: options.prometheusUrl, cacheSeconds: 0 }),
+        });
   const changes: ManagedChange[] = [];
   const harness = {
     db,
     holder,
     tokens,
     changes,
-    config: configSchema.parse(options.config ?? BASE_CONFIG),
+    config: configSchema.parse(
+      options.prometheusUrl === undefined
+        ? (options.config ?? BASE_CONFIG)
+        : {
+            ...(options.config ?? BASE_CONFIG),
+            prometheus: { default: { url: options.prometheusUrl, cacheSeconds: 0 } },
+          },
+    ),
     settings: {
       ...DEFAULT_REST_SETTINGS,
       rateLimit: {
@@ -131,7 +152,7 @@ export async function startRestHarness(
       },
       ...options.settings,
     },
-    backends: new Map([['default', constantBackend(100)]]) as Backends,
+    backends: new Map([['default', prometheus ?? constantBackend(100)]]) as Backends,
     now: () => Date.now(),
   } as Omit<RestHarness, 'url' | 'api' | 'call' | 'close'>;
   const api = createRestApi({
@@ -188,6 +209,7 @@ export async function startRestHarness(
     call,
     close: () =>
       new Promise<void>((resolve) => {
+        prometheus?.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
