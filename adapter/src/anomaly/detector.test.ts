@@ -41,6 +41,15 @@ describe('anomaly detector', () => {
     );
   });
 
+  it('scores 1 for a value beyond a range too narrow to divide by (found by the property above)', () => {
+    const scores = scoreAll(
+      [0, 5e-324, -8.881784197001252e-16, 0],
+      createDetector({ stepMs: STEP, warmup: 2 }),
+    );
+    expect(scores[2]).toBe(1);
+    expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+  });
+
   it('is causal: appending samples never changes earlier scores', () => {
     fc.assert(
       fc.property(values, values, (past, future) => {

@@ -289,5 +289,6 @@ function spatialScore(state: DetectorState, x: number): number {
   if (state.n <= state.warmup || !(range > 0)) return 0;
   const excess = Math.max(x - state.max, state.min - x) / range;
   if (excess <= SPATIAL_TOLERANCE) return 0;
-  return SPATIAL_FLOOR + ((1 - SPATIAL_FLOOR) * excess) / (excess + SPATIAL_TOLERANCE);
+  // Written so that an infinite excess (a range of a denormal's width) scores 1, not ∞/∞.
+  return 1 - ((1 - SPATIAL_FLOOR) * SPATIAL_TOLERANCE) / (excess + SPATIAL_TOLERANCE);
 }
