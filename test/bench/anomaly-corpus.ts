@@ -114,6 +114,33 @@ export function inject(series: Series, kind: Kind, seed: number): Injected {
 }
 
 /**
+ * Series without anomalies, of the shapes of NAB's artificialNoAnomaly folder (made here, not copied:
+ * 4,032 rows of 5 minutes, two weeks): a flat line, a daily sine without and with small noise, a daily
+ * square wave, and Gaussian noise. Every alarm on them after the probation is a false one.
+ */
+export function quietSeries(): Series[] {
+  const rows = 4032;
+  const stepMs = 300_000;
+  const start = Date.UTC(2014, 3, 1);
+  const random = mulberry32(42);
+  const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const day = (i: number): number => (2 * Math.PI * i) / 288;
+  const shapes: Record<string, (i: number) => number> = {
+    flat: () => 20,
+    'daily-sine': (i) => 50 + 30 * Math.sin(day(i)),
+    'daily-sine-small-noise': (i) => 50 + 30 * Math.sin(day(i)) + 0.5 * gaussian(),
+    'daily-square': (i) => (i % 288 < 144 ? 20 : 80),
+    noise: () => 50 + 10 * gaussian(),
+  };
+  return Object.entries(shapes).map(([name, shape]) => ({
+    name,
+    times: Array.from({ length: rows }, (_, i) => start + i * stepMs),
+    values: Array.from({ length: rows }, (_, i) => shape(i)),
+    stepMs,
+  }));
+}
+
+/**
  * A two-sided normal tail probability p as a score in [0, 1): the same order as 1 − p, which NAB's
  * baselines report, without the ties at 1 that 1 − p has in double precision beyond 8σ.
  */

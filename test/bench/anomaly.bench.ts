@@ -11,7 +11,9 @@
 // as NAB scores them: adapter/src/anomaly/nabScore.ts); at that threshold, per kind, the share of anomalies
 // detected inside their window and the median delay from the injected row; false alarms per day (alarm
 // onsets outside windows after the probation); the same at the false-alarm rate costscale has at its own
-// NAB threshold (each detector at the threshold giving it at most that rate); throughput in samples/s.
+// NAB threshold (each detector at the threshold giving it at most that rate); throughput in samples/s;
+// and false alarms on series without anomalies shaped like NAB's artificialNoAnomaly files (flat, daily
+// sine, daily square wave, noise: `quietSeries`), at each detector's NAB threshold.
 // Every detector runs on the same copies with the same mechanism constants for every series; the real
 // (unlabelled) anomalies of the NAB series count as false alarms for all three alike.
 import { createDetector, scoreSample } from '../../adapter/src/anomaly/detector';
@@ -21,12 +23,14 @@ import {
   inject,
   KINDS,
   loadNab,
+  quietSeries,
   windowedGaussian,
   type Injected,
   type Kind,
+  type Series,
 } from './anomaly-corpus';
 
-type Detector = (series: Injected) => Float64Array;
+type Detector = (series: Series) => Float64Array;
 
 const costscale: Detector = (series) => {
   const state = createDetector({ stepMs: series.stepMs });
@@ -97,6 +101,19 @@ const describe = (e: ReturnType<typeof evaluate>): string =>
     return `${k} ${s.detected}/${s.total} (${median(s.delaysHours).toFixed(1)} h)`;
   }).join(', ');
 
+/** Alarm onsets after the probation on series without anomalies, per series, at a threshold. */
+function quietAlarms(quiet: Series[], scores: Float64Array[], threshold: number): string {
+  return quiet
+    .map((series, f) => {
+      const score = scores[f]!;
+      let onsets = 0;
+      for (let i = probationaryLength(score.length); i < score.length; i++)
+        if (score[i]! >= threshold && !(score[i - 1]! >= threshold)) onsets += 1;
+      return `${series.name} ${onsets}`;
+    })
+    .join(', ');
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
@@ -133,13 +150,16 @@ function main(): void {
     const atNab = evaluate(corpus, scores, nab.threshold);
     if (name === 'costscale') budget = atNab.falseAlarmsPerDay;
     const atBudget = evaluate(corpus, scores, thresholdForFalseAlarms(corpus, scores, budget));
+    const quiet = quietSeries();
     rows.push(
       `${name.padEnd(18)} NAB ${nab.score.toFixed(1).padStart(5)} (threshold ${nab.threshold.toFixed(4)}), ` +
         `${(throughput[name]! / 1e6).toFixed(2)} M samples/s\n` +
         `${''.padEnd(18)} at the NAB threshold: false alarms ${atNab.falseAlarmsPerDay.toFixed(2)}/day; ` +
         `detected in window (median delay): ${describe(atNab)}\n` +
         `${''.padEnd(18)} at ≤ ${budget.toFixed(2)} false alarms/day (${atBudget.falseAlarmsPerDay.toFixed(2)}): ` +
-        `${describe(atBudget)}`,
+        `${describe(atBudget)}\n` +
+        `${''.padEnd(18)} false alarms on series without anomalies at the NAB threshold: ` +
+        quietAlarms(quiet, quiet.map(DETECTORS[name]!), nab.threshold),
     );
   }
   console.log(rows.join('\n'));

@@ -41,6 +41,15 @@ describe('anomaly detector', () => {
     );
   });
 
+  it('scores 1 for a value beyond a range too narrow to divide by (found by the property above)', () => {
+    const scores = scoreAll(
+      [0, 5e-324, -8.881784197001252e-16, 0],
+      createDetector({ stepMs: STEP, warmup: 2 }),
+    );
+    expect(scores[2]).toBe(1);
+    expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+  });
+
   it('is causal: appending samples never changes earlier scores', () => {
     fc.assert(
       fc.property(values, values, (past, future) => {
@@ -86,11 +95,41 @@ describe('anomaly detector', () => {
     expect(dayAfter).toBeLessThan(onset);
   });
 
-  it('calibrates itself: heavy-tailed noise, often improbable under a normal, does not alarm', () => {
+  it('calibrates itself: heavy-tailed noise, often improbable under a normal, alarms only beyond its range', () => {
     const noise = uniform(7);
     // Cauchy noise: a sample beyond 10 widths about once in 30.
     const heavy = Array.from({ length: 288 * 10 }, () => 100 + Math.tan(0.98 * Math.PI * noise()));
-    expect(Math.max(...scoreAll(heavy).slice(288 * 2))).toBeLessThan(EPISODE_START);
+    const scores = scoreAll(heavy);
+    const withinRange = scores.filter((_, i) => {
+      const before = heavy.slice(0, i);
+      const range = Math.max(...before) - Math.min(...before);
+      return (
+        i >= 288 * 2 &&
+        heavy[i]! <= Math.max(...before) + 0.05 * range &&
+        heavy[i]! >= Math.min(...before) - 0.05 * range
+      );
+    });
+    expect(withinRange.length).toBeGreaterThan(288 * 7);
+    expect(Math.max(...withinRange)).toBeLessThan(EPISODE_START);
+  });
+
+  it('scores a value beyond the range seen so far (by over 5 % of it) as an anomaly, one just inside it not', () => {
+    const noise = uniform(3);
+    const series = Array.from({ length: 288 * 4 }, () => 100 + 20 * noise());
+    const range = Math.max(...series) - Math.min(...series);
+    const state = createDetector({ stepMs: STEP });
+    scoreAll(series, state);
+    const t = T0 + series.length * STEP;
+    const inside = scoreSample(state, t, Math.max(...series) + 0.04 * range);
+    const beyond = scoreSample(state, t + STEP, Math.max(...series) + 0.1 * range);
+    expect(inside).toBeLessThan(EPISODE_START);
+    expect(beyond).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('learns a daily step pattern however its level settles: a square wave does not alarm', () => {
+    const noise = uniform(5);
+    const square = Array.from({ length: 288 * 14 }, (_, t) => (t % 288 < 144 ? 20 : 80) + noise());
+    expect(Math.max(...scoreAll(square).slice(288 * 2))).toBeLessThan(EPISODE_START);
   });
 
   it('notices a slow drift to values not seen lately, though each step follows the last', () => {

@@ -21,6 +21,9 @@ import { logNormalTail } from './normal';
  * 4. Novelty. The value against the long-run distribution of values (about a day of samples): a drift
  *    to values not seen lately is evidence even when each step is explained by the one before it (CAD
  *    OSE's novelty of a context; NAB's windowed Gaussian as one more witness).
+ * 5. Spatial anomaly. A value beyond the whole range seen so far by more than 5 % of it scores at least
+ *    0.5 whatever the evidence above says (Numenta's NAB detector does the same with its spatial
+ *    tolerance): few series reach a new extreme by such a margin without something having happened.
  * The evidence is a tail probability p, d = −log10(p) decades of it. Each series calibrates itself: d is
  * divided by 1 + its own running 99th percentile of d, so a series whose ordinary noise often looks
  * improbable needs more to alarm than a quiet one (the aim of Numenta's anomaly likelihood: one threshold
@@ -56,6 +59,13 @@ const NOVELTY_MIN_SAMPLES = 10;
 /** The self-calibration: a running 99th percentile of the evidence in decades (a stochastic-gradient quantile). */
 const CALIBRATION_QUANTILE = 0.99;
 const CALIBRATION_STEP = 0.05;
+/**
+ * A value beyond the range seen so far by more than this share of it is a spatial anomaly (Numenta's NAB
+ * detector, `numenta_detector.py`: spatial tolerance 0.05 of the input range, the score then set high).
+ */
+const SPATIAL_TOLERANCE = 0.05;
+/** Spatial anomalies score from 0.5 (just past the tolerance) towards 1, above ordinary evidence. */
+const SPATIAL_FLOOR = 0.5;
 
 export const detectorOptionsSchema = z.object({
   /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
@@ -195,7 +205,9 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
     const scale = Math.max(MAE_TO_SD * state.profileDev[slot]!, floor);
     const residual = x - state.slow - state.profile[slot]!;
     state.profile[slot] = state.profile[slot]! + alpha * (count === 0 ? residual : clip(residual, scale));
-    state.profileDev[slot] = ewma(state.profileDev[slot]!, Math.min(Math.abs(residual), CLIP * scale), alpha);
+    // The slot's spread learns from the whole residual: clipped at a band that is too narrow (a slot seen
+    // twice, a daily step that moved with the slow level), it could never widen and would alarm daily.
+    state.profileDev[slot] = ewma(state.profileDev[slot]!, Math.abs(residual), alpha);
     state.profileCount[slot] = count + 1;
   }
 
@@ -241,9 +253,13 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
       min: value,
       max: value,
     });
+    // The first sample is its time-of-day slot's first visit too (residual 0 against itself).
+    const slot = slotOf(state, timeMs);
+    if (slot >= 0) state.profileCount[slot] = 1;
     return 0;
   }
   state.n += 1;
+  const spatial = spatialScore(state, value);
   const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.slow));
   const log = logEvidence(state, timeMs, value, floor);
   learn(state, timeMs, value, floor);
@@ -259,5 +275,20 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   const raw = decades / (decades + SCORE_DECADES);
   const decayedPeak = state.peak * state.dampingDecay;
   state.peak = Math.max(decayedPeak, raw);
-  return raw >= decayedPeak ? raw : raw * DAMPING;
+  return Math.max(spatial, raw >= decayedPeak ? raw : raw * DAMPING);
+}
+
+/**
+ * The score of a value outside the range of all earlier values by more than SPATIAL_TOLERANCE of that
+ * range (0 otherwise): what no forecast's band needs to vouch for, since nothing like it was seen. It
+ * bypasses the damping (a new extreme is news even soon after another alarm) and, since the range then
+ * widens to include it, one excursion alarms on its new extremes only.
+ */
+function spatialScore(state: DetectorState, x: number): number {
+  const range = state.max - state.min;
+  if (state.n <= state.warmup || !(range > 0)) return 0;
+  const excess = Math.max(x - state.max, state.min - x) / range;
+  if (excess <= SPATIAL_TOLERANCE) return 0;
+  // Written so that an infinite excess (a range of a denormal's width) scores 1, not ∞/∞.
+  return 1 - ((1 - SPATIAL_FLOOR) * SPATIAL_TOLERANCE) / (excess + SPATIAL_TOLERANCE);
 }
