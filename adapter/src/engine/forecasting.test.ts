@@ -72,7 +72,7 @@ describe('forecast history held per policy', () => {
     );
     keepHistoryDays(series, 14);
     expect(series.values).toHaveLength(14 * day);
-    expect(series.values[0]).toBe(6 * day);
+    expect(series.values.at(0)).toBe(6 * day);
     expect(series.values.at(-1)).toBe(20 * day - 1);
     keepHistoryDays(series, 30);
     expect(series.values).toHaveLength(14 * day);

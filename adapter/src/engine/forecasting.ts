@@ -167,11 +167,11 @@ export class Forecasting {
           if (!h.ok && !/no series/.test(h.error)) return;
           const values = h.ok
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
-            : [];
+            : new Float64Array(0);
           // A stored model is needed once: the series holds it from here on, and a refit replaces it.
           const stored = this.stored?.get(policyKey(p));
           this.stored?.delete(policyKey(p));
-          const series = onlineSeries(stepMs, now, values, stored && compactModel(stored));
+          const series = onlineSeries(stepMs, now, values, stored && compactModel(stored), points);
           this.series.set(policyKey(p), series);
           const watch = watchHistory(series);
           this.demandWatch.set(policyKey(p), watch);
@@ -236,15 +236,15 @@ const historyPoints = (historyDays: number, stepMs: number): number =>
  * running for weeks holds no more per policy than a restarted one (issue 16: engine memory).
  */
 export function keepHistoryDays(s: OnlineSeries, historyDays: number): void {
-  const excess = s.values.length - historyPoints(historyDays, s.stepMs);
-  if (excess > 0) s.values.splice(0, excess);
+  s.values.setLimit(historyPoints(historyDays, s.stepMs));
 }
 
 /** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */
 function watchHistory(s: OnlineSeries): WatchedSeries {
   const watch = newWatch(createDetector({ stepMs: s.stepMs }));
   const first = s.bucketStart - s.values.length * s.stepMs;
-  s.values.forEach((v, i) => watchSample(watch, first + i * s.stepMs, v));
+  const values = s.values.view();
+  for (let i = 0; i < values.length; i++) watchSample(watch, first + i * s.stepMs, values[i]!);
   return watch;
 }
 
@@ -262,7 +262,7 @@ export function watchClosedBuckets(
   for (let k = 0; k < closed; k++) {
     const at = openBucket + k * s.stepMs;
     const wasActive = watch.episode.active;
-    watchSample(watch, at, s.values[s.values.length - closed + k]!);
+    watchSample(watch, at, s.values.at(k - closed)!);
     if (watch.episode.active !== wasActive) onEpisode(watch.episode, watch.episode.active ? null : at);
   }
 }
@@ -293,13 +293,13 @@ function alignToSteps(
   start: number,
   stepMs: number,
   points: number,
-): number[] {
-  const out = new Array<number>(points).fill(Number.NaN);
+): Float64Array {
+  const out = new Float64Array(points).fill(Number.NaN);
   for (let i = 0; i < timestamps.length; i++) {
     const idx = Math.round((timestamps[i]! - start) / stepMs);
     if (idx >= 0 && idx < points) out[idx] = values[i]!;
   }
   // Leading steps before the series existed carry no information.
   const first = out.findIndex((v) => Number.isFinite(v));
-  return first < 0 ? [] : out.slice(first);
+  return out.subarray(first < 0 ? points : first);
 }
