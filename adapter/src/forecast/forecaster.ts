@@ -166,7 +166,6 @@ export function forecastFromState(
     for (let h = 0; h < horizon; h++) center[h]! += f[h]! / state.members.length;
   }
   const { calibration, transform } = state;
-  let pooled: Float64Array | null = null;
   const band = (score: number): Float64Array => {
     const out = new Float64Array(horizon);
     for (let h = 0; h < horizon; h++) out[h] = center[h]! + score * stepScale(calibration, h);
@@ -178,8 +177,9 @@ export function forecastFromState(
   const steps: StepQuantiles = {
     quantile(tau: number): Float64Array {
       checkLevel(tau);
-      pooled ??= pooledScores(calibration);
-      return band(conformalQuantile(pooled, tau));
+      // Pooled afresh on each call rather than cached: a served forecast lives until the next one, and
+      // the engine holds one per policy (issue 16: engine memory); it is asked for a few levels only.
+      return band(conformalQuantile(pooledScores(calibration), tau));
     },
     peakBand(tau: number, count = horizon): Float64Array {
       checkLevel(tau);
