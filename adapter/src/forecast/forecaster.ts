@@ -171,6 +171,7 @@ export function forecastFromState(
     for (let h = 0; h < horizon; h++) out[h] = center[h]! + score * stepScale(calibration, h);
     return invertTransform(transform, out);
   };
+  const peakScoresByWindow = new Map<number, Float64Array>();
   const checkLevel = (tau: number): void => {
     if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${tau}`);
   };
@@ -183,7 +184,15 @@ export function forecastFromState(
     },
     peakBand(tau: number, count = horizon): Float64Array {
       checkLevel(tau);
-      return band(conformalQuantile(peakScores(calibration, Math.min(count, horizon)), tau));
+      const window = Math.min(count, horizon);
+      // Sorted once per window length: a decision asks its peak distribution for many levels at every
+      // tick while the forecast is served (a few dozen scores each, unlike the pooled ones).
+      let scores = peakScoresByWindow.get(window);
+      if (scores === undefined) {
+        scores = peakScores(calibration, window);
+        peakScoresByWindow.set(window, scores);
+      }
+      return band(conformalQuantile(scores, tau));
     },
   };
   const forecast: ProbabilisticForecast = {
