@@ -12,8 +12,12 @@ import { startSyntheticPrometheus } from './synthetic-prometheus';
 
 const POLICIES = Number(process.env.POLICIES ?? 10_000);
 const TEMPLATES = 20;
-// Warm starts load 200 policies' history per tick: enough ticks to load all, then four forecast buckets.
-const TICKS = Number(process.env.TICKS ?? Math.ceil(POLICIES / 200) + 80);
+const FORECAST = process.env.FORECAST ?? '1';
+// Warm starts load 200 policies' forecast history per tick: enough ticks to load all, then four forecast
+// buckets. Without forecasting, 4,000 policies' recent demand per tick, then 20 ticks.
+const TICKS = Number(
+  process.env.TICKS ?? (FORECAST === '1' ? Math.ceil(POLICIES / 200) + 80 : Math.ceil(POLICIES / 4000) + 20),
+);
 /** The heap cap deploy/base sets through NODE_OPTIONS. */
 const DEPLOY_HEAP_CAP = process.env.HEAP_CAP ?? '--max-old-space-size=256';
 
@@ -58,7 +62,7 @@ async function worker(run: Run, url: string): Promise<string> {
         TEMPLATES: String(TEMPLATES),
         TICKS: String(run.ticks),
         BUDGETS: '1',
-        FORECAST: process.env.FORECAST ?? '1',
+        FORECAST,
         SIMULATED_CLOCK: '1',
       },
       stdio: ['ignore', 'pipe', 'inherit'],

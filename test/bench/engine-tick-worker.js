@@ -82,6 +82,7 @@ async function main() {
     console.log(`policies: ${POLICIES} loaded, no tick`);
     console.log(`peak RSS: ${mib(process.memoryUsage().rss)}`);
     console.log(`retained heap: ${mib(v8.getHeapStatistics().used_heap_size)}`);
+    console.log(`typed arrays' contents, outside the heap: ${mib(process.memoryUsage().arrayBuffers)}`);
     client.close();
     return;
   }
@@ -108,6 +109,8 @@ async function main() {
   clearInterval(sampler);
   globalThis.gc?.();
   const retained = v8.getHeapStatistics().used_heap_size;
+  // Typed arrays' contents (the forecast history among them) live outside the V8 heap.
+  const arrayBuffers = process.memoryUsage().arrayBuffers;
   if (process.env.HEAP_SNAPSHOT) v8.writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
 
   const baseline = [];
@@ -138,7 +141,10 @@ async function main() {
   console.log(
     `steady RSS (median after each of the last ${Math.ceil(TICKS / 2)} ticks): ${mib(median(rssAfter.slice(Math.floor(TICKS / 2))))}`,
   );
-  if (globalThis.gc) console.log(`retained heap after the last tick and a full GC: ${mib(retained)}`);
+  if (globalThis.gc) {
+    console.log(`retained heap after the last tick and a full GC: ${mib(retained)}`);
+    console.log(`typed arrays' contents, outside the heap: ${mib(arrayBuffers)}`);
+  }
 }
 
 /** One fitted model, stored once per policy as a restart reads them from the store. */

@@ -43,9 +43,9 @@ function problemsOf(text: string, heapLimit: number): string[] {
 describe('policy heap estimate', () => {
   test('a forecast policy holds its history (14 days at 5 minutes by default); one without holds none', () => {
     const forecast = { enabled: true, stepSeconds: 300, historyDays: 14, refitHours: 6 };
-    expect(policyHeapBytes({ forecast })).toBe(POLICY_BYTES + FORECAST_STATE_BYTES + 4032 * 12);
+    expect(policyHeapBytes({ forecast })).toBe(POLICY_BYTES + FORECAST_STATE_BYTES + 4095 * 4);
     expect(policyHeapBytes({ forecast: { ...forecast, historyDays: 7 } })).toBe(
-      POLICY_BYTES + FORECAST_STATE_BYTES + 2016 * 12,
+      POLICY_BYTES + FORECAST_STATE_BYTES + 2048 * 4,
     );
     expect(policyHeapBytes({ forecast: { ...forecast, enabled: false } })).toBe(POLICY_BYTES);
   });
@@ -68,14 +68,14 @@ describe('policy limit at load', () => {
   });
 
   test('policies without forecasting need far less heap', () => {
-    expect(problemsOf(fileWith(15, '', '    forecast: { enabled: false }\n'), heapFor(3))).toEqual([]);
+    expect(problemsOf(fileWith(11, '', '    forecast: { enabled: false }\n'), heapFor(3))).toEqual([]);
   });
 
-  test('under the heap cap deploy/ sets, about 1,750 forecasting policies fit', () => {
+  test('under the heap cap deploy/ sets, about 2,850 forecasting policies fit', () => {
     // heap_size_limit of node --max-old-space-size=256 (Node 20 and 22 on x64).
     const deployHeap = 304 * MIB;
-    expect(problemsOf(fileWith(1700), deployHeap)).toEqual([]);
-    expect(problemsOf(fileWith(1850), deployHeap)).toHaveLength(1);
+    expect(problemsOf(fileWith(2800), deployHeap)).toEqual([]);
+    expect(problemsOf(fileWith(2900), deployHeap)).toHaveLength(1);
   });
 
   test('limits.maxPolicies replaces the estimate', () => {

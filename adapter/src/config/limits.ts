@@ -3,7 +3,9 @@ import type { Config, Policy } from './schema';
 // How many policies one process can hold, so a heap cap (deploy/base sets --max-old-space-size=256)
 // refuses a configuration at load instead of running out of memory at the first ticks and restarting
 // forever (issue 16). The per-policy figures are what test/bench/engine-memory.bench.ts measures of the
-// engine's retained heap, rounded up.
+// engine's retained heap and typed arrays, rounded up. Typed arrays' contents (the forecast history)
+// live outside the V8 heap, but are counted against the heap limit here: the container's memory limit
+// is sized with the heap cap, and they are what the process holds besides the heap.
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -14,10 +16,13 @@ const MIB = 1024 * KIB;
  * policy's recent demand, most): at 100,000 policies without forecasting a 1 GiB heap ran out at 10 KiB.
  */
 export const POLICY_BYTES = 16 * KIB;
-/** A forecast policy besides its history: fitted model, anomaly detector, forecast, scored outcomes. */
-export const FORECAST_STATE_BYTES = 40 * KIB;
-/** One bucket of forecast history: a double, and the room an array grows by when appended to. */
-export const HISTORY_BUCKET_BYTES = 12;
+/**
+ * A forecast policy besides its history: fitted model (about 6 KiB), anomaly detector (7 KiB), the
+ * served forecast and its view, and a day of scored outcomes (6 KiB once full).
+ */
+export const FORECAST_STATE_BYTES = 32 * KIB;
+/** One bucket of forecast history: a float32 (forecast/float32Window.ts). */
+export const HISTORY_BUCKET_BYTES = 4;
 /** The rest of the service (code, server, caches) and the garbage a tick leaves before it is collected. */
 export const HEAP_RESERVE_BYTES = 64 * MIB;
 /** Share of the heap limit planned for: near the limit V8 spends the tick in full collections. */
@@ -27,7 +32,8 @@ export const HEAP_USABLE_SHARE = 0.8;
 export function policyHeapBytes(p: Pick<Policy, 'forecast'>): number {
   if (!p.forecast.enabled) return POLICY_BYTES;
   const buckets = Math.min(10_000, Math.floor((p.forecast.historyDays * 86_400) / p.forecast.stepSeconds));
-  return POLICY_BYTES + FORECAST_STATE_BYTES + buckets * HISTORY_BUCKET_BYTES;
+  // The window keeps room for 1/64 more past the newest bucket.
+  return POLICY_BYTES + FORECAST_STATE_BYTES + Math.ceil((buckets * 65) / 64) * HISTORY_BUCKET_BYTES;
 }
 
 /** Heap the policies may use under a heap limit of `heapLimitBytes`. */

@@ -94,6 +94,23 @@ test('later ticks read only instant values: the history is kept in memory', asyn
   expect(fake.queries('instant')).toHaveLength(9);
 });
 
+test('recent demand is loaded for a bounded number of policies per tick; the others decide without it', async () => {
+  const fake = prometheus();
+  const evaluate = createEvaluator({ backends: () => new Map([['default', fake]]), warmStartsPerTick: 1 });
+  const first = await evaluate(config, NOW, undefined);
+  expect(fake.queries('range')).toEqual(['max(demo_demand{service="web"})']);
+  expect(entry(first, 'web').values?.costscale_replicas).toBe(4);
+  // api, not loaded yet, decides on D(t) alone.
+  expect(entry(first, 'api').error).toBeUndefined();
+  expect(entry(first, 'api').values?.costscale_replicas).toBe(2);
+  await evaluate(config, NOW + STEP, undefined);
+  await evaluate(config, NOW + 2 * STEP, undefined);
+  expect(fake.queries('range')).toEqual([
+    'max(demo_demand{service="web"})',
+    'max(demo_demand{service="api"})',
+  ]);
+});
+
 test('a missing series and a failing query are errors in the explanation; the last good values stay', async () => {
   const fake = prometheus();
   const evaluate = createEvaluator({ backends: () => new Map([['default', fake]]) });

@@ -26,6 +26,8 @@ export interface EvaluatorDeps {
   onSignalAnomaly?: (event: AnomalyEventRecord) => void;
   /** Samples of recent demand kept per policy, at the tick step (default 1 h at 15 s). */
   historySamples?: number;
+  /** Policies whose recent demand is loaded from Prometheus per tick (default 4,000). */
+  warmStartsPerTick?: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export function dryRunEvaluator(backends: Backends): Evaluate {
 }
 
 export function createEvaluator(deps: EvaluatorDeps): Evaluate {
-  const gather = createGatherer(deps.historySamples ?? 240);
+  const gather = createGatherer(deps.historySamples ?? 240, deps.warmStartsPerTick);
   const budgetStates = new Map<string, RecordedBudgetState>();
   const signals = deps.onSignalAnomaly && new SignalAnomalies(deps.onSignalAnomaly);
 

@@ -1,6 +1,14 @@
 import { createDetector, newWatch, type AnomalyEpisode } from '../anomaly';
 import { feedSeries, fitForecastState, forecastFromState, onlineSeries } from '../forecast';
-import { compactModel, keepHistoryDays, watchClosedBuckets, withDemandAnomaly } from './forecasting';
+import { configSchema } from '../config/schema';
+import type { PrometheusQuerier } from '../sources';
+import {
+  compactModel,
+  Forecasting,
+  keepHistoryDays,
+  watchClosedBuckets,
+  withDemandAnomaly,
+} from './forecasting';
 
 describe('forecast gate while demand is anomalous', () => {
   const trusted = {
@@ -72,7 +80,7 @@ describe('forecast history held per policy', () => {
     );
     keepHistoryDays(series, 14);
     expect(series.values).toHaveLength(14 * day);
-    expect(series.values[0]).toBe(6 * day);
+    expect(series.values.at(0)).toBe(6 * day);
     expect(series.values.at(-1)).toBe(20 * day - 1);
     keepHistoryDays(series, 30);
     expect(series.values).toHaveLength(14 * day);
@@ -96,5 +104,100 @@ describe('fitted models held per policy', () => {
   it('are kept as they are when the copy would not be exact', () => {
     const odd = { ...state, fittedAtMs: Number.NaN };
     expect(compactModel(odd)).toBe(odd);
+  });
+});
+
+describe('forecasting many policies', () => {
+  const step = 300_000;
+  const start = Date.UTC(2026, 0, 5, 0, 0, 0);
+  const demandAt = (t: number): number => 100 + 40 * Math.sin((2 * Math.PI * t) / 86_400_000);
+  // Every demand query answered with the same daily cycle over any range.
+  const prometheus: PrometheusQuerier = {
+    name: 'default',
+    instant: () => Promise.reject(new Error('not asked')),
+    range: async (_query, { start: from, end, stepMs }) => {
+      const timestamps = Float64Array.from(
+        { length: Math.floor((end - from) / stepMs) + 1 },
+        (_, i) => from + i * stepMs,
+      );
+      return {
+        data: {
+          resultType: 'matrix',
+          series: [{ labels: {}, timestamps, values: timestamps.map(demandAt) }],
+        },
+        warnings: [],
+      };
+    },
+  };
+  const backends = new Map([['default', prometheus]]);
+  const policies = configSchema.parse({
+    prometheus: { default: { url: 'http://127.0.0.1:9' } },
+    policies: Array.from({ length: 40 }, (_, i) => ({
+      name: `p${i}`,
+      namespace: 'shop',
+      target: { name: `p${i}` },
+      demand: { query: `sum(demand_${i})` },
+      capacityPerReplica: 20,
+      replicas: { min: 1, max: 10 },
+      forecast: { historyDays: 3, refitHours: 6 },
+    })),
+  }).policies;
+  const history = Float64Array.from({ length: 3 * 288 }, (_, i) => demandAt(start - (3 * 288 - i) * step));
+
+  /** Ticks every 15 s from `start` for `ticks` ticks; per tick, the policies that got a new forecast. */
+  async function run(forecasting: Forecasting, ticks: number): Promise<string[][]> {
+    const perTick: string[][] = [];
+    for (let k = 0; k < ticks; k++) {
+      const now = start + k * 15_000;
+      const demand = new Map(policies.map((p) => [`shop/${p.name}`, demandAt(now)]));
+      const made: string[] = [];
+      madeBy = made;
+      await forecasting.tick(policies, demand, () => 900, backends, now);
+      perTick.push(made);
+    }
+    return perTick;
+  }
+  let madeBy: string[] = [];
+
+  it('spreads the forecasts remade after a bucket closes over the first half of the next bucket', async () => {
+    const model = fitForecastState(history, { horizon: 12, stepSeconds: 300, nowMs: start });
+    const forecasting = new Forecasting(
+      {
+        loadModels: async () => new Map(policies.map((p) => [`shop/${p.name}`, model])),
+        onForecast: (f) => madeBy.push(f.policy),
+      },
+      { maxFitsPerTick: 0, maxWarmStartsPerTick: 100, coverageMargin: 0.1 },
+    );
+    // Tick 0 warm-starts and forecasts every policy; the bucket closes at tick 20, then again at 40.
+    const perTick = await run(forecasting, 41);
+    expect(perTick[0]).toHaveLength(40);
+    const afterClose = perTick.slice(20, 40);
+    expect(afterClose.flat().sort()).toEqual(policies.map((p) => p.name).sort());
+    // Eleven ticks in the first half of the bucket (its start included): four each, not forty at once.
+    expect(Math.max(...afterClose.map((made) => made.length))).toBeLessThanOrEqual(5);
+    expect(afterClose.slice(11).flat()).toEqual([]);
+    expect(perTick.slice(1, 20).flat()).toEqual([]);
+  });
+
+  it('refits the oldest models first, within the per-tick budget, and says how old the model is', async () => {
+    const model = fitForecastState(history, { horizon: 12, stepSeconds: 300, nowMs: 0 });
+    const models = new Map(
+      policies.map((p, i) => [`shop/${p.name}`, { ...model, fittedAtMs: start - 7 * 3600_000 - i * 1000 }]),
+    );
+    const saved: string[] = [];
+    const forecasting = new Forecasting(
+      { loadModels: async () => models, saveModel: (_ns, policy) => saved.push(policy) },
+      { maxFitsPerTick: 2, maxWarmStartsPerTick: 100, coverageMargin: 0.1 },
+    );
+    await run(forecasting, 3);
+    // p39's model is the oldest: refitted first, two per tick.
+    expect([saved.slice(0, 2), saved.slice(2, 4), saved.slice(4)].map((tick) => tick.sort())).toEqual([
+      ['p38', 'p39'],
+      ['p36', 'p37'],
+      ['p34', 'p35'],
+    ]);
+    const views = await forecasting.tick(policies, new Map(), () => 900, backends, start + 3 * 15_000);
+    expect(views.get('shop/p0')!.reason).toMatch(/; model fitted 7\.0 h ago$/);
+    expect(views.get('shop/p39')!.reason).toMatch(/; model fitted 0\.0 h ago$/);
   });
 });

@@ -68,9 +68,33 @@ export interface ForecastingDeps {
 
 const MAX_POINTS = MAX_BUCKETS; // Prometheus refuses range queries over 11,000 points per series.
 
+/** What the engine holds for one forecast policy between ticks. */
+interface PolicyForecasting {
+  readonly series: OnlineSeries;
+  /** Demand's anomaly detector, fed the closed buckets. */
+  readonly watch: WatchedSeries;
+  /** When the forecast is next remade: set when a bucket closes, spread over the next bucket. */
+  reforecastAt?: number;
+  /** The view served until the series changes, and the horizon (in buckets) it was made for. */
+  view?: ForecastView;
+  viewSteps?: number;
+}
+
+/**
+ * Reforecasts after a bucket closes are spread over this share of the next bucket, so that a tick is
+ * not the one that re-runs every policy's models (issue 16: the allocation burst set the peak RSS).
+ */
+const REFORECAST_SPREAD = 0.5;
+/** Fractional part of i·φ: offsets that stay evenly spread for any number of policies. */
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+const LOADING: ForecastView = {
+  mode: 'reactive',
+  reason: 'forecast history is being loaded from Prometheus',
+};
+
 export class Forecasting {
-  private readonly series = new Map<string, OnlineSeries>();
-  private readonly demandWatch = new Map<string, WatchedSeries>();
+  private readonly entries = new Map<string, PolicyForecasting>();
   private stored: Map<string, ForecastState> | undefined;
 
   constructor(
@@ -83,8 +107,9 @@ export class Forecasting {
   }
 
   /**
-   * Feeds this tick's demand values, warm-starts and refits within the per-tick budgets, and returns
-   * each enabled policy's view. `horizonSeconds` is the decision horizon H.
+   * Feeds this tick's demand values, warm-starts, refits the oldest models due within the per-tick
+   * budget, remakes the forecasts whose turn has come, and returns each enabled policy's view.
+   * `horizonSeconds` is the decision horizon H.
    */
   async tick(
     policies: readonly Policy[],
@@ -96,54 +121,81 @@ export class Forecasting {
     // A copy: entries are dropped as series take them, and the loader's map is not ours to change.
     this.stored ??= new Map(await this.deps.loadModels?.().catch(() => undefined));
     const enabled = policies.filter((p) => p.forecast.enabled);
-    const keys = new Set(enabled.map(policyKey));
-    for (const key of this.series.keys()) {
-      if (!keys.has(key)) {
-        this.series.delete(key);
-        this.demandWatch.delete(key);
-      }
-    }
+    const keys = enabled.map(policyKey);
+    const configured = new Set(keys);
+    for (const key of this.entries.keys()) if (!configured.has(key)) this.entries.delete(key);
     await this.warmStart(enabled, backends, now);
 
-    let fits = 0;
-    const views = new Map<string, ForecastView>();
-    for (const policy of enabled) {
-      const key = policyKey(policy);
-      const s = this.series.get(key);
-      if (s === undefined) {
-        views.set(key, { mode: 'reactive', reason: 'forecast history is being loaded from Prometheus' });
-        continue;
-      }
-      const stepSeconds = s.stepMs / 1000;
-      const steps = Math.max(1, Math.ceil(horizonSeconds(policy) / stepSeconds));
+    enabled.forEach((policy, i) => {
+      const e = this.entries.get(keys[i]!);
+      if (e === undefined) return;
+      const s = e.series;
       const openBucket = s.bucketStart;
-      const closed = feedSeries(s, demand.get(key), now, this.options.coverageMargin);
-      const watch = this.demandWatch.get(key);
-      if (watch !== undefined) {
-        watchClosedBuckets(watch, s, openBucket, (episode, endedAt) =>
-          this.deps.onAnomaly?.(demandEvent(policy, episode, endedAt)),
-        );
+      if (!feedSeries(s, demand.get(keys[i]!), now, this.options.coverageMargin)) return;
+      watchClosedBuckets(e.watch, s, openBucket, (episode, endedAt) =>
+        this.deps.onAnomaly?.(demandEvent(policy, episode, endedAt)),
+      );
+      keepHistoryDays(s, policy.forecast.historyDays);
+      e.reforecastAt = s.bucketStart + Math.floor(((i * GOLDEN) % 1) * REFORECAST_SPREAD * s.stepMs);
+      e.view = undefined;
+    });
+
+    const refit = this.oldestFitsDue(enabled, keys, now);
+    const views = new Map<string, ForecastView>();
+    enabled.forEach((policy, i) => {
+      const key = keys[i]!;
+      const e = this.entries.get(key);
+      if (e === undefined) {
+        views.set(key, LOADING);
+        return;
       }
-      if (closed) keepHistoryDays(s, policy.forecast.historyDays);
-      const refitMs = policy.forecast.refitHours * 3600_000;
-      if (fits < this.options.maxFitsPerTick && isFitDue(s, now, refitMs)) {
-        fits++;
+      const s = e.series;
+      const steps = Math.max(1, Math.ceil(horizonSeconds(policy) / (s.stepMs / 1000)));
+      if (refit.has(key)) {
         const model = refitSeries(s, now, Math.max(steps, this.options.displaySteps ?? 12));
         if (model !== undefined) {
           s.model = compactModel(model);
           this.deps.saveModel?.(policy.namespace, policy.name, s.model);
         }
+        e.view = undefined;
       }
-      if (s.model !== undefined && (closed || s.forecast === undefined)) this.reforecast(policy, s, now);
-      views.set(key, withDemandAnomaly(seriesView(s, steps), watch));
-    }
+      if (s.model !== undefined && (s.forecast === undefined || now >= (e.reforecastAt ?? Infinity))) {
+        this.reforecast(policy, s, now);
+        e.reforecastAt = undefined;
+        e.view = undefined;
+      }
+      if (e.view === undefined || e.viewSteps !== steps) {
+        e.view = withModelAge(withDemandAnomaly(seriesView(s, steps), e.watch), now);
+        e.viewSteps = steps;
+      }
+      views.set(key, e.view);
+    });
     return views;
+  }
+
+  /**
+   * The policies to refit this tick: of those due, the `maxFitsPerTick` with the oldest models (no model
+   * first, then configuration order), so every policy gets its turn however many there are.
+   */
+  private oldestFitsDue(enabled: readonly Policy[], keys: readonly string[], now: number): Set<string> {
+    const chosen: Array<{ key: string; fittedAt: number }> = [];
+    const max = this.options.maxFitsPerTick;
+    enabled.forEach((policy, i) => {
+      const s = this.entries.get(keys[i]!)?.series;
+      if (max <= 0 || s === undefined || !isFitDue(s, now, policy.forecast.refitHours * 3600_000)) return;
+      const fittedAt = s.model?.fittedAtMs ?? -Infinity;
+      if (chosen.length === max && fittedAt >= chosen[max - 1]!.fittedAt) return;
+      const at = chosen.findIndex((c) => fittedAt < c.fittedAt);
+      chosen.splice(at < 0 ? chosen.length : at, 0, { key: keys[i]!, fittedAt });
+      if (chosen.length > max) chosen.pop();
+    });
+    return new Set(chosen.map((c) => c.key));
   }
 
   /** Loads bucketed history for policies not seen yet, at most `maxWarmStartsPerTick` per tick. */
   private async warmStart(policies: readonly Policy[], backends: Backends, now: number): Promise<void> {
     const cold = policies
-      .filter((p) => !this.series.has(policyKey(p)))
+      .filter((p) => !this.entries.has(policyKey(p)))
       .slice(0, this.options.maxWarmStartsPerTick);
     const groups = new Map<string, Policy[]>();
     for (const p of cold) {
@@ -167,14 +219,13 @@ export class Forecasting {
           if (!h.ok && !/no series/.test(h.error)) return;
           const values = h.ok
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
-            : [];
+            : new Float64Array(0);
           // A stored model is needed once: the series holds it from here on, and a refit replaces it.
           const stored = this.stored?.get(policyKey(p));
           this.stored?.delete(policyKey(p));
-          const series = onlineSeries(stepMs, now, values, stored && compactModel(stored));
-          this.series.set(policyKey(p), series);
+          const series = onlineSeries(stepMs, now, values, stored && compactModel(stored), points);
           const watch = watchHistory(series);
-          this.demandWatch.set(policyKey(p), watch);
+          this.entries.set(policyKey(p), { series, watch });
           // An episode still on at the end of the history began before this process watched: record
           // its start too (recording is idempotent per start, so a restart does not duplicate it).
           if (watch.episode.active) this.deps.onAnomaly?.(demandEvent(p, watch.episode, null));
@@ -236,15 +287,15 @@ const historyPoints = (historyDays: number, stepMs: number): number =>
  * running for weeks holds no more per policy than a restarted one (issue 16: engine memory).
  */
 export function keepHistoryDays(s: OnlineSeries, historyDays: number): void {
-  const excess = s.values.length - historyPoints(historyDays, s.stepMs);
-  if (excess > 0) s.values.splice(0, excess);
+  s.values.setLimit(historyPoints(historyDays, s.stepMs));
 }
 
 /** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */
 function watchHistory(s: OnlineSeries): WatchedSeries {
   const watch = newWatch(createDetector({ stepMs: s.stepMs }));
   const first = s.bucketStart - s.values.length * s.stepMs;
-  s.values.forEach((v, i) => watchSample(watch, first + i * s.stepMs, v));
+  const values = s.values.view();
+  for (let i = 0; i < values.length; i++) watchSample(watch, first + i * s.stepMs, values[i]!);
   return watch;
 }
 
@@ -262,9 +313,16 @@ export function watchClosedBuckets(
   for (let k = 0; k < closed; k++) {
     const at = openBucket + k * s.stepMs;
     const wasActive = watch.episode.active;
-    watchSample(watch, at, s.values[s.values.length - closed + k]!);
+    watchSample(watch, at, s.values.at(k - closed)!);
     if (watch.episode.active !== wasActive) onEpisode(watch.episode, watch.episode.active ? null : at);
   }
+}
+
+/** The view with its model's age in the reason, as of `now` (a view is remade at least every bucket). */
+export function withModelAge(view: ForecastView, now: number): ForecastView {
+  if (view.fittedAt === undefined) return view;
+  const hours = Math.max(0, now - view.fittedAt) / 3600_000;
+  return { ...view, reason: `${view.reason}; model fitted ${hours.toFixed(1)} h ago` };
 }
 
 /**
@@ -293,13 +351,13 @@ function alignToSteps(
   start: number,
   stepMs: number,
   points: number,
-): number[] {
-  const out = new Array<number>(points).fill(Number.NaN);
+): Float64Array {
+  const out = new Float64Array(points).fill(Number.NaN);
   for (let i = 0; i < timestamps.length; i++) {
     const idx = Math.round((timestamps[i]! - start) / stepMs);
     if (idx >= 0 && idx < points) out[idx] = values[i]!;
   }
   // Leading steps before the series existed carry no information.
   const first = out.findIndex((v) => Number.isFinite(v));
-  return first < 0 ? [] : out.slice(first);
+  return out.subarray(first < 0 ? points : first);
 }

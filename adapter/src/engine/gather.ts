@@ -44,8 +44,17 @@ import type {
 /** Reads what every policy of `config` needs at `now` from `backends`. */
 export type Gather = (config: Config, backends: Backends, now: number) => Promise<TickInputs>;
 
-/** `historySamples`: samples of recent demand kept per policy, at the tick step. */
-export function createGatherer(historySamples: number): Gather {
+/**
+ * Policies whose recent demand is loaded per tick. The range query's JSON is parsed whole: for 100,000
+ * new policies at once, gigabytes of garbage in one tick (issue 16); the rest wait for the next ticks.
+ */
+const WARM_STARTS_PER_TICK = 4_000;
+
+/**
+ * `historySamples`: samples of recent demand kept per policy, at the tick step; `warmStartsPerTick`:
+ * policies whose recent demand is loaded from Prometheus per tick.
+ */
+export function createGatherer(historySamples: number, warmStartsPerTick = WARM_STARTS_PER_TICK): Gather {
   const history = new RecentDemand(historySamples);
   const growth = new Map<string, GrowthHistogram>();
   const requestsCache = new Map<string, RequestsCache>();
@@ -78,7 +87,10 @@ export function createGatherer(historySamples: number): Gather {
     const errorPlan = plans.errors.plan(
       errorPolicies.map((p) => ({ backend: p.backend, query: p.slo.errorRatio!.query })),
     );
-    const cold = policies.filter((p) => !history.has(policyKey(p)));
+    const allCold = policies.filter((p) => !history.has(policyKey(p)));
+    const cold = allCold.slice(0, warmStartsPerTick);
+    // Until its turn, a policy decides without recent demand and keeps no history of its own.
+    const waiting = new Set(allCold.slice(warmStartsPerTick).map(policyKey));
     const warmPlan = planQueries(cold.map((p) => ({ backend: p.backend, query: p.demand.query })));
 
     const [demandOut, replicasOut, latencyOut, errorOut, warmOut, prices, resources, spend] =
@@ -110,8 +122,10 @@ export function createGatherer(historySamples: number): Gather {
       const key = policyKey(policy);
       const d = demand[i]!;
       const pastDemand = history.values(key);
-      history.push(key, d.ok ? d.value : Number.NaN);
-      const policyGrowth = growthOf(growth, policy, config.engine, history.values(key));
+      if (!waiting.has(key)) history.push(key, d.ok ? d.value : Number.NaN);
+      const policyGrowth = waiting.has(key)
+        ? undefined
+        : growthOf(growth, policy, config.engine, history.values(key));
       const lat = latency.get(key);
       const err = errors.get(key);
       return {

@@ -166,24 +166,33 @@ export function forecastFromState(
     for (let h = 0; h < horizon; h++) center[h]! += f[h]! / state.members.length;
   }
   const { calibration, transform } = state;
-  let pooled: Float64Array | null = null;
   const band = (score: number): Float64Array => {
     const out = new Float64Array(horizon);
     for (let h = 0; h < horizon; h++) out[h] = center[h]! + score * stepScale(calibration, h);
     return invertTransform(transform, out);
   };
+  const peakScoresByWindow = new Map<number, Float64Array>();
   const checkLevel = (tau: number): void => {
     if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${tau}`);
   };
   const steps: StepQuantiles = {
     quantile(tau: number): Float64Array {
       checkLevel(tau);
-      pooled ??= pooledScores(calibration);
-      return band(conformalQuantile(pooled, tau));
+      // Pooled afresh on each call rather than cached: a served forecast lives until the next one, and
+      // the engine holds one per policy (issue 16: engine memory); it is asked for a few levels only.
+      return band(conformalQuantile(pooledScores(calibration), tau));
     },
     peakBand(tau: number, count = horizon): Float64Array {
       checkLevel(tau);
-      return band(conformalQuantile(peakScores(calibration, Math.min(count, horizon)), tau));
+      const window = Math.min(count, horizon);
+      // Sorted once per window length: a decision asks its peak distribution for many levels at every
+      // tick while the forecast is served (a few dozen scores each, unlike the pooled ones).
+      let scores = peakScoresByWindow.get(window);
+      if (scores === undefined) {
+        scores = peakScores(calibration, window);
+        peakScoresByWindow.set(window, scores);
+      }
+      return band(conformalQuantile(scores, tau));
     },
   };
   const forecast: ProbabilisticForecast = {

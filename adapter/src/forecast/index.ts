@@ -23,6 +23,7 @@ export { fitTheta, forecastTheta, type ThetaParams } from './theta';
 export { forecastLinearTrend, type LinearTrendParams } from './linearTrend';
 export { forecastSeasonalNaive } from './seasonalNaive';
 export { fillGaps } from './series';
+export { Float32Window } from './float32Window';
 export {
   backtestMode,
   feedSeries,

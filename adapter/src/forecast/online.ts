@@ -3,6 +3,7 @@ import { seasonalScale, summarizeAccuracy, type AccuracySummary } from './accura
 import type { DemandDistribution } from './distribution';
 import { fitForecastState, forecastFromState, type ProbabilisticForecast } from './forecaster';
 import { forecastGate, type ForecastMode } from './gate';
+import { Float32Window } from './float32Window';
 import { describeModel } from './models';
 import { isRefitDue, type ForecastState } from './state';
 
@@ -20,18 +21,22 @@ const MAX_OUTCOMES = 288;
 export const MAX_BUCKETS = 10_000;
 export const MIN_FIT_DAYS = 2;
 
+/** The last MAX_OUTCOMES scored forecasts, oldest first. */
 export interface OnlineOutcomes {
-  actual: number[];
-  forecast: number[];
-  seasonalNaive: number[];
-  lower: number[];
-  upper: number[];
+  readonly actual: Float32Window;
+  readonly forecast: Float32Window;
+  readonly seasonalNaive: Float32Window;
+  readonly lower: Float32Window;
+  readonly upper: Float32Window;
 }
 
 export interface OnlineSeries {
   readonly stepMs: number;
-  /** Closed bucket means, oldest first; NaN for a bucket without a value. */
-  values: number[];
+  /**
+   * Closed bucket means, oldest first; NaN for a bucket without a value. Their times are implied: the
+   * newest bucket ends where the open one (`bucketStart`) starts.
+   */
+  readonly values: Float32Window;
   bucketStart: number;
   sum: number;
   count: number;
@@ -58,21 +63,32 @@ export interface ForecastView {
   readonly anomaly?: SeriesAnomaly;
 }
 
-/** A series starting at the bucket that holds `nowMs`, with earlier bucket means (e.g. a warm start). */
+/**
+ * A series starting at the bucket that holds `nowMs`, with earlier bucket means (e.g. a warm start),
+ * keeping the newest `maxBuckets` of them.
+ */
 export function onlineSeries(
   stepMs: number,
   nowMs: number,
-  values: number[],
+  values: ArrayLike<number>,
   model?: ForecastState,
+  maxBuckets = MAX_BUCKETS,
 ): OnlineSeries {
+  const outcomes = () => new Float32Window(MAX_OUTCOMES);
   return {
     stepMs,
-    values,
+    values: new Float32Window(Math.min(maxBuckets, MAX_BUCKETS), values),
     bucketStart: Math.floor(nowMs / stepMs) * stepMs,
     sum: 0,
     count: 0,
     ...(model && { model }),
-    outcomes: { actual: [], forecast: [], seasonalNaive: [], lower: [], upper: [] },
+    outcomes: {
+      actual: outcomes(),
+      forecast: outcomes(),
+      seasonalNaive: outcomes(),
+      lower: outcomes(),
+      upper: outcomes(),
+    },
     ...(model ? backtestMode(model) : { mode: 'reactive' as const, reason: 'no model fitted yet' }),
   };
 }
@@ -92,7 +108,6 @@ export function feedSeries(
     const mean = s.count > 0 ? s.sum / s.count : Number.NaN;
     scoreBucket(s, s.bucketStart, mean, coverageMargin);
     s.values.push(mean);
-    if (s.values.length > MAX_BUCKETS) s.values.splice(0, s.values.length - MAX_BUCKETS);
     s.bucketStart += s.stepMs;
     s.sum = 0;
     s.count = 0;
@@ -114,9 +129,15 @@ function scoreBucket(s: OnlineSeries, bucketStart: number, actual: number, cover
   o.seasonalNaive.push(served.naive);
   o.lower.push(served.lower);
   o.upper.push(served.upper);
-  if (o.actual.length > MAX_OUTCOMES) for (const a of Object.values(o)) a.shift();
   const period = s.model?.periods[0] ?? 1;
-  s.accuracy = summarizeAccuracy(o, seasonalScale(s.values, period));
+  const outcomes = {
+    actual: o.actual.view(),
+    forecast: o.forecast.view(),
+    seasonalNaive: o.seasonalNaive.view(),
+    lower: o.lower.view(),
+    upper: o.upper.view(),
+  };
+  s.accuracy = summarizeAccuracy(outcomes, seasonalScale(s.values.view(), period));
   const gate = forecastGate(s.accuracy, s.mode, { nominalCoverage: NOMINAL_COVERAGE, coverageMargin });
   s.mode = gate.mode;
   s.reason = gate.reason;
@@ -135,7 +156,7 @@ export function isFitDue(s: OnlineSeries, nowMs: number, refitMs: number): boole
 /** Refits the models over the bucketed history; returns the new state, or undefined when the fit failed. */
 export function refitSeries(s: OnlineSeries, nowMs: number, horizon: number): ForecastState | undefined {
   try {
-    s.model = fitForecastState(Float64Array.from(s.values), {
+    s.model = fitForecastState(s.values.view(), {
       horizon,
       stepSeconds: s.stepMs / 1000,
       nowMs,
@@ -154,17 +175,14 @@ export function reforecastSeries(s: OnlineSeries, displaySteps: number): Probabi
   const model = s.model;
   if (model === undefined) return undefined;
   try {
-    s.forecast = forecastFromState(model, Float64Array.from(s.values), Math.max(1, displaySteps));
+    s.forecast = forecastFromState(model, s.values.view(), Math.max(1, displaySteps));
   } catch (err) {
     s.forecast = undefined;
     s.reason = `forecast failed: ${(err as Error).message}`;
     return undefined;
   }
   const period = model.periods[0];
-  const naive =
-    period !== undefined && s.values.length >= period
-      ? s.values[s.values.length - period]!
-      : s.values.at(-1)!;
+  const naive = period !== undefined && s.values.length >= period ? s.values.at(-period) : s.values.at(-1);
   s.served = {
     target: s.bucketStart,
     point: s.forecast.point[0]!,
