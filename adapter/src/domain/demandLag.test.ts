@@ -28,10 +28,12 @@ describe('lagCorrectedDemand', () => {
     expect(c.measured).toBe(140);
   });
 
-  it('lowers demand that is falling, never below zero', () => {
+  it('does not extrapolate a fall: it keeps the measured value', () => {
+    // Scaling down on a fall the query has not shown yet cannot be undone within the horizon when the
+    // demand turns; holding the measured level only costs the replicas for the lag.
     const falling = Float64Array.from([50, 40, 30, 20]);
-    expect(lagCorrectedDemand(15, falling, 2, 30).demand).toBe(0);
-    expect(lagCorrectedDemand(25, falling, 2, 30).demand).toBe(20);
+    expect(lagCorrectedDemand(15, falling, 2, 30)).toMatchObject({ demand: 15, earlier: 30 });
+    expect(lagCorrectedDemand(25, falling, 2, 30).demand).toBe(25);
   });
 
   it('leaves flat demand alone', () => {

@@ -4,7 +4,11 @@
 // headroom cannot recover a level that is already behind: the reactive distribution's growth ratios are
 // measured on the same lagged series, and the frontier bench showed the lag as the largest single loss.
 // So D(t) is extrapolated over the lag by the change the query itself showed over the same span:
-// D̂(t) = D(t) + (D(t) − D(t − lag)), never below zero.
+// D̂(t) = D(t) + (D(t) − D(t − lag)) — upward only. A fall is not extrapolated: scaling down on a fall
+// the query has not shown yet cannot be undone within the horizon when the demand turns (a dip between
+// bursts, a V-shaped reversal), while holding the measured level costs only the replicas for the lag.
+// With the HPA reading costscale holding nothing itself (scale-down window 0, deploy/examples/hpa.yaml),
+// the frontier bench showed the downward extrapolation as misses at every v on NASA and road occupancy.
 
 const DURATION = /\b(?:rate|increase)\s*\([^[]*\[\s*(\d+(?:\.\d+)?)(ms|s|m|h)\s*\]/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -36,9 +40,10 @@ export interface LagCorrection {
 }
 
 /**
- * D(t) extrapolated over the query's lag. `pastDemand` holds the query's values at the tick steps
- * before this tick, oldest first (NaN where a tick had none); `steps` ticks span the lag. Without an
- * earlier value (short history, a gap, or `steps` 0) the measured value stands.
+ * D(t) extrapolated upward over the query's lag (a fall keeps the measured value). `pastDemand` holds
+ * the query's values at the tick steps before this tick, oldest first (NaN where a tick had none); `steps`
+ * ticks span the lag. Without an earlier value (short history, a gap, or `steps` 0) the measured value
+ * stands.
  */
 export function lagCorrectedDemand(
   measured: number,
@@ -49,6 +54,8 @@ export function lagCorrectedDemand(
   const earlier =
     steps >= 1 && steps <= pastDemand.length ? (pastDemand[pastDemand.length - steps] as number) : Number.NaN;
   const demand =
-    Number.isFinite(measured) && Number.isFinite(earlier) ? Math.max(0, 2 * measured - earlier) : measured;
+    Number.isFinite(measured) && Number.isFinite(earlier)
+      ? Math.max(measured, 2 * measured - earlier)
+      : measured;
   return { demand, measured, earlier, lagSeconds };
 }

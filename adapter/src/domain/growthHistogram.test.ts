@@ -41,6 +41,21 @@ describe('GrowthHistogram', () => {
     expect(Math.abs(plain.distribution(1)!.quantile(0.5) / 1.1 - 1)).toBeLessThan(0.014);
   });
 
+  it('with a lag, takes a falling base as measured, as decisions do', () => {
+    // Demand ×0.9 per tick, seen 4 ticks behind; horizon 1 tick: the peak 5 ticks after the base is
+    // 0.9⁵ of the measured base, which is not extrapolated down.
+    const samples = Float64Array.from({ length: 60 }, (_, i) => 1e6 * 0.9 ** i);
+    const lagged = new GrowthHistogram({
+      horizonSteps: 1,
+      lagSteps: 4,
+      shift: 1e-12,
+      halfLifeSteps: 1e9,
+      minWeight: 10,
+    });
+    lagged.observeAll(samples);
+    expect(Math.abs(lagged.distribution(1)!.quantile(0.5) / 0.9 ** 5 - 1)).toBeLessThan(0.014);
+  });
+
   it('is undefined until the level rows near the current demand hold enough horizons', () => {
     const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 30 });
     for (let i = 0; i < 29; i++) feed(h, [10, 11]);

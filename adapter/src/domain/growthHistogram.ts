@@ -54,9 +54,9 @@ export interface GrowthHistogramOptions {
   readonly halfLifeSteps: number;
   /**
    * L in ticks: how far the demand query trails the demand (half its rate() window, demandLag.ts; default
-   * 0). A horizon's base is then D̂ at the sample H + L before the newest, extrapolated over L as decisions
-   * extrapolate D(t), and its peak is over the newest H samples, which show the demand of the H ticks after
-   * the base's moment. So the histogram learns the growth from the value decisions scale, errors of the
+   * 0). A horizon's base is then D̂ at the sample H + L before the newest, extrapolated (upward only) over
+   * L as decisions extrapolate D(t), and its peak is over the newest H samples, which show the demand of
+   * the H ticks after the base's moment. So the histogram learns the growth from the value decisions scale, errors of the
    * extrapolation included.
    */
   readonly lagSteps?: number;
@@ -104,7 +104,7 @@ export class GrowthHistogram {
     const measured = recent[baseAt] as number;
     if (!(measured >= 0)) return;
     const earlier = lag > 0 && baseAt >= lag ? (recent[baseAt - lag] as number) : Number.NaN;
-    const base = earlier >= 0 ? Math.max(0, 2 * measured - earlier) : measured;
+    const base = earlier >= 0 ? Math.max(measured, 2 * measured - earlier) : measured;
     let peak = Number.NaN;
     for (let i = recent.length - h; i < recent.length; i++) {
       const x = recent[i] as number;

@@ -1,6 +1,11 @@
 import { policySchema, priceBookSchema } from '../config/schema';
 import { observeForCostscale } from './costscaleScaler';
-import { costscaleScenario, policyCostPerReplicaHour, workloadFromPolicy } from './fromPolicy';
+import {
+  costscaleHpaBehavior,
+  costscaleScenario,
+  policyCostPerReplicaHour,
+  workloadFromPolicy,
+} from './fromPolicy';
 import { DEFAULT_PIPELINE } from './pipeline';
 
 const raw = {
@@ -55,8 +60,24 @@ describe('simulation inputs from a policy', () => {
       behavior: { scaleUp: { tolerance: 0 }, scaleDown: { tolerance: 0 } },
     });
     expect(costscaleScenario(policy, workload, seen)).toMatchObject({ behavior: undefined });
+    expect(costscaleScenario(policy, workload, seen, { hpaScaleDownWindowSeconds: 0 })).toMatchObject({
+      behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+    });
     expect(() => costscaleScenario(policy, { ...workload, costPerReplicaHour: null }, seen)).toThrow(
       /replica cost is unknown/,
     );
+  });
+
+  it('sets the scale-down window of the HPA reading costscale only where asked, beside its tolerance', () => {
+    expect(costscaleHpaBehavior(undefined, undefined)).toBeUndefined();
+    expect(costscaleHpaBehavior(0.1, undefined)).toEqual({
+      scaleUp: { tolerance: 0.1 },
+      scaleDown: { tolerance: 0.1 },
+    });
+    expect(costscaleHpaBehavior(undefined, 0)).toEqual({ scaleDown: { stabilizationWindowSeconds: 0 } });
+    expect(costscaleHpaBehavior(0.1, 60)).toEqual({
+      scaleUp: { tolerance: 0.1 },
+      scaleDown: { stabilizationWindowSeconds: 60, tolerance: 0.1 },
+    });
   });
 });

@@ -34,12 +34,35 @@ export interface CostscaleScenarioOptions {
    * ignores served counts within 10 % of the running pods.
    */
   readonly hpaTolerance?: number;
+  /**
+   * `behavior.scaleDown.stabilizationWindowSeconds` of that HPA; `undefined` keeps the controller's
+   * default (300 s), which holds the highest count costscale served in the last 5 minutes.
+   */
+  readonly hpaScaleDownWindowSeconds?: number;
   readonly engine?: EngineSettings;
 }
 
 /** An HPA's behavior that sets only its tolerance; undefined for the cluster default (no behavior). */
 export function toleranceBehavior(tolerance: number | undefined): Behavior | undefined {
   return tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } };
+}
+
+/**
+ * The behavior of the HPA reading costscale: its tolerance and scale-down window where set; undefined
+ * when neither is (no behavior: the cluster defaults).
+ */
+export function costscaleHpaBehavior(
+  tolerance: number | undefined,
+  scaleDownWindowSeconds: number | undefined,
+): Behavior | undefined {
+  if (scaleDownWindowSeconds === undefined) return toleranceBehavior(tolerance);
+  return {
+    ...(tolerance !== undefined && { scaleUp: { tolerance } }),
+    scaleDown: {
+      stabilizationWindowSeconds: scaleDownWindowSeconds,
+      ...(tolerance !== undefined && { tolerance }),
+    },
+  };
 }
 
 /**
@@ -63,7 +86,7 @@ export function costscaleScenario(
     kind: 'hpa-external',
     metricName: 'costscale_replicas',
     averageValue: 1,
-    behavior: toleranceBehavior(options.hpaTolerance),
+    behavior: costscaleHpaBehavior(options.hpaTolerance, options.hpaScaleDownWindowSeconds),
     scaler: costscaleScaler({
       // The decision knows the tolerance of the HPA it is simulated behind.
       policy: { ...policy, hpaTolerance: options.hpaTolerance ?? DEFAULT_CONTROLLER_CONFIG.tolerance },

@@ -25,6 +25,7 @@ export {
   type ObservedDemand,
 } from './pipeline';
 export {
+  costscaleHpaBehavior,
   costscaleScenario,
   policyCostPerReplicaHour,
   toleranceBehavior,

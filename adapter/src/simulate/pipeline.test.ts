@@ -57,7 +57,9 @@ describe('observeDemand', () => {
     const demand = Float64Array.from({ length: 60 }, (_, i) => (i < 30 ? 10 : 30));
     const seen = observeDemand({ timesMs, demand }, 15_000, 'hold', DEFAULT_PIPELINE);
     const at = (ms: number) => seen.values[Math.round(ms / 15_000)] as number;
-    expect(Number.isNaN(at(15_000))).toBe(true); // fewer than two scrapes yet
+    // The series ran at its first demand before the trace: the first tick reads a full window.
+    expect(at(0)).toBeCloseTo(10, 6);
+    expect(at(15_000)).toBeCloseTo(10, 6);
     expect(at(20 * minute)).toBeCloseTo(10, 6);
     expect(at(30 * minute + 15_000)).toBeCloseTo(10, 6); // the step is not scraped yet
     const halfway = at(31 * minute);

@@ -152,15 +152,21 @@ export function observeDemand(
   const steps = Math.ceil((end - t0) / stepMs);
   const counter = demandCounter(trace, interpolation);
   const interval = pipeline.scrapeIntervalMs;
-  // First scrape at or after t0 on a grid offset from the ticks by half the shorter period.
+  // The series existed before the trace, at its first demand, as the baseline's pods ran warm before it
+  // (simulate.ts): the first ticks read a full rate() window, not the ramp of a counter born at t0.
+  const warmMs = pipeline.rateWindowMs + interval;
+  const before = ((trace.demand[0] as number) * warmMs) / 1000;
+  const scraped = (tMs: number): number =>
+    tMs < t0 ? before - ((trace.demand[0] as number) * (t0 - tMs)) / 1000 : before + counter(tMs);
+  // Scrapes on a grid offset from the ticks by half the shorter period.
   const phase = t0 - pipeline.tickAgeMs - Math.min(stepMs, interval) / 2;
-  const firstScrape = phase + Math.ceil((t0 - phase) / interval) * interval;
+  const firstScrape = phase + Math.ceil((t0 - warmMs - phase) / interval) * interval;
   const count = Math.max(0, Math.floor((end - firstScrape) / interval) + 1);
   const times = new Float64Array(count);
   const values = new Float64Array(count);
   for (let j = 0; j < count; j++) {
     times[j] = firstScrape + j * interval;
-    values[j] = counter(times[j] as number);
+    values[j] = scraped(times[j] as number);
   }
   const observed = new Float64Array(steps);
   const gauge = pipeline.rateWindowMs === 0;
