@@ -13,8 +13,9 @@
 // Run it at a quiet moment: on a shared machine the tail measures the scheduler.
 // Usage: node -r ./test/bench/swc-register.cjs test/bench/forwarding.bench.ts
 //   SAMPLES=20000 (per path), WARMUP=3000 (per path),
-//   BENCH_PROFILE_DIR=DIR writes a CPU profile of each server over the interleaved run (keda.cpuprofile,
-//   costscale.cpuprofile); BENCH_SERVER_NODE_ARGS passes node flags to both servers.
+//   BENCH_PROFILE_DIR=DIR writes a CPU profile and a sampling heap profile (allocation sites) of each
+//   server over the interleaved run (keda.cpuprofile, keda.heapprofile, costscale.*), for Chrome
+//   DevTools; BENCH_SERVER_NODE_ARGS passes node flags to both servers.
 
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +75,7 @@ interface ServerStats {
 type ToServer =
   | { readonly type: 'stats' }
   | { readonly type: 'profile-start' }
+  /** Writes `<file>.cpuprofile` and `<file>.heapprofile`. */
   | { readonly type: 'profile-stop'; readonly file: string };
 type FromServer =
   | { readonly type: 'ready'; readonly url: string; readonly ca: string }
@@ -119,7 +121,7 @@ async function serve(role: 'keda' | 'costscale', pki: Pki, extra: Record<string,
       const done = next('profiled');
       child.send({
         type: 'profile-stop',
-        file: path.resolve(profileDir, `${role}.cpuprofile`),
+        file: path.resolve(profileDir, role),
       } satisfies ToServer);
       await done;
     },
@@ -171,16 +173,23 @@ function reportUntilDisconnected(close: () => Promise<void>): void {
       process.send!({ type: 'stats', stats } satisfies FromServer);
     } else if (message.type === 'profile-start') {
       inspector.connect();
-      inspector.post('Profiler.enable', () =>
-        inspector.post('Profiler.setSamplingInterval', { interval: 100 }, () =>
-          inspector.post('Profiler.start'),
-        ),
-      );
+      inspector.post('Profiler.enable');
+      inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+      inspector.post('Profiler.start');
+      // Every allocation site, including objects already collected (the per-request garbage).
+      inspector.post('HeapProfiler.startSampling', {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      } as never);
     } else {
-      inspector.post('Profiler.stop', (error, result) => {
-        if (error === null) writeFileSync(message.file, JSON.stringify(result.profile));
-        inspector.disconnect();
-        process.send!({ type: 'profiled' } satisfies FromServer);
+      inspector.post('HeapProfiler.stopSampling', (heapError, heap) => {
+        inspector.post('Profiler.stop', (cpuError, cpu) => {
+          if (heapError === null) writeFileSync(`${message.file}.heapprofile`, JSON.stringify(heap.profile));
+          if (cpuError === null) writeFileSync(`${message.file}.cpuprofile`, JSON.stringify(cpu.profile));
+          inspector.disconnect();
+          process.send!({ type: 'profiled' } satisfies FromServer);
+        });
       });
     }
   });
