@@ -1,12 +1,15 @@
 // Forwarding overhead (issue 13: "forwarding adds less than 1 ms at p99 on loopback"): a KEDA
 // ScaledObject metric read through costscale's External Metrics server, which forwards it to KEDA's
 // metrics server (a stand-in), against the same request sent to that server directly — the path the
-// HPA takes when KEDA owns the APIService. Both over TLS with keep-alive, the caller authenticated as
-// kube-aggregator's front-proxy (warm authorization cache). The two paths alternate request by
-// request (the order swapped every pair), one request in flight, one kept-alive connection each, so
-// both see the same machine load at the same moments. costscale and the stand-in each run in their
-// own process (this script, started with --serve), as in a cluster, so neither's garbage collection
-// lands in the other's latency; costscale is wired as `serve` wires it (forward metrics, a logger).
+// HPA takes when KEDA owns the APIService. A third path is the floor of any Node.js hop: a bare relay
+// (node:https server, undici pool, no authentication, routing or metrics) in costscale's place, so
+// the figures separate what costscale's own work adds from what a second HTTPS hop in Node costs.
+// All over TLS with keep-alive, the caller presenting kube-aggregator's front-proxy certificate
+// (costscale's authorization cache warm). The paths take turns request by request (the order
+// rotated every round), one request in flight, one kept-alive connection each, so all see the same
+// machine load at the same moments. costscale, the relay and the stand-in each run in their own
+// process (this script, started with --serve), as in a cluster, so no one's garbage collection lands
+// in another's latency; costscale is wired as `serve` wires it (forward metrics, a logger).
 // Reports p50/p99/p99.9 of each path and their differences, the load average, and what load does not
 // distort: each server's CPU time (user and system), bytes allocated and GC pauses per request, and
 // costscale answering its own metric over the same TLS and authentication.
@@ -18,6 +21,9 @@
 //   DevTools; BENCH_SERVER_NODE_ARGS passes node flags to both servers.
 
 import { fork } from 'node:child_process';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { getPriority, loadavg, tmpdir } from 'node:os';
@@ -26,7 +32,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { Client } from 'undici';
+import { Client, Pool } from 'undici';
 import { forwardSettingsSchema } from '../../adapter/src/config/forwardSettings';
 import { loadKubeConnection } from '../../adapter/src/k8s/connection';
 import { createKubernetesAuthApi } from '../../adapter/src/server/auth';
@@ -56,9 +62,13 @@ interface Pki {
   readonly workDir: string;
   readonly frontProxyCA: string;
   readonly kedaCA: string;
+  /** The stand-in's and the relay's serving certificate (from kedaCA). */
   readonly keda: Issued;
+  /** What costscale and the relay present to the stand-in. */
   readonly costscaleClient: Issued;
 }
+
+type Role = 'keda' | 'costscale' | 'relay';
 
 /** A server's resource use since it started. */
 interface ServerStats {
@@ -83,9 +93,11 @@ type FromServer =
   | { readonly type: 'profiled' };
 
 /** This script in another process serving `role`, driven over the IPC channel. */
-async function serve(role: 'keda' | 'costscale', pki: Pki, extra: Record<string, string> = {}) {
+async function serve(role: Role, pki: Pki, extra: Record<string, string> = {}) {
   const child = fork(__filename, ['--serve', role], {
     execArgv: [
+      // costscale with the heap cap deploy/base gives it.
+      ...(role === 'costscale' ? ['--max-old-space-size=256'] : []),
       ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
       '-r',
       path.join(__dirname, 'swc-register.cjs'),
@@ -126,6 +138,7 @@ async function serve(role: 'keda' | 'costscale', pki: Pki, extra: Record<string,
       await done;
     },
     stop: async (): Promise<void> => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.disconnect();
       await exited;
@@ -196,7 +209,48 @@ function reportUntilDisconnected(close: () => Promise<void>): void {
   process.on('disconnect', () => void close().then(() => process.exit(0)));
 }
 
+/**
+ * The bare relay: what any Node.js HTTPS hop costs. The caller's front-proxy headers are passed on
+ * as they came and the answer relayed as it came, nothing checked, routed or counted.
+ */
+async function runRelay(pki: Pki): Promise<void> {
+  const pool = new Pool(process.env.BENCH_KEDA_URL!, {
+    connect: { ca: pki.kedaCA, ...pki.costscaleClient },
+  });
+  const server = https.createServer({ ...pki.keda, requestCert: true, rejectUnauthorized: false });
+  server.keepAliveTimeout = 120_000;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const headers: string[] = [];
+    for (const name of ['x-remote-user', 'x-remote-group', 'accept', 'user-agent']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers.push(name, value);
+    }
+    pool.dispatch(
+      { path: req.url!, method: 'GET', headers },
+      {
+        onRequestStart: () => undefined,
+        onResponseStart: (_controller, statusCode, responseHeaders) =>
+          res.writeHead(statusCode, responseHeaders),
+        onResponseData: (_controller, chunk) => void res.write(chunk),
+        onResponseEnd: () => res.end(),
+        onResponseError: (_controller, error) => res.destroy(error),
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.send!({ type: 'ready', url, ca: pki.kedaCA } satisfies FromServer);
+  reportUntilDisconnected(async () => {
+    server.closeAllConnections();
+    await Promise.all([new Promise((resolve) => server.close(resolve)), pool.close()]);
+  });
+}
+
 async function runServer(role: string, pki: Pki): Promise<void> {
+  if (role === 'relay') {
+    await runRelay(pki);
+    return;
+  }
   if (role === 'keda') {
     const keda = await startKedaMetricsStandin({ ...pki.keda, clientCA: pki.frontProxyCA });
     keda.values.set('shop/checkout/s0-prometheus', '2500m');
@@ -315,6 +369,7 @@ interface PerRequest {
   readonly systemMicros: number;
   readonly allocatedBytes: number;
   readonly gcMicros: number;
+  readonly gcPer1000: number;
   readonly gcLongPer1000: number;
 }
 
@@ -327,6 +382,7 @@ function perRequest(before: ServerStats, after: ServerStats, n: number): PerRequ
     systemMicros: system,
     allocatedBytes: (after.allocatedBytes - before.allocatedBytes) / n,
     gcMicros: ((after.gcMs - before.gcMs) * 1000) / n,
+    gcPer1000: ((after.gcCount - before.gcCount) * 1000) / n,
     gcLongPer1000: ((after.gcLong - before.gcLong) * 1000) / n,
   };
 }
@@ -334,8 +390,8 @@ function perRequest(before: ServerStats, after: ServerStats, n: number): PerRequ
 function describe(p: PerRequest): string {
   return (
     `CPU ${p.cpuMicros.toFixed(0)} µs (user ${p.userMicros.toFixed(0)}, system ${p.systemMicros.toFixed(0)}), ` +
-    `allocated ${(p.allocatedBytes / 1024).toFixed(1)} KiB, GC ${p.gcMicros.toFixed(1)} µs, ` +
-    `GC pauses ≥ 0.5 ms ${p.gcLongPer1000.toFixed(2)} per 1000 requests`
+    `allocated ${(p.allocatedBytes / 1024).toFixed(1)} KiB, GC ${p.gcMicros.toFixed(1)} µs; ` +
+    `per 1000 requests ${p.gcPer1000.toFixed(1)} GC pauses, ${p.gcLongPer1000.toFixed(2)} of them ≥ 0.5 ms`
   );
 }
 
@@ -358,68 +414,82 @@ async function main(): Promise<void> {
     costscaleClient: frontProxyCA.issue({ commonName: 'costscale-forwarder', usages: ['clientAuth'] }),
   };
   const keda = await serve('keda', pki);
-  const costscale = await serve('costscale', pki, { BENCH_KEDA_URL: keda.url }).catch(async (e: unknown) => {
+  const others = await Promise.all([
+    serve('costscale', pki, { BENCH_KEDA_URL: keda.url }),
+    serve('relay', pki, { BENCH_KEDA_URL: keda.url }),
+  ]).catch(async (e: unknown) => {
     await keda.stop();
     throw e;
   });
-  const direct = caller(keda.url, keda.ca, aggregator);
-  const through = caller(costscale.url, costscale.ca, aggregator);
+  const [costscale, relay] = others;
+  const servers = [keda, costscale, relay];
+  const paths = {
+    direct: caller(keda.url, keda.ca, aggregator),
+    relay: caller(relay.url, relay.ca, aggregator),
+    forwarded: caller(costscale.url, costscale.ca, aggregator),
+  };
+  const names = ['direct', 'relay', 'forwarded'] as const;
 
   try {
     console.log(`load average before: ${load()} (1/5/15 min); niceness ${getPriority()}`);
-    const times = { direct: new Array<number>(SAMPLES), forwarded: new Array<number>(SAMPLES) };
-    const pair = async (i: number, record: boolean): Promise<void> => {
-      // Swapping the order every pair: neither path always runs right after the other's answer.
-      if (i % 2 === 0) {
-        const d = await direct.get(FORWARDED_PATH);
-        const f = await through.get(FORWARDED_PATH);
-        if (record) [times.direct[i], times.forwarded[i]] = [d, f];
-      } else {
-        const f = await through.get(FORWARDED_PATH);
-        const d = await direct.get(FORWARDED_PATH);
-        if (record) [times.direct[i], times.forwarded[i]] = [d, f];
+    const times = { direct: [] as number[], relay: [] as number[], forwarded: [] as number[] };
+    /** One request on each path, the order rotated every round so no path always follows another. */
+    const round = async (i: number, record: boolean): Promise<void> => {
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(i + k) % names.length]!;
+        const latency = await paths[name].get(FORWARDED_PATH);
+        if (record) times[name].push(latency);
       }
     };
-    for (let i = 0; i < WARMUP; i++) await pair(i, false);
-    const before = await Promise.all([keda.stats(), costscale.stats()]);
-    keda.profileStart();
-    costscale.profileStart();
-    for (let i = 0; i < SAMPLES; i++) await pair(i, true);
-    const after = await Promise.all([keda.stats(), costscale.stats()]);
-    await Promise.all([keda.profileStop(), costscale.profileStop()]);
+    for (let i = 0; i < WARMUP; i++) await round(i, false);
+    const before = await Promise.all(servers.map((s) => s.stats()));
+    for (const s of servers) s.profileStart();
+    for (let i = 0; i < SAMPLES; i++) await round(i, true);
+    const after = await Promise.all(servers.map((s) => s.stats()));
+    await Promise.all(servers.map((s) => s.profileStop()));
     const loadDuring = load();
 
-    const paired = times.forwarded.map((f, i) => f - times.direct[i]!).sort((a, b) => a - b);
-    const d = [...times.direct].sort((a, b) => a - b);
-    const f = [...times.forwarded].sort((a, b) => a - b);
+    const sorted = (a: readonly number[]): number[] => [...a].sort((x, y) => x - y);
+    const d = sorted(times.direct);
+    const r = sorted(times.relay);
+    const f = sorted(times.forwarded);
     const row = (name: string, s: readonly number[]): string =>
-      `${name.padEnd(32)} ${QUANTILES.map(([label, q]) => `${label} ${ms(quantile(s, q))}`).join('   ')}   (${s.length} requests)`;
+      `${name.padEnd(36)} ${QUANTILES.map(([label, q]) => `${label} ${ms(quantile(s, q))}`).join('   ')}   (${s.length} requests)`;
+    const difference = (a: readonly number[], b: readonly number[]): string =>
+      QUANTILES.map(([label, q]) => `${label} ${ms(quantile(a, q) - quantile(b, q))}`).join(', ');
     console.log(row('direct to KEDA (baseline)', d));
+    console.log(row('through a bare Node.js relay', r));
     console.log(row('through costscale (forwarded)', f));
-    const added = (q: number): number => quantile(f, q) - quantile(d, q);
+    const added = quantile(f, 0.99) - quantile(d, 0.99);
     console.log(
-      `added by forwarding: ${QUANTILES.map(([label, q]) => `${label} ${ms(added(q))}`).join(', ')} ` +
-        `(target < 1 ms at p99: ${added(0.99) < 1 ? 'met' : 'NOT met'})`,
+      `added by forwarding through costscale: ${difference(f, d)} (target < 1 ms at p99: ${added < 1 ? 'met' : 'NOT met'})`,
     );
+    console.log(`added by the bare relay:               ${difference(r, d)}`);
+    console.log(`costscale over the bare relay:         ${difference(f, r)}`);
+    const paired = sorted(times.forwarded.map((x, i) => x - times.direct[i]!));
     console.log(
-      `per pair (forwarded − direct, adjacent requests): ${QUANTILES.map(([label, q]) => `${label} ${ms(quantile(paired, q))}`).join(', ')}`,
+      `per round (forwarded − direct, the same round): ${QUANTILES.map(([label, q]) => `${label} ${ms(quantile(paired, q))}`).join(', ')}`,
     );
     console.log(`load average at the end of the interleaved run: ${loadDuring}`);
-    // The stand-in served both paths; costscale only the forwarded requests.
-    const standin = perRequest(before[0], after[0], 2 * SAMPLES);
-    const forwarding = perRequest(before[1], after[1], SAMPLES);
+    // The stand-in served all three paths; costscale and the relay one each.
+    const [standin, forwarding, relaying] = [
+      perRequest(before[0]!, after[0]!, 3 * SAMPLES),
+      perRequest(before[1]!, after[1]!, SAMPLES),
+      perRequest(before[2]!, after[2]!, SAMPLES),
+    ];
     console.log(`KEDA stand-in, per request:           ${describe(standin)}`);
+    console.log(`bare relay, per request:              ${describe(relaying)}`);
     console.log(`costscale forwarding, per request:    ${describe(forwarding)}`);
 
     // costscale answering its own metric over the same TLS and authentication: what forwarding
     // itself costs on top of terminating and authorizing the request.
+    const through = paths.forwarded;
     for (let i = 0; i < WARMUP; i++) await through.get(OWN_PATH);
     const ownBefore = await costscale.stats();
     const own = new Array<number>(SAMPLES / 2);
     for (let i = 0; i < own.length; i++) own[i] = await through.get(OWN_PATH);
     const ownCost = perRequest(ownBefore, await costscale.stats(), own.length);
-    own.sort((a, b) => a - b);
-    console.log(row("costscale's own metric", own));
+    console.log(row("costscale's own metric (alone)", sorted(own)));
     console.log(`costscale's own metric, per request:  ${describe(ownCost)}`);
     console.log(
       `forwarding adds ${(forwarding.cpuMicros - ownCost.cpuMicros).toFixed(0)} µs of CPU and ` +
@@ -427,8 +497,8 @@ async function main(): Promise<void> {
     );
     console.log(`load average after: ${load()}`);
   } finally {
-    await Promise.all([direct.close(), through.close()]);
-    await Promise.all([keda.stop(), costscale.stop()]);
+    await Promise.all(Object.values(paths).map((p) => p.close()));
+    await Promise.all(servers.map((s) => s.stop()));
     rmSync(workDir, { recursive: true, force: true });
   }
 }
