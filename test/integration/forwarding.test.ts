@@ -156,6 +156,10 @@ test("KEDA's s<index>-<scaler> metric with its ScaledObject selector is answered
   const res = await asAggregator(KEDA_PATH);
   expect(res.status).toBe(200);
   expect(JSON.parse(res.body).items[0]).toMatchObject({ metricName: 's0-prometheus', value: '2500m' });
+  // KEDA's header fields relayed: its Content-Length, so no re-chunking on the way.
+  expect(res.headers['content-type']).toBe('application/json');
+  expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)));
+  expect(res.headers['transfer-encoding']).toBeUndefined();
   expect(keda.requests).toHaveLength(1);
   const seen = keda.requests[0]!;
   // Same path and query; identity as the aggregator asserts it, over costscale's client certificate.
