@@ -5,7 +5,7 @@
 // its own client certificate, relays KEDA's answers and errors verbatim and lists the union of
 // resources in discovery.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
@@ -156,6 +156,10 @@ test("KEDA's s<index>-<scaler> metric with its ScaledObject selector is answered
   const res = await asAggregator(KEDA_PATH);
   expect(res.status).toBe(200);
   expect(JSON.parse(res.body).items[0]).toMatchObject({ metricName: 's0-prometheus', value: '2500m' });
+  // KEDA's header fields relayed: its Content-Length, so no re-chunking on the way.
+  expect(res.headers['content-type']).toBe('application/json');
+  expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)));
+  expect(res.headers['transfer-encoding']).toBeUndefined();
   expect(keda.requests).toHaveLength(1);
   const seen = keda.requests[0]!;
   // Same path and query; identity as the aggregator asserts it, over costscale's client certificate.
@@ -329,6 +333,43 @@ test('a rotated client certificate is used without a restart', async () => {
     await waitFor('the new certificate', async () => (await lastClient()) === 'costscale-after');
   } finally {
     rotating.close();
+  }
+});
+
+test("a rotated CA bundle for the upstream's serving certificate is trusted without a restart", async () => {
+  // KEDA's metrics server moved to a certificate from a new CA; costscale's caFile still holds the old.
+  const newCA = createCA('keda-ca-rotated');
+  const moved = await startKedaMetricsStandin({
+    ...localServerCertificate(newCA),
+    clientCA: frontProxyCA.cert,
+  });
+  const caFile = path.join(workDir, 'rotating-ca.crt');
+  writeFileSync(caFile, readFileSync(kedaCAFile, 'utf8'));
+  const client = frontProxyCA.issue({ commonName: 'costscale-forwarder', usages: ['clientAuth'] });
+  const certFile = path.join(workDir, 'ca-test-client.crt');
+  const keyFile = path.join(workDir, 'ca-test-client.key');
+  writeFileSync(certFile, client.cert);
+  writeFileSync(keyFile, client.key);
+  const rotating = createForwarder(
+    forwardSettingsSchema.parse([
+      { name: 'keda', url: moved.url, kedaScaledObjects: true, tls: { caFile, certFile, keyFile } },
+    ]),
+    { tlsReloadIntervalMs: 50 },
+  );
+  try {
+    let n = 0;
+    const listed = async (): Promise<readonly string[]> =>
+      (await rotating.resourceNames({ name: `user-${++n}`, groups: [], extra: {} }))[0]!;
+    expect(await listed()).toEqual([]); // the handshake fails: not verified
+    expect(moved.requests).toHaveLength(0);
+    // A bundle with no complete certificate, as while the file is being written, is skipped.
+    writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIC');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    writeFileSync(caFile, `${readFileSync(kedaCAFile, 'utf8')}${newCA.cert}`);
+    await waitFor('the rotated CA bundle', async () => (await listed()).includes('s0-prometheus'));
+  } finally {
+    rotating.close();
+    await moved.close();
   }
 });
 

@@ -475,6 +475,32 @@ describe('TLS', () => {
       await scaler.close();
     }
   });
+
+  test('a rotated clientCAFile is applied without a restart; a bundle with no certificate is skipped', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'costscale-keda-client-ca-'));
+    const rotating = { ...files, clientCAFile: join(dir, 'client-ca.crt') };
+    await writeFile(rotating.clientCAFile, clientCA.cert);
+    const { scaler, port } = await start(holder, clock, rotating);
+    const ca = Buffer.from(serverCA.cert);
+    const presenting = (issued: { cert: string; key: string }) =>
+      credentials.createSsl(ca, Buffer.from(issued.key), Buffer.from(issued.cert));
+    const served = async (issued: { cert: string; key: string }): Promise<boolean> =>
+      !((await isActive(port, presenting(issued))) instanceof Error);
+    try {
+      expect(await served(kedaCert)).toBe(true);
+      expect(await served(strangerCert)).toBe(false);
+      // A half-written bundle (no complete certificate yet) leaves the current one in force.
+      await writeFile(rotating.clientCAFile, '-----BEGIN CERTIFICATE-----\nMIIC');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await served(kedaCert)).toBe(true);
+      // KEDA's client certificate now comes from another CA.
+      await writeFile(rotating.clientCAFile, otherCA.cert);
+      await waitFor('the rotated client CA', () => served(strangerCert));
+      expect(await served(kedaCert)).toBe(false);
+    } finally {
+      await scaler.close();
+    }
+  });
 });
 
 test('serve wires the scaler: server.keda.grpc.enabled listens, answers from the service snapshot, counts in /metrics', async () => {

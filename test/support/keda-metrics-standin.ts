@@ -48,10 +48,23 @@ export async function startKedaMetricsStandin(tls: {
     rejectUnauthorized: true,
   });
   server.keepAliveTimeout = 120_000;
+  // The client certificate is verified in the handshake; like Go's net/http (r.TLS), read it once per
+  // connection rather than per request (getPeerCertificate builds a new object each call).
+  const clientCNs = new WeakMap<TLSSocket, string | undefined>();
+  const clientCN = (socket: TLSSocket): string | undefined => {
+    if (!clientCNs.has(socket)) {
+      const cn = socket.getPeerCertificate().subject?.CN;
+      clientCNs.set(socket, Array.isArray(cn) ? cn[0] : cn);
+    }
+    return clientCNs.get(socket);
+  };
   server.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'https://standin');
-    const cn = (req.socket as TLSSocket).getPeerCertificate().subject?.CN;
-    requests.push({ path: req.url ?? '/', headers: req.headers, clientCN: Array.isArray(cn) ? cn[0] : cn });
+    requests.push({
+      path: req.url ?? '/',
+      headers: req.headers,
+      clientCN: clientCN(req.socket as TLSSocket),
+    });
     const send = (code: number, body: unknown): void => {
       const text = `${JSON.stringify(body)}\n`;
       res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });

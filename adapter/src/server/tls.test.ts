@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import tls from 'node:tls';
 import pino from 'pino';
 import { createApiServer, type ApiServer } from './external-metrics';
-import { generateServingCertificate } from './tls';
+import { fileCertificateAuthorities, generateServingCertificate } from './tls';
 
 // Certificates rotated on disk (cert-manager renewing the mounted Secret) are served on the next
 // connection, without a restart: the file watcher hands them to https.Server#setSecureContext.
@@ -88,3 +88,41 @@ test('a half-written pair (new certificate, old key) is skipped; the current one
   writeFileSync(keyFile, other.key);
   expect(await servedWithin(fingerprintOf(other.cert), 5000)).toBe(true);
 });
+
+test('a CA bundle is re-read when it changes; one with no certificate or an unparsable one is skipped', async () => {
+  const caFile = path.join(dir, 'ca.crt');
+  const [first, second] = await Promise.all([
+    generateServingCertificate('costscale', 'costscale', new Date()),
+    generateServingCertificate('costscale', 'costscale', new Date()),
+  ]);
+  writeFileSync(caFile, first.caCert);
+  const bundle = await fileCertificateAuthorities(caFile, 20, logger);
+  const seen: string[] = [];
+  bundle.onChange((pem) => seen.push(pem));
+  try {
+    expect(bundle.current()).toBe(first.caCert);
+    const refused = 'could not reload the CA bundle; keeping the current one';
+    for (const broken of [
+      '',
+      '-----BEGIN CERTIFICATE-----\nMIIC',
+      first.caCert.slice(0, 200) + first.caCert.slice(-40),
+    ]) {
+      const before = logged.filter((m) => m === refused).length;
+      writeFileSync(caFile, broken);
+      await waitUntil(() => logged.filter((m) => m === refused).length > before);
+      expect(bundle.current()).toBe(first.caCert);
+    }
+    writeFileSync(caFile, first.caCert + second.caCert);
+    await waitUntil(() => seen.length > 0);
+    expect(seen).toEqual([first.caCert + second.caCert]);
+    expect(bundle.current()).toBe(first.caCert + second.caCert);
+  } finally {
+    bundle.close();
+  }
+});
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(done()).toBe(true);
+}

@@ -2,7 +2,7 @@
 // apiserver without --tls-cert-file — a CA and a serving certificate generated at start, valid for the
 // names the kube-aggregator dials (`<service>.<namespace>.svc`, external-metrics-api.md §1.1, §2.6).
 
-import { generateKeyPair } from 'node:crypto';
+import { generateKeyPair, X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
@@ -73,38 +73,87 @@ export async function fileServingCertificate(
   intervalMs: number,
   logger?: Logger,
 ): Promise<ServingCertificate> {
-  const read = async (): Promise<ServingCredentials> => {
-    const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
-    // Throws when the pair does not parse or does not match, so a half-written update is skipped.
-    createSecureContext({ cert, key });
-    return { cert, key };
-  };
+  const watched = await watchFiles(
+    [certFile, keyFile],
+    async () => {
+      const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+      // Throws when the pair does not parse or does not match, so a half-written update is skipped.
+      createSecureContext({ cert, key });
+      return { cert, key };
+    },
+    intervalMs,
+    logger,
+    'serving certificate',
+  );
+  return { ...watched, generatedCA: undefined };
+}
+
+/** A file's contents, re-read when it changes. */
+export interface WatchedFile<T> {
+  current(): T;
+  onChange(listener: (value: T) => void): void;
+  close(): void;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * A PEM bundle of CA certificates (a client CA, an upstream's CA), re-read when the file changes; a
+ * bundle with no certificate or one that does not parse, e.g. half-written, is skipped.
+ */
+export async function fileCertificateAuthorities(
+  caFile: string,
+  intervalMs: number,
+  logger?: Logger,
+): Promise<WatchedFile<string>> {
+  return watchFiles(
+    [caFile],
+    async () => {
+      const pem = await readFile(caFile, 'utf8');
+      const certificates = pem.match(PEM_CERTIFICATE) ?? [];
+      if (certificates.length === 0) throw new Error(`no certificate in ${caFile}`);
+      for (const certificate of certificates) new X509Certificate(certificate);
+      return pem;
+    },
+    intervalMs,
+    logger,
+    'CA bundle',
+  );
+}
+
+/**
+ * `read` now and again whenever one of `files` changes (size, modification time or inode: a
+ * Kubernetes Secret volume swaps a symlink); a read that throws keeps the value before it.
+ */
+async function watchFiles<T>(
+  files: readonly string[],
+  read: () => Promise<T>,
+  intervalMs: number,
+  logger: Logger | undefined,
+  what: string,
+): Promise<WatchedFile<T>> {
   const version = async (): Promise<string> => {
-    const stats = await Promise.all([stat(certFile), stat(keyFile)]);
+    const stats = await Promise.all(files.map((file) => stat(file)));
     return stats.map((s) => `${s.size}:${s.mtimeMs}:${s.ino}`).join('|');
   };
   let seen = await version();
-  let credentials = await read();
-  const listeners: Array<(c: ServingCredentials) => void> = [];
+  let value = await read();
+  const listeners: Array<(value: T) => void> = [];
   const timer = setInterval(() => {
     (async () => {
       const next = await version();
       if (next === seen) return;
-      credentials = await read();
+      value = await read();
       seen = next;
-      logger?.info({ certFile }, 'serving certificate reloaded');
-      for (const listener of listeners) listener(credentials);
+      logger?.info({ file: files[0] }, `${what} reloaded`);
+      for (const listener of listeners) listener(value);
     })().catch((error: unknown) =>
-      logger?.error(
-        { err: error, certFile },
-        'could not reload the serving certificate; keeping the current one',
-      ),
+      logger?.error({ err: error, file: files[0] }, `could not reload the ${what}; keeping the current one`),
     );
   }, intervalMs);
   timer.unref();
   return {
-    current: () => credentials,
-    generatedCA: undefined,
+    current: () => value,
     onChange: (listener) => listeners.push(listener),
     close: () => clearInterval(timer),
   };

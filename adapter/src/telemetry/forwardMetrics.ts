@@ -24,10 +24,24 @@ export function registerForwardMetrics(registry: Registry): ForwardObserver {
     registers: [registry],
   });
   return {
-    forwarded: (upstream, code, seconds) => {
-      requests.inc({ upstream, code: String(code) });
-      duration.observe({ upstream }, seconds);
+    // Label children resolved once per upstream (and status code), not per forwarded request.
+    upstream: (upstream) => {
+      const byCode = new Map<number | 'error', { inc(): void }>();
+      const observeDuration = duration.labels({ upstream }).observe;
+      const success = discovery.labels({ upstream, outcome: 'success' });
+      const failure = discovery.labels({ upstream, outcome: 'failure' });
+      return {
+        forwarded: (code, seconds) => {
+          let counter = byCode.get(code);
+          if (counter === undefined) {
+            counter = requests.labels({ upstream, code: String(code) });
+            byCode.set(code, counter);
+          }
+          counter.inc();
+          observeDuration(seconds);
+        },
+        discovery: (ok) => (ok ? success : failure).inc(),
+      };
     },
-    discovery: (upstream, ok) => discovery.inc({ upstream, outcome: ok ? 'success' : 'failure' }),
   };
 }

@@ -31,11 +31,18 @@ function escapeKey(key: string): string {
   return out;
 }
 
-export function frontProxyHeaders(user: UserInfo): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = { 'X-Remote-User': user.name };
-  if (user.groups.length > 0) headers['X-Remote-Group'] = [...user.groups];
-  for (const [key, values] of Object.entries(user.extra)) {
-    if (values.length > 0) headers[`X-Remote-Extra-${escapeExtraKey(key)}`] = [...values];
+/**
+ * The identity as request header fields in undici's flat form (name, value, name, value…), one field
+ * per group and per extra value; names lower-case, as undici would make them.
+ */
+export function frontProxyHeaders(user: UserInfo): string[] {
+  const headers = ['x-remote-user', user.name];
+  for (const group of user.groups) headers.push('x-remote-group', group);
+  for (const key in user.extra) {
+    const values = user.extra[key]!;
+    if (values.length === 0) continue;
+    const name = `x-remote-extra-${escapeExtraKey(key)}`;
+    for (const value of values) headers.push(name, value);
   }
   return headers;
 }

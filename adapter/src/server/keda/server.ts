@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { SecureContextOptions } from 'node:tls';
 import {
   Server,
@@ -12,7 +11,7 @@ import {
 import type { Logger } from 'pino';
 import type { KedaGrpcSettings } from '../../config/kedaSettings';
 import type { Snapshot, SnapshotFeed } from '../../snapshot/snapshot';
-import { fileServingCertificate } from '../tls';
+import { fileCertificateAuthorities, fileServingCertificate } from '../tls';
 import {
   isActive,
   metricSpecs,
@@ -30,7 +29,7 @@ import { loadExternalScaler } from './proto';
 // KEDA's external scaler over gRPC (KEDA spec §2; kedacore/keda pkg/scalers/external_scaler.go is the
 // client): unary answers from the current snapshot, and streams that push when a publish, or time
 // making a value stale, changes what they say. Serving reads only the snapshot, so no RPC waits on
-// Prometheus. The TLS certificate is re-read when its files change.
+// Prometheus. The TLS certificate and the client CA bundle are re-read when their files change.
 
 export type KedaMethod = 'IsActive' | 'StreamIsActive' | 'GetMetricSpec' | 'GetMetrics' | 'StreamMetricSpec';
 
@@ -255,7 +254,8 @@ class ReloadableServerCredentials extends ServerCredentials {
 
 /**
  * Plaintext without tls; with clientCAFile, client certificates are required (mutual TLS). The
- * cert/key files are watched as the REST server's are (tls.ts); the client CA is read at start.
+ * cert/key files and the client CA bundle are watched as the REST server's certificate is (tls.ts):
+ * new connections are served and verified with what the files hold now.
  */
 async function serverCredentials(
   tls: KedaGrpcSettings['tls'],
@@ -263,12 +263,24 @@ async function serverCredentials(
   logger: Logger | undefined,
 ): Promise<{ readonly credentials: ServerCredentials; close(): void }> {
   if (tls === undefined) return { credentials: ServerCredentials.createInsecure(), close: () => undefined };
-  const [certificate, ca] = await Promise.all([
+  const [certificate, clientCA] = await Promise.all([
     fileServingCertificate(tls.certFile, tls.keyFile, reloadIntervalMs, logger),
-    tls.clientCAFile === undefined ? Promise.resolve(undefined) : readFile(tls.clientCAFile),
+    tls.clientCAFile === undefined
+      ? Promise.resolve(undefined)
+      : fileCertificateAuthorities(tls.clientCAFile, reloadIntervalMs, logger),
   ]);
-  const context = (c: { cert: string; key: string }): SecureContextOptions => ({ ...c, ...(ca && { ca }) });
-  const credentials = new ReloadableServerCredentials(ca !== undefined, context(certificate.current()));
-  certificate.onChange((c) => credentials.update(context(c)));
-  return { credentials, close: () => certificate.close() };
+  const context = (): SecureContextOptions => ({
+    ...certificate.current(),
+    ...(clientCA !== undefined && { ca: clientCA.current() }),
+  });
+  const credentials = new ReloadableServerCredentials(clientCA !== undefined, context());
+  certificate.onChange(() => credentials.update(context()));
+  clientCA?.onChange(() => credentials.update(context()));
+  return {
+    credentials,
+    close: () => {
+      certificate.close();
+      clientCA?.close();
+    },
+  };
 }
