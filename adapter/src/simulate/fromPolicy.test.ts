@@ -1,11 +1,6 @@
 import { policySchema, priceBookSchema } from '../config/schema';
 import { observeForCostscale } from './costscaleScaler';
-import {
-  costscaleHpaBehavior,
-  costscaleScenario,
-  policyCostPerReplicaHour,
-  workloadFromPolicy,
-} from './fromPolicy';
+import { hpaBehavior, costscaleScenario, policyCostPerReplicaHour, workloadFromPolicy } from './fromPolicy';
 import { DEFAULT_PIPELINE } from './pipeline';
 
 const raw = {
@@ -69,13 +64,13 @@ describe('simulation inputs from a policy', () => {
   });
 
   it('sets the scale-down window of the HPA reading costscale only where asked, beside its tolerance', () => {
-    expect(costscaleHpaBehavior(undefined, undefined)).toBeUndefined();
-    expect(costscaleHpaBehavior(0.1, undefined)).toEqual({
+    expect(hpaBehavior(undefined, undefined)).toBeUndefined();
+    expect(hpaBehavior(0.1, undefined)).toEqual({
       scaleUp: { tolerance: 0.1 },
       scaleDown: { tolerance: 0.1 },
     });
-    expect(costscaleHpaBehavior(undefined, 0)).toEqual({ scaleDown: { stabilizationWindowSeconds: 0 } });
-    expect(costscaleHpaBehavior(0.1, 60)).toEqual({
+    expect(hpaBehavior(undefined, 0)).toEqual({ scaleDown: { stabilizationWindowSeconds: 0 } });
+    expect(hpaBehavior(0.1, 60)).toEqual({
       scaleUp: { tolerance: 0.1 },
       scaleDown: { stabilizationWindowSeconds: 60, tolerance: 0.1 },
     });

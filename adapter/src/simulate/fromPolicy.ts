@@ -48,10 +48,10 @@ export function toleranceBehavior(tolerance: number | undefined): Behavior | und
 }
 
 /**
- * The behavior of the HPA reading costscale: its tolerance and scale-down window where set; undefined
- * when neither is (no behavior: the cluster defaults).
+ * An HPA's behavior with its tolerance and scale-down window where set; undefined when neither is (no
+ * behavior: the cluster defaults).
  */
-export function costscaleHpaBehavior(
+export function hpaBehavior(
   tolerance: number | undefined,
   scaleDownWindowSeconds: number | undefined,
 ): Behavior | undefined {
@@ -86,7 +86,7 @@ export function costscaleScenario(
     kind: 'hpa-external',
     metricName: 'costscale_replicas',
     averageValue: 1,
-    behavior: costscaleHpaBehavior(options.hpaTolerance, options.hpaScaleDownWindowSeconds),
+    behavior: hpaBehavior(options.hpaTolerance, options.hpaScaleDownWindowSeconds),
     scaler: costscaleScaler({
       // The decision knows the tolerance of the HPA it is simulated behind.
       policy: { ...policy, hpaTolerance: options.hpaTolerance ?? DEFAULT_CONTROLLER_CONFIG.tolerance },

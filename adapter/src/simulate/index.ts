@@ -25,7 +25,7 @@ export {
   type ObservedDemand,
 } from './pipeline';
 export {
-  costscaleHpaBehavior,
+  hpaBehavior,
   costscaleScenario,
   policyCostPerReplicaHour,
   toleranceBehavior,

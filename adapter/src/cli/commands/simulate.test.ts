@@ -66,7 +66,8 @@ describe('costscale simulate', () => {
     );
     expect(lines[1]).toBe(
       'pipelines: rate(…[60s]) of 30 s scrapes, ticks 7.5 s before HPA syncs; metrics-server resolution 15 s; ' +
-        'HPA tolerance 0.1 (cluster default) on every HPA; CPU capped at 1 of the request',
+        'HPA tolerance 0.1 (cluster default) and scale-down window 300 s (controller default) on every HPA; ' +
+        'CPU capped at 1 of the request',
     );
     expect(lines[3]).toMatch(/^scenario\s+replica-h/);
     expect(lines[4]).toMatch(/^fixed:6\s+12\.0\s+6\.00\s+6\s+0\.48\s+100\.0 %\s+60\.5\s+16\.690\s+0\s+0$/);
@@ -135,6 +136,21 @@ describe('costscale simulate', () => {
     const right = JSON.parse(await run([...base, '--hpa-tolerance', '0']));
     expect(report.scenarios[1].sloMissMinutes).toBeGreaterThan(right.scenarios[1].sloMissMinutes);
     await expect(run([...base, '--capacity-error', '-1'])).rejects.toThrow(InputError);
+  });
+
+  it('sets the scale-down window of every HPA: with none, both sides give up replicas sooner after a fall', async () => {
+    const rows = ['timestamp,demand'];
+    for (let m = 0; m < 120; m++) rows.push(`${1_700_000_000 + m * 60},${m < 60 ? 80 : 20}`);
+    const fall = file('fall.csv', `${rows.join('\n')}\n`);
+    const base = ['--trace', fall, '--policy', policy, '--json'];
+    const held = JSON.parse(await run(base));
+    const unheld = JSON.parse(await run([...base, '--hpa-scale-down-window', '0']));
+    expect(held.hpaScaleDownWindowSeconds).toBeNull();
+    expect(unheld.hpaScaleDownWindowSeconds).toBe(0);
+    expect(unheld.scenarios.map((s: { name: string }) => s.name)).toEqual(['hpa-cpu:0.7', 'costscale:web']);
+    for (const i of [0, 1]) {
+      expect(unheld.scenarios[i].replicaHours).toBeLessThan(held.scenarios[i].replicaHours);
+    }
   });
 
   it('holds each sample with --interpolation hold', async () => {
@@ -206,6 +222,7 @@ describe('costscale simulate', () => {
     [['--baseline', 'hpa-cpu:1.5'], '--baseline hpa-cpu:1.5: hpa-cpu needs a target utilisation in (0, 1]'],
     [['--baseline', 'magic'], '--baseline magic: unknown baseline'],
     [['--hpa-tolerance', '-1'], '--hpa-tolerance -1: expected a non-negative number'],
+    [['--hpa-scale-down-window', '-5'], '--hpa-scale-down-window -5: expected a non-negative number'],
     [['--interpolation', 'cubic'], '--interpolation cubic: expected linear or hold'],
   ])('rejects bad usage %j', async (extra, message) => {
     await expect(run(['--trace', trace, '--policy', policy, ...extra])).rejects.toThrow(message);

@@ -16,7 +16,7 @@ import {
   observeForCostscale,
   parseDemandTraceCsv,
   rateWindowOf,
-  toleranceBehavior,
+  hpaBehavior,
   policyCostPerReplicaHour,
   resultTable,
   simulate,
@@ -151,6 +151,7 @@ interface SimulateOptions {
   json?: boolean;
   replicaCost?: string;
   hpaTolerance: string;
+  hpaScaleDownWindow: string;
   cpuCap: string;
   syncSeconds: string;
   interpolation: string;
@@ -207,6 +208,10 @@ function runSimulate(opts: SimulateOptions): void {
     opts.replicaCost === undefined ? undefined : positiveNumber(opts.replicaCost, '--replica-cost', true);
   const tolerance =
     opts.hpaTolerance === 'default' ? undefined : positiveNumber(opts.hpaTolerance, '--hpa-tolerance', true);
+  const scaleDownWindow =
+    opts.hpaScaleDownWindow === 'default'
+      ? undefined
+      : positiveNumber(opts.hpaScaleDownWindow, '--hpa-scale-down-window', true);
   if (opts.interpolation !== 'linear' && opts.interpolation !== 'hold') {
     throw new InputError(`--interpolation ${opts.interpolation}: expected linear or hold`);
   }
@@ -230,7 +235,11 @@ function runSimulate(opts: SimulateOptions): void {
   };
   const observation = observeForCostscale(trace, options.syncPeriodMs!, opts.interpolation, pipeline);
   const costscale = (policy: Policy, name?: string): Scenario =>
-    costscaleScenario(policy, believed, observation, { name, hpaTolerance: tolerance });
+    costscaleScenario(policy, believed, observation, {
+      name,
+      hpaTolerance: tolerance,
+      hpaScaleDownWindowSeconds: scaleDownWindow,
+    });
 
   const scenarios: Scenario[] = baselines.map((b): Scenario => {
     if (b.kind === 'hpa-cpu')
@@ -238,7 +247,7 @@ function runSimulate(opts: SimulateOptions): void {
         name: `hpa-cpu:${b.target}`,
         kind: 'hpa-cpu',
         targetUtilization: b.target,
-        behavior: toleranceBehavior(tolerance),
+        behavior: hpaBehavior(tolerance, scaleDownWindow),
       };
     if (b.kind === 'fixed') return { name: `fixed:${b.replicas}`, kind: 'fixed', replicas: b.replicas };
     // Other decision parameters on the same workload: capacity, readiness, bounds and price stay the primary's.
@@ -271,6 +280,7 @@ function runSimulate(opts: SimulateOptions): void {
           trueCapacityPerReplica: workload.capacityPerReplica,
           readinessDelaySeconds: workload.readinessDelayMs / 1000,
           hpaTolerance: tolerance ?? null,
+          hpaScaleDownWindowSeconds: scaleDownWindow ?? null,
           cpuCap: options.cpuUtilizationCap,
           pipeline: {
             scrapeIntervalSeconds: pipeline.scrapeIntervalMs / 1000,
@@ -297,7 +307,8 @@ function runSimulate(opts: SimulateOptions): void {
       `readiness ${workload.readinessDelayMs / 1000} s\n` +
       `pipelines: rate(…[${pipeline.rateWindowMs / 1000}s]) of ${pipeline.scrapeIntervalMs / 1000} s scrapes, ticks ` +
       `${pipeline.tickAgeMs / 1000} s before HPA syncs; metrics-server resolution ${pipeline.cpuResolutionMs / 1000} s; ` +
-      `HPA tolerance ${tolerance ?? '0.1 (cluster default)'} on every HPA; CPU capped at ${options.cpuUtilizationCap} of the request\n\n` +
+      `HPA tolerance ${tolerance ?? '0.1 (cluster default)'} and scale-down window ` +
+      `${scaleDownWindow === undefined ? '300 s (controller default)' : `${scaleDownWindow} s`} on every HPA; CPU capped at ${options.cpuUtilizationCap} of the request\n\n` +
       `${resultTable(summaries, currency)}\n\n` +
       `vs first: cost relative to ${first?.name}. SLO-miss min: minutes with demand above ready capacity.\n`,
   );
@@ -327,6 +338,11 @@ export function registerSimulateCommand(program: Command): void {
     .option(
       '--hpa-tolerance <fraction>',
       "tolerance of every simulated HPA (costscale's and the CPU baselines'), set through behavior (Kubernetes ≥ 1.35); 'default' for HPAs without behavior (cluster default 0.1)",
+      'default',
+    )
+    .option(
+      '--hpa-scale-down-window <seconds>',
+      "behavior.scaleDown.stabilizationWindowSeconds of every simulated HPA (costscale's and the CPU baselines'; deploy/examples/hpa.yaml sets 0 for costscale's); 'default' for the controller's 300 s",
       'default',
     )
     .option(
