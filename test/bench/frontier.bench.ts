@@ -12,8 +12,8 @@
 // controller's default: HPA-70 is the reference point), 120, 60 and 0 s, its CPU capped at 1.0 of the
 // request (and, as a sensitivity, at 1.5). Every HPA — costscale's and the baselines' — has the cluster
 // default tolerance 0.1. The HPA reading costscale has the scale-down window deploy/examples/hpa.yaml
-// recommends (0 s: costscale's decision already holds what a re-scale could not bring back within its
-// horizon); the baselines are swept over the same windows a user could set. The oracle runs ⌈demand/κ⌉ replicas at every 15 s step with no delay.
+// recommends, as every what-if does (COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS, 0 s); the baselines are
+// swept over the windows a user could set. The oracle runs ⌈demand/κ⌉ replicas at every 15 s step with no delay.
 //
 // Reported per trace and readiness: HPA-70's cost and SLO-miss minutes; costscale's cost at HPA-70's
 // misses on its frontier (linear between neighbouring settings), relative to HPA-70; the oracle's; the
@@ -58,8 +58,6 @@ const HPA_TARGETS = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 const HPA_SCALE_DOWN_WINDOWS = [300, 120, 60, 0];
 const SLO_MISS_COSTS = [0.03, 0.1, 0.3, 1, 3, 10, 30, 100];
 const CPU_CAPS = [1, 1.5];
-/** `behavior.scaleDown.stabilizationWindowSeconds` of the HPA reading costscale (deploy/examples/hpa.yaml). */
-const COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS = 0;
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -263,7 +261,6 @@ function runTrace(name: string, days: number, readinessList: number[]): TraceRes
       run(
         costscaleScenario(policyAt(v), workload, observation, {
           name: String(v),
-          hpaScaleDownWindowSeconds: COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS,
         }),
       ),
     );

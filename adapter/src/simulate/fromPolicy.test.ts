@@ -52,18 +52,24 @@ describe('simulation inputs from a policy', () => {
       kind: 'hpa-external',
       metricName: 'costscale_replicas',
       averageValue: 1,
-      behavior: { scaleUp: { tolerance: 0 }, scaleDown: { tolerance: 0 } },
+      behavior: {
+        scaleUp: { tolerance: 0 },
+        scaleDown: { stabilizationWindowSeconds: 0, tolerance: 0 },
+      },
     });
-    expect(costscaleScenario(policy, workload, seen)).toMatchObject({ behavior: undefined });
-    expect(costscaleScenario(policy, workload, seen, { hpaScaleDownWindowSeconds: 0 })).toMatchObject({
+    // Without options: the cluster's tolerance, and the window of deploy/examples/hpa.yaml.
+    expect(costscaleScenario(policy, workload, seen)).toMatchObject({
       behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+    });
+    expect(costscaleScenario(policy, workload, seen, { hpaScaleDownWindowSeconds: 300 })).toMatchObject({
+      behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
     });
     expect(() => costscaleScenario(policy, { ...workload, costPerReplicaHour: null }, seen)).toThrow(
       /replica cost is unknown/,
     );
   });
 
-  it('sets the scale-down window of the HPA reading costscale only where asked, beside its tolerance', () => {
+  it('sets the scale-down window of an HPA only where asked, beside its tolerance', () => {
     expect(hpaBehavior(undefined, undefined)).toBeUndefined();
     expect(hpaBehavior(0.1, undefined)).toEqual({
       scaleUp: { tolerance: 0.1 },

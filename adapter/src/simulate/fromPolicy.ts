@@ -35,12 +35,20 @@ export interface CostscaleScenarioOptions {
    */
   readonly hpaTolerance?: number;
   /**
-   * `behavior.scaleDown.stabilizationWindowSeconds` of that HPA; `undefined` keeps the controller's
-   * default (300 s), which holds the highest count costscale served in the last 5 minutes.
+   * `behavior.scaleDown.stabilizationWindowSeconds` of that HPA; `undefined` for the window
+   * deploy/examples/hpa.yaml sets ({@link COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS}).
    */
   readonly hpaScaleDownWindowSeconds?: number;
   readonly engine?: EngineSettings;
 }
+
+/**
+ * The scale-down window of the HPA that reads costscale, as deploy/examples/hpa.yaml sets it: the
+ * decision already keeps every replica a re-scale could not bring back within its horizon, weighing that
+ * miss risk against the replica's cost, so the controller's default 300 s would hold the highest count
+ * of the last 5 minutes on top of it.
+ */
+export const COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS = 0;
 
 /** An HPA's behavior that sets only its tolerance; undefined for the cluster default (no behavior). */
 export function toleranceBehavior(tolerance: number | undefined): Behavior | undefined {
@@ -86,7 +94,10 @@ export function costscaleScenario(
     kind: 'hpa-external',
     metricName: 'costscale_replicas',
     averageValue: 1,
-    behavior: hpaBehavior(options.hpaTolerance, options.hpaScaleDownWindowSeconds),
+    behavior: hpaBehavior(
+      options.hpaTolerance,
+      options.hpaScaleDownWindowSeconds ?? COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS,
+    ),
     scaler: costscaleScaler({
       // The decision knows the tolerance of the HPA it is simulated behind.
       policy: { ...policy, hpaTolerance: options.hpaTolerance ?? DEFAULT_CONTROLLER_CONFIG.tolerance },

@@ -25,6 +25,7 @@ export {
   type ObservedDemand,
 } from './pipeline';
 export {
+  COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS,
   hpaBehavior,
   costscaleScenario,
   policyCostPerReplicaHour,

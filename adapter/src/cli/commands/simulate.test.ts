@@ -66,7 +66,7 @@ describe('costscale simulate', () => {
     );
     expect(lines[1]).toBe(
       'pipelines: rate(…[60s]) of 30 s scrapes, ticks 7.5 s before HPA syncs; metrics-server resolution 15 s; ' +
-        'HPA tolerance 0.1 (cluster default) and scale-down window 300 s (controller default) on every HPA; ' +
+        "HPA tolerance 0.1 (cluster default) on every HPA; scale-down window 300 s (controller default) on the CPU HPAs, 0 s on costscale's; " +
         'CPU capped at 1 of the request',
     );
     expect(lines[3]).toMatch(/^scenario\s+replica-h/);
@@ -138,19 +138,21 @@ describe('costscale simulate', () => {
     await expect(run([...base, '--capacity-error', '-1'])).rejects.toThrow(InputError);
   });
 
-  it('sets the scale-down window of every HPA: with none, both sides give up replicas sooner after a fall', async () => {
+  it('sets the scale-down windows: without one, an HPA gives up replicas sooner after a fall', async () => {
     const rows = ['timestamp,demand'];
     for (let m = 0; m < 120; m++) rows.push(`${1_700_000_000 + m * 60},${m < 60 ? 80 : 20}`);
     const fall = file('fall.csv', `${rows.join('\n')}\n`);
     const base = ['--trace', fall, '--policy', policy, '--json'];
-    const held = JSON.parse(await run(base));
+    const defaults = JSON.parse(await run(base));
+    expect(defaults).toMatchObject({ hpaScaleDownWindowSeconds: null, costscaleScaleDownWindowSeconds: 0 });
+    const held = JSON.parse(await run([...base, '--costscale-scale-down-window', '300']));
     const unheld = JSON.parse(await run([...base, '--hpa-scale-down-window', '0']));
-    expect(held.hpaScaleDownWindowSeconds).toBeNull();
-    expect(unheld.hpaScaleDownWindowSeconds).toBe(0);
     expect(unheld.scenarios.map((s: { name: string }) => s.name)).toEqual(['hpa-cpu:0.7', 'costscale:web']);
-    for (const i of [0, 1]) {
-      expect(unheld.scenarios[i].replicaHours).toBeLessThan(held.scenarios[i].replicaHours);
-    }
+    // Each flag reaches its own HPA only.
+    expect(unheld.scenarios[0].replicaHours).toBeLessThan(defaults.scenarios[0].replicaHours);
+    expect(unheld.scenarios[1].replicaHours).toBe(defaults.scenarios[1].replicaHours);
+    expect(held.scenarios[1].replicaHours).toBeGreaterThan(defaults.scenarios[1].replicaHours);
+    expect(held.scenarios[0].replicaHours).toBe(defaults.scenarios[0].replicaHours);
   });
 
   it('holds each sample with --interpolation hold', async () => {
@@ -223,6 +225,10 @@ describe('costscale simulate', () => {
     [['--baseline', 'magic'], '--baseline magic: unknown baseline'],
     [['--hpa-tolerance', '-1'], '--hpa-tolerance -1: expected a non-negative number'],
     [['--hpa-scale-down-window', '-5'], '--hpa-scale-down-window -5: expected a non-negative number'],
+    [
+      ['--costscale-scale-down-window', 'x'],
+      '--costscale-scale-down-window x: expected a non-negative number',
+    ],
     [['--interpolation', 'cubic'], '--interpolation cubic: expected linear or hold'],
   ])('rejects bad usage %j', async (extra, message) => {
     await expect(run(['--trace', trace, '--policy', policy, ...extra])).rejects.toThrow(message);

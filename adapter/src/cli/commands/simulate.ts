@@ -16,6 +16,7 @@ import {
   observeForCostscale,
   parseDemandTraceCsv,
   rateWindowOf,
+  COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS,
   hpaBehavior,
   policyCostPerReplicaHour,
   resultTable,
@@ -152,6 +153,7 @@ interface SimulateOptions {
   replicaCost?: string;
   hpaTolerance: string;
   hpaScaleDownWindow: string;
+  costscaleScaleDownWindow: string;
   cpuCap: string;
   syncSeconds: string;
   interpolation: string;
@@ -212,6 +214,11 @@ function runSimulate(opts: SimulateOptions): void {
     opts.hpaScaleDownWindow === 'default'
       ? undefined
       : positiveNumber(opts.hpaScaleDownWindow, '--hpa-scale-down-window', true);
+  const costscaleWindow = positiveNumber(
+    opts.costscaleScaleDownWindow,
+    '--costscale-scale-down-window',
+    true,
+  );
   if (opts.interpolation !== 'linear' && opts.interpolation !== 'hold') {
     throw new InputError(`--interpolation ${opts.interpolation}: expected linear or hold`);
   }
@@ -238,7 +245,7 @@ function runSimulate(opts: SimulateOptions): void {
     costscaleScenario(policy, believed, observation, {
       name,
       hpaTolerance: tolerance,
-      hpaScaleDownWindowSeconds: scaleDownWindow,
+      hpaScaleDownWindowSeconds: costscaleWindow,
     });
 
   const scenarios: Scenario[] = baselines.map((b): Scenario => {
@@ -281,6 +288,7 @@ function runSimulate(opts: SimulateOptions): void {
           readinessDelaySeconds: workload.readinessDelayMs / 1000,
           hpaTolerance: tolerance ?? null,
           hpaScaleDownWindowSeconds: scaleDownWindow ?? null,
+          costscaleScaleDownWindowSeconds: costscaleWindow,
           cpuCap: options.cpuUtilizationCap,
           pipeline: {
             scrapeIntervalSeconds: pipeline.scrapeIntervalMs / 1000,
@@ -307,8 +315,9 @@ function runSimulate(opts: SimulateOptions): void {
       `readiness ${workload.readinessDelayMs / 1000} s\n` +
       `pipelines: rate(…[${pipeline.rateWindowMs / 1000}s]) of ${pipeline.scrapeIntervalMs / 1000} s scrapes, ticks ` +
       `${pipeline.tickAgeMs / 1000} s before HPA syncs; metrics-server resolution ${pipeline.cpuResolutionMs / 1000} s; ` +
-      `HPA tolerance ${tolerance ?? '0.1 (cluster default)'} and scale-down window ` +
-      `${scaleDownWindow === undefined ? '300 s (controller default)' : `${scaleDownWindow} s`} on every HPA; CPU capped at ${options.cpuUtilizationCap} of the request\n\n` +
+      `HPA tolerance ${tolerance ?? '0.1 (cluster default)'} on every HPA; scale-down window ` +
+      `${scaleDownWindow === undefined ? '300 s (controller default)' : `${scaleDownWindow} s`} on the CPU HPAs, ` +
+      `${costscaleWindow} s on costscale's; CPU capped at ${options.cpuUtilizationCap} of the request\n\n` +
       `${resultTable(summaries, currency)}\n\n` +
       `vs first: cost relative to ${first?.name}. SLO-miss min: minutes with demand above ready capacity.\n`,
   );
@@ -342,8 +351,13 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option(
       '--hpa-scale-down-window <seconds>',
-      "behavior.scaleDown.stabilizationWindowSeconds of every simulated HPA (costscale's and the CPU baselines'; deploy/examples/hpa.yaml sets 0 for costscale's); 'default' for the controller's 300 s",
+      "behavior.scaleDown.stabilizationWindowSeconds of the CPU baselines' HPAs; 'default' for the controller's 300 s",
       'default',
+    )
+    .option(
+      '--costscale-scale-down-window <seconds>',
+      "the same for the HPA reading costscale (default: deploy/examples/hpa.yaml's)",
+      String(COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS),
     )
     .option(
       '--cpu-cap <utilisation>',

@@ -614,6 +614,15 @@ export const simulationReport = z
     capacityPerReplica: z.number(),
     readinessDelaySeconds: z.number(),
     hpaTolerance: z.number().nullable(),
+    hpaScaleDownWindowSeconds: z
+      .number()
+      .nullable()
+      .optional()
+      .describe('scale-down window of the CPU baselines’ HPAs; null for the controller’s 300 s'),
+    costscaleScaleDownWindowSeconds: z
+      .number()
+      .optional()
+      .describe('scale-down window of the HPA reading costscale (deploy/examples/hpa.yaml’s)'),
     trueCapacityPerReplica: z
       .number()
       .optional()

@@ -4,6 +4,7 @@ import { blendedCostPerReplicaHour } from '../../../domain';
 import { demandTrace } from '../../../recommend';
 import { recommendationPrices } from '../../../recommend-runtime';
 import {
+  COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS,
   costscaleScenario,
   DEFAULT_PIPELINE,
   engineSettingsOf,
@@ -203,6 +204,8 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
           capacityPerReplica: workload.capacityPerReplica,
           readinessDelaySeconds: workload.readinessDelayMs / 1000,
           hpaTolerance: body.hpaTolerance,
+          hpaScaleDownWindowSeconds: null,
+          costscaleScaleDownWindowSeconds: COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS,
           trueCapacityPerReplica: workload.capacityPerReplica,
           cpuCap: 1,
           pipeline: {
