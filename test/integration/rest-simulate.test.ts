@@ -164,6 +164,31 @@ describe.each(DATABASE_KINDS)('simulation over Prometheus history on %s PostgreS
     expect(changed.scenarios[1]!.cost!).toBeGreaterThan(base.scenarios[1]!.cost!);
   });
 
+  test('each side’s scale-down window is its own: by default 0 s for costscale’s HPA, 300 s for the CPU HPA', async () => {
+    const simulateWith = async (windows: Record<string, number | null>) => {
+      const r = await h.call('POST', '/api/v1/policies/shop/web/simulate', {
+        body: { window: '1d', step: '5m', baselines: ['hpa-cpu:0.7'], ...windows },
+      });
+      expect(r.status).toBe(200);
+      return S.simulationReport.parse(r.json);
+    };
+    const defaults = await simulateWith({});
+    expect(defaults).toMatchObject({ hpaScaleDownWindowSeconds: null, costscaleScaleDownWindowSeconds: 0 });
+    const swapped = await simulateWith({
+      hpaScaleDownWindowSeconds: 0,
+      costscaleScaleDownWindowSeconds: 300,
+    });
+    expect(swapped).toMatchObject({ hpaScaleDownWindowSeconds: 0, costscaleScaleDownWindowSeconds: 300 });
+    // The wave falls every afternoon: a window holds replicas longer, and takes none away sooner.
+    expect(swapped.scenarios[0]!.replicaHours).toBeLessThan(defaults.scenarios[0]!.replicaHours);
+    expect(swapped.scenarios[1]!.replicaHours).toBeGreaterThan(defaults.scenarios[1]!.replicaHours);
+    const bad = await h.call('POST', '/api/v1/policies/shop/web/simulate', {
+      body: { window: '1d', costscaleScaleDownWindowSeconds: -1 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('costscaleScaleDownWindowSeconds');
+  });
+
   test('answers problems for unknown policies, bad requests and an empty history', async () => {
     expect((await h.call('POST', '/api/v1/policies/shop/nope/simulate', { body: {} })).status).toBe(404);
     const tooLong = await h.call('POST', '/api/v1/policies/shop/web/simulate', { body: { window: '30d' } });

@@ -51,7 +51,7 @@ export interface CostscaleScenarioOptions {
 export const COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS = 0;
 
 /** An HPA's behavior that sets only its tolerance; undefined for the cluster default (no behavior). */
-export function toleranceBehavior(tolerance: number | undefined): Behavior | undefined {
+function toleranceBehavior(tolerance: number | undefined): Behavior | undefined {
   return tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } };
 }
 

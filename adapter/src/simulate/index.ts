@@ -29,7 +29,6 @@ export {
   hpaBehavior,
   costscaleScenario,
   policyCostPerReplicaHour,
-  toleranceBehavior,
   workloadFromPolicy,
   type CostscaleScenarioOptions,
 } from './fromPolicy';

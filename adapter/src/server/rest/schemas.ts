@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { budgetSchema, policySchema, scheduleSchema, tolerationSchema } from '../../config/schema';
 import { actingBoundSchema, decisionSchema, explanationSchema } from '../../domain/decide';
 import { ROLES } from '../../config/roles';
+import { COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS } from '../../simulate/fromPolicy';
 
 // The REST API's schemas: requests are validated with them at the boundary, responses are built to
 // them, and the OpenAPI document is generated from them. Policy and budget specs are the configuration
@@ -203,6 +204,19 @@ export const simulationRequest = z.strictObject({
     .describe(
       'tolerance of every simulated HPA (costscale’s and the CPU baselines’); null for HPAs without behavior (0.1)',
     ),
+  hpaScaleDownWindowSeconds: z
+    .int()
+    .min(0)
+    .max(3600)
+    .nullable()
+    .default(null)
+    .describe('scale-down stabilization window of the CPU baselines’ HPAs; null for the controller’s 300 s'),
+  costscaleScaleDownWindowSeconds: z
+    .int()
+    .min(0)
+    .max(3600)
+    .default(COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS)
+    .describe('the same for the HPA reading costscale (default: deploy/examples/hpa.yaml’s)'),
   syncSeconds: z.int().min(5).max(300).default(15).describe('HPA sync period and simulation step'),
   replicaCost: z
     .number()

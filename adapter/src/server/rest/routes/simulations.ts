@@ -4,14 +4,13 @@ import { blendedCostPerReplicaHour } from '../../../domain';
 import { demandTrace } from '../../../recommend';
 import { recommendationPrices } from '../../../recommend-runtime';
 import {
-  COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS,
   costscaleScenario,
   DEFAULT_PIPELINE,
   engineSettingsOf,
   observeForCostscale,
   rateWindowOf,
   simulate,
-  toleranceBehavior,
+  hpaBehavior,
   summarize,
   workloadFromPolicy,
   type ResultSummary,
@@ -36,7 +35,11 @@ const DEFAULT_POINTS = 2016;
 const durationMs = (d: string): number => Number(d.slice(0, -1)) * (UNIT_MS[d.slice(-1)] as number);
 
 /** `hpa-cpu:0.7`, `hpa-cpu:70%` or `fixed:4` (validated by the request schema). */
-function baselineScenario(spec: string, tolerance: number | undefined): Scenario {
+function baselineScenario(
+  spec: string,
+  tolerance: number | undefined,
+  scaleDownWindowSeconds: number | undefined,
+): Scenario {
   const [kind, arg = ''] = spec.split(':');
   if (kind === 'fixed') return { name: spec, kind: 'fixed', replicas: Number(arg) };
   const target = arg.endsWith('%') ? Number(arg.slice(0, -1)) / 100 : Number(arg);
@@ -44,7 +47,7 @@ function baselineScenario(spec: string, tolerance: number | undefined): Scenario
     name: `hpa-cpu:${target}`,
     kind: 'hpa-cpu',
     targetUtilization: target,
-    behavior: toleranceBehavior(tolerance),
+    behavior: hpaBehavior(tolerance, scaleDownWindowSeconds),
   };
 }
 
@@ -176,9 +179,12 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
         const tolerance = body.hpaTolerance ?? undefined;
         const observation = observeForCostscale(trace, options.syncPeriodMs, 'linear', pipeline);
         const scenarios: Scenario[] = [
-          ...body.baselines.map((b) => baselineScenario(b, tolerance)),
+          ...body.baselines.map((b) =>
+            baselineScenario(b, tolerance, body.hpaScaleDownWindowSeconds ?? undefined),
+          ),
           costscaleScenario(policy, workload, observation, {
             hpaTolerance: tolerance,
+            hpaScaleDownWindowSeconds: body.costscaleScaleDownWindowSeconds,
             engine: engineSettingsOf(config.engine),
           }),
         ];
@@ -204,8 +210,8 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
           capacityPerReplica: workload.capacityPerReplica,
           readinessDelaySeconds: workload.readinessDelayMs / 1000,
           hpaTolerance: body.hpaTolerance,
-          hpaScaleDownWindowSeconds: null,
-          costscaleScaleDownWindowSeconds: COSTSCALE_HPA_SCALE_DOWN_WINDOW_SECONDS,
+          hpaScaleDownWindowSeconds: body.hpaScaleDownWindowSeconds,
+          costscaleScaleDownWindowSeconds: body.costscaleScaleDownWindowSeconds,
           trueCapacityPerReplica: workload.capacityPerReplica,
           cpuCap: 1,
           pipeline: {
