@@ -20,17 +20,15 @@ describe('GrowthHistogram', () => {
     for (const tau of [0.01, 0.5, 0.99]) expect(h.distribution(400)!.quantile(tau)).toBe(400);
   });
 
+  /** A query 4 ticks behind, a horizon of 1 tick, no decay. */
+  const laggedFourTicks = () =>
+    new GrowthHistogram({ horizonSteps: 1, lagSteps: 4, shift: 1e-12, halfLifeSteps: 1e9, minWeight: 10 });
+
   it('with a lag, learns growth from the extrapolated base D̂ to the peak the lag still hides', () => {
     // Demand ×1.1 per tick, seen by a query 4 ticks behind; horizon 1 tick. The base of each horizon is
     // D̂ = 2·y(b) − y(b − 4) = y(b)·(2 − 1.1⁻⁴), the peak y(b + 4 + 1) = y(b)·1.1⁵: growth 1.1⁵ / (2 − 1.1⁻⁴).
     const samples = Float64Array.from({ length: 60 }, (_, i) => 1e-6 * 1.1 ** i);
-    const lagged = new GrowthHistogram({
-      horizonSteps: 1,
-      lagSteps: 4,
-      shift: 1e-12,
-      halfLifeSteps: 1e9,
-      minWeight: 10,
-    });
+    const lagged = laggedFourTicks();
     lagged.observeAll(samples);
     const plain = new GrowthHistogram({ horizonSteps: 1, shift: 1e-12, halfLifeSteps: 1e9, minWeight: 10 });
     plain.observeAll(samples);
@@ -45,13 +43,7 @@ describe('GrowthHistogram', () => {
     // Demand ×0.9 per tick, seen 4 ticks behind; horizon 1 tick: the peak 5 ticks after the base is
     // 0.9⁵ of the measured base, which is not extrapolated down.
     const samples = Float64Array.from({ length: 60 }, (_, i) => 1e6 * 0.9 ** i);
-    const lagged = new GrowthHistogram({
-      horizonSteps: 1,
-      lagSteps: 4,
-      shift: 1e-12,
-      halfLifeSteps: 1e9,
-      minWeight: 10,
-    });
+    const lagged = laggedFourTicks();
     lagged.observeAll(samples);
     expect(Math.abs(lagged.distribution(1)!.quantile(0.5) / 0.9 ** 5 - 1)).toBeLessThan(0.014);
   });

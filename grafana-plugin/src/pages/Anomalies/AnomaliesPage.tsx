@@ -83,27 +83,21 @@ function AnomaliesPage() {
               policies={policies.value ?? []}
               value={policy}
               allowAll
-              onChange={(key) => {
-                update({ policy: key, anomaly: null });
-              }}
+              onChange={(key) => update({ policy: key, anomaly: null })}
             />
           </Field>
           <Field label="Signal" className={styles.field}>
             <RadioButtonGroup
               options={SIGNALS}
               value={signal}
-              onChange={(v) => {
-                update({ signal: v, anomaly: null });
-              }}
+              onChange={(v) => update({ signal: v, anomaly: null })}
             />
           </Field>
           <Field label="State" className={styles.field}>
             <RadioButtonGroup
               options={STATES}
               value={active}
-              onChange={(v) => {
-                update({ active: v, anomaly: null });
-              }}
+              onChange={(v) => update({ active: v, anomaly: null })}
             />
           </Field>
         </PageToolbar>
