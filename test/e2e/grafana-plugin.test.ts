@@ -480,15 +480,21 @@ describe('the costscale app plugin in a browser', () => {
     }
   });
 
-  test('the simulator replays the policy’s history against a CPU HPA baseline', async () => {
+  test('the simulator replays the policy’s history against CPU HPAs tuned as the user asks', async () => {
     await open(`/a/${PLUGIN_ID}/simulator?from=now-2d&to=now`, 'data-testid simulator-run');
+    await page.getByLabel('scale-down window (s)', { exact: true }).fill('120');
     await page.getByTestId('data-testid simulator-run').click();
     const result = page.getByTestId('data-testid simulator-result');
     await result.waitFor({ timeout: 60_000 });
-    await expect(result.textContent()).resolves.toMatch(
-      /costscale:checkout: [\d.]+ % (cheaper|dearer) than hpa-cpu:0\.7/,
-    );
-    await expect(result.locator('tbody tr').count()).resolves.toBe(2);
+    const text = await result.textContent();
+    for (const target of ['0\\.6', '0\\.7', '0\\.8']) {
+      expect(text).toMatch(
+        new RegExp(`costscale:checkout: [\\d.]+ % (cheaper|dearer) than hpa-cpu:${target}`),
+      );
+    }
+    // The adapter echoes what it ran: the CPU HPAs' window as asked, costscale's HPA its default.
+    expect(text).toContain("Scale-down window of costscale's HPA: 0 s. The CPU HPA's: 120 s.");
+    await expect(result.locator('tbody tr').count()).resolves.toBe(4);
     await screenshot('simulator');
   });
 

@@ -29,22 +29,23 @@ import { parsePolicyKey, policyKey } from '../../hooks/usePolicies';
 import { useRequest } from '../../hooks/useRequest';
 import { durationOf, useTimeRange } from '../../hooks/useTimeRange';
 import { formatMoney, formatNumber, formatPercent } from '../../utils/format';
+import {
+  simulationFormErrors,
+  simulationRequest,
+  type SimulationFormValues,
+} from './simulationForm';
 
 export const SIMULATE_PATH = '/api/v1/policies/{namespace}/{name}/simulate';
 /** The adapter replays between an hour and two weeks of history. */
 const MIN_WINDOW_MS = 3600_000;
 const MAX_WINDOW_MS = 14 * 24 * 3600_000;
+/** kube-controller-manager's --horizontal-pod-autoscaler-downscale-stabilization default. */
+const CONTROLLER_SCALE_DOWN_WINDOW_SECONDS = 300;
 
 const MODES: Array<{ label: string; value: PolicyMode }> = [
   { label: 'SLA first', value: 'sla-first' },
   { label: 'Balanced', value: 'balanced' },
   { label: 'Budget first', value: 'budget-first' },
-];
-
-/** Baselines the adapter knows: `hpa-cpu:<target>` and `fixed:<replicas>` (at the maximum asked for). */
-const BASELINES = [
-  { id: 'hpa-cpu', label: 'HPA on CPU at 70 %', spec: () => 'hpa-cpu:0.7' },
-  { id: 'fixed', label: 'Fixed at the maximum replicas', spec: (max: string) => `fixed:${max}` },
 ];
 
 /** Relative change of a figure against the baseline's: negative is a saving. */
@@ -95,16 +96,33 @@ function SimulatorPage() {
   );
 }
 
+/** The form's starting values for a policy: its own settings; HPAs at 60–80 % with the controller's window. */
+function formValuesFor(policy: Policy): SimulationFormValues {
+  return {
+    mode: policy.spec.mode,
+    sloMissCostPerHour: '',
+    minReplicas: String(policy.spec.replicas.min),
+    maxReplicas: String(policy.spec.replicas.max),
+    compareHpa: true,
+    hpaTargetPercent: '60, 70, 80',
+    hpaScaleDownWindowSeconds: '',
+    costscaleScaleDownWindowSeconds: '',
+    compareFixed: false,
+  };
+}
+
 function Simulator({ policies }: { policies: Policy[] }) {
   const styles = useStyles2(getStyles);
   const time = useTimeRange('now-7d');
   const [selected, setSelected] = useState(policyKey(policies[0]!));
   const policy = policies.find((p) => policyKey(p) === selected) ?? policies[0]!;
-  const [mode, setMode] = useState<PolicyMode>(policy.spec.mode);
-  const [sloMissCost, setSloMissCost] = useState('');
-  const [minReplicas, setMinReplicas] = useState(String(policy.spec.replicas.min));
-  const [maxReplicas, setMaxReplicas] = useState(String(policy.spec.replicas.max));
-  const [baselines, setBaselines] = useState<string[]>(['hpa-cpu']);
+  const [values, setValues] = useState<SimulationFormValues>(() => formValuesFor(policy));
+  const set =
+    <K extends keyof SimulationFormValues>(key: K) =>
+    (value: SimulationFormValues[K]) =>
+      setValues((current) => ({ ...current, [key]: value }));
+  const errors = simulationFormErrors(values);
+  const field = (name: keyof SimulationFormValues) => ({ invalid: Boolean(errors[name]), error: errors[name] });
   const [run, setRun] = useState<
     | { status: 'idle' }
     | { status: 'running' }
@@ -120,16 +138,12 @@ function Simulator({ policies }: { policies: Policy[] }) {
     setRun({ status: 'running' });
     try {
       const span = time.range.to.valueOf() - time.range.from.valueOf();
-      const report = await costscale.simulate(target.namespace, target.name, {
-        window: durationOf(Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, span))),
-        parameters: {
-          mode,
-          ...(sloMissCost.trim() !== '' && { sloMissCostPerHour: Number(sloMissCost) }),
-          minReplicas: Number(minReplicas),
-          maxReplicas: Number(maxReplicas),
-        },
-        baselines: BASELINES.filter((b) => baselines.includes(b.id)).map((b) => b.spec(maxReplicas)),
-      });
+      const window = durationOf(Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, span)));
+      const report = await costscale.simulate(
+        target.namespace,
+        target.name,
+        simulationRequest(values, window),
+      );
       setRun({ status: 'done', report });
     } catch (error) {
       setRun({ status: 'failed', error });
@@ -147,9 +161,7 @@ function Simulator({ policies }: { policies: Policy[] }) {
               const next = policies.find((p) => policyKey(p) === key);
               if (key && next) {
                 setSelected(key);
-                setMode(next.spec.mode);
-                setMinReplicas(String(next.spec.replicas.min));
-                setMaxReplicas(String(next.spec.replicas.max));
+                setValues((current) => ({ ...current, ...formValuesFor(next) }));
               }
             }}
           />
@@ -165,58 +177,88 @@ function Simulator({ policies }: { policies: Policy[] }) {
       </Stack>
       <Stack gap={2} wrap="wrap">
         <Field label="Mode">
-          <RadioButtonGroup options={MODES} value={mode} onChange={setMode} />
+          <RadioButtonGroup options={MODES} value={values.mode} onChange={set('mode')} />
         </Field>
         <Field
           label="SLO-miss cost per replica-hour"
           description={`now ${String(policy.spec.sloMissCostPerHour ?? 'default')}`}
+          {...field('sloMissCostPerHour')}
         >
           <Input
             type="number"
             width={16}
-            value={sloMissCost}
+            value={values.sloMissCostPerHour}
             placeholder="unchanged"
-            onChange={(e) => setSloMissCost(e.currentTarget.value)}
+            onChange={(e) => set('sloMissCostPerHour')(e.currentTarget.value)}
           />
         </Field>
-        <Field label="Min replicas">
+        <Field label="Min replicas" {...field('minReplicas')}>
           <Input
             type="number"
             width={10}
-            value={minReplicas}
-            onChange={(e) => setMinReplicas(e.currentTarget.value)}
+            value={values.minReplicas}
+            onChange={(e) => set('minReplicas')(e.currentTarget.value)}
           />
         </Field>
-        <Field label="Max replicas">
+        <Field label="Max replicas" {...field('maxReplicas')}>
           <Input
             type="number"
             width={10}
-            value={maxReplicas}
-            onChange={(e) => setMaxReplicas(e.currentTarget.value)}
+            value={values.maxReplicas}
+            onChange={(e) => set('maxReplicas')(e.currentTarget.value)}
+          />
+        </Field>
+        <Field
+          label="Scale-down window of costscale's HPA (s)"
+          description="its behavior.scaleDown.stabilizationWindowSeconds"
+          {...field('costscaleScaleDownWindowSeconds')}
+        >
+          <Input
+            type="number"
+            width={12}
+            value={values.costscaleScaleDownWindowSeconds}
+            placeholder="0"
+            onChange={(e) => set('costscaleScaleDownWindowSeconds')(e.currentTarget.value)}
           />
         </Field>
       </Stack>
-      <Field label="Compare with">
-        <Stack gap={2}>
-          {BASELINES.map((b) => (
-            <Checkbox
-              key={b.id}
-              label={b.label}
-              value={baselines.includes(b.id)}
-              onChange={(e) =>
-                setBaselines((current) =>
-                  e.currentTarget.checked ? [...current, b.id] : current.filter((id) => id !== b.id),
-                )
-              }
+      <Field label="Compare with" description="tune the CPU HPA as you would without costscale">
+        <Stack gap={2} wrap="wrap" alignItems="flex-start">
+          <Checkbox
+            label="HPA on CPU"
+            value={values.compareHpa}
+            onChange={(e) => set('compareHpa')(e.currentTarget.checked)}
+          />
+          <Field label="target utilisation (%), comma separated" {...field('hpaTargetPercent')}>
+            <Input
+              width={20}
+              value={values.hpaTargetPercent}
+              disabled={!values.compareHpa}
+              onChange={(e) => set('hpaTargetPercent')(e.currentTarget.value)}
             />
-          ))}
+          </Field>
+          <Field label="scale-down window (s)" {...field('hpaScaleDownWindowSeconds')}>
+            <Input
+              type="number"
+              width={12}
+              value={values.hpaScaleDownWindowSeconds}
+              placeholder="300"
+              disabled={!values.compareHpa}
+              onChange={(e) => set('hpaScaleDownWindowSeconds')(e.currentTarget.value)}
+            />
+          </Field>
+          <Checkbox
+            label="Fixed at the maximum replicas"
+            value={values.compareFixed}
+            onChange={(e) => set('compareFixed')(e.currentTarget.checked)}
+          />
         </Stack>
       </Field>
       <div>
         <Button
           icon="play"
           onClick={onRun}
-          disabled={run.status === 'running'}
+          disabled={run.status === 'running' || Object.keys(errors).length > 0}
           data-testid={testIds.simulator.run}
         >
           {run.status === 'running' ? 'Simulating…' : 'Run what-if'}
@@ -230,6 +272,22 @@ function Simulator({ policies }: { policies: Policy[] }) {
       {run.status === 'done' && <SimulationResults report={run.report} />}
     </div>
   );
+}
+
+/** The HPAs' scale-down windows the run gave each side (null: the controller's default). */
+export function scaleDownWindows(report: SimulationReport): string {
+  const own = report.costscaleScaleDownWindowSeconds;
+  const cpu = report.hpaScaleDownWindowSeconds;
+  return [
+    own === undefined ? '' : `Scale-down window of costscale's HPA: ${own} s.`,
+    !report.scenarios.some((s) => s.name.startsWith('hpa-cpu:'))
+      ? ''
+      : cpu === null || cpu === undefined
+        ? `The CPU HPA's: ${CONTROLLER_SCALE_DOWN_WINDOW_SECONDS} s (the controller's default).`
+        : `The CPU HPA's: ${cpu} s.`,
+  ]
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 /** The scenarios side by side; costscale (the last one) compared with each baseline. */
@@ -252,7 +310,7 @@ function SimulationResults({ report }: { report: SimulationReport }) {
         history
         {report.trace.stepSeconds ? ` at a ${report.trace.stepSeconds} s step` : ''}; replica cost{' '}
         {formatMoney(report.costPerReplicaHour, report.currency, 4)}/h, capacity{' '}
-        {formatNumber(report.capacityPerReplica, 2)} per replica.
+        {formatNumber(report.capacityPerReplica, 2)} per replica. {scaleDownWindows(report)}
       </Text>
       {baselines.length > 0 && (
         <ul className={styles.summary}>
