@@ -51,6 +51,9 @@ export function useTimeRange(defaultFrom: string, defaultTo = 'now') {
   return { range, setRange, shift, zoomOut };
 }
 
+/** A page's time range and its moves, as useTimeRange gives them. */
+export type PageTimeRange = ReturnType<typeof useTimeRange>;
+
 /** Epoch ms in the URL become dates; anything else (`now-6h`) stays relative. */
 function parseRaw(raw: string) {
   return /^\d+$/.test(raw) ? dateTime(Number(raw)) : raw;

@@ -6,6 +6,7 @@ import type { Decision, Explanation } from '../../api/types';
 import { formatNumber, formatPercent } from '../../utils/format';
 import { BoundBadge } from '../Badges/Badges';
 import { testIds } from '../testIds';
+import { tableStyle } from '../tableStyle';
 
 // Why a replica count was chosen: the forecast figures of the newsvendor step, every input with where
 // it came from, and each bound that changed the count, in the order decide() applied them.
@@ -195,17 +196,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     dt: { color: theme.colors.text.secondary },
     dd: { margin: 0, fontVariantNumeric: 'tabular-nums' },
   }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      textAlign: 'left',
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      verticalAlign: 'top',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
+  table: css(tableStyle(theme, true)),
   number: css({ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }),
   source: css({
     color: theme.colors.text.secondary,

@@ -3,6 +3,7 @@ import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, Stack, Text, useStyles2 } from '@grafana/ui';
 import { describeError } from '../../api/errors';
+import { tableStyle } from '../tableStyle';
 
 // The list-and-detail layout of the history pages (decisions, anomalies): a scrolling table of rows
 // to pick from beside the detail of the one picked, with older pages loaded on demand.
@@ -92,21 +93,8 @@ export const getListDetailStyles = (theme: GrafanaTheme2) => ({
     border: `1px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,
   }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: {
-      color: theme.colors.text.secondary,
-      fontWeight: theme.typography.fontWeightMedium,
-      position: 'sticky',
-      top: 0,
-      background: theme.colors.background.canvas,
-    },
+  table: css(tableStyle(theme, true), {
+    th: { position: 'sticky', top: 0, background: theme.colors.background.canvas },
   }),
   row: css({ cursor: 'pointer', '&:hover': { background: theme.colors.action.hover } }),
   selected: css({ background: theme.colors.action.selected }),

@@ -1,24 +1,17 @@
 import React from 'react';
-import type { TimeRange } from '@grafana/data';
 import { TimeRangePicker } from '@grafana/ui';
-
-export interface TimeRangeControlProps {
-  readonly range: TimeRange;
-  readonly onChange: (range: TimeRange) => void;
-  readonly onShift: (direction: -1 | 1) => void;
-  readonly onZoomOut: () => void;
-}
+import type { PageTimeRange } from '../../hooks/useTimeRange';
 
 /** Grafana's time picker bound to a page's time range (see useTimeRange). */
-export function TimeRangeControl({ range, onChange, onShift, onZoomOut }: TimeRangeControlProps) {
+export function TimeRangeControl({ time }: { readonly time: PageTimeRange }) {
   return (
     <TimeRangePicker
-      value={range}
-      onChange={onChange}
+      value={time.range}
+      onChange={time.setRange}
       onChangeTimeZone={() => {}}
-      onMoveBackward={() => onShift(-1)}
-      onMoveForward={() => onShift(1)}
-      onZoom={onZoomOut}
+      onMoveBackward={() => time.shift(-1)}
+      onMoveForward={() => time.shift(1)}
+      onZoom={time.zoomOut}
       isOnCanvas
     />
   );

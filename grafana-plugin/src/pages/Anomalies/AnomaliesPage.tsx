@@ -68,16 +68,7 @@ function AnomaliesPage() {
   return (
     <PluginPage>
       <div data-testid={testIds.anomalies.container} className={styles.page}>
-        <PageToolbar
-          actions={
-            <TimeRangeControl
-              range={time.range}
-              onChange={time.setRange}
-              onShift={time.shift}
-              onZoomOut={time.zoomOut}
-            />
-          }
-        >
+        <PageToolbar actions={<TimeRangeControl time={time} />}>
           <Field label="Policy" className={styles.field}>
             <PolicyPicker
               policies={policies.value ?? []}

@@ -18,6 +18,7 @@ import { type RequestResult, useRequest } from '../../hooks/useRequest';
 import { budgetBurnDown } from '../../utils/burnDown';
 import { formatDateTime, formatMoney, formatNumber, formatPercent, formatRelative } from '../../utils/format';
 import { BudgetForm } from './BudgetForm';
+import { tableStyle } from '../../components/tableStyle';
 
 type Editing = { readonly mode: 'create' } | { readonly mode: 'edit'; readonly budget: Budget } | undefined;
 
@@ -299,15 +300,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(1.5),
   }),
   events: css({ summary: { cursor: 'pointer', color: theme.colors.text.secondary } }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    marginTop: theme.spacing(1),
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
+  table: css(tableStyle(theme, true), { marginTop: theme.spacing(1) }),
 });

@@ -48,16 +48,7 @@ function DecisionsPage() {
   return (
     <PluginPage>
       <div data-testid={testIds.decisions.container} className={styles.page}>
-        <PageToolbar
-          actions={
-            <TimeRangeControl
-              range={time.range}
-              onChange={time.setRange}
-              onShift={time.shift}
-              onZoomOut={time.zoomOut}
-            />
-          }
-        >
+        <PageToolbar actions={<TimeRangeControl time={time} />}>
           <Field label="Policy" className={styles.field}>
             <PolicyPicker
               policies={policies.value ?? []}

@@ -36,16 +36,7 @@ function ForecastsPage() {
   return (
     <PluginPage>
       <div data-testid={testIds.forecasts.container}>
-        <PageToolbar
-          actions={
-            <TimeRangeControl
-              range={time.range}
-              onChange={time.setRange}
-              onShift={time.shift}
-              onZoomOut={time.zoomOut}
-            />
-          }
-        >
+        <PageToolbar actions={<TimeRangeControl time={time} />}>
           {policies.value && policies.value.length > 0 && selected && (
             <Field label="Policy" className={styles.field}>
               <PolicyPicker

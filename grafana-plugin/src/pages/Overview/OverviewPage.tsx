@@ -3,7 +3,8 @@ import { Link } from 'react-router-dom';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Badge, Button, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { RefreshButton } from '../../components/RefreshButton/RefreshButton';
+import { Badge, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import { costscale } from '../../api/client';
 import type { Overview, Policy } from '../../api/types';
 import { BoundBadge, BudgetStateBadge, PolicyStateBadge } from '../../components/Badges/Badges';
@@ -15,6 +16,7 @@ import { UtilisationBar } from '../../components/UtilisationBar/UtilisationBar';
 import { prefixRoute, ROUTES } from '../../constants';
 import { useRequest } from '../../hooks/useRequest';
 import { formatDuration, formatMoney, formatNumber, formatPercent } from '../../utils/format';
+import { tableStyle } from '../../components/tableStyle';
 
 /** What costscale is doing now: spend against budgets, savings, policies by state, health. */
 function OverviewPage() {
@@ -25,18 +27,7 @@ function OverviewPage() {
 
   return (
     <PluginPage>
-      <PageToolbar
-        actions={
-          <Button
-            variant="secondary"
-            icon="sync"
-            onClick={state.reload}
-            disabled={state.status === 'loading'}
-          >
-            Refresh
-          </Button>
-        }
-      />
+      <PageToolbar actions={<RefreshButton onClick={state.reload} loading={state.status === 'loading'} />} />
       {state.status === 'loading' && !state.value && <LoadingState text="Loading the overview…" />}
       {state.status === 'error' && (
         <ErrorState title="Could not load the overview" error={state.error} onRetry={state.reload} />
@@ -246,16 +237,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(3) }),
   stats: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(2) }),
   section: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
+  table: css(tableStyle(theme)),
   right: css({ textAlign: 'right !important' as 'right', fontVariantNumeric: 'tabular-nums' }),
   bar: css({ width: '25%' }),
   link: css({ color: theme.colors.text.link }),

@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
+import { RefreshButton } from '../../components/RefreshButton/RefreshButton';
 import { Alert, Badge, Button, ConfirmModal, Stack, Text, useStyles2 } from '@grafana/ui';
 import { costscale } from '../../api/client';
 import { ApiError, describeError } from '../../api/errors';
@@ -16,6 +17,7 @@ import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
 import { testIds } from '../../components/testIds';
 import { useRequest } from '../../hooks/useRequest';
 import { formatDateTime, formatMoney } from '../../utils/format';
+import { tableStyle } from '../../components/tableStyle';
 
 const ACTIONS: Record<RecommendationAction, { verb: string; confirm: (r: Recommendation) => string }> = {
   apply: {
@@ -89,16 +91,7 @@ function RecommendationsPage() {
     <PluginPage>
       <div data-testid={testIds.recommendations.container} className={styles.page}>
         <PageToolbar
-          actions={
-            <Button
-              variant="secondary"
-              icon="sync"
-              onClick={state.reload}
-              disabled={state.status === 'loading'}
-            >
-              Refresh
-            </Button>
-          }
+          actions={<RefreshButton onClick={state.reload} loading={state.status === 'loading'} />}
         />
         {state.status === 'loading' && !state.value && <LoadingState text="Loading recommendations…" />}
         {state.status === 'error' && (
@@ -198,17 +191,7 @@ export default RecommendationsPage;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-      verticalAlign: 'top',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
+  table: css(tableStyle(theme)),
   right: css({ textAlign: 'right !important' as 'right', fontVariantNumeric: 'tabular-nums' }),
   muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });

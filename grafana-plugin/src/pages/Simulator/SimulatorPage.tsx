@@ -29,11 +29,8 @@ import { parsePolicyKey, policyKey } from '../../hooks/usePolicies';
 import { useRequest } from '../../hooks/useRequest';
 import { durationOf, useTimeRange } from '../../hooks/useTimeRange';
 import { formatMoney, formatNumber, formatPercent } from '../../utils/format';
-import {
-  simulationFormErrors,
-  simulationRequest,
-  type SimulationFormValues,
-} from './simulationForm';
+import { simulationFormErrors, simulationRequest, type SimulationFormValues } from './simulationForm';
+import { tableStyle } from '../../components/tableStyle';
 
 export const SIMULATE_PATH = '/api/v1/policies/{namespace}/{name}/simulate';
 /** The adapter replays between an hour and two weeks of history. */
@@ -122,7 +119,10 @@ function Simulator({ policies }: { policies: Policy[] }) {
     (value: SimulationFormValues[K]) =>
       setValues((current) => ({ ...current, [key]: value }));
   const errors = simulationFormErrors(values);
-  const field = (name: keyof SimulationFormValues) => ({ invalid: Boolean(errors[name]), error: errors[name] });
+  const field = (name: keyof SimulationFormValues) => ({
+    invalid: Boolean(errors[name]),
+    error: errors[name],
+  });
   const [run, setRun] = useState<
     | { status: 'idle' }
     | { status: 'running' }
@@ -167,12 +167,7 @@ function Simulator({ policies }: { policies: Policy[] }) {
           />
         </Field>
         <Field label="History replayed">
-          <TimeRangeControl
-            range={time.range}
-            onChange={time.setRange}
-            onShift={time.shift}
-            onZoomOut={time.zoomOut}
-          />
+          <TimeRangeControl time={time} />
         </Field>
       </Stack>
       <Stack gap={2} wrap="wrap">
@@ -357,16 +352,7 @@ export default SimulatorPage;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
+  table: css(tableStyle(theme)),
   summary: css({ margin: 0, paddingLeft: theme.spacing(2) }),
   whatIf: css({ fontWeight: theme.typography.fontWeightMedium, background: theme.colors.action.selected }),
 });

@@ -86,7 +86,12 @@ describe('the simulator form', () => {
 
   it('checks the HPA fields only when the HPA is compared', () => {
     expect(
-      simulationFormErrors({ ...values, compareHpa: false, hpaTargetPercent: 'x', hpaScaleDownWindowSeconds: '-5' }),
+      simulationFormErrors({
+        ...values,
+        compareHpa: false,
+        hpaTargetPercent: 'x',
+        hpaScaleDownWindowSeconds: '-5',
+      }),
     ).toEqual({});
   });
 });
