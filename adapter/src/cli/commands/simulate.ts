@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, formatProblem, zodProblems } from '../../config/load';
@@ -332,11 +332,10 @@ export function registerSimulateCommand(program: Command): void {
     .requiredOption('--trace <file>', 'CSV timestamp,demand (ISO 8601 or Unix seconds; header optional)')
     .requiredOption('--policy <file>', 'YAML: one policy, or a configuration with policies: (see --name)')
     .option('--name <policy>', 'the policy to simulate when the file holds several')
-    .option(
-      '--baseline <spec>',
-      'hpa-cpu:<target>, fixed:<replicas> or policy:<file>; repeatable (default hpa-cpu:0.7)',
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+    .addOption(
+      new Option('--baseline <spec>', 'hpa-cpu:<target>, fixed:<replicas> or policy:<file>; repeatable')
+        .argParser((value: string, previous: string[]) => [...previous, value])
+        .default([] as string[], 'hpa-cpu:0.7'),
     )
     .option(
       '--timeline <file>',
