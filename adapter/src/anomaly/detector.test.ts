@@ -132,6 +132,15 @@ describe('anomaly detector', () => {
     expect(Math.max(...scoreAll(square).slice(288 * 2))).toBeLessThan(EPISODE_START);
   });
 
+  it('fits a regular day from its second day on: a noiseless daily sine and a square wave score low from then', () => {
+    // NAB's artificialNoAnomaly files are of these shapes; a profile around an exponential level took about
+    // a week to settle into that level's daily swing and scored 0.16 (sine) and 0.49 (square) meanwhile.
+    const sine = Array.from({ length: 288 * 14 }, (_, t) => 50 + 30 * Math.sin((2 * Math.PI * t) / 288));
+    const square = Array.from({ length: 288 * 14 }, (_, t) => (t % 288 < 144 ? 20 : 80));
+    expect(Math.max(...scoreAll(sine).slice(288 * 2))).toBeLessThan(0.1);
+    expect(Math.max(...scoreAll(square).slice(288 * 2))).toBeLessThan(0.1);
+  });
+
   it('notices a slow drift to values not seen lately, though each step follows the last', () => {
     const noise = uniform(7);
     // Noise one unit wide, then a ramp of 20 units over 8 hours.
