@@ -29,7 +29,9 @@ import { logNormalTail } from './normal';
  * improbable needs more to alarm than a quiet one (the aim of Numenta's anomaly likelihood: one threshold
  * for all series). The score is d/(d + 10). After a high score, lower ones are damped while the peak
  * decays over a day, so one event alarms once rather than on every sample of it (ARTime's masking of
- * detections after an alarm).
+ * detections after an alarm). An event like one seen at about the same time of day on one of the last
+ * seven days is damped too: a daily job's spike is routine from its second day on (what Numenta HTM's
+ * sequence memory learns of a pattern that recurs).
  */
 
 export const DAY_MS = 86_400_000;
@@ -71,6 +73,16 @@ const CALIBRATION_STEP = 0.05;
 const SPATIAL_TOLERANCE = 0.05;
 /** Spatial anomalies score from 0.5 (just past the tolerance) towards 1, above ordinary evidence. */
 const SPATIAL_FLOOR = 0.5;
+/** The recurrence test remembers the last few events: samples whose score was a new peak of at least this. */
+const EVENT_MIN_SCORE = 0.2;
+const EVENT_MEMORY = 8;
+/**
+ * An event recurs when one at least RECURRENCE_RATIO of its score happened within RECURRENCE_REACH_MS of
+ * its time of day, half a day to RECURRENCE_DAYS earlier (a daily job drifts by minutes from day to day).
+ */
+const RECURRENCE_REACH_MS = 1_800_000;
+const RECURRENCE_DAYS = 7;
+const RECURRENCE_RATIO = 0.5;
 
 export const detectorOptionsSchema = z.object({
   /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
@@ -99,6 +111,9 @@ export const detectorStateSchema = z.object({
   dayLast: z.array(z.number()),
   daySum: z.number(),
   dayCount: z.number().int().min(0),
+  /** The last EVENT_MEMORY events (times in ms and scores), oldest first. */
+  eventTimes: z.array(z.number()),
+  eventScores: z.array(z.number().min(0).max(1)),
   min: z.number(),
   max: z.number(),
   surpriseMean: z.number(),
@@ -133,6 +148,8 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     dayLast: new Array<number>(slots).fill(0),
     daySum: 0,
     dayCount: 0,
+    eventTimes: [],
+    eventScores: [],
     min: 0,
     max: 0,
     surpriseMean: 0,
@@ -303,7 +320,28 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   const raw = decades / (decades + SCORE_DECADES);
   const decayedPeak = state.peak * state.dampingDecay;
   state.peak = Math.max(decayedPeak, raw);
-  return Math.max(spatial, raw >= decayedPeak ? raw : raw * DAMPING);
+  const fresh = raw >= decayedPeak && !recurs(state, timeMs, raw);
+  if (raw >= decayedPeak && raw >= EVENT_MIN_SCORE) {
+    state.eventTimes.push(timeMs);
+    state.eventScores.push(raw);
+    if (state.eventTimes.length > EVENT_MEMORY) {
+      state.eventTimes.shift();
+      state.eventScores.shift();
+    }
+  }
+  return Math.max(spatial, fresh ? raw : raw * DAMPING);
+}
+
+/** Whether an event of at least RECURRENCE_RATIO of this score happened at about this time on an earlier day. */
+function recurs(state: DetectorState, timeMs: number, raw: number): boolean {
+  for (let i = 0; i < state.eventTimes.length; i++) {
+    const ago = timeMs - state.eventTimes[i]!;
+    if (ago < DAY_MS / 2 || ago > RECURRENCE_DAYS * DAY_MS + RECURRENCE_REACH_MS) continue;
+    const offset = Math.abs((ago % DAY_MS) - DAY_MS / 2);
+    if (DAY_MS / 2 - offset <= RECURRENCE_REACH_MS && state.eventScores[i]! >= RECURRENCE_RATIO * raw)
+      return true;
+  }
+  return false;
 }
 
 /**
