@@ -332,8 +332,13 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   return Math.max(spatial, fresh ? raw : raw * DAMPING);
 }
 
-/** Whether an event of at least RECURRENCE_RATIO of this score happened at about this time on an earlier day. */
+/**
+ * Whether an event of at least RECURRENCE_RATIO of this score happened at about this time on an earlier
+ * day. Never for a series sampled too sparsely to have a time of day (no profile): every sample would
+ * match.
+ */
 function recurs(state: DetectorState, timeMs: number, raw: number): boolean {
+  if (state.profile.length === 0) return false;
   for (let i = 0; i < state.eventTimes.length; i++) {
     const ago = timeMs - state.eventTimes[i]!;
     if (ago < DAY_MS / 2 || ago > RECURRENCE_DAYS * DAY_MS + RECURRENCE_REACH_MS) continue;
