@@ -5,7 +5,10 @@
 // baseline on the project's own forecasting engine (anomaly-corpus.ts), all in the same run.
 //
 //   npm run build && node -r ./test/bench/swc-register.cjs test/bench/anomaly-nab.bench.ts \
-//     [--data /work/shared/benchmarks/nab/data]
+//     [--data /work/shared/benchmarks/nab/data] [--detail]
+//
+// --detail lists, for costscale at its corpus-wide threshold, each file's windows (where in the window the
+// first detection is and its score, or the highest score of a missed window) and its false-positive rows.
 //
 // --data is a folder laid out like NAB's data/ (realAWSCloudwatch/…); by default the fixture copies of
 // the 31 files are laid out so. Guard against tuning to these files: the detector's mechanism constants
@@ -16,7 +19,14 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { nabScore, nabScoreAt, windowsAt, type NabFile, type NabResult } from '../../adapter/src/anomaly';
+import {
+  nabScore,
+  nabScoreAt,
+  probationaryLength,
+  windowsAt,
+  type NabFile,
+  type NabResult,
+} from '../../adapter/src/anomaly';
 import { parseTime } from '../../adapter/src/cli/commands/anomalies';
 import { forecastResidual, NAB_DIR, windowedGaussian } from './anomaly-corpus';
 
@@ -101,6 +111,33 @@ const show = (r: NabResult): string =>
   `${r.score.toFixed(1).padStart(6)} (threshold ${r.threshold.toFixed(4)}, ${r.detected}/${r.windows} windows, ` +
   `${r.falsePositives} false-positive rows)`;
 
+/** Per file at a threshold: each window's first detection (or best score when missed), the false-positive rows. */
+function detail(corpus: Labelled[], scores: Float64Array[], threshold: number): string {
+  return corpus
+    .map((f, k) => {
+      const score = scores[k]!;
+      const probation = probationaryLength(score.length);
+      const windows = f.windows.map(([start, end]) => {
+        let best = 0;
+        for (let i = Math.max(start, probation); i <= end; i++) {
+          if (score[i]! >= threshold)
+            return `${((i - start) / (end - start + 1)).toFixed(2)} (${score[i]!.toFixed(3)})`;
+          best = Math.max(best, score[i]!);
+        }
+        return end < probation ? 'in probation' : `missed (best ${best.toFixed(3)})`;
+      });
+      const falsePositives: string[] = [];
+      for (let i = probation; i < score.length; i++)
+        if (score[i]! >= threshold && !f.windows.some(([a, b]) => i >= a && i <= b))
+          falsePositives.push((i / score.length).toFixed(2));
+      return (
+        `  ${f.path}: windows [${windows.join(', ')}]; ${falsePositives.length} false-positive rows` +
+        (falsePositives.length > 0 ? ` at ${falsePositives.join(' ')} of the file` : '')
+      );
+    })
+    .join('\n');
+}
+
 function main(): void {
   const dataArg = process.argv.indexOf('--data');
   const work = mkdtempSync(join(tmpdir(), 'costscale-nab-'));
@@ -143,6 +180,12 @@ function main(): void {
           `${name === 'costscale' ? ' (the whole command: start, read, score, write)' : ''}; ` +
           `time ratio to windowed-gaussian ${(seconds / baseline).toFixed(2)}`,
       );
+      if (name === 'costscale' && process.argv.includes('--detail')) {
+        console.log(
+          `costscale per file at ${all.threshold.toFixed(4)} (first detection's place in its window):\n` +
+            detail(corpus, scores, all.threshold),
+        );
+      }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -132,6 +132,28 @@ describe('anomaly detector', () => {
     expect(Math.max(...scoreAll(square).slice(288 * 2))).toBeLessThan(EPISODE_START);
   });
 
+  it('fits a regular day from its second day on: a noiseless daily sine and a square wave score low from then', () => {
+    // NAB's artificialNoAnomaly files are of these shapes; a profile around an exponential level took about
+    // a week to settle into that level's daily swing and scored 0.16 (sine) and 0.49 (square) meanwhile.
+    const sine = Array.from({ length: 288 * 14 }, (_, t) => 50 + 30 * Math.sin((2 * Math.PI * t) / 288));
+    const square = Array.from({ length: 288 * 14 }, (_, t) => (t % 288 < 144 ? 20 : 80));
+    expect(Math.max(...scoreAll(sine).slice(288 * 2))).toBeLessThan(0.1);
+    expect(Math.max(...scoreAll(square).slice(288 * 2))).toBeLessThan(0.1);
+  });
+
+  it('takes a spike that recurs at about the same time every day as routine, but not one at another hour', () => {
+    const series = seasonal(288 * 9);
+    // A daily job from day 3 at about 03:00, drifting by up to 15 minutes; a one-off spike on day 8 at 15:00.
+    const daily = [3, 4, 5, 6, 7, 8].map((day, k) => 288 * day + 36 + (k % 2) * 3);
+    for (const at of daily) series[at] = series[at]! + 60;
+    const oneOff = 288 * 8 + 180;
+    series[oneOff] = series[oneOff]! + 55;
+    const scores = scoreAll(series);
+    expect(scores[daily[0]!]!).toBeGreaterThan(EPISODE_START);
+    for (const at of daily.slice(1)) expect(scores[at]!).toBeLessThan(EPISODE_START);
+    expect(scores[oneOff]!).toBeGreaterThan(EPISODE_START);
+  });
+
   it('notices a slow drift to values not seen lately, though each step follows the last', () => {
     const noise = uniform(7);
     // Noise one unit wide, then a ramp of 20 units over 8 hours.

@@ -9,15 +9,15 @@ import { logNormalTail } from './normal';
  *
  * How a score is made, each part an idea of a published NAB detector, none of their code:
  * 1. Surprise. Three robust one-step forecasts (a fast level, the previous value, a time-of-day profile
- *    around a slow level) each give a band from their own mean absolute error; the surprise is the
- *    smallest of the standardised residuals, so a sample is surprising only if no forecast explains it
- *    (the forecast-residual band; CAD OSE's "context not seen before" in a cheap form).
+ *    around the mean of the last day) each give a band from their own mean absolute error; the surprise
+ *    is the smallest of the standardised residuals, so a sample is surprising only if no forecast
+ *    explains it (the forecast-residual band; CAD OSE's "context not seen before" in a cheap form).
  * 2. Likelihood. The log-surprise of the sample and of the recent few samples against the long-run
  *    distribution of log-surprise (Numenta HTM's anomaly likelihood: the recent distribution of a raw
  *    anomaly signal against its long-run one, so a noisy series does not alarm all the time).
  * 3. Change points. A CUSUM of the standardised log-surprise: a lasting rise in surprise too small for
  *    any single sample (more noise, a shifted level or daily pattern that the forecasts half follow)
- *    accumulates to evidence; the slow level restarts after it.
+ *    accumulates to evidence.
  * 4. Novelty. The value against the long-run distribution of values (about a day of samples): a drift
  *    to values not seen lately is evidence even when each step is explained by the one before it (CAD
  *    OSE's novelty of a context; NAB's windowed Gaussian as one more witness).
@@ -29,7 +29,9 @@ import { logNormalTail } from './normal';
  * improbable needs more to alarm than a quiet one (the aim of Numenta's anomaly likelihood: one threshold
  * for all series). The score is d/(d + 10). After a high score, lower ones are damped while the peak
  * decays over a day, so one event alarms once rather than on every sample of it (ARTime's masking of
- * detections after an alarm).
+ * detections after an alarm). An event like one seen at about the same time of day on one of the last
+ * seven days is damped too: a daily job's spike is routine from its second day on (what Numenta HTM's
+ * sequence memory learns of a pattern that recurs).
  */
 
 export const DAY_MS = 86_400_000;
@@ -40,13 +42,18 @@ const RECENT = 3;
 /** Mechanism constants, the same for every series (no per-series tuning). */
 const LEVEL_ALPHA = 0.1;
 const DEV_ALPHA = 0.02;
-const SLOW_ALPHA = 0.005;
 const PROFILE_ALPHA = 0.15;
 const SURPRISE_ALPHA = 0.01;
 /** Residuals beyond this many band widths move the forecasts only this far (Huber). */
 const CLIP = 3;
 /** Mean absolute error → standard deviation for a normal residual (√(π/2)). */
 const MAE_TO_SD = 1.2533;
+/**
+ * The smallest spread of the log-surprise the likelihood assumes. Where one of the forecasts nearly always
+ * fits (a smooth daily pattern), the log-surprise spreads very little, and without a floor a residual of
+ * one band width would read as a six-sigma event (a regular series then alarms at its steepest hours).
+ */
+const SURPRISE_SD_FLOOR = 0.2;
 const CUSUM_DRIFT = 1;
 const CUSUM_RESET = 10;
 const LN10 = Math.log(10);
@@ -66,6 +73,16 @@ const CALIBRATION_STEP = 0.05;
 const SPATIAL_TOLERANCE = 0.05;
 /** Spatial anomalies score from 0.5 (just past the tolerance) towards 1, above ordinary evidence. */
 const SPATIAL_FLOOR = 0.5;
+/** The recurrence test remembers the last few events: samples whose score was a new peak of at least this. */
+const EVENT_MIN_SCORE = 0.2;
+const EVENT_MEMORY = 8;
+/**
+ * An event recurs when one at least RECURRENCE_RATIO of its score happened within RECURRENCE_REACH_MS of
+ * its time of day, half a day to RECURRENCE_DAYS earlier (a daily job drifts by minutes from day to day).
+ */
+const RECURRENCE_REACH_MS = 1_800_000;
+const RECURRENCE_DAYS = 7;
+const RECURRENCE_RATIO = 0.5;
 
 export const detectorOptionsSchema = z.object({
   /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
@@ -78,7 +95,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(2),
+  version: z.literal(3),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
   dampingDecay: z.number().min(0).max(1),
@@ -87,11 +104,16 @@ export const detectorStateSchema = z.object({
   level: z.number(),
   levelDev: z.number().min(0),
   diffDev: z.number().min(0),
-  slow: z.number(),
-  slowDev: z.number().min(0),
   profile: z.array(z.number()),
   profileDev: z.array(z.number().min(0)),
   profileCount: z.array(z.number().int().min(0)),
+  /** The latest value of each time-of-day slot, their sum and how many slots have one: the last day's mean. */
+  dayLast: z.array(z.number()),
+  daySum: z.number(),
+  dayCount: z.number().int().min(0),
+  /** The last EVENT_MEMORY events (times in ms and scores), oldest first. */
+  eventTimes: z.array(z.number()),
+  eventScores: z.array(z.number().min(0).max(1)),
   min: z.number(),
   max: z.number(),
   surpriseMean: z.number(),
@@ -111,7 +133,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 2,
+    version: 3,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
     dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? Math.min(288, Math.max(12, perDay)))),
@@ -120,11 +142,14 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     level: 0,
     levelDev: 0,
     diffDev: 0,
-    slow: 0,
-    slowDev: 0,
     profile: new Array<number>(slots).fill(0),
     profileDev: new Array<number>(slots).fill(0),
     profileCount: new Array<number>(slots).fill(0),
+    dayLast: new Array<number>(slots).fill(0),
+    daySum: 0,
+    dayCount: 0,
+    eventTimes: [],
+    eventScores: [],
     min: 0,
     max: 0,
     surpriseMean: 0,
@@ -153,7 +178,7 @@ function logEvidence(state: DetectorState, timeMs: number, x: number, floor: num
     Math.abs(x - state.last) / Math.max(MAE_TO_SD * state.diffDev, floor),
   );
   if (slot >= 0 && state.profileCount[slot]! >= 2) {
-    const predicted = state.slow + state.profile[slot]!;
+    const predicted = dayMean(state) + state.profile[slot]!;
     surprise = Math.min(
       surprise,
       Math.abs(x - predicted) / Math.max(MAE_TO_SD * state.profileDev[slot]!, floor),
@@ -162,7 +187,7 @@ function logEvidence(state: DetectorState, timeMs: number, x: number, floor: num
   const u = Math.log1p(surprise);
   state.recent.push(u);
   if (state.recent.length > RECENT) state.recent.shift();
-  const sd = Math.max(Math.sqrt(state.surpriseVar), 0.1);
+  const sd = Math.max(Math.sqrt(state.surpriseVar), SURPRISE_SD_FLOOR);
   const recentMean = state.recent.reduce((a, b) => a + b, 0) / state.recent.length;
   const point = logNormalTail((u - state.surpriseMean) / sd);
   const recent = logNormalTail((recentMean - state.surpriseMean) / (sd / Math.sqrt(state.recent.length / 2)));
@@ -176,6 +201,29 @@ function logEvidence(state: DetectorState, timeMs: number, x: number, floor: num
   if (state.n <= NOVELTY_MIN_SAMPLES) return Math.min(log, change);
   const novelty = Math.abs(x - state.longMean) / Math.max(Math.sqrt(state.longVar), floor);
   return Math.min(log, change, logNormalTail(novelty) + Math.LN2);
+}
+
+/**
+ * The mean of the latest value of every time-of-day slot: over the last day once every slot has been seen.
+ * The profile is the deviation from it. Unlike an exponential level, it does not swing within the day, so
+ * a regular day fits the profile from its second day on (an exponential level took about a week to settle
+ * into its daily swing, and the profile alarmed until then).
+ */
+const dayMean = (state: DetectorState): number => state.daySum / state.dayCount;
+
+/**
+ * Records the slot's latest value in the last day's mean. When the first whole day is in, the profile is
+ * re-based on its mean: what it learnt during that day was relative to a mean of the part seen so far.
+ */
+function learnDay(state: DetectorState, slot: number, x: number, firstVisit: boolean): void {
+  state.daySum += firstVisit ? x : x - state.dayLast[slot]!;
+  state.dayLast[slot] = x;
+  if (!firstVisit) return;
+  state.dayCount += 1;
+  if (state.dayCount === state.profile.length) {
+    const mean = dayMean(state);
+    for (let s = 0; s < state.dayCount; s++) state.profile[s] = state.dayLast[s]! - mean;
+  }
 }
 
 function slotOf(state: DetectorState, timeMs: number): number {
@@ -203,23 +251,16 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
     const count = state.profileCount[slot]!;
     const alpha = Math.max(PROFILE_ALPHA, 1 / (count + 1));
     const scale = Math.max(MAE_TO_SD * state.profileDev[slot]!, floor);
-    const residual = x - state.slow - state.profile[slot]!;
+    const residual = x - dayMean(state) - state.profile[slot]!;
     state.profile[slot] = state.profile[slot]! + alpha * (count === 0 ? residual : clip(residual, scale));
     // The slot's spread learns from the whole residual: clipped at a band that is too narrow (a slot seen
     // twice, a daily step that moved with the slow level), it could never widen and would alarm daily.
     state.profileDev[slot] = ewma(state.profileDev[slot]!, Math.abs(residual), alpha);
     state.profileCount[slot] = count + 1;
+    learnDay(state, slot, x, count === 0);
   }
-
-  const slowScale = Math.max(MAE_TO_SD * state.slowDev, floor);
-  const slowResidual = x - state.slow;
-  state.slow += fast(SLOW_ALPHA) * clip(slowResidual, slowScale);
-  state.slowDev = ewma(state.slowDev, Math.min(Math.abs(slowResidual), CLIP * slowScale), fast(DEV_ALPHA));
-  if (state.cusum > CUSUM_RESET) {
-    // Something has changed: restart the slow baseline at the current level and the change test.
-    state.slow = state.level;
-    state.cusum = 0;
-  }
+  // Something has changed: restart the change test.
+  if (state.cusum > CUSUM_RESET) state.cusum = 0;
 
   const u = state.recent[state.recent.length - 1]!;
   const alpha = fast(SURPRISE_ALPHA);
@@ -248,19 +289,23 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
       n: 1,
       last: value,
       level: value,
-      slow: value,
       longMean: value,
       min: value,
       max: value,
     });
     // The first sample is its time-of-day slot's first visit too (residual 0 against itself).
     const slot = slotOf(state, timeMs);
-    if (slot >= 0) state.profileCount[slot] = 1;
+    if (slot >= 0) {
+      state.profileCount[slot] = 1;
+      state.dayLast[slot] = value;
+      state.daySum = value;
+      state.dayCount = 1;
+    }
     return 0;
   }
   state.n += 1;
   const spatial = spatialScore(state, value);
-  const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.slow));
+  const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.level));
   const log = logEvidence(state, timeMs, value, floor);
   learn(state, timeMs, value, floor);
   const evidence = Math.max(0, -log / LN10);
@@ -275,7 +320,33 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   const raw = decades / (decades + SCORE_DECADES);
   const decayedPeak = state.peak * state.dampingDecay;
   state.peak = Math.max(decayedPeak, raw);
-  return Math.max(spatial, raw >= decayedPeak ? raw : raw * DAMPING);
+  const fresh = raw >= decayedPeak && !recurs(state, timeMs, raw);
+  if (raw >= decayedPeak && raw >= EVENT_MIN_SCORE) {
+    state.eventTimes.push(timeMs);
+    state.eventScores.push(raw);
+    if (state.eventTimes.length > EVENT_MEMORY) {
+      state.eventTimes.shift();
+      state.eventScores.shift();
+    }
+  }
+  return Math.max(spatial, fresh ? raw : raw * DAMPING);
+}
+
+/**
+ * Whether an event of at least RECURRENCE_RATIO of this score happened at about this time on an earlier
+ * day. Never for a series sampled too sparsely to have a time of day (no profile): every sample would
+ * match.
+ */
+function recurs(state: DetectorState, timeMs: number, raw: number): boolean {
+  if (state.profile.length === 0) return false;
+  for (let i = 0; i < state.eventTimes.length; i++) {
+    const ago = timeMs - state.eventTimes[i]!;
+    if (ago < DAY_MS / 2 || ago > RECURRENCE_DAYS * DAY_MS + RECURRENCE_REACH_MS) continue;
+    const offset = Math.abs((ago % DAY_MS) - DAY_MS / 2);
+    if (DAY_MS / 2 - offset <= RECURRENCE_REACH_MS && state.eventScores[i]! >= RECURRENCE_RATIO * raw)
+      return true;
+  }
+  return false;
 }
 
 /**
