@@ -122,6 +122,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     .add(servingCA?.publisher)
     .add({ name: 'config-watch', start: () => config.start(), stop: () => config.stop() })
     .add(replicas.elector)
+    .add(replicas.persistence)
     .add({ name: 'engine', start: () => engine.start(() => effective.current()), stop: () => engine.stop() })
     .add(
       new RecommendationJob({
