@@ -3,7 +3,9 @@
 // against the Prometheus the parent started, and prints the figures. Not meant to be run by hand.
 // HEAP_SNAPSHOT=<file> writes a heap snapshot after the last tick (what the memory figures came from).
 // ALLOC_PROFILE=<file> writes a sampling profile of every allocation (collected ones included) from the
-// third tick on (ALLOC_PROFILE_FROM=<tick> from another), in the .heapprofile format DevTools reads: where a steady tick's garbage comes from.
+// third tick on (ALLOC_PROFILE_FROM=<tick> from another), in the .heapprofile format DevTools reads:
+// where a steady tick's garbage comes from. ALLOC_PROFILE_SURVIVORS=1 keeps only allocations that
+// survived a scavenge: what the old generation grows by between full collections.
 // TRACE=1 prints, after each tick, its time, RSS, V8's heap by space and what the tick allocated.
 const { join } = require('node:path');
 const v8 = require('node:v8');
@@ -33,6 +35,8 @@ const BUDGETS = process.env.BUDGETS === '1';
 const FORECAST = process.env.FORECAST === '1';
 const SIMULATED_CLOCK = process.env.SIMULATED_CLOCK === '1';
 const INTERVAL_SECONDS = 15;
+// IDLE_MS=<ms> waits that long after each tick, as a service idles between ticks (none by default).
+const IDLE_MS = Number(process.env.IDLE_MS ?? 0);
 
 async function main() {
   const perTemplate = POLICIES / TEMPLATES;
@@ -114,6 +118,11 @@ async function main() {
     decided = out.policies.filter((p) => p.error === undefined).length;
     forecastMode = out.policies.filter((p) => p.forecast?.mode === 'forecast').length;
     trace?.tick(k, durations[k]);
+    // As the service waits out the rest of the interval: V8 may collect while the process is idle.
+    if (IDLE_MS > 0) {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      trace?.idle(k);
+    }
   }
   trace?.stop();
   if (process.env.ALLOC_PROFILE) await allocationProfile.stop(process.env.ALLOC_PROFILE);
@@ -192,6 +201,10 @@ function allocationTrace() {
         `tick ${k}: ${ms.toFixed(0)} ms rss ${mib(m.rss)} heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} arrayBuffers ${mib(m.arrayBuffers)} allocated ${mib(allocated)} MiB in ${statistics.length} GCs [${spaces}]`,
       );
     },
+    idle(k) {
+      const m = process.memoryUsage();
+      console.log(`after tick ${k}, idle: rss ${mib(m.rss)} heap ${mib(m.heapUsed)}/${mib(m.heapTotal)}`);
+    },
     stop() {
       profiler.stop();
       console.log(`collections: ${collections}`);
@@ -209,7 +222,7 @@ const allocationProfile = {
     await this.post('HeapProfiler.startSampling', {
       samplingInterval: 64 * 1024,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: process.env.ALLOC_PROFILE_SURVIVORS !== '1',
     });
   },
   async stop(file) {
