@@ -26,6 +26,10 @@ export interface LoneSnapshotDeps {
 }
 
 export interface LoneSnapshots extends Runnable {
+  /** Restores the last snapshot into the holder and starts saving. */
+  start(): Promise<void>;
+  /** Saves the last snapshot. */
+  stop(): Promise<void>;
   /** When the snapshot restored at start was generated (undefined when none was). */
   restoredAt(): number | undefined;
 }
