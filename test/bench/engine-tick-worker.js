@@ -33,6 +33,9 @@ const BUDGETS = process.env.BUDGETS === '1';
 // its 14 days of 5-minute history warm-started from Prometheus. SIMULATED_CLOCK=1 advances the tick
 // time by the interval per tick (from a fixed start), so forecast buckets close as they do in service.
 const FORECAST = process.env.FORECAST === '1';
+// The heap growing factor the service sets at start (engine/heapGrowth.ts), where the build has it.
+if (fs.existsSync(join(dist, 'engine', 'heapGrowth.js')))
+  require(join(dist, 'engine', 'heapGrowth.js')).boundHeapGrowth();
 const SIMULATED_CLOCK = process.env.SIMULATED_CLOCK === '1';
 const INTERVAL_SECONDS = 15;
 // IDLE_MS=<ms> waits that long after each tick, as a service idles between ticks (none by default).
