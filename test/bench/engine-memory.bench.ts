@@ -4,6 +4,10 @@
 // warm-started and forecast buckets have closed. Peak and steady RSS, retained heap and per-tick time,
 // with Node's default heap sizing and with the heap cap deploy/ sets. Baseline, same run: the same child
 // holding the compiled adapter and the parsed configuration without ticking (TICKS=0).
+// Where the memory goes: TRACE=1 prints each tick's heap by V8 space and what it allocated, ALLOC_PROFILE=<file>
+// writes a sampling profile of every allocation from the third tick (ALLOC_PROFILE_SURVIVORS=1: only those
+// that survived a scavenge, i.e. what the old generation grows by), IDLE_MS=<ms> idles between ticks as a
+// service does (engine-tick-worker.js).
 // Usage: node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 //        POLICIES=100000 TICKS=... node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 import { spawn } from 'node:child_process';

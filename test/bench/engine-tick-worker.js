@@ -2,8 +2,15 @@
 // Child of engine-tick.bench.ts and engine-memory.bench.ts: runs engine ticks on the compiled adapter
 // against the Prometheus the parent started, and prints the figures. Not meant to be run by hand.
 // HEAP_SNAPSHOT=<file> writes a heap snapshot after the last tick (what the memory figures came from).
+// ALLOC_PROFILE=<file> writes a sampling profile of every allocation (collected ones included) from the
+// third tick on (ALLOC_PROFILE_FROM=<tick> from another), in the .heapprofile format DevTools reads:
+// where a steady tick's garbage comes from. ALLOC_PROFILE_SURVIVORS=1 keeps only allocations that
+// survived a scavenge: what the old generation grows by between full collections.
+// TRACE=1 prints, after each tick, its time, RSS, V8's heap by space and what the tick allocated.
 const { join } = require('node:path');
 const v8 = require('node:v8');
+const inspector = require('node:inspector');
+const fs = require('node:fs');
 
 // ADAPTER_DIST measures another build (e.g. the main branch's, for a before/after comparison).
 const dist = process.env.ADAPTER_DIST ?? join(__dirname, '..', '..', 'adapter', 'dist');
@@ -26,8 +33,13 @@ const BUDGETS = process.env.BUDGETS === '1';
 // its 14 days of 5-minute history warm-started from Prometheus. SIMULATED_CLOCK=1 advances the tick
 // time by the interval per tick (from a fixed start), so forecast buckets close as they do in service.
 const FORECAST = process.env.FORECAST === '1';
+// The heap growing factor the service sets at start (engine/heapGrowth.ts), where the build has it.
+if (fs.existsSync(join(dist, 'engine', 'heapGrowth.js')))
+  require(join(dist, 'engine', 'heapGrowth.js')).boundHeapGrowth();
 const SIMULATED_CLOCK = process.env.SIMULATED_CLOCK === '1';
 const INTERVAL_SECONDS = 15;
+// IDLE_MS=<ms> waits that long after each tick, as a service idles between ticks (none by default).
+const IDLE_MS = Number(process.env.IDLE_MS ?? 0);
 
 async function main() {
   const perTemplate = POLICIES / TEMPLATES;
@@ -88,6 +100,7 @@ async function main() {
   }
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+  const trace = process.env.TRACE === '1' ? allocationTrace() : undefined;
   let previous;
   const durations = [];
   const requestCounts = [];
@@ -96,6 +109,8 @@ async function main() {
   let forecastMode = 0;
   for (let k = 0; k < TICKS; k++) {
     const before = requests;
+    if (k === Number(process.env.ALLOC_PROFILE_FROM ?? 2) && process.env.ALLOC_PROFILE)
+      await allocationProfile.start();
     const now = SIMULATED_CLOCK ? startAt + k * INTERVAL_SECONDS * 1000 : Date.now();
     const start = performance.now();
     const out = await evaluate(config, now, previous);
@@ -105,7 +120,15 @@ async function main() {
     previous = { generatedAt: now, tick: k + 1, policies: out.policies };
     decided = out.policies.filter((p) => p.error === undefined).length;
     forecastMode = out.policies.filter((p) => p.forecast?.mode === 'forecast').length;
+    trace?.tick(k, durations[k]);
+    // As the service waits out the rest of the interval: V8 may collect while the process is idle.
+    if (IDLE_MS > 0) {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      trace?.idle(k);
+    }
   }
+  trace?.stop();
+  if (process.env.ALLOC_PROFILE) await allocationProfile.stop(process.env.ALLOC_PROFILE);
   clearInterval(sampler);
   globalThis.gc?.();
   const retained = v8.getHeapStatistics().used_heap_size;
@@ -146,6 +169,76 @@ async function main() {
     console.log(`typed arrays' contents, outside the heap: ${mib(arrayBuffers)}`);
   }
 }
+
+/**
+ * Per tick: its time, RSS, heap used and committed per V8 space, typed arrays' contents, and the bytes
+ * the tick allocated on the heap (from V8's GC profiler: each collection's heap before it less the heap
+ * after the one before, plus the growth since the last collection).
+ */
+function allocationTrace() {
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  let usedAfterLast = v8.getHeapStatistics().used_heap_size;
+  let collections = 0;
+  const mib = (bytes) => (bytes / 2 ** 20).toFixed(0);
+  return {
+    tick(k, ms) {
+      const { statistics } = profiler.stop();
+      profiler.start();
+      let allocated = 0;
+      for (const gc of statistics) {
+        allocated += gc.beforeGC.heapStatistics.usedHeapSize - usedAfterLast;
+        usedAfterLast = gc.afterGC.heapStatistics.usedHeapSize;
+      }
+      const used = v8.getHeapStatistics().used_heap_size;
+      allocated += used - usedAfterLast;
+      usedAfterLast = used;
+      collections += statistics.length;
+      const spaces = v8
+        .getHeapSpaceStatistics()
+        .filter((s) => s.space_size > 2 ** 20)
+        .map((s) => `${s.space_name.replace('_space', '')} ${mib(s.space_used_size)}/${mib(s.space_size)}`)
+        .join(' ');
+      const m = process.memoryUsage();
+      console.log(
+        `tick ${k}: ${ms.toFixed(0)} ms rss ${mib(m.rss)} heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} arrayBuffers ${mib(m.arrayBuffers)} allocated ${mib(allocated)} MiB in ${statistics.length} GCs [${spaces}]`,
+      );
+    },
+    idle(k) {
+      const m = process.memoryUsage();
+      console.log(`after tick ${k}, idle: rss ${mib(m.rss)} heap ${mib(m.heapUsed)}/${mib(m.heapTotal)}`);
+    },
+    stop() {
+      profiler.stop();
+      console.log(`collections: ${collections}`);
+    },
+  };
+}
+
+/** V8's sampling heap profiler over the inspector, keeping the samples of collected objects too. */
+const allocationProfile = {
+  session: undefined,
+  async start() {
+    this.session = new inspector.Session();
+    this.session.connect();
+    await this.post('HeapProfiler.enable');
+    await this.post('HeapProfiler.startSampling', {
+      samplingInterval: 64 * 1024,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: process.env.ALLOC_PROFILE_SURVIVORS !== '1',
+    });
+  },
+  async stop(file) {
+    const { profile } = await this.post('HeapProfiler.stopSampling');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    this.session.disconnect();
+  },
+  post(method, params) {
+    return new Promise((resolve, reject) =>
+      this.session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  },
+};
 
 /** One fitted model, stored once per policy as a restart reads them from the store. */
 function storedModels(policies, now) {

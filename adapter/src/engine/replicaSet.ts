@@ -1,18 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import type { Config } from '../config/schema';
 import type { KubeConnection } from '../k8s/connection';
 import type { Logger } from '../log';
-import type { SnapshotSource } from '../snapshot/snapshot';
+import type { Runnable } from '../lifecycle';
+import type { SnapshotHolder } from '../snapshot/snapshot';
 import type { Database } from '../store/db';
 import { snapshotExchange } from '../store/snapshots';
 import type { Evaluate } from './engine';
 import { electionFromConfig, type LeaderElector } from './leaderElection';
+import { loneSaveEvery, loneSnapshots } from './loneSnapshot';
 import { replicaReady, replicated } from './replication';
 import { leaderSnapshotFetcher, snapshotAddress, snapshotEndpoint } from './replicationHttp';
 
 // This replica's place among its peers, built from the config: the elector (none without leader
 // election), the evaluator that computes when leading and follows otherwise, readiness, and the
-// snapshot endpoint followers fetch from the leader.
+// snapshot endpoint followers fetch from the leader; a lone replica keeps its own snapshot for restarts.
 
 export interface ReplicaSet {
   readonly elector: LeaderElector | undefined;
@@ -24,6 +27,11 @@ export interface ReplicaSet {
   readonly internal: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   /** The API port, known once bound (port 0 in tests); the Lease records the address from then on. */
   bindApiPort(port: () => number): void;
+  /**
+   * Without leader election: restores the last snapshot at start (to start before the engine), saves
+   * one every few ticks and at stop (loneSnapshot.ts).
+   */
+  readonly persistence: Runnable | undefined;
 }
 
 export function replicaSet(deps: {
@@ -32,7 +40,7 @@ export function replicaSet(deps: {
   readonly connection: KubeConnection | undefined;
   readonly db: Database;
   readonly evaluate: Evaluate;
-  readonly snapshot: SnapshotSource;
+  readonly snapshot: SnapshotHolder;
   readonly logger: Logger;
 }): ReplicaSet {
   const { config, logger } = deps;
@@ -47,12 +55,23 @@ export function replicaSet(deps: {
   const isLeader = (): boolean => elector?.isLeader() ?? true;
   const token = config.engine.leaderElection.replicationToken;
   let followedAt: number | undefined;
+  const exchange = snapshotExchange(deps.db);
+  const lone =
+    elector === undefined
+      ? loneSnapshots({
+          exchange,
+          holder: deps.snapshot,
+          identity: hostname(),
+          everyTicks: loneSaveEvery(config.engine),
+          logger,
+        })
+      : undefined;
   return {
     elector,
     isLeader,
     evaluate: replicated(deps.evaluate, {
       leadership: elector,
-      exchange: snapshotExchange(deps.db),
+      exchange,
       ...(token !== undefined && { fetchLeader: leaderSnapshotFetcher(token) }),
       onFollow: (snapshot) => void (followedAt = snapshot.generatedAt),
       logger,
@@ -62,11 +81,13 @@ export function replicaSet(deps: {
         leader: isLeader(),
         ticks,
         followedAt,
+        restoredAt: lone?.restoredAt(),
         now,
         stalenessMs: config.engine.stalenessSeconds * 1000,
       }),
     internal:
       token === undefined ? undefined : snapshotEndpoint({ token, snapshot: deps.snapshot, isLeader }),
     bindApiPort: (port) => void (apiPort = port),
+    persistence: lone,
   };
 }

@@ -202,6 +202,12 @@ describe('replicaReady', () => {
     expect(replicaReady({ ...base, leader: true, ticks: 0 })).toBe(false);
     expect(replicaReady({ ...base, leader: true, followedAt: undefined })).toBe(true);
   });
+  test('a lone replica is ready before its first tick while the snapshot it restored is fresh', () => {
+    const lone = { ...base, leader: true, ticks: 0, followedAt: undefined };
+    expect(replicaReady({ ...lone, restoredAt: T - 120_000 })).toBe(true);
+    expect(replicaReady({ ...lone, restoredAt: T - 120_001 })).toBe(false);
+    expect(replicaReady({ ...lone, restoredAt: undefined })).toBe(false);
+  });
   test('a follower is ready only while it follows a snapshot younger than the staleness bound', () => {
     expect(replicaReady({ ...base, followedAt: undefined })).toBe(false);
     expect(replicaReady(base)).toBe(true);

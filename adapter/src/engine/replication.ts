@@ -31,19 +31,23 @@ export type LeaderSnapshotFetch = (address: string) => Promise<Snapshot>;
 export type FollowSource = 'leader' | 'database';
 
 /**
- * Whether a replica can serve: the leader (or a lone replica) once it has ticked; a follower only while
- * the snapshot it follows is younger than the staleness bound, else it would answer 404s and stale
- * values behind a passing probe (issue 16, defect 1).
+ * Whether a replica can serve: the leader (or a lone replica) once it has ticked, or a lone replica
+ * before that while the snapshot it restored at start is younger than the staleness bound; a follower
+ * only while the snapshot it follows is, else it would answer 404s and stale values behind a passing
+ * probe (issue 16, defect 1).
  */
 export function replicaReady(state: {
   readonly leader: boolean;
   readonly ticks: number;
   readonly followedAt: number | undefined;
+  /** When the snapshot a lone replica restored at start was generated (loneSnapshot.ts). */
+  readonly restoredAt?: number | undefined;
   readonly now: number;
   readonly stalenessMs: number;
 }): boolean {
-  if (state.leader) return state.ticks > 0;
-  return state.followedAt !== undefined && state.now - state.followedAt <= state.stalenessMs;
+  const fresh = (at: number | undefined): boolean => at !== undefined && state.now - at <= state.stalenessMs;
+  if (state.leader) return state.ticks > 0 || fresh(state.restoredAt);
+  return fresh(state.followedAt);
 }
 
 /** The evaluator itself without leader election (`leadership` undefined); else the replicated one. */

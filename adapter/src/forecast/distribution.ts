@@ -15,6 +15,11 @@ export interface StepQuantiles {
    * the peak over those steps, when the forecaster calibrates the peak itself.
    */
   peakBand?(tau: number, steps?: number): Float64Array;
+  /**
+   * The largest of peakBand(τ, steps)'s first `steps` values, without building the band: a decision
+   * asks for some forty levels per policy per tick (issue 16: a tick's garbage).
+   */
+  peakBandMax?(tau: number, steps?: number): number;
 }
 
 function maxOf(values: Float64Array, count: number): number {
@@ -31,6 +36,7 @@ function maxOf(values: Float64Array, count: number): number {
 export function peakDistribution(forecast: StepQuantiles, steps?: number): DemandDistribution {
   return {
     quantile(tau: number): number {
+      if (forecast.peakBandMax) return forecast.peakBandMax(tau, steps);
       if (forecast.peakBand) {
         const band = forecast.peakBand(tau, steps);
         return maxOf(band, steps ?? band.length);

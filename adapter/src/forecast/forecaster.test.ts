@@ -146,6 +146,24 @@ describe('fitForecastState and forecastFromState', () => {
     expect(early).toBeLessThan(peak.quantile(0.9));
   });
 
+  it("takes the peak's quantile as the largest of the peak band's steps, in log and in own units", () => {
+    for (const [offset, kind] of [
+      [0, 'log'],
+      [-400, 'identity'],
+    ] as const) {
+      const { observed } = demand(24 * 21, 8);
+      const values = observed.map((v) => v + offset);
+      const state = fitForecastState(values, { horizon: H, periods: [24] });
+      expect(state.transform.kind).toBe(kind);
+      const forecast = forecastFromState(state, values);
+      for (const steps of [1, 3, H, H + 5])
+        for (const tau of [0.01, 0.3, 0.5, 0.9, 0.99]) {
+          const band = forecast.peakBand(tau, steps);
+          expect(forecast.peak(steps).quantile(tau)).toBe(Math.max(...band.subarray(0, steps)));
+        }
+    }
+  });
+
   it('rejects bad horizons, empty series and quantile levels outside (0, 1)', () => {
     const y = synthetic({ length: 100, noise: 1 });
     expect(() => fitForecastState(y, { horizon: 0 })).toThrow(RangeError);

@@ -6,7 +6,7 @@ import { DecompositionCache, fitModel, forecastModel } from './models';
 import { detectSeasonalPeriods } from './period';
 import { countFinite, fillGaps } from './series';
 import type { ForecastState } from './state';
-import { applyTransform, chooseTransform, invertTransform } from './transform';
+import { applyTransform, chooseTransform, invertTransform, invertValue } from './transform';
 
 /**
  * Fitting: detect the seasons, backtest every candidate model at rolling origins on the series' own
@@ -37,6 +37,8 @@ export interface ProbabilisticForecast {
   quantile(tau: number): Float64Array;
   /** Peak demand over the first `steps` steps (default: all). */
   peak(steps?: number): DemandDistribution;
+  /** Per-step values whose largest over the first `steps` steps is the peak's τ-quantile. */
+  peakBand(tau: number, steps?: number): Float64Array;
 }
 
 const DEFAULT_ENSEMBLE_SIZE = 3;
@@ -172,6 +174,16 @@ export function forecastFromState(
     return invertTransform(transform, out);
   };
   const peakScoresByWindow = new Map<number, Float64Array>();
+  const peakScore = (tau: number, window: number): number => {
+    // Sorted once per window length: a decision asks its peak distribution for many levels at every
+    // tick while the forecast is served (a few dozen scores each, unlike the pooled ones).
+    let scores = peakScoresByWindow.get(window);
+    if (scores === undefined) {
+      scores = peakScores(calibration, window);
+      peakScoresByWindow.set(window, scores);
+    }
+    return conformalQuantile(scores, tau);
+  };
   const checkLevel = (tau: number): void => {
     if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${tau}`);
   };
@@ -184,21 +196,26 @@ export function forecastFromState(
     },
     peakBand(tau: number, count = horizon): Float64Array {
       checkLevel(tau);
+      return band(peakScore(tau, Math.min(count, horizon)));
+    },
+    peakBandMax(tau: number, count = horizon): number {
+      checkLevel(tau);
       const window = Math.min(count, horizon);
-      // Sorted once per window length: a decision asks its peak distribution for many levels at every
-      // tick while the forecast is served (a few dozen scores each, unlike the pooled ones).
-      let scores = peakScoresByWindow.get(window);
-      if (scores === undefined) {
-        scores = peakScores(calibration, window);
-        peakScoresByWindow.set(window, scores);
+      const score = peakScore(tau, window);
+      // peakBand's values, one at a time, and their largest as distribution.ts's maxOf takes it.
+      let peak = -Infinity;
+      for (let h = 0; h < window; h++) {
+        const v = invertValue(transform, center[h]! + score * stepScale(calibration, h));
+        if (v > peak) peak = v;
       }
-      return band(conformalQuantile(scores, tau));
+      return peak;
     },
   };
   const forecast: ProbabilisticForecast = {
     point: invertTransform(transform, center),
     quantile: steps.quantile,
     peak: (count) => peakDistribution(steps, count),
+    peakBand: steps.peakBand!,
   };
   return forecast;
 }

@@ -29,3 +29,8 @@ export function invertTransform(transform: Transform, values: ArrayLike<number>)
   if (transform.kind === 'log') for (let i = 0; i < out.length; i++) out[i] = Math.exp(out[i]!);
   return out;
 }
+
+/** One value of invertTransform, for callers that need no array. */
+export function invertValue(transform: Transform, value: number): number {
+  return transform.kind === 'log' ? Math.exp(value) : value;
+}
