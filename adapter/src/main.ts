@@ -5,7 +5,6 @@ import { createEvaluator, dryRunEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
 import { anomalyRecorder, budgetEventRecorder, forecastPersistence } from './engine/persistence';
 import { replicaSet } from './engine/replicaSet';
-import { boundHeapGrowth } from './engine/heapGrowth';
 import { loadKubeConnection } from './k8s/connection';
 import { createWorkloadsApi } from './k8s/workloads';
 import { Lifecycle } from './lifecycle';
@@ -36,7 +35,6 @@ export type { Service } from './service';
 // parts in order and stops them in reverse. Nothing else constructs long-lived singletons.
 
 export async function startService(configFile: string, logger: Logger = createLogger()): Promise<Service> {
-  boundHeapGrowth();
   const telemetry = createTelemetry();
   const config = new ConfigManager(configFile, logger, (outcome) => telemetry.configReloads.inc({ outcome }));
   const initial = config.current();
@@ -123,8 +121,7 @@ export async function startService(configFile: string, logger: Logger = createLo
     .add(keda)
     .add(servingCA?.publisher)
     .add({ name: 'config-watch', start: () => config.start(), stop: () => config.stop() })
-    .add(replicas.elector)
-    .add(replicas.persistence)
+    .add(replicas.part)
     .add({ name: 'engine', start: () => engine.start(() => effective.current()), stop: () => engine.stop() })
     .add(
       new RecommendationJob({

@@ -18,7 +18,12 @@ import { leaderSnapshotFetcher, snapshotAddress, snapshotEndpoint } from './repl
 // snapshot endpoint followers fetch from the leader; a lone replica keeps its own snapshot for restarts.
 
 export interface ReplicaSet {
-  readonly elector: LeaderElector | undefined;
+  /**
+   * The part that keeps this replica's place, to start before the engine: the elector with leader
+   * election; without it the lone replica's snapshot persistence, which restores the last snapshot at
+   * start and saves one every few ticks and at stop (loneSnapshot.ts).
+   */
+  readonly part: LeaderElector | Runnable;
   isLeader(): boolean;
   readonly evaluate: Evaluate;
   /** Ready to serve: see replicaReady. */
@@ -27,11 +32,6 @@ export interface ReplicaSet {
   readonly internal: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   /** The API port, known once bound (port 0 in tests); the Lease records the address from then on. */
   bindApiPort(port: () => number): void;
-  /**
-   * Without leader election: restores the last snapshot at start (to start before the engine), saves
-   * one every few ticks and at stop (loneSnapshot.ts).
-   */
-  readonly persistence: Runnable | undefined;
 }
 
 export function replicaSet(deps: {
@@ -67,7 +67,7 @@ export function replicaSet(deps: {
         })
       : undefined;
   return {
-    elector,
+    part: elector ?? lone!,
     isLeader,
     evaluate: replicated(deps.evaluate, {
       leadership: elector,
@@ -88,6 +88,5 @@ export function replicaSet(deps: {
     internal:
       token === undefined ? undefined : snapshotEndpoint({ token, snapshot: deps.snapshot, isLeader }),
     bindApiPort: (port) => void (apiPort = port),
-    persistence: lone,
   };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { boundHeapGrowth } from '../../engine/heapGrowth';
 import { createLogger } from '../../log';
 import { startService } from '../../main';
 
@@ -8,6 +9,8 @@ export function registerServeCommand(program: Command): void {
     .description('run the adapter: engine, External Metrics API, REST API, /metrics (the main job)')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .action(async (opts: { config: string }) => {
+      // The process's own V8 setting, before the service allocates: not for services started in-process.
+      boundHeapGrowth();
       const logger = createLogger();
       const service = await startService(opts.config, logger);
       await new Promise<void>((resolve) => {
