@@ -162,7 +162,10 @@ test('collects demand, per-pod usage, requests and the HPA of the workload, and 
   expect(app!.cpuCores).toHaveLength(2);
   expect(app!.memoryBytes).toHaveLength(2);
   // A step at the top of the wave: 180/s over two pods, 0.02 + 0.002 × 90 = 0.2 core each.
-  const peak = input.history.timesMs.findIndex((t) => t / 1000 > START + DAY && (t / 1000) % DAY === DAY / 4);
+  // The second day's 06:00 UTC, the wave's top; at START + DAY itself when END is 06:00 (END is not collected).
+  const peak = input.history.timesMs.findIndex(
+    (t) => t / 1000 >= START + DAY && (t / 1000) % DAY === DAY / 4,
+  );
   expect(input.history.demand[peak]).toBeCloseTo(180, 0);
   expect(app!.cpuCores[0]![peak]).toBeCloseTo(0.2, 2);
   expect(app!.memoryBytes[1]![peak]).toBe(300 * MIB);
