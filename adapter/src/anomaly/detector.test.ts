@@ -154,6 +154,18 @@ describe('anomaly detector', () => {
     expect(scores[oneOff]!).toBeGreaterThan(EPISODE_START);
   });
 
+  it('alarms once for an excursion that rises over consecutive samples: on its first sample', () => {
+    const series = seasonal(288 * 4);
+    // Within the range seen in the warm-up (so no spatial anomaly): a wide swing then, a climb over 3 samples on day 4.
+    series[2] = 0;
+    series[3] = 200;
+    const start = 288 * 3 + 100;
+    [20, 45, 70].forEach((excess, k) => (series[start + k] = series[start + k]! + excess));
+    const scores = scoreAll(series);
+    expect(scores[start]!).toBeGreaterThan(EPISODE_START);
+    expect(Math.max(scores[start + 1]!, scores[start + 2]!)).toBeLessThan(scores[start]! / 2);
+  });
+
   it('notices a slow drift to values not seen lately, though each step follows the last', () => {
     const noise = uniform(7);
     // Noise one unit wide, then a ramp of 20 units over 8 hours.

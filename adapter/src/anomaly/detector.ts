@@ -29,9 +29,10 @@ import { logNormalTail } from './normal';
  * improbable needs more to alarm than a quiet one (the aim of Numenta's anomaly likelihood: one threshold
  * for all series). The score is d/(d + 10). After a high score, lower ones are damped while the peak
  * decays over a day, so one event alarms once rather than on every sample of it (ARTime's masking of
- * detections after an alarm). An event like one seen at about the same time of day on one of the last
- * seven days is damped too: a daily job's spike is routine from its second day on (what Numenta HTM's
- * sequence memory learns of a pattern that recurs).
+ * detections after an alarm); so are the higher samples that follow an event's first within a few
+ * samples, unless they double its score. An event like one seen at about the same time of day on one of
+ * the last seven days is damped too: a daily job's spike is routine from its second day on (what
+ * Numenta HTM's sequence memory learns of a pattern that recurs).
  */
 
 export const DAY_MS = 86_400_000;
@@ -83,6 +84,8 @@ const EVENT_MEMORY = 8;
 const RECURRENCE_REACH_MS = 1_800_000;
 const RECURRENCE_DAYS = 7;
 const RECURRENCE_RATIO = 0.5;
+/** A score within a few samples of an event continues it unless it is this many times the event's score. */
+const CONTINUATION_RATIO = 2;
 
 export const detectorOptionsSchema = z.object({
   /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
@@ -320,7 +323,7 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   const raw = decades / (decades + SCORE_DECADES);
   const decayedPeak = state.peak * state.dampingDecay;
   state.peak = Math.max(decayedPeak, raw);
-  const fresh = raw >= decayedPeak && !recurs(state, timeMs, raw);
+  const fresh = raw >= decayedPeak && !continuesEvent(state, timeMs, raw) && !recurs(state, timeMs, raw);
   if (raw >= decayedPeak && raw >= EVENT_MIN_SCORE) {
     state.eventTimes.push(timeMs);
     state.eventScores.push(raw);
@@ -330,6 +333,23 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
     }
   }
   return Math.max(spatial, fresh ? raw : raw * DAMPING);
+}
+
+/**
+ * Whether this score continues an event recorded within the last RECENT samples (time-of-day slots)
+ * without CONTINUATION_RATIO times its score: a score rising over consecutive samples of one excursion
+ * is one event and alarms on its first sample only (ARTime likewise keeps quiet after a detection).
+ * RECENT is the likelihood's window, over which the evidence of one sample lasts anyway. An excursion
+ * whose evidence grows past the ratio is news again, so one that starts mildly still reaches the
+ * engine's episode threshold.
+ */
+function continuesEvent(state: DetectorState, timeMs: number, raw: number): boolean {
+  const last = state.eventTimes.length - 1;
+  return (
+    last >= 0 &&
+    timeMs - state.eventTimes[last]! <= RECENT * state.slotMs &&
+    raw < CONTINUATION_RATIO * state.eventScores[last]!
+  );
 }
 
 /**
