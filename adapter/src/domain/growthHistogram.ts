@@ -11,7 +11,12 @@ import { reactiveDistribution, type ReactiveDistribution } from './reactiveDistr
 // - shifted by s (half a replica's capacity): multiplicative well above s, additive near zero, where a
 //   ratio over a zero base says nothing;
 // - decayed with a half-life (a day by default): yesterday's ramps still count, a regime long gone does not;
-// - with an exponential tail beyond the largest growth seen, so a larger v always buys more headroom.
+// - with an exponential tail beyond the largest growth seen, so a larger v always buys more headroom;
+// - with a prior while young: before the histogram has seen a day it has not seen a day's ramps (the
+//   first morning after a quiet night, an afternoon peak larger than the morning's), and its strict
+//   quantiles would be the growth of the few hours it has seen. So it starts holding pseudo-horizons of
+//   an exponential growth (see growthHistogramFor), which decay with the same half-life as every real
+//   horizon: a fading share of the histogram that raises strict quantiles most while data is short.
 
 /**
  * Growth bins, uniform in u = asinh(g / G_SCALE): about 0.35 % wide near g = 0, where most horizons are,
@@ -62,6 +67,18 @@ export interface GrowthHistogramOptions {
   readonly lagSteps?: number;
   /** Decayed weight the level rows read must reach before the distribution is used (default 120). */
   readonly minWeight?: number;
+  /** The prior the histogram starts with (default none). */
+  readonly prior?: GrowthPrior;
+}
+
+/**
+ * Pseudo-horizons the histogram holds from its start, decaying like the horizons observed then: `weight`
+ * of them, their growth g ≥ 0 exponential with mean `meanGrowth`. Mixed into every distribution (whatever
+ * the level), they count towards `minWeight`.
+ */
+export interface GrowthPrior {
+  readonly weight: number;
+  readonly meanGrowth: number;
 }
 
 /** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
@@ -74,6 +91,9 @@ export class GrowthHistogram {
   private readonly rowWeight = new Float64Array(LEVELS);
   private readonly growth: number;
   private readonly minWeight: number;
+  private readonly priorMean: number;
+  /** The prior's weight in the units of `increment` (it decays as `increment` grows). */
+  private priorWeight: number;
   private increment = 1;
   /** Horizons added since the histogram was created (undecayed). */
   private horizons = 0;
@@ -84,6 +104,8 @@ export class GrowthHistogram {
     this.shift = options.shift;
     this.growth = Math.pow(2, 1 / Math.max(1, options.halfLifeSteps));
     this.minWeight = options.minWeight ?? 120;
+    this.priorMean = options.prior?.meanGrowth ?? 0;
+    this.priorWeight = this.priorMean > 0 ? Math.max(0, options.prior?.weight ?? 0) : 0;
   }
 
   /** Horizons seen so far. */
@@ -148,7 +170,11 @@ export class GrowthHistogram {
         for (let b = 0; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (counts[b] as number);
       }
     }
-    if (weight < need) return undefined;
+    if (weight + this.priorWeight < need) return undefined;
+    if (this.priorWeight > 0) {
+      addExponentialPrior(cdf, this.priorWeight, this.priorMean);
+      weight += this.priorWeight;
+    }
     for (let b = 1; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (cdf[b - 1] as number);
     const effective = weight / this.increment;
     const quantileOfGrowth = growthQuantile(cdf, weight, effective);
@@ -158,7 +184,8 @@ export class GrowthHistogram {
       windows: Math.round(effective),
       note:
         `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
-        `(${effective.toFixed(0)} effective), level rows ${rows.sort((a, b) => a - b).join(',')} of ${LEVELS} around D(t)`,
+        `(${effective.toFixed(0)} effective${this.priorWeight > 0 ? `, ${(this.priorWeight / this.increment).toFixed(0)} of them the young-history prior` : ''}), ` +
+        `level rows ${rows.sort((a, b) => a - b).join(',')} of ${LEVELS} around D(t)`,
       quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
     };
   }
@@ -174,7 +201,19 @@ export class GrowthHistogram {
       for (let b = 0; b < G_BINS; b++) counts[b] = (counts[b] as number) * scale;
     }
     for (let i = 0; i < LEVELS; i++) this.rowWeight[i] = (this.rowWeight[i] as number) * scale;
+    // Below a millionth of one horizon the prior says nothing any more.
+    this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;
+  }
+}
+
+/** Adds `weight` spread over the bins as growth g ≥ 0, exponential with mean `mean` (the tail in the last bin). */
+function addExponentialPrior(counts: Float64Array, weight: number, mean: number): void {
+  let above = 1;
+  for (let b = ZERO_BIN + 1; b < G_BINS; b++) {
+    const next = b === G_BINS - 1 ? 0 : Math.exp(-growthIn(b, 1) / mean);
+    counts[b] = (counts[b] as number) + weight * (above - next);
+    above = next;
   }
 }
 
@@ -208,7 +247,29 @@ function growthQuantile(cdf: Float64Array, total: number, effective: number): (t
 /** How long a past horizon keeps half its weight. */
 export const GROWTH_HALF_LIFE_SECONDS = 86_400;
 
-/** The histogram a policy's decisions read: its horizon, half its κ as the shift, a day's half-life. */
+/**
+ * The prior a young histogram holds: an hour of pseudo-horizons (about a ninth of what a day-long
+ * half-life holds at steady state, so it fades below a few percent within two days) whose growth is
+ * exponential with the mean of demand doubling within an hour, ln 2 · H / 1 h. Not a fit to any
+ * workload: it says only that a series seen for a few hours can still ramp, and at a strict τ
+ * (quantile ≈ mean · ln(share / (1 − τ))) it buys a few percent of headroom over H while it lasts; at a
+ * loose τ it adds almost nothing.
+ */
+export const GROWTH_PRIOR_SECONDS = 3_600;
+const GROWTH_PRIOR_DOUBLING_SECONDS = 3_600;
+
+/** The young-history prior of a histogram over `horizonSteps` ticks of `intervalSeconds`. */
+export function growthPriorFor(horizonSteps: number, intervalSeconds: number): GrowthPrior {
+  return {
+    weight: GROWTH_PRIOR_SECONDS / intervalSeconds,
+    meanGrowth: (Math.LN2 * horizonSteps * intervalSeconds) / GROWTH_PRIOR_DOUBLING_SECONDS,
+  };
+}
+
+/**
+ * The histogram a policy's decisions read: its horizon, half its κ as the shift, a day's half-life and
+ * the young-history prior.
+ */
 export function growthHistogramFor(
   capacityPerReplica: number,
   horizonSteps: number,
@@ -220,6 +281,7 @@ export function growthHistogramFor(
     lagSteps,
     shift: capacityPerReplica / 2,
     halfLifeSteps: GROWTH_HALF_LIFE_SECONDS / intervalSeconds,
+    prior: growthPriorFor(horizonSteps, intervalSeconds),
   });
 }
 
