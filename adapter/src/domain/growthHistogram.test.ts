@@ -118,9 +118,10 @@ describe('GrowthHistogram', () => {
       const d = h.distribution(90)!;
       expect(d).toBeDefined();
       expect(d.note).toMatch(/100 of them the young-history prior/);
-      // Q(τ) = exp(mean · ln(1 / (1 − τ))) · (D + s) − s, up to a growth bin (under 3 % wide up to g = 0.5).
+      // Over the shifted base the mean growth is 0.05 · D / (D + s) = 0.045:
+      // Q(τ) = exp(0.045 · ln(1 / (1 − τ))) · (D + s) − s, up to a growth bin (under 3 % wide up to g = 0.5).
       for (const tau of [0.5, 0.9, 0.99]) {
-        const expected = Math.exp(0.05 * Math.log(1 / (1 - tau))) * 100 - 10;
+        const expected = Math.exp(0.045 * Math.log(1 / (1 - tau))) * 100 - 10;
         expect(Math.abs(d.quantile(tau) - expected)).toBeLessThan(0.03 * 100);
       }
       expect(d.quantile(0.01)).toBeGreaterThanOrEqual(90);
@@ -134,9 +135,15 @@ describe('GrowthHistogram', () => {
       young.observeAll(flat);
       expect(bare.distribution(400)!.quantile(0.999)).toBe(400);
       // 100 of 396 horizons are the prior's: the 0.999-quantile is its (1 − 0.001 · 396 / 100)-quantile.
-      const strict = Math.exp(0.05 * Math.log(100 / 0.396)) * 450 - 50;
+      const strict = Math.exp(((0.05 * 400) / 450) * Math.log(100 / 0.396)) * 450 - 50;
       expect(Math.abs(young.distribution(400)!.quantile(0.999) - strict)).toBeLessThan(0.03 * 450);
       expect(young.distribution(400)!.quantile(0.5)).toBe(400);
+    });
+
+    it('adds nothing at zero demand: doubling nothing is nothing, and an idle series stays at 0', () => {
+      const h = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9, prior });
+      h.observeAll(new Float64Array(100));
+      for (const tau of [0.5, 0.999]) expect(h.distribution(0)!.quantile(tau)).toBe(0);
     });
 
     it('fades with the half-life: after many half-lives a flat history gives exactly D(t) again', () => {
