@@ -210,6 +210,9 @@ export class GrowthHistogram {
   }
 }
 
+/** The upper growth edge of each positive bin, computed once: the prior is spread over them every decision. */
+const UPPER_EDGES = Float64Array.from({ length: G_BINS }, (_, b) => (b > ZERO_BIN ? growthIn(b, 1) : 0));
+
 /**
  * Adds `weight` spread over the bins as growth g ≥ 0, exponential with mean `mean` (the tail in the last
  * bin; all of it in the zero atom when the mean is 0).
@@ -221,8 +224,10 @@ function addExponentialPrior(counts: Float64Array, weight: number, mean: number)
   }
   let above = 1;
   for (let b = ZERO_BIN + 1; b < G_BINS; b++) {
-    const next = b === G_BINS - 1 ? 0 : Math.exp(-growthIn(b, 1) / mean);
+    // A remainder under a billionth lies beyond any τ a decision reads (τ ≤ 1 − 10⁻⁶): one bin holds it.
+    const next = b === G_BINS - 1 || above < 1e-9 ? 0 : Math.exp(-(UPPER_EDGES[b] as number) / mean);
     counts[b] = (counts[b] as number) + weight * (above - next);
+    if (next === 0) return;
     above = next;
   }
 }
