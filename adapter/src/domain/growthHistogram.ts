@@ -15,7 +15,7 @@ import { reactiveDistribution, type ReactiveDistribution } from './reactiveDistr
 // - with a prior while young: before the histogram has seen a day it has not seen a day's ramps (the
 //   first morning after a quiet night, an afternoon peak larger than the morning's), and its strict
 //   quantiles would be the growth of the few hours it has seen. So it starts holding pseudo-horizons of
-//   an exponential growth (see growthHistogramFor), which decay with the same half-life as every real
+//   an exponential growth (see growthPriorFor), which decay with the same half-life as every real
 //   horizon: a fading share of the histogram that raises strict quantiles most while data is short.
 
 /**
@@ -270,14 +270,14 @@ export const GROWTH_HALF_LIFE_SECONDS = 86_400;
 export const GROWTH_WARM_START_SECONDS = GROWTH_HALF_LIFE_SECONDS;
 
 /**
- * The prior a young histogram holds: an hour of pseudo-horizons (about a ninth of what a day-long
- * half-life holds at steady state, so it fades below a few percent within two days) whose growth is
+ * The prior a young histogram holds: an hour of pseudo-horizons (half the histogram's weight after its
+ * first hour, 3 % after a day, 1 % after two, as real horizons pile up and it decays) whose growth is
  * exponential with the mean of demand doubling within an hour, ln 2 · H / 1 h. Not a fit to any
  * workload: it says only that a series seen for a few hours can still ramp, and at a strict τ
  * (quantile ≈ mean · ln(share / (1 − τ))) it buys a few percent of headroom over H while it lasts; at a
  * loose τ it adds almost nothing.
  */
-export const GROWTH_PRIOR_SECONDS = 3_600;
+const GROWTH_PRIOR_SECONDS = 3_600;
 const GROWTH_PRIOR_DOUBLING_SECONDS = 3_600;
 
 /** The young-history prior of a histogram over `horizonSteps` ticks of `intervalSeconds`. */
