@@ -267,7 +267,15 @@ export const GROWTH_HALF_LIFE_SECONDS = 86_400;
  * what-if replaying Prometheus from the day before its window): a half-life, what the histogram holds
  * half its steady weight from; at a 15 s tick 5,760 samples, within Prometheus' 11,000 points a query.
  */
-export const GROWTH_WARM_START_SECONDS = GROWTH_HALF_LIFE_SECONDS;
+const GROWTH_WARM_START_SECONDS = GROWTH_HALF_LIFE_SECONDS;
+
+/** Points Prometheus answers one range query with at most. */
+const MAX_RANGE_POINTS = 11_000;
+
+/** Ticks of history a warm start reads: {@link GROWTH_WARM_START_SECONDS}, or what one query answers at a tick under 8 s. */
+export function growthWarmStartSteps(intervalSeconds: number): number {
+  return Math.min(MAX_RANGE_POINTS, Math.round(GROWTH_WARM_START_SECONDS / intervalSeconds));
+}
 
 /**
  * The prior a young histogram holds: an hour of pseudo-horizons (half the histogram's weight after its

@@ -4,7 +4,7 @@ import {
   decisionHorizonSteps,
   growthHistogramFits,
   growthHistogramFor,
-  GROWTH_WARM_START_SECONDS,
+  growthWarmStartSteps,
   lagSteps,
   priceSetFromBook,
   rateLagSeconds,
@@ -64,7 +64,7 @@ const GROWTH_WARM_STARTS_PER_TICK = 100;
 /**
  * `historySamples`: samples of recent demand kept per policy, at the tick step; `warmStartsPerTick`:
  * policies whose recent demand is loaded from Prometheus per tick; `growthWarmStartsPerTick`: policies
- * whose growth histogram is warm-started from {@link GROWTH_WARM_START_SECONDS} of history per tick.
+ * whose growth histogram is warm-started from a day of history (growthWarmStartSteps) per tick.
  */
 export function createGatherer(
   historySamples: number,
@@ -116,7 +116,7 @@ export function createGatherer(
         ? []
         : policies.filter((p) => growthPending.has(policyKey(p))).slice(0, growthWarmStartsPerTick);
     const deepPlan = planQueries(deep.map((p) => ({ backend: p.backend, query: p.demand.query })));
-    const deepSteps = Math.round((GROWTH_WARM_START_SECONDS * 1000) / stepMs);
+    const deepSteps = growthWarmStartSteps(config.engine.intervalSeconds);
 
     const [demandOut, replicasOut, latencyOut, errorOut, warmOut, deepOut, prices, resources, spend] =
       await Promise.all([

@@ -1,10 +1,7 @@
-import { GROWTH_WARM_START_SECONDS } from '../domain';
+import { growthWarmStartSteps } from '../domain';
 
 // The history before a what-if's window, which the live engine would have warm-started its growth
 // histogram from (engine/gather.ts): the demand query's values at the tick step over the day before.
-
-/** Points Prometheus answers a range query with at most. */
-const MAX_POINTS = 11_000;
 
 /**
  * The span to read before a window: start and end (inclusive, one tick before `t0`) at `stepMs`; a day,
@@ -14,7 +11,7 @@ export function earlierDemandRange(
   t0: number,
   stepMs: number,
 ): { start: number; end: number; stepMs: number } {
-  const count = Math.min(MAX_POINTS, Math.round((GROWTH_WARM_START_SECONDS * 1000) / stepMs));
+  const count = growthWarmStartSteps(stepMs / 1000);
   return { start: t0 - count * stepMs, end: t0 - stepMs, stepMs };
 }
 
