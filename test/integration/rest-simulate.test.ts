@@ -82,45 +82,10 @@ describe.each(DATABASE_KINDS)('simulation over Prometheus history on %s PostgreS
   });
   afterAll(() => h.close());
 
-  test('replays a day of the policy’s demand through the baselines and costscale, as costscale simulate does', async () => {
-    const body = { window: '1d', step: '5m', baselines: ['hpa-cpu:0.7', 'fixed:6'] };
-    const r = await h.call('POST', '/api/v1/policies/shop/web/simulate', { as: 'viewer', body });
-    expect(r.status).toBe(200);
-    const report = S.simulationReport.parse(r.json);
-    expect(report.trace).toMatchObject({
-      file: null,
-      samples: 289,
-      backend: 'default',
-      query: QUERY,
-      stepSeconds: 300,
-    });
-    expect(report.trace.start).toBe(new Date(T - DAY * 1000).toISOString());
-    expect(report.scenarios.map((s) => s.name)).toEqual(['hpa-cpu:0.7', 'fixed:6', 'costscale:web']);
-    const perReplica = 1 * 0.031611 + 2 * 0.004237;
-    expect(report.costPerReplicaHour).toBeCloseTo(perReplica, 12);
-    expect(report).toMatchObject({
-      policy: 'web',
-      currency: 'USD',
-      capacityPerReplica: 50,
-      readinessDelaySeconds: 30,
-      hpaTolerance: null,
-      pipeline: { scrapeIntervalSeconds: 30, rateWindowSeconds: 300, tickAgeSeconds: 7.5 },
-    });
-    const [, fixed, cs] = report.scenarios;
-    // 289 five-minute samples, the last held for one interval: 24 h 5 min.
-    expect(fixed!.hours).toBeCloseTo(24 + 5 / 60, 9);
-    expect(fixed!.replicaHours).toBeCloseTo(6 * fixed!.hours, 9);
-    expect(fixed!.cost).toBeCloseTo(6 * fixed!.hours * perReplica, 9);
-    // Peak 180/s needs 4 replicas of κ 50: fixed:6 never misses; costscale follows the wave for less.
-    expect(fixed!.sloMissMinutes).toBe(0);
-    expect(cs!.cost!).toBeLessThan(fixed!.cost!);
-    expect(cs!.peakReplicas).toBeGreaterThanOrEqual(4);
-
-    // The same history through the command line gives the same report.
-    const range = await h.backends
-      .get('default')!
-      .range(QUERY, { start: T - DAY * 1000, end: T, stepMs: 300_000 });
-    const series = range.data.resultType === 'matrix' ? range.data.series[0]! : undefined;
+  /** `costscale simulate --json` over the policy's demand from `start` to `end` (ms) at 5 minutes. */
+  async function simulateOnCli(start: number, end: number) {
+    const range = await h.backends.get('default')!.range(QUERY, { start, end, stepMs: 300_000 });
+    const series = range.data.resultType === 'matrix' ? range.data.series[0] : undefined;
     const csv = Array.from(series!.timestamps, (t, i) => `${t / 1000},${series!.values[i]}`).join('\n');
     await writeFile(join(dir, 'trace.csv'), `timestamp,demand\n${csv}\n`);
     await writeFile(
@@ -140,9 +105,62 @@ describe.each(DATABASE_KINDS)('simulation over Prometheus history on %s PostgreS
       '--json',
     ]);
     expect(cli.stderr).toBe('');
-    const fromCli = S.simulationReport.parse(JSON.parse(cli.stdout));
+    return S.simulationReport.parse(JSON.parse(cli.stdout));
+  }
+
+  test('replays a day of the policy’s demand through the baselines and costscale, as costscale simulate does', async () => {
+    // The first day of the history: nothing before it, as before a trace file's first row.
+    h.now = () => T - DAY * 1000;
+    const body = { window: '1d', step: '5m', baselines: ['hpa-cpu:0.7', 'fixed:6'] };
+    const r = await h.call('POST', '/api/v1/policies/shop/web/simulate', { as: 'viewer', body });
+    h.now = () => T;
+    expect(r.status).toBe(200);
+    const report = S.simulationReport.parse(r.json);
+    // rate()[5m] has no value at the history's first sample: 288 samples from the second.
+    expect(report.trace).toMatchObject({
+      file: null,
+      samples: 288,
+      backend: 'default',
+      query: QUERY,
+      stepSeconds: 300,
+    });
+    expect(report.trace.start).toBe(new Date(T - 2 * DAY * 1000 + 300_000).toISOString());
+    expect(report.scenarios.map((s) => s.name)).toEqual(['hpa-cpu:0.7', 'fixed:6', 'costscale:web']);
+    const perReplica = 1 * 0.031611 + 2 * 0.004237;
+    expect(report.costPerReplicaHour).toBeCloseTo(perReplica, 12);
+    expect(report).toMatchObject({
+      policy: 'web',
+      currency: 'USD',
+      capacityPerReplica: 50,
+      readinessDelaySeconds: 30,
+      hpaTolerance: null,
+      pipeline: { scrapeIntervalSeconds: 30, rateWindowSeconds: 300, tickAgeSeconds: 7.5 },
+    });
+    const [, fixed, cs] = report.scenarios;
+    // 288 five-minute samples, the last held for one interval: 24 h.
+    expect(fixed!.hours).toBeCloseTo(24, 9);
+    expect(fixed!.replicaHours).toBeCloseTo(6 * fixed!.hours, 9);
+    expect(fixed!.cost).toBeCloseTo(6 * fixed!.hours * perReplica, 9);
+    // Peak 180/s needs 4 replicas of κ 50: fixed:6 never misses; costscale follows the wave for less.
+    expect(fixed!.sloMissMinutes).toBe(0);
+    expect(cs!.cost!).toBeLessThan(fixed!.cost!);
+    expect(cs!.peakReplicas).toBeGreaterThanOrEqual(4);
+
+    // The same history through the command line gives the same report.
+    const fromCli = await simulateOnCli(T - 2 * DAY * 1000, T - DAY * 1000);
     expect(fromCli.scenarios).toEqual(report.scenarios);
     expect({ ...fromCli, trace: undefined }).toEqual({ ...report, trace: undefined });
+  });
+
+  test('with a day of history before the window, costscale’s growth histogram is warm-started from it, as the engine’s is', async () => {
+    const body = { window: '1d', step: '5m', baselines: ['hpa-cpu:0.7', 'fixed:6'] };
+    const r = await h.call('POST', '/api/v1/policies/shop/web/simulate', { body });
+    expect(r.status).toBe(200);
+    const report = S.simulationReport.parse(r.json);
+    const bare = await simulateOnCli(T - DAY * 1000, T);
+    // The baselines replay the window alike; costscale decides differently, having seen the day before.
+    expect(report.scenarios.slice(0, 2)).toEqual(bare.scenarios.slice(0, 2));
+    expect(report.scenarios[2]).not.toEqual(bare.scenarios[2]);
   });
 
   test('parameters change the what-if run; the baselines stay as they are', async () => {

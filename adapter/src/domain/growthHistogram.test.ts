@@ -1,4 +1,4 @@
-import { GrowthHistogram } from './growthHistogram';
+import { GrowthHistogram, growthPriorFor } from './growthHistogram';
 
 const feed = (h: GrowthHistogram, samples: number[]) => h.observeAll(Float64Array.from(samples));
 
@@ -108,5 +108,56 @@ describe('GrowthHistogram', () => {
     for (let i = 0; i < 1200; i++) feed(h, [10, 12, 11]);
     expect(h.size).toBe(1200);
     expect(h.distribution(10)!.quantile(0.5)).toBeCloseTo(12, 0);
+  });
+
+  describe('with a young-history prior', () => {
+    const prior = { weight: 100, meanGrowth: 0.05 };
+
+    it('is usable from the start: the prior alone, exponential growth above the shift', () => {
+      const h = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9, minWeight: 50, prior });
+      const d = h.distribution(90)!;
+      expect(d).toBeDefined();
+      expect(d.note).toMatch(/100 of them the young-history prior/);
+      // Over the shifted base the mean growth is 0.05 · D / (D + s) = 0.045:
+      // Q(τ) = exp(0.045 · ln(1 / (1 − τ))) · (D + s) − s, up to a growth bin (under 3 % wide up to g = 0.5).
+      for (const tau of [0.5, 0.9, 0.99]) {
+        const expected = Math.exp(0.045 * Math.log(1 / (1 - tau))) * 100 - 10;
+        expect(Math.abs(d.quantile(tau) - expected)).toBeLessThan(0.03 * 100);
+      }
+      expect(d.quantile(0.01)).toBeGreaterThanOrEqual(90);
+    });
+
+    it('raises strict quantiles over a short flat history and barely moves loose ones', () => {
+      const flat = new Float64Array(300).fill(400);
+      const bare = new GrowthHistogram({ horizonSteps: 4, shift: 50, halfLifeSteps: 1e9 });
+      const young = new GrowthHistogram({ horizonSteps: 4, shift: 50, halfLifeSteps: 1e9, prior });
+      bare.observeAll(flat);
+      young.observeAll(flat);
+      expect(bare.distribution(400)!.quantile(0.999)).toBe(400);
+      // 100 of 396 horizons are the prior's: the 0.999-quantile is its (1 − 0.001 · 396 / 100)-quantile.
+      const strict = Math.exp(((0.05 * 400) / 450) * Math.log(100 / 0.396)) * 450 - 50;
+      expect(Math.abs(young.distribution(400)!.quantile(0.999) - strict)).toBeLessThan(0.03 * 450);
+      expect(young.distribution(400)!.quantile(0.5)).toBe(400);
+    });
+
+    it('adds nothing at zero demand: doubling nothing is nothing, and an idle series stays at 0', () => {
+      const h = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9, prior });
+      h.observeAll(new Float64Array(100));
+      for (const tau of [0.5, 0.999]) expect(h.distribution(0)!.quantile(tau)).toBe(0);
+    });
+
+    it('fades with the half-life: after many half-lives a flat history gives exactly D(t) again', () => {
+      const h = new GrowthHistogram({ horizonSteps: 1, shift: 5, halfLifeSteps: 10, minWeight: 10, prior });
+      h.observeAll(new Float64Array(50).fill(100));
+      expect(h.distribution(100)!.quantile(0.9999)).toBeGreaterThan(100);
+      // 1,200 horizons: the prior weighs 2⁻¹²⁰ of the newest one.
+      h.observeAll(new Float64Array(1200).fill(100));
+      expect(h.distribution(100)!.quantile(0.9999)).toBe(100);
+    });
+
+    it('is an hour of pseudo-horizons whose mean growth is demand doubling in an hour over H', () => {
+      expect(growthPriorFor(4, 15)).toEqual({ weight: 240, meanGrowth: (Math.LN2 * 60) / 3600 });
+      expect(growthPriorFor(10, 15).meanGrowth).toBeCloseTo((Math.LN2 * 150) / 3600, 12);
+    });
   });
 });

@@ -11,7 +11,12 @@ import { reactiveDistribution, type ReactiveDistribution } from './reactiveDistr
 // - shifted by s (half a replica's capacity): multiplicative well above s, additive near zero, where a
 //   ratio over a zero base says nothing;
 // - decayed with a half-life (a day by default): yesterday's ramps still count, a regime long gone does not;
-// - with an exponential tail beyond the largest growth seen, so a larger v always buys more headroom.
+// - with an exponential tail beyond the largest growth seen, so a larger v always buys more headroom;
+// - with a prior while young: before the histogram has seen a day it has not seen a day's ramps (the
+//   first morning after a quiet night, an afternoon peak larger than the morning's), and its strict
+//   quantiles would be the growth of the few hours it has seen. So it starts holding pseudo-horizons of
+//   an exponential growth (see growthPriorFor), which decay with the same half-life as every real
+//   horizon: a fading share of the histogram that raises strict quantiles most while data is short.
 
 /**
  * Growth bins, uniform in u = asinh(g / G_SCALE): about 0.35 % wide near g = 0, where most horizons are,
@@ -62,6 +67,19 @@ export interface GrowthHistogramOptions {
   readonly lagSteps?: number;
   /** Decayed weight the level rows read must reach before the distribution is used (default 120). */
   readonly minWeight?: number;
+  /** The prior the histogram starts with (default none). */
+  readonly prior?: GrowthPrior;
+}
+
+/**
+ * Pseudo-horizons the histogram holds from its start, decaying like the horizons observed then: `weight`
+ * of them, the growth of demand over each exponential with mean `meanGrowth` (over the shifted base the
+ * mean is scaled by D / (D + s)). Mixed into every distribution (whatever the level), they count towards
+ * `minWeight`.
+ */
+export interface GrowthPrior {
+  readonly weight: number;
+  readonly meanGrowth: number;
 }
 
 /** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
@@ -74,6 +92,9 @@ export class GrowthHistogram {
   private readonly rowWeight = new Float64Array(LEVELS);
   private readonly growth: number;
   private readonly minWeight: number;
+  private readonly priorMean: number;
+  /** The prior's weight in the units of `increment` (it decays as `increment` grows). */
+  private priorWeight: number;
   private increment = 1;
   /** Horizons added since the histogram was created (undecayed). */
   private horizons = 0;
@@ -84,6 +105,8 @@ export class GrowthHistogram {
     this.shift = options.shift;
     this.growth = Math.pow(2, 1 / Math.max(1, options.halfLifeSteps));
     this.minWeight = options.minWeight ?? 120;
+    this.priorMean = options.prior?.meanGrowth ?? 0;
+    this.priorWeight = this.priorMean > 0 ? Math.max(0, options.prior?.weight ?? 0) : 0;
   }
 
   /** Horizons seen so far. */
@@ -148,7 +171,13 @@ export class GrowthHistogram {
         for (let b = 0; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (counts[b] as number);
       }
     }
-    if (weight < need) return undefined;
+    if (weight + this.priorWeight < need) return undefined;
+    if (this.priorWeight > 0) {
+      // The prior's growth is of demand itself: over the shifted base it is the fraction D / (D + s) of
+      // it, so from zero demand it is none (a series idle so far has shown no burst to scale).
+      addExponentialPrior(cdf, this.priorWeight, (this.priorMean * current) / (current + this.shift));
+      weight += this.priorWeight;
+    }
     for (let b = 1; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (cdf[b - 1] as number);
     const effective = weight / this.increment;
     const quantileOfGrowth = growthQuantile(cdf, weight, effective);
@@ -158,7 +187,8 @@ export class GrowthHistogram {
       windows: Math.round(effective),
       note:
         `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
-        `(${effective.toFixed(0)} effective), level rows ${rows.sort((a, b) => a - b).join(',')} of ${LEVELS} around D(t)`,
+        `(${effective.toFixed(0)} effective${this.priorWeight > 0 ? `, ${(this.priorWeight / this.increment).toFixed(0)} of them the young-history prior` : ''}), ` +
+        `level rows ${rows.sort((a, b) => a - b).join(',')} of ${LEVELS} around D(t)`,
       quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
     };
   }
@@ -174,7 +204,31 @@ export class GrowthHistogram {
       for (let b = 0; b < G_BINS; b++) counts[b] = (counts[b] as number) * scale;
     }
     for (let i = 0; i < LEVELS; i++) this.rowWeight[i] = (this.rowWeight[i] as number) * scale;
+    // Below a millionth of one horizon the prior says nothing any more.
+    this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;
+  }
+}
+
+/** The upper growth edge of each positive bin, computed once: the prior is spread over them every decision. */
+const UPPER_EDGES = Float64Array.from({ length: G_BINS }, (_, b) => (b > ZERO_BIN ? growthIn(b, 1) : 0));
+
+/**
+ * Adds `weight` spread over the bins as growth g ≥ 0, exponential with mean `mean` (the tail in the last
+ * bin; all of it in the zero atom when the mean is 0).
+ */
+function addExponentialPrior(counts: Float64Array, weight: number, mean: number): void {
+  if (!(mean > 0)) {
+    counts[ZERO_BIN] = (counts[ZERO_BIN] as number) + weight;
+    return;
+  }
+  let above = 1;
+  for (let b = ZERO_BIN + 1; b < G_BINS; b++) {
+    // A remainder under a billionth lies beyond any τ a decision reads (τ ≤ 1 − 10⁻⁶): one bin holds it.
+    const next = b === G_BINS - 1 || above < 1e-9 ? 0 : Math.exp(-(UPPER_EDGES[b] as number) / mean);
+    counts[b] = (counts[b] as number) + weight * (above - next);
+    if (next === 0) return;
+    above = next;
   }
 }
 
@@ -208,7 +262,44 @@ function growthQuantile(cdf: Float64Array, total: number, effective: number): (t
 /** How long a past horizon keeps half its weight. */
 export const GROWTH_HALF_LIFE_SECONDS = 86_400;
 
-/** The histogram a policy's decisions read: its horizon, half its κ as the shift, a day's half-life. */
+/**
+ * History a growth histogram is warm-started from where there is any (the live engine from Prometheus, a
+ * what-if replaying Prometheus from the day before its window): a half-life, what the histogram holds
+ * half its steady weight from; at a 15 s tick 5,760 samples, within Prometheus' 11,000 points a query.
+ */
+const GROWTH_WARM_START_SECONDS = GROWTH_HALF_LIFE_SECONDS;
+
+/** Points Prometheus answers one range query with at most. */
+const MAX_RANGE_POINTS = 11_000;
+
+/** Ticks of history a warm start reads: {@link GROWTH_WARM_START_SECONDS}, or what one query answers at a tick under 8 s. */
+export function growthWarmStartSteps(intervalSeconds: number): number {
+  return Math.min(MAX_RANGE_POINTS, Math.round(GROWTH_WARM_START_SECONDS / intervalSeconds));
+}
+
+/**
+ * The prior a young histogram holds: an hour of pseudo-horizons (half the histogram's weight after its
+ * first hour, 3 % after a day, 1 % after two, as real horizons pile up and it decays) whose growth is
+ * exponential with the mean of demand doubling within an hour, ln 2 · H / 1 h. Not a fit to any
+ * workload: it says only that a series seen for a few hours can still ramp, and at a strict τ
+ * (quantile ≈ mean · ln(share / (1 − τ))) it buys a few percent of headroom over H while it lasts; at a
+ * loose τ it adds almost nothing.
+ */
+const GROWTH_PRIOR_SECONDS = 3_600;
+const GROWTH_PRIOR_DOUBLING_SECONDS = 3_600;
+
+/** The young-history prior of a histogram over `horizonSteps` ticks of `intervalSeconds`. */
+export function growthPriorFor(horizonSteps: number, intervalSeconds: number): GrowthPrior {
+  return {
+    weight: GROWTH_PRIOR_SECONDS / intervalSeconds,
+    meanGrowth: (Math.LN2 * horizonSteps * intervalSeconds) / GROWTH_PRIOR_DOUBLING_SECONDS,
+  };
+}
+
+/**
+ * The histogram a policy's decisions read: its horizon, half its κ as the shift, a day's half-life and
+ * the young-history prior.
+ */
 export function growthHistogramFor(
   capacityPerReplica: number,
   horizonSteps: number,
@@ -220,6 +311,7 @@ export function growthHistogramFor(
     lagSteps,
     shift: capacityPerReplica / 2,
     halfLifeSteps: GROWTH_HALF_LIFE_SECONDS / intervalSeconds,
+    prior: growthPriorFor(horizonSteps, intervalSeconds),
   });
 }
 

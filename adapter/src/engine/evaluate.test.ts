@@ -73,8 +73,9 @@ const entry = (out: { policies: readonly { name: string }[] }, name: string) =>
 test('decides every policy from the values Prometheus gives, with one request per query template', async () => {
   const fake = prometheus();
   const [out] = await ticks(fake, 1);
-  // A flat hour of history (warm start) makes every peak quantile D(t): replicas = ⌈D / κ⌉.
-  expect(entry(out!, 'web').values?.costscale_replicas).toBe(4);
+  // A flat hour of history (warm start): the median peak is D(t), and the young growth histogram's prior
+  // holds a few percent at τ* = 1 / (1 + 0.04) = 0.96, so web (D / κ = 4 exactly) runs ⌈4.1⌉.
+  expect(entry(out!, 'web').values?.costscale_replicas).toBe(5);
   expect(entry(out!, 'api').values?.costscale_replicas).toBe(2);
   expect(entry(out!, 'web').error).toBeUndefined();
   expect(fake.queries('instant').sort()).toEqual([DEMAND, REPLICAS, SPEND].sort());
@@ -83,15 +84,43 @@ test('decides every policy from the values Prometheus gives, with one request pe
   ]);
   expect(fake.asked.filter((a) => a.kind === 'instant').every((a) => a.time === NOW)).toBe(true);
   const web = out!.decisions.find((d) => d.policy === 'web')!;
-  expect(web).toMatchObject({ namespace: 'shop', decidedAt: NOW, replicas: 4 });
-  expect(web.inputs).toMatchObject({ demand: 100, currentReplicas: 3, distribution: { p50: 100, p99: 100 } });
+  expect(web).toMatchObject({ namespace: 'shop', decidedAt: NOW, replicas: 5 });
+  const inputs = web.inputs as { distribution: { p50: number; p99: number } };
+  expect(web.inputs).toMatchObject({ demand: 100, currentReplicas: 3 });
+  expect(inputs.distribution.p50).toBeCloseTo(100, 1);
+  expect(inputs.distribution.p99).toBeGreaterThan(100);
+  expect(inputs.distribution.p99).toBeLessThan(110);
 });
 
-test('later ticks read only instant values: the history is kept in memory', async () => {
+test('after the recent hour and then a day for the growth histogram, ticks read only instant values', async () => {
   const fake = prometheus();
-  await ticks(fake, 3);
-  expect(fake.queries('range')).toHaveLength(1);
-  expect(fake.queries('instant')).toHaveLength(9);
+  await ticks(fake, 4);
+  expect(fake.asked.filter((a) => a.kind === 'range')).toEqual([
+    { kind: 'range', query: DEMAND, range: { start: NOW - 240 * STEP, end: NOW - STEP, stepMs: STEP } },
+    // The next tick: a day up to the tick before, observed into the histogram and dropped.
+    { kind: 'range', query: DEMAND, range: { start: NOW + STEP - 5760 * STEP, end: NOW, stepMs: STEP } },
+  ]);
+  expect(fake.queries('instant')).toHaveLength(12);
+});
+
+test('a day of history warm-starts the growth histogram: bursts older than the recent hour count', async () => {
+  // web burst from 100 to 190 for a minute every 10 minutes until two hours ago; flat since.
+  const bursty = (t: number) => (t < NOW - 7_200_000 && Math.floor(t / 60_000) % 10 === 0 ? 190 : 100);
+  const fake = prometheus().answer(DEMAND, [
+    { labels: { service: 'web' }, value: 100, at: bursty },
+    { labels: { service: 'api' }, value: 30 },
+  ]);
+  const [first, second] = await ticks(fake, 2);
+  // The recent hour alone is flat: the prior's few percent.
+  expect(entry(first!, 'web').values?.costscale_replicas).toBe(5);
+  // With the day, one horizon in ten grows to 190: at τ* = 0.96 the peak is 190, ⌈190 / 25⌉.
+  expect(entry(second!, 'web').values?.costscale_replicas).toBe(8);
+  const source = (
+    second!.decisions.find((d) => d.policy === 'web')!.inputs as {
+      provenance: { distribution: { source: string } };
+    }
+  ).provenance.distribution.source;
+  expect(source).toMatch(/from 57\d\d past horizons/);
 });
 
 test('recent demand is loaded for a bounded number of policies per tick; the others decide without it', async () => {
@@ -99,13 +128,16 @@ test('recent demand is loaded for a bounded number of policies per tick; the oth
   const evaluate = createEvaluator({ backends: () => new Map([['default', fake]]), warmStartsPerTick: 1 });
   const first = await evaluate(config, NOW, undefined);
   expect(fake.queries('range')).toEqual(['max(demo_demand{service="web"})']);
-  expect(entry(first, 'web').values?.costscale_replicas).toBe(4);
+  expect(entry(first, 'web').values?.costscale_replicas).toBe(5);
   // api, not loaded yet, decides on D(t) alone.
   expect(entry(first, 'api').error).toBeUndefined();
   expect(entry(first, 'api').values?.costscale_replicas).toBe(2);
   await evaluate(config, NOW + STEP, undefined);
   await evaluate(config, NOW + 2 * STEP, undefined);
+  // The recent hour of each in turn, each followed a tick later by its day for the growth histogram.
   expect(fake.queries('range')).toEqual([
+    'max(demo_demand{service="web"})',
+    'max(demo_demand{service="api"})',
     'max(demo_demand{service="web"})',
     'max(demo_demand{service="api"})',
   ]);
@@ -184,7 +216,7 @@ test('a failing spend query is the budget error, and decisions go on without the
   const fake = prometheus().answer(SPEND, new Error('connection refused'));
   const [out] = await ticks(fake, 1);
   expect(out!.budgets).toEqual([{ name: 'team', error: 'connection refused' }]);
-  expect(entry(out!, 'web').values?.costscale_replicas).toBe(4);
+  expect(entry(out!, 'web').values?.costscale_replicas).toBe(5);
   const web = out!.decisions.find((d) => d.policy === 'web')!.inputs as { budget?: DecisionBudget };
   expect(web).toMatchObject({ provenance: { budget: { source: 'connection refused' } } });
   expect(web.budget).toBeUndefined();

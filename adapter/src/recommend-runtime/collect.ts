@@ -12,6 +12,7 @@ import {
   type QueryResponse,
 } from '../sources';
 import { isJsonObject } from '../recommend/mergePatch';
+import { earlierDemandRange } from '../simulate';
 import type { ContainerHistory, Scaling, WorkloadHistory, WorkloadInput } from '../recommend/types';
 
 // What a workload's recommendations are derived from, read from Prometheus — demand (the policy's
@@ -231,8 +232,12 @@ export async function collectWorkload(
   const stepSeconds = settings.stepSeconds;
   const replicasQuery = currentReplicasQuery(policy);
   const pdbWarnings: string[] = [];
-  const [demand, replicas, cpu, memory, requests, limits, scaling, pdb] = await Promise.all([
+  const [demand, earlier, replicas, cpu, memory, requests, limits, scaling, pdb] = await Promise.all([
     client.range(policy.demand.query, range),
+    // The SLA check's costscale warm-starts from it, as the engine does; without it, it starts cold.
+    client
+      .range(policy.demand.query, earlierDemandRange(window.start, settings.simulationStepSeconds * 1000))
+      .catch(() => undefined),
     client.range(replicasQuery, range),
     client.range(cpuUsageQuery(policy, stepSeconds), range),
     client.range(memoryPeakQuery(policy, stepSeconds), range),
@@ -263,10 +268,15 @@ export async function collectWorkload(
     },
     limits: { cpuCores: resource(limitRows, name, 'cpu'), memoryBytes: resource(limitRows, name, 'memory') },
   }));
+  const earlierSeries =
+    earlier?.data.resultType === 'matrix' && earlier.data.series.length === 1
+      ? earlier.data.series[0]
+      : undefined;
   const history: WorkloadHistory = {
     stepMs: window.stepMs,
     timesMs,
     demand: demandSeries,
+    ...(earlierSeries && { earlierDemand: earlierSeries }),
     replicas:
       replicaSeries.length === 1
         ? (replicaSeries[0] as { values: Float64Array }).values

@@ -66,6 +66,7 @@ export function recommendWorkload(input: WorkloadInput): WorkloadRecommendations
   }
   const sim = simulationContext({
     trace,
+    ...(input.history.earlierDemand && { earlier: input.history.earlierDemand }),
     scaling: input.scaling,
     policy,
     capacityPerReplica: kappa,

@@ -3,6 +3,7 @@ import { fillGaps } from '../forecast';
 import {
   costscaleScenario,
   DEFAULT_PIPELINE,
+  earlierDemandAt,
   observeForCostscale,
   rateWindowOf,
   simulate,
@@ -72,6 +73,8 @@ function boundsOf(scaling: Scaling, policy: Policy): { min: number; max: number 
 
 export function simulationContext(params: {
   readonly trace: DemandTrace;
+  /** The demand query's samples before the history window, which costscale's growth histogram starts from. */
+  readonly earlier?: WorkloadHistory['earlierDemand'];
   readonly scaling: Scaling;
   readonly policy: Policy;
   readonly capacityPerReplica: number;
@@ -91,12 +94,15 @@ export function simulationContext(params: {
     interpolation: 'linear',
     cpuPipeline: pipeline,
   };
-  // What costscale observed of each trace (with its forecast track) is shared by every variation.
+  // What costscale observed of each trace (with its forecast track) is shared by every variation; each
+  // starts after the same earlier history.
   const observations = new Map<DemandTrace, CostscaleObservation>();
   const observed = (t: DemandTrace): CostscaleObservation => {
     let o = observations.get(t);
     if (o === undefined) {
-      o = observeForCostscale(t, params.syncPeriodMs, 'linear', pipeline);
+      const before =
+        params.earlier && earlierDemandAt(params.earlier, t.timesMs[0] as number, params.syncPeriodMs);
+      o = observeForCostscale(t, params.syncPeriodMs, 'linear', pipeline, before);
       observations.set(t, o);
     }
     return o;

@@ -27,6 +27,12 @@ export interface WorkloadHistory {
   readonly timesMs: Float64Array;
   /** The policy's demand (units/s). */
   readonly demand: Float64Array;
+  /**
+   * The policy's demand over the day before the window at the SLA check's simulation step, as the range
+   * query returned it: the live engine's growth histogram would have held it, so the SLA check's costscale
+   * is warm-started from it. Absent when it was not read.
+   */
+  readonly earlierDemand?: { readonly timestamps: Float64Array; readonly values: Float64Array };
   /** Replicas of the workload. */
   readonly replicas: Float64Array;
   readonly containers: readonly ContainerHistory[];

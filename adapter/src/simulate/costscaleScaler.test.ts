@@ -70,6 +70,22 @@ describe('costscaleScaler', () => {
     expect(values.map((_, k) => lenient(k * STEP, 10))[899]).toBe(10);
   });
 
+  it('warm-starts the growth histogram from what the query returned before the trace, as the engine does', () => {
+    // The history before the trace holds a burst to 3× of a flat 95; the trace itself is flat.
+    const earlier = new Float64Array(2000).fill(95);
+    earlier.fill(285, 500, 510);
+    const strict = { ...policy, sloMissCostPerHour: 100_000 };
+    const trace = new Array<number>(10).fill(95);
+    const bare = costscaleScaler(params(observed(trace), { policy: strict }));
+    const warm = costscaleScaler(
+      params(observationOf({ ...observed(trace).demand }, earlier), { policy: strict }),
+    );
+    // Bare, only the young-history prior's headroom: about ⌈95 · e^0.15 / 10⌉.
+    expect(bare(5 * STEP, 10)).toBeLessThan(15);
+    // Warm, the burst's horizons near this level: about ⌈285 / 10⌉.
+    expect(warm(5 * STEP, 10)).toBeGreaterThanOrEqual(25);
+  });
+
   it('keeps serving the last good value until it is stale, then nothing', () => {
     const values = [...new Array<number>(100).fill(95), ...new Array<number>(20).fill(Number.NaN)];
     const scaler = costscaleScaler(params(observed(values)));
@@ -173,7 +189,7 @@ describe('costscaleScaler', () => {
         behavior: tolerance === undefined ? undefined : { scaleUp: { tolerance }, scaleDown: { tolerance } },
       });
 
-    it('is cheaper than fixed peak capacity; a slower metric pipeline costs it misses', () => {
+    it('is cheaper than fixed peak capacity; a slower metric pipeline costs it misses or replicas', () => {
       const costscale = run(0);
       const peak = simulate(trace, workload, { name: 'fixed', kind: 'fixed', replicas: 35 });
       expect(peak.sloMissMinutes).toBe(0);
@@ -183,7 +199,9 @@ describe('costscaleScaler', () => {
       expect(costscale.sloMissMinutes).toBeLessThan(0.02 * 2 * 24 * 60);
       const fast = { ...DEFAULT_PIPELINE, scrapeIntervalMs: 5_000, rateWindowMs: 20_000, tickAgeMs: 0 };
       const fresher = run(0, observeForCostscale(trace, STEP, 'linear', fast));
-      expect(fresher.sloMissMinutes).toBeLessThan(costscale.sloMissMinutes);
+      // No more misses for fewer replicas: the lag the slower pipeline hides is paid for one way or the other.
+      expect(fresher.sloMissMinutes).toBeLessThanOrEqual(costscale.sloMissMinutes);
+      expect(fresher.replicaHours).toBeLessThan(costscale.replicaHours);
     });
 
     it('behind an HPA with the default 10 % tolerance, decisions that ignore the band miss on the rising flank, and band-aware ones do not', () => {

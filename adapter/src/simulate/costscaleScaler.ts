@@ -68,23 +68,36 @@ export function engineSettingsOf(engine: Config['engine']): EngineSettings {
  */
 export interface CostscaleObservation {
   readonly demand: ObservedDemand;
+  /**
+   * What the demand query returned at the tick step before the trace (oldest first, the last one tick
+   * before its start), where the history has it: the live engine warm-starts the growth histogram from a
+   * day of it (engine/gather.ts), so a what-if replaying Prometheus does too. Empty for a bare trace.
+   */
+  readonly earlier: Float64Array;
   /** D(t) at tick k extrapolated over the pipeline's `rate()` lag, as the engine does (demandLag.ts). */
   corrected(k: number): LagCorrection;
   forecast(settings: ForecastSettings): ForecastTrack;
 }
 
-/** What costscale observes of a trace through the metric pipeline. */
+/**
+ * What costscale observes of a trace through the metric pipeline, with what the demand query returned at
+ * the tick step before it, if known.
+ */
 export function observeForCostscale(
   trace: DemandTrace,
   stepMs: number,
   interpolation: 'linear' | 'hold',
   pipeline: MetricPipeline,
+  earlier: Float64Array = new Float64Array(0),
 ): CostscaleObservation {
-  return observationOf(observeDemand(trace, stepMs, interpolation, pipeline));
+  return observationOf(observeDemand(trace, stepMs, interpolation, pipeline), earlier);
 }
 
 /** The observation built on demand values already read at each tick. */
-export function observationOf(demand: ObservedDemand): CostscaleObservation {
+export function observationOf(
+  demand: ObservedDemand,
+  earlier: Float64Array = new Float64Array(0),
+): CostscaleObservation {
   const values = demand.values;
   const lagSeconds = rateLagSeconds(demand.pipeline.rateWindowMs);
   const steps = lagSteps(lagSeconds, demand.stepMs / 1000);
@@ -93,6 +106,7 @@ export function observationOf(demand: ObservedDemand): CostscaleObservation {
   const tracks = new Map<string, ForecastTrack>();
   return {
     demand,
+    earlier,
     corrected,
     forecast(settings) {
       const key = JSON.stringify(settings);
@@ -196,9 +210,16 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     reason: o.reason,
   }));
   const staleMs = engine.stalenessSeconds * 1000;
-  // As the engine's gatherer does: one growth histogram, fed every tick's value as it arrives.
+  // As the engine's gatherer does: one growth histogram, warm-started from the history before the trace
+  // where there is one, then fed every tick's value as it arrives.
   const lagTicks = lagSteps(rateLagSeconds(pipeline.rateWindowMs), tickSeconds);
   const growth = growthHistogramFor(params.capacityPerReplica, horizonSteps, lagTicks, tickSeconds);
+  const before = observation.earlier.length;
+  const series = before === 0 ? observed : new Float64Array(before + observed.length);
+  if (before > 0) {
+    series.set(observation.earlier);
+    series.set(observed, before);
+  }
   let fed = 0;
   let lastGood: { value: number; at: number } | undefined;
 
@@ -209,14 +230,14 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const lag = observation.corrected(k);
     const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
     const forecast = forecastAt(k);
-    for (; fed <= k; fed++)
-      growth.observe(observed.subarray(Math.max(0, fed - horizonSteps - 2 * lagTicks), fed + 1));
+    for (; fed <= before + k; fed++)
+      growth.observe(series.subarray(Math.max(0, fed - horizonSteps - 2 * lagTicks), fed + 1));
     const reactive =
       demand === undefined
         ? undefined
         : reactivePeakDistribution(
             growth,
-            observed.subarray(Math.max(0, k - engine.historySamples), k),
+            series.subarray(Math.max(0, before + k - engine.historySamples), before + k),
             horizonSteps,
             demand,
           );

@@ -13,6 +13,7 @@ export {
   type EngineSettings,
   type SimulatedPolicy,
 } from './costscaleScaler';
+export { earlierDemandAt, earlierDemandRange } from './earlierDemand';
 export { forecastShare, forecastTrack, type ForecastSettings, type ForecastTrack } from './forecastTrack';
 export {
   DEFAULT_PIPELINE,

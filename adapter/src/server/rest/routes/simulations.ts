@@ -6,6 +6,8 @@ import { recommendationPrices } from '../../../recommend-runtime';
 import {
   costscaleScenario,
   DEFAULT_PIPELINE,
+  earlierDemandAt,
+  earlierDemandRange,
   engineSettingsOf,
   observeForCostscale,
   rateWindowOf,
@@ -177,7 +179,21 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
           cpuPipeline: pipeline,
         };
         const tolerance = body.hpaTolerance ?? undefined;
-        const observation = observeForCostscale(trace, options.syncPeriodMs, 'linear', pipeline);
+        // The live engine's growth histogram would have held the day before the window (engine/gather.ts).
+        const t0 = trace.timesMs[0] as number;
+        const earlier = await client
+          .range(policy.demand.query, earlierDemandRange(end - windowMs, options.syncPeriodMs))
+          .then((r) =>
+            r.data.resultType === 'matrix' && r.data.series.length === 1 ? r.data.series[0] : undefined,
+          )
+          .catch(() => undefined);
+        const observation = observeForCostscale(
+          trace,
+          options.syncPeriodMs,
+          'linear',
+          pipeline,
+          earlier && earlierDemandAt(earlier, t0, options.syncPeriodMs),
+        );
         const scenarios: Scenario[] = [
           ...body.baselines.map((b) =>
             baselineScenario(b, tolerance, body.hpaScaleDownWindowSeconds ?? undefined),
