@@ -1,5 +1,4 @@
 import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
-import { request as httpsRequest } from 'node:https';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { fakeDateOnly } from '../support/fakeDate';
 import { freePort, waitFor } from '../support/ports';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
 import type { ManagedProcess } from '../support/processes';
+import { WEB_POLICY_YAML, webReplicasMetric } from '../support/web-policy';
 
 // Issue 16, the fault matrix. Cells covered elsewhere, not repeated here:
 //   Prometheus down (connection refused), last good value until stale, then back — engine.test.ts
@@ -93,43 +93,13 @@ async function configFile(
     file,
     `prometheus:
   default: { url: 'http://127.0.0.1:${promPort}', timeoutSeconds: ${timeoutSeconds}, retries: 0, cacheSeconds: 0 }
-policies:
-  - name: web
-    namespace: shop
-    target: { name: web }
-    demand: { query: 'sum(vector(42))' }
-    capacityPerReplica: 10
-    replicas: { min: 1, max: 20 }
-    resources: { cpuCores: 1, memoryGiB: 1 }
-    forecast: { enabled: false }
-server: { host: 127.0.0.1, port: ${port}, metricsPort: ${metricsPort}, auth: { mode: local } }
+${WEB_POLICY_YAML}server: { host: 127.0.0.1, port: ${port}, metricsPort: ${metricsPort}, auth: { mode: local } }
 database: { url: '${databaseUrl}', spoolFile: '${join(dir, `${name}.spool`)}' }
 engine: ${engine}
 log: { level: error }
 `,
   );
   return { file, metricsPort, port };
-}
-
-interface MetricResponse {
-  kind: string;
-  code?: number;
-  items?: Array<{ value: string }>;
-}
-
-/** GET costscale_replicas of shop/web over HTTPS (the serving certificate is not what is tested). */
-function replicasMetric(port: number): Promise<{ status: number; body: MetricResponse }> {
-  const path =
-    '/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/costscale_replicas?labelSelector=policy%3Dweb';
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as MetricResponse }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('Prometheus frozen, then back', () => {
@@ -176,12 +146,12 @@ describe('Prometheus frozen, then back', () => {
     const lastGood = during.valuesAt!;
 
     jest.setSystemTime(lastGood + 29_500);
-    const served = await replicasMetric(service.apiPort);
+    const served = await webReplicasMetric(service.apiPort);
     expect(served.status).toBe(200);
     expect(served.body.items?.[0]?.value).toBe(String(replicas));
 
     jest.setSystemTime(lastGood + 30_500);
-    const stale = await replicasMetric(service.apiPort);
+    const stale = await webReplicasMetric(service.apiPort);
     expect(stale.status).toBe(503);
     expect(stale.body).toMatchObject({ kind: 'Status', code: 503 });
     expect(web()!.valuesAt).toBe(lastGood);
@@ -193,7 +163,7 @@ describe('Prometheus frozen, then back', () => {
       async () => web()?.error === undefined && (web()?.valuesAt ?? 0) > thawedAt,
       15_000,
     );
-    const back = await replicasMetric(service.apiPort);
+    const back = await webReplicasMetric(service.apiPort);
     expect(back.status).toBe(200);
     expect(back.body.items?.[0]?.value).toBe(String(replicas));
   }, 60_000);
@@ -262,7 +232,7 @@ describe('SIGKILL mid-tick', () => {
       expect(new Set(times).size).toBe(times.length);
       expect(times.slice(before.length).every((t) => t > times[before.length - 1]!)).toBe(true);
       expect(after.every((r) => r.replicas === 5)).toBe(true);
-      const served = await replicasMetric(port);
+      const served = await webReplicasMetric(port);
       expect(served.status).toBe(200);
       expect(served.body.items?.[0]?.value).toBe('5');
     } finally {

@@ -1,5 +1,4 @@
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { request as httpsRequest } from 'node:https';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { startService, type Service } from '../../adapter/src/main';
 import { TestDatabases } from '../support/databases';
 import { freePort, waitFor } from '../support/ports';
 import { startPrometheus, type PrometheusHandle } from '../support/prometheus';
+import { WEB_POLICY_YAML, webReplicasMetric } from '../support/web-policy';
 
 // Issue 16: a single replica (no leader election) restarted serves its last snapshot at once, before its
 // first tick, instead of 404s and a failing readiness probe until that tick ends. Real Prometheus and
@@ -44,39 +44,12 @@ async function writeConfig(
     file,
     `prometheus:
   default: { url: 'http://127.0.0.1:${promPort}', timeoutSeconds: 60, retries: 0, cacheSeconds: 0 }
-policies:
-  - name: web
-    namespace: shop
-    target: { name: web }
-    demand: { query: 'sum(vector(42))' }
-    capacityPerReplica: 10
-    replicas: { min: 1, max: 20 }
-    resources: { cpuCores: 1, memoryGiB: 1 }
-    forecast: { enabled: false }
-server: { host: 127.0.0.1, port: ${port}, metricsPort: ${metricsPort}, auth: { mode: local } }
+${WEB_POLICY_YAML}server: { host: 127.0.0.1, port: ${port}, metricsPort: ${metricsPort}, auth: { mode: local } }
 database: { url: '${databaseUrl}', spoolFile: '${join(dir, 'lone.spool')}' }
 engine: { intervalSeconds: 1, stalenessSeconds: 120 }
 log: { level: error }
 `,
   );
-}
-
-/** GET costscale_replicas of shop/web over HTTPS (the serving certificate is not what is tested). */
-function replicasMetric(port: number): Promise<{ status: number; value: string | undefined }> {
-  const path =
-    '/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/costscale_replicas?labelSelector=policy%3Dweb';
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        const body = JSON.parse(text) as { items?: Array<{ value: string }> };
-        resolve({ status: res.statusCode ?? 0, value: body.items?.[0]?.value });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('a single replica restarted', () => {
@@ -110,7 +83,9 @@ describe('a single replica restarted', () => {
     // The last snapshot, with its own timestamps: what was served before the restart, from before it.
     expect(restored.valuesAt).toBeGreaterThanOrEqual(before.valuesAt!);
     expect(restored.values?.costscale_replicas).toBe(5);
-    expect(await replicasMetric(port)).toEqual({ status: 200, value: '5' });
+    const served = await webReplicasMetric(port);
+    expect(served.status).toBe(200);
+    expect(served.body.items?.[0]?.value).toBe('5');
     expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(200);
   }, 90_000);
 });

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger } from '../../adapter/src/log';
 import { startService, type Service } from '../../adapter/src/main';
+import { WEB_POLICY_YAML } from './web-policy';
 
 export interface HaReplicaOptions {
   /** Holds the replica's config file and spool, and the `kubeconfig` of the Lease stand-in. */
@@ -28,16 +29,7 @@ export async function startHaReplica(o: HaReplicaOptions): Promise<Service> {
     file,
     `prometheus:
   default: { url: '${o.prometheusUrl}', cacheSeconds: 0 }
-policies:
-  - name: web
-    namespace: shop
-    target: { name: web }
-    demand: { query: 'sum(vector(42))' }
-    capacityPerReplica: 10
-    replicas: { min: 1, max: 20 }
-    resources: { cpuCores: 1, memoryGiB: 1 }
-    forecast: { enabled: false }
-server: { host: 127.0.0.1, port: 0, metricsPort: ${o.metricsPort}, auth: { mode: local, kubeconfig: '${join(o.dir, 'kubeconfig')}' } }
+${WEB_POLICY_YAML}server: { host: 127.0.0.1, port: 0, metricsPort: ${o.metricsPort}, auth: { mode: local, kubeconfig: '${join(o.dir, 'kubeconfig')}' } }
 database: { url: '${o.databaseUrl}', spoolFile: '${join(o.dir, `${o.name}.spool`)}' }
 engine:
   intervalSeconds: 1
