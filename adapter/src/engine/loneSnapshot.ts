@@ -40,7 +40,6 @@ export const loneSaveEvery = (engine: { intervalSeconds: number; stalenessSecond
 
 export function loneSnapshots(deps: LoneSnapshotDeps): LoneSnapshots {
   const { exchange, holder, identity, logger } = deps;
-  let restoredAt: number | undefined;
   let restored: Snapshot | undefined;
   let published = 0;
   let unsubscribe: (() => void) | undefined;
@@ -58,7 +57,7 @@ export function loneSnapshots(deps: LoneSnapshotDeps): LoneSnapshots {
 
   return {
     name: 'snapshot-persistence',
-    restoredAt: () => restoredAt,
+    restoredAt: () => restored?.generatedAt,
     async start() {
       const loaded = await exchange.load().catch((err: Error) => {
         logger.warn({ err: err.message }, 'loading the last snapshot failed; starting without it');
@@ -69,9 +68,11 @@ export function loneSnapshots(deps: LoneSnapshotDeps): LoneSnapshots {
       else if (loaded !== undefined && holder.current() === undefined) {
         restored = loaded.snapshot;
         holder.publish(loaded.snapshot);
-        restoredAt = loaded.snapshot.generatedAt;
         logger.info(
-          { generatedAt: new Date(restoredAt).toISOString(), policies: loaded.snapshot.policies.length },
+          {
+            generatedAt: new Date(restored.generatedAt).toISOString(),
+            policies: loaded.snapshot.policies.length,
+          },
           'serving the last snapshot until the first tick',
         );
       }

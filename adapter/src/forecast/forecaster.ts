@@ -168,11 +168,11 @@ export function forecastFromState(
     for (let h = 0; h < horizon; h++) center[h]! += f[h]! / state.members.length;
   }
   const { calibration, transform } = state;
-  const band = (score: number): Float64Array => {
-    const out = new Float64Array(horizon);
-    for (let h = 0; h < horizon; h++) out[h] = center[h]! + score * stepScale(calibration, h);
-    return invertTransform(transform, out);
-  };
+  /** Step h of the band at calibrated score `score`, in the series' own units. */
+  const bandValue = (score: number, h: number): number =>
+    invertValue(transform, center[h]! + score * stepScale(calibration, h));
+  const band = (score: number): Float64Array =>
+    Float64Array.from({ length: horizon }, (_, h) => bandValue(score, h));
   const peakScoresByWindow = new Map<number, Float64Array>();
   const peakScore = (tau: number, window: number): number => {
     // Sorted once per window length: a decision asks its peak distribution for many levels at every
@@ -204,10 +204,7 @@ export function forecastFromState(
       const score = peakScore(tau, window);
       // peakBand's values, one at a time, and their largest as distribution.ts's maxOf takes it.
       let peak = -Infinity;
-      for (let h = 0; h < window; h++) {
-        const v = invertValue(transform, center[h]! + score * stepScale(calibration, h));
-        if (v > peak) peak = v;
-      }
+      for (let h = 0; h < window; h++) peak = Math.max(peak, bandValue(score, h));
       return peak;
     },
   };

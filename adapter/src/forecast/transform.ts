@@ -25,9 +25,7 @@ export function applyTransform(transform: Transform, values: ArrayLike<number>):
 }
 
 export function invertTransform(transform: Transform, values: ArrayLike<number>): Float64Array {
-  const out = Float64Array.from(values);
-  if (transform.kind === 'log') for (let i = 0; i < out.length; i++) out[i] = Math.exp(out[i]!);
-  return out;
+  return Float64Array.from(values, (v) => invertValue(transform, v));
 }
 
 /** One value of invertTransform, for callers that need no array. */

@@ -5,6 +5,7 @@ import type { KubeObject, WorkloadsApi } from '../k8s/workloads';
 import {
   escapeRegex,
   fetchNodePrices,
+  onlySeries,
   quoteString,
   type Backends,
   type Labels,
@@ -268,10 +269,7 @@ export async function collectWorkload(
     },
     limits: { cpuCores: resource(limitRows, name, 'cpu'), memoryBytes: resource(limitRows, name, 'memory') },
   }));
-  const earlierSeries =
-    earlier?.data.resultType === 'matrix' && earlier.data.series.length === 1
-      ? earlier.data.series[0]
-      : undefined;
+  const earlierSeries = earlier && onlySeries(earlier);
   const history: WorkloadHistory = {
     stepMs: window.stepMs,
     timesMs,

@@ -30,7 +30,7 @@ export type {
 } from './prometheusClient';
 export { describeQueryFailure, isRetryableStatus, PrometheusError } from './prometheusError';
 export type { PrometheusErrorDetails, PrometheusErrorKind } from './prometheusError';
-export { parseQueryResponse, parseSampleValue, seriesCount } from './prometheusResponse';
+export { onlySeries, parseQueryResponse, parseSampleValue, seriesCount } from './prometheusResponse';
 export type {
   InstantSample,
   Labels,

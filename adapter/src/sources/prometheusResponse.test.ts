@@ -1,4 +1,4 @@
-import { parseQueryResponse, parseSampleValue, seriesCount } from './prometheusResponse';
+import { onlySeries, parseQueryResponse, parseSampleValue, seriesCount } from './prometheusResponse';
 
 describe('parseSampleValue', () => {
   it('reads Prometheus float strings, including the special values', () => {
@@ -112,5 +112,24 @@ describe('parseQueryResponse', () => {
     ],
   ])('reports a malformed body %#', (body, detail) => {
     expect(parseQueryResponse(body)).toEqual({ kind: 'malformed', detail: expect.stringContaining(detail) });
+  });
+});
+
+describe('onlySeries', () => {
+  const series = (n: number) => ({
+    labels: { n: String(n) },
+    timestamps: Float64Array.of(1000),
+    values: Float64Array.of(n),
+  });
+  test('is the one series of a matrix, and nothing for none, several or an instant answer', () => {
+    const one = series(1);
+    expect(onlySeries({ data: { resultType: 'matrix', series: [one] }, warnings: [] })).toBe(one);
+    expect(onlySeries({ data: { resultType: 'matrix', series: [] }, warnings: [] })).toBeUndefined();
+    expect(
+      onlySeries({ data: { resultType: 'matrix', series: [series(1), series(2)] }, warnings: [] }),
+    ).toBeUndefined();
+    expect(
+      onlySeries({ data: { resultType: 'scalar', timestamp: 1, value: 1 }, warnings: [] }),
+    ).toBeUndefined();
   });
 });

@@ -50,6 +50,13 @@ export function parseSampleValue(text: string): number {
   }
 }
 
+/** The one series of a range query's answer; undefined when it holds none, several or no matrix. */
+export function onlySeries(response: QueryResponse): RangeSeries | undefined {
+  return response.data.resultType === 'matrix' && response.data.series.length === 1
+    ? response.data.series[0]
+    : undefined;
+}
+
 /** Number of series (or 1 for scalar and string results) in `data`. */
 export function seriesCount(data: QueryData): number {
   if (data.resultType === 'vector') return data.samples.length;

@@ -18,7 +18,7 @@ import {
   type ResultSummary,
   type Scenario,
 } from '../../../simulate';
-import { fetchReplicaRequests, workloadKey } from '../../../sources';
+import { fetchReplicaRequests, onlySeries, workloadKey } from '../../../sources';
 import type { ApiContext } from '../context';
 import { conflictProblem, httpProblem, validationProblem } from '../problem';
 import { route, type Route } from '../router';
@@ -183,9 +183,7 @@ export function simulationRoutes(ctx: ApiContext): Route[] {
         const t0 = trace.timesMs[0] as number;
         const earlier = await client
           .range(policy.demand.query, earlierDemandRange(end - windowMs, options.syncPeriodMs))
-          .then((r) =>
-            r.data.resultType === 'matrix' && r.data.series.length === 1 ? r.data.series[0] : undefined,
-          )
+          .then(onlySeries)
           .catch(() => undefined);
         const observation = observeForCostscale(
           trace,
