@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { parseAllDocuments } from 'yaml';
 import {
   credentials,
@@ -24,6 +25,7 @@ import {
 } from '../../adapter/src/server/keda';
 import { SnapshotHolder, type PolicySnapshot, type Snapshot } from '../../adapter/src/snapshot/snapshot';
 import { createCA, localServerCertificate } from '../support/certs';
+import { capturedLog } from '../support/capturedLog';
 import { freePort, waitFor } from '../support/ports';
 
 const T = Date.UTC(2026, 0, 5, 12);
@@ -134,8 +136,10 @@ async function start(
   clock: { now: number },
   tls?: KedaGrpcSettings['tls'],
   port = 0,
+  logger?: Logger,
 ): Promise<Running> {
   const scaler = await createKedaScaler({
+    logger,
     snapshot: holder,
     settings: { tls },
     stalenessMs: STALENESS_MS,
@@ -428,7 +432,8 @@ describe('TLS', () => {
     const rotating = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
     await writeFile(rotating.certFile, serving.cert);
     await writeFile(rotating.keyFile, serving.key);
-    const { scaler, port } = await start(holder, clock, rotating);
+    const log = capturedLog();
+    const { scaler, port } = await start(holder, clock, rotating, 0, log.logger);
     const rotatedCA = createCA('costscale-rotated-ca');
     const rotated = localServerCertificate(rotatedCA);
     const trusting = (ca: string) => credentials.createSsl(Buffer.from(ca));
@@ -436,14 +441,16 @@ describe('TLS', () => {
       expect(await isActive(port, trusting(serverCA.cert))).toEqual({ result: true });
       expect((await failure(isActive(port, trusting(rotatedCA.cert)))).code).toBe(status.UNAVAILABLE);
       // The new certificate without its key yet: not a pair, so the old one stays in service.
+      // Waits for the watcher to report each step, so the old pair is checked after the refusal.
+      const refused = 'could not reload the serving certificate; keeping the current one';
+      const reloaded = 'serving certificate reloaded';
+      const before = { refused: log.count(refused), reloaded: log.count(reloaded) };
       await writeFile(rotating.certFile, rotated.cert);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await log.logged(refused, before.refused);
       expect(await isActive(port, trusting(serverCA.cert))).toEqual({ result: true });
       await writeFile(rotating.keyFile, rotated.key);
-      await waitFor(
-        'the rotated certificate',
-        async () => !((await isActive(port, trusting(rotatedCA.cert))) instanceof Error),
-      );
+      await log.logged(reloaded, before.reloaded);
+      expect(await isActive(port, trusting(rotatedCA.cert))).toEqual({ result: true });
       expect((await failure(isActive(port, trusting(serverCA.cert)))).code).toBe(status.UNAVAILABLE);
     } finally {
       await scaler.close();
@@ -480,7 +487,8 @@ describe('TLS', () => {
     const dir = await mkdtemp(join(tmpdir(), 'costscale-keda-client-ca-'));
     const rotating = { ...files, clientCAFile: join(dir, 'client-ca.crt') };
     await writeFile(rotating.clientCAFile, clientCA.cert);
-    const { scaler, port } = await start(holder, clock, rotating);
+    const log = capturedLog();
+    const { scaler, port } = await start(holder, clock, rotating, 0, log.logger);
     const ca = Buffer.from(serverCA.cert);
     const presenting = (issued: { cert: string; key: string }) =>
       credentials.createSsl(ca, Buffer.from(issued.key), Buffer.from(issued.cert));
@@ -490,12 +498,16 @@ describe('TLS', () => {
       expect(await served(kedaCert)).toBe(true);
       expect(await served(strangerCert)).toBe(false);
       // A half-written bundle (no complete certificate yet) leaves the current one in force.
+      const refused = 'could not reload the CA bundle; keeping the current one';
+      const reloaded = 'CA bundle reloaded';
+      const before = { refused: log.count(refused), reloaded: log.count(reloaded) };
       await writeFile(rotating.clientCAFile, '-----BEGIN CERTIFICATE-----\nMIIC');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await log.logged(refused, before.refused);
       expect(await served(kedaCert)).toBe(true);
       // KEDA's client certificate now comes from another CA.
       await writeFile(rotating.clientCAFile, otherCA.cert);
-      await waitFor('the rotated client CA', () => served(strangerCert));
+      await log.logged(reloaded, before.reloaded);
+      expect(await served(strangerCert)).toBe(true);
       expect(await served(kedaCert)).toBe(false);
     } finally {
       await scaler.close();

@@ -144,15 +144,21 @@ test('a refused patch is retried until it succeeds', async () => {
   state.failPatches = 2;
   const ca = await generateCA('costscale-ca', new Date());
   const logged: string[] = [];
-  const logger = {
-    info: (_o: object, m: string) => logged.push(m),
-    warn: (_o: object, m: string) => logged.push(m),
+  let third: () => void = () => undefined;
+  const thirdLine = new Promise<void>((resolve) => (third = resolve));
+  const log = (_o: object, m: string) => {
+    if (logged.push(m) === 3) third();
   };
-  const publisher = caBundlePublisher(servingCAStore(connection, target), ca.cert, logger, 20);
+  const publisher = caBundlePublisher(
+    servingCAStore(connection, target),
+    ca.cert,
+    { info: log, warn: log },
+    20,
+  );
   await publisher.start();
-  // The success is logged after the patch lands, so wait for the third log line, not for the patch.
-  const deadline = Date.now() + 5000;
-  while (logged.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  // The success is logged after the patch lands, so wait for the third log line, not for the patch
+  // (jest's timeout bounds the wait).
+  await thirdLine;
   publisher.stop();
   expect(state.apiService.spec.caBundle).toBe(Buffer.from(ca.cert).toString('base64'));
   expect(logged).toEqual([

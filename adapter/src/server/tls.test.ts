@@ -2,14 +2,15 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import tls from 'node:tls';
-import pino from 'pino';
+import { capturedLog } from '../../../test/support/capturedLog';
 import { createApiServer, type ApiServer } from './external-metrics';
 import { fileCertificateAuthorities, generateServingCertificate } from './tls';
 
 // Certificates rotated on disk (cert-manager renewing the mounted Secret) are served on the next
 // connection, without a restart: the file watcher hands them to https.Server#setSecureContext.
+// Each test waits for the watcher's own log line (reloaded or refused), not for a deadline: the
+// listeners run in the same turn as that line, so what is served is checked once, exactly.
 
 jest.setTimeout(30_000);
 
@@ -18,16 +19,11 @@ const certFile = path.join(dir, 'tls.crt');
 const keyFile = path.join(dir, 'tls.key');
 let api: ApiServer;
 let port: number;
-const logged: string[] = [];
-const logger = pino(
-  { level: 'info' },
-  new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logged.push((JSON.parse(chunk.toString()) as { msg: string }).msg);
-      done();
-    },
-  }),
-);
+const log = capturedLog();
+const logger = log.logger;
+
+const RELOADED = 'serving certificate reloaded';
+const REFUSED = 'could not reload the serving certificate; keeping the current one';
 
 /** The fingerprint of the certificate a new TLS connection is served. */
 function servedFingerprint(): Promise<string> {
@@ -39,15 +35,6 @@ function servedFingerprint(): Promise<string> {
     });
     socket.on('error', reject);
   });
-}
-
-async function servedWithin(expected: string, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if ((await servedFingerprint()) === expected) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return false;
 }
 
 const fingerprintOf = (pem: string): string => new X509Certificate(pem).fingerprint256;
@@ -70,23 +57,27 @@ afterAll(() => api.close());
 
 test('a rotated certificate is served on new connections without a restart', async () => {
   const next = await generateServingCertificate('costscale', 'costscale', new Date());
+  const before = log.count(RELOADED);
   writeFileSync(keyFile, next.key);
   writeFileSync(certFile, next.cert);
-  expect(await servedWithin(fingerprintOf(next.cert), 5000)).toBe(true);
+  // The watcher may see the new key before the certificate (a pair that does not match, refused)
+  // and then the pair: the reload that counts is the one whose certificate is on disk.
+  await log.logged(RELOADED, before);
+  expect(await servedFingerprint()).toBe(fingerprintOf(next.cert));
 });
 
 test('a half-written pair (new certificate, old key) is skipped; the current one stays', async () => {
   const current = await servedFingerprint();
   const other = await generateServingCertificate('costscale', 'costscale', new Date());
+  const refusedBefore = log.count(REFUSED);
+  const reloadedBefore = log.count(RELOADED);
   writeFileSync(certFile, other.cert); // its key never arrives
-  const deadline = Date.now() + 5000;
-  const refused = 'could not reload the serving certificate; keeping the current one';
-  while (!logged.includes(refused) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  expect(logged).toContain(refused);
+  await log.logged(REFUSED, refusedBefore);
   expect(await servedFingerprint()).toBe(current);
   // Once the key arrives, the pair is served.
   writeFileSync(keyFile, other.key);
-  expect(await servedWithin(fingerprintOf(other.cert), 5000)).toBe(true);
+  await log.logged(RELOADED, reloadedBefore);
+  expect(await servedFingerprint()).toBe(fingerprintOf(other.cert));
 });
 
 test('a CA bundle is re-read when it changes; one with no certificate or an unparsable one is skipped', async () => {
@@ -107,22 +98,17 @@ test('a CA bundle is re-read when it changes; one with no certificate or an unpa
       '-----BEGIN CERTIFICATE-----\nMIIC',
       first.caCert.slice(0, 200) + first.caCert.slice(-40),
     ]) {
-      const before = logged.filter((m) => m === refused).length;
+      const before = log.count(refused);
       writeFileSync(caFile, broken);
-      await waitUntil(() => logged.filter((m) => m === refused).length > before);
+      await log.logged(refused, before);
       expect(bundle.current()).toBe(first.caCert);
     }
+    const before = log.count('CA bundle reloaded');
     writeFileSync(caFile, first.caCert + second.caCert);
-    await waitUntil(() => seen.length > 0);
+    await log.logged('CA bundle reloaded', before);
     expect(seen).toEqual([first.caCert + second.caCert]);
     expect(bundle.current()).toBe(first.caCert + second.caCert);
   } finally {
     bundle.close();
   }
 });
-
-async function waitUntil(done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  expect(done()).toBe(true);
-}
