@@ -18,6 +18,7 @@ import { createForwarder, type Forwarder } from '../../adapter/src/server/forwar
 import { SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
 import { registerForwardMetrics } from '../../adapter/src/telemetry/forwardMetrics';
 import { createCA, localServerCertificate, type Issued } from '../support/certs';
+import { capturedLog } from '../support/capturedLog';
 import { httpsRequest, type HttpsResponse } from '../support/https-client';
 import { startKedaMetricsStandin, type KedaMetricsStandin } from '../support/keda-metrics-standin';
 import { startKubernetesStandin, type KubernetesStandin } from '../support/k8s-standin';
@@ -310,6 +311,7 @@ test('a rotated client certificate is used without a restart', async () => {
     writeFileSync(keyFile, issued.key);
   };
   write('costscale-before');
+  const log = capturedLog();
   const rotating = createForwarder(
     forwardSettingsSchema.parse([
       {
@@ -319,7 +321,7 @@ test('a rotated client certificate is used without a restart', async () => {
         tls: { caFile: kedaCAFile, certFile, keyFile },
       },
     ]),
-    { tlsReloadIntervalMs: 50 },
+    { tlsReloadIntervalMs: 50, logger: log.logger },
   );
   try {
     // Each new identity is a discovery fetch: one request to KEDA over the current agent.
@@ -329,8 +331,11 @@ test('a rotated client certificate is used without a restart', async () => {
       return keda.requests.at(-1)?.clientCN;
     };
     expect(await lastClient()).toBe('costscale-before');
+    const reloaded = 'upstream client certificate reloaded';
+    const before = log.count(reloaded);
     write('costscale-after');
-    await waitFor('the new certificate', async () => (await lastClient()) === 'costscale-after');
+    await log.logged(reloaded, before);
+    expect(await lastClient()).toBe('costscale-after');
   } finally {
     rotating.close();
   }
@@ -350,11 +355,12 @@ test("a rotated CA bundle for the upstream's serving certificate is trusted with
   const keyFile = path.join(workDir, 'ca-test-client.key');
   writeFileSync(certFile, client.cert);
   writeFileSync(keyFile, client.key);
+  const log = capturedLog();
   const rotating = createForwarder(
     forwardSettingsSchema.parse([
       { name: 'keda', url: moved.url, kedaScaledObjects: true, tls: { caFile, certFile, keyFile } },
     ]),
-    { tlsReloadIntervalMs: 50 },
+    { tlsReloadIntervalMs: 50, logger: log.logger },
   );
   try {
     let n = 0;
@@ -363,10 +369,15 @@ test("a rotated CA bundle for the upstream's serving certificate is trusted with
     expect(await listed()).toEqual([]); // the handshake fails: not verified
     expect(moved.requests).toHaveLength(0);
     // A bundle with no complete certificate, as while the file is being written, is skipped.
+    const refused = 'could not reload the CA bundle; keeping the current one';
+    const reloaded = 'upstream CA bundle reloaded';
+    const before = { refused: log.count(refused), reloaded: log.count(reloaded) };
     writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIC');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await log.logged(refused, before.refused);
+    expect(log.count(reloaded)).toBe(before.reloaded);
     writeFileSync(caFile, `${readFileSync(kedaCAFile, 'utf8')}${newCA.cert}`);
-    await waitFor('the rotated CA bundle', async () => (await listed()).includes('s0-prometheus'));
+    await log.logged(reloaded, before.reloaded);
+    expect(await listed()).toContain('s0-prometheus');
   } finally {
     rotating.close();
     await moved.close();
