@@ -112,3 +112,26 @@ test('a CA bundle is re-read when it changes; one with no certificate or an unpa
     bundle.close();
   }
 });
+
+test('a bundle half-written when the watch starts keeps what the caller holds, and is watched all the same', async () => {
+  const caFile = path.join(dir, 'starting-ca.crt');
+  const [held, next] = await Promise.all([
+    generateServingCertificate('costscale', 'costscale', new Date()),
+    generateServingCertificate('costscale', 'costscale', new Date()),
+  ]);
+  writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIC');
+  await expect(fileCertificateAuthorities(caFile, 20, logger)).rejects.toThrow(/no certificate/);
+  const refused = 'could not reload the CA bundle; keeping the current one';
+  const before = log.count(refused);
+  const bundle = await fileCertificateAuthorities(caFile, 20, logger, held.caCert);
+  try {
+    expect(log.count(refused)).toBe(before + 1);
+    expect(bundle.current()).toBe(held.caCert);
+    const reloaded = log.count('CA bundle reloaded');
+    writeFileSync(caFile, next.caCert);
+    await log.logged('CA bundle reloaded', reloaded);
+    expect(bundle.current()).toBe(next.caCert);
+  } finally {
+    bundle.close();
+  }
+});

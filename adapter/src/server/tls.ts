@@ -72,6 +72,7 @@ export async function fileServingCertificate(
   keyFile: string,
   intervalMs: number,
   logger?: Logger,
+  fallback?: ServingCredentials,
 ): Promise<ServingCertificate> {
   const watched = await watchFiles(
     [certFile, keyFile],
@@ -84,6 +85,7 @@ export async function fileServingCertificate(
     intervalMs,
     logger,
     'serving certificate',
+    fallback,
   );
   return { ...watched, generatedCA: undefined };
 }
@@ -105,6 +107,7 @@ export async function fileCertificateAuthorities(
   caFile: string,
   intervalMs: number,
   logger?: Logger,
+  fallback?: string,
 ): Promise<WatchedFile<string>> {
   return watchFiles(
     [caFile],
@@ -118,12 +121,15 @@ export async function fileCertificateAuthorities(
     intervalMs,
     logger,
     'CA bundle',
+    fallback,
   );
 }
 
 /**
  * `read` now and again whenever one of `files` changes (size, modification time or inode: a
- * Kubernetes Secret volume swaps a symlink); a read that throws keeps the value before it.
+ * Kubernetes Secret volume swaps a symlink); a read that throws keeps the value before it. With a
+ * `fallback` (what the caller already holds), a first read that throws, e.g. of a file being
+ * written, keeps the fallback and the files are watched all the same.
  */
 async function watchFiles<T>(
   files: readonly string[],
@@ -131,13 +137,27 @@ async function watchFiles<T>(
   intervalMs: number,
   logger: Logger | undefined,
   what: string,
+  fallback?: T,
 ): Promise<WatchedFile<T>> {
   const version = async (): Promise<string> => {
     const stats = await Promise.all(files.map((file) => stat(file)));
     return stats.map((s) => `${s.size}:${s.mtimeMs}:${s.ino}`).join('|');
   };
+  const refused = (error: unknown): void =>
+    void logger?.error(
+      { err: error, file: files[0] },
+      `could not reload the ${what}; keeping the current one`,
+    );
   let seen = await version();
-  let value = await read();
+  let value: T;
+  try {
+    value = await read();
+  } catch (error) {
+    if (fallback === undefined) throw error;
+    refused(error);
+    value = fallback;
+    seen = ''; // read again on the first check
+  }
   const listeners: Array<(value: T) => void> = [];
   const timer = setInterval(() => {
     (async () => {
@@ -147,9 +167,7 @@ async function watchFiles<T>(
       seen = next;
       logger?.info({ file: files[0] }, `${what} reloaded`);
       for (const listener of listeners) listener(value);
-    })().catch((error: unknown) =>
-      logger?.error({ err: error, file: files[0] }, `could not reload the ${what}; keeping the current one`),
-    );
+    })().catch(refused);
   }, intervalMs);
   timer.unref();
   return {

@@ -286,7 +286,10 @@ function watchTlsFiles(
     void retired.close();
     logger?.info({ upstream: upstream.target.name }, `upstream ${what} reloaded`);
   };
-  /** Starts a watcher; a change between the first synchronous read and the watcher's is applied. */
+  /**
+   * Starts a watcher from what was read at start (kept when the files are half-written then); a
+   * change between that first synchronous read and the watcher's is applied.
+   */
   const watch = async <T>(
     start: () => Promise<WatchedFile<T>>,
     material: (value: T) => TlsMaterial,
@@ -315,7 +318,7 @@ function watchTlsFiles(
   if (caFile !== undefined) {
     watchers.push(
       watch(
-        () => fileCertificateAuthorities(caFile, intervalMs, logger),
+        () => fileCertificateAuthorities(caFile, intervalMs, logger, upstream.tls.ca),
         (ca) => ({ ca }),
         (ca) => ca !== upstream.tls.ca,
         'CA bundle',
@@ -325,7 +328,7 @@ function watchTlsFiles(
   if (certFile !== undefined && keyFile !== undefined) {
     watchers.push(
       watch(
-        () => fileServingCertificate(certFile, keyFile, intervalMs, logger),
+        () => fileServingCertificate(certFile, keyFile, intervalMs, logger, clientPair(upstream.tls)),
         (pair) => pair,
         (pair) => pair.cert !== upstream.tls.cert || pair.key !== upstream.tls.key,
         'client certificate',
@@ -333,6 +336,11 @@ function watchTlsFiles(
     );
   }
   return watchers;
+}
+
+/** The client certificate and key read at start, the fallback while their files are half-written. */
+function clientPair({ cert, key }: TlsMaterial): { cert: string; key: string } | undefined {
+  return cert !== undefined && key !== undefined ? { cert, key } : undefined;
 }
 
 function tlsMaterial(target: ForwardTarget): TlsMaterial {
