@@ -80,6 +80,15 @@ describe('weekly profile', () => {
     expect(createWeekly(6 * 3_600_000, false).expected).toHaveLength(0);
   });
 
+  it('is causal once the weekly profile speaks: appending weeks never changes earlier scores', () => {
+    const values = weekly(6 * 7, HOLIDAY);
+    const full = scoreAll(values);
+    for (const days of [22, HOLIDAY + 1, 36]) {
+      const head = days * PER_DAY + 7;
+      expect(scoreAll(values.slice(0, head))).toEqual(full.slice(0, head));
+    }
+  });
+
   it('continues identically from a detector state that went through JSON, weekly profile included', () => {
     const values = weekly(5 * 7, HOLIDAY);
     const expected = scoreAll(values);
