@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { logNormalTail } from './normal';
+import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
 
 /**
  * An online anomaly detector for one series: each new sample gets a score in [0, 1] from that sample and
@@ -98,7 +99,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(3),
+  version: z.literal(4),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
   dampingDecay: z.number().min(0).max(1),
@@ -127,6 +128,7 @@ export const detectorStateSchema = z.object({
   longVar: z.number().min(0),
   evidenceQuantile: z.number().min(0),
   peak: z.number().min(0).max(1),
+  weekly: weeklyStateSchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
@@ -136,7 +138,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 3,
+    version: 4,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
     dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? Math.min(288, Math.max(12, perDay)))),
@@ -163,6 +165,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     longVar: 0,
     evidenceQuantile: 0,
     peak: 0,
+    weekly: createWeekly(stepMs, slots > 0),
   };
 }
 
@@ -229,6 +232,12 @@ function learnDay(state: DetectorState, slot: number, x: number, firstVisit: boo
   }
 }
 
+/** The daily profile's residual for a value at this time (NaN before its slot has been seen twice). */
+function dailyResidual(state: DetectorState, timeMs: number, x: number): number {
+  const slot = slotOf(state, timeMs);
+  return slot >= 0 && state.profileCount[slot]! >= 2 ? x - dayMean(state) - state.profile[slot]! : NaN;
+}
+
 function slotOf(state: DetectorState, timeMs: number): number {
   if (state.profile.length === 0 || !Number.isFinite(timeMs)) return -1;
   const ofDay = ((timeMs % DAY_MS) + DAY_MS) % DAY_MS;
@@ -262,6 +271,7 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
     state.profileCount[slot] = count + 1;
     learnDay(state, slot, x, count === 0);
   }
+  learnWeekly(state.weekly, timeMs, x, floor);
   // Something has changed: restart the change test.
   if (state.cusum > CUSUM_RESET) state.cusum = 0;
 
@@ -304,15 +314,19 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
       state.daySum = value;
       state.dayCount = 1;
     }
+    learnWeekly(state.weekly, timeMs, value, 0);
     return 0;
   }
   state.n += 1;
   const spatial = spatialScore(state, value);
   const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.level));
   const log = logEvidence(state, timeMs, value, floor);
+  const weekly = weeklyEvidence(state.weekly, timeMs, value, dailyResidual(state, timeMs, value), floor);
   learn(state, timeMs, value, floor);
   const evidence = Math.max(0, -log / LN10);
-  const decades = evidence / (1 + state.evidenceQuantile);
+  // The weekly witness is standardised against its own long-run spread and stays out of the quantile: a
+  // holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
+  const decades = Math.max(evidence, -weekly / LN10) / (1 + state.evidenceQuantile);
   state.evidenceQuantile = Math.max(
     0,
     state.evidenceQuantile +
