@@ -7,8 +7,10 @@
 //   npm run build && node -r ./test/bench/swc-register.cjs test/bench/anomaly-nab.bench.ts \
 //     [--data /work/shared/benchmarks/nab/data] [--detail]
 //
-// --detail lists, for costscale at its corpus-wide threshold, each file's windows (where in the window the
-// first detection is and its score, or the highest score of a missed window) and its false-positive rows.
+// --detail lists, for costscale at its corpus-wide threshold, each file's raw NAB score beside those NAB
+// publishes for Numenta HTM and CAD OSE (test/fixtures/data/nab/reference-raw-scores.json, each at its own
+// corpus-wide threshold), its windows (where in the window the first detection is and its score, or the
+// highest score of a missed window) and its false-positive rows.
 //
 // --data is a folder laid out like NAB's data/ (realAWSCloudwatch/…); by default the fixture copies of
 // the 31 files are laid out so. Guard against tuning to these files: the detector's mechanism constants
@@ -111,11 +113,26 @@ const show = (r: NabResult): string =>
   `${r.score.toFixed(1).padStart(6)} (threshold ${r.threshold.toFixed(4)}, ${r.detected}/${r.windows} windows, ` +
   `${r.falsePositives} false-positive rows)`;
 
-/** Per file at a threshold: each window's first detection (or best score when missed), the false-positive rows. */
+/** NAB's published raw scores per file: Numenta HTM's and CAD OSE's. */
+function references(): Map<string, [htm: number, cad: number]> {
+  const published = JSON.parse(readFileSync(join(NAB_DIR, 'reference-raw-scores.json'), 'utf8')) as Record<
+    string,
+    { htm: number; cadOse: number }
+  >;
+  return new Map(Object.entries(published).map(([file, r]) => [file, [r.htm, r.cadOse]]));
+}
+
+/**
+ * Per file at a threshold: its raw score beside HTM's and CAD OSE's, each window's first detection (or best
+ * score when missed), the false-positive rows.
+ */
 function detail(corpus: Labelled[], scores: Float64Array[], threshold: number): string {
+  const published = references();
   return corpus
     .map((f, k) => {
       const score = scores[k]!;
+      const raw = nabScoreAt([{ scores: score, windows: f.windows }], threshold).raw;
+      const [htm, cad] = published.get(f.path) ?? [NaN, NaN];
       const probation = probationaryLength(score.length);
       const windows = f.windows.map(([start, end]) => {
         let best = 0;
@@ -131,7 +148,8 @@ function detail(corpus: Labelled[], scores: Float64Array[], threshold: number): 
         if (score[i]! >= threshold && !f.windows.some(([a, b]) => i >= a && i <= b))
           falsePositives.push((i / score.length).toFixed(2));
       return (
-        `  ${f.path}: windows [${windows.join(', ')}]; ${falsePositives.length} false-positive rows` +
+        `  ${f.path}: raw ${raw.toFixed(3)} (HTM ${htm.toFixed(3)}, CAD OSE ${cad.toFixed(3)}); ` +
+        `windows [${windows.join(', ')}]; ${falsePositives.length} false-positive rows` +
         (falsePositives.length > 0 ? ` at ${falsePositives.join(' ')} of the file` : '')
       );
     })
@@ -182,7 +200,7 @@ function main(): void {
       );
       if (name === 'costscale' && process.argv.includes('--detail')) {
         console.log(
-          `costscale per file at ${all.threshold.toFixed(4)} (first detection's place in its window):\n` +
+          `costscale per file at ${all.threshold.toFixed(4)} (raw NAB score; first detection's place in its window):\n` +
             detail(corpus, scores, all.threshold),
         );
       }
