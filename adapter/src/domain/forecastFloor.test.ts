@@ -1,14 +1,16 @@
-import { forecastFlooredByReactive } from './forecastFloor';
+import { reactiveFlooredByForecast } from './forecastFloor';
 
-describe('forecastFlooredByReactive', () => {
-  const forecast = { quantile: (tau: number) => 100 + 20 * tau };
-  const reactive = { quantile: (tau: number) => 90 + 40 * tau };
+describe('reactiveFlooredByForecast', () => {
+  const forecast = { quantile: (tau: number) => 100 + 40 * tau };
+  const reactive = { quantile: (tau: number) => 90 + 60 * tau };
 
-  it('takes the larger quantile at each τ, so it stays non-decreasing', () => {
-    const d = forecastFlooredByReactive(forecast, reactive);
-    expect(d.quantile(0.1)).toBe(102);
-    expect(d.quantile(0.5)).toBe(110);
-    expect(d.quantile(0.9)).toBeCloseTo(126, 9);
+  it("floors the reactive quantile at the forecast's median, so the reactive spread decides above it", () => {
+    const d = reactiveFlooredByForecast(forecast, reactive);
+    expect(d.quantile(0.1)).toBe(120);
+    expect(d.quantile(0.5)).toBe(120);
+    // Above the median the forecast's own, wider-tailed quantile (136 at 0.9) is not used.
+    expect(d.quantile(0.9)).toBeCloseTo(144, 9);
+    expect(d.quantile(0.99)).toBeCloseTo(149.4, 9);
     let previous = -Infinity;
     for (let tau = 0.01; tau < 1; tau += 0.01) {
       expect(d.quantile(tau)).toBeGreaterThanOrEqual(previous);
@@ -16,10 +18,18 @@ describe('forecastFlooredByReactive', () => {
     }
   });
 
+  it("keeps the reactive spread where it is narrower than the forecast's", () => {
+    const wide = { quantile: (tau: number) => 100 + 400 * (tau - 0.5) };
+    const narrow = { quantile: (tau: number) => 95 + 10 * tau };
+    const d = reactiveFlooredByForecast(wide, narrow);
+    expect(d.quantile(0.3)).toBe(100);
+    expect(d.quantile(0.99)).toBeCloseTo(104.9, 9);
+  });
+
   it('leaves either side alone where the other is NaN', () => {
     const none = { quantile: () => Number.NaN };
-    expect(forecastFlooredByReactive(forecast, none).quantile(0.5)).toBe(110);
-    expect(forecastFlooredByReactive(none, reactive).quantile(0.5)).toBe(110);
-    expect(Number.isNaN(forecastFlooredByReactive(none, none).quantile(0.5))).toBe(true);
+    expect(reactiveFlooredByForecast(forecast, none).quantile(0.9)).toBe(136);
+    expect(reactiveFlooredByForecast(none, reactive).quantile(0.5)).toBe(120);
+    expect(Number.isNaN(reactiveFlooredByForecast(none, none).quantile(0.5))).toBe(true);
   });
 });

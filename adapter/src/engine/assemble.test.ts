@@ -120,7 +120,7 @@ describe('assemblePolicy', () => {
     expect(assemble().demandLag).toBeUndefined();
   });
 
-  it("uses a trusted forecast's distribution, and says why an untrusted one was not used", () => {
+  it("floors the reactive distribution at a trusted forecast's median peak, and says why an untrusted one was not used", () => {
     const distribution = { quantile: (tau: number) => 200 * tau };
     const trusted: ForecastView = {
       mode: 'forecast',
@@ -129,14 +129,16 @@ describe('assemblePolicy', () => {
       model: 'mstl',
     };
     const used = assemble({ forecast: trusted });
-    // Floored at the reactive distribution of the ticks (a bucket-mean forecast cannot see their peaks).
+    // The forecast's median peak (100) is the floor; above it the ticks' growth gives the spread, not the
+    // forecast's own bucket-level quantiles (180 at 0.9).
     const reactive = reactiveDistribution(PAST, 4, 100);
     for (const tau of [0.1, 0.5, 0.9, 0.99])
-      expect(used.distribution?.quantile(tau)).toBe(Math.max(200 * tau, reactive.quantile(tau)));
-    expect(used.distribution?.quantile(0.9)).toBe(180);
-    expect(used.distribution?.quantile(0.1)).toBe(reactive.quantile(0.1));
+      expect(used.distribution?.quantile(tau)).toBe(Math.max(100, reactive.quantile(tau)));
+    expect(reactive.quantile(0.9)).toBeLessThan(180);
+    expect(used.distribution?.quantile(0.9)).toBe(reactive.quantile(0.9));
+    expect(used.distribution?.quantile(0.1)).toBe(100);
     expect(used.provenance?.distribution?.source).toBe(
-      `forecast (mstl): beats seasonal naive; floored by the reactive distribution (${reactive.note})`,
+      `reactive (${reactive.note}), floored at the median peak of the forecast (mstl): beats seasonal naive`,
     );
 
     const untrusted: ForecastView = { mode: 'reactive', reason: 'coverage 0.6 is off', distribution };

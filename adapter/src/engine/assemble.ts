@@ -4,11 +4,11 @@ import {
   budgetPeriodAt,
   budgetStatus,
   decisionBudget,
-  forecastFlooredByReactive,
   lagCorrectedDemand,
   lagSteps,
   rateLagSeconds,
   rateWindowOf,
+  reactiveFlooredByForecast,
   reactivePeakDistribution,
   decisionHorizonSteps,
   type BudgetStatus,
@@ -63,8 +63,9 @@ export interface TickContext {
  * budget reproduces the service's decision exactly.
  *
  * - D(t) is the demand query's value extrapolated over half its `rate()` window (domain/demandLag.ts).
- * - The demand distribution is the forecast's when the forecast is trusted (`forecast.mode` is
- *   `forecast`), floored at the reactive one (domain/forecastFloor.ts), else the reactive one built from `pastDemand` over the horizon H in tick steps.
+ * - The demand distribution is the reactive one built from `pastDemand` over the horizon H in tick
+ *   steps, floored at the forecast's median peak while the forecast is trusted (`forecast.mode` is
+ *   `forecast`; domain/forecastFloor.ts), the forecast's alone when there is no reactive one.
  * - A failed reading leaves its input undefined and carries the failure as the input's provenance,
  *   so decide() names it; replicas fall back to `previousReplicas`.
  * - Demand sampled longer ago than `engine.stalenessSeconds` is stale for decide().
@@ -93,7 +94,9 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
   const forecasting = forecast?.mode === 'forecast';
   const anomaly = forecast?.anomaly;
   const distributionSource = forecasting
-    ? `forecast (${forecast.model}): ${forecast.reason}${reactive ? `; floored by the reactive distribution (${reactive.note})` : ''}`
+    ? reactive
+      ? `reactive (${reactive.note}), floored at the median peak of the forecast (${forecast.model}): ${forecast.reason}`
+      : `forecast (${forecast.model}): ${forecast.reason}`
     : `reactive (${reactive?.note ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
   return {
     policy: policy.name,
@@ -108,7 +111,7 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
       }),
     distribution:
       forecasting && forecast.distribution && reactive
-        ? forecastFlooredByReactive(forecast.distribution, reactive)
+        ? reactiveFlooredByForecast(forecast.distribution, reactive)
         : forecasting
           ? forecast.distribution
           : reactive,

@@ -3,11 +3,11 @@ import {
   decide,
   decisionHorizonSeconds,
   decisionHorizonSteps,
-  forecastFlooredByReactive,
   growthHistogramFor,
   lagCorrectedDemand,
   lagSteps,
   rateLagSeconds,
+  reactiveFlooredByForecast,
   reactivePeakDistribution,
   type LagCorrection,
   type DecisionInput,
@@ -26,9 +26,9 @@ import type { MetricScaler } from './types';
 
 // costscale as the simulated adapter, on the live service's decision path: at every engine tick the
 // demand the query returned, extrapolated over its `rate()` lag, the peak-demand distribution the engine
-// would use (the forecast while the accuracy gate trusts it, floored at the reactive one, else the
-// reactive distribution: the decayed growth histogram fed every tick, or while it is still short the
-// empirical one over the last hour of ticks), and decide() with every bound; the HPA reads the
+// would use (the reactive distribution, the decayed growth histogram fed every tick or while it is still
+// short the empirical one over the last hour of ticks, floored at the forecast's median peak while the
+// accuracy gate trusts the forecast), and decide() with every bound; the HPA reads the
 // value the latest tick served, `costscale_replicas`, as an AverageValue target of 1. A tick without a
 // decision keeps the last good value until it is stale.
 
@@ -244,7 +244,7 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const distribution =
       forecast === undefined || reactive === undefined
         ? (forecast ?? reactive)
-        : forecastFlooredByReactive(forecast, reactive);
+        : reactiveFlooredByForecast(forecast, reactive);
     const result = decide(
       simulatedDecisionInput(policy, {
         at,
