@@ -4,6 +4,7 @@ import type { AssembledPolicy, TickBudget } from './assemble';
 import type { TickOutput } from './engine';
 import type { ForecastView } from './forecasting';
 import { policyLabels } from '../config/policyIdentity';
+import type { Policy } from '../config/schema';
 import type { PolicyForecast, PolicySnapshot, ServedMetric } from '../snapshot/snapshot';
 
 // Publishing a tick, pure: each policy's decision (or why there is none) as its next snapshot entry
@@ -46,7 +47,7 @@ function snapshotEntry(
   const identity = {
     name: policy.name,
     namespace: policy.namespace,
-    labels: policyLabels(policy),
+    labels: labelsOf(policy),
     allowedNamespaces: policy.allowedNamespaces,
     target: policy.target,
     ...(forecast && { forecast: forecastSummary(forecast) }),
@@ -83,6 +84,17 @@ function decisionRecord({ policy, input, result }: DecidedPolicy, now: number): 
     distribution: recordedDistribution(input),
   };
 }
+
+/**
+ * The policy's labels, one object per policy of a configuration: every tick's entry shares it (entries
+ * are frozen once published), rather than each tick keeping a copy until the next.
+ */
+function labelsOf(policy: Policy): Readonly<Record<string, string>> {
+  let labels = LABELS.get(policy);
+  if (labels === undefined) LABELS.set(policy, (labels = policyLabels(policy)));
+  return labels;
+}
+const LABELS = new WeakMap<Policy, Readonly<Record<string, string>>>();
 
 function forecastSummary(f: ForecastView): PolicyForecast {
   return {
