@@ -80,6 +80,7 @@ describe('snapshotJson', () => {
         entry(compact.decision, compact.decision.facts),
         entry(compact.decision, failed.failure.explanation),
       ],
+      budgets: [{ name: 'team', error: 'timeout' }],
     };
     const expected: Snapshot = {
       ...kept,

@@ -125,16 +125,25 @@ export class SnapshotHolder implements SnapshotFeed {
 
 /**
  * The snapshot as JSON, every decision with its explanation (as followers and a restart read it back):
- * what the engine keeps compact is rendered here, one entry at a time.
+ * what the engine keeps compact is rendered here, one entry at a time, so one entry's explanation is
+ * alive at a time (a replacer would do the same at twice the time: JSON.stringify calls it for every key).
  */
 export function snapshotJson(snapshot: Snapshot): string {
-  return JSON.stringify(snapshot, function (this: unknown, key: string, value: unknown) {
-    if (this === null || typeof this !== 'object' || !('namespace' in this) || value === undefined)
-      return value;
-    if (key === 'decision') return explainedDecision(value as HeldDecision);
-    if (key === 'explanation') return heldExplanation(value as Explanation | DecisionFacts);
-    return value;
-  });
+  const entries = snapshot.policies.map((p) => JSON.stringify(renderedEntry(p)));
+  // The entries go where the empty list stands: `policies` follows two numbers, so it is the first one.
+  const skeleton = JSON.stringify({ ...snapshot, policies: [] });
+  const at = skeleton.indexOf('"policies":[') + '"policies":['.length;
+  return skeleton.slice(0, at) + entries.join(',') + skeleton.slice(at);
+}
+
+/** An entry with its decision and explanation rendered, each in its own place (JSON keeps key order). */
+function renderedEntry(p: PolicySnapshot): PolicySnapshot {
+  if (p.decision === undefined && p.explanation === undefined) return p;
+  return {
+    ...p,
+    ...(p.decision !== undefined && { decision: explainedDecision(p.decision) }),
+    ...(p.explanation !== undefined && { explanation: heldExplanation(p.explanation) }),
+  };
 }
 
 function deepFreeze<T>(value: T): T {
