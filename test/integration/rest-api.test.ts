@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('REST API on %s PostgreSQL', (kind) => {
       version: null,
       spec: { backend: 'default', mode: 'balanced' },
     });
-    const decided = h.holder.current()!.policies.find((p) => p.name === 'web')!.decision!;
+    const decided = explainedDecision(h.holder.current()!.policies.find((p) => p.name === 'web')!.decision!);
     // Demand 100 over κ 50, raised by the rising history's quantile: at least 2 replicas.
     expect(decided.replicas).toBeGreaterThanOrEqual(2);
     expect(web.status).toMatchObject({
