@@ -136,6 +136,16 @@ async function main() {
   const arrayBuffers = process.memoryUsage().arrayBuffers;
   if (process.env.HEAP_SNAPSHOT) v8.writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
 
+  // What reading every explanation costs now that they are rendered on request: the snapshot as the HA
+  // endpoint and the stored snapshot write it (builds that keep explanations in the entries have no snapshotJson).
+  const { snapshotJson } = require(join(dist, 'snapshot', 'snapshot.js'));
+  let rendered;
+  if (snapshotJson) {
+    const start = performance.now();
+    const bytes = snapshotJson(previous).length;
+    rendered = { ms: performance.now() - start, bytes };
+  }
+
   const baseline = [];
   for (let k = 0; k < 5; k++) {
     const start = performance.now();
@@ -164,6 +174,10 @@ async function main() {
   console.log(
     `steady RSS (median after each of the last ${Math.ceil(TICKS / 2)} ticks): ${mib(median(rssAfter.slice(Math.floor(TICKS / 2))))}`,
   );
+  if (rendered)
+    console.log(
+      `the snapshot as JSON with every explanation rendered (HA endpoint, stored snapshot): ${rendered.ms.toFixed(0)} ms, ${mib(rendered.bytes)}`,
+    );
   if (globalThis.gc) {
     console.log(`retained heap after the last tick and a full GC: ${mib(retained)}`);
     console.log(`typed arrays' contents, outside the heap: ${mib(arrayBuffers)}`);

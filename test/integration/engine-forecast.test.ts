@@ -1,6 +1,7 @@
 import { configSchema } from '../../adapter/src/config/schema';
 import { createEvaluator } from '../../adapter/src/engine/evaluate';
 import { Forecasting } from '../../adapter/src/engine/forecasting';
+import { heldExplanation } from '../../adapter/src/domain/explainDecision';
 import type { AnomalyEventRecord } from '../../adapter/src/store/anomalyEvents';
 import type { ForecastState } from '../../adapter/src/forecast';
 import { PrometheusClient } from '../../adapter/src/sources';
@@ -74,7 +75,7 @@ test('warm start, fit, forecast-driven decision, and model restored after a rest
   expect(web.forecast?.model).toBeDefined();
   expect(saved.has('shop/web')).toBe(true);
   expect(web.forecast?.mode).toBe('forecast');
-  const source = web.explanation!.inputs.find((i) => i.name === 'demandQuantile')?.source;
+  const source = heldExplanation(web.explanation!).inputs.find((i) => i.name === 'demandQuantile')?.source;
   expect(source).toMatch(/floored at the median peak of the forecast \(/);
   // The forecast's target for the next five minutes is close to the true curve (noise ±8).
   const next = demandAt(now + 150);
@@ -109,7 +110,7 @@ test('without enough history the reactive distribution decides and the explanati
   const web = out.policies[0]!;
   expect(web.forecast?.mode).toBe('reactive');
   expect(web.forecast?.reason).toMatch(/2 days of history/);
-  expect(web.explanation!.inputs.find((i) => i.name === 'demandQuantile')?.source).toMatch(
+  expect(heldExplanation(web.explanation!).inputs.find((i) => i.name === 'demandQuantile')?.source).toMatch(
     /^reactive .*forecast not used/,
   );
 });
@@ -152,10 +153,10 @@ test('demand anomalous at warm start: recorded, the forecast set aside, and the 
   const p = out.policies[0]!;
   expect(p.forecast).toMatchObject({ mode: 'reactive', anomaly: { active: true, since: event!.startedAt } });
   expect(p.forecast?.reason).toMatch(/^demand is anomalous since/);
-  expect(p.explanation!.inputs.find((i) => i.name === 'anomaly')?.value).toBe(
+  expect(heldExplanation(p.explanation!).inputs.find((i) => i.name === 'anomaly')?.value).toBe(
     `demand since ${new Date(event!.startedAt).toISOString()}`,
   );
-  expect(p.explanation!.warnings.join('\n')).toMatch(
+  expect(heldExplanation(p.explanation!).warnings.join('\n')).toMatch(
     /the forecast is not trusted, the reactive distribution decides/,
   );
 });

@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../adapter/src/log';
+import { explainedDecision, heldExplanation } from '../../adapter/src/domain/explainDecision';
 import { startService, type Service } from '../../adapter/src/main';
 import { openPostgres } from '../../adapter/src/store/db';
 import { TestDatabases } from '../support/databases';
@@ -130,7 +131,7 @@ test('known demand gives the expected replicas, load and cost', () => {
   expect(policy('api').values?.costscale_replicas).toBe(2); // ceil(30 / 25)
   // 1 core × 0.031611 + 2 GiB × 0.004237 per replica-hour (OpenCost default prices), 5 replicas.
   expect(web.values?.costscale_cost_per_hour).toBeCloseTo(5 * (0.031611 + 2 * 0.004237), 9);
-  expect(web.decision?.explanation.inputs.map((i) => i.name)).toEqual(
+  expect(explainedDecision(web.decision!).explanation.inputs.map((i) => i.name)).toEqual(
     expect.arrayContaining(['demand', 'capacityPerReplica']),
   );
 });
@@ -141,9 +142,9 @@ test("without configured resources, requests come from kube-state-metrics (the w
   const ksm = policy('web-ksm');
   expect(ksm.error).toBeUndefined();
   expect(ksm.values?.costscale_cost_per_hour).toBeCloseTo(policy('web').values!.costscale_cost_per_hour, 9);
-  expect(ksm.explanation?.inputs.find((i) => i.name === 'costPerReplicaHour')?.source).toMatch(
-    /kube-state-metrics/,
-  );
+  expect(
+    heldExplanation(ksm.explanation!).inputs.find((i) => i.name === 'costPerReplicaHour')?.source,
+  ).toMatch(/kube-state-metrics/);
 });
 
 test('a metric-name typo and a syntax error are explicit errors in the explanation and the metrics', async () => {

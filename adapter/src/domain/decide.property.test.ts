@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { decide, type Decision, type DecisionInput, decisionSchema, type Mode } from './decide';
+import { decideCompact, explainedDecision } from './explainDecision';
 import { reactiveDistribution } from './reactiveDistribution';
 import type { ScheduleProfile, Weekday } from './schedule';
 
@@ -120,6 +121,12 @@ const caseArb: fc.Arbitrary<Case> = fc
   }));
 
 function run(c: Case, change: Partial<DecisionInput> = {}): Decision {
+  const result = decide(withDistribution(c, change));
+  if (!result.ok) throw new Error(result.failure.explanation.errors.join('; '));
+  return result.decision;
+}
+
+function withDistribution(c: Case, change: Partial<DecisionInput> = {}): DecisionInput {
   const input = { ...c.input, ...change };
   const distribution =
     c.history === null
@@ -127,9 +134,13 @@ function run(c: Case, change: Partial<DecisionInput> = {}): Decision {
       : reactiveDistribution(Float64Array.from(c.history), c.horizonSteps, input.demand ?? Number.NaN, {
           minWindows: 5,
         });
-  const result = decide({ ...input, ...(distribution === undefined ? {} : { distribution }) });
+  return { ...input, ...(distribution === undefined ? {} : { distribution }) };
+}
+
+function runCompact(c: Case, change: Partial<DecisionInput> = {}): Decision {
+  const result = decideCompact(withDistribution(c, change));
   if (!result.ok) throw new Error(result.failure.explanation.errors.join('; '));
-  return result.decision;
+  return explainedDecision(result.decision);
 }
 
 const hasActiveOverride = (c: Case) => (c.input.overrides ?? []).some((o) => o.expiresAt > c.input.at);
@@ -212,6 +223,31 @@ describe('decide() properties', () => {
         expect(JSON.stringify(run(c))).toBe(JSON.stringify(run(c)));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('kept compact, a decision is rendered on request with the explanation decide() gives', () => {
+    fc.assert(
+      fc.property(
+        caseArb,
+        fc.option(fc.constantFrom(0.1, 0.3), { nil: undefined }),
+        fc.option(
+          fc.record({ measured: amount(0, 100), earlier: amount(0, 100), lagSeconds: amount(1, 300) }),
+          {
+            nil: undefined,
+          },
+        ),
+        fc.boolean(),
+        (c, hpaTolerance, demandLag, anomalous) => {
+          const change: Partial<DecisionInput> = {
+            ...(hpaTolerance !== undefined && { hpaTolerance }),
+            ...(demandLag !== undefined && { demandLag }),
+            ...(anomalous && { anomalies: [{ signal: 'demand', since: c.input.at - 60_000, peak: 0.9 }] }),
+          };
+          expect(runCompact(c, change)).toEqual(run(c, change));
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

@@ -227,18 +227,128 @@ export function decisionBudget(
 type ExplainedInput = Explanation['inputs'][number];
 type BoundStep = Explanation['bounds'][number];
 
+/** A decision's numbers: everything but its explanation. */
+export type DecisionNumbers = Omit<Decision, 'explanation'>;
+
+/** What a decision asks of its demand distribution: live, or replayed from what it answered then. */
+export interface DistributionAnswers {
+  /** Q(τ) as the distribution gives it (unchecked); undefined without a distribution. */
+  quantile(input: DecisionInput, tau: number): number | undefined;
+  /** The count the HPA can reach next to the current one (see toleranceBand.ts). */
+  reachable(
+    input: DecisionInput,
+    wanted: number,
+    replicaCost: number,
+    missCost: number,
+    kappa: number,
+  ): number;
+  /** P(peak over the horizon > capacity); null without a distribution. */
+  missRisk(input: DecisionInput, capacity: number): number | null;
+}
+
+/** The explanation as it is written down, when it is: inputs, warnings, bounds and the summary. */
+export interface DecisionNotes {
+  readonly inputs: ExplainedInput[];
+  readonly warnings: string[];
+  readonly bounds: BoundStep[];
+  summary?: string;
+}
+
+/** What decideWith() worked out: the numbers, or the errors that allowed none. */
+export type DecisionOutcome =
+  | {
+      readonly ok: true;
+      readonly decision: DecisionNumbers;
+      /** Q(τ) as the distribution gave it; undefined without a distribution. */
+      readonly rawQuantile: number | undefined;
+      /** The count the HPA's tolerance band let the decision reach, before the bounds. */
+      readonly reachable: number;
+    }
+  | { readonly ok: false; readonly errors: string[] };
+
+/** The decision's questions answered by the input's own distribution. */
+export const liveAnswers: DistributionAnswers = {
+  quantile: (input, tau) => input.distribution?.quantile(tau),
+  reachable(input, wanted, replicaCost, missCost, kappa) {
+    const tolerance = input.hpaTolerance;
+    const current = input.currentReplicas;
+    if (tolerance === undefined || current === undefined || !Number.isInteger(current)) return wanted;
+    const distribution = input.distribution;
+    const demand = input.demand ?? 0;
+    const exceeds = (k: number): number =>
+      distribution === undefined
+        ? Number(demand > k * kappa)
+        : exceedanceProbability(distribution, k * kappa, demand);
+    return reachableReplicas(wanted, current, tolerance, replicaCost, missCost, exceeds);
+  },
+  missRisk: (input, capacity) =>
+    input.distribution === undefined
+      ? null
+      : exceedanceProbability(input.distribution, capacity, input.demand ?? 0),
+};
+
 /** The decision for one policy at `input.at`. Same input ⇒ same output. */
 export function decide(input: DecisionInput): DecisionResult {
+  const notes: DecisionNotes = { inputs: [], warnings: [], bounds: [] };
+  const outcome = decideWith(input, liveAnswers, notes);
+  return outcome.ok
+    ? { ok: true, decision: { ...outcome.decision, explanation: explanationOf(notes) } }
+    : { ok: false, failure: decisionFailure(input, outcome.errors, notes) };
+}
+
+/** The explanation from the notes decideWith() took of a decision. */
+export function explanationOf(notes: DecisionNotes): Explanation {
+  return {
+    summary: notes.summary ?? '',
+    inputs: notes.inputs,
+    bounds: notes.bounds,
+    warnings: notes.warnings,
+    errors: [],
+  };
+}
+
+/** Why there is no decision, from the errors and the notes decideWith() took. */
+export function decisionFailure(
+  input: DecisionInput,
+  errors: string[],
+  notes: DecisionNotes,
+): DecisionFailure {
+  return {
+    ...(input.policy === undefined ? {} : { policy: input.policy }),
+    at: Number.isFinite(input.at) ? input.at : null,
+    mode: input.mode,
+    explanation: {
+      summary: `${input.policy ?? 'policy'}: no decision — ${errors[0] ?? 'inputs missing'}`,
+      inputs: notes.inputs,
+      bounds: [],
+      warnings: notes.warnings,
+      errors,
+    },
+  };
+}
+
+/**
+ * The decision's numbers; with `notes`, its explanation is written into them as it goes. Without, no
+ * text is made (the engine's hot path: the explanation is rendered on request, explainDecision.ts).
+ */
+export function decideWith(
+  input: DecisionInput,
+  answers: DistributionAnswers,
+  notes?: DecisionNotes,
+): DecisionOutcome {
   const errors: string[] = [];
-  const warnings: string[] = [];
-  const inputs: ExplainedInput[] = [];
+  const warnings = notes?.warnings;
   const unit = input.demandUnit ?? 'units';
   const sourceOf = (name: ProvenancedInput, fallback: string): string =>
     input.provenance?.[name]?.source ?? fallback;
-  const explain: Explain = (name, value, source, u) => {
-    const shown = typeof value === 'number' && !Number.isFinite(value) ? null : (value ?? null);
-    inputs.push(u === undefined ? { name, value: shown, source } : { name, value: shown, source, unit: u });
-  };
+  const explain: Explain | undefined =
+    notes &&
+    ((name, value, source, u) => {
+      const shown = typeof value === 'number' && !Number.isFinite(value) ? null : (value ?? null);
+      notes.inputs.push(
+        u === undefined ? { name, value: shown, source } : { name, value: shown, source, unit: u },
+      );
+    });
 
   const {
     at,
@@ -248,10 +358,10 @@ export function decide(input: DecisionInput): DecisionResult {
     costPerReplicaHour: cost,
     sloMissCostPerHour: v,
   } = input;
-  explain('at', Number.isFinite(at) ? new Date(at).toISOString() : undefined, 'decision time');
-  explain('mode', mode, 'policy');
+  explain?.('at', Number.isFinite(at) ? new Date(at).toISOString() : undefined, 'decision time');
+  explain?.('mode', mode, 'policy');
   const lag = input.demandLag;
-  explain(
+  explain?.(
     'demand',
     demand,
     lag === undefined
@@ -259,7 +369,7 @@ export function decide(input: DecisionInput): DecisionResult {
       : `${sourceOf('demand', 'input')}, extrapolated over its ${fmt(lag.lagSeconds)} s lag`,
     `${unit}/s`,
   );
-  if (lag !== undefined) {
+  if (lag !== undefined && explain !== undefined) {
     explain('measuredDemand', lag.measured, sourceOf('demand', 'input'), `${unit}/s`);
     explain(
       'demandOneLagEarlier',
@@ -269,19 +379,19 @@ export function decide(input: DecisionInput): DecisionResult {
     );
     explain('demandLag', lag.lagSeconds, "half the demand query's rate() window", 's');
   }
-  for (const a of input.anomalies ?? []) {
+  for (const a of (explain && input.anomalies) ?? []) {
     const since = Number.isFinite(a.since) ? new Date(a.since).toISOString() : 'an unknown time';
-    explain('anomaly', `${a.signal} since ${since}`, `anomaly detector, peak score ${fmt(a.peak)}`);
-    warnings.push(
+    explain?.('anomaly', `${a.signal} since ${since}`, `anomaly detector, peak score ${fmt(a.peak)}`);
+    warnings?.push(
       `${a.signal} is anomalous since ${since} (peak anomaly score ${fmt(a.peak)})` +
         (a.signal === 'demand' ? ': the forecast is not trusted, the reactive distribution decides' : ''),
     );
   }
-  explain('capacityPerReplica', kappa, sourceOf('capacityPerReplica', 'input'), `${unit}/s`);
-  explain('costPerReplicaHour', cost, sourceOf('costPerReplicaHour', 'input'), 'per hour');
-  explain('sloMissCostPerHour', v, 'policy', 'per replica-hour');
-  explain('minReplicas', input.minReplicas, 'policy');
-  explain('maxReplicas', input.maxReplicas, 'policy');
+  explain?.('capacityPerReplica', kappa, sourceOf('capacityPerReplica', 'input'), `${unit}/s`);
+  explain?.('costPerReplicaHour', cost, sourceOf('costPerReplicaHour', 'input'), 'per hour');
+  explain?.('sloMissCostPerHour', v, 'policy', 'per replica-hour');
+  explain?.('minReplicas', input.minReplicas, 'policy');
+  explain?.('maxReplicas', input.maxReplicas, 'policy');
 
   if (!Number.isFinite(at)) errors.push(`decision time is ${at}`);
   if (demand === undefined) errors.push('demand is missing: no decision (never a silent zero)');
@@ -305,25 +415,11 @@ export function decide(input: DecisionInput): DecisionResult {
   checkStaleness(input, errors, warnings);
 
   if (errors.length > 0 || demand === undefined || kappa === undefined || cost === undefined) {
-    return {
-      ok: false,
-      failure: {
-        ...(input.policy === undefined ? {} : { policy: input.policy }),
-        at: Number.isFinite(at) ? at : null,
-        mode,
-        explanation: {
-          summary: `${input.policy ?? 'policy'}: no decision — ${errors[0] ?? 'inputs missing'}`,
-          inputs,
-          bounds: [],
-          warnings,
-          errors,
-        },
-      },
-    };
+    return { ok: false, errors };
   }
 
   const lambda = effectiveShadowPrice(input, warnings);
-  explain(
+  explain?.(
     'shadowPrice',
     lambda,
     input.budget === undefined
@@ -332,20 +428,20 @@ export function decide(input: DecisionInput): DecisionResult {
   );
   const denominator = v + cost * (1 + lambda);
   let tau = denominator > 0 ? v / denominator : 0.5;
-  if (!(denominator > 0)) warnings.push('SLO-miss cost and replica cost are both 0; τ* set to 0.5');
+  if (!(denominator > 0)) warnings?.push('SLO-miss cost and replica cost are both 0; τ* set to 0.5');
   tau = Math.min(1, Math.max(0, tau));
-  explain('tau', tau, 'v / (v + c·(1+λ))');
+  explain?.('tau', tau, 'v / (v + c·(1+λ))');
 
   let quantile: number | null = null;
-  if (input.distribution === undefined) {
-    warnings.push('no demand distribution; target demand is current demand D(t)');
+  const q = answers.quantile(input, Math.min(1 - TAU_EPSILON, Math.max(TAU_EPSILON, tau)));
+  if (q === undefined) {
+    warnings?.push('no demand distribution; target demand is current demand D(t)');
   } else {
-    const q = input.distribution.quantile(Math.min(1 - TAU_EPSILON, Math.max(TAU_EPSILON, tau)));
     if (Number.isFinite(q) && q >= 0) quantile = q;
     else
-      warnings.push(`demand distribution gave Q(${fmt(tau)}) = ${q}; target demand is current demand D(t)`);
+      warnings?.push(`demand distribution gave Q(${fmt(tau)}) = ${q}; target demand is current demand D(t)`);
   }
-  explain(
+  explain?.(
     'demandQuantile',
     quantile ?? undefined,
     sourceOf('distribution', 'demand distribution'),
@@ -355,17 +451,26 @@ export function decide(input: DecisionInput): DecisionResult {
   const target = Math.max(demand, quantile ?? demand);
   const unboundedLoad = target / kappa;
   const unbounded = Math.max(0, ceilTolerant(unboundedLoad));
-  const steps: BoundStep[] = [];
-  let n = reachable(input, unbounded, cost * (1 + lambda), v, kappa, demand, explain);
-  const apply = (bound: BoundStep['bound'], next: number, detail: string) => {
+  const steps = notes?.bounds;
+  const reached = answers.reachable(input, unbounded, cost * (1 + lambda), v, kappa);
+  if (reached !== unbounded)
+    explain?.(
+      'hpaToleranceBand',
+      reached,
+      `HPA tolerance ${fmt(input.hpaTolerance ?? 0)} holds ${input.currentReplicas} replicas against ${unbounded}`,
+    );
+  let n = reached;
+  let actingBound: ActingBound = 'none';
+  const apply = (bound: BoundStep['bound'], next: number, detail: string | undefined) => {
     if (next !== n) {
-      steps.push({ bound, before: n, after: next, detail });
+      steps?.push({ bound, before: n, after: next, detail: detail ?? '' });
       n = next;
+      actingBound = bound;
     }
   };
 
-  apply('min', Math.max(n, input.minReplicas), `policy minimum ${input.minReplicas}`);
-  apply('max', Math.min(n, input.maxReplicas), `policy maximum ${input.maxReplicas}`);
+  apply('min', Math.max(n, input.minReplicas), steps && `policy minimum ${input.minReplicas}`);
+  apply('max', Math.min(n, input.maxReplicas), steps && `policy maximum ${input.maxReplicas}`);
   applySchedules(input, explain, warnings, (floor, detail) => apply('schedule', Math.max(n, floor), detail));
   applySloGuard(input, explain, warnings, (guard, detail) => apply('slo-guard', Math.max(n, guard), detail));
   if (input.budget !== undefined) {
@@ -373,35 +478,42 @@ export function decide(input: DecisionInput): DecisionResult {
       apply('budget-emergency', Math.min(n, cap), detail),
     );
   }
-  const override = (input.overrides ?? []).filter((o) => o.expiresAt > at);
-  if (override.length > 1) warnings.push(`${override.length} overrides active; the first listed applies`);
-  const active = override[0];
+  const active = activeOverride(input, warnings);
   if (active !== undefined) {
     const until = Number.isFinite(active.expiresAt) ? new Date(active.expiresAt).toISOString() : 'no expiry';
-    explain('override', active.replicas, `override until ${until}`);
+    explain?.('override', active.replicas, `override until ${until}`);
     if (Number.isInteger(active.replicas) && active.replicas >= 0) {
-      apply('override', active.replicas, `manual override${active.reason ? `: ${active.reason}` : ''}`);
-    } else warnings.push(`override replicas ${active.replicas} is not a non-negative integer; ignored`);
+      apply(
+        'override',
+        active.replicas,
+        steps && `manual override${active.reason ? `: ${active.reason}` : ''}`,
+      );
+    } else warnings?.push(`override replicas ${active.replicas} is not a non-negative integer; ignored`);
   }
 
-  const actingBound: ActingBound = steps.length === 0 ? 'none' : (steps[steps.length - 1] as BoundStep).bound;
   const load = n === unbounded ? unboundedLoad : n;
   const costPerHour = n * cost;
-  const sloMissRisk =
-    quantile === null || input.distribution === undefined
-      ? null
-      : exceedanceProbability(input.distribution, n * kappa, demand);
-  const boundsText =
-    steps.length === 0 ? 'no bound acted' : steps.map((s) => `${s.bound} ${s.before}→${s.after}`).join(', ');
-  const summary =
-    `${input.policy ?? 'policy'}: ${n} replicas (${mode}) — target ${fmt(target)} ${unit}/s ` +
-    `= max(D ${fmt(demand)}${lag === undefined ? '' : ` (measured ${fmt(lag.measured)}, ${fmt(lag.lagSeconds)} s behind)`}, Q(${fmt(tau)}) ${quantile === null ? 'n/a' : fmt(quantile)}) / κ ${fmt(kappa)} ` +
-    `→ ${unbounded}${n !== unbounded && steps.length === 0 ? ` → ${n} (what the HPA's tolerance band lets it reach)` : ''}; ${boundsText}`;
+  const sloMissRisk = quantile === null ? null : answers.missRisk(input, n * kappa);
+  if (notes !== undefined) {
+    const boundsText =
+      notes.bounds.length === 0
+        ? 'no bound acted'
+        : notes.bounds.map((s) => `${s.bound} ${s.before}→${s.after}`).join(', ');
+    notes.summary =
+      `${input.policy ?? 'policy'}: ${n} replicas (${mode}) — target ${fmt(target)} ${unit}/s ` +
+      `= max(D ${fmt(demand)}${lag === undefined ? '' : ` (measured ${fmt(lag.measured)}, ${fmt(lag.lagSeconds)} s behind)`}, Q(${fmt(tau)}) ${quantile === null ? 'n/a' : fmt(quantile)}) / κ ${fmt(kappa)} ` +
+      `→ ${unbounded}${n !== unbounded && notes.bounds.length === 0 ? ` → ${n} (what the HPA's tolerance band lets it reach)` : ''}; ${boundsText}`;
+  }
 
   return {
     ok: true,
+    rawQuantile: q,
+    reachable: reached,
+    // One literal of fixed shape: a spread first made every decision a dictionary-mode object (4.5 KB
+    // allocated per decision instead of 0.2), and the engine keeps 10,000s of them. JSON drops an
+    // undefined policy as it did the absent one.
     decision: {
-      ...(input.policy === undefined ? {} : { policy: input.policy }),
+      policy: input.policy,
       at,
       mode,
       replicas: n,
@@ -417,57 +529,42 @@ export function decide(input: DecisionInput): DecisionResult {
       costPerUnit: costPerUnit(costPerHour, demand),
       sloMissRisk,
       actingBound,
-      explanation: { summary, inputs, bounds: steps, warnings, errors },
     },
   };
 }
 
-/** The count the HPA can reach next to the current one (see toleranceBand.ts), explained when it differs. */
-function reachable(
-  input: DecisionInput,
-  wanted: number,
-  replicaCost: number,
-  missCost: number,
-  kappa: number,
-  demand: number,
-  explain: Explain,
-): number {
-  const tolerance = input.hpaTolerance;
-  const current = input.currentReplicas;
-  if (tolerance === undefined || current === undefined || !Number.isInteger(current)) return wanted;
-  const distribution = input.distribution;
-  const exceeds = (k: number): number =>
-    distribution === undefined
-      ? Number(demand > k * kappa)
-      : exceedanceProbability(distribution, k * kappa, demand);
-  const n = reachableReplicas(wanted, current, tolerance, replicaCost, missCost, exceeds);
-  if (n !== wanted)
-    explain(
-      'hpaToleranceBand',
-      n,
-      `HPA tolerance ${fmt(tolerance)} holds ${current} replicas against ${wanted}`,
-    );
-  return n;
+/** The first override (in list order) not expired at the decision time; warns when several are. */
+function activeOverride(input: DecisionInput, warnings: string[] | undefined): ReplicaOverride | undefined {
+  const overrides = input.overrides ?? [];
+  let first: ReplicaOverride | undefined;
+  let count = 0;
+  for (const o of overrides) {
+    if (!(o.expiresAt > input.at)) continue;
+    first ??= o;
+    count++;
+  }
+  if (count > 1) warnings?.push(`${count} overrides active; the first listed applies`);
+  return first;
 }
 
-function checkStaleness(input: DecisionInput, errors: string[], warnings: string[]): void {
+function checkStaleness(input: DecisionInput, errors: string[], warnings: string[] | undefined): void {
   const bound = input.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   for (const name of PROVENANCED_INPUTS) {
     const observedAt = input.provenance?.[name]?.observedAt;
     if (observedAt === undefined) continue;
     const ageMs = input.at - observedAt;
-    if (!(ageMs > bound)) continue;
+    if (!(ageMs > bound) || (name !== 'demand' && warnings === undefined)) continue;
     const message = `${name} is stale: observed ${fmt(ageMs / 1000)} s ago (bound ${fmt(bound / 1000)} s)`;
     if (name === 'demand') errors.push(message);
-    else warnings.push(message);
+    else warnings?.push(message);
   }
 }
 
-function effectiveShadowPrice(input: DecisionInput, warnings: string[]): number {
+function effectiveShadowPrice(input: DecisionInput, warnings: string[] | undefined): number {
   if (input.budget === undefined || input.mode === 'sla-first') return 0;
   const lambda = input.budget.shadowPrice;
   if (Number.isFinite(lambda) && lambda >= 0) return lambda;
-  warnings.push(`budget ${input.budget.name} shadow price is ${lambda}; treated as 0`);
+  warnings?.push(`budget ${input.budget.name} shadow price is ${lambda}; treated as 0`);
   return 0;
 }
 
@@ -480,30 +577,33 @@ type Explain = (
 
 function applySchedules(
   input: DecisionInput,
-  explain: Explain,
-  warnings: string[],
-  raiseFloor: (floor: number, detail: string) => void,
+  explain: Explain | undefined,
+  warnings: string[] | undefined,
+  raiseFloor: (floor: number, detail: string | undefined) => void,
 ): void {
   const schedules = input.schedules ?? [];
   if (schedules.length === 0) return;
   const result = scheduleFloorAt(schedules, input.holidays ?? [], input.at);
-  explain(
+  explain?.(
     'scheduleFloor',
     result.floor,
     result.profile === null ? 'no schedule active' : `schedule ${result.profile}`,
   );
   if (result.skippedForHoliday.length > 0) {
-    warnings.push(`schedules skipped for a holiday: ${result.skippedForHoliday.join(', ')}`);
+    warnings?.push(`schedules skipped for a holiday: ${result.skippedForHoliday.join(', ')}`);
   }
   if (result.profile === null) return;
   let floor = result.floor;
   if (floor > input.maxReplicas) {
-    warnings.push(
+    warnings?.push(
       `schedule ${result.profile} asks for ${floor} replicas, above maxReplicas ${input.maxReplicas}`,
     );
     floor = input.maxReplicas;
   }
-  raiseFloor(floor, `schedule ${result.profile} (active: ${result.active.join(', ')}) floor ${floor}`);
+  raiseFloor(
+    floor,
+    explain && `schedule ${result.profile} (active: ${result.active.join(', ')}) floor ${floor}`,
+  );
 }
 
 /**
@@ -514,19 +614,21 @@ function applyBudgetEmergency(
   input: DecisionInput,
   budget: DecisionBudget,
   cost: number,
-  explain: Explain,
-  warnings: string[],
-  capReplicas: (cap: number, detail: string) => void,
+  explain: Explain | undefined,
+  warnings: string[] | undefined,
+  capReplicas: (cap: number, detail: string | undefined) => void,
 ): void {
-  const source = input.provenance?.budget?.source ?? `budget ${budget.name}`;
-  explain('budgetUtilisation', budget.utilisation, source);
-  explain('budgetCriticalThreshold', budget.criticalThreshold, source);
-  explain('budgetRemaining', budget.remaining, source);
-  explain('budgetHoursLeft', budget.hoursLeft, source, 'h');
+  if (explain !== undefined) {
+    const source = input.provenance?.budget?.source ?? `budget ${budget.name}`;
+    explain('budgetUtilisation', budget.utilisation, source);
+    explain('budgetCriticalThreshold', budget.criticalThreshold, source);
+    explain('budgetRemaining', budget.remaining, source);
+    explain('budgetHoursLeft', budget.hoursLeft, source, 'h');
+  }
   if (input.mode !== 'budget-first') return;
   const { utilisation, criticalThreshold, remaining, hoursLeft } = budget;
   if (![utilisation, criticalThreshold, remaining, hoursLeft].every(Number.isFinite)) {
-    warnings.push(`budget ${budget.name} status is incomplete; the budget emergency cap cannot be judged`);
+    warnings?.push(`budget ${budget.name} status is incomplete; the budget emergency cap cannot be judged`);
     return;
   }
   if (utilisation < criticalThreshold) return;
@@ -535,47 +637,67 @@ function applyBudgetEmergency(
   const cap = Math.max(input.minReplicas, affordable);
   capReplicas(
     cap,
-    `budget ${budget.name} ${fmt(utilisation * 100)} % spent (critical ${fmt(criticalThreshold * 100)} %): ` +
-      `${fmt(remaining)} left affords ${affordable} replicas for ${fmt(hoursLeft)} h`,
+    explain &&
+      `budget ${budget.name} ${fmt(utilisation * 100)} % spent (critical ${fmt(criticalThreshold * 100)} %): ` +
+        `${fmt(remaining)} left affords ${affordable} replicas for ${fmt(hoursLeft)} h`,
   );
 }
 
 function applySloGuard(
   input: DecisionInput,
-  explain: Explain,
-  warnings: string[],
-  forbidScaleDown: (guard: number, detail: string) => void,
+  explain: Explain | undefined,
+  warnings: string[] | undefined,
+  forbidScaleDown: (guard: number, detail: string | undefined) => void,
 ): void {
-  const breaches: string[] = [];
-  for (const key of ['latency', 'errorRatio'] as const) {
+  let breached = false;
+  for (const key of SLO_KEYS) {
     const slo = input.slo?.[key];
     if (slo === undefined) continue;
-    const source = input.provenance?.[key]?.source ?? 'input';
-    explain(key, slo.measured, source);
-    explain(`${key}Target`, slo.target, 'policy');
+    explain?.(key, slo.measured, input.provenance?.[key]?.source ?? 'input');
+    explain?.(`${key}Target`, slo.target, 'policy');
     // Unknown is not a breach: a latency quantile is NaN whenever there is no traffic, and blocking
     // scale-down then would pin idle workloads at their peak size.
     if (!Number.isFinite(slo.target)) {
-      warnings.push(`${key} target is ${slo.target}; the SLO guard cannot judge it`);
+      warnings?.push(`${key} target is ${slo.target}; the SLO guard cannot judge it`);
     } else if (slo.measured === undefined || !Number.isFinite(slo.measured)) {
-      warnings.push(`${key} measurement is ${slo.measured ?? 'missing'}; the SLO guard cannot judge it`);
+      warnings?.push(`${key} measurement is ${slo.measured ?? 'missing'}; the SLO guard cannot judge it`);
     } else if (slo.measured > slo.target) {
-      breaches.push(`${key} ${fmt(slo.measured)} > target ${fmt(slo.target)}`);
+      breached = true;
     }
   }
   const current = input.currentReplicas;
   if (current !== undefined)
-    explain('currentReplicas', current, input.provenance?.currentReplicas?.source ?? 'input');
-  if (breaches.length === 0) return;
+    explain?.('currentReplicas', current, input.provenance?.currentReplicas?.source ?? 'input');
+  if (!breached) return;
   if (current === undefined || !Number.isFinite(current) || current < 0) {
-    warnings.push(
-      `SLO breached (${breaches.join('; ')}) but current replicas are unknown; scale-down not guarded`,
+    warnings?.push(
+      `SLO breached (${sloBreaches(input)}) but current replicas are unknown; scale-down not guarded`,
     );
     return;
   }
   // Holding replicas above the policy maximum would break the one bound users rely on most.
   const guard = Math.min(Math.ceil(current), input.maxReplicas);
-  forbidScaleDown(guard, `SLO breached (${breaches.join('; ')}): no scale-down below ${guard}`);
+  forbidScaleDown(guard, explain && `SLO breached (${sloBreaches(input)}): no scale-down below ${guard}`);
+}
+
+const SLO_KEYS = ['latency', 'errorRatio'] as const;
+
+/** The breached SLOs as text, e.g. `latency 0.4 > target 0.3`. */
+function sloBreaches(input: DecisionInput): string {
+  const breaches: string[] = [];
+  for (const key of SLO_KEYS) {
+    const slo = input.slo?.[key];
+    const measured = slo?.measured;
+    if (
+      slo !== undefined &&
+      measured !== undefined &&
+      Number.isFinite(slo.target) &&
+      Number.isFinite(measured) &&
+      measured > slo.target
+    )
+      breaches.push(`${key} ${fmt(measured)} > target ${fmt(slo.target)}`);
+  }
+  return breaches.join('; ');
 }
 
 /**

@@ -10,6 +10,7 @@ export * from './budget';
 export * from './schedule';
 export * from './capacity';
 export * from './decide';
+export * from './explainDecision';
 export * from './wallClock';
 export * from './demandLag';
 export * from './forecastFloor';

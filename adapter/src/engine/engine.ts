@@ -1,13 +1,13 @@
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
-import type { DecisionRecord } from '../store/decisions';
+import type { PendingDecision } from '../store/decisions';
 import type { BudgetSnapshot, PolicySnapshot, Snapshot, SnapshotHolder } from '../snapshot/snapshot';
 
 /** What one tick computes for all policies: the next snapshot's entries and the decisions to persist. */
 export interface TickOutput {
   policies: PolicySnapshot[];
   budgets?: BudgetSnapshot[];
-  decisions: DecisionRecord[];
+  decisions: PendingDecision[];
 }
 
 /** Gathers inputs and decides for every policy (the sources and the pure core, wired in main.ts). */
@@ -16,7 +16,7 @@ export type Evaluate = (config: Config, now: number, previous: Snapshot | undefi
 export interface EngineDeps {
   evaluate: Evaluate;
   holder: SnapshotHolder;
-  persist: (decisions: DecisionRecord[]) => void;
+  persist: (decisions: PendingDecision[]) => void;
   clock: () => number;
   logger: Logger;
   observeTick?: (seconds: number, ok: boolean) => void;

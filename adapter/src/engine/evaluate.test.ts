@@ -1,9 +1,10 @@
 import { configSchema } from '../config/schema';
-import type { BudgetEvent, DecisionBudget } from '../domain';
+import { heldExplanation, type BudgetEvent, type DecisionBudget } from '../domain';
 import { PrometheusError } from '../sources';
 import { FakePrometheus } from '../../../test/support/fakePrometheus';
 import { createEvaluator } from './evaluate';
-import type { Snapshot } from '../snapshot/snapshot';
+import type { PolicySnapshot, Snapshot } from '../snapshot/snapshot';
+import { storedDecision } from '../store/decisions';
 
 // The evaluator end to end over an in-process Prometheus answering from a table: the queries it asks,
 // and the decisions, errors, budget shares and events that come out.
@@ -69,6 +70,8 @@ async function ticks(
 
 const entry = (out: { policies: readonly { name: string }[] }, name: string) =>
   out.policies.find((p) => p.name === name) as Snapshot['policies'][number];
+/** The entry's explanation as the REST API renders it. */
+const explanation = (p: PolicySnapshot) => heldExplanation(p.explanation!);
 
 test('decides every policy from the values Prometheus gives, with one request per query template', async () => {
   const fake = prometheus();
@@ -83,7 +86,7 @@ test('decides every policy from the values Prometheus gives, with one request pe
     { kind: 'range', query: DEMAND, range: { start: NOW - 240 * STEP, end: NOW - STEP, stepMs: STEP } },
   ]);
   expect(fake.asked.filter((a) => a.kind === 'instant').every((a) => a.time === NOW)).toBe(true);
-  const web = out!.decisions.find((d) => d.policy === 'web')!;
+  const web = out!.decisions.map(storedDecision).find((d) => d.policy === 'web')!;
   expect(web).toMatchObject({ namespace: 'shop', decidedAt: NOW, replicas: 5 });
   const inputs = web.inputs as { distribution: { p50: number; p99: number } };
   expect(web.inputs).toMatchObject({ demand: 100, currentReplicas: 3 });
@@ -116,7 +119,7 @@ test('a day of history warm-starts the growth histogram: bursts older than the r
   // With the day, one horizon in ten grows to 190: at τ* = 0.96 the peak is 190, ⌈190 / 25⌉.
   expect(entry(second!, 'web').values?.costscale_replicas).toBe(8);
   const source = (
-    second!.decisions.find((d) => d.policy === 'web')!.inputs as {
+    second!.decisions.map(storedDecision).find((d) => d.policy === 'web')!.inputs as {
       provenance: { distribution: { source: string } };
     }
   ).provenance.distribution.source;
@@ -153,11 +156,11 @@ test('a missing series and a failing query are errors in the explanation; the la
 
   const api = entry(second, 'api');
   expect(api.error).toMatch(/no series.*demo_demand\{service="api"\}/);
-  expect(api.explanation?.errors).toContain('demand is missing: no decision (never a silent zero)');
-  expect(api.explanation?.inputs.find((i) => i.name === 'demand')?.source).toMatch(/no series/);
+  expect(explanation(api).errors).toContain('demand is missing: no decision (never a silent zero)');
+  expect(explanation(api).inputs.find((i) => i.name === 'demand')?.source).toMatch(/no series/);
   expect(api.values).toEqual(entry(first, 'api').values);
   expect(api.valuesAt).toBe(NOW);
-  expect(second.decisions.find((d) => d.policy === 'api')?.replicas).toBeNull();
+  expect(second.decisions.map(storedDecision).find((d) => d.policy === 'api')?.replicas).toBeNull();
   expect(entry(second, 'web').valuesAt).toBe(NOW + STEP);
 
   fake.answer(
@@ -191,7 +194,8 @@ test("a shared budget's remainder is split by each policy's burn, and crossings 
   const events: Array<{ events: BudgetEvent[]; periodStart: number }> = [];
   const [first, second] = await ticks(fake, 2, (e, periodStart) => events.push({ events: e, periodStart }));
   const budgetOf = (out: typeof first, name: string) =>
-    (out!.decisions.find((d) => d.policy === name)!.inputs as { budget: DecisionBudget }).budget;
+    (out!.decisions.map(storedDecision).find((d) => d.policy === name)!.inputs as { budget: DecisionBudget })
+      .budget;
   // No previous decisions, so no burn: equal shares of the 40 left.
   expect(budgetOf(first, 'web').remaining).toBeCloseTo(20, 9);
   expect(budgetOf(first, 'api').remaining).toBeCloseTo(20, 9);
@@ -217,7 +221,9 @@ test('a failing spend query is the budget error, and decisions go on without the
   const [out] = await ticks(fake, 1);
   expect(out!.budgets).toEqual([{ name: 'team', error: 'connection refused' }]);
   expect(entry(out!, 'web').values?.costscale_replicas).toBe(5);
-  const web = out!.decisions.find((d) => d.policy === 'web')!.inputs as { budget?: DecisionBudget };
+  const web = out!.decisions.map(storedDecision).find((d) => d.policy === 'web')!.inputs as {
+    budget?: DecisionBudget;
+  };
   expect(web).toMatchObject({ provenance: { budget: { source: 'connection refused' } } });
   expect(web.budget).toBeUndefined();
 });
@@ -231,7 +237,7 @@ test('decisions read the growth histogram the gatherer keeps per policy, warm-st
   ]);
   const [first, second] = await ticks(fake, 2);
   for (const out of [first!, second!]) {
-    const web = out.decisions.find((d) => d.policy === 'web')!.inputs as {
+    const web = out.decisions.map(storedDecision).find((d) => d.policy === 'web')!.inputs as {
       provenance: { distribution: { source: string } };
     };
     expect(web.provenance.distribution.source).toMatch(/^reactive \(decayed histogram of peak growth/);

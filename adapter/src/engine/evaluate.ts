@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema';
-import { budgetEvents, decide, type BudgetEvent, type RecordedBudgetState } from '../domain';
+import { budgetEvents, decideCompact, type BudgetEvent, type RecordedBudgetState } from '../domain';
 import type { Backends } from '../sources';
 import { decisionHorizonSeconds } from '../domain/horizon';
 import { assembleTick, type AssembledPolicy, type TickBudget } from './assemble';
@@ -65,9 +65,12 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
   };
 }
 
-/** decide() for each policy as publishing takes it, so one policy's distribution is alive at a time. */
+/**
+ * decide() for each policy as publishing takes it, so one policy's distribution is alive at a time;
+ * compact, its explanation rendered when it is read.
+ */
 function* decideEach(policies: Iterable<AssembledPolicy>): Iterable<DecidedPolicy> {
-  for (const p of policies) yield { ...p, result: decide(p.input) };
+  for (const p of policies) yield { ...p, result: decideCompact(p.input) };
 }
 
 async function forecast(

@@ -2,9 +2,10 @@ import { setFlagsFromString } from 'node:v8';
 
 // How far V8 lets the old generation grow past what its last full collection kept before it collects
 // again. By default V8 picks the factor from its collection and allocation speeds, up to 4× for a heap
-// that may grow past 1 GiB (heap/memory-controller.cc). A tick's outputs (snapshot entries with their
-// explanations, decision records) live for a tick, outlive the scavenges and are promoted: at 10,000
-// forecasting policies about 120 MiB a tick, so the old generation grew to 4-5× the retained heap
+// that may grow past 1 GiB (heap/memory-controller.cc). A tick's outputs (snapshot entries, decision
+// records; their explanations are now rendered on request) live for a tick, outlive the scavenges and
+// are promoted: at 10,000 forecasting policies about 120 MiB a tick (before the explanations left the
+// tick), so the old generation grew to 4-5× the retained heap
 // before each full collection (issue 16: steady RSS 1.3 GiB against 0.28 GiB retained). A fixed
 // factor of 1.25 bounds that, for a full collection every tick or two (a few hundred ms at 10,000).
 

@@ -1,5 +1,6 @@
 import { policySchema } from '../config/schema';
-import { decide, type DecisionInput } from '../domain';
+import { decide, decideCompact, explainedDecision, heldExplanation, type DecisionInput } from '../domain';
+import { storedDecision } from '../store/decisions';
 import type { AssembledPolicy } from './assemble';
 import { publishTick } from './publish';
 import type { PolicySnapshot } from '../snapshot/snapshot';
@@ -55,7 +56,14 @@ const previous: PolicySnapshot = (() => {
 })();
 
 const publishOne = (assembled: AssembledPolicy) =>
-  publishTick([{ ...assembled, result: decide(assembled.input) }], [], AT);
+  publishTick([{ ...assembled, result: decideCompact(assembled.input) }], [], AT);
+
+/** A snapshot entry as it is read: its decision and explanation rendered from what the engine kept. */
+const rendered = ({ decision, explanation, ...rest }: PolicySnapshot) => ({
+  ...rest,
+  ...(decision && { decision: explainedDecision(decision) }),
+  ...(explanation && { explanation: heldExplanation(explanation) }),
+});
 
 describe('publishTick', () => {
   it("a decision is the policy's fresh values, its identity and its record", () => {
@@ -67,7 +75,7 @@ describe('publishTick', () => {
       forecast: { mode: 'reactive', reason: 'too little history', accuracy: undefined },
     });
     const decision = decided(ok);
-    expect(out.policies).toEqual([
+    expect(out.policies.map(rendered)).toEqual([
       {
         name: 'web',
         namespace: 'shop',
@@ -89,7 +97,7 @@ describe('publishTick', () => {
     ]);
     expect(decision.replicas).toBeGreaterThan(previous.decision!.replicas);
     const { distribution: _, ...plain } = ok;
-    expect(out.decisions).toEqual([
+    expect(out.decisions.map(storedDecision)).toEqual([
       {
         namespace: 'shop',
         policy: 'web',
@@ -106,14 +114,14 @@ describe('publishTick', () => {
     const out = publishOne({ policy, input: failed, previous, demandError: 'query returned no series' });
     const result = decide(failed);
     if (result.ok) throw new Error('expected no decision');
-    expect(out.policies[0]).toMatchObject({
+    expect(rendered(out.policies[0]!)).toMatchObject({
       values: previous.values,
       valuesAt: AT - 15_000,
       decision: previous.decision,
       error: 'query returned no series',
       explanation: result.failure.explanation,
     });
-    expect(out.decisions[0]).toMatchObject({
+    expect(storedDecision(out.decisions[0]!)).toMatchObject({
       replicas: null,
       inputs: { demand: undefined, distribution: null },
       explanation: result.failure,

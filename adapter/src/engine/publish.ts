@@ -1,17 +1,19 @@
-import type { DecisionInput, DecisionResult } from '../domain';
-import type { DecisionRecord } from '../store/decisions';
+import { keptInput, type CompactResult, type DecisionInput } from '../domain';
+import type { PendingDecision, RecordedDistribution } from '../store/decisions';
 import type { AssembledPolicy, TickBudget } from './assemble';
 import type { TickOutput } from './engine';
 import type { ForecastView } from './forecasting';
 import { policyLabels } from '../config/policyIdentity';
+import type { Policy } from '../config/schema';
 import type { PolicyForecast, PolicySnapshot, ServedMetric } from '../snapshot/snapshot';
 
 // Publishing a tick, pure: each policy's decision (or why there is none) as its next snapshot entry
-// and its decision record, and each budget as its snapshot entry.
+// and its decision record, and each budget as its snapshot entry. A decision is kept compact: its
+// explanation is rendered when it is read or stored (domain/explainDecision.ts).
 
-/** An assembled policy and what decide() made of its input. */
+/** An assembled policy and what decideCompact() made of its input. */
 export interface DecidedPolicy extends AssembledPolicy {
-  readonly result: DecisionResult;
+  readonly result: CompactResult;
 }
 
 /** The tick's output from its decided policies (taken one at a time) and its budgets. */
@@ -21,7 +23,7 @@ export function publishTick(
   now: number,
 ): TickOutput {
   const policies: PolicySnapshot[] = [];
-  const decisions: DecisionRecord[] = [];
+  const decisions: PendingDecision[] = [];
   for (const p of decided) {
     policies.push(snapshotEntry(p, now));
     decisions.push(decisionRecord(p, now));
@@ -45,7 +47,7 @@ function snapshotEntry(
   const identity = {
     name: policy.name,
     namespace: policy.namespace,
-    labels: policyLabels(policy),
+    labels: labelsOf(policy),
     allowedNamespaces: policy.allowedNamespaces,
     target: policy.target,
     ...(forecast && { forecast: forecastSummary(forecast) }),
@@ -57,7 +59,7 @@ function snapshotEntry(
       values: servedValues(dec),
       valuesAt: now,
       decision: dec,
-      explanation: dec.explanation,
+      explanation: dec.facts,
     };
   }
   return {
@@ -72,16 +74,27 @@ function snapshotEntry(
 }
 
 /** What is stored for the decision history: the inputs and the decision or failure. */
-function decisionRecord({ policy, input, result }: DecidedPolicy, now: number): DecisionRecord {
+function decisionRecord({ policy, input, result }: DecidedPolicy, now: number): PendingDecision {
   return {
     namespace: policy.namespace,
     policy: policy.name,
     decidedAt: now,
-    replicas: result.ok ? result.decision.replicas : null,
-    inputs: recordedInputs(input),
-    explanation: result.ok ? result.decision : result.failure,
+    result,
+    input: result.ok ? result.decision.facts.input : keptInput(input),
+    distribution: recordedDistribution(input),
   };
 }
+
+/**
+ * The policy's labels, one object per policy of a configuration: every tick's entry shares it (entries
+ * are frozen once published), rather than each tick keeping a copy until the next.
+ */
+function labelsOf(policy: Policy): Readonly<Record<string, string>> {
+  let labels = LABELS.get(policy);
+  if (labels === undefined) LABELS.set(policy, (labels = policyLabels(policy)));
+  return labels;
+}
+const LABELS = new WeakMap<Policy, Readonly<Record<string, string>>>();
 
 function forecastSummary(f: ForecastView): PolicyForecast {
   return {
@@ -110,18 +123,13 @@ function servedValues(d: {
   };
 }
 
-/** The inputs as stored with the decision: plain numbers and sources, not the distribution object. */
-function recordedInputs(input: DecisionInput): Record<string, unknown> {
-  const { distribution, ...rest } = input;
-  return {
-    ...rest,
-    distribution:
-      distribution === undefined
-        ? null
-        : {
-            p50: distribution.quantile(0.5),
-            p90: distribution.quantile(0.9),
-            p99: distribution.quantile(0.99),
-          },
-  };
+/** The distribution as stored with the decision: three quantiles, not the distribution object. */
+function recordedDistribution({ distribution }: DecisionInput): RecordedDistribution | null {
+  return distribution === undefined
+    ? null
+    : {
+        p50: distribution.quantile(0.5),
+        p90: distribution.quantile(0.9),
+        p99: distribution.quantile(0.99),
+      };
 }

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { configSchema } from '../config/schema';
+import { decideCompact, type DecisionInput } from '../domain';
 import type { Snapshot } from '../snapshot/snapshot';
+import type { PendingDecision } from '../store/decisions';
 import type { StoredSnapshot } from '../store/snapshots';
 import type { Evaluate, TickOutput } from './engine';
 import { replicaReady, replicated, type FollowSource, type SnapshotExchange } from './replication';
@@ -43,6 +45,28 @@ class FakeExchange implements SnapshotExchange {
   }
 }
 
+/** A decision of 'mine' as the engine hands it to the store. */
+function pendingDecision(now: number): PendingDecision {
+  const input: DecisionInput = {
+    at: now,
+    mode: 'balanced',
+    demand: 20,
+    capacityPerReplica: 10,
+    costPerReplicaHour: 1,
+    sloMissCostPerHour: 1,
+    minReplicas: 1,
+    maxReplicas: 5,
+  };
+  return {
+    namespace: 'shop',
+    policy: 'mine',
+    decidedAt: now,
+    result: decideCompact(input),
+    input,
+    distribution: null,
+  };
+}
+
 function setup() {
   const leader = { value: false };
   const exchange = new FakeExchange();
@@ -51,9 +75,7 @@ function setup() {
     calls.push(now);
     const out: TickOutput = {
       policies: [policy('mine', now)],
-      decisions: [
-        { namespace: 'shop', policy: 'mine', decidedAt: now, replicas: 2, inputs: {}, explanation: {} },
-      ],
+      decisions: [pendingDecision(now)],
     };
     return out;
   };

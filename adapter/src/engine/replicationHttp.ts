@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { snapshotSchema } from '../snapshot/schema';
-import type { SnapshotSource } from '../snapshot/snapshot';
+import { snapshotJson, type SnapshotSource } from '../snapshot/snapshot';
 import type { LeaderSnapshotFetch } from './replication';
 
 // The leader serves its current snapshot to followers on the HTTPS port, so followers do not need
@@ -50,7 +50,7 @@ export function snapshotEndpoint(deps: {
       if (!deps.isLeader() || current === undefined) {
         status(res, 503, 'ServiceUnavailable', 'this replica does not lead or has no snapshot yet');
       } else {
-        const body = JSON.stringify(current);
+        const body = snapshotJson(current);
         res.writeHead(200, {
           'Content-Type': 'application/json',
           [SIGNATURE_HEADER]: sign(deps.token, body),

@@ -1,4 +1,7 @@
-import { SnapshotHolder, type Snapshot } from './snapshot';
+import { decide, type DecisionInput, type Explanation } from '../domain/decide';
+import { decideCompact, type DecisionFacts, type HeldDecision } from '../domain/explainDecision';
+import { snapshotSchema } from './schema';
+import { SnapshotHolder, snapshotJson, type PolicySnapshot, type Snapshot } from './snapshot';
 
 const snap = (tick: number): Snapshot => ({ generatedAt: tick * 1000, tick, policies: [] });
 
@@ -28,5 +31,67 @@ describe('SnapshotHolder', () => {
     first();
     holder.publish(snap(1));
     expect(calls).toBe(1);
+  });
+});
+
+describe('snapshotJson', () => {
+  const input: DecisionInput = {
+    policy: 'web',
+    at: Date.UTC(2026, 10, 2, 12),
+    mode: 'balanced',
+    demand: 130,
+    capacityPerReplica: 25,
+    costPerReplicaHour: 0.04,
+    sloMissCostPerHour: 1,
+    minReplicas: 2,
+    maxReplicas: 10,
+    currentReplicas: 4,
+    hpaTolerance: 0.1,
+    distribution: { quantile: (tau) => 130 + 40 * tau },
+    provenance: { demand: { source: 'sum(rate(http_requests_total[2m]))' } },
+  };
+  const entry = (decision: HeldDecision, explanation: Explanation | DecisionFacts): PolicySnapshot => ({
+    name: 'web',
+    namespace: 'shop',
+    labels: { policy: 'web' },
+    allowedNamespaces: [],
+    values: {
+      costscale_replicas: decision.replicas,
+      costscale_load: decision.load,
+      costscale_cost_per_hour: decision.costPerHour,
+      costscale_budget_pressure: decision.shadowPrice,
+      costscale_forecast_demand: decision.targetDemand,
+    },
+    valuesAt: input.at,
+    decision,
+    explanation,
+  });
+
+  test('writes a compact decision with the explanation decide() gives, and parses back as it', () => {
+    const full = decide(input);
+    const compact = decideCompact(input);
+    if (!full.ok || !compact.ok) throw new Error('expected a decision');
+    const failed = decide({ ...input, demand: undefined });
+    if (failed.ok) throw new Error('expected no decision');
+    const kept: Snapshot = {
+      generatedAt: input.at,
+      tick: 3,
+      policies: [
+        entry(compact.decision, compact.decision.facts),
+        entry(compact.decision, failed.failure.explanation),
+      ],
+      budgets: [{ name: 'team', error: 'timeout' }],
+    };
+    const expected: Snapshot = {
+      ...kept,
+      policies: [
+        entry(full.decision, full.decision.explanation),
+        entry(full.decision, failed.failure.explanation),
+      ],
+    };
+    const json = snapshotJson(kept);
+    expect(json).toBe(JSON.stringify(expected));
+    expect(snapshotSchema.parse(JSON.parse(json))).toEqual(expected);
+    expect(JSON.stringify(kept.policies[0])).not.toContain('"summary"');
   });
 });

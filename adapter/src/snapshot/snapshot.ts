@@ -1,5 +1,11 @@
 import type { BudgetStatus } from '../domain/budget';
-import type { Decision, Explanation } from '../domain/decide';
+import type { Explanation } from '../domain/decide';
+import {
+  explainedDecision,
+  heldExplanation,
+  type DecisionFacts,
+  type HeldDecision,
+} from '../domain/explainDecision';
 import type { SeriesAnomaly } from '../anomaly';
 import type { AccuracySummary } from '../forecast/accuracy';
 
@@ -32,10 +38,16 @@ export interface PolicySnapshot {
   readonly valuesAt?: number;
   /** Why the latest tick could not refresh `values` (inputs failed), if it could not. */
   readonly error?: string;
-  /** The decision behind `values`. */
-  readonly decision?: Decision;
-  /** The latest tick's explanation: the decision's, or why there was none. */
-  readonly explanation?: Explanation;
+  /**
+   * The decision behind `values`: the engine keeps it compact, its explanation rendered on request
+   * (`explainedDecision`); read back from JSON it carries its explanation.
+   */
+  readonly decision?: HeldDecision;
+  /**
+   * The latest tick's explanation: why there was no decision, or the decision's (its facts, from which
+   * `heldExplanation` renders it).
+   */
+  readonly explanation?: Explanation | DecisionFacts;
   /** Forecasting state: which distribution decided, why, and the online accuracy. */
   readonly forecast?: PolicyForecast;
   /** The anomaly state of the policy's signals besides demand (demand's is in `forecast`). */
@@ -109,6 +121,29 @@ export class SnapshotHolder implements SnapshotFeed {
     this.listeners.add(entry);
     return () => void this.listeners.delete(entry);
   }
+}
+
+/**
+ * The snapshot as JSON, every decision with its explanation (as followers and a restart read it back):
+ * what the engine keeps compact is rendered here, one entry at a time, so one entry's explanation is
+ * alive at a time (a replacer would do the same at twice the time: JSON.stringify calls it for every key).
+ */
+export function snapshotJson(snapshot: Snapshot): string {
+  const entries = snapshot.policies.map((p) => JSON.stringify(renderedEntry(p)));
+  // The entries go where the empty list stands: `policies` follows two numbers, so it is the first one.
+  const skeleton = JSON.stringify({ ...snapshot, policies: [] });
+  const at = skeleton.indexOf('"policies":[') + '"policies":['.length;
+  return skeleton.slice(0, at) + entries.join(',') + skeleton.slice(at);
+}
+
+/** An entry with its decision and explanation rendered, each in its own place (JSON keeps key order). */
+function renderedEntry(p: PolicySnapshot): PolicySnapshot {
+  if (p.decision === undefined && p.explanation === undefined) return p;
+  return {
+    ...p,
+    ...(p.decision !== undefined && { decision: explainedDecision(p.decision) }),
+    ...(p.explanation !== undefined && { explanation: heldExplanation(p.explanation) }),
+  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Database } from './db';
-import { insertDecisions, type DecisionRecord } from './decisions';
+import { insertDecisions, storedDecision, type DecisionRecord, type PendingDecision } from './decisions';
 
 export interface DecisionSinkOptions {
   /** JSON-lines file that keeps decisions while the database is unreachable, across restarts. */
@@ -22,6 +22,8 @@ export interface SinkStats {
 }
 
 const MAX_QUEUE = 100_000;
+/** Decisions rendered into their stored form per insert. */
+const RENDER_SLICE = 500;
 
 /** The service's sink: its spool folder created, the spool's size read, the queue bounded at 100,000. */
 export async function openDecisionSink(
@@ -41,7 +43,7 @@ export async function openDecisionSink(
  * idempotent (unique policy/time key), so a crash mid-flush duplicates nothing.
  */
 export class DecisionSink {
-  private queue: DecisionRecord[] = [];
+  private queue: PendingDecision[] = [];
   private spooledBytes = 0;
   private dropped = 0;
   private flushed = 0;
@@ -60,7 +62,7 @@ export class DecisionSink {
     );
   }
 
-  enqueue(records: readonly DecisionRecord[]): void {
+  enqueue(records: readonly PendingDecision[]): void {
     const room = this.opts.maxQueue - this.queue.length;
     if (records.length > room) {
       // The queue is full only while the database is down and the spool is unwritable: count the loss.
@@ -77,7 +79,7 @@ export class DecisionSink {
   }
 
   /** Queues decisions and starts a flush without waiting for it. */
-  write(records: readonly DecisionRecord[]): void {
+  write(records: readonly PendingDecision[]): void {
     this.enqueue(records);
     void this.flush();
   }
@@ -97,7 +99,9 @@ export class DecisionSink {
     this.queue = [];
     try {
       if (this.spooledBytes > 0) await this.replaySpool();
-      if (batch.length > 0) await insertDecisions(this.db, batch);
+      // Rendered (explanations included) a slice at a time, as written, so a tick's never all at once.
+      for (let start = 0; start < batch.length; start += RENDER_SLICE)
+        await insertDecisions(this.db, batch.slice(start, start + RENDER_SLICE).map(storedDecision));
       this.flushed += batch.length;
       this.healthy = true;
     } catch (err) {
@@ -119,12 +123,12 @@ export class DecisionSink {
     this.spooledBytes = 0;
   }
 
-  private async spool(batch: DecisionRecord[]): Promise<void> {
+  private async spool(batch: PendingDecision[]): Promise<void> {
     if (batch.length === 0) return;
-    const lines = batch.map((r) => JSON.stringify(r) + '\n');
     let text = '';
     let kept = 0;
-    for (const line of lines) {
+    for (const pending of batch) {
+      const line = JSON.stringify(storedDecision(pending)) + '\n';
       if (this.spooledBytes + text.length + line.length > this.opts.maxSpoolBytes) break;
       text += line;
       kept++;

@@ -1,4 +1,35 @@
 import type { Queryable } from './db';
+import { explainedDecision, type CompactResult, type KeptInput } from '../domain/explainDecision';
+
+/** A decision as the engine hands it over, rendered into its stored form when written (storedDecision). */
+export interface PendingDecision {
+  readonly namespace: string;
+  readonly policy: string;
+  /** Epoch ms of the tick. */
+  readonly decidedAt: number;
+  readonly result: CompactResult;
+  readonly input: KeptInput;
+  readonly distribution: RecordedDistribution | null;
+}
+
+/** Three quantiles of the peak-demand distribution the decision was given. */
+export interface RecordedDistribution {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+}
+
+/** The stored form: the inputs with their distribution's quantiles, the decision with its explanation. */
+export function storedDecision(p: PendingDecision): DecisionRecord {
+  return {
+    namespace: p.namespace,
+    policy: p.policy,
+    decidedAt: p.decidedAt,
+    replicas: p.result.ok ? p.result.decision.replicas : null,
+    inputs: { ...p.input, distribution: p.distribution },
+    explanation: p.result.ok ? explainedDecision(p.result.decision) : p.result.failure,
+  };
+}
 
 /** A decision as persisted: the engine's output plus the inputs that produced it. */
 export interface DecisionRecord {

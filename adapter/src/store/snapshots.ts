@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { snapshotSchema } from '../snapshot/schema';
-import type { Snapshot } from '../snapshot/snapshot';
+import { snapshotJson, type Snapshot } from '../snapshot/snapshot';
 import type { Queryable } from './db';
 
 // The leader's latest snapshot, for followers to serve (one row, replaced each tick).
@@ -9,7 +9,7 @@ export async function saveSnapshot(db: Queryable, holder: string, snapshot: Snap
   await db.query(
     `INSERT INTO snapshots (id, holder, generated_at, body) VALUES (1, $1, $2::timestamptz, $3::jsonb)
      ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, generated_at = EXCLUDED.generated_at, body = EXCLUDED.body`,
-    [holder, new Date(snapshot.generatedAt).toISOString(), JSON.stringify(snapshot)],
+    [holder, new Date(snapshot.generatedAt).toISOString(), snapshotJson(snapshot)],
   );
 }
 

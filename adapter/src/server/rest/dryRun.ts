@@ -6,7 +6,7 @@ import { policiesInScope, policyKey } from '../../config/policyIdentity';
 import { currentReplicasQuery } from '../../sources/kubeStateMetrics';
 import type { Snapshot } from '../../snapshot/snapshot';
 import { policySamples, executeInstantPlan, planQueries, type Backends } from '../../sources';
-import type { DecisionRecord } from '../../store/decisions';
+import { storedDecision, type PendingDecision } from '../../store/decisions';
 import type { dryRunResult, queryPreview } from './schemas';
 
 // A policy's dry run: its queries run now through the configured backends, and the decision the
@@ -24,7 +24,7 @@ export type DryRunEvaluator = (
   config: Config,
   now: number,
   previous: Snapshot | undefined,
-) => Promise<{ readonly decisions: readonly DecisionRecord[] }>;
+) => Promise<{ readonly decisions: readonly PendingDecision[] }>;
 
 export interface DryRunInput {
   readonly policy: Policy;
@@ -70,7 +70,9 @@ export async function dryRunPolicy(input: DryRunInput): Promise<DryRunResult> {
     evaluate(config, now, input.previous),
     previewQueries(candidate, input.backends, now),
   ]);
-  const record = tick.decisions.find((d) => d.namespace === policy.namespace && d.policy === policy.name)!;
+  const record = storedDecision(
+    tick.decisions.find((d) => d.namespace === policy.namespace && d.policy === policy.name)!,
+  );
   const decision = record.replicas === null ? null : (record.explanation as Decision);
   const explanation = decision?.explanation ?? (record.explanation as DecisionFailure).explanation;
   return {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { budgetSchema, policySchema, type Budget, type Config, type Policy } from '../../config/schema';
 import { decisionFailureSchema, decisionSchema } from '../../domain/decide';
+import { explainedDecision, heldExplanation } from '../../domain/explainDecision';
 import type { BudgetSnapshot, PolicySnapshot, Snapshot } from '../../snapshot/snapshot';
 import { fileFirst } from '../../config/managed';
 import { policiesInScope, policyKey } from '../../config/policyIdentity';
@@ -110,7 +111,10 @@ export function policyView(
     valuesAt: isoOrNull(entry?.valuesAt),
     error: entry?.error ?? null,
     override: override === undefined ? null : overrideView(override, now),
-    ...(full && { decision: decision ?? null, explanation: entry?.explanation ?? null }),
+    ...(full && {
+      decision: decision === undefined ? null : explainedDecision(decision),
+      explanation: entry?.explanation === undefined ? null : heldExplanation(entry.explanation),
+    }),
   };
   return {
     namespace: item.policy.namespace,

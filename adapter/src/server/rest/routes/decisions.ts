@@ -1,3 +1,4 @@
+import { explainedDecision } from '../../../domain/explainDecision';
 import type { Snapshot } from '../../../snapshot/snapshot';
 import { listDecisions, type StoredDecision } from '../../../store/decisions';
 import { decodeCursor, page, type ApiContext } from '../context';
@@ -70,7 +71,7 @@ function latestDecisions(
       decidedAt: d.at,
       replicas: d.replicas,
       inputs: null,
-      explanation: d,
+      explanation: explainedDecision(d),
     });
   }
   return out.sort((a, b) => b.decidedAt - a.decidedAt);

@@ -1,0 +1,98 @@
+import {
+  decideWith,
+  decisionFailure,
+  explanationOf,
+  liveAnswers,
+  type Decision,
+  type DecisionFailure,
+  type DecisionInput,
+  type DecisionNotes,
+  type DecisionNumbers,
+  type DistributionAnswers,
+  type Explanation,
+} from './decide';
+
+// A decision's explanation on request. The engine decides every policy every tick, and a decision's
+// explanation (about 5 KiB of strings and objects) was most of what a tick kept alive until the next
+// one; it is read only when someone asks (REST, the plugin, the decision history). So the engine keeps
+// the few facts it is made from and renders it, with decide()'s own code, when it is read: same facts,
+// same explanation.
+
+/** The input without its distribution object (which is neither kept nor stored). */
+export type KeptInput = Omit<DecisionInput, 'distribution'>;
+
+/** What a decision's explanation is rendered from: its input and what the distribution answered. */
+export interface DecisionFacts {
+  readonly input: KeptInput;
+  /** Q(τ*) as the distribution gave it; undefined without a distribution. */
+  readonly rawQuantile: number | undefined;
+  /** The replicas the HPA's tolerance band let the decision reach, before the bounds. */
+  readonly reachable: number;
+}
+
+/** A decision as the engine keeps it: its numbers and the facts its explanation is rendered from. */
+export type CompactDecision = DecisionNumbers & { readonly facts: DecisionFacts };
+
+/** A decision with its explanation (from decide() or read back from JSON), or kept compact. */
+export type HeldDecision = Decision | CompactDecision;
+
+export type CompactResult =
+  | { readonly ok: true; readonly decision: CompactDecision }
+  | { readonly ok: false; readonly failure: DecisionFailure };
+
+/**
+ * decide() without writing the explanation: the same numbers, and the facts explainDecision() renders it
+ * from. A failure (rare) carries its explanation as decide() gives it.
+ */
+export function decideCompact(input: DecisionInput): CompactResult {
+  const outcome = decideWith(input, liveAnswers);
+  if (!outcome.ok) {
+    const notes = newNotes();
+    decideWith(input, liveAnswers, notes);
+    return { ok: false, failure: decisionFailure(input, outcome.errors, notes) };
+  }
+  const facts: DecisionFacts = Object.freeze({
+    input: keptInput(input),
+    rawQuantile: outcome.rawQuantile,
+    reachable: outcome.reachable,
+  });
+  return { ok: true, decision: { ...outcome.decision, facts } };
+}
+
+/** The input as kept and stored: everything but the distribution object. */
+export function keptInput(input: DecisionInput): KeptInput {
+  const { distribution: _distribution, ...kept } = input;
+  return kept;
+}
+
+/** The explanation decide() gave with the decision the facts were kept from. */
+export function explainDecision(facts: DecisionFacts): Explanation {
+  const notes = newNotes();
+  decideWith(facts.input, replayed(facts), notes);
+  return explanationOf(notes);
+}
+
+/** The decision with its explanation, as decide() returned it. */
+export function explainedDecision(held: HeldDecision): Decision {
+  if (!('facts' in held)) return held;
+  const { facts, ...numbers } = held;
+  return { ...numbers, explanation: explainDecision(facts) };
+}
+
+/** A held explanation (rendered, or a decision's facts) as the explanation. */
+export function heldExplanation(held: Explanation | DecisionFacts): Explanation {
+  return 'summary' in held ? held : explainDecision(held);
+}
+
+/** The distribution's answers as they were when the decision was made. */
+function replayed(facts: DecisionFacts): DistributionAnswers {
+  return {
+    quantile: () => facts.rawQuantile,
+    reachable: () => facts.reachable,
+    missRisk: () => null,
+  };
+}
+
+function newNotes(): DecisionNotes {
+  return { inputs: [], warnings: [], bounds: [] };
+}
