@@ -1,22 +1,14 @@
 import fc from 'fast-check';
 import { createDetector, deserializeDetector, scoreSample, serializeDetector } from './detector';
+import { uniformNoise } from '../../../test/support/uniformNoise';
 import { EPISODE_START } from './episode';
 
 const STEP = 300_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-/** Deterministic uniform noise in [−0.5, 0.5). */
-function uniform(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return s / 2 ** 31 - 0.5;
-  };
-}
-
 /** A noisy daily pattern, deterministic. */
 function seasonal(length: number, seed = 1): number[] {
-  const noise = uniform(seed);
+  const noise = uniformNoise(seed);
   return Array.from({ length }, (_, t) => 100 + 30 * Math.sin((2 * Math.PI * t) / 288) + 4 * noise());
 }
 
@@ -96,7 +88,7 @@ describe('anomaly detector', () => {
   });
 
   it('calibrates itself: heavy-tailed noise, often improbable under a normal, alarms only beyond its range', () => {
-    const noise = uniform(7);
+    const noise = uniformNoise(7);
     // Cauchy noise: a sample beyond 10 widths about once in 30.
     const heavy = Array.from({ length: 288 * 10 }, () => 100 + Math.tan(0.98 * Math.PI * noise()));
     const scores = scoreAll(heavy);
@@ -114,7 +106,7 @@ describe('anomaly detector', () => {
   });
 
   it('scores a value beyond the range seen so far (by over 5 % of it) as an anomaly, one just inside it not', () => {
-    const noise = uniform(3);
+    const noise = uniformNoise(3);
     const series = Array.from({ length: 288 * 4 }, () => 100 + 20 * noise());
     const range = Math.max(...series) - Math.min(...series);
     const state = createDetector({ stepMs: STEP });
@@ -127,7 +119,7 @@ describe('anomaly detector', () => {
   });
 
   it('learns a daily step pattern however its level settles: a square wave does not alarm', () => {
-    const noise = uniform(5);
+    const noise = uniformNoise(5);
     const square = Array.from({ length: 288 * 14 }, (_, t) => (t % 288 < 144 ? 20 : 80) + noise());
     expect(Math.max(...scoreAll(square).slice(288 * 2))).toBeLessThan(EPISODE_START);
   });
@@ -167,7 +159,7 @@ describe('anomaly detector', () => {
   });
 
   it('notices a slow drift to values not seen lately, though each step follows the last', () => {
-    const noise = uniform(7);
+    const noise = uniformNoise(7);
     // Noise one unit wide, then a ramp of 20 units over 8 hours.
     const ramp = Array.from(
       { length: 288 * 6 },

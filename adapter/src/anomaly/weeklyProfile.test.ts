@@ -1,4 +1,5 @@
 import { createDetector, deserializeDetector, scoreSample, serializeDetector } from './detector';
+import { uniformNoise } from '../../../test/support/uniformNoise';
 import { EPISODE_START } from './episode';
 import { createWeekly, learnWeekly, weeklyEvidence } from './weeklyProfile';
 
@@ -7,18 +8,9 @@ const PER_DAY = 48;
 /** A Monday, so day k of the series is weekday k mod 7 (Saturday 5, Sunday 6). */
 const T0 = Date.UTC(2024, 0, 1);
 
-/** Deterministic uniform noise in [−0.5, 0.5). */
-function uniform(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return s / 2 ** 31 - 0.5;
-  };
-}
-
 /** Demand with a weekly rhythm: busy weekday days, quiet weekends; `holiday` is a day shaped like a Sunday. */
 function weekly(days: number, holiday = -1, seed = 1): number[] {
-  const noise = uniform(seed);
+  const noise = uniformNoise(seed);
   return Array.from({ length: days * PER_DAY }, (_, t) => {
     const day = Math.floor(t / PER_DAY);
     const weekend = day % 7 >= 5 || day === holiday;
@@ -50,7 +42,7 @@ describe('weekly profile', () => {
   });
 
   it('does not speak before a slot has been seen in two earlier weeks, nor where there is no weekly rhythm', () => {
-    const noise = uniform(7);
+    const noise = uniformNoise(7);
     const state = createWeekly(STEP, true);
     for (let t = 0; t < 5 * 7 * PER_DAY; t++) {
       const time = T0 + t * STEP;
