@@ -48,6 +48,26 @@ describe('GrowthHistogram', () => {
     expect(Math.abs(lagged.distribution(1)!.quantile(0.5) / 0.9 ** 5 - 1)).toBeLessThan(0.014);
   });
 
+  it('over a stretch adds the same horizons as observing each prefix of it in turn', () => {
+    // Lagged, with NaN gaps and a falling stretch: every base, extrapolation and peak rule in play.
+    const samples = Float64Array.from({ length: 300 }, (_, i) =>
+      i % 37 === 5 ? Number.NaN : 50 + 40 * Math.sin(i / 9) + (i % 11),
+    );
+    const options = { horizonSteps: 3, lagSteps: 2, shift: 4, halfLifeSteps: 40, minWeight: 10 };
+    const stretch = new GrowthHistogram(options);
+    stretch.observeAll(samples);
+    const prefixes = new GrowthHistogram(options);
+    for (let end = 1; end <= samples.length; end++) prefixes.observe(samples.subarray(0, end));
+    expect(stretch.size).toBe(prefixes.size);
+    expect(stretch.size).toBeGreaterThan(250);
+    for (const current of [10, 50, 90]) {
+      const a = stretch.distribution(current)!;
+      const b = prefixes.distribution(current)!;
+      expect(a.note).toBe(b.note);
+      for (const tau of [0.1, 0.5, 0.9, 0.999]) expect(a.quantile(tau)).toBe(b.quantile(tau));
+    }
+  });
+
   it('is undefined until the level rows near the current demand hold enough horizons', () => {
     const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 30 });
     for (let i = 0; i < 29; i++) feed(h, [10, 11]);

@@ -120,17 +120,29 @@ export class GrowthHistogram {
    * as D(t) does without an earlier value). NaN bases or all-NaN peaks add nothing.
    */
   observe(recent: Float64Array): void {
+    this.observeEndingAt(recent, recent.length);
+  }
+
+  /** Adds every horizon a stretch of consecutive samples (oldest first) completes, e.g. a warm start. */
+  observeAll(samples: Float64Array): void {
+    // An end index, not a subarray per sample: a day's warm start is thousands of samples per policy.
+    for (let end = this.horizonSteps + this.lagSteps + 1; end <= samples.length; end++)
+      this.observeEndingAt(samples, end);
+  }
+
+  /** {@link observe} on `samples[0, end)`. */
+  private observeEndingAt(samples: Float64Array, end: number): void {
     const h = this.horizonSteps;
     const lag = this.lagSteps;
-    if (recent.length < h + lag + 1) return;
-    const baseAt = recent.length - h - lag - 1;
-    const measured = recent[baseAt] as number;
+    if (end < h + lag + 1) return;
+    const baseAt = end - h - lag - 1;
+    const measured = samples[baseAt] as number;
     if (!(measured >= 0)) return;
-    const earlier = lag > 0 && baseAt >= lag ? (recent[baseAt - lag] as number) : Number.NaN;
+    const earlier = lag > 0 && baseAt >= lag ? (samples[baseAt - lag] as number) : Number.NaN;
     const base = earlier >= 0 ? Math.max(measured, 2 * measured - earlier) : measured;
     let peak = Number.NaN;
-    for (let i = recent.length - h; i < recent.length; i++) {
-      const x = recent[i] as number;
+    for (let i = end - h; i < end; i++) {
+      const x = samples[i] as number;
       if (x >= 0 && !(x <= peak)) peak = x;
     }
     if (!(peak >= 0)) return;
@@ -142,12 +154,6 @@ export class GrowthHistogram {
     this.horizons++;
     this.increment *= this.growth;
     if (this.increment > RENORMALISE_AT) this.renormalise();
-  }
-
-  /** Adds every horizon a stretch of consecutive samples (oldest first) completes, e.g. a warm start. */
-  observeAll(samples: Float64Array): void {
-    for (let end = this.horizonSteps + this.lagSteps + 1; end <= samples.length; end++)
-      this.observe(samples.subarray(0, end));
   }
 
   /**
