@@ -63,7 +63,7 @@ describe('GrowthHistogram', () => {
     for (const current of [10, 50, 90]) {
       const a = stretch.distribution(current)!;
       const b = prefixes.distribution(current)!;
-      expect(a.note).toBe(b.note);
+      expect(a.note()).toBe(b.note());
       for (const tau of [0.1, 0.5, 0.9, 0.999]) expect(a.quantile(tau)).toBe(b.quantile(tau));
     }
   });
@@ -137,7 +137,7 @@ describe('GrowthHistogram', () => {
       const h = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9, minWeight: 50, prior });
       const d = h.distribution(90)!;
       expect(d).toBeDefined();
-      expect(d.note).toMatch(/100 of them the young-history prior/);
+      expect(d.note()).toMatch(/100 of them the young-history prior/);
       // Over the shifted base the mean growth is 0.05 · D / (D + s) = 0.045:
       // Q(τ) = exp(0.045 · ln(1 / (1 − τ))) · (D + s) − s, up to a growth bin (under 3 % wide up to g = 0.5).
       for (const tau of [0.5, 0.9, 0.99]) {

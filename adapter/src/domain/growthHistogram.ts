@@ -191,10 +191,13 @@ export class GrowthHistogram {
     return {
       method: 'ratio',
       windows: Math.round(effective),
-      note:
-        `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
-        `(${effective.toFixed(0)} effective${this.priorWeight > 0 ? `, ${(this.priorWeight / this.increment).toFixed(0)} of them the young-history prior` : ''}), ` +
-        `level rows ${rows.sort((a, b) => a - b).join(',')} of ${LEVELS} around D(t)`,
+      note: histogramNote(
+        this.horizonSteps,
+        this.horizons,
+        effective,
+        this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
+        rows.sort((a, b) => a - b),
+      ),
       quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
     };
   }
@@ -214,6 +217,23 @@ export class GrowthHistogram {
     this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;
   }
+}
+
+/**
+ * The distribution's note, from the numbers it is made of. Made outside distribution(), whose scope the
+ * quantile function keeps (the cumulative histogram): a note closure there would keep it too.
+ */
+function histogramNote(
+  horizonSteps: number,
+  horizons: number,
+  effective: number,
+  priorEffective: number | undefined,
+  sortedRows: readonly number[],
+): () => string {
+  return () =>
+    `decayed histogram of peak growth over ${horizonSteps} ticks from ${horizons} past horizons ` +
+    `(${effective.toFixed(0)} effective${priorEffective !== undefined ? `, ${priorEffective.toFixed(0)} of them the young-history prior` : ''}), ` +
+    `level rows ${sortedRows.join(',')} of ${LEVELS} around D(t)`;
 }
 
 /** The upper growth edge of each positive bin, computed once: the prior is spread over them every decision. */

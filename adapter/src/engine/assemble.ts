@@ -13,6 +13,7 @@ import {
   decisionHorizonSteps,
   type BudgetStatus,
   type DecisionInput,
+  type InputProvenance,
 } from '../domain';
 import type { ForecastView } from './forecasting';
 import { policiesInScope, policyKey } from '../config/policyIdentity';
@@ -93,11 +94,6 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
         );
   const forecasting = forecast?.mode === 'forecast';
   const anomaly = forecast?.anomaly;
-  const distributionSource = forecasting
-    ? reactive
-      ? `reactive (${reactive.note}), floored at the median peak of the forecast (${forecast.model}): ${forecast.reason}`
-      : `forecast (${forecast.model}): ${forecast.reason}`
-    : `reactive (${reactive?.note ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
   return {
     policy: policy.name,
     at: tick.at,
@@ -139,12 +135,38 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
     staleAfterMs: tick.engine.stalenessSeconds * 1000,
     provenance: {
       demand: { source: d.ok ? policy.demand.query : d.error, ...(d.ok && { observedAt: d.timestamp }) },
-      distribution: { source: distributionSource },
+      distribution: distributionProvenance(
+        reactive?.note,
+        forecast && { used: forecasting, model: forecast.model, reason: forecast.reason },
+      ),
       costPerReplicaHour: { source: res.ok ? `${res.source}; ${tick.prices.source}` : res.error },
       currentReplicas: {
         source: current.ok ? 'kube-state-metrics' : `previous decision (${current.error})`,
       },
       ...(budget && { budget: { source: budget.error ?? `budget ${budget.name}` } }),
+    },
+  };
+}
+
+/**
+ * Where the distribution came from, rendered when read: the engine keeps every decision's input until the
+ * next tick and almost none is explained, so it holds the parts (not the ~0.5 KiB sentence, nor the
+ * distribution or forecast view they come from).
+ *
+ * @param forecast whether the forecast is used (trusted), its model and why.
+ */
+function distributionProvenance(
+  reactiveNote: (() => string) | undefined,
+  forecast:
+    { readonly used: boolean; readonly model: string | undefined; readonly reason: string } | undefined,
+): InputProvenance {
+  return {
+    get source() {
+      if (!forecast?.used)
+        return `reactive (${reactiveNote?.() ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
+      return reactiveNote
+        ? `reactive (${reactiveNote()}), floored at the median peak of the forecast (${forecast.model}): ${forecast.reason}`
+        : `forecast (${forecast.model}): ${forecast.reason}`;
     },
   };
 }
