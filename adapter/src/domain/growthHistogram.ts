@@ -167,12 +167,13 @@ export class GrowthHistogram {
     // A hair under minWeight still counts: decayed sums carry rounding.
     const need = this.minWeight * this.increment * (1 - 1e-6);
     let weight = 0;
-    const rows: number[] = [];
+    /** Bit r set: level row r was read (a number, not an array, as the note keeps it). */
+    let rowMask = 0;
     for (let d = 0; d < LEVELS && weight < need; d++) {
       for (const row of d === 0 ? [centre] : [centre - d, centre + d]) {
         const counts = this.rows[row];
         if (counts === undefined) continue;
-        rows.push(row);
+        rowMask |= 1 << row;
         weight += this.rowWeight[row] as number;
         for (let b = 0; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (counts[b] as number);
       }
@@ -196,7 +197,7 @@ export class GrowthHistogram {
         this.horizons,
         effective,
         this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
-        rows.sort((a, b) => a - b),
+        rowMask,
       ),
       quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
     };
@@ -228,12 +229,17 @@ function histogramNote(
   horizons: number,
   effective: number,
   priorEffective: number | undefined,
-  sortedRows: readonly number[],
+  rowMask: number,
 ): () => string {
-  return () =>
-    `decayed histogram of peak growth over ${horizonSteps} ticks from ${horizons} past horizons ` +
-    `(${effective.toFixed(0)} effective${priorEffective !== undefined ? `, ${priorEffective.toFixed(0)} of them the young-history prior` : ''}), ` +
-    `level rows ${sortedRows.join(',')} of ${LEVELS} around D(t)`;
+  return () => {
+    const rows: number[] = [];
+    for (let r = 0; r < LEVELS; r++) if (rowMask & (1 << r)) rows.push(r);
+    return (
+      `decayed histogram of peak growth over ${horizonSteps} ticks from ${horizons} past horizons ` +
+      `(${effective.toFixed(0)} effective${priorEffective !== undefined ? `, ${priorEffective.toFixed(0)} of them the young-history prior` : ''}), ` +
+      `level rows ${rows.join(',')} of ${LEVELS} around D(t)`
+    );
+  };
 }
 
 /** The upper growth edge of each positive bin, computed once: the prior is spread over them every decision. */

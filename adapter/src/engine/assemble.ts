@@ -135,9 +135,11 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
     staleAfterMs: tick.engine.stalenessSeconds * 1000,
     provenance: {
       demand: { source: d.ok ? policy.demand.query : d.error, ...(d.ok && { observedAt: d.timestamp }) },
-      distribution: distributionProvenance(
+      distribution: new DistributionProvenance(
         reactive?.note,
-        forecast && { used: forecasting, model: forecast.model, reason: forecast.reason },
+        forecasting,
+        forecast?.model,
+        forecast?.reason,
       ),
       costPerReplicaHour: { source: res.ok ? `${res.source}; ${tick.prices.source}` : res.error },
       currentReplicas: {
@@ -151,24 +153,32 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
 /**
  * Where the distribution came from, rendered when read: the engine keeps every decision's input until the
  * next tick and almost none is explained, so it holds the parts (not the ~0.5 KiB sentence, nor the
- * distribution or forecast view they come from).
- *
- * @param forecast whether the forecast is used (trusted), its model and why.
+ * distribution or forecast view they come from), in one object of fixed shape. JSON (the stored decision
+ * input and snapshot) gets the text.
  */
-function distributionProvenance(
-  reactiveNote: (() => string) | undefined,
-  forecast:
-    { readonly used: boolean; readonly model: string | undefined; readonly reason: string } | undefined,
-): InputProvenance {
-  return {
-    get source() {
-      if (!forecast?.used)
-        return `reactive (${reactiveNote?.() ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
-      return reactiveNote
-        ? `reactive (${reactiveNote()}), floored at the median peak of the forecast (${forecast.model}): ${forecast.reason}`
-        : `forecast (${forecast.model}): ${forecast.reason}`;
-    },
-  };
+class DistributionProvenance implements InputProvenance {
+  /**
+   * @param forecastUsed whether the forecast is trusted (floors or replaces the reactive distribution)
+   * @param reason why the forecast is or is not used; undefined without a forecast
+   */
+  constructor(
+    private readonly reactiveNote: (() => string) | undefined,
+    private readonly forecastUsed: boolean,
+    private readonly model: string | undefined,
+    private readonly reason: string | undefined,
+  ) {}
+
+  get source(): string {
+    if (!this.forecastUsed)
+      return `reactive (${this.reactiveNote?.() ?? 'no demand'})${this.reason !== undefined ? `; forecast not used: ${this.reason}` : ''}`;
+    return this.reactiveNote
+      ? `reactive (${this.reactiveNote()}), floored at the median peak of the forecast (${this.model}): ${this.reason}`
+      : `forecast (${this.model}): ${this.reason}`;
+  }
+
+  toJSON(): InputProvenance {
+    return { source: this.source };
+  }
 }
 
 function sloMeasurement(v: Reading | undefined, target: number | undefined) {
