@@ -48,6 +48,26 @@ describe('GrowthHistogram', () => {
     expect(Math.abs(lagged.distribution(1)!.quantile(0.5) / 0.9 ** 5 - 1)).toBeLessThan(0.014);
   });
 
+  it('over a stretch adds the same horizons as observing each prefix of it in turn', () => {
+    // Lagged, with NaN gaps and a falling stretch: every base, extrapolation and peak rule in play.
+    const samples = Float64Array.from({ length: 300 }, (_, i) =>
+      i % 37 === 5 ? Number.NaN : 50 + 40 * Math.sin(i / 9) + (i % 11),
+    );
+    const options = { horizonSteps: 3, lagSteps: 2, shift: 4, halfLifeSteps: 40, minWeight: 10 };
+    const stretch = new GrowthHistogram(options);
+    stretch.observeAll(samples);
+    const prefixes = new GrowthHistogram(options);
+    for (let end = 1; end <= samples.length; end++) prefixes.observe(samples.subarray(0, end));
+    expect(stretch.size).toBe(prefixes.size);
+    expect(stretch.size).toBeGreaterThan(250);
+    for (const current of [10, 50, 90]) {
+      const a = stretch.distribution(current)!;
+      const b = prefixes.distribution(current)!;
+      expect(a.note()).toBe(b.note());
+      for (const tau of [0.1, 0.5, 0.9, 0.999]) expect(a.quantile(tau)).toBe(b.quantile(tau));
+    }
+  });
+
   it('is undefined until the level rows near the current demand hold enough horizons', () => {
     const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 30 });
     for (let i = 0; i < 29; i++) feed(h, [10, 11]);
@@ -117,7 +137,7 @@ describe('GrowthHistogram', () => {
       const h = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9, minWeight: 50, prior });
       const d = h.distribution(90)!;
       expect(d).toBeDefined();
-      expect(d.note).toMatch(/100 of them the young-history prior/);
+      expect(d.note()).toMatch(/100 of them the young-history prior/);
       // Over the shifted base the mean growth is 0.05 · D / (D + s) = 0.045:
       // Q(τ) = exp(0.045 · ln(1 / (1 − τ))) · (D + s) − s, up to a growth bin (under 3 % wide up to g = 0.5).
       for (const tau of [0.5, 0.9, 0.99]) {

@@ -120,17 +120,29 @@ export class GrowthHistogram {
    * as D(t) does without an earlier value). NaN bases or all-NaN peaks add nothing.
    */
   observe(recent: Float64Array): void {
+    this.observeEndingAt(recent, recent.length);
+  }
+
+  /** Adds every horizon a stretch of consecutive samples (oldest first) completes, e.g. a warm start. */
+  observeAll(samples: Float64Array): void {
+    // An end index, not a subarray per sample: a day's warm start is thousands of samples per policy.
+    for (let end = this.horizonSteps + this.lagSteps + 1; end <= samples.length; end++)
+      this.observeEndingAt(samples, end);
+  }
+
+  /** {@link observe} on `samples[0, end)`. */
+  private observeEndingAt(samples: Float64Array, end: number): void {
     const h = this.horizonSteps;
     const lag = this.lagSteps;
-    if (recent.length < h + lag + 1) return;
-    const baseAt = recent.length - h - lag - 1;
-    const measured = recent[baseAt] as number;
+    if (end < h + lag + 1) return;
+    const baseAt = end - h - lag - 1;
+    const measured = samples[baseAt] as number;
     if (!(measured >= 0)) return;
-    const earlier = lag > 0 && baseAt >= lag ? (recent[baseAt - lag] as number) : Number.NaN;
+    const earlier = lag > 0 && baseAt >= lag ? (samples[baseAt - lag] as number) : Number.NaN;
     const base = earlier >= 0 ? Math.max(measured, 2 * measured - earlier) : measured;
     let peak = Number.NaN;
-    for (let i = recent.length - h; i < recent.length; i++) {
-      const x = recent[i] as number;
+    for (let i = end - h; i < end; i++) {
+      const x = samples[i] as number;
       if (x >= 0 && !(x <= peak)) peak = x;
     }
     if (!(peak >= 0)) return;
@@ -144,12 +156,6 @@ export class GrowthHistogram {
     if (this.increment > RENORMALISE_AT) this.renormalise();
   }
 
-  /** Adds every horizon a stretch of consecutive samples (oldest first) completes, e.g. a warm start. */
-  observeAll(samples: Float64Array): void {
-    for (let end = this.horizonSteps + this.lagSteps + 1; end <= samples.length; end++)
-      this.observe(samples.subarray(0, end));
-  }
-
   /**
    * The distribution of peak demand over the horizon from `current`, read from the level rows nearest
    * it; undefined until those rows hold `minWeight` (in units of the newest horizon's weight).
@@ -161,12 +167,13 @@ export class GrowthHistogram {
     // A hair under minWeight still counts: decayed sums carry rounding.
     const need = this.minWeight * this.increment * (1 - 1e-6);
     let weight = 0;
-    const rows: number[] = [];
+    /** Bit r set: level row r was read (a number, not an array, as the note keeps it). */
+    let rowMask = 0;
     for (let d = 0; d < LEVELS && weight < need; d++) {
       for (const row of d === 0 ? [centre] : [centre - d, centre + d]) {
         const counts = this.rows[row];
         if (counts === undefined) continue;
-        rows.push(row);
+        rowMask |= 1 << row;
         weight += this.rowWeight[row] as number;
         for (let b = 0; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (counts[b] as number);
       }
@@ -185,10 +192,13 @@ export class GrowthHistogram {
     return {
       method: 'ratio',
       windows: Math.round(effective),
-      note:
-        `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
-        `(${effective.toFixed(0)} effective${this.priorWeight > 0 ? `, ${(this.priorWeight / this.increment).toFixed(0)} of them the young-history prior` : ''}), ` +
-        `level rows ${rows.sort((a, b) => a - b).join(',')} of ${LEVELS} around D(t)`,
+      note: histogramNote(
+        this.horizonSteps,
+        this.horizons,
+        effective,
+        this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
+        rowMask,
+      ),
       quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
     };
   }
@@ -208,6 +218,28 @@ export class GrowthHistogram {
     this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;
   }
+}
+
+/**
+ * The distribution's note, from the numbers it is made of. Made outside distribution(), whose scope the
+ * quantile function keeps (the cumulative histogram): a note closure there would keep it too.
+ */
+function histogramNote(
+  horizonSteps: number,
+  horizons: number,
+  effective: number,
+  priorEffective: number | undefined,
+  rowMask: number,
+): () => string {
+  return () => {
+    const rows: number[] = [];
+    for (let r = 0; r < LEVELS; r++) if (rowMask & (1 << r)) rows.push(r);
+    return (
+      `decayed histogram of peak growth over ${horizonSteps} ticks from ${horizons} past horizons ` +
+      `(${effective.toFixed(0)} effective${priorEffective !== undefined ? `, ${priorEffective.toFixed(0)} of them the young-history prior` : ''}), ` +
+      `level rows ${rows.join(',')} of ${LEVELS} around D(t)`
+    );
+  };
 }
 
 /** The upper growth edge of each positive bin, computed once: the prior is spread over them every decision. */

@@ -12,8 +12,11 @@ export interface ReactiveDistribution extends DemandDistribution {
   readonly method: ReactiveMethod;
   /** Past horizons the empirical distribution holds (0 for `current`). */
   readonly windows: number;
-  /** One sentence for the decision's explanation. */
-  readonly note: string;
+  /**
+   * One sentence for the decision's explanation, rendered when read: the engine keeps every decision's
+   * input (its provenance holds this) until the next tick, and almost none is ever explained.
+   */
+  readonly note: () => string;
 }
 
 export interface ReactiveDistributionOptions {
@@ -67,29 +70,49 @@ export function reactiveDistribution(
     return {
       method: 'ratio',
       windows: ratioCount,
-      note: `empirical distribution of peak/current demand over ${h} steps from ${ratioCount} past horizons`,
+      note: ratioNote(h, ratioCount),
       quantile: (tau) => currentDemand * empiricalQuantile(sorted, tau),
     };
   }
   if (differenceCount >= minWindows) {
     const sorted = differences.subarray(0, differenceCount).sort();
-    const why =
-      currentDemand > 0 && currentDemand >= minBase
-        ? `only ${ratioCount} past horizons start from non-zero demand`
-        : 'current demand is zero or near zero, which ratios cannot scale';
+    const ratiosTooFew = currentDemand > 0 && currentDemand >= minBase;
     return {
       method: 'difference',
       windows: differenceCount,
-      note: `empirical distribution of peak − current demand over ${h} steps from ${differenceCount} past horizons (${why})`,
+      note: differenceNote(h, differenceCount, ratiosTooFew ? ratioCount : undefined),
       quantile: (tau) => Math.max(0, currentDemand + empiricalQuantile(sorted, tau)),
     };
   }
   return {
     method: 'current',
     windows: 0,
-    note: `history too short (${differenceCount} usable past horizons of ${h} steps, need ${minWindows}); peak demand taken as current demand D(t)`,
+    note: shortHistoryNote(h, differenceCount, minWindows),
     quantile: () => currentDemand,
   };
+}
+
+// The notes are made outside reactiveDistribution(): a closure there would share its scope, and keep the
+// sorted ratios alive as long as the note.
+
+function ratioNote(h: number, ratios: number): () => string {
+  return () => `empirical distribution of peak/current demand over ${h} steps from ${ratios} past horizons`;
+}
+
+/** `ratios`: how few horizons start from non-zero demand; undefined when D(t) itself is (near) zero. */
+function differenceNote(h: number, differences: number, ratios: number | undefined): () => string {
+  return () => {
+    const why =
+      ratios !== undefined
+        ? `only ${ratios} past horizons start from non-zero demand`
+        : 'current demand is zero or near zero, which ratios cannot scale';
+    return `empirical distribution of peak − current demand over ${h} steps from ${differences} past horizons (${why})`;
+  };
+}
+
+function shortHistoryNote(h: number, differences: number, minWindows: number): () => string {
+  return () =>
+    `history too short (${differences} usable past horizons of ${h} steps, need ${minWindows}); peak demand taken as current demand D(t)`;
 }
 
 /**

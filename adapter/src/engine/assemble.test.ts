@@ -101,7 +101,7 @@ describe('assemblePolicy', () => {
     for (const tau of [0.5, 0.9, 0.99])
       expect(input.distribution?.quantile(tau)).toBe(expected.quantile(tau));
     expect(input.distribution?.quantile(0.99)).not.toBe(reactiveDistribution(PAST, 1, 100).quantile(0.99));
-    expect(input.provenance?.distribution?.source).toBe(`reactive (${expected.note})`);
+    expect(input.provenance?.distribution?.source).toBe(`reactive (${expected.note()})`);
   });
 
   it('extrapolates D(t) over half the rate() window of the demand query, and says so', () => {
@@ -138,7 +138,7 @@ describe('assemblePolicy', () => {
     expect(used.distribution?.quantile(0.9)).toBe(reactive.quantile(0.9));
     expect(used.distribution?.quantile(0.1)).toBe(100);
     expect(used.provenance?.distribution?.source).toBe(
-      `reactive (${reactive.note}), floored at the median peak of the forecast (mstl): beats seasonal naive`,
+      `reactive (${reactive.note()}), floored at the median peak of the forecast (mstl): beats seasonal naive`,
     );
 
     const untrusted: ForecastView = { mode: 'reactive', reason: 'coverage 0.6 is off', distribution };
@@ -147,6 +147,15 @@ describe('assemblePolicy', () => {
     expect(notUsed.provenance?.distribution?.source).toMatch(
       /^reactive \(.*\); forecast not used: coverage 0.6 is off$/,
     );
+  });
+
+  it('renders the distribution provenance when read, and stores it as that text', () => {
+    const trusted: ForecastView = { mode: 'forecast', reason: 'beats seasonal naive', model: 'mstl' };
+    const input = assemble({ forecast: trusted });
+    const source = `reactive (${reactiveDistribution(PAST, 4, 100).note()}), floored at the median peak of the forecast (mstl): beats seasonal naive`;
+    expect(input.provenance?.distribution?.source).toBe(source);
+    // The decision history and the snapshot store the kept input as JSON: the text, not the parts.
+    expect(JSON.parse(JSON.stringify(input.provenance)).distribution).toEqual({ source });
   });
 
   it('passes an active demand anomaly to decide(), which decides on the reactive distribution', () => {
@@ -361,8 +370,16 @@ describe('assembleTick', () => {
     expect(policies[1]!.input.provenance?.budget).toEqual({ source: 'timeout' });
     expect(policies[7]!.input.provenance?.budget).toBeUndefined();
     // Assembled lazily, and again (the same) on a second pass.
+    // The distribution's provenance compared as the text it renders (it holds a note function).
     const comparable = (ps: AssembledPolicy[]) =>
-      ps.map((p) => ({ ...p, input: { ...p.input, distribution: p.input.distribution?.quantile(0.9) } }));
+      ps.map((p) => ({
+        ...p,
+        input: {
+          ...p.input,
+          distribution: p.input.distribution?.quantile(0.9),
+          provenance: JSON.parse(JSON.stringify(p.input.provenance)) as unknown,
+        },
+      }));
     expect(comparable([...tick.policies])).toEqual(comparable(policies));
     expect(tick.budgets.map((b) => [b.name, b.error ?? b.status?.remaining])).toEqual([
       ['team-a', 'timeout'],

@@ -13,6 +13,7 @@ import {
   decisionHorizonSteps,
   type BudgetStatus,
   type DecisionInput,
+  type InputProvenance,
 } from '../domain';
 import type { ForecastView } from './forecasting';
 import { policiesInScope, policyKey } from '../config/policyIdentity';
@@ -93,11 +94,6 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
         );
   const forecasting = forecast?.mode === 'forecast';
   const anomaly = forecast?.anomaly;
-  const distributionSource = forecasting
-    ? reactive
-      ? `reactive (${reactive.note}), floored at the median peak of the forecast (${forecast.model}): ${forecast.reason}`
-      : `forecast (${forecast.model}): ${forecast.reason}`
-    : `reactive (${reactive?.note ?? 'no demand'})${forecast ? `; forecast not used: ${forecast.reason}` : ''}`;
   return {
     policy: policy.name,
     at: tick.at,
@@ -139,7 +135,12 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
     staleAfterMs: tick.engine.stalenessSeconds * 1000,
     provenance: {
       demand: { source: d.ok ? policy.demand.query : d.error, ...(d.ok && { observedAt: d.timestamp }) },
-      distribution: { source: distributionSource },
+      distribution: new DistributionProvenance(
+        reactive?.note,
+        forecasting,
+        forecast?.model,
+        forecast?.reason,
+      ),
       costPerReplicaHour: { source: res.ok ? `${res.source}; ${tick.prices.source}` : res.error },
       currentReplicas: {
         source: current.ok ? 'kube-state-metrics' : `previous decision (${current.error})`,
@@ -147,6 +148,37 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
       ...(budget && { budget: { source: budget.error ?? `budget ${budget.name}` } }),
     },
   };
+}
+
+/**
+ * Where the distribution came from, rendered when read: the engine keeps every decision's input until the
+ * next tick and almost none is explained, so it holds the parts (not the ~0.5 KiB sentence, nor the
+ * distribution or forecast view they come from), in one object of fixed shape. JSON (the stored decision
+ * input and snapshot) gets the text.
+ */
+class DistributionProvenance implements InputProvenance {
+  /**
+   * @param forecastUsed whether the forecast is trusted (floors or replaces the reactive distribution)
+   * @param reason why the forecast is or is not used; undefined without a forecast
+   */
+  constructor(
+    private readonly reactiveNote: (() => string) | undefined,
+    private readonly forecastUsed: boolean,
+    private readonly model: string | undefined,
+    private readonly reason: string | undefined,
+  ) {}
+
+  get source(): string {
+    if (!this.forecastUsed)
+      return `reactive (${this.reactiveNote?.() ?? 'no demand'})${this.reason !== undefined ? `; forecast not used: ${this.reason}` : ''}`;
+    return this.reactiveNote
+      ? `reactive (${this.reactiveNote()}), floored at the median peak of the forecast (${this.model}): ${this.reason}`
+      : `forecast (${this.model}): ${this.reason}`;
+  }
+
+  toJSON(): InputProvenance {
+    return { source: this.source };
+  }
 }
 
 function sloMeasurement(v: Reading | undefined, target: number | undefined) {

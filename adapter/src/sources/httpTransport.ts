@@ -84,6 +84,13 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
   return {
     post(path, body, headers, timeoutMs) {
       return new Promise<HttpResponse>((resolve, reject) => {
+        // The listeners below outlive the request (a gunzip stream stays reachable after its end, and a
+        // kept-alive socket's response with it), and through the promise they would keep its response,
+        // the whole body, until the next one: once settled they reach neither.
+        let settle: { resolve: (res: HttpResponse) => void; reject: (err: Error) => void } | undefined = {
+          resolve,
+          reject,
+        };
         const req = request({
           agent,
           protocol: base.protocol,
@@ -103,19 +110,21 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
         const fail = (err: Error): void => {
           clearTimeout(timer);
           req.destroy();
-          reject(
+          settle?.reject(
             err instanceof TransportError ? err : new TransportError('network', err.message, { cause: err }),
           );
+          settle = undefined;
+          chunks.length = 0;
         };
         const timer = setTimeout(
           () => fail(new TransportError('timeout', `no complete response within ${timeoutMs} ms`)),
           timeoutMs,
         );
+        const chunks: Buffer[] = [];
         req.on('error', fail);
         req.on('response', (res) => {
           const stream: Readable =
             res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
-          const chunks: Buffer[] = [];
           let size = 0;
           stream.on('data', (chunk: Buffer) => {
             size += chunk.length;
@@ -129,11 +138,10 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
           res.on('error', fail);
           stream.on('end', () => {
             clearTimeout(timer);
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString('utf8'),
-            });
+            const body = Buffer.concat(chunks).toString('utf8');
+            chunks.length = 0;
+            settle?.resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+            settle = undefined;
           });
         });
         req.end(body);
