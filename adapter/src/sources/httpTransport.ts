@@ -106,6 +106,7 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
             'accept-encoding': 'gzip',
           },
         });
+        const chunks: Buffer[] = [];
         // Settles once, whichever of request, response, decompression or timer fails first.
         const fail = (err: Error): void => {
           clearTimeout(timer);
@@ -120,7 +121,6 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
           () => fail(new TransportError('timeout', `no complete response within ${timeoutMs} ms`)),
           timeoutMs,
         );
-        const chunks: Buffer[] = [];
         req.on('error', fail);
         req.on('response', (res) => {
           const stream: Readable =
