@@ -509,9 +509,9 @@ export function decideWith(
     ok: true,
     rawQuantile: q,
     reachable: reached,
-    // One literal of fixed shape: a spread first made every decision a dictionary-mode object (4.5 KB
-    // allocated per decision instead of 0.2), and the engine keeps 10,000s of them. JSON drops an
-    // undefined policy as it did the absent one.
+    // One literal of fixed shape: a spread first made every decision a dictionary-mode object (5.9 KB
+    // allocated per compact decision instead of 1.7, README "Limits and memory"), and the engine keeps
+    // 10,000s of them. JSON drops an undefined policy as it did the absent one.
     decision: {
       policy: input.policy,
       at,
