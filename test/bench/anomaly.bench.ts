@@ -13,9 +13,12 @@
 // onsets outside windows after the probation); the same at the false-alarm rate costscale has at its own
 // NAB threshold (each detector at the threshold giving it at most that rate); throughput in samples/s;
 // and false alarms on series without anomalies shaped like NAB's artificialNoAnomaly files (flat, daily
-// sine, daily square wave, noise: `quietSeries`), at each detector's NAB threshold.
+// sine, daily square wave, noise: `quietSeries`), at each detector's NAB threshold; the bytes a costscale
+// detector holds.
 // Every detector runs on the same copies with the same mechanism constants for every series; the real
 // (unlabelled) anomalies of the NAB series count as false alarms for all three alike.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createDetector, scoreSample } from '../../adapter/src/anomaly/detector';
 import { nabScore, nabWindows, probationaryLength } from '../../adapter/src/anomaly/nabScore';
 import {
@@ -119,6 +122,32 @@ const median = (xs: number[]): number => {
   return s.length === 0 ? NaN : (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
 };
 
+/**
+ * Bytes a detector holds once it has seen a week of 5-minute samples (every time-of-day and week slot
+ * visited): heap and array buffers after a full collection, over 1,000 detectors kept alive, per detector.
+ */
+function bytesPerDetector(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const held = (): number => {
+    gc();
+    gc();
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    return heapUsed + arrayBuffers;
+  };
+  const count = 1000;
+  const stepMs = 300_000;
+  const kept: ReturnType<typeof createDetector>[] = [];
+  const before = held();
+  for (let k = 0; k < count; k++) {
+    const state = createDetector({ stepMs });
+    for (let i = 0; i < 2016; i++)
+      scoreSample(state, i * stepMs, 100 + 10 * Math.sin(i / 40 + k) + ((i * 7919 + k) % 13) / 7);
+    kept.push(state);
+  }
+  return (held() - before) / kept.length;
+}
+
 function main(): void {
   const repeatArg = process.argv.indexOf('--repeat');
   const repeat = repeatArg > 0 ? Number(process.argv[repeatArg + 1]) : 3;
@@ -166,7 +195,8 @@ function main(): void {
   const perSample = 1e6 / throughput.costscale!;
   console.log(
     `costscale: ${perSample.toFixed(2)} µs per sample (10,000 series per tick: ${(perSample * 10).toFixed(1)} ms); ` +
-      `throughput ratio to windowed-gaussian ${(throughput.costscale! / throughput['windowed-gaussian']!).toFixed(3)}`,
+      `throughput ratio to windowed-gaussian ${(throughput.costscale! / throughput['windowed-gaussian']!).toFixed(3)}; ` +
+      `${(bytesPerDetector() / 1024).toFixed(1)} KiB per detector (heap and array buffers, a week of 5-minute samples in)`,
   );
 }
 

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { createDetector, deserializeDetector, scoreSample, serializeDetector } from './detector';
 import { uniformNoise } from '../../../test/support/uniformNoise';
@@ -188,5 +191,54 @@ describe('anomaly detector', () => {
   it('rejects a state that does not match the schema', () => {
     expect(() => deserializeDetector('{"version":2}')).toThrow();
     expect(() => deserializeDetector(JSON.stringify({ ...createDetector(), version: 1 }))).toThrow();
+    // Version 4 had the same fields with counts as plain arrays: its caller re-warms, it is not read.
+    expect(() =>
+      deserializeDetector(serializeDetector({ ...createDetector(), version: 4 } as never)),
+    ).toThrow();
+  });
+
+  it('scores NAB files exactly as version 4 did, before its counts were typed arrays', () => {
+    // SHA-256 (first 128 bits) of each file's scores as float64 bytes, from main at 3260bc8 (state version
+    // 4), the state going through JSON halfway: a 5-minute, a 30-minute (weekly witness) and an hourly file.
+    const expected: [file: string, stepMs: number, digest: string][] = [
+      ['ec2_cpu_utilization_24ae8d.csv', 300_000, 'd70896190252e4287d23b61a08080227'],
+      ['nyc_taxi.csv', 1_800_000, 'dd7bc89a85903b1bbe24d20e4a540015'],
+      ['ambient_temperature_system_failure.csv', 3_600_000, 'b30e11caf61835eb63056a7e6ce2b6e2'],
+    ];
+    for (const [file, stepMs, digest] of expected) {
+      const rows = readFileSync(join(__dirname, '../../../test/fixtures/data/nab', file), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','));
+      let state = createDetector({ stepMs });
+      const scores = new Float64Array(rows.length);
+      rows.forEach(([time, value], i) => {
+        if (i === rows.length >> 1) state = deserializeDetector(serializeDetector(state));
+        scores[i] = scoreSample(state, Date.parse(`${time!.replace(' ', 'T')}Z`), Number(value));
+      });
+      expect([
+        file,
+        createHash('sha256').update(new Uint8Array(scores.buffer)).digest('hex').slice(0, 32),
+      ]).toEqual([file, digest]);
+    }
+  });
+
+  it('counts visits of a time-of-day slot up to 255 without wrapping', () => {
+    // Four slots a day: each is visited once a day, 300 times; a wrap to 0 would take a visit as the first.
+    const step = 6 * 3_600_000;
+    const state = createDetector({ stepMs: step });
+    const days = 300;
+    const scores = Array.from({ length: 4 * days }, (_, i) =>
+      scoreSample(state, T0 + i * step, 10 + (i % 4) + 0.01 * Math.sin(i)),
+    );
+    expect([...state.profileCount]).toEqual([255, 255, 255, 255]);
+    expect(state.dayCount).toBe(4);
+    expect(Math.max(...scores.slice(4 * (days - 30)))).toBeLessThan(EPISODE_START);
+  });
+
+  it('keeps two weeks of visits countable in a weekly slot however fine the step', () => {
+    expect(2 * createDetector({ stepMs: 10 }).weekly.visitsPerWeek).toBeLessThanOrEqual(0xffff);
+    expect(createDetector({ stepMs: 60_000 }).weekly.visitsPerWeek).toBe(60);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { logNormalTail } from './normal';
+import { typedArraysAsLists, uint8Array } from './typedArrays';
 import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
 
 /**
@@ -87,6 +88,11 @@ const RECURRENCE_DAYS = 7;
 const RECURRENCE_RATIO = 0.5;
 /** A score within a few samples of an event continues it unless it is this many times the event's score. */
 const CONTINUATION_RATIO = 2;
+/**
+ * A slot's visits are counted up to this (one byte): the profile only asks whether a slot has been seen
+ * twice, and its learning rate stops depending on the count after a few visits.
+ */
+const PROFILE_COUNT_MAX = 0xff;
 
 export const detectorOptionsSchema = z.object({
   /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
@@ -99,7 +105,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(4),
+  version: z.literal(5),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
   dampingDecay: z.number().min(0).max(1),
@@ -110,7 +116,8 @@ export const detectorStateSchema = z.object({
   diffDev: z.number().min(0),
   profile: z.array(z.number()),
   profileDev: z.array(z.number().min(0)),
-  profileCount: z.array(z.number().int().min(0)),
+  /** Visits of each slot, saturating at PROFILE_COUNT_MAX. */
+  profileCount: uint8Array,
   /** The latest value of each time-of-day slot, their sum and how many slots have one: the last day's mean. */
   dayLast: z.array(z.number()),
   daySum: z.number(),
@@ -138,7 +145,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 4,
+    version: 5,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
     dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? Math.min(288, Math.max(12, perDay)))),
@@ -149,7 +156,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     diffDev: 0,
     profile: new Array<number>(slots).fill(0),
     profileDev: new Array<number>(slots).fill(0),
-    profileCount: new Array<number>(slots).fill(0),
+    profileCount: new Uint8Array(slots),
     dayLast: new Array<number>(slots).fill(0),
     daySum: 0,
     dayCount: 0,
@@ -169,7 +176,8 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   };
 }
 
-export const serializeDetector = (state: DetectorState): string => JSON.stringify(state);
+/** JSON, the typed arrays as plain arrays (the schema reads them back). */
+export const serializeDetector = (state: DetectorState): string => JSON.stringify(state, typedArraysAsLists);
 export const deserializeDetector = (json: string): DetectorState =>
   detectorStateSchema.parse(JSON.parse(json));
 
@@ -268,7 +276,7 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
     // The slot's spread learns from the whole residual: clipped at a band that is too narrow (a slot seen
     // twice, a daily step that moved with the slow level), it could never widen and would alarm daily.
     state.profileDev[slot] = ewma(state.profileDev[slot]!, Math.abs(residual), alpha);
-    state.profileCount[slot] = count + 1;
+    state.profileCount[slot] = Math.min(PROFILE_COUNT_MAX, count + 1);
     learnDay(state, slot, x, count === 0);
   }
   learnWeekly(state.weekly, timeMs, x, floor);

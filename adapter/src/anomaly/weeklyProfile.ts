@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { logNormalTail } from './normal';
+import { uint16Array } from './typedArrays';
 
 /**
  * A day-of-week witness for the anomaly detector: the series against what this time of this weekday looked
@@ -18,6 +19,13 @@ export const WEEK_MS = 7 * 86_400_000;
  * expectation averages them).
  */
 const MAX_SLOTS = 168;
+/**
+ * A slot's visits are counted up to this (two bytes): past a slot's first MIN_WEEKS weeks only the learning
+ * rate reads the count, and that stops depending on it after about 1.5 weeks of visits.
+ */
+const COUNT_MAX = 0xffff;
+/** At most this many visits of a slot a week, so MIN_WEEKS of them stay countable (a step of 110 ms or more). */
+const MAX_VISITS = 0x7fff;
 /** Weight of the newest week in a slot's expectation. */
 const SLOT_ALPHA = 0.5;
 /** Residuals beyond this many mean absolute errors move the expectation only this far (Huber). */
@@ -44,7 +52,8 @@ const GROWTH = 2;
 export const weeklyStateSchema = z.object({
   slotMs: z.number().positive(),
   expected: z.array(z.number()),
-  count: z.array(z.number().int().min(0)),
+  /** Visits of each slot, saturating at COUNT_MAX. */
+  count: uint16Array,
   /** Samples per slot in a week (a series finer than the slots visits each several times). */
   visitsPerWeek: z.number().int().min(1),
   smoothAlpha: z.number().min(0).max(1),
@@ -72,8 +81,8 @@ export function createWeekly(stepMs: number, hasTimeOfDay: boolean): WeeklyState
   return {
     slotMs,
     expected: new Array<number>(slots).fill(0),
-    count: new Array<number>(slots).fill(0),
-    visitsPerWeek: Math.max(1, Math.round(slotMs / stepMs)),
+    count: new Uint16Array(slots),
+    visitsPerWeek: Math.min(MAX_VISITS, Math.max(1, Math.round(slotMs / stepMs))),
     smoothAlpha: Math.min(1, 1 / Math.max(1, perDay * SMOOTH_DAY_SHARE)),
     longAlpha: 1 / (perDay * 7 * LONG_WEEKS),
     weeklyError: 0,
@@ -158,5 +167,5 @@ export function learnWeekly(state: WeeklyState, timeMs: number, x: number, floor
   // A running mean at first, then each week weighs SLOT_ALPHA, shared among the slot's visits in it.
   const alpha = 1 - (1 - SLOT_ALPHA) ** (1 / state.visitsPerWeek);
   state.expected[slot] = state.expected[slot]! + Math.max(alpha, 1 / (count + 1)) * step;
-  state.count[slot] = count + 1;
+  state.count[slot] = Math.min(COUNT_MAX, count + 1);
 }
