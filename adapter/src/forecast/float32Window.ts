@@ -1,7 +1,7 @@
 /**
  * The newest `limit` values of a series, oldest first, in one Float32Array: how a service holds each
- * forecast policy's bucket history (14 days at 5 minutes: 4,032 buckets, 16 KiB here against 32 KiB as
- * doubles and more as a growing JS array) and its scored forecast outcomes (issue 16: engine memory).
+ * forecast policy's scored forecast outcomes (issue 16: engine memory; the bucket history, read whole
+ * far less often, is kept in 16 bits by QuantizedWindow).
  *
  * Float32 is enough: its 24-bit significand keeps a value to within 6e-8 of itself, far below the noise
  * of any demand series and the width of any forecast interval; NaN (a bucket without a value) and

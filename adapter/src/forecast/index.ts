@@ -24,6 +24,7 @@ export { forecastLinearTrend, type LinearTrendParams } from './linearTrend';
 export { forecastSeasonalNaive } from './seasonalNaive';
 export { fillGaps } from './series';
 export { Float32Window } from './float32Window';
+export { QuantizedWindow } from './quantizedWindow';
 export {
   backtestMode,
   feedSeries,

@@ -4,6 +4,7 @@ import type { DemandDistribution } from './distribution';
 import { fitForecastState, forecastFromState, type ProbabilisticForecast } from './forecaster';
 import { forecastGate, type ForecastMode } from './gate';
 import { Float32Window } from './float32Window';
+import { QuantizedWindow } from './quantizedWindow';
 import { describeModel } from './models';
 import { isRefitDue, type ForecastState } from './state';
 
@@ -36,7 +37,7 @@ export interface OnlineSeries {
    * Closed bucket means, oldest first; NaN for a bucket without a value. Their times are implied: the
    * newest bucket ends where the open one (`bucketStart`) starts.
    */
-  readonly values: Float32Window;
+  readonly values: QuantizedWindow;
   bucketStart: number;
   sum: number;
   count: number;
@@ -77,7 +78,7 @@ export function onlineSeries(
   const outcomes = () => new Float32Window(MAX_OUTCOMES);
   return {
     stepMs,
-    values: new Float32Window(Math.min(maxBuckets, MAX_BUCKETS), values),
+    values: new QuantizedWindow(Math.min(maxBuckets, MAX_BUCKETS), values),
     bucketStart: Math.floor(nowMs / stepMs) * stepMs,
     sum: 0,
     count: 0,
