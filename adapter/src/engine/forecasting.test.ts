@@ -1,5 +1,11 @@
 import { createDetector, newWatch, type AnomalyEpisode } from '../anomaly';
-import { feedSeries, fitForecastState, forecastFromState, onlineSeries } from '../forecast';
+import {
+  feedSeries,
+  fitForecastState,
+  forecastFromState,
+  onlineSeries,
+  serializeForecastState,
+} from '../forecast';
 import { configSchema } from '../config/schema';
 import type { PrometheusQuerier } from '../sources';
 import {
@@ -94,11 +100,17 @@ describe('fitted models held per policy', () => {
   );
   const state = fitForecastState(values, { horizon: 12, stepSeconds: 300, nowMs: 0 });
 
-  it('are compacted into an equal copy', () => {
+  it('are compacted into a copy that forecasts and is stored the same, to the bit', () => {
     const compact = compactModel(state);
     expect(compact).not.toBe(state);
-    expect(compact).toEqual(state);
-    expect(forecastFromState(compact, values).point).toEqual(forecastFromState(state, values).point);
+    expect(compact.calibration).toHaveProperty('scores');
+    expect(serializeForecastState(compact)).toBe(serializeForecastState(state));
+    const [a, b] = [forecastFromState(compact, values), forecastFromState(state, values)];
+    expect(b.point).toEqual(a.point);
+    for (const tau of [0.05, 0.5, 0.95]) {
+      expect(b.quantile(tau)).toEqual(a.quantile(tau));
+      expect(b.peakBand(tau, 6)).toEqual(a.peakBand(tau, 6));
+    }
   });
 
   it('are kept as they are when the copy would not be exact', () => {
