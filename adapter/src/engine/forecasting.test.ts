@@ -113,6 +113,17 @@ describe('fitted models held per policy', () => {
     }
   });
 
+  it('hold the parts that models have in common once', () => {
+    const [a, b] = [compactModel(state), compactModel(structuredClone(state))];
+    expect(b).not.toBe(a);
+    expect(b.periods).toBe(a.periods);
+    expect(b.transform).toBe(a.transform);
+    const decompositions = (s: typeof state) =>
+      s.members.flatMap((m) => (m.kind === 'decomposition' ? [m.decomposition] : []));
+    expect(decompositions(b).length).toBeGreaterThan(0);
+    decompositions(b).forEach((d, i) => expect(d).toBe(decompositions(a)[i]));
+  });
+
   it('are kept as they are when the copy would not be exact', () => {
     const odd = { ...state, fittedAtMs: Number.NaN };
     expect(compactModel(odd)).toBe(odd);

@@ -270,15 +270,38 @@ function demandEvent(policy: Policy, episode: AnomalyEpisode, endedAt: number | 
 }
 
 /**
- * A fitted model as JSON.parse lays it out, its numbers unboxed in double arrays, and its calibration
- * packed in one typed array (calibration.ts): a fifth of the heap of the fitted or schema-validated
- * object, for the thousands a service holds. Exact for a state the schema accepts (finite numbers only);
- * any other is kept as it is.
+ * A fitted model as JSON.parse lays it out, its numbers unboxed in double arrays, its calibration packed
+ * in one typed array (calibration.ts) and the parts that models of many policies have in common (the
+ * periods, the transform, the decomposition settings) held once: half the heap and typed arrays of the
+ * fitted or schema-validated object, for the thousands a service holds. Exact for a state the schema
+ * accepts (finite numbers only); any other is kept as it is.
  */
 export function compactModel(state: ForecastState): ForecastState {
   if (!forecastStateSchema.safeParse(state).success) return state;
   const copy = JSON.parse(serializeForecastState(state)) as ForecastState;
-  return { ...copy, calibration: packCalibration(copy.calibration as Calibration) };
+  return {
+    ...copy,
+    periods: shared(copy.periods),
+    transform: shared(copy.transform),
+    members: copy.members.map((m) =>
+      m.kind === 'decomposition' ? { ...m, decomposition: shared(m.decomposition) } : m,
+    ),
+    calibration: packCalibration(copy.calibration as Calibration),
+  };
+}
+
+/**
+ * Parts of fitted models held once for every policy whose model has them: few distinct ones exist, as
+ * periods are detected among the daily and weekly ones and settings come from the candidate recipes.
+ */
+const sharedParts = new Map<string, unknown>();
+
+function shared<T>(part: T): T {
+  const key = JSON.stringify(part);
+  const known = sharedParts.get(key) as T | undefined;
+  if (known !== undefined) return known;
+  sharedParts.set(key, part);
+  return part;
 }
 
 /** Buckets of `historyDays` at `stepMs`: what the warm start loads and a series keeps. */
