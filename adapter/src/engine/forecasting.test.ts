@@ -223,4 +223,31 @@ describe('forecasting many policies', () => {
     expect(views.get('shop/p0')!.reason).toMatch(/; model fitted 7\.0 h ago$/);
     expect(views.get('shop/p39')!.reason).toMatch(/; model fitted 0\.0 h ago$/);
   });
+
+  it('drops the history of a policy the configuration no longer has, and loads it again when it returns', async () => {
+    let ranges = 0;
+    const counting = new Map([
+      [
+        'default',
+        {
+          ...prometheus,
+          range: (...args: Parameters<PrometheusQuerier['range']>) => (ranges++, prometheus.range(...args)),
+        },
+      ],
+    ]);
+    const forecasting = new Forecasting(
+      {},
+      { maxFitsPerTick: 0, maxWarmStartsPerTick: 100, coverageMargin: 0.1 },
+    );
+    const [a, b] = [policies[0]!, policies[1]!];
+    const tick = (list: typeof policies, k: number) =>
+      forecasting.tick(list, new Map(), () => 900, counting, start + k * 15_000);
+    const both = [a, b];
+    await tick(both, 0);
+    await tick(both, 1);
+    expect(ranges).toBe(2);
+    expect((await tick([a], 2)).has('shop/p1')).toBe(false);
+    await tick([a, b], 3);
+    expect(ranges).toBe(3);
+  });
 });
