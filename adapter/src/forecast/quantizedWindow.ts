@@ -1,6 +1,6 @@
 /**
  * The newest `limit` values of a series, oldest first, in 16 bits a value: how a service holds each
- * forecast policy's bucket history (14 days at 5 minutes: 4,032 buckets, 9 KiB here against 16 KiB as
+ * forecast policy's bucket history (14 days at 5 minutes: 4,032 buckets, 9.5 KiB here against 16 KiB as
  * float32; issue 16: engine memory).
  *
  * Values are kept in blocks of BLOCK_SIZE. The newest, still-filling block is held as doubles; once full
