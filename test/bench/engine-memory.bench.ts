@@ -7,7 +7,8 @@
 // Where the memory goes: TRACE=1 prints each tick's heap by V8 space and what it allocated, ALLOC_PROFILE=<file>
 // writes a sampling profile of every allocation from the third tick (ALLOC_PROFILE_SURVIVORS=1: only those
 // that survived a scavenge, i.e. what the old generation grows by), IDLE_MS=<ms> idles between ticks as a
-// service does (engine-tick-worker.js).
+// service does (engine-tick-worker.js). With forecasting, the bytes a forecasting policy holds, by component
+// (forecast-policy-bytes.js).
 // Usage: node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 //        POLICIES=100000 TICKS=... node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 import { spawn } from 'node:child_process';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     console.log(
       `\npeak RSS over the baseline: default heap ${(peaks[1]! / peaks[0]!).toFixed(2)}×, deploy heap cap ${(peaks[2]! / peaks[0]!).toFixed(2)}×`,
     );
+    if (FORECAST === '1') await policyBytes();
   } finally {
     await prom.close();
   }
@@ -80,6 +82,15 @@ async function worker(run: Run, url: string): Promise<string> {
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) console.log(`worker exited with ${code} (out of memory when it is 134)`);
   return output;
+}
+
+/** What one forecasting policy holds, by component (forecast-policy-bytes.js, in a child of its own). */
+async function policyBytes(): Promise<void> {
+  console.log('');
+  const child = spawn(process.execPath, ['--expose-gc', join(__dirname, 'forecast-policy-bytes.js')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await new Promise((resolve) => child.on('exit', resolve));
 }
 
 main().catch((err) => {

@@ -21,7 +21,10 @@ export const POLICY_BYTES = 16 * KIB;
  * served forecast and its view, and a day of scored outcomes (6 KiB once full).
  */
 export const FORECAST_STATE_BYTES = 32 * KIB;
-/** One bucket of forecast history: a float32 (forecast/float32Window.ts). */
+/**
+ * One bucket of forecast history, counted as a float32: forecast/quantizedWindow.ts holds it in about 2.4
+ * bytes (16 bits, and its share of its block's extremes and of the filling block), the rest is margin.
+ */
 export const HISTORY_BUCKET_BYTES = 4;
 /** The rest of the service (code, server, caches) and the garbage a tick leaves before it is collected. */
 export const HEAP_RESERVE_BYTES = 64 * MIB;

@@ -1,5 +1,11 @@
 import { createDetector, newWatch, type AnomalyEpisode } from '../anomaly';
-import { feedSeries, fitForecastState, forecastFromState, onlineSeries } from '../forecast';
+import {
+  feedSeries,
+  fitForecastState,
+  forecastFromState,
+  onlineSeries,
+  serializeForecastState,
+} from '../forecast';
 import { configSchema } from '../config/schema';
 import type { PrometheusQuerier } from '../sources';
 import {
@@ -94,11 +100,28 @@ describe('fitted models held per policy', () => {
   );
   const state = fitForecastState(values, { horizon: 12, stepSeconds: 300, nowMs: 0 });
 
-  it('are compacted into an equal copy', () => {
+  it('are compacted into a copy that forecasts and is stored the same, to the bit', () => {
     const compact = compactModel(state);
     expect(compact).not.toBe(state);
-    expect(compact).toEqual(state);
-    expect(forecastFromState(compact, values).point).toEqual(forecastFromState(state, values).point);
+    expect(compact.calibration).toHaveProperty('scores');
+    expect(serializeForecastState(compact)).toBe(serializeForecastState(state));
+    const [a, b] = [forecastFromState(compact, values), forecastFromState(state, values)];
+    expect(b.point).toEqual(a.point);
+    for (const tau of [0.05, 0.5, 0.95]) {
+      expect(b.quantile(tau)).toEqual(a.quantile(tau));
+      expect(b.peakBand(tau, 6)).toEqual(a.peakBand(tau, 6));
+    }
+  });
+
+  it('hold the parts that models have in common once', () => {
+    const [a, b] = [compactModel(state), compactModel(structuredClone(state))];
+    expect(b).not.toBe(a);
+    expect(b.periods).toBe(a.periods);
+    expect(b.transform).toBe(a.transform);
+    const decompositions = (s: typeof state) =>
+      s.members.flatMap((m) => (m.kind === 'decomposition' ? [m.decomposition] : []));
+    expect(decompositions(b).length).toBeGreaterThan(0);
+    decompositions(b).forEach((d, i) => expect(d).toBe(decompositions(a)[i]));
   });
 
   it('are kept as they are when the copy would not be exact', () => {
@@ -199,5 +222,32 @@ describe('forecasting many policies', () => {
     const views = await forecasting.tick(policies, new Map(), () => 900, backends, start + 3 * 15_000);
     expect(views.get('shop/p0')!.reason).toMatch(/; model fitted 7\.0 h ago$/);
     expect(views.get('shop/p39')!.reason).toMatch(/; model fitted 0\.0 h ago$/);
+  });
+
+  it('drops the history of a policy the configuration no longer has, and loads it again when it returns', async () => {
+    let ranges = 0;
+    const counting = new Map([
+      [
+        'default',
+        {
+          ...prometheus,
+          range: (...args: Parameters<PrometheusQuerier['range']>) => (ranges++, prometheus.range(...args)),
+        },
+      ],
+    ]);
+    const forecasting = new Forecasting(
+      {},
+      { maxFitsPerTick: 0, maxWarmStartsPerTick: 100, coverageMargin: 0.1 },
+    );
+    const [a, b] = [policies[0]!, policies[1]!];
+    const tick = (list: typeof policies, k: number) =>
+      forecasting.tick(list, new Map(), () => 900, counting, start + k * 15_000);
+    const both = [a, b];
+    await tick(both, 0);
+    await tick(both, 1);
+    expect(ranges).toBe(2);
+    expect((await tick([a], 2)).has('shop/p1')).toBe(false);
+    await tick([a, b], 3);
+    expect(ranges).toBe(3);
   });
 });

@@ -7,11 +7,14 @@ import {
   MAX_BUCKETS,
   modelDescription,
   onlineSeries,
+  packCalibration,
   reforecastSeries,
   refitSeries,
+  serializeForecastState,
   seriesView,
   UPPER_QUANTILE,
   type AccuracySummary,
+  type Calibration,
   type ForecastState,
   type ForecastView,
   type OnlineSeries,
@@ -96,6 +99,10 @@ const LOADING: ForecastView = {
 export class Forecasting {
   private readonly entries = new Map<string, PolicyForecasting>();
   private stored: Map<string, ForecastState> | undefined;
+  /** Each policy's key, made once per policy object rather than at every tick (issue 16: tick garbage). */
+  private readonly keys = new WeakMap<Policy, string>();
+  /** The policy list the entries were last pruned to: a list is pruned once, when it is new. */
+  private prunedTo: readonly Policy[] | undefined;
 
   constructor(
     private readonly deps: ForecastingDeps,
@@ -121,9 +128,12 @@ export class Forecasting {
     // A copy: entries are dropped as series take them, and the loader's map is not ours to change.
     this.stored ??= new Map(await this.deps.loadModels?.().catch(() => undefined));
     const enabled = policies.filter((p) => p.forecast.enabled);
-    const keys = enabled.map(policyKey);
-    const configured = new Set(keys);
-    for (const key of this.entries.keys()) if (!configured.has(key)) this.entries.delete(key);
+    const keys = enabled.map((p) => this.keyOf(p));
+    if (policies !== this.prunedTo) {
+      const configured = new Set(keys);
+      for (const key of this.entries.keys()) if (!configured.has(key)) this.entries.delete(key);
+      this.prunedTo = policies;
+    }
     await this.warmStart(enabled, backends, now);
 
     enabled.forEach((policy, i) => {
@@ -194,8 +204,9 @@ export class Forecasting {
 
   /** Loads bucketed history for policies not seen yet, at most `maxWarmStartsPerTick` per tick. */
   private async warmStart(policies: readonly Policy[], backends: Backends, now: number): Promise<void> {
+    if (this.entries.size === policies.length) return;
     const cold = policies
-      .filter((p) => !this.entries.has(policyKey(p)))
+      .filter((p) => !this.entries.has(this.keyOf(p)))
       .slice(0, this.options.maxWarmStartsPerTick);
     const groups = new Map<string, Policy[]>();
     for (const p of cold) {
@@ -221,17 +232,26 @@ export class Forecasting {
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
             : new Float64Array(0);
           // A stored model is needed once: the series holds it from here on, and a refit replaces it.
-          const stored = this.stored?.get(policyKey(p));
-          this.stored?.delete(policyKey(p));
+          const stored = this.stored?.get(this.keyOf(p));
+          this.stored?.delete(this.keyOf(p));
           const series = onlineSeries(stepMs, now, values, stored && compactModel(stored), points);
           const watch = watchHistory(series);
-          this.entries.set(policyKey(p), { series, watch });
+          this.entries.set(this.keyOf(p), { series, watch });
           // An episode still on at the end of the history began before this process watched: record
           // its start too (recording is idempotent per start, so a restart does not duplicate it).
           if (watch.episode.active) this.deps.onAnomaly?.(demandEvent(p, watch.episode, null));
         });
       }),
     );
+  }
+
+  private keyOf(policy: Policy): string {
+    let key = this.keys.get(policy);
+    if (key === undefined) {
+      key = policyKey(policy);
+      this.keys.set(policy, key);
+    }
+    return key;
   }
 
   private reforecast(policy: Policy, s: OnlineSeries, now: number): void {
@@ -267,14 +287,38 @@ function demandEvent(policy: Policy, episode: AnomalyEpisode, endedAt: number | 
 }
 
 /**
- * A fitted model as JSON.parse lays it out, its numbers unboxed in double arrays: half the heap of the
- * fitted or schema-validated object, for the thousands a service holds. Exact for a state the schema
- * accepts (finite numbers only); any other is kept as it is.
+ * A fitted model as JSON.parse lays it out, its numbers unboxed in double arrays, its calibration packed
+ * in one typed array (calibration.ts) and the parts that models of many policies have in common (the
+ * periods, the transform, the decomposition settings) held once: less than half the heap and typed
+ * arrays of the fitted or schema-validated object (3.4 against 7.9 KiB), for the thousands a service
+ * holds. Exact for a state the schema accepts (finite numbers only); any other is kept as it is.
  */
 export function compactModel(state: ForecastState): ForecastState {
-  return forecastStateSchema.safeParse(state).success
-    ? (JSON.parse(JSON.stringify(state)) as ForecastState)
-    : state;
+  if (!forecastStateSchema.safeParse(state).success) return state;
+  const copy = JSON.parse(serializeForecastState(state)) as ForecastState;
+  return {
+    ...copy,
+    periods: shared(copy.periods),
+    transform: shared(copy.transform),
+    members: copy.members.map((m) =>
+      m.kind === 'decomposition' ? { ...m, decomposition: shared(m.decomposition) } : m,
+    ),
+    calibration: packCalibration(copy.calibration as Calibration),
+  };
+}
+
+/**
+ * Parts of fitted models held once for every policy whose model has them: few distinct ones exist, as
+ * periods are detected among the daily and weekly ones and settings come from the candidate recipes.
+ */
+const sharedParts = new Map<string, unknown>();
+
+function shared<T>(part: T): T {
+  const key = JSON.stringify(part);
+  const known = sharedParts.get(key) as T | undefined;
+  if (known !== undefined) return known;
+  sharedParts.set(key, part);
+  return part;
 }
 
 /** Buckets of `historyDays` at `stepMs`: what the warm start loads and a series keeps. */

@@ -1,4 +1,13 @@
-import { calibrate, conformalQuantile, peakScores, pooledScores, stepScale } from './calibration';
+import {
+  calibrate,
+  conformalQuantile,
+  packCalibration,
+  peakScores,
+  pooledScores,
+  stepScale,
+  unpackCalibration,
+  type PackedCalibration,
+} from './calibration';
 import { peakDistribution } from './distribution';
 
 describe('calibrate', () => {
@@ -79,5 +88,43 @@ describe('peakDistribution', () => {
     expect(peakDistribution(steps).quantile(0.9)).toBe(90);
     expect(peakDistribution(steps, 2).quantile(0.2)).toBe(52);
     expect(peakDistribution(steps, 1).quantile(0.2)).toBe(20);
+  });
+});
+
+describe('packCalibration', () => {
+  const calibration = {
+    scales: [1, 2],
+    paths: [
+      [0.1234, -2],
+      [3.5, 0],
+    ],
+    peakPaths: [
+      [1, 0.25],
+      [-0.0001, 7],
+    ],
+  };
+
+  it('keeps rounded scores exactly, as integers, and gives the same scores back', () => {
+    const packed = packCalibration(calibration);
+    expect(packed).toMatchObject({ origins: 2, width: 2, unit: 1e4 });
+    expect((packed as PackedCalibration).scores).toBeInstanceOf(Int32Array);
+    expect(unpackCalibration(packed)).toEqual(calibration);
+    expect(pooledScores(packed)).toEqual(pooledScores(calibration));
+    for (const steps of [1, 2, 5]) expect(peakScores(packed, steps)).toEqual(peakScores(calibration, steps));
+  });
+
+  it('keeps other scores as doubles, and ragged paths as they are', () => {
+    const odd = {
+      ...calibration,
+      paths: [
+        [Math.PI, 1e12],
+        [0, 1],
+      ],
+    };
+    const packed = packCalibration(odd) as PackedCalibration;
+    expect(packed.scores).toBeInstanceOf(Float64Array);
+    expect(unpackCalibration(packed)).toEqual(odd);
+    const ragged = { ...calibration, paths: [[1], [2, 3]] };
+    expect(packCalibration(ragged)).toBe(ragged);
   });
 });

@@ -19,8 +19,25 @@ export interface Calibration {
   peakPaths: number[][];
 }
 
+/**
+ * A calibration as a service holds it for each policy (issue 16: engine memory): the paths, then the
+ * peak paths, origin after origin in one typed array (`width` scores each) instead of a JS array per
+ * origin. Scores rounded to four decimals, as calibrate() makes them, are kept exactly as integers in
+ * ten-thousandths (`unit` 1e4); any other calibration as doubles (`unit` 1).
+ */
+export interface PackedCalibration {
+  scales: number[];
+  origins: number;
+  width: number;
+  unit: number;
+  scores: Int32Array | Float64Array;
+}
+
+/** Fixed-point unit of rounded scores. */
+const SCORE_UNIT = 1e4;
+
 /** Scores are kept to four decimals: far below their sampling noise, and states stay compact. */
-const roundScore = (x: number): number => Math.round(x * 1e4) / 1e4;
+const roundScore = (x: number): number => Math.round(x * SCORE_UNIT) / SCORE_UNIT;
 
 /**
  * Builds a calibration from backtests: per origin, the actual values that followed it and the errors
@@ -93,22 +110,66 @@ export function conformalQuantile(sorted: ArrayLike<number>, tau: number): numbe
 }
 
 /** All scores pooled across steps and origins, ascending. */
-export function pooledScores(calibration: Calibration): Float64Array {
+export function pooledScores(calibration: Calibration | PackedCalibration): Float64Array {
+  if ('scores' in calibration) {
+    const { origins, width, unit, scores } = calibration;
+    return Float64Array.from(scores.subarray(0, origins * width), (k) => k / unit).sort();
+  }
   const out: number[] = [];
   for (const path of calibration.paths) out.push(...path);
   return Float64Array.from(out).sort();
 }
 
 /** Per origin, the peak score over the first `steps` steps (the whole horizon at most), ascending. */
-export function peakScores(calibration: Calibration, steps: number): Float64Array {
+export function peakScores(calibration: Calibration | PackedCalibration, steps: number): Float64Array {
+  if ('scores' in calibration) {
+    const { origins, width, unit, scores } = calibration;
+    if (width === 0) return new Float64Array(0);
+    const at = Math.min(steps, width) - 1;
+    return Float64Array.from(
+      { length: origins },
+      (_, k) => scores[(origins + k) * width + at]! / unit,
+    ).sort();
+  }
   const out: number[] = [];
   for (const path of calibration.peakPaths)
     if (path.length > 0) out.push(path[Math.min(steps, path.length) - 1]!);
   return Float64Array.from(out).sort();
 }
 
+/**
+ * The calibration packed in one typed array, or as it is when its paths are not one per origin of a
+ * common width (a form calibrate() never makes). Forecasts from either are the same to the bit.
+ */
+export function packCalibration(calibration: Calibration): Calibration | PackedCalibration {
+  const { scales, paths, peakPaths } = calibration;
+  const origins = paths.length;
+  const width = paths[0]?.length ?? 0;
+  if (peakPaths.length !== origins || [...paths, ...peakPaths].some((row) => row.length !== width))
+    return calibration;
+  const all = [...paths.flat(), ...peakPaths.flat()];
+  const fixed = all.every(
+    (v) => Math.abs(v) < 2 ** 31 / SCORE_UNIT && Math.round(v * SCORE_UNIT) / SCORE_UNIT === v,
+  );
+  const scores = fixed ? Int32Array.from(all, (v) => Math.round(v * SCORE_UNIT)) : Float64Array.from(all);
+  return { scales, origins, width, unit: fixed ? SCORE_UNIT : 1, scores };
+}
+
+/** The calibration with a JS array per origin, as calibrate() makes it and a state is stored. */
+export function unpackCalibration(calibration: Calibration | PackedCalibration): Calibration {
+  if (!('scores' in calibration)) return calibration;
+  const { scales, origins, width, unit, scores } = calibration;
+  const row = (k: number): number[] =>
+    Array.from(scores.subarray(k * width, (k + 1) * width), (v) => v / unit);
+  return {
+    scales,
+    paths: Array.from({ length: origins }, (_, k) => row(k)),
+    peakPaths: Array.from({ length: origins }, (_, k) => row(origins + k)),
+  };
+}
+
 /** Scale of step h (0-based); steps past the calibrated horizon keep the last scale. */
-export function stepScale(calibration: Calibration, h: number): number {
+export function stepScale(calibration: Calibration | PackedCalibration, h: number): number {
   const scales = calibration.scales;
   if (scales.length === 0) return 0;
   return scales[Math.min(h, scales.length - 1)]!;

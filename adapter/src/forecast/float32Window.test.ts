@@ -51,4 +51,16 @@ describe('Float32Window', () => {
     for (let i = 0; i < 10_000; i++) w.push(i);
     expect(w.view().buffer.byteLength).toBeLessThanOrEqual(4 * (4032 + 4032 / 64 + 1));
   });
+
+  it('keeps parallel series in one window, each one array', () => {
+    const w = new Float32Window(100, [], 3);
+    for (let i = 0; i < 1000; i++) w.push(i, -i, i / 2);
+    expect(w).toHaveLength(100);
+    const newest = Array.from({ length: 100 }, (_, i) => 900 + i);
+    expect(Array.from(w.view(0))).toEqual(newest);
+    expect(Array.from(w.view(1))).toEqual(newest.map((v) => -v));
+    expect(Array.from(w.view(2))).toEqual(newest.map((v) => v / 2));
+    expect(w.at(-1, 1)).toBe(-999);
+    expect(w.view(2).buffer.byteLength).toBeLessThanOrEqual(3 * 4 * (100 + 16));
+  });
 });

@@ -23,7 +23,9 @@ export { fitTheta, forecastTheta, type ThetaParams } from './theta';
 export { forecastLinearTrend, type LinearTrendParams } from './linearTrend';
 export { forecastSeasonalNaive } from './seasonalNaive';
 export { fillGaps } from './series';
+export { packCalibration, type Calibration, type PackedCalibration } from './calibration';
 export { Float32Window } from './float32Window';
+export { QuantizedWindow } from './quantizedWindow';
 export {
   backtestMode,
   feedSeries,

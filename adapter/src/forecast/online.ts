@@ -4,6 +4,7 @@ import type { DemandDistribution } from './distribution';
 import { fitForecastState, forecastFromState, type ProbabilisticForecast } from './forecaster';
 import { forecastGate, type ForecastMode } from './gate';
 import { Float32Window } from './float32Window';
+import { QuantizedWindow } from './quantizedWindow';
 import { describeModel } from './models';
 import { isRefitDue, type ForecastState } from './state';
 
@@ -21,14 +22,12 @@ const MAX_OUTCOMES = 288;
 export const MAX_BUCKETS = 10_000;
 export const MIN_FIT_DAYS = 2;
 
-/** The last MAX_OUTCOMES scored forecasts, oldest first. */
-export interface OnlineOutcomes {
-  readonly actual: Float32Window;
-  readonly forecast: Float32Window;
-  readonly seasonalNaive: Float32Window;
-  readonly lower: Float32Window;
-  readonly upper: Float32Window;
-}
+/**
+ * The last MAX_OUTCOMES scored forecasts, oldest first, one series each in one window: the actual
+ * value, the point forecast served for it, seasonal naive's, and the interval's bounds.
+ */
+export type OnlineOutcomes = Float32Window;
+const [ACTUAL, FORECAST, SEASONAL_NAIVE, LOWER, UPPER] = [0, 1, 2, 3, 4];
 
 export interface OnlineSeries {
   readonly stepMs: number;
@@ -36,7 +35,7 @@ export interface OnlineSeries {
    * Closed bucket means, oldest first; NaN for a bucket without a value. Their times are implied: the
    * newest bucket ends where the open one (`bucketStart`) starts.
    */
-  readonly values: Float32Window;
+  readonly values: QuantizedWindow;
   bucketStart: number;
   sum: number;
   count: number;
@@ -74,21 +73,14 @@ export function onlineSeries(
   model?: ForecastState,
   maxBuckets = MAX_BUCKETS,
 ): OnlineSeries {
-  const outcomes = () => new Float32Window(MAX_OUTCOMES);
   return {
     stepMs,
-    values: new Float32Window(Math.min(maxBuckets, MAX_BUCKETS), values),
+    values: new QuantizedWindow(Math.min(maxBuckets, MAX_BUCKETS), values),
     bucketStart: Math.floor(nowMs / stepMs) * stepMs,
     sum: 0,
     count: 0,
     ...(model && { model }),
-    outcomes: {
-      actual: outcomes(),
-      forecast: outcomes(),
-      seasonalNaive: outcomes(),
-      lower: outcomes(),
-      upper: outcomes(),
-    },
+    outcomes: new Float32Window(MAX_OUTCOMES, [], 5),
     ...(model ? backtestMode(model) : { mode: 'reactive' as const, reason: 'no model fitted yet' }),
   };
 }
@@ -124,18 +116,14 @@ function scoreBucket(s: OnlineSeries, bucketStart: number, actual: number, cover
   const served = s.served;
   if (served === undefined || served.target !== bucketStart || !Number.isFinite(actual)) return;
   const o = s.outcomes;
-  o.actual.push(actual);
-  o.forecast.push(served.point);
-  o.seasonalNaive.push(served.naive);
-  o.lower.push(served.lower);
-  o.upper.push(served.upper);
+  o.push(actual, served.point, served.naive, served.lower, served.upper);
   const period = s.model?.periods[0] ?? 1;
   const outcomes = {
-    actual: o.actual.view(),
-    forecast: o.forecast.view(),
-    seasonalNaive: o.seasonalNaive.view(),
-    lower: o.lower.view(),
-    upper: o.upper.view(),
+    actual: o.view(ACTUAL),
+    forecast: o.view(FORECAST),
+    seasonalNaive: o.view(SEASONAL_NAIVE),
+    lower: o.view(LOWER),
+    upper: o.view(UPPER),
   };
   s.accuracy = summarizeAccuracy(outcomes, seasonalScale(s.values.view(), period));
   const gate = forecastGate(s.accuracy, s.mode, { nominalCoverage: NOMINAL_COVERAGE, coverageMargin });
@@ -166,7 +154,7 @@ export function refitSeries(s: OnlineSeries, nowMs: number, horizon: number): Fo
     return undefined;
   }
   s.forecast = undefined;
-  if (s.outcomes.actual.length === 0) ({ mode: s.mode, reason: s.reason } = backtestMode(s.model));
+  if (s.outcomes.length === 0) ({ mode: s.mode, reason: s.reason } = backtestMode(s.model));
   return s.model;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unpackCalibration, type Calibration, type PackedCalibration } from './calibration';
 
 /**
  * The fitted forecaster as plain JSON data: which models, their parameters, the transform and the
@@ -66,10 +67,14 @@ export const forecastStateSchema = z.object({
   }),
 });
 
-export type ForecastState = z.infer<typeof forecastStateSchema>;
+/** A state as stored, or as a service holds it with its calibration packed (calibration.ts). */
+export type ForecastState = Omit<z.infer<typeof forecastStateSchema>, 'calibration'> & {
+  calibration: Calibration | PackedCalibration;
+};
 
+/** The state as JSON, its calibration with a JS array per origin whichever form it is held in. */
 export function serializeForecastState(state: ForecastState): string {
-  return JSON.stringify(state);
+  return JSON.stringify({ ...state, calibration: unpackCalibration(state.calibration) });
 }
 
 /** Parses and validates a stored state; throws an Error naming the offending field when it is invalid. */

@@ -1,0 +1,115 @@
+import { fitForecastState, forecastFromState } from './forecaster';
+import { BLOCK_SIZE, QuantizedWindow, quantizationBound } from './quantizedWindow';
+
+describe('QuantizedWindow', () => {
+  it('keeps the newest values up to its limit, oldest first, through many blocks', () => {
+    const w = new QuantizedWindow(100);
+    for (let i = 0; i < 1000; i++) w.push(i);
+    expect(w).toHaveLength(100);
+    const kept = Array.from({ length: 100 }, (_, i) => 900 + i);
+    for (const [i, v] of Array.from(w.view()).entries()) expect(v).toBeCloseTo(kept[i]!, 3);
+    expect(w.at(0)).toBeCloseTo(900, 3);
+    expect(w.at(-1)).toBe(999);
+    expect(w.at(100)).toBeUndefined();
+    expect(w.at(-101)).toBeUndefined();
+  });
+
+  it('starts from the newest of the given values', () => {
+    const w = new QuantizedWindow(3, [1, 2, 3, 4, 5]);
+    expect(Array.from(w.view())).toEqual([3, 4, 5]);
+    w.push(6);
+    expect(Array.from(w.view())).toEqual([4, 5, 6]);
+  });
+
+  it('keeps NaN and infinities as they were', () => {
+    const values = [
+      Number.NaN,
+      Infinity,
+      -Infinity,
+      0.1,
+      ...Array.from({ length: 2 * BLOCK_SIZE }, (_, i) => i),
+    ];
+    const w = new QuantizedWindow(1000, values);
+    const [nan, inf, negInf, tenth] = Array.from(w.view());
+    expect(nan).toBeNaN();
+    expect(inf).toBe(Infinity);
+    expect(negInf).toBe(-Infinity);
+    expect(Math.abs(tenth! - 0.1)).toBeLessThanOrEqual(quantizationBound(0, BLOCK_SIZE - 4));
+  });
+
+  it('keeps every value within half a step of its block, exactly at the block extremes', () => {
+    // Demand-like values with bursts and gaps, pushed one at a time as buckets close.
+    const values = Array.from({ length: 5000 }, (_, i) => {
+      if (i % 97 === 5) return Number.NaN;
+      const burst = i % 613 < 3 ? 5e4 : 0;
+      return 200 + 150 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 101) / 3 + burst + 1e-3 * i;
+    });
+    const w = new QuantizedWindow(values.length);
+    values.forEach((v) => w.push(v));
+    const decoded = w.view();
+    for (let b = 0; b * BLOCK_SIZE < values.length; b++) {
+      const block = values.slice(b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE);
+      const finite = block.filter(Number.isFinite);
+      const [low, high] = [Math.min(...finite), Math.max(...finite)];
+      const bound = quantizationBound(low, high) * (1 + 1e-9);
+      block.forEach((v, j) => {
+        const got = decoded[b * BLOCK_SIZE + j]!;
+        if (Number.isNaN(v)) expect(got).toBeNaN();
+        else if (v === low || v === high || block.length < BLOCK_SIZE) expect(got).toBe(v);
+        else expect(Math.abs(got - v)).toBeLessThanOrEqual(bound);
+      });
+    }
+    // The bound in relative terms: 7.6e-6 of the block's range.
+    expect(quantizationBound(0, 1)).toBeLessThan(7.7e-6);
+  });
+
+  it('changes the forecast fitted on it by far less than its own interval', () => {
+    const day = 288;
+    const values = Float64Array.from(
+      { length: 14 * day },
+      (_, i) => 100 + 40 * Math.sin((2 * Math.PI * i) / day) + ((i * 7919) % 101) / 10,
+    );
+    const w = new QuantizedWindow(values.length, values);
+    const options = { horizon: 12, stepSeconds: 300, nowMs: 0 };
+    const exact = fitForecastState(values, options);
+    const stored = fitForecastState(w.view(), options);
+    expect(stored.members).toHaveLength(exact.members.length);
+    const a = forecastFromState(exact, values);
+    const b = forecastFromState(stored, w.view());
+    const width = a.quantile(0.95)[0]! - a.quantile(0.05)[0]!;
+    for (let h = 0; h < 12; h++) expect(Math.abs(a.point[h]! - b.point[h]!)).toBeLessThan(1e-3 * width);
+  });
+
+  it('lowers and raises its limit', () => {
+    const w = new QuantizedWindow(
+      10,
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+    w.setLimit(4);
+    expect(Array.from(w.view())).toEqual([6, 7, 8, 9]);
+    w.setLimit(6);
+    w.push(10);
+    w.push(11);
+    w.push(12);
+    expect(Array.from(w.view())).toEqual([7, 8, 9, 10, 11, 12]);
+    w.setLimit(0);
+    w.push(13);
+    expect(w).toHaveLength(0);
+  });
+
+  it('lowers its limit across blocks, keeping the newest', () => {
+    const w = new QuantizedWindow(
+      1000,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
+    w.setLimit(130);
+    expect(w).toHaveLength(130);
+    expect(w.at(0)).toBeCloseTo(870, 3);
+    expect(w.at(-1)).toBe(999);
+    w.setLimit(2000);
+    for (let i = 1000; i < 1200; i++) w.push(i);
+    expect(w).toHaveLength(330);
+    expect(w.at(0)).toBeCloseTo(870, 3);
+    expect(w.at(-1)).toBe(1199);
+  });
+});
