@@ -68,6 +68,27 @@ describe('GrowthHistogram', () => {
     }
   });
 
+  it('by end index in the whole series adds the same horizons as observing the newest H + 2L + 1 samples', () => {
+    const samples = Float64Array.from({ length: 200 }, (_, i) =>
+      i % 29 === 3 ? Number.NaN : 30 + 25 * Math.cos(i / 7) + (i % 5),
+    );
+    const options = { horizonSteps: 4, lagSteps: 2, shift: 3, halfLifeSteps: 30, minWeight: 10 };
+    const inPlace = new GrowthHistogram(options);
+    const windows = new GrowthHistogram(options);
+    for (let end = 1; end <= samples.length; end++) {
+      inPlace.observeEndingAt(samples, end);
+      windows.observe(samples.subarray(Math.max(0, end - 4 - 2 * 2 - 1), end));
+    }
+    expect(inPlace.size).toBe(windows.size);
+    expect(inPlace.size).toBeGreaterThan(150);
+    for (const current of [10, 30, 55]) {
+      const a = inPlace.distribution(current)!;
+      const b = windows.distribution(current)!;
+      expect(a.note()).toBe(b.note());
+      for (const tau of [0.1, 0.5, 0.9, 0.999]) expect(a.quantile(tau)).toBe(b.quantile(tau));
+    }
+  });
+
   it('is undefined until the level rows near the current demand hold enough horizons', () => {
     const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 30 });
     for (let i = 0; i < 29; i++) feed(h, [10, 11]);

@@ -130,8 +130,11 @@ export class GrowthHistogram {
       this.observeEndingAt(samples, end);
   }
 
-  /** {@link observe} on `samples[0, end)`. */
-  private observeEndingAt(samples: Float64Array, end: number): void {
+  /**
+   * {@link observe} on `samples[0, end)`, read in place: a caller holding the whole series (the what-if)
+   * feeds each tick by its end index instead of a subarray per tick.
+   */
+  observeEndingAt(samples: Float64Array, end: number): void {
     const h = this.horizonSteps;
     const lag = this.lagSteps;
     if (end < h + lag + 1) return;
