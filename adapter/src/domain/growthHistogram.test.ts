@@ -1,4 +1,4 @@
-import { GrowthHistogram, growthPriorFor } from './growthHistogram';
+import { GrowthHistogram, growthPriorFor, reactivePeakDistribution } from './growthHistogram';
 
 const feed = (h: GrowthHistogram, samples: number[]) => h.observeAll(Float64Array.from(samples));
 
@@ -68,6 +68,27 @@ describe('GrowthHistogram', () => {
     }
   });
 
+  it('by end index in the whole series adds the same horizons as observing the newest 2H + 2L + 1 samples', () => {
+    const samples = Float64Array.from({ length: 200 }, (_, i) =>
+      i % 29 === 3 ? Number.NaN : 30 + 25 * Math.cos(i / 7) + (i % 5),
+    );
+    const options = { horizonSteps: 4, lagSteps: 2, shift: 3, halfLifeSteps: 30, minWeight: 10 };
+    const inPlace = new GrowthHistogram(options);
+    const windows = new GrowthHistogram(options);
+    for (let end = 1; end <= samples.length; end++) {
+      inPlace.observeEndingAt(samples, end);
+      windows.observe(samples.subarray(Math.max(0, end - 2 * 4 - 2 * 2 - 1), end));
+    }
+    expect(inPlace.size).toBe(windows.size);
+    expect(inPlace.size).toBeGreaterThan(150);
+    for (const current of [10, 30, 55]) {
+      const a = inPlace.distribution(current)!;
+      const b = windows.distribution(current)!;
+      expect(a.note()).toBe(b.note());
+      for (const tau of [0.1, 0.5, 0.9, 0.999]) expect(a.quantile(tau)).toBe(b.quantile(tau));
+    }
+  });
+
   it('is undefined until the level rows near the current demand hold enough horizons', () => {
     const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 30 });
     for (let i = 0; i < 29; i++) feed(h, [10, 11]);
@@ -87,6 +108,64 @@ describe('GrowthHistogram', () => {
     const high = h.distribution(200)!;
     expect(low.quantile(0.5)).toBeGreaterThan(8);
     expect(high.quantile(0.5)).toBeLessThan(110);
+  });
+
+  describe('while demand is rising', () => {
+    // Flat at 200 for 60 ticks, a ramp of +8 a tick to 264, flat for 30 ticks, back to 200: horizon 4.
+    const cycle = [
+      ...new Array<number>(60).fill(200),
+      ...Array.from({ length: 8 }, (_, i) => 208 + 8 * i),
+      ...new Array<number>(30).fill(264),
+    ];
+    const samples = Float64Array.from({ length: 20 * cycle.length }, (_, i) => cycle[i % cycle.length]!);
+    const rampAndSteps = () => {
+      const h = new GrowthHistogram({ horizonSteps: 4, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
+      h.observeAll(samples);
+      return h;
+    };
+
+    it('reads the growth that followed rising bases when demand rose over the last horizon', () => {
+      const h = rampAndSteps();
+      // 232, 16 % above where it was a horizon ago: on this ramp demand goes on to 264 (+14 %).
+      const rising = h.distribution(232, 200)!;
+      expect(rising.quantile(0.5)).toBeGreaterThan(240);
+      expect(rising.quantile(0.9)).toBeLessThan(268);
+      expect(rising.note()).toContain('level rows 7 rising of 10');
+      // At the same level after a steady horizon, both rows: demand mostly stays, and the tail holds the
+      // ramps that start from a steady level.
+      const steady = h.distribution(232, 232)!;
+      expect(steady.quantile(0.5)).toBe(232);
+      expect(steady.quantile(0.99)).toBeGreaterThan(250);
+      expect(steady.note()).toContain('level rows 7,7 rising of 10');
+      // Without the demand a horizon ago, both rows too.
+      const unknown = h.distribution(232)!;
+      expect(unknown.note()).toBe(steady.note());
+      for (const tau of [0.5, 0.9, 0.99]) expect(unknown.quantile(tau)).toBe(steady.quantile(tau));
+    });
+
+    it('as the decision reads it, takes the demand a horizon ago from the recent ticks', () => {
+      const h = rampAndSteps();
+      // The recent ticks end one tick before the decision: 4 ticks back from it is the 4th last.
+      const past = Float64Array.from([180, 190, 200, 208, 216, 224]);
+      const read = reactivePeakDistribution(h, past.subarray(0, 5), 4, 232);
+      expect(read.note()).toBe(h.distribution(232, 190)!.note());
+      expect(read.quantile(0.5)).toBe(h.distribution(232, 190)!.quantile(0.5));
+      expect(read.note()).toContain('rising');
+      // Fewer recent ticks than the horizon: both rows.
+      expect(reactivePeakDistribution(h, past.subarray(0, 3), 4, 232).note()).toBe(
+        h.distribution(232)!.note(),
+      );
+    });
+
+    it('reads both rows where the rising ones near the level hold too few horizons', () => {
+      const h = new GrowthHistogram({ horizonSteps: 4, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
+      // Two ramps: a dozen rising bases, under the 50 needed.
+      h.observeAll(samples.subarray(0, 2 * cycle.length));
+      const rising = h.distribution(232, 200)!;
+      const steady = h.distribution(232, 232)!;
+      expect(rising.note()).toBe(steady.note());
+      for (const tau of [0.5, 0.9, 0.99]) expect(rising.quantile(tau)).toBe(steady.quantile(tau));
+    });
   });
 
   it('is additive near zero, where a ratio cannot scale a zero base', () => {

@@ -47,6 +47,14 @@ function growthIn(b: number, f: number): number {
 
 /** Level rows: floor(log2(1 + D/s)), the last row holding everything above. */
 const LEVELS = 10;
+/**
+ * Each level has a second row for bases where demand is rising: D̂ more than 10 % (shifted) above the
+ * demand one horizon earlier. A ramp or burst in progress mostly goes on, so a decision on a rising
+ * demand reads the growth that followed rising bases; every other decision reads both rows, whose tail
+ * holds the jumps that start from a steady level.
+ */
+const RISING_GROWTH = Math.log(1.1);
+const ROWS = 2 * LEVELS;
 /** Weights are scaled up instead of decayed, and renormalised before they overflow. */
 const RENORMALISE_AT = 1e30;
 
@@ -87,9 +95,12 @@ export class GrowthHistogram {
   readonly horizonSteps: number;
   readonly lagSteps: number;
   readonly shift: number;
-  /** One row of bins per level band, allocated when the band is first seen (most series visit few). */
-  private readonly rows: Array<Float32Array | undefined> = new Array<Float32Array | undefined>(LEVELS);
-  private readonly rowWeight = new Float64Array(LEVELS);
+  /**
+   * One row of bins per level band and one per level band while rising (index + LEVELS), allocated when
+   * first seen (most series visit few).
+   */
+  private readonly rows: Array<Float32Array | undefined> = new Array<Float32Array | undefined>(ROWS);
+  private readonly rowWeight = new Float64Array(ROWS);
   private readonly growth: number;
   private readonly minWeight: number;
   private readonly priorMean: number;
@@ -130,8 +141,11 @@ export class GrowthHistogram {
       this.observeEndingAt(samples, end);
   }
 
-  /** {@link observe} on `samples[0, end)`. */
-  private observeEndingAt(samples: Float64Array, end: number): void {
+  /**
+   * {@link observe} on `samples[0, end)`, read in place: a caller holding the whole series (the what-if)
+   * feeds each tick by its end index instead of a subarray per tick.
+   */
+  observeEndingAt(samples: Float64Array, end: number): void {
     const h = this.horizonSteps;
     const lag = this.lagSteps;
     if (end < h + lag + 1) return;
@@ -147,7 +161,8 @@ export class GrowthHistogram {
     }
     if (!(peak >= 0)) return;
     const bin = binOf(Math.log((peak + this.shift) / (base + this.shift)));
-    const row = this.levelOf(base);
+    const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
+    const row = this.levelOf(base) + (this.rising(base, before) ? LEVELS : 0);
     const counts = (this.rows[row] ??= new Float32Array(G_BINS));
     counts[bin] = (counts[bin] as number) + this.increment;
     this.rowWeight[row] = (this.rowWeight[row] as number) + this.increment;
@@ -159,24 +174,44 @@ export class GrowthHistogram {
   /**
    * The distribution of peak demand over the horizon from `current`, read from the level rows nearest
    * it; undefined until those rows hold `minWeight` (in units of the newest horizon's weight).
+   * `horizonAgo`, the demand query's value H ticks before, says whether demand is rising: then the rising
+   * rows alone are read where they hold enough horizons as near the level as both rows together do.
    */
-  distribution(current: number): ReactiveDistribution | undefined {
+  distribution(current: number, horizonAgo = Number.NaN): ReactiveDistribution | undefined {
     if (!(current >= 0)) return undefined;
-    const cdf = new Float64Array(G_BINS);
+    const rising = this.rising(current, horizonAgo);
+    const all = new Float64Array(G_BINS);
+    const own = rising ? new Float64Array(G_BINS) : all;
     const centre = this.levelOf(current);
     // A hair under minWeight still counts: decayed sums carry rounding.
     const need = this.minWeight * this.increment * (1 - 1e-6);
     let weight = 0;
-    /** Bit r set: level row r was read (a number, not an array, as the note keeps it). */
+    let ownWeight = 0;
+    /** Bit r set: row r was read (a number, not an array, as the note keeps it). */
     let rowMask = 0;
-    for (let d = 0; d < LEVELS && weight < need; d++) {
-      for (const row of d === 0 ? [centre] : [centre - d, centre + d]) {
-        const counts = this.rows[row];
-        if (counts === undefined) continue;
-        rowMask |= 1 << row;
-        weight += this.rowWeight[row] as number;
-        for (let b = 0; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (counts[b] as number);
+    let ownMask = 0;
+    for (let d = 0; d < LEVELS && weight < need && ownWeight < need; d++) {
+      for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
+        if (level < 0 || level >= LEVELS) continue;
+        for (const row of [level, level + LEVELS]) {
+          const counts = this.rows[row];
+          if (counts === undefined) continue;
+          const w = this.rowWeight[row] as number;
+          rowMask |= 1 << row;
+          weight += w;
+          for (let b = 0; b < G_BINS; b++) all[b] = (all[b] as number) + (counts[b] as number);
+          if (own === all || row < LEVELS) continue;
+          ownMask |= 1 << row;
+          ownWeight += w;
+          for (let b = 0; b < G_BINS; b++) own[b] = (own[b] as number) + (counts[b] as number);
+        }
       }
+    }
+    const useOwn = own !== all && ownWeight >= need;
+    const cdf = useOwn ? own : all;
+    if (useOwn) {
+      weight = ownWeight;
+      rowMask = ownMask;
     }
     if (weight + this.priorWeight < need) return undefined;
     if (this.priorWeight > 0) {
@@ -203,6 +238,11 @@ export class GrowthHistogram {
     };
   }
 
+  /** Whether demand grew more than RISING_GROWTH (shifted) from `before` to `now`. */
+  private rising(now: number, before: number): boolean {
+    return before >= 0 && Math.log((now + this.shift) / (before + this.shift)) > RISING_GROWTH;
+  }
+
   private levelOf(demand: number): number {
     return Math.min(LEVELS - 1, Math.max(0, Math.floor(Math.log2(1 + demand / this.shift))));
   }
@@ -213,7 +253,7 @@ export class GrowthHistogram {
       if (counts === undefined) continue;
       for (let b = 0; b < G_BINS; b++) counts[b] = (counts[b] as number) * scale;
     }
-    for (let i = 0; i < LEVELS; i++) this.rowWeight[i] = (this.rowWeight[i] as number) * scale;
+    for (let i = 0; i < ROWS; i++) this.rowWeight[i] = (this.rowWeight[i] as number) * scale;
     // Below a millionth of one horizon the prior says nothing any more.
     this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;
@@ -232,8 +272,9 @@ function histogramNote(
   rowMask: number,
 ): () => string {
   return () => {
-    const rows: number[] = [];
-    for (let r = 0; r < LEVELS; r++) if (rowMask & (1 << r)) rows.push(r);
+    const rows: string[] = [];
+    for (let r = 0; r < ROWS; r++)
+      if (rowMask & (1 << r)) rows.push(r < LEVELS ? `${r}` : `${r - LEVELS} rising`);
     return (
       `decayed histogram of peak growth over ${horizonSteps} ticks from ${horizons} past horizons ` +
       `(${effective.toFixed(0)} effective${priorEffective !== undefined ? `, ${priorEffective.toFixed(0)} of them the young-history prior` : ''}), ` +
@@ -371,5 +412,7 @@ export function reactivePeakDistribution(
   horizonSteps: number,
   demand: number,
 ): ReactiveDistribution {
-  return growth?.distribution(demand) ?? reactiveDistribution(pastDemand, horizonSteps, demand);
+  const horizonAgo =
+    pastDemand.length >= horizonSteps ? pastDemand[pastDemand.length - horizonSteps] : undefined;
+  return growth?.distribution(demand, horizonAgo) ?? reactiveDistribution(pastDemand, horizonSteps, demand);
 }

@@ -230,8 +230,7 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const lag = observation.corrected(k);
     const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
     const forecast = forecastAt(k);
-    for (; fed <= before + k; fed++)
-      growth.observe(series.subarray(Math.max(0, fed - horizonSteps - 2 * lagTicks), fed + 1));
+    for (; fed <= before + k; fed++) growth.observeEndingAt(series, fed + 1);
     const reactive =
       demand === undefined
         ? undefined
