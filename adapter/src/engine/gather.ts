@@ -204,7 +204,7 @@ function growthOf(
   pending: Set<string>,
   policy: Policy,
   engine: Config['engine'],
-  recent: Float64Array,
+  recent: Float32Array,
 ): GrowthHistogram | undefined {
   const key = policyKey(policy);
   const shape = growthShape(policy, engine);
