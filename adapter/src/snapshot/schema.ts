@@ -76,12 +76,13 @@ const keptInputSchema: z.ZodType<KeptInput, unknown> = z
     staleAfterMs: jsonNumber.optional(),
   })
   // Keys that hold undefined when absent (JSON drops them).
-  .transform((input) => ({
-    ...input,
-    demand: input.demand,
-    capacityPerReplica: input.capacityPerReplica,
-    costPerReplicaHour: input.costPerReplicaHour,
-  }));
+  .transform((input) =>
+    Object.assign(input, {
+      demand: input.demand,
+      capacityPerReplica: input.capacityPerReplica,
+      costPerReplicaHour: input.costPerReplicaHour,
+    }),
+  );
 
 const decisionFactsSchema: z.ZodType<DecisionFacts, unknown> = z
   .object({
@@ -89,7 +90,7 @@ const decisionFactsSchema: z.ZodType<DecisionFacts, unknown> = z
     rawQuantile: jsonNumber.optional(),
     reachable: jsonNumber,
   })
-  .transform((facts) => ({ ...facts, rawQuantile: facts.rawQuantile }));
+  .transform((facts) => ({ input: facts.input, rawQuantile: facts.rawQuantile, reachable: facts.reachable }));
 
 /** A decision as the engine keeps it: decide()'s numbers and the facts of its explanation. */
 const compactDecisionSchema: z.ZodType<CompactDecision, unknown> = decisionSchema
@@ -187,6 +188,6 @@ export const snapshotSchema: z.ZodType<Snapshot, unknown> = z
  */
 function withDecisionExplanation(p: PolicySnapshot): PolicySnapshot {
   return p.explanation === undefined && p.decision !== undefined && 'facts' in p.decision
-    ? { ...p, explanation: p.decision.facts }
+    ? Object.assign({}, p, { explanation: p.decision.facts })
     : p;
 }
