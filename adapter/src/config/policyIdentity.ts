@@ -9,6 +9,17 @@ export function policyKey(p: { readonly namespace: string; readonly name: string
   return `${p.namespace}/${p.name}`;
 }
 
+/**
+ * A configured policy's key, made once per policy object: a tick looks every policy up by key several
+ * times, and the same string each time is hashed once (100,000 new strings a lookup otherwise).
+ */
+export function configuredPolicyKey(policy: Policy): string {
+  let key = KEYS.get(policy);
+  if (key === undefined) KEYS.set(policy, (key = policyKey(policy)));
+  return key;
+}
+const KEYS = new WeakMap<Policy, string>();
+
 /** Labels a policy carries for HPA selectors and budget scopes; policy=<name> always. */
 export function policyLabels(policy: Policy): Record<string, string> {
   return { ...policy.labels, policy: policy.name };

@@ -27,7 +27,7 @@ import {
 } from '../sources';
 import { RecentDemand } from './recentDemand';
 import { budgetBackend, budgetSpendQuery } from './queries';
-import { policiesInScope, policyKey } from '../config/policyIdentity';
+import { configuredPolicyKey as keyOf, policiesInScope } from '../config/policyIdentity';
 import { currentReplicasQuery } from '../sources/kubeStateMetrics';
 import type {
   PolicyReadings,
@@ -87,7 +87,7 @@ export function createGatherer(
   return async (config, backends, now) => {
     const policies = config.policies;
     const stepMs = config.engine.intervalSeconds * 1000;
-    const keys = new Set(policies.map(policyKey));
+    const keys = new Set(policies.map(keyOf));
     history.retain(keys);
     for (const key of growth.keys()) if (!keys.has(key)) growth.delete(key);
     for (const key of growthPending) if (!keys.has(key)) growthPending.delete(key);
@@ -96,7 +96,7 @@ export function createGatherer(
       policies.map((p) => ({ backend: p.backend, query: p.demand.query })),
     );
     const replicasPlan = plans.replicas.plan(
-      policies.map((p) => ({ backend: p.backend, query: currentReplicasQuery(p) })),
+      policies.map((p) => ({ backend: p.backend, query: replicasQueryOf(p) })),
     );
     const latencyPolicies = policies.filter((p) => p.slo.latencySeconds !== undefined);
     const errorPolicies = policies.filter((p) => p.slo.errorRatio !== undefined);
@@ -106,15 +106,15 @@ export function createGatherer(
     const errorPlan = plans.errors.plan(
       errorPolicies.map((p) => ({ backend: p.backend, query: p.slo.errorRatio!.query })),
     );
-    const allCold = policies.filter((p) => !history.has(policyKey(p)));
+    const allCold = policies.filter((p) => !history.has(keyOf(p)));
     const cold = allCold.slice(0, warmStartsPerTick);
     // Until its turn, a policy decides without recent demand and keeps no history of its own.
-    const waiting = new Set(allCold.slice(warmStartsPerTick).map(policyKey));
+    const waiting = new Set(allCold.slice(warmStartsPerTick).map(keyOf));
     const warmPlan = planQueries(cold.map((p) => ({ backend: p.backend, query: p.demand.query })));
     const deep =
       growthPending.size === 0
         ? []
-        : policies.filter((p) => growthPending.has(policyKey(p))).slice(0, growthWarmStartsPerTick);
+        : policies.filter((p) => growthPending.has(keyOf(p))).slice(0, growthWarmStartsPerTick);
     const deepPlan = planQueries(deep.map((p) => ({ backend: p.backend, query: p.demand.query })));
     const deepSteps = growthWarmStartSteps(config.engine.intervalSeconds);
 
@@ -147,13 +147,13 @@ export function createGatherer(
     const latency = keyed(latencyPolicies, policySamples(latencyPlan, latencyOut));
     const errors = keyed(errorPolicies, policySamples(errorPlan, errorOut));
     policySeries(warmPlan, warmOut).forEach((h, i) => {
-      if (h.ok) history.seed(policyKey(cold[i]!), h.values);
+      if (h.ok) history.seed(keyOf(cold[i]!), h.values);
     });
     // The day up to the previous tick replaces the histogram built from the recent demand; this tick's
     // sample is observed below as every tick's is. A failed read leaves the recent-demand one (no retry).
     policySeries(deepPlan, deepOut).forEach((h, i) => {
       const policy = deep[i]!;
-      const key = policyKey(policy);
+      const key = keyOf(policy);
       growthPending.delete(key);
       const fresh = h.ok ? growthShape(policy, config.engine)?.build() : undefined;
       if (!h.ok || fresh === undefined) return;
@@ -162,7 +162,7 @@ export function createGatherer(
     });
 
     const readings = policies.map((policy, i): PolicyReadings => {
-      const key = policyKey(policy);
+      const key = keyOf(policy);
       const d = demand[i]!;
       const pastDemand = history.values(key);
       if (!waiting.has(key)) history.push(key, d.ok ? d.value : Number.NaN);
@@ -185,6 +185,17 @@ export function createGatherer(
   };
 }
 
+/**
+ * A configured policy's replicas query, made once per policy object: the plan cache compares 100,000 of
+ * them a tick, and the same string each time compares by identity.
+ */
+function replicasQueryOf(policy: Policy): string {
+  let query = REPLICAS_QUERIES.get(policy);
+  if (query === undefined) REPLICAS_QUERIES.set(policy, (query = currentReplicasQuery(policy)));
+  return query;
+}
+const REPLICAS_QUERIES = new WeakMap<Policy, string>();
+
 /** The horizon, lag and κ a policy's growth histogram is built for; none without a configured κ. */
 function growthShape(policy: Policy, engine: Config['engine']) {
   const kappa = policy.capacityPerReplica;
@@ -206,7 +217,7 @@ function growthOf(
   engine: Config['engine'],
   recent: Float32Array,
 ): GrowthHistogram | undefined {
-  const key = policyKey(policy);
+  const key = keyOf(policy);
   const shape = growthShape(policy, engine);
   if (shape === undefined) {
     histograms.delete(key);
@@ -226,7 +237,7 @@ function growthOf(
 }
 
 const keyed = (policies: readonly Policy[], values: readonly Reading[]): Map<string, Reading> =>
-  new Map(policies.map((p, i) => [policyKey(p), values[i]!]));
+  new Map(policies.map((p, i) => [keyOf(p), values[i]!]));
 
 async function priceReading(config: Config, backends: Backends, now: number): Promise<PriceReading> {
   const book = priceSetFromBook(config.prices.book);
