@@ -10,15 +10,15 @@ export function policyKey(p: { readonly namespace: string; readonly name: string
 }
 
 /**
- * A configured policy's key, made once per policy object: a tick looks every policy up by key several
- * times, and the same string each time is hashed once (100,000 new strings a lookup otherwise).
+ * The keys of a policy list, made once per list (a loaded configuration is not changed in place): a tick
+ * looks every policy up by key several times, and the same strings each time are hashed once.
  */
-export function configuredPolicyKey(policy: Policy): string {
-  let key = KEYS.get(policy);
-  if (key === undefined) KEYS.set(policy, (key = policyKey(policy)));
-  return key;
+export function policyKeys(policies: readonly Policy[]): readonly string[] {
+  let keys = KEYS.get(policies);
+  if (keys === undefined) KEYS.set(policies, (keys = Object.freeze(policies.map(policyKey))));
+  return keys;
 }
-const KEYS = new WeakMap<Policy, string>();
+const KEYS = new WeakMap<readonly Policy[], readonly string[]>();
 
 /** Labels a policy carries for HPA selectors and budget scopes; policy=<name> always. */
 export function policyLabels(policy: Policy): Record<string, string> {
