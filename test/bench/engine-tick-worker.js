@@ -6,6 +6,7 @@
 // third tick on (ALLOC_PROFILE_FROM=<tick> from another), in the .heapprofile format DevTools reads:
 // where a steady tick's garbage comes from. ALLOC_PROFILE_SURVIVORS=1 keeps only allocations that
 // survived a scavenge: what the old generation grows by between full collections.
+// CPU_PROFILE=<file> writes a CPU profile of the ticks after the first (.cpuprofile, DevTools reads it).
 // TRACE=1 prints, after each tick, its time, RSS, V8's heap by space and what the tick allocated.
 const { join } = require('node:path');
 const v8 = require('node:v8');
@@ -72,10 +73,19 @@ async function main() {
       : [],
   });
   let requests = 0;
+  // Per tick: requests by endpoint and outcome, the slowest, and the circuit's changes.
+  let tickRequests = new Map();
+  let slowestSeconds = 0;
+  let circuitChanges = [];
   const observer = {
-    request: () => requests++,
+    request: ({ endpoint, outcome, durationSeconds }) => {
+      requests++;
+      const key = `${endpoint} ${outcome}`;
+      tickRequests.set(key, (tickRequests.get(key) ?? 0) + 1);
+      slowestSeconds = Math.max(slowestSeconds, durationSeconds);
+    },
     query: () => undefined,
-    circuitStateChanged: () => undefined,
+    circuitStateChanged: (_backend, state) => circuitChanges.push(state),
   };
   const client = new PrometheusClient({ name: 'default', backend: config.prometheus.default, observer });
   const backends = new Map([['default', client]]);
@@ -107,14 +117,35 @@ async function main() {
   const rssAfter = [];
   let decided = 0;
   let forecastMode = 0;
+  const engineCpuMs = [];
+  const promCpuMs = [];
+  const promMiB = [];
+  let promBefore = await promStats();
   for (let k = 0; k < TICKS; k++) {
     const before = requests;
+    const cpuBefore = process.cpuUsage();
     if (k === Number(process.env.ALLOC_PROFILE_FROM ?? 2) && process.env.ALLOC_PROFILE)
       await allocationProfile.start();
+    if (k === 1 && process.env.CPU_PROFILE) await cpuProfile.start();
     const now = SIMULATED_CLOCK ? startAt + k * INTERVAL_SECONDS * 1000 : Date.now();
     const start = performance.now();
     const out = await evaluate(config, now, previous);
     durations.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuBefore);
+    engineCpuMs.push((cpu.user + cpu.system) / 1000);
+    const promAfter = await promStats();
+    if (promBefore && promAfter) {
+      promCpuMs.push(promAfter.cpuMs - promBefore.cpuMs);
+      promMiB.push((promAfter.bytes - promBefore.bytes) / 2 ** 20);
+    }
+    promBefore = promAfter;
+    if (process.env.TRACE === '1' || process.env.REQUESTS === '1')
+      console.log(
+        `tick ${k}: ${durations[k].toFixed(0)} ms, engine CPU ${engineCpuMs[k].toFixed(0)} ms${promAfter ? `, Prometheus CPU ${promCpuMs.at(-1).toFixed(0)} ms for ${promMiB.at(-1).toFixed(0)} MiB of responses` : ''}; requests: ${[...tickRequests].map(([key, n]) => `${key} ${n}`).join(', ')}; slowest ${slowestSeconds.toFixed(1)} s${circuitChanges.length > 0 ? `; circuit ${circuitChanges.join(' → ')}` : ''}`,
+      );
+    tickRequests = new Map();
+    slowestSeconds = 0;
+    circuitChanges = [];
     requestCounts.push(requests - before);
     rssAfter.push(process.memoryUsage().rss);
     previous = { generatedAt: now, tick: k + 1, policies: out.policies };
@@ -129,6 +160,7 @@ async function main() {
   }
   trace?.stop();
   if (process.env.ALLOC_PROFILE) await allocationProfile.stop(process.env.ALLOC_PROFILE);
+  if (process.env.CPU_PROFILE && TICKS > 1) await cpuProfile.stop(process.env.CPU_PROFILE);
   clearInterval(sampler);
   globalThis.gc?.();
   const retained = v8.getHeapStatistics().used_heap_size;
@@ -138,12 +170,24 @@ async function main() {
 
   // What reading every explanation costs now that they are rendered on request: the snapshot as the HA
   // endpoint and the stored snapshot write it (builds that keep explanations in the entries have no snapshotJson).
-  const { snapshotJson } = require(join(dist, 'snapshot', 'snapshot.js'));
+  const { snapshotJson, SNAPSHOT_FORMAT } = require(join(dist, 'snapshot', 'snapshot.js'));
+  const { snapshotSchema } = require(join(dist, 'snapshot', 'schema.js'));
   let rendered;
+  let compact;
   if (snapshotJson) {
-    const start = performance.now();
-    const bytes = snapshotJson(previous).length;
-    rendered = { ms: performance.now() - start, bytes };
+    let start = performance.now();
+    const json = snapshotJson(previous, 'rendered');
+    rendered = { ms: performance.now() - start, bytes: json.length };
+    // Builds with the compact form (format 2): what the leader writes for followers and restarts, and what
+    // a follower spends reading it back.
+    if (SNAPSHOT_FORMAT !== undefined) {
+      start = performance.now();
+      const text = snapshotJson(previous, 'compact');
+      const ms = performance.now() - start;
+      start = performance.now();
+      snapshotSchema.parse(JSON.parse(text));
+      compact = { ms, bytes: text.length, readMs: performance.now() - start };
+    }
   }
 
   const baseline = [];
@@ -169,6 +213,9 @@ async function main() {
     `PromQL requests per tick (steady): ${median(requestCounts.slice(1))} for ${TEMPLATES} demand templates${BUDGETS ? ` and ${TEMPLATES} budgets` : ''} (1 naive request per policy would be ${POLICIES})`,
   );
   if (FORECAST) console.log(`policies served from a trusted forecast after the last tick: ${forecastMode}`);
+  console.log(
+    `engine CPU per steady tick (median): ${median(engineCpuMs.slice(1)).toFixed(0)} ms${promCpuMs.length > 1 ? `; the synthetic Prometheus's CPU: ${median(promCpuMs.slice(1)).toFixed(0)} ms for ${median(promMiB.slice(1)).toFixed(0)} MiB of responses` : ''}`,
+  );
   console.log(`peak RSS: ${mib(peakRss)}   (target ≤ 300 MB)`);
   // Steady: the median RSS after each tick over the last half of the ticks (after warm start).
   console.log(
@@ -178,9 +225,23 @@ async function main() {
     console.log(
       `the snapshot as JSON with every explanation rendered (HA endpoint, stored snapshot): ${rendered.ms.toFixed(0)} ms, ${mib(rendered.bytes)}`,
     );
+  if (compact)
+    console.log(
+      `the snapshot as compact JSON (format 2, for followers and restarts): ${compact.ms.toFixed(0)} ms, ${mib(compact.bytes)}; read back by a follower: ${compact.readMs.toFixed(0)} ms`,
+    );
   if (globalThis.gc) {
     console.log(`retained heap after the last tick and a full GC: ${mib(retained)}`);
     console.log(`typed arrays' contents, outside the heap: ${mib(arrayBuffers)}`);
+  }
+}
+
+/** The synthetic Prometheus's own counters (synthetic-prometheus.ts); undefined for a real one. */
+async function promStats() {
+  try {
+    const res = await fetch(`${process.env.PROM_URL}/stats`);
+    return res.ok ? await res.json() : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -228,6 +289,22 @@ function allocationTrace() {
     },
   };
 }
+
+/** V8's CPU profiler over the inspector, in the .cpuprofile format DevTools reads. */
+const cpuProfile = {
+  session: undefined,
+  async start() {
+    this.session = new inspector.Session();
+    this.session.connect();
+    await allocationProfile.post.call(this, 'Profiler.enable');
+    await allocationProfile.post.call(this, 'Profiler.start');
+  },
+  async stop(file) {
+    const { profile } = await allocationProfile.post.call(this, 'Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    this.session.disconnect();
+  },
+};
 
 /** V8's sampling heap profiler over the inspector, keeping the samples of collected objects too. */
 const allocationProfile = {

@@ -83,13 +83,25 @@ export interface SyntheticPrometheus {
   close(): Promise<void>;
 }
 
-/** Serves /api/v1/query and /api/v1/query_range (GET or form POST) on a free loopback port. */
+/**
+ * Serves /api/v1/query and /api/v1/query_range (GET or form POST) on a free loopback port, and /stats:
+ * what it has answered so far and the CPU time it took (its share of a machine it shares with the
+ * engine under measurement).
+ */
 export async function startSyntheticPrometheus(): Promise<SyntheticPrometheus> {
+  const stats = { requests: 0, rangeRequests: 0, bytes: 0, busyMs: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/stats') {
+        const cpu = process.cpuUsage();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...stats, cpuMs: (cpu.user + cpu.system) / 1000 }));
+        return;
+      }
+      const started = performance.now();
       const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
       const query = params.get('query') ?? '';
       const seconds = (name: string) => Number(params.get(name) ?? Date.now() / 1000) * 1000;
@@ -97,6 +109,10 @@ export async function startSyntheticPrometheus(): Promise<SyntheticPrometheus> {
         ? range(query, seconds('start'), seconds('end'), Number.parseFloat(params.get('step') ?? '60') * 1000)
         : instant(query, seconds('time'));
       res.writeHead(200, { 'content-type': 'application/json' }).end(out);
+      stats.requests++;
+      if (url.pathname.endsWith('/query_range')) stats.rangeRequests++;
+      stats.bytes += out.length;
+      stats.busyMs += performance.now() - started;
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

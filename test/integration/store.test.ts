@@ -6,6 +6,8 @@ import {
   type DecisionRecord,
 } from '../../adapter/src/store/decisions';
 import { loadSnapshot, saveSnapshot } from '../../adapter/src/store/snapshots';
+import { decide, type DecisionInput } from '../../adapter/src/domain/decide';
+import { decideCompact, explainedDecision, heldExplanation } from '../../adapter/src/domain/explainDecision';
 import { DATABASE_KINDS, TestDatabases } from '../support/databases';
 
 const dbs = new TestDatabases();
@@ -120,5 +122,51 @@ describe.each(DATABASE_KINDS)('store on %s PostgreSQL', (kind) => {
     const bad = await loadSnapshot(db);
     expect(bad).toMatchObject({ holder: 'pod-a', invalid: expect.stringContaining('generatedAt') });
     expect(bad).not.toHaveProperty('snapshot');
+  });
+
+  test('snapshots: a compact decision (format 2) comes back through JSONB rendering what decide() explains', async () => {
+    const db = await dbs.fresh(kind);
+    await migrate(db);
+    const t0 = Date.parse('2026-11-01T00:00:00Z');
+    const input: DecisionInput = {
+      policy: 'api',
+      at: t0,
+      mode: 'balanced',
+      demand: 130,
+      demandLag: { measured: 120, earlier: Number.NaN, lagSeconds: 60 },
+      capacityPerReplica: 25,
+      costPerReplicaHour: 0.04,
+      sloMissCostPerHour: 1,
+      minReplicas: 2,
+      maxReplicas: 10,
+      currentReplicas: 4,
+      hpaTolerance: 0.1,
+      slo: { latency: { measured: Number.NaN, target: 0.3 } },
+      distribution: { quantile: (tau) => 130 + 40 * tau },
+      provenance: { demand: { source: 'sum(rate(http_requests_total[2m]))', observedAt: t0 - 5_000 } },
+    };
+    const compact = decideCompact(input);
+    const full = decide(input);
+    if (!compact.ok || !full.ok) throw new Error('expected a decision');
+    await saveSnapshot(db, 'pod-a', {
+      generatedAt: t0,
+      tick: 4,
+      policies: [
+        {
+          name: 'api',
+          namespace: 'shop',
+          labels: { policy: 'api' },
+          allowedNamespaces: [],
+          decision: compact.decision,
+          explanation: compact.decision.facts,
+        },
+      ],
+    });
+    const loaded = await loadSnapshot(db);
+    if (loaded === undefined || !('snapshot' in loaded))
+      throw new Error(`not served: ${JSON.stringify(loaded)}`);
+    const entry = loaded.snapshot.policies[0]!;
+    expect(explainedDecision(entry.decision!)).toEqual(full.decision);
+    expect(heldExplanation(entry.explanation!)).toEqual(full.decision.explanation);
   });
 });

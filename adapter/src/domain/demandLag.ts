@@ -47,7 +47,7 @@ export interface LagCorrection {
  */
 export function lagCorrectedDemand(
   measured: number,
-  pastDemand: Float64Array,
+  pastDemand: Float64Array | Float32Array,
   steps: number,
   lagSeconds: number,
 ): LagCorrection {

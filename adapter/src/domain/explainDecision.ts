@@ -56,7 +56,9 @@ export function decideCompact(input: DecisionInput): CompactResult {
     rawQuantile: outcome.rawQuantile,
     reachable: outcome.reachable,
   });
-  return { ok: true, decision: { ...outcome.decision, facts } };
+  // Object.assign, not `{ ...outcome.decision, facts }`: V8 gives an object literal that opens with a
+  // spread a hidden class of its own, and the engine keeps every policy's decision (issue 16).
+  return { ok: true, decision: Object.assign({}, outcome.decision, { facts }) };
 }
 
 /** The input as kept and stored: everything but the distribution object. */

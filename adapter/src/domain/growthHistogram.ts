@@ -130,12 +130,12 @@ export class GrowthHistogram {
    * least H + L + 1 samples (H + 2L + 1 for an extrapolated base; with fewer the base stands as measured,
    * as D(t) does without an earlier value). NaN bases or all-NaN peaks add nothing.
    */
-  observe(recent: Float64Array): void {
+  observe(recent: Float64Array | Float32Array): void {
     this.observeEndingAt(recent, recent.length);
   }
 
   /** Adds every horizon a stretch of consecutive samples (oldest first) completes, e.g. a warm start. */
-  observeAll(samples: Float64Array): void {
+  observeAll(samples: Float64Array | Float32Array): void {
     // An end index, not a subarray per sample: a day's warm start is thousands of samples per policy.
     for (let end = this.horizonSteps + this.lagSteps + 1; end <= samples.length; end++)
       this.observeEndingAt(samples, end);
@@ -145,7 +145,7 @@ export class GrowthHistogram {
    * {@link observe} on `samples[0, end)`, read in place: a caller holding the whole series (the what-if)
    * feeds each tick by its end index instead of a subarray per tick.
    */
-  observeEndingAt(samples: Float64Array, end: number): void {
+  observeEndingAt(samples: Float64Array | Float32Array, end: number): void {
     const h = this.horizonSteps;
     const lag = this.lagSteps;
     if (end < h + lag + 1) return;
@@ -408,7 +408,7 @@ export function growthHistogramFits(
  */
 export function reactivePeakDistribution(
   growth: GrowthHistogram | undefined,
-  pastDemand: Float64Array,
+  pastDemand: Float64Array | Float32Array,
   horizonSteps: number,
   demand: number,
 ): ReactiveDistribution {

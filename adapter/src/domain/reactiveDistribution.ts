@@ -41,7 +41,7 @@ export interface ReactiveDistributionOptions {
  * than `minWindows` usable horizons every quantile is D(t) itself, and the note says so.
  */
 export function reactiveDistribution(
-  history: Float64Array,
+  history: Float64Array | Float32Array,
   horizonSteps: number,
   currentDemand: number,
   options: ReactiveDistributionOptions = {},
@@ -119,7 +119,7 @@ function shortHistoryNote(h: number, differences: number, minWindows: number): (
  * peaks[i] = max(history[i+1 … i+h]) ignoring NaN (NaN when that window has no finite sample), for
  * i in [0, n − h). A monotone deque keeps it O(n).
  */
-function forwardPeaks(history: Float64Array, h: number): Float64Array {
+function forwardPeaks(history: Float64Array | Float32Array, h: number): Float64Array {
   const n = history.length;
   const count = Math.max(0, n - h);
   const peaks = new Float64Array(count);
@@ -141,7 +141,7 @@ function forwardPeaks(history: Float64Array, h: number): Float64Array {
   return peaks;
 }
 
-function meanPositive(history: Float64Array): number {
+function meanPositive(history: Float64Array | Float32Array): number {
   let sum = 0;
   let count = 0;
   for (let i = 0; i < history.length; i++) {

@@ -16,7 +16,7 @@ import {
   type InputProvenance,
 } from '../domain';
 import type { ForecastView } from './forecasting';
-import { policiesInScope, policyKey } from '../config/policyIdentity';
+import { policiesInScope, policyKey, policyKeys } from '../config/policyIdentity';
 import type { PolicySnapshot, Snapshot } from '../snapshot/snapshot';
 import type { PolicyReadings, PriceReading, Reading, SpendReading, TickInputs } from './tickInputs';
 
@@ -217,7 +217,8 @@ export function allocateBudgets(
   return config.budgets.map((budget): BudgetAllocation => {
     const period = budgetPeriodAt(budget.period, budget.timeZone, now);
     const members = policiesInScope(budget, config.policies);
-    const burns = members.map((p) => previous.get(policyKey(p))?.decision?.costPerHour ?? 0);
+    const keys = policyKeys(members);
+    const burns = keys.map((key) => previous.get(key)?.decision?.costPerHour ?? 0);
     const burn = burns.reduce((sum, b) => sum + b, 0);
     const spent = spend.get(budget.name) ?? { ok: true, spent: 0 };
     const base = { name: budget.name, periodStart: period.start };
@@ -234,7 +235,7 @@ export function allocateBudgets(
     members.forEach((p, i) => {
       if (p.budget !== budget.name) return;
       const share = members.length <= 1 ? 1 : burn > 0 ? burns[i]! / burn : 1 / members.length;
-      remainingByPolicy.set(policyKey(p), status.remaining * share);
+      remainingByPolicy.set(keys[i]!, status.remaining * share);
     });
     return { budget: { ...base, status }, remainingByPolicy };
   });
@@ -272,8 +273,8 @@ export function assembleTick(
   const allocations = allocateBudgets(config, inputs.spend, previousByKey, now);
   const byName = new Map(allocations.map((a) => [a.budget.name, a]));
   const tick: TickContext = { at: now, engine: config.engine, prices: inputs.prices };
-  const assembled = (policy: Policy, readings: PolicyReadings): AssembledPolicy => {
-    const key = policyKey(policy);
+  const keys = policyKeys(config.policies);
+  const assembled = (policy: Policy, key: string, readings: PolicyReadings): AssembledPolicy => {
     const prev = previousByKey.get(key);
     const forecast = forecasts.get(key);
     const allocation = policy.budget === undefined ? undefined : byName.get(policy.budget);
@@ -303,7 +304,8 @@ export function assembleTick(
   return {
     policies: {
       *[Symbol.iterator]() {
-        for (const [i, policy] of config.policies.entries()) yield assembled(policy, inputs.policies[i]!);
+        for (const [i, policy] of config.policies.entries())
+          yield assembled(policy, keys[i]!, inputs.policies[i]!);
       },
     },
     budgets: allocations.map((a) => a.budget),

@@ -95,6 +95,19 @@ describe('EffectiveConfigSource', () => {
     ]);
   });
 
+  test('the same configuration object until the file or the managed state changes', async () => {
+    const { source, state, advance } = setup();
+    const first = await source.current();
+    advance(30_000);
+    expect(await source.current()).toBe(first);
+    state.managed = { ...state.managed, policies: [policy('cart')] };
+    source.invalidate();
+    const reloaded = await source.current();
+    expect(reloaded).not.toBe(first);
+    expect(reloaded.policies.map((p) => p.name)).toEqual(['web', 'cart']);
+    expect(await source.current()).toBe(reloaded);
+  });
+
   test('stored items the schema rejects are logged', async () => {
     const { state, names, warnings } = setup();
     state.managed = { ...state.managed, invalid: [{ key: 'shop/old', error: 'unknown field' }] };

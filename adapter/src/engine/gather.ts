@@ -23,11 +23,12 @@ import {
   PlanCache,
   workloadKey,
   type Backends,
+  type PolicyQuery,
   type WorkloadRef,
 } from '../sources';
 import { RecentDemand } from './recentDemand';
 import { budgetBackend, budgetSpendQuery } from './queries';
-import { policiesInScope, policyKey } from '../config/policyIdentity';
+import { policiesInScope, policyKey, policyKeys } from '../config/policyIdentity';
 import { currentReplicasQuery } from '../sources/kubeStateMetrics';
 import type {
   PolicyReadings,
@@ -87,17 +88,14 @@ export function createGatherer(
   return async (config, backends, now) => {
     const policies = config.policies;
     const stepMs = config.engine.intervalSeconds * 1000;
-    const keys = new Set(policies.map(policyKey));
+    const { keys: keyList, demandQueries, replicasQueries } = derivedOf(policies);
+    const keys = new Set(keyList);
     history.retain(keys);
     for (const key of growth.keys()) if (!keys.has(key)) growth.delete(key);
     for (const key of growthPending) if (!keys.has(key)) growthPending.delete(key);
 
-    const demandPlan = plans.demand.plan(
-      policies.map((p) => ({ backend: p.backend, query: p.demand.query })),
-    );
-    const replicasPlan = plans.replicas.plan(
-      policies.map((p) => ({ backend: p.backend, query: currentReplicasQuery(p) })),
-    );
+    const demandPlan = plans.demand.plan(demandQueries);
+    const replicasPlan = plans.replicas.plan(replicasQueries);
     const latencyPolicies = policies.filter((p) => p.slo.latencySeconds !== undefined);
     const errorPolicies = policies.filter((p) => p.slo.errorRatio !== undefined);
     const latencyPlan = plans.latency.plan(
@@ -106,16 +104,17 @@ export function createGatherer(
     const errorPlan = plans.errors.plan(
       errorPolicies.map((p) => ({ backend: p.backend, query: p.slo.errorRatio!.query })),
     );
-    const allCold = policies.filter((p) => !history.has(policyKey(p)));
+    // Indices into `policies`.
+    const allCold = indicesWhere(keyList, (key) => !history.has(key));
     const cold = allCold.slice(0, warmStartsPerTick);
     // Until its turn, a policy decides without recent demand and keeps no history of its own.
-    const waiting = new Set(allCold.slice(warmStartsPerTick).map(policyKey));
-    const warmPlan = planQueries(cold.map((p) => ({ backend: p.backend, query: p.demand.query })));
+    const waiting = new Set(allCold.slice(warmStartsPerTick).map((i) => keyList[i]!));
+    const warmPlan = planQueries(cold.map((i) => demandQueries[i]!));
     const deep =
       growthPending.size === 0
         ? []
-        : policies.filter((p) => growthPending.has(policyKey(p))).slice(0, growthWarmStartsPerTick);
-    const deepPlan = planQueries(deep.map((p) => ({ backend: p.backend, query: p.demand.query })));
+        : indicesWhere(keyList, (key) => growthPending.has(key)).slice(0, growthWarmStartsPerTick);
+    const deepPlan = planQueries(deep.map((i) => demandQueries[i]!));
     const deepSteps = growthWarmStartSteps(config.engine.intervalSeconds);
 
     const [demandOut, replicasOut, latencyOut, errorOut, warmOut, deepOut, prices, resources, spend] =
@@ -147,13 +146,13 @@ export function createGatherer(
     const latency = keyed(latencyPolicies, policySamples(latencyPlan, latencyOut));
     const errors = keyed(errorPolicies, policySamples(errorPlan, errorOut));
     policySeries(warmPlan, warmOut).forEach((h, i) => {
-      if (h.ok) history.seed(policyKey(cold[i]!), h.values);
+      if (h.ok) history.seed(keyList[cold[i]!]!, h.values);
     });
     // The day up to the previous tick replaces the histogram built from the recent demand; this tick's
     // sample is observed below as every tick's is. A failed read leaves the recent-demand one (no retry).
     policySeries(deepPlan, deepOut).forEach((h, i) => {
-      const policy = deep[i]!;
-      const key = policyKey(policy);
+      const policy = policies[deep[i]!]!;
+      const key = keyList[deep[i]!]!;
       growthPending.delete(key);
       const fresh = h.ok ? growthShape(policy, config.engine)?.build() : undefined;
       if (!h.ok || fresh === undefined) return;
@@ -162,13 +161,13 @@ export function createGatherer(
     });
 
     const readings = policies.map((policy, i): PolicyReadings => {
-      const key = policyKey(policy);
+      const key = keyList[i]!;
       const d = demand[i]!;
       const pastDemand = history.values(key);
       if (!waiting.has(key)) history.push(key, d.ok ? d.value : Number.NaN);
       const policyGrowth = waiting.has(key)
         ? undefined
-        : growthOf(growth, growthPending, policy, config.engine, history.values(key));
+        : growthOf(growth, growthPending, policy, key, config.engine, history.values(key));
       const lat = latency.get(key);
       const err = errors.get(key);
       return {
@@ -183,6 +182,37 @@ export function createGatherer(
     });
     return { policies: readings, prices, spend };
   };
+}
+
+/**
+ * What a tick asks of every configured policy, made once per policy list (a loaded configuration is not
+ * changed in place): keys, looked up several times a tick and hashed once as the same strings, and the
+ * demand and replicas queries the plan caches compare, the same strings each tick.
+ */
+interface PolicyListFacts {
+  readonly keys: readonly string[];
+  readonly demandQueries: readonly PolicyQuery[];
+  readonly replicasQueries: readonly PolicyQuery[];
+}
+function derivedOf(policies: readonly Policy[]): PolicyListFacts {
+  let facts = DERIVED.get(policies);
+  if (facts === undefined)
+    DERIVED.set(
+      policies,
+      (facts = {
+        keys: policyKeys(policies),
+        demandQueries: policies.map((p) => ({ backend: p.backend, query: p.demand.query })),
+        replicasQueries: policies.map((p) => ({ backend: p.backend, query: currentReplicasQuery(p) })),
+      }),
+    );
+  return facts;
+}
+const DERIVED = new WeakMap<readonly Policy[], PolicyListFacts>();
+
+function indicesWhere(keys: readonly string[], test: (key: string) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < keys.length; i++) if (test(keys[i]!)) out.push(i);
+  return out;
 }
 
 /** The horizon, lag and κ a policy's growth histogram is built for; none without a configured κ. */
@@ -203,10 +233,10 @@ function growthOf(
   histograms: Map<string, GrowthHistogram>,
   pending: Set<string>,
   policy: Policy,
+  key: string,
   engine: Config['engine'],
-  recent: Float64Array,
+  recent: Float32Array,
 ): GrowthHistogram | undefined {
-  const key = policyKey(policy);
   const shape = growthShape(policy, engine);
   if (shape === undefined) {
     histograms.delete(key);

@@ -44,18 +44,19 @@ function snapshotEntry(
   { policy, forecast, previous, demandError, result }: DecidedPolicy,
   now: number,
 ): PolicySnapshot {
-  const identity = {
-    name: policy.name,
-    namespace: policy.namespace,
-    labels: labelsOf(policy),
-    allowedNamespaces: policy.allowedNamespaces,
-    target: policy.target,
-    ...(forecast && { forecast: forecastSummary(forecast) }),
-  };
+  // Each entry one literal that starts with its own keys: V8 (Node 20) gives an object literal that opens
+  // with a spread, `{ ...identity, values }`, a hidden class of its own, so every entry kept its own
+  // (issue 16: 22,000 maps and descriptor arrays at 10,000 policies, about 1 KiB a policy).
+  const forecastView = forecast && { forecast: forecastSummary(forecast) };
   if (result.ok) {
     const dec = result.decision;
     return {
-      ...identity,
+      name: policy.name,
+      namespace: policy.namespace,
+      labels: labelsOf(policy),
+      allowedNamespaces: policy.allowedNamespaces,
+      target: policy.target,
+      ...forecastView,
       values: servedValues(dec),
       valuesAt: now,
       decision: dec,
@@ -63,7 +64,12 @@ function snapshotEntry(
     };
   }
   return {
-    ...identity,
+    name: policy.name,
+    namespace: policy.namespace,
+    labels: labelsOf(policy),
+    allowedNamespaces: policy.allowedNamespaces,
+    target: policy.target,
+    ...forecastView,
     // Last good values stay until the staleness bound (ARCHITECTURE.md §6); the server judges age.
     ...(previous?.values && { values: previous.values, valuesAt: previous.valuesAt }),
     ...(previous?.decision && { decision: previous.decision }),

@@ -3,14 +3,14 @@ import { RecentDemand } from './recentDemand';
 describe('RecentDemand', () => {
   it('keeps the last samples oldest first, NaN for ticks without a value', () => {
     const h = new RecentDemand(3);
-    expect(h.values('a')).toEqual(new Float64Array(0));
+    expect(h.values('a')).toEqual(new Float32Array(0));
     for (const v of [1, 2, Number.NaN, 4]) h.push('a', v);
     expect(Array.from(h.values('a'))).toEqual([2, Number.NaN, 4]);
   });
 
   it.each([1, 4, 17])('hands out views that later pushes leave unchanged (capacity %i)', (capacity) => {
     const h = new RecentDemand(capacity);
-    const views: Array<{ view: Float64Array; expected: number[] }> = [];
+    const views: Array<{ view: Float32Array; expected: number[] }> = [];
     for (let v = 0; v < 5 * capacity + 3; v++) {
       h.push('a', v);
       const view = h.values('a');
@@ -29,5 +29,15 @@ describe('RecentDemand', () => {
     h.retain(new Set(['b']));
     expect(h.has('a')).toBe(false);
     expect(Array.from(h.values('b'))).toEqual([9]);
+  });
+
+  it('keeps each sample as float32, within a relative 2^-24 of the value given', () => {
+    const h = new RecentDemand(4);
+    const given = [1 / 3, 123_456.789, 0.000_123_4, 9.87e12];
+    h.seed('a', Float64Array.from(given));
+    Array.from(h.values('a')).forEach((v, i) => {
+      expect(Math.abs(v - given[i]!) / given[i]!).toBeLessThanOrEqual(2 ** -24);
+      expect(v).toBe(Math.fround(given[i]!));
+    });
   });
 });

@@ -1,7 +1,13 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generateServingCertificate } from '../server/tls';
-import { SERVED_METRICS, type Snapshot } from '../snapshot/snapshot';
+import {
+  decideCompact,
+  explainDecision,
+  explainedDecision,
+  heldExplanation,
+} from '../domain/explainDecision';
+import { SERVED_METRICS, snapshotJson, type Snapshot } from '../snapshot/snapshot';
 import { leaderSnapshotFetcher, SNAPSHOT_PATH, snapshotAddress, snapshotEndpoint } from './replicationHttp';
 
 const TOKEN = 'a-replication-token-of-at-least-32-chars';
@@ -10,6 +16,19 @@ const T = Date.UTC(2026, 10, 1);
 const VALUES = Object.fromEntries(
   SERVED_METRICS.map((m, i) => [m, m === 'costscale_load' ? Number.NaN : i + 1]),
 ) as Record<(typeof SERVED_METRICS)[number], number>;
+const decided = decideCompact({
+  policy: 'api',
+  at: T,
+  mode: 'balanced',
+  demand: 130,
+  capacityPerReplica: 25,
+  costPerReplicaHour: 0.04,
+  sloMissCostPerHour: 1,
+  minReplicas: 2,
+  maxReplicas: 10,
+  distribution: { quantile: (tau) => 130 + 40 * tau },
+});
+if (!decided.ok) throw new Error('expected a decision');
 const snapshot: Snapshot = {
   generatedAt: T,
   tick: 4,
@@ -21,6 +40,15 @@ const snapshot: Snapshot = {
       allowedNamespaces: [],
       values: VALUES,
       valuesAt: T,
+    },
+    // As the engine holds a decision: compact, its explanation rendered on read.
+    {
+      name: 'api',
+      namespace: 'shop',
+      labels: { policy: 'api' },
+      allowedNamespaces: [],
+      decision: decided.decision,
+      explanation: decided.decision.facts,
     },
   ],
 };
@@ -61,6 +89,20 @@ describe('the leader snapshot endpoint', () => {
     expect(got.policies[0]!.values?.costscale_load).toBeNaN();
   });
 
+  test('a follower gets decisions compact, and renders the explanations the leader would', async () => {
+    const got = await leaderSnapshotFetcher(TOKEN)(address);
+    const api = got.policies[1]!;
+    expect(api.decision && 'facts' in api.decision).toBe(true);
+    expect(explainedDecision(api.decision!)).toEqual(explainedDecision(decided.decision));
+    expect(heldExplanation(api.explanation!)).toEqual(explainDecision(decided.decision.facts));
+  });
+
+  test('a follower of format 1 (no format asked) gets every explanation rendered', async () => {
+    const body = await fetchBody(`${address}${SNAPSHOT_PATH}`, TOKEN);
+    expect(body).toBe(snapshotJson(snapshot, 'rendered'));
+    expect(body).not.toContain('"facts"');
+  });
+
   test('a wrong token is refused with 401', async () => {
     await expect(leaderSnapshotFetcher(`${TOKEN}-wrong`)(address)).rejects.toThrow(/HTTP 401/);
     const anonymous = await fetchStatus(`${address}${SNAPSHOT_PATH}`);
@@ -81,6 +123,18 @@ describe('the leader snapshot endpoint', () => {
     expect(await fetchStatus(`${address}/api/v1/whoami`)).toBe(418);
   });
 });
+
+function fetchBody(url: string, token: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { rejectUnauthorized: false, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      })
+      .on('error', reject);
+  });
+}
 
 function fetchStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {

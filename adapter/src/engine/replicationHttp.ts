@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { snapshotSchema } from '../snapshot/schema';
-import { snapshotJson, type SnapshotSource } from '../snapshot/snapshot';
+import { SNAPSHOT_FORMAT, snapshotJson, type SnapshotSource } from '../snapshot/snapshot';
 import type { LeaderSnapshotFetch } from './replication';
 
 // The leader serves its current snapshot to followers on the HTTPS port, so followers do not need
@@ -14,6 +14,12 @@ import type { LeaderSnapshotFetch } from './replication';
 // encrypts, and the signature proves the answer came from a replica that holds the secret.
 
 export const SNAPSHOT_PATH = '/internal/v1/snapshot';
+/**
+ * A follower asks for the compact form (`?format=2`: decisions as the facts their explanations are
+ * rendered from, rendered on read); a follower of an earlier version asks without it and gets every
+ * explanation rendered, as it reads them, and a leader of an earlier version ignores the parameter.
+ */
+const COMPACT_QUERY = `format=${SNAPSHOT_FORMAT}`;
 const SIGNATURE_HEADER = 'x-costscale-signature';
 const FETCH_TIMEOUT_MS = 2_000;
 
@@ -38,7 +44,8 @@ export function snapshotEndpoint(deps: {
   readonly isLeader: () => boolean;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
-    if ((req.url ?? '').split('?')[0] !== SNAPSHOT_PATH) return false;
+    const [path, query] = (req.url ?? '').split('?');
+    if (path !== SNAPSHOT_PATH) return false;
     const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (presented === undefined || !sameSecret(presented, deps.token)) {
       status(res, 401, 'Unauthorized', 'a valid replication token is required');
@@ -50,7 +57,8 @@ export function snapshotEndpoint(deps: {
       if (!deps.isLeader() || current === undefined) {
         status(res, 503, 'ServiceUnavailable', 'this replica does not lead or has no snapshot yet');
       } else {
-        const body = snapshotJson(current);
+        const compact = new URLSearchParams(query).get('format') === String(SNAPSHOT_FORMAT);
+        const body = snapshotJson(current, compact ? 'compact' : 'rendered');
         res.writeHead(200, {
           'Content-Type': 'application/json',
           [SIGNATURE_HEADER]: sign(deps.token, body),
@@ -67,7 +75,7 @@ export function leaderSnapshotFetcher(token: string, timeoutMs = FETCH_TIMEOUT_M
   return (address) =>
     new Promise((resolve, reject) => {
       const req = https.get(
-        new URL(SNAPSHOT_PATH, address),
+        new URL(`${SNAPSHOT_PATH}?${COMPACT_QUERY}`, address),
         { headers: { Authorization: `Bearer ${token}` }, rejectUnauthorized: false, timeout: timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];

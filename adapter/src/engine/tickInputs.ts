@@ -29,9 +29,9 @@ export interface PolicyReadings {
   readonly demand: Reading;
   /**
    * Demand at the tick step before this tick, oldest first; NaN where a tick had no value. A view of
-   * the engine's history: read it, never write it.
+   * the engine's history (float32: engine/recentDemand.ts): read it, never write it.
    */
-  readonly pastDemand: Float64Array;
+  readonly pastDemand: Float64Array | Float32Array;
   /**
    * Decayed growth over the decision horizon, by level, fed every tick including this one's sample: the
    * long-memory reactive distribution. Read it, never feed it.

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { budgetPeriodAt, budgetStatus } from '../domain/budget';
-import { decide } from '../domain/decide';
+import { decide, type DecisionInput, type Mode } from '../domain/decide';
+import { decideCompact, explainedDecision, heldExplanation } from '../domain/explainDecision';
 import { snapshotSchema } from './schema';
-import type { Snapshot } from './snapshot';
+import { snapshotJson, type Snapshot } from './snapshot';
 
 const at = Date.UTC(2024, 6, 8, 12);
 
@@ -93,5 +95,114 @@ describe('snapshotSchema', () => {
   ])('rejects %s', (_, mangle) => {
     const body = JSON.parse(JSON.stringify(fullSnapshot())) as Record<string, unknown>;
     expect(snapshotSchema.safeParse(mangle(body)).success).toBe(false);
+  });
+});
+
+describe('the compact form', () => {
+  const amount = (max: number) => fc.integer({ min: 0, max: max * 100 }).map((x) => x / 100);
+  const measured = fc.option(fc.oneof(amount(2), fc.constant(Number.NaN)), { nil: undefined });
+  const inputArb: fc.Arbitrary<DecisionInput> = fc
+    .record({
+      mode: fc.constantFrom<Mode>('sla-first', 'balanced', 'budget-first'),
+      demand: amount(5000),
+      capacity: fc.integer({ min: 1, max: 500 }),
+      cost: amount(20),
+      v: amount(200),
+      min: fc.integer({ min: 0, max: 10 }),
+      span: fc.integer({ min: 0, max: 100 }),
+      current: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
+      tolerance: fc.option(fc.constantFrom(0.1, 0.3), { nil: undefined }),
+      lag: fc.option(
+        fc.record({ earlier: fc.oneof(amount(5000), fc.constant(Number.NaN)), lagSeconds: amount(300) }),
+        {
+          nil: undefined,
+        },
+      ),
+      budget: fc.option(
+        fc.record({
+          name: fc.constant('team'),
+          shadowPrice: amount(100),
+          utilisation: amount(1.3),
+          criticalThreshold: fc.constantFrom(0.9, 0.95),
+          remaining: amount(5000),
+          hoursLeft: amount(744),
+        }),
+        { nil: undefined },
+      ),
+      latency: measured,
+      errorRatio: measured,
+      override: fc.option(fc.integer({ min: -3_600_000, max: 3_600_000 }), { nil: undefined }),
+      spread: fc.option(amount(3), { nil: undefined }),
+      observedAgo: fc.integer({ min: 0, max: 600_000 }),
+    })
+    .map((r) => ({
+      policy: 'p',
+      at,
+      mode: r.mode,
+      demand: r.demand,
+      ...(r.lag && { demandLag: { measured: r.demand, ...r.lag } }),
+      demandUnit: 'requests',
+      anomalies: r.override === undefined ? [] : [{ signal: 'demand', since: at - 60_000, peak: 0.8 }],
+      ...(r.spread !== undefined && {
+        distribution: { quantile: (tau: number) => r.demand * (1 + r.spread! * tau) },
+      }),
+      capacityPerReplica: r.capacity,
+      costPerReplicaHour: r.cost,
+      sloMissCostPerHour: r.v,
+      ...(r.budget && { budget: r.budget }),
+      ...(r.current !== undefined && { currentReplicas: r.current }),
+      ...(r.tolerance !== undefined && { hpaTolerance: r.tolerance }),
+      slo: {
+        ...(r.latency !== undefined && { latency: { measured: r.latency, target: 0.5 } }),
+        ...(r.errorRatio !== undefined && { errorRatio: { measured: r.errorRatio, target: 0.01 } }),
+      },
+      minReplicas: r.min,
+      maxReplicas: r.min + r.span,
+      schedules: [
+        {
+          name: 'day',
+          timeZone: 'Europe/Berlin',
+          days: ['mon', 'tue'],
+          from: '08:00',
+          to: '18:00',
+          minReplicas: 3,
+        },
+      ],
+      holidays: ['2024-12-25'],
+      overrides:
+        r.override === undefined ? [] : [{ replicas: 4, expiresAt: at + r.override, reason: 'launch' }],
+      provenance: {
+        demand: { source: 'sum(rate(http_requests_total[2m]))', observedAt: at - r.observedAgo },
+        distribution: { source: 'reactive (60 samples)' },
+      },
+      staleAfterMs: 120_000,
+    }));
+
+  test('a decision read back from the compact JSON renders the explanation decide() gives', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const compact = decideCompact(input);
+        const full = decide(input);
+        if (!compact.ok || !full.ok) return;
+        const json = snapshotJson({
+          generatedAt: at,
+          tick: 1,
+          policies: [
+            {
+              name: 'p',
+              namespace: 'ns',
+              labels: { policy: 'p' },
+              allowedNamespaces: [],
+              decision: compact.decision,
+              explanation: compact.decision.facts,
+            },
+          ],
+        });
+        const read = snapshotSchema.parse(JSON.parse(json)).policies[0]!;
+        expect(explainedDecision(read.decision!)).toEqual(full.decision);
+        expect(heldExplanation(read.explanation!)).toEqual(full.decision.explanation);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,15 +1,101 @@
 import { z } from 'zod';
-import { decisionSchema, explanationSchema } from '../domain/decide';
-import { SERVED_METRICS, type Snapshot } from './snapshot';
+import { decisionSchema, explanationSchema, PROVENANCED_INPUTS } from '../domain/decide';
+import type { CompactDecision, DecisionFacts, KeptInput } from '../domain/explainDecision';
+import { SERVED_METRICS, SNAPSHOT_FORMAT, type PolicySnapshot, type Snapshot } from './snapshot';
 
 // A snapshot as it crosses a process boundary (the leader stores it in PostgreSQL as JSON, followers
-// read it back). Typed against Snapshot, so the parsed value is what servers read.
+// read it back). Typed against Snapshot, so the parsed value is what servers read. Two forms: every
+// explanation rendered (format 1, no `format` field), or compact (format 2): a decision's numbers and the
+// facts its explanation is rendered from, as the engine keeps them, rendered on read.
 
 /** JSON writes NaN and ±Infinity as null; read null back as NaN, which no server serves. */
 const jsonNumber = z
   .number()
   .nullable()
   .transform((v) => v ?? Number.NaN);
+
+const sloMeasurementSchema = z
+  .object({ measured: jsonNumber.optional(), target: jsonNumber })
+  .transform((m) => ({ measured: m.measured, target: m.target }));
+
+/**
+ * A decision's input as kept (domain/explainDecision.ts), read back from JSON: a number it holds as NaN (a
+ * missing measurement, an earlier value there was none of) comes back as NaN.
+ */
+const keptInputSchema: z.ZodType<KeptInput, unknown> = z
+  .object({
+    policy: z.string().optional(),
+    at: jsonNumber,
+    mode: z.enum(['sla-first', 'balanced', 'budget-first']),
+    demand: jsonNumber.optional(),
+    demandLag: z.object({ measured: jsonNumber, earlier: jsonNumber, lagSeconds: jsonNumber }).optional(),
+    demandUnit: z.string().optional(),
+    anomalies: z.array(z.object({ signal: z.string(), since: jsonNumber, peak: jsonNumber })).optional(),
+    capacityPerReplica: jsonNumber.optional(),
+    costPerReplicaHour: jsonNumber.optional(),
+    sloMissCostPerHour: jsonNumber,
+    budget: z
+      .object({
+        name: z.string(),
+        shadowPrice: jsonNumber,
+        utilisation: jsonNumber,
+        criticalThreshold: jsonNumber,
+        remaining: jsonNumber,
+        hoursLeft: jsonNumber,
+      })
+      .optional(),
+    currentReplicas: jsonNumber.optional(),
+    hpaTolerance: jsonNumber.optional(),
+    slo: z
+      .object({ latency: sloMeasurementSchema.optional(), errorRatio: sloMeasurementSchema.optional() })
+      .optional(),
+    minReplicas: jsonNumber,
+    maxReplicas: jsonNumber,
+    schedules: z
+      .array(
+        z.object({
+          name: z.string(),
+          timeZone: z.string(),
+          days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])),
+          from: z.string(),
+          to: z.string(),
+          minReplicas: jsonNumber,
+        }),
+      )
+      .optional(),
+    holidays: z.array(z.string()).optional(),
+    overrides: z
+      .array(z.object({ replicas: jsonNumber, expiresAt: jsonNumber, reason: z.string().optional() }))
+      .optional(),
+    provenance: z
+      .partialRecord(
+        z.enum(PROVENANCED_INPUTS),
+        z.object({ source: z.string(), observedAt: jsonNumber.optional() }),
+      )
+      .optional(),
+    staleAfterMs: jsonNumber.optional(),
+  })
+  // Keys that hold undefined when absent (JSON drops them).
+  .transform((input) =>
+    Object.assign(input, {
+      demand: input.demand,
+      capacityPerReplica: input.capacityPerReplica,
+      costPerReplicaHour: input.costPerReplicaHour,
+    }),
+  );
+
+const decisionFactsSchema: z.ZodType<DecisionFacts, unknown> = z
+  .object({
+    input: keptInputSchema,
+    rawQuantile: jsonNumber.optional(),
+    reachable: jsonNumber,
+  })
+  .transform((facts) => ({ input: facts.input, rawQuantile: facts.rawQuantile, reachable: facts.reachable }));
+
+/** A decision as the engine keeps it: decide()'s numbers and the facts of its explanation. */
+const compactDecisionSchema: z.ZodType<CompactDecision, unknown> = decisionSchema
+  .omit({ explanation: true })
+  .extend({ facts: decisionFactsSchema });
 
 const accuracySchema = z.object({
   count: jsonNumber,
@@ -40,8 +126,8 @@ const policySnapshotSchema = z.object({
   values: z.record(z.enum(SERVED_METRICS), jsonNumber).optional(),
   valuesAt: z.number().optional(),
   error: z.string().optional(),
-  decision: decisionSchema.optional(),
-  explanation: explanationSchema.optional(),
+  decision: z.union([compactDecisionSchema, decisionSchema]).optional(),
+  explanation: z.union([decisionFactsSchema, explanationSchema]).optional(),
   forecast: z
     .object({
       mode: z.enum(['forecast', 'reactive']),
@@ -73,18 +159,35 @@ const budgetStatusSchema = z.object({
   warnings: z.array(z.string()),
 });
 
-export const snapshotSchema: z.ZodType<Snapshot, unknown> = z.object({
-  generatedAt: z.number(),
-  tick: z.int().nonnegative(),
-  policies: z.array(policySnapshotSchema),
-  budgets: z
-    .array(
-      z.object({
-        name: z.string(),
-        status: budgetStatusSchema.optional(),
-        error: z.string().optional(),
-        anomaly: signalAnomalySchema.optional(),
-      }),
-    )
-    .optional(),
-});
+export const snapshotSchema: z.ZodType<Snapshot, unknown> = z
+  .object({
+    format: z.literal(SNAPSHOT_FORMAT).optional(),
+    generatedAt: z.number(),
+    tick: z.int().nonnegative(),
+    policies: z.array(policySnapshotSchema),
+    budgets: z
+      .array(
+        z.object({
+          name: z.string(),
+          status: budgetStatusSchema.optional(),
+          error: z.string().optional(),
+          anomaly: signalAnomalySchema.optional(),
+        }),
+      )
+      .optional(),
+  })
+  .transform(({ format, ...snapshot }) =>
+    format === undefined
+      ? snapshot
+      : { ...snapshot, policies: snapshot.policies.map(withDecisionExplanation) },
+  );
+
+/**
+ * In the compact form an entry whose explanation is its decision's (a fresh decision) leaves it out
+ * rather than write the facts twice; it is the decision's facts again, one object, as the engine holds it.
+ */
+function withDecisionExplanation(p: PolicySnapshot): PolicySnapshot {
+  return p.explanation === undefined && p.decision !== undefined && 'facts' in p.decision
+    ? Object.assign({}, p, { explanation: p.decision.facts })
+    : p;
+}

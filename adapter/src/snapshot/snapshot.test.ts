@@ -1,5 +1,11 @@
-import { decide, type DecisionInput, type Explanation } from '../domain/decide';
-import { decideCompact, type DecisionFacts, type HeldDecision } from '../domain/explainDecision';
+import { decide, decisionSchema, type DecisionInput, type Explanation } from '../domain/decide';
+import {
+  decideCompact,
+  explainedDecision,
+  heldExplanation,
+  type DecisionFacts,
+  type HeldDecision,
+} from '../domain/explainDecision';
 import { snapshotSchema } from './schema';
 import { SnapshotHolder, snapshotJson, type PolicySnapshot, type Snapshot } from './snapshot';
 
@@ -89,9 +95,55 @@ describe('snapshotJson', () => {
         entry(full.decision, failed.failure.explanation),
       ],
     };
-    const json = snapshotJson(kept);
+    const json = snapshotJson(kept, 'rendered');
     expect(json).toBe(JSON.stringify(expected));
     expect(snapshotSchema.parse(JSON.parse(json))).toEqual(expected);
     expect(JSON.stringify(kept.policies[0])).not.toContain('"summary"');
+  });
+
+  test('compact, writes the facts once and reads back what renders as decide() explains it', () => {
+    const full = decide(input);
+    const compact = decideCompact(input);
+    if (!full.ok || !compact.ok) throw new Error('expected a decision');
+    const failed = decide({ ...input, demand: undefined });
+    if (failed.ok) throw new Error('expected no decision');
+    const kept: Snapshot = {
+      generatedAt: input.at,
+      tick: 3,
+      policies: [
+        entry(compact.decision, compact.decision.facts),
+        entry(compact.decision, failed.failure.explanation),
+      ],
+      budgets: [{ name: 'team', error: 'timeout' }],
+    };
+    const json = snapshotJson(kept);
+    const body = JSON.parse(json) as { format: number; policies: Array<Record<string, unknown>> };
+    expect(body.format).toBe(2);
+    expect(JSON.stringify(body.policies[0])).not.toContain('"summary"');
+    // The fresh decision's explanation is its facts, written once.
+    expect(body.policies[0]).not.toHaveProperty('explanation');
+    expect(json.length).toBeLessThan(snapshotJson(kept, 'rendered').length);
+
+    const read = snapshotSchema.parse(body);
+    const [fresh, failing] = read.policies;
+    expect(fresh!.explanation).toBe(fresh!.decision && 'facts' in fresh!.decision && fresh!.decision.facts);
+    expect(explainedDecision(fresh!.decision!)).toEqual(full.decision);
+    expect(heldExplanation(fresh!.explanation!)).toEqual(full.decision.explanation);
+    expect(failing!.explanation).toEqual(failed.failure.explanation);
+    // Rendered again, byte for byte what the leader would have written.
+    expect(snapshotJson(read, 'rendered')).toBe(snapshotJson(kept, 'rendered'));
+  });
+
+  test('a reader of format 1 refuses the compact form: its decision schema is strict', () => {
+    const compact = decideCompact(input);
+    if (!compact.ok) throw new Error('expected a decision');
+    const body = JSON.parse(
+      snapshotJson({
+        generatedAt: input.at,
+        tick: 1,
+        policies: [entry(compact.decision, compact.decision.facts)],
+      }),
+    ) as { policies: Array<{ decision: unknown }> };
+    expect(decisionSchema.safeParse(body.policies[0]!.decision).success).toBe(false);
   });
 });

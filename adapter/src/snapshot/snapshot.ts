@@ -123,17 +123,40 @@ export class SnapshotHolder implements SnapshotFeed {
   }
 }
 
+/** The snapshot's JSON form that keeps decisions compact (snapshot/schema.ts reads both forms). */
+export const SNAPSHOT_FORMAT = 2;
+
 /**
- * The snapshot as JSON, every decision with its explanation (as followers and a restart read it back):
- * what the engine keeps compact is rendered here, one entry at a time, so one entry's explanation is
- * alive at a time (a replacer would do the same at twice the time: JSON.stringify calls it for every key).
+ * How a snapshot is written as JSON: `compact` as the engine holds it, each decision's explanation as the
+ * facts it is rendered from, for readers that render on read (followers and a restart, from format 2);
+ * `rendered` with every explanation written out, as replicas before format 2 read it.
  */
-export function snapshotJson(snapshot: Snapshot): string {
-  const entries = snapshot.policies.map((p) => JSON.stringify(renderedEntry(p)));
-  // The entries go where the empty list stands: `policies` follows two numbers, so it is the first one.
-  const skeleton = JSON.stringify({ ...snapshot, policies: [] });
+export type SnapshotForm = 'compact' | 'rendered';
+
+/**
+ * The snapshot as JSON in `form`. Rendered, what the engine keeps compact is rendered here one entry at a
+ * time, so one entry's explanation is alive at a time (a replacer would do the same at twice the time:
+ * JSON.stringify calls it for every key).
+ */
+export function snapshotJson(snapshot: Snapshot, form: SnapshotForm = 'compact'): string {
+  const entry = form === 'compact' ? compactEntry : renderedEntry;
+  const entries = snapshot.policies.map((p) => JSON.stringify(entry(p)));
+  // The entries go where the empty list stands: `policies` follows numbers only, so it is the first one.
+  const skeleton = JSON.stringify({
+    ...(form === 'compact' && { format: SNAPSHOT_FORMAT }),
+    ...snapshot,
+    policies: [],
+  });
   const at = skeleton.indexOf('"policies":[') + '"policies":['.length;
   return skeleton.slice(0, at) + entries.join(',') + skeleton.slice(at);
+}
+
+/** An entry as held, without its explanation when that is its decision's facts (read back from there). */
+function compactEntry(p: PolicySnapshot): PolicySnapshot {
+  if (p.explanation === undefined || p.decision === undefined || !('facts' in p.decision)) return p;
+  if (p.explanation !== p.decision.facts) return p;
+  const { explanation: _explanation, ...entry } = p;
+  return entry;
 }
 
 /** An entry with its decision and explanation rendered, each in its own place (JSON keeps key order). */

@@ -91,26 +91,12 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
           resolve,
           reject,
         };
-        const req = request({
-          agent,
-          protocol: base.protocol,
-          hostname: base.hostname.replace(/^\[|\]$/g, ''),
-          port: base.port,
-          path: `${prefix}${path}`,
-          method: 'POST',
-          headers: {
-            ...(userinfo !== undefined && { authorization: userinfo }),
-            ...headers,
-            'content-type': 'application/x-www-form-urlencoded',
-            'content-length': String(Buffer.byteLength(body)),
-            'accept-encoding': 'gzip',
-          },
-        });
         const chunks: Buffer[] = [];
+        let req: http.ClientRequest | undefined;
         // Settles once, whichever of request, response, decompression or timer fails first.
         const fail = (err: Error): void => {
           clearTimeout(timer);
-          req.destroy();
+          req?.destroy();
           settle?.reject(
             err instanceof TransportError ? err : new TransportError('network', err.message, { cause: err }),
           );
@@ -121,30 +107,59 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
           () => fail(new TransportError('timeout', `no complete response within ${timeoutMs} ms`)),
           timeoutMs,
         );
-        req.on('error', fail);
-        req.on('response', (res) => {
-          const stream: Readable =
-            res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
-          let size = 0;
-          stream.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBytes) {
-              fail(new TransportError('too-large', `response larger than ${maxBytes} bytes`));
-              return;
-            }
-            chunks.push(chunk);
+        const send = (resent: boolean): void => {
+          const sent = request({
+            agent,
+            protocol: base.protocol,
+            hostname: base.hostname.replace(/^\[|\]$/g, ''),
+            port: base.port,
+            path: `${prefix}${path}`,
+            method: 'POST',
+            headers: {
+              ...(userinfo !== undefined && { authorization: userinfo }),
+              ...headers,
+              'content-type': 'application/x-www-form-urlencoded',
+              'content-length': String(Buffer.byteLength(body)),
+              'accept-encoding': 'gzip',
+            },
           });
-          stream.on('error', fail);
-          res.on('error', fail);
-          stream.on('end', () => {
-            clearTimeout(timer);
-            const body = Buffer.concat(chunks).toString('utf8');
-            chunks.length = 0;
-            settle?.resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-            settle = undefined;
+          req = sent;
+          let answered = false;
+          sent.on('error', (err: NodeJS.ErrnoException) => {
+            // A kept-alive socket the server closed while idle (its keep-alive timeout ran out while this
+            // process was busy) resets at its next use: that says nothing of the backend, so the request
+            // goes again once on a fresh socket, as Node's documentation of `reusedSocket` advises, rather
+            // than fail and count towards opening the circuit (issue 16: ticks of 100,000 policies compute
+            // longer than Node's 5 s keep-alive timeout between their requests).
+            if (!answered && !resent && sent.reusedSocket && err.code === 'ECONNRESET' && settle) send(true);
+            else fail(err);
           });
-        });
-        req.end(body);
+          sent.on('response', (res) => {
+            answered = true;
+            const stream: Readable =
+              res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+            let size = 0;
+            stream.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > maxBytes) {
+                fail(new TransportError('too-large', `response larger than ${maxBytes} bytes`));
+                return;
+              }
+              chunks.push(chunk);
+            });
+            stream.on('error', fail);
+            res.on('error', fail);
+            stream.on('end', () => {
+              clearTimeout(timer);
+              const text = Buffer.concat(chunks).toString('utf8');
+              chunks.length = 0;
+              settle?.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+              settle = undefined;
+            });
+          });
+          sent.end(body);
+        };
+        send(false);
       });
     },
     close() {
