@@ -73,7 +73,8 @@ describe('snapshotJson', () => {
     explanation,
   });
 
-  test('writes a compact decision with the explanation decide() gives, and parses back as it', () => {
+  /** A kept snapshot of a fresh compact decision and a failed one, with decide()'s full results for them. */
+  const keptSnapshot = () => {
     const full = decide(input);
     const compact = decideCompact(input);
     if (!full.ok || !compact.ok) throw new Error('expected a decision');
@@ -88,6 +89,11 @@ describe('snapshotJson', () => {
       ],
       budgets: [{ name: 'team', error: 'timeout' }],
     };
+    return { full, failed, kept };
+  };
+
+  test('writes a compact decision with the explanation decide() gives, and parses back as it', () => {
+    const { full, failed, kept } = keptSnapshot();
     const expected: Snapshot = {
       ...kept,
       policies: [
@@ -102,20 +108,7 @@ describe('snapshotJson', () => {
   });
 
   test('compact, writes the facts once and reads back what renders as decide() explains it', () => {
-    const full = decide(input);
-    const compact = decideCompact(input);
-    if (!full.ok || !compact.ok) throw new Error('expected a decision');
-    const failed = decide({ ...input, demand: undefined });
-    if (failed.ok) throw new Error('expected no decision');
-    const kept: Snapshot = {
-      generatedAt: input.at,
-      tick: 3,
-      policies: [
-        entry(compact.decision, compact.decision.facts),
-        entry(compact.decision, failed.failure.explanation),
-      ],
-      budgets: [{ name: 'team', error: 'timeout' }],
-    };
+    const { full, failed, kept } = keptSnapshot();
     const json = snapshotJson(kept);
     const body = JSON.parse(json) as { format: number; policies: Array<Record<string, unknown>> };
     expect(body.format).toBe(2);
