@@ -35,6 +35,12 @@ describe('detectSeasonalPeriods', () => {
     expect(detectSeasonalPeriods(y, { stepSeconds: 300 })).toEqual([288, 2016]);
   });
 
+  it('still finds the daily season behind one incident a hundred times the usual peak', () => {
+    const y = synthetic({ length: 24 * 28, daily, noise: 3, seed: 2 });
+    y[24 * 10 + 5] = 100 * Math.max(...y);
+    expect(detectSeasonalPeriods(y, { stepSeconds: 3600 })).toEqual([24]);
+  });
+
   it('finds nothing in white noise or a random walk', () => {
     const random = seededRandom(8);
     const noise = Float64Array.from({ length: 24 * 20 }, () => normal(random));

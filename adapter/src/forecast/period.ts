@@ -44,9 +44,23 @@ function autocorrelation(x: Float64Array, lag: number, energy: number): number {
   return energy > 0 ? sum / energy : 0;
 }
 
+/**
+ * Share of the highest values lowered to the quantile below them before the autocorrelation: one incident
+ * (a burst a hundred times the usual peak) otherwise holds most of the series' energy, and the lags that
+ * do not align it with itself, the seasons among them, read as uncorrelated.
+ */
+const CLIPPED_SHARE = 0.01;
+
+/** `x` with the values above its (1 − CLIPPED_SHARE) quantile lowered to it, in place. */
+function clipIncidents(x: Float64Array): Float64Array {
+  const cap = Float64Array.from(x).sort()[Math.floor((1 - CLIPPED_SHARE) * (x.length - 1))];
+  if (cap !== undefined) for (let i = 0; i < x.length; i++) x[i] = Math.min(x[i]!, cap);
+  return x;
+}
+
 /** The series minus its least-squares line, so a trend does not read as correlation at every lag. */
 function detrended(values: ArrayLike<number>): Float64Array {
-  const x = fillGaps(values);
+  const x = clipIncidents(fillGaps(values));
   const n = x.length;
   const meanT = (n - 1) / 2;
   let meanY = 0;
