@@ -28,7 +28,7 @@ import {
   type WatchedSeries,
 } from '../anomaly';
 import { policySeries, executeRangePlan, planQueries, type Backends } from '../sources';
-import { policyKey } from '../config/policyIdentity';
+import { policyKeys } from '../config/policyIdentity';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
 
 export type { ForecastView };
@@ -99,8 +99,6 @@ const LOADING: ForecastView = {
 export class Forecasting {
   private readonly entries = new Map<string, PolicyForecasting>();
   private stored: Map<string, ForecastState> | undefined;
-  /** Each policy's key, made once per policy object rather than at every tick (issue 16: tick garbage). */
-  private readonly keys = new WeakMap<Policy, string>();
   /** The policy list the entries were last pruned to: a list is pruned once, when it is new. */
   private prunedTo: readonly Policy[] | undefined;
 
@@ -127,14 +125,21 @@ export class Forecasting {
   ): Promise<Map<string, ForecastView>> {
     // A copy: entries are dropped as series take them, and the loader's map is not ours to change.
     this.stored ??= new Map(await this.deps.loadModels?.().catch(() => undefined));
-    const enabled = policies.filter((p) => p.forecast.enabled);
-    const keys = enabled.map((p) => this.keyOf(p));
+    // Keys made once per policy list (policyIdentity.ts), not every tick (issue 16: tick garbage).
+    const allKeys = policyKeys(policies);
+    const enabled: Policy[] = [];
+    const keys: string[] = [];
+    policies.forEach((p, i) => {
+      if (!p.forecast.enabled) return;
+      enabled.push(p);
+      keys.push(allKeys[i]!);
+    });
     if (policies !== this.prunedTo) {
       const configured = new Set(keys);
       for (const key of this.entries.keys()) if (!configured.has(key)) this.entries.delete(key);
       this.prunedTo = policies;
     }
-    await this.warmStart(enabled, backends, now);
+    await this.warmStart(enabled, keys, backends, now);
 
     enabled.forEach((policy, i) => {
       const e = this.entries.get(keys[i]!);
@@ -203,55 +208,55 @@ export class Forecasting {
   }
 
   /** Loads bucketed history for policies not seen yet, at most `maxWarmStartsPerTick` per tick. */
-  private async warmStart(policies: readonly Policy[], backends: Backends, now: number): Promise<void> {
+  private async warmStart(
+    policies: readonly Policy[],
+    keys: readonly string[],
+    backends: Backends,
+    now: number,
+  ): Promise<void> {
     if (this.entries.size === policies.length) return;
-    const cold = policies
-      .filter((p) => !this.entries.has(this.keyOf(p)))
-      .slice(0, this.options.maxWarmStartsPerTick);
-    const groups = new Map<string, Policy[]>();
-    for (const p of cold) {
-      const g = `${p.forecast.stepSeconds}/${p.forecast.historyDays}`;
-      groups.set(g, [...(groups.get(g) ?? []), p]);
+    const groups = new Map<string, Array<{ policy: Policy; key: string }>>();
+    let cold = 0;
+    for (let i = 0; i < policies.length && cold < this.options.maxWarmStartsPerTick; i++) {
+      const key = keys[i]!;
+      if (this.entries.has(key)) continue;
+      const policy = policies[i]!;
+      const g = `${policy.forecast.stepSeconds}/${policy.forecast.historyDays}`;
+      groups.set(g, [...(groups.get(g) ?? []), { policy, key }]);
+      cold++;
     }
     await Promise.all(
       [...groups.values()].map(async (group) => {
-        const stepMs = group[0]!.forecast.stepSeconds * 1000;
-        const points = historyPoints(group[0]!.forecast.historyDays, stepMs);
+        const stepMs = group[0]!.policy.forecast.stepSeconds * 1000;
+        const points = historyPoints(group[0]!.policy.forecast.historyDays, stepMs);
         const current = Math.floor(now / stepMs) * stepMs;
-        const plan = planQueries(group.map((p) => ({ backend: p.backend, query: p.demand.query })));
+        const plan = planQueries(
+          group.map(({ policy }) => ({ backend: policy.backend, query: policy.demand.query })),
+        );
         const outcomes = await executeRangePlan(plan, backends, {
           start: current - points * stepMs,
           end: current - stepMs,
           stepMs,
         });
         policySeries(plan, outcomes).forEach((h, i) => {
-          const p = group[i]!;
+          const { policy: p, key } = group[i]!;
           // A policy with no history yet starts empty; one whose query failed is retried next tick.
           if (!h.ok && !/no series/.test(h.error)) return;
           const values = h.ok
             ? alignToSteps(h.timestamps, h.values, current - points * stepMs, stepMs, points)
             : new Float64Array(0);
           // A stored model is needed once: the series holds it from here on, and a refit replaces it.
-          const stored = this.stored?.get(this.keyOf(p));
-          this.stored?.delete(this.keyOf(p));
+          const stored = this.stored?.get(key);
+          this.stored?.delete(key);
           const series = onlineSeries(stepMs, now, values, stored && compactModel(stored), points);
           const watch = watchHistory(series);
-          this.entries.set(this.keyOf(p), { series, watch });
+          this.entries.set(key, { series, watch });
           // An episode still on at the end of the history began before this process watched: record
           // its start too (recording is idempotent per start, so a restart does not duplicate it).
           if (watch.episode.active) this.deps.onAnomaly?.(demandEvent(p, watch.episode, null));
         });
       }),
     );
-  }
-
-  private keyOf(policy: Policy): string {
-    let key = this.keys.get(policy);
-    if (key === undefined) {
-      key = policyKey(policy);
-      this.keys.set(policy, key);
-    }
-    return key;
   }
 
   private reforecast(policy: Policy, s: OnlineSeries, now: number): void {
