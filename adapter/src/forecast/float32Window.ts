@@ -9,7 +9,6 @@
  * is reclaimed by moving them back when it runs out (once every `limit / 64` values at the limit), so a
  * reader gets each series as one array without a copy.
  */
-/** `values` start the first series, for a window of one. */
 export class Float32Window {
   private data: Float32Array;
   private start = 0;
@@ -17,6 +16,7 @@ export class Float32Window {
 
   constructor(
     private limit: number,
+    /** The first series' values to start with (a window of one series). */
     values: ArrayLike<number> = [],
     private readonly columns = 1,
   ) {
