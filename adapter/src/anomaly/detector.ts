@@ -99,15 +99,17 @@ export const detectorOptionsSchema = z.object({
   stepMs: z.number().positive().default(DEFAULT_STEP_MS),
   /** Samples before any score above 0. */
   warmup: z.number().int().min(2).optional(),
-  /** Half-life, in samples, of the damping after a high score. */
+  /** Half-life, in steps of stepMs, of the damping after a high score. */
   dampingHalfLife: z.number().positive().optional(),
 });
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(5),
+  version: z.literal(6),
+  stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
+  /** The damping's decay over one step of stepMs; over a gap in the series it decays for the whole gap. */
   dampingDecay: z.number().min(0).max(1),
   n: z.number().int().min(0),
   last: z.number(),
@@ -135,6 +137,8 @@ export const detectorStateSchema = z.object({
   longVar: z.number().min(0),
   evidenceQuantile: z.number().min(0),
   peak: z.number().min(0).max(1),
+  /** When the peak was last decayed. */
+  peakTime: z.number(),
   weekly: weeklyStateSchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
@@ -145,7 +149,8 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 5,
+    version: 6,
+    stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
     dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? Math.min(288, Math.max(12, perDay)))),
@@ -172,6 +177,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     longVar: 0,
     evidenceQuantile: 0,
     peak: 0,
+    peakTime: 0,
     weekly: createWeekly(stepMs, slots > 0),
   };
 }
@@ -343,7 +349,7 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   );
   if (state.n <= state.warmup) return 0;
   const raw = decades / (decades + SCORE_DECADES);
-  const decayedPeak = state.peak * state.dampingDecay;
+  const decayedPeak = state.peak * peakDecay(state, timeMs);
   state.peak = Math.max(decayedPeak, raw);
   const fresh = raw >= decayedPeak && !continuesEvent(state, timeMs, raw) && !recurs(state, timeMs, raw);
   if (raw >= decayedPeak && raw >= EVENT_MIN_SCORE) {
@@ -355,6 +361,19 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
     }
   }
   return Math.max(spatial, fresh ? raw : raw * DAMPING);
+}
+
+/**
+ * The damping's decay since the peak was last decayed: over the time elapsed, not per sample, so that after
+ * a gap in a series (NAB's traffic files skip hours to days) an alarm days ago no longer masks a new event.
+ * A regular series decays by exactly dampingDecay a sample. Time going back (a repeated hour at a clock
+ * change) does not decay it; a sample without a valid time counts as one step.
+ */
+function peakDecay(state: DetectorState, timeMs: number): number {
+  if (!Number.isFinite(timeMs)) return state.dampingDecay;
+  const steps = Math.max(0, timeMs - state.peakTime) / state.stepMs;
+  state.peakTime = timeMs;
+  return state.dampingDecay ** steps;
 }
 
 /**
