@@ -178,6 +178,19 @@ describe('anomaly detector', () => {
     expect(scores[moderate]!).toBeGreaterThan(EPISODE_START);
   });
 
+  it('does not let the damping grow when time goes back (a repeated hour at a clock change)', () => {
+    const series = seasonal(288 * 4);
+    const strong = 288 * 3 + 100;
+    series[strong] = series[strong]! + 200;
+    const state = createDetector({ stepMs: STEP });
+    series.forEach((v, i) => scoreSample(state, T0 + i * STEP, v));
+    const peak = state.peak;
+    scoreSample(state, T0 + (series.length - 12) * STEP, series[series.length - 12]!);
+    expect(state.peak).toBeGreaterThan(0);
+    expect(state.peak).toBeLessThanOrEqual(peak);
+    expect(() => deserializeDetector(serializeDetector(state))).not.toThrow();
+  });
+
   it('notices a slow drift to values not seen lately, though each step follows the last', () => {
     const noise = uniformNoise(7);
     // Noise one unit wide, then a ramp of 20 units over 8 hours.
