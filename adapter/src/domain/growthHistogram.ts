@@ -101,7 +101,7 @@ export class GrowthHistogram {
    * One row of bins per level band and one per level band while rising (index + LEVELS), allocated when
    * first seen (most series visit few): the rows seen so far side by side in one array, in the order
    * they were first seen. One typed array, not one per row: each costs about 180 bytes of heap besides
-   * its bins, and at 100,000 policies of about four rows each that was 70 MiB (issue 16).
+   * its bins, and with the array of them about 50 MiB at 100,000 policies of about three rows each (issue 16).
    */
   private bins = EMPTY_BINS;
   /** Each row's decayed weight at [row], and at [ROWS + row] its place in `bins` plus one (0: none yet). */
