@@ -9,6 +9,7 @@
 // that survived a scavenge, i.e. what the old generation grows by), IDLE_MS=<ms> idles between ticks as a
 // service does (engine-tick-worker.js). With forecasting, the bytes a forecasting policy holds, by component
 // (forecast-policy-bytes.js).
+// RUNS=default,cap (of baseline, default, cap) runs only those children; all three by default.
 // Usage: node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 //        POLICIES=100000 TICKS=... node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 import { spawn } from 'node:child_process';
@@ -25,8 +26,10 @@ const TICKS = Number(
 );
 /** The heap cap deploy/base sets through NODE_OPTIONS. */
 const DEPLOY_HEAP_CAP = process.env.HEAP_CAP ?? '--max-old-space-size=256';
+const RUNS = new Set((process.env.RUNS ?? 'baseline,default,cap').split(','));
 
 interface Run {
+  readonly name: string;
   readonly label: string;
   readonly flags: string[];
   readonly ticks: number;
@@ -36,19 +39,21 @@ async function main(): Promise<void> {
   const prom = await startSyntheticPrometheus();
   try {
     const runs: Run[] = [
-      { label: 'baseline: adapter and configuration loaded, no tick', flags: [], ticks: 0 },
-      { label: 'default heap sizing', flags: [], ticks: TICKS },
-      { label: `deploy heap cap (${DEPLOY_HEAP_CAP})`, flags: [DEPLOY_HEAP_CAP], ticks: TICKS },
+      { name: 'baseline', label: 'baseline: adapter and configuration loaded, no tick', flags: [], ticks: 0 },
+      { name: 'default', label: 'default heap sizing', flags: [], ticks: TICKS },
+      { name: 'cap', label: `deploy heap cap (${DEPLOY_HEAP_CAP})`, flags: [DEPLOY_HEAP_CAP], ticks: TICKS },
     ];
-    const peaks: number[] = [];
-    for (const run of runs) {
+    const peaks = new Map<string, number>();
+    for (const run of runs.filter((r) => RUNS.has(r.name))) {
       console.log(`\n-- ${run.label}`);
       const output = await worker(run, prom.url);
-      peaks.push(Number(/peak RSS: (\d+) MiB/.exec(output)?.[1]));
+      peaks.set(run.name, Number(/peak RSS: (\d+) MiB/.exec(output)?.[1]));
     }
-    console.log(
-      `\npeak RSS over the baseline: default heap ${(peaks[1]! / peaks[0]!).toFixed(2)}×, deploy heap cap ${(peaks[2]! / peaks[0]!).toFixed(2)}×`,
-    );
+    const base = peaks.get('baseline');
+    if (base !== undefined && peaks.has('default') && peaks.has('cap'))
+      console.log(
+        `\npeak RSS over the baseline: default heap ${(peaks.get('default')! / base).toFixed(2)}×, deploy heap cap ${(peaks.get('cap')! / base).toFixed(2)}×`,
+      );
     if (FORECAST === '1') await policyBytes();
   } finally {
     await prom.close();

@@ -14,6 +14,26 @@ describe('GrowthHistogram', () => {
     for (const tau of [0.1, 0.5, 0.9]) expect(Math.abs(d!.quantile(tau) - 150) / 150).toBeLessThan(0.02);
   });
 
+  it('keeps each level row its own, whichever row was seen first', () => {
+    // A flat stretch at 1,000 (level row 9) first, then one alternating 2 and 2.2 (row 1): the rows share
+    // one array in the order first seen, and each still reads only its own horizons.
+    const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 5 });
+    feed(
+      h,
+      Array.from({ length: 40 }, () => 1000),
+    );
+    feed(
+      h,
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 2 : 2.2)),
+    );
+    for (const tau of [0.1, 0.9]) expect(h.distribution(1000)!.quantile(tau)).toBe(1000);
+    const low = h.distribution(2)!;
+    // Half the horizons grew (2 + 1) → (2.2 + 1), half fell: within a growth bin (7 % wide) of each.
+    expect(Math.abs(low.quantile(0.9) / 2.2 - 1)).toBeLessThan(0.07);
+    expect(Math.abs(low.quantile(0.1) / (3 * (3 / 3.2) - 1) - 1)).toBeLessThan(0.07);
+    expect(low.note()).toContain('level rows 1 of 10');
+  });
+
   it('gives exactly D(t) after a flat history: zero growth has a bin of its own', () => {
     const h = new GrowthHistogram({ horizonSteps: 4, shift: 50, halfLifeSteps: 1e9 });
     h.observeAll(new Float64Array(240).fill(400));

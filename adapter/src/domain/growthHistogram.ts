@@ -91,16 +91,21 @@ export interface GrowthPrior {
 }
 
 /** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
+const EMPTY_BINS = new Float32Array(0);
+
 export class GrowthHistogram {
   readonly horizonSteps: number;
   readonly lagSteps: number;
   readonly shift: number;
   /**
    * One row of bins per level band and one per level band while rising (index + LEVELS), allocated when
-   * first seen (most series visit few).
+   * first seen (most series visit few): the rows seen so far side by side in one array, in the order
+   * they were first seen. One typed array, not one per row: each costs about 180 bytes of heap besides
+   * its bins, and with the array of them about 50 MiB at 100,000 policies of about three rows each (issue 16).
    */
-  private readonly rows: Array<Float32Array | undefined> = new Array<Float32Array | undefined>(ROWS);
-  private readonly rowWeight = new Float64Array(ROWS);
+  private bins = EMPTY_BINS;
+  /** Each row's decayed weight at [row], and at [ROWS + row] its place in `bins` plus one (0: none yet). */
+  private readonly rowState = new Float64Array(2 * ROWS);
   private readonly growth: number;
   private readonly minWeight: number;
   private readonly priorMean: number;
@@ -163,9 +168,9 @@ export class GrowthHistogram {
     const bin = binOf(Math.log((peak + this.shift) / (base + this.shift)));
     const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
     const row = this.levelOf(base) + (this.rising(base, before) ? LEVELS : 0);
-    const counts = (this.rows[row] ??= new Float32Array(G_BINS));
-    counts[bin] = (counts[bin] as number) + this.increment;
-    this.rowWeight[row] = (this.rowWeight[row] as number) + this.increment;
+    const at = this.rowAt(row) ?? this.addRow(row);
+    this.bins[at + bin] = (this.bins[at + bin] as number) + this.increment;
+    this.rowState[row] = (this.rowState[row] as number) + this.increment;
     this.horizons++;
     this.increment *= this.growth;
     if (this.increment > RENORMALISE_AT) this.renormalise();
@@ -194,16 +199,17 @@ export class GrowthHistogram {
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
         for (const row of [level, level + LEVELS]) {
-          const counts = this.rows[row];
-          if (counts === undefined) continue;
-          const w = this.rowWeight[row] as number;
+          const at = this.rowAt(row);
+          if (at === undefined) continue;
+          const counts = this.bins;
+          const w = this.rowState[row] as number;
           rowMask |= 1 << row;
           weight += w;
-          for (let b = 0; b < G_BINS; b++) all[b] = (all[b] as number) + (counts[b] as number);
+          for (let b = 0; b < G_BINS; b++) all[b] = (all[b] as number) + (counts[at + b] as number);
           if (own === all || row < LEVELS) continue;
           ownMask |= 1 << row;
           ownWeight += w;
-          for (let b = 0; b < G_BINS; b++) own[b] = (own[b] as number) + (counts[b] as number);
+          for (let b = 0; b < G_BINS; b++) own[b] = (own[b] as number) + (counts[at + b] as number);
         }
       }
     }
@@ -247,13 +253,26 @@ export class GrowthHistogram {
     return Math.min(LEVELS - 1, Math.max(0, Math.floor(Math.log2(1 + demand / this.shift))));
   }
 
+  /** Where row `row` starts in `bins`; undefined until it is first seen. */
+  private rowAt(row: number): number | undefined {
+    const slot = this.rowState[ROWS + row] as number;
+    return slot === 0 ? undefined : (slot - 1) * G_BINS;
+  }
+
+  /** Makes room for row `row` after the rows seen so far; where it starts. */
+  private addRow(row: number): number {
+    const at = this.bins.length;
+    const grown = new Float32Array(at + G_BINS);
+    grown.set(this.bins);
+    this.bins = grown;
+    this.rowState[ROWS + row] = at / G_BINS + 1;
+    return at;
+  }
+
   private renormalise(): void {
     const scale = 1 / this.increment;
-    for (const counts of this.rows) {
-      if (counts === undefined) continue;
-      for (let b = 0; b < G_BINS; b++) counts[b] = (counts[b] as number) * scale;
-    }
-    for (let i = 0; i < ROWS; i++) this.rowWeight[i] = (this.rowWeight[i] as number) * scale;
+    for (let i = 0; i < this.bins.length; i++) this.bins[i] = (this.bins[i] as number) * scale;
+    for (let i = 0; i < ROWS; i++) this.rowState[i] = (this.rowState[i] as number) * scale;
     // Below a millionth of one horizon the prior says nothing any more.
     this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;

@@ -235,6 +235,30 @@ describe('assemblePolicy', () => {
       errorRatio: { measured: undefined, target: 0.01 },
     });
   });
+
+  it('shares what is the same for many policies: one object each, not one per policy and tick', () => {
+    const budget = { name: 'team', status: undefined, error: 'spend unavailable' };
+    const a = assemble({ budget });
+    const b = assemble({ policy: policy({ name: 'api' }), budget });
+    expect(b.provenance!.costPerReplicaHour).toBe(a.provenance!.costPerReplicaHour);
+    expect(b.provenance!.currentReplicas).toBe(a.provenance!.currentReplicas);
+    expect(b.provenance!.budget).toBe(a.provenance!.budget);
+    expect(b.slo).toBe(a.slo);
+    expect(b.overrides).toBe(a.overrides);
+    // Stored as before: the same text, an empty SLO and no overrides.
+    expect(JSON.stringify(b.provenance!.costPerReplicaHour)).toBe(
+      '{"source":"requests from config; price book"}',
+    );
+    expect(b.provenance!.budget).toEqual({ source: 'spend unavailable' });
+    expect(JSON.stringify(b.slo)).toBe('{}');
+    expect(b.overrides).toEqual([]);
+    // A policy with overrides or an SLO has its own.
+    const own = assemble({
+      policy: policy({ overrides: [{ replicas: 7, expiresAt: '2026-03-10T13:00:00Z', reason: 'launch' }] }),
+    });
+    expect(own.overrides).toHaveLength(1);
+    expect(own.overrides).not.toBe(a.overrides);
+  });
 });
 
 /** A previous snapshot entry whose decision cost `cost` per hour (the only field budgets read). */

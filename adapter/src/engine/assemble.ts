@@ -14,6 +14,7 @@ import {
   type BudgetStatus,
   type DecisionInput,
   type InputProvenance,
+  type ReplicaOverride,
 } from '../domain';
 import type { ForecastView } from './forecasting';
 import { policiesInScope, policyKey, policyKeys } from '../config/policyIdentity';
@@ -119,19 +120,12 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
     hpaTolerance: policy.hpaTolerance,
     budget: budget?.status && decisionBudget(budget.name, budget.status, budget.remaining),
     currentReplicas: current.ok ? Math.round(current.value) : assembly.previousReplicas,
-    slo: {
-      latency: sloMeasurement(readings.latency, policy.slo.latencySeconds?.target),
-      errorRatio: sloMeasurement(readings.errorRatio, policy.slo.errorRatio?.target),
-    },
+    slo: sloOf(policy, readings),
     minReplicas: policy.replicas.min,
     maxReplicas: policy.replicas.max,
     schedules: policy.schedules,
     holidays: policy.holidays,
-    overrides: policy.overrides.map((o) => ({
-      replicas: o.replicas,
-      expiresAt: Date.parse(o.expiresAt),
-      reason: o.reason,
-    })),
+    overrides: overridesOf(policy),
     staleAfterMs: tick.engine.stalenessSeconds * 1000,
     provenance: {
       demand: { source: d.ok ? policy.demand.query : d.error, ...(d.ok && { observedAt: d.timestamp }) },
@@ -141,14 +135,61 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
         forecast?.model,
         forecast?.reason,
       ),
-      costPerReplicaHour: { source: res.ok ? `${res.source}; ${tick.prices.source}` : res.error },
-      currentReplicas: {
-        source: current.ok ? 'kube-state-metrics' : `previous decision (${current.error})`,
-      },
-      ...(budget && { budget: { source: budget.error ?? `budget ${budget.name}` } }),
+      costPerReplicaHour: SOURCES.of(res.ok ? `${res.source}; ${tick.prices.source}` : res.error),
+      currentReplicas: current.ok ? KUBE_STATE_METRICS : { source: `previous decision (${current.error})` },
+      ...(budget && { budget: SOURCES.of(budget.error ?? `budget ${budget.name}`) }),
     },
   };
 }
+
+// The engine keeps every policy's decision input until the next tick (and the previous tick's beside it
+// while it builds the next), so what is the same for many policies is one object, not one per policy and
+// tick (issue 16). Entries are frozen once published; none of these is ever written.
+
+/** Inputs without an SLO (the usual case). */
+const NO_SLO = Object.freeze({ latency: undefined, errorRatio: undefined });
+const NO_OVERRIDES: readonly ReplicaOverride[] = Object.freeze([]);
+const KUBE_STATE_METRICS: InputProvenance = Object.freeze({ source: 'kube-state-metrics' });
+
+function sloOf(policy: Policy, readings: PolicyReadings): DecisionInput['slo'] {
+  const latency = policy.slo.latencySeconds?.target;
+  const errorRatio = policy.slo.errorRatio?.target;
+  if (latency === undefined && errorRatio === undefined) return NO_SLO;
+  return {
+    latency: sloMeasurement(readings.latency, latency),
+    errorRatio: sloMeasurement(readings.errorRatio, errorRatio),
+  };
+}
+
+function overridesOf(policy: Policy): readonly ReplicaOverride[] {
+  if (policy.overrides.length === 0) return NO_OVERRIDES;
+  return policy.overrides.map((o) => ({
+    replicas: o.replicas,
+    expiresAt: Date.parse(o.expiresAt),
+    reason: o.reason,
+  }));
+}
+
+/**
+ * One provenance object per source text: the cost's (requests and prices) and a budget's are the same
+ * for many policies. Bounded: texts that carry errors or node counts change over time.
+ */
+class SharedSources {
+  private readonly bySource = new Map<string, InputProvenance>();
+
+  constructor(private readonly max: number) {}
+
+  of(source: string): InputProvenance {
+    let provenance = this.bySource.get(source);
+    if (provenance === undefined) {
+      if (this.bySource.size >= this.max) this.bySource.clear();
+      provenance = Object.freeze({ source });
+      this.bySource.set(source, provenance);
+    }
+    return provenance;
+  }
+}
+const SOURCES = new SharedSources(1_000);
 
 /**
  * Where the distribution came from, rendered when read: the engine keeps every decision's input until the
@@ -280,25 +321,22 @@ export function assembleTick(
     const allocation = policy.budget === undefined ? undefined : byName.get(policy.budget);
     const remaining = allocation?.remainingByPolicy.get(key);
     const budget: PolicyBudget | undefined = allocation && {
-      ...allocation.budget,
-      ...(remaining !== undefined && { remaining }),
+      name: allocation.budget.name,
+      status: allocation.budget.status,
+      error: allocation.budget.error,
+      remaining,
     };
+    // Literals of fixed shape, not spreads of optional parts: one of each per policy and tick.
     const input = assemblePolicy(
-      {
-        policy,
-        readings,
-        ...(forecast && { forecast }),
-        ...(prev?.decision && { previousReplicas: prev.decision.replicas }),
-        ...(budget && { budget }),
-      },
+      { policy, readings, forecast, previousReplicas: prev?.decision?.replicas, budget },
       tick,
     );
     return {
       policy,
       input,
-      ...(forecast && { forecast }),
-      ...(prev && { previous: prev }),
-      ...(!readings.demand.ok && { demandError: readings.demand.error }),
+      forecast,
+      previous: prev,
+      demandError: readings.demand.ok ? undefined : readings.demand.error,
     };
   };
   return {

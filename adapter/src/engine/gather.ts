@@ -168,15 +168,14 @@ export function createGatherer(
       const policyGrowth = waiting.has(key)
         ? undefined
         : growthOf(growth, growthPending, policy, key, config.engine, history.values(key));
-      const lat = latency.get(key);
-      const err = errors.get(key);
+      // One literal of fixed shape, not spreads of the optional readings: one per policy and tick.
       return {
         demand: d,
         pastDemand,
-        ...(policyGrowth && { growth: policyGrowth }),
+        growth: policyGrowth,
         currentReplicas: replicas[i]!,
-        ...(lat && { latency: lat }),
-        ...(err && { errorRatio: err }),
+        latency: latency.get(key),
+        errorRatio: errors.get(key),
         resources: resources[i]!,
       };
     });
