@@ -90,9 +90,9 @@ export interface GrowthPrior {
   readonly meanGrowth: number;
 }
 
-/** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
 const EMPTY_BINS = new Float32Array(0);
 
+/** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
 export class GrowthHistogram {
   readonly horizonSteps: number;
   readonly lagSteps: number;
