@@ -59,14 +59,17 @@ export function decideCompact(input: DecisionInput): CompactResult {
   return { ok: true, decision: withFacts(outcome.decision, facts) };
 }
 
+/** Every key of T, its optional ones included: a literal of this type cannot leave one out. */
+type EveryKey<T> = { [K in keyof Required<T>]: T[K] };
+
 /**
  * The decision's numbers and its facts as one literal: the engine keeps every policy's decision, and both
  * `{ ...d, facts }` (a hidden class of its own per object in V8) and `Object.assign({}, d, { facts })`
  * (13 of its 17 properties in a second, out-of-line array) made it bigger (issue 16). Keys in the order
- * decide() gives them, which JSON keeps.
+ * decide() gives them, which JSON keeps; the type check fails when decide() gains a field not copied here.
  */
 function withFacts(d: DecisionNumbers, facts: DecisionFacts): CompactDecision {
-  return {
+  const decision: EveryKey<DecisionNumbers> & { facts: DecisionFacts } = {
     policy: d.policy,
     at: d.at,
     mode: d.mode,
@@ -85,6 +88,7 @@ function withFacts(d: DecisionNumbers, facts: DecisionFacts): CompactDecision {
     actingBound: d.actingBound,
     facts,
   };
+  return decision;
 }
 
 /** The input as kept and stored: everything but the distribution object. */
