@@ -1,11 +1,4 @@
-import {
-  forecastClassOf,
-  GrowthHistogram,
-  growthPriorFor,
-  NO_FORECAST,
-  reactivePeakDistribution,
-  type ForecastClass,
-} from './growthHistogram';
+import { GrowthHistogram, growthPriorFor, reactivePeakDistribution } from './growthHistogram';
 
 const feed = (h: GrowthHistogram, samples: number[]) => h.observeAll(Float64Array.from(samples));
 
@@ -192,94 +185,6 @@ describe('GrowthHistogram', () => {
       const steady = h.distribution(232, 232)!;
       expect(rising.note()).toBe(steady.note());
       for (const tau of [0.5, 0.9, 0.99]) expect(rising.quantile(tau)).toBe(steady.quantile(tau));
-    });
-  });
-
-  describe('by what the forecast predicted', () => {
-    const [FALL, FLAT, RISE] = [1, 2, 3] as const;
-    /**
-     * Level 100 throughout but for a jump to 200 two ticks after every 10th sample (horizon 2, lag 0):
-     * the forecast predicted a rise at the sample before each jump (noted RISE), flat at every other.
-     * Returns the histogram and how many jumps it saw.
-     */
-    const jumpsTheForecastSees = (noteRise: ForecastClass = RISE) => {
-      const h = new GrowthHistogram({ horizonSteps: 2, shift: 1, halfLifeSteps: 1e9, minWeight: 20 });
-      const samples: number[] = [];
-      for (let i = 0; i < 2000; i++) {
-        samples.push(i % 10 === 2 ? 200 : 100);
-        h.observe(Float64Array.from(samples.slice(-3)));
-        h.noteForecastClass(i % 10 === 0 ? noteRise : FLAT);
-      }
-      return h;
-    };
-
-    it('reads the growth that followed bases where the forecast predicted the same', () => {
-      const h = jumpsTheForecastSees();
-      // Where the forecast predicts a rise, the jump followed every time; where it predicts flat, the
-      // horizons after the sample before a jump (1 in 9) hold it, and the rest stayed flat.
-      const rise = h.distribution(100, Number.NaN, RISE)!;
-      expect(rise.quantile(0.1)).toBeGreaterThan(195);
-      expect(rise.note()).toContain('of bases where the forecast predicted a rise');
-      const flat = h.distribution(100, Number.NaN, FLAT)!;
-      expect(flat.quantile(0.8)).toBe(100);
-      expect(flat.quantile(0.95)).toBeGreaterThan(195);
-      // Without a forecast now, every class: 2 horizons in 10 see the jump.
-      const none = h.distribution(100)!;
-      expect(none.quantile(0.75)).toBe(100);
-      expect(none.quantile(0.85)).toBeGreaterThan(195);
-      expect(none.note()).not.toContain('forecast');
-    });
-
-    it('holds in a class what followed its bases, whatever the forecast predicted', () => {
-      // The same jumps, noted FALL before them (the forecast wrong every time), FLAT elsewhere: a class
-      // read alone is its own growth, so FALL now reads the jumps, not the fall it predicted.
-      const h = jumpsTheForecastSees(FALL);
-      expect(h.distribution(100, Number.NaN, FALL)!.quantile(0.1)).toBeGreaterThan(195);
-    });
-
-    it('reads every class where the predicted one holds too few horizons near the level', () => {
-      const h = jumpsTheForecastSees();
-      // No base was noted FALL: that class has no rows, so every class is read.
-      const fall = h.distribution(100, Number.NaN, FALL)!;
-      const none = h.distribution(100)!;
-      expect(fall.note()).toBe(none.note());
-      for (const tau of [0.5, 0.8, 0.9]) expect(fall.quantile(tau)).toBe(none.quantile(tau));
-    });
-
-    it("keeps each base's class for the horizon its sample starts, H + L samples later", () => {
-      // Horizon 1, lag 2: the horizon the newest sample completes starts 3 samples earlier.
-      const h = new GrowthHistogram({
-        horizonSteps: 1,
-        lagSteps: 2,
-        shift: 1,
-        halfLifeSteps: 1e9,
-        minWeight: 1,
-      });
-      const samples = [10, 10, 10, 10, 10, 10, 50];
-      for (let end = 1; end <= samples.length; end++) {
-        h.observeEndingAt(Float64Array.from(samples), end);
-        // The sample 3 before the 50 (the 4th) is noted RISE, the others FLAT.
-        h.noteForecastClass(end === 4 ? RISE : FLAT);
-      }
-      expect(h.distribution(10, Number.NaN, RISE)!.quantile(0.5)).toBeGreaterThan(45);
-      expect(h.distribution(10, Number.NaN, FLAT)!.quantile(0.99)).toBe(10);
-    });
-
-    it('takes a sample without a note as a base of no forecast', () => {
-      const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 5 });
-      h.observeAll(new Float64Array(20).fill(10));
-      expect(h.distribution(10, Number.NaN, FLAT)!.note()).not.toContain('forecast');
-    });
-
-    it('classes the forecast’s median peak against D(t), shifted, by the rising threshold', () => {
-      expect(forecastClassOf(undefined, 100, 5)).toBe(NO_FORECAST);
-      expect(forecastClassOf(Number.NaN, 100, 5)).toBe(NO_FORECAST);
-      expect(forecastClassOf(120, 100, 5)).toBe(RISE);
-      expect(forecastClassOf(110, 100, 5)).toBe(FLAT);
-      expect(forecastClassOf(92, 100, 5)).toBe(FLAT);
-      expect(forecastClassOf(80, 100, 5)).toBe(FALL);
-      // Near zero the shift keeps it flat: 0 → 0.4 is no rise with s = 5.
-      expect(forecastClassOf(0.4, 0, 5)).toBe(FLAT);
     });
   });
 

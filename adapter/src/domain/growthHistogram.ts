@@ -54,35 +54,7 @@ const LEVELS = 10;
  * holds the jumps that start from a steady level.
  */
 const RISING_GROWTH = Math.log(1.1);
-/**
- * Each (level, rising) row is split again by what the forecast predicted at the base (forecastClassOf):
- * no forecast, a fall, flat, a rise. A decision with a forecast reads the rows of the class the forecast
- * predicts now, where they hold enough horizons as near the level as all rows together do; so where the
- * forecast sees ramps coming the ramps get the headroom and flat stretches do not, and where its
- * prediction says nothing the classes learn the same growth and nothing changes.
- */
-export type ForecastClass = 0 | 1 | 2 | 3;
-export const NO_FORECAST: ForecastClass = 0;
-const FALL: ForecastClass = 1;
-const FLAT: ForecastClass = 2;
-const RISE: ForecastClass = 3;
-const CLASSES = 4;
-const CLASS_NAMES = ['no forecast', 'a fall', 'a flat level', 'a rise'];
-const ROWS = 2 * LEVELS * CLASSES;
-
-/**
- * What the forecast predicts over the horizon from `demand`: a rise or a fall when its median peak is
- * more than RISING_GROWTH (shifted by `shift`) above or below it, else flat; NO_FORECAST without one.
- */
-export function forecastClassOf(
-  medianPeak: number | undefined,
-  demand: number,
-  shift: number,
-): ForecastClass {
-  if (medianPeak === undefined || !(medianPeak >= 0) || !(demand >= 0)) return NO_FORECAST;
-  const g = Math.log((medianPeak + shift) / (demand + shift));
-  return g > RISING_GROWTH ? RISE : g < -RISING_GROWTH ? FALL : FLAT;
-}
+const ROWS = 2 * LEVELS;
 /** Weights are scaled up instead of decayed, and renormalised before they overflow. */
 const RENORMALISE_AT = 1e30;
 
@@ -119,7 +91,6 @@ export interface GrowthPrior {
 }
 
 const EMPTY_BINS = new Float32Array(0);
-const EMPTY_WEIGHTS = new Float64Array(0);
 
 /** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
 export class GrowthHistogram {
@@ -127,24 +98,14 @@ export class GrowthHistogram {
   readonly lagSteps: number;
   readonly shift: number;
   /**
-   * One row of bins per level band, per rising or not (index + LEVELS) and per forecast class (index +
-   * 2·LEVELS·class), allocated when first seen (most series visit few): the rows seen so far side by side
-   * in one array, in the order they were first seen. One typed array, not one per row: each costs about
-   * 180 bytes of heap besides its bins, and with the array of them about 50 MiB at 100,000 policies of
-   * about three rows each (issue 16).
+   * One row of bins per level band and one per level band while rising (index + LEVELS), allocated when
+   * first seen (most series visit few): the rows seen so far side by side in one array, in the order
+   * they were first seen. One typed array, not one per row: each costs about 180 bytes of heap besides
+   * its bins, and with the array of them about 50 MiB at 100,000 policies of about three rows each (issue 16).
    */
   private bins = EMPTY_BINS;
-  /** Each row's place in `bins` (and in `weights`) plus one; 0 until the row is first seen. */
-  private readonly slots = new Uint8Array(ROWS);
-  /** Each seen row's decayed weight, by slot. */
-  private weights = EMPTY_WEIGHTS;
-  /**
-   * The forecast class noted for each of the last H + L samples (noteForecastClass), at [sample mod
-   * (H + L)]: the class of a horizon's base, read and cleared when the horizon completes.
-   */
-  private readonly baseClasses: Uint8Array;
-  /** Samples observed so far (one per observe call), the index of the next one. */
-  private samples = 0;
+  /** Each row's decayed weight at [row], and at [ROWS + row] its place in `bins` plus one (0: none yet). */
+  private readonly rowState = new Float64Array(2 * ROWS);
   private readonly growth: number;
   private readonly minWeight: number;
   private readonly priorMean: number;
@@ -162,17 +123,6 @@ export class GrowthHistogram {
     this.minWeight = options.minWeight ?? 120;
     this.priorMean = options.prior?.meanGrowth ?? 0;
     this.priorWeight = this.priorMean > 0 ? Math.max(0, options.prior?.weight ?? 0) : 0;
-    this.baseClasses = new Uint8Array(this.horizonSteps + this.lagSteps);
-  }
-
-  /**
-   * Notes what the forecast predicted over the horizon at the newest observed sample's tick
-   * (forecastClassOf; NO_FORECAST without one): the horizon that sample is the base of will be kept in
-   * that class's rows. Called after each observe, once the tick's forecast is known; a sample without a
-   * note is a base of no forecast.
-   */
-  noteForecastClass(forecastClass: ForecastClass): void {
-    if (this.samples > 0) this.baseClasses[(this.samples - 1) % this.baseClasses.length] = forecastClass;
   }
 
   /** Horizons seen so far. */
@@ -203,11 +153,6 @@ export class GrowthHistogram {
   observeEndingAt(samples: Float64Array | Float32Array, end: number): void {
     const h = this.horizonSteps;
     const lag = this.lagSteps;
-    // The slot of the sample H + L before this one: its note is this horizon's base class, and it now
-    // waits for this sample's note.
-    const slot = this.samples++ % this.baseClasses.length;
-    const baseClass = this.baseClasses[slot] as number;
-    this.baseClasses[slot] = NO_FORECAST;
     if (end < h + lag + 1) return;
     const baseAt = end - h - lag - 1;
     const measured = samples[baseAt] as number;
@@ -222,11 +167,10 @@ export class GrowthHistogram {
     if (!(peak >= 0)) return;
     const bin = binOf(Math.log((peak + this.shift) / (base + this.shift)));
     const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
-    const row = this.levelOf(base) + (this.rising(base, before) ? LEVELS : 0) + 2 * LEVELS * baseClass;
+    const row = this.levelOf(base) + (this.rising(base, before) ? LEVELS : 0);
     const at = this.rowAt(row) ?? this.addRow(row);
     this.bins[at + bin] = (this.bins[at + bin] as number) + this.increment;
-    const w = (this.slots[row] as number) - 1;
-    this.weights[w] = (this.weights[w] as number) + this.increment;
+    this.rowState[row] = (this.rowState[row] as number) + this.increment;
     this.horizons++;
     this.increment *= this.growth;
     if (this.increment > RENORMALISE_AT) this.renormalise();
@@ -235,66 +179,47 @@ export class GrowthHistogram {
   /**
    * The distribution of peak demand over the horizon from `current`, read from the level rows nearest
    * it; undefined until those rows hold `minWeight` (in units of the newest horizon's weight).
-   * `horizonAgo`, the demand query's value H ticks before, says whether demand is rising, and
-   * `forecastClass` what the forecast predicts over the horizon now: of the rows as near the level as
-   * all rows together hold enough horizons, a decision reads those of its forecast class where they hold
-   * enough (else every class), and of those the rising ones alone on a rising demand where they hold
-   * enough (else both).
+   * `horizonAgo`, the demand query's value H ticks before, says whether demand is rising: then the rising
+   * rows alone are read where they hold enough horizons as near the level as both rows together do.
    */
-  distribution(
-    current: number,
-    horizonAgo = Number.NaN,
-    forecastClass: ForecastClass = NO_FORECAST,
-  ): ReactiveDistribution | undefined {
+  distribution(current: number, horizonAgo = Number.NaN): ReactiveDistribution | undefined {
     if (!(current >= 0)) return undefined;
     const rising = this.rising(current, horizonAgo);
+    const all = new Float64Array(G_BINS);
+    const own = rising ? new Float64Array(G_BINS) : all;
     const centre = this.levelOf(current);
     // A hair under minWeight still counts: decayed sums carry rounding.
     const need = this.minWeight * this.increment * (1 - 1e-6);
-    // First the weights: how far from the level the rows are read, and which of them.
-    let radius = 0;
-    let all = 0;
-    let allRising = 0;
-    let own = 0;
-    let ownRising = 0;
-    for (; radius < LEVELS && all < need; radius++) {
-      for (const level of radius === 0 ? [centre] : [centre - radius, centre + radius]) {
-        if (level < 0 || level >= LEVELS) continue;
-        for (let c = 0; c < CLASSES; c++) {
-          for (const up of [0, 1]) {
-            const w = this.weightOf(level + LEVELS * up + 2 * LEVELS * c);
-            all += w;
-            if (up === 1) allRising += w;
-            if (c !== forecastClass) continue;
-            own += w;
-            if (up === 1) ownRising += w;
-          }
-        }
-      }
-    }
-    const byClass = forecastClass !== NO_FORECAST && own >= need;
-    const [pool, poolRising] = byClass ? [own, ownRising] : [all, allRising];
-    const risingOnly = rising && poolRising >= need;
-    let weight = risingOnly ? poolRising : pool;
-    if (weight + this.priorWeight < need) return undefined;
-    const cdf = new Float64Array(G_BINS);
-    /** Bit r set: level row r (+ LEVELS rising) was read (a number, not an array, as the note keeps it). */
+    let weight = 0;
+    let ownWeight = 0;
+    /** Bit r set: row r was read (a number, not an array, as the note keeps it). */
     let rowMask = 0;
-    for (let d = 0; d < radius; d++) {
+    let ownMask = 0;
+    for (let d = 0; d < LEVELS && weight < need && ownWeight < need; d++) {
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
-        for (let c = 0; c < CLASSES; c++) {
-          if (byClass && c !== forecastClass) continue;
-          for (const up of risingOnly ? [1] : [0, 1]) {
-            const at = this.rowAt(level + LEVELS * up + 2 * LEVELS * c);
-            if (at === undefined) continue;
-            rowMask |= 1 << (level + LEVELS * up);
-            const counts = this.bins;
-            for (let b = 0; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (counts[at + b] as number);
-          }
+        for (const row of [level, level + LEVELS]) {
+          const at = this.rowAt(row);
+          if (at === undefined) continue;
+          const counts = this.bins;
+          const w = this.rowState[row] as number;
+          rowMask |= 1 << row;
+          weight += w;
+          for (let b = 0; b < G_BINS; b++) all[b] = (all[b] as number) + (counts[at + b] as number);
+          if (own === all || row < LEVELS) continue;
+          ownMask |= 1 << row;
+          ownWeight += w;
+          for (let b = 0; b < G_BINS; b++) own[b] = (own[b] as number) + (counts[at + b] as number);
         }
       }
     }
+    const useOwn = own !== all && ownWeight >= need;
+    const cdf = useOwn ? own : all;
+    if (useOwn) {
+      weight = ownWeight;
+      rowMask = ownMask;
+    }
+    if (weight + this.priorWeight < need) return undefined;
     if (this.priorWeight > 0) {
       // The prior's growth is of demand itself: over the shifted base it is the fraction D / (D + s) of
       // it, so from zero demand it is none (a series idle so far has shown no burst to scale).
@@ -314,16 +239,9 @@ export class GrowthHistogram {
         effective,
         this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
         rowMask,
-        byClass ? forecastClass : NO_FORECAST,
       ),
       quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
     };
-  }
-
-  /** A row's decayed weight; 0 until it is first seen. */
-  private weightOf(row: number): number {
-    const slot = this.slots[row] as number;
-    return slot === 0 ? 0 : (this.weights[slot - 1] as number);
   }
 
   /** Whether demand grew more than RISING_GROWTH (shifted) from `before` to `now`. */
@@ -337,7 +255,7 @@ export class GrowthHistogram {
 
   /** Where row `row` starts in `bins`; undefined until it is first seen. */
   private rowAt(row: number): number | undefined {
-    const slot = this.slots[row] as number;
+    const slot = this.rowState[ROWS + row] as number;
     return slot === 0 ? undefined : (slot - 1) * G_BINS;
   }
 
@@ -347,17 +265,14 @@ export class GrowthHistogram {
     const grown = new Float32Array(at + G_BINS);
     grown.set(this.bins);
     this.bins = grown;
-    const weights = new Float64Array(this.weights.length + 1);
-    weights.set(this.weights);
-    this.weights = weights;
-    this.slots[row] = at / G_BINS + 1;
+    this.rowState[ROWS + row] = at / G_BINS + 1;
     return at;
   }
 
   private renormalise(): void {
     const scale = 1 / this.increment;
     for (let i = 0; i < this.bins.length; i++) this.bins[i] = (this.bins[i] as number) * scale;
-    for (let i = 0; i < this.weights.length; i++) this.weights[i] = (this.weights[i] as number) * scale;
+    for (let i = 0; i < ROWS; i++) this.rowState[i] = (this.rowState[i] as number) * scale;
     // Below a millionth of one horizon the prior says nothing any more.
     this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;
@@ -374,19 +289,15 @@ function histogramNote(
   effective: number,
   priorEffective: number | undefined,
   rowMask: number,
-  forecastClass: ForecastClass,
 ): () => string {
   return () => {
     const rows: string[] = [];
-    for (let r = 0; r < 2 * LEVELS; r++)
+    for (let r = 0; r < ROWS; r++)
       if (rowMask & (1 << r)) rows.push(r < LEVELS ? `${r}` : `${r - LEVELS} rising`);
     return (
       `decayed histogram of peak growth over ${horizonSteps} ticks from ${horizons} past horizons ` +
       `(${effective.toFixed(0)} effective${priorEffective !== undefined ? `, ${priorEffective.toFixed(0)} of them the young-history prior` : ''}), ` +
-      `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
-      (forecastClass === NO_FORECAST
-        ? ''
-        : `, of bases where the forecast predicted ${CLASS_NAMES[forecastClass]}`)
+      `level rows ${rows.join(',')} of ${LEVELS} around D(t)`
     );
   };
 }
@@ -519,12 +430,8 @@ export function reactivePeakDistribution(
   pastDemand: Float64Array | Float32Array,
   horizonSteps: number,
   demand: number,
-  forecastClass: ForecastClass = NO_FORECAST,
 ): ReactiveDistribution {
   const horizonAgo =
     pastDemand.length >= horizonSteps ? pastDemand[pastDemand.length - horizonSteps] : undefined;
-  return (
-    growth?.distribution(demand, horizonAgo, forecastClass) ??
-    reactiveDistribution(pastDemand, horizonSteps, demand)
-  );
+  return growth?.distribution(demand, horizonAgo) ?? reactiveDistribution(pastDemand, horizonSteps, demand);
 }

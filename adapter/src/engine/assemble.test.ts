@@ -2,7 +2,6 @@ import { configSchema, policySchema, type Config, type Policy } from '../config/
 import {
   blendedCostPerReplicaHour,
   decide,
-  GrowthHistogram,
   priceSetFromBook,
   reactiveDistribution,
   type Decision,
@@ -148,48 +147,6 @@ describe('assemblePolicy', () => {
     expect(notUsed.provenance?.distribution?.source).toMatch(
       /^reactive \(.*\); forecast not used: coverage 0.6 is off$/,
     );
-  });
-
-  it('reads the growth histogram rows of what the forecast predicts, trusted or not, and yields it to be noted', () => {
-    // κ 25, shift 12.5. Bases noted as a predicted rise were followed by a jump to 200, every other base
-    // by a flat horizon (H = 4 ticks, no lag).
-    const growth = new GrowthHistogram({ horizonSteps: 4, shift: 12.5, halfLifeSteps: 1e9, minWeight: 20 });
-    const samples: number[] = [];
-    for (let i = 0; i < 1000; i++) {
-      samples.push(i % 20 === 4 ? 200 : 100);
-      growth.observe(Float64Array.from(samples.slice(-5)));
-      growth.noteForecastClass(i % 20 === 0 ? 3 : 2);
-    }
-    const flatPast = new Float64Array(240).fill(100);
-    const withForecast = (medianPeak: number | undefined) =>
-      assemble({
-        readings: readings({ pastDemand: flatPast, growth }),
-        forecast: {
-          mode: 'reactive',
-          reason: 'coverage 0.6 is off',
-          ...(medianPeak !== undefined && { medianPeak }),
-        },
-      });
-    // The untrusted forecast's median peak 150 over D 100 is a predicted rise: the jump follows.
-    expect(withForecast(150).distribution?.quantile(0.2)).toBeGreaterThan(195);
-    // 105 is flat: the jump followed 1 flat base in 19 … 4 in 19 (the horizons that reach it).
-    expect(withForecast(105).distribution?.quantile(0.5)).toBe(100);
-    // No forecast: every base.
-    expect(withForecast(undefined).distribution?.quantile(0.5)).toBe(100);
-    expect(withForecast(undefined).distribution?.quantile(0.97)).toBeGreaterThan(195);
-
-    const config = { budgets: [], policies: [policy()], engine: configSchema.parse({}).engine };
-    const [tick] = [
-      ...assembleTick(
-        config,
-        { policies: [readings({ pastDemand: flatPast, growth })], prices: TICK.prices, spend: new Map() },
-        new Map([[policyKey(policy()), { mode: 'reactive', reason: 'r', medianPeak: 150 } as ForecastView]]),
-        undefined,
-        AT,
-      ).policies,
-    ];
-    expect(tick?.growth).toBe(growth);
-    expect(tick?.forecastClass).toBe(3);
   });
 
   it('renders the distribution provenance when read, and stores it as that text', () => {

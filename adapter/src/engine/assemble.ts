@@ -11,11 +11,7 @@ import {
   reactiveFlooredByForecast,
   reactivePeakDistribution,
   decisionHorizonSteps,
-  forecastClassOf,
-  NO_FORECAST,
   type BudgetStatus,
-  type ForecastClass,
-  type GrowthHistogram,
   type DecisionInput,
   type InputProvenance,
   type ReplicaOverride,
@@ -96,7 +92,6 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
           readings.pastDemand,
           decisionHorizonSteps(policy, tick.engine),
           lag.demand,
-          forecastClassFor(policy, forecast, lag.demand),
         );
   const forecasting = forecast?.mode === 'forecast';
   const anomaly = forecast?.anomaly;
@@ -145,21 +140,6 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
       ...(budget && { budget: SOURCES.of(budget.error ?? `budget ${budget.name}`) }),
     },
   };
-}
-
-/**
- * What the forecast predicts over the horizon from D̂(t), trusted or not (the growth histogram's rows
- * calibrate it); NO_FORECAST without a forecast, a demand or a κ (whose half is the histogram's shift).
- */
-export function forecastClassFor(
-  policy: Policy,
-  forecast: ForecastView | undefined,
-  demand: number | undefined,
-): ForecastClass {
-  const kappa = policy.capacityPerReplica;
-  return demand === undefined || kappa === undefined
-    ? NO_FORECAST
-    : forecastClassOf(forecast?.medianPeak, demand, kappa / 2);
 }
 
 // The engine keeps every policy's decision input until the next tick (and the previous tick's beside it
@@ -311,10 +291,6 @@ export interface AssembledPolicy {
   readonly previous?: PolicySnapshot;
   /** The demand query's own failure, which says more than "demand is missing". */
   readonly demandError?: string;
-  /** The policy's growth histogram, which keeps `forecastClass` as its newest sample's (noteForecastClass). */
-  readonly growth?: GrowthHistogram;
-  /** What the forecast predicted over the horizon at this tick (forecastClassFor). */
-  readonly forecastClass: ForecastClass;
 }
 
 export interface AssembledTick {
@@ -361,8 +337,6 @@ export function assembleTick(
       forecast,
       previous: prev,
       demandError: readings.demand.ok ? undefined : readings.demand.error,
-      growth: readings.growth,
-      forecastClass: forecastClassFor(policy, forecast, input.demand),
     };
   };
   return {

@@ -73,20 +73,15 @@ function* decideEach(policies: Iterable<AssembledPolicy>): Iterable<DecidedPolic
   // One literal, not `{ ...p, result }` (V8 gives an object literal that opens with a spread a hidden class
   // of its own) nor Object.assign (which grows an empty object's properties out of line): 1.5 KiB a policy
   // a tick less to collect.
-  for (const p of policies) {
-    // The histogram learns what followed this tick's forecast once the horizon from its sample is seen.
-    p.growth?.noteForecastClass(p.forecastClass);
+  for (const p of policies)
     yield {
       policy: p.policy,
       input: p.input,
       forecast: p.forecast,
       previous: p.previous,
       demandError: p.demandError,
-      growth: p.growth,
-      forecastClass: p.forecastClass,
       result: decideCompact(p.input),
     };
-  }
 }
 
 async function forecast(

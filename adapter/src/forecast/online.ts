@@ -55,12 +55,6 @@ export interface ForecastView {
   readonly reason: string;
   /** Peak demand over the horizon; present in `forecast` mode. */
   readonly distribution?: DemandDistribution;
-  /**
-   * The forecast's median peak over the horizon, trusted or not; absent while there is no forecast. The
-   * growth histogram keys its rows by what it predicted (domain/growthHistogram.ts), which calibrates it
-   * whatever the gate says.
-   */
-  readonly medianPeak?: number;
   readonly accuracy?: AccuracySummary;
   readonly model?: string;
   readonly fittedAt?: number;
@@ -202,10 +196,8 @@ export function seriesView(s: OnlineSeries, steps: number): ForecastView {
     const reason = hasFitHistory(s) ? s.reason : `${MIN_FIT_DAYS} days of history are needed before fitting`;
     return { ...base, mode: 'reactive', reason };
   }
-  const peak = s.forecast.peak(steps);
-  const medianPeak = peak.quantile(0.5);
-  if (s.mode === 'reactive') return { ...base, mode: 'reactive', reason: s.reason, medianPeak };
-  return { ...base, mode: 'forecast', reason: s.reason, distribution: peak, medianPeak };
+  if (s.mode === 'reactive') return { ...base, mode: 'reactive', reason: s.reason };
+  return { ...base, mode: 'forecast', reason: s.reason, distribution: s.forecast.peak(steps) };
 }
 
 /**

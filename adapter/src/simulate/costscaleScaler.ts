@@ -3,7 +3,6 @@ import {
   decide,
   decisionHorizonSeconds,
   decisionHorizonSteps,
-  forecastClassOf,
   growthHistogramFor,
   lagCorrectedDemand,
   lagSteps,
@@ -18,7 +17,6 @@ import {
   DISPLAY_STEPS,
   forecastTrack,
   trackDistributions,
-  trackMedianPeaks,
   type ForecastSettings,
   type ForecastTrack,
 } from './forecastTrack';
@@ -195,19 +193,17 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
   const horizon = decisionHorizonSeconds(policy, timing);
   const horizonSteps = decisionHorizonSteps(policy, timing);
   const forecastSteps = Math.max(1, Math.ceil(horizon / policy.forecast.stepSeconds));
-  const track = policy.forecast.enabled
-    ? observation.forecast({
-        stepSeconds: policy.forecast.stepSeconds,
-        refitHours: policy.forecast.refitHours,
-        coverageMargin: engine.coverageMargin,
-        fitHorizon: Math.max(forecastSteps, DISPLAY_STEPS),
-      })
-    : undefined;
-  const forecastAt = track ? trackDistributions(track, forecastSteps) : () => undefined;
-  const medianPeakAt = track ? trackMedianPeaks(track, forecastSteps) : () => undefined;
-  const shift = params.capacityPerReplica / 2;
-  const forecastClassAt = (k: number) =>
-    forecastClassOf(medianPeakAt(k), observation.corrected(k).demand, shift);
+  const forecastAt = policy.forecast.enabled
+    ? trackDistributions(
+        observation.forecast({
+          stepSeconds: policy.forecast.stepSeconds,
+          refitHours: policy.forecast.refitHours,
+          coverageMargin: engine.coverageMargin,
+          fitHorizon: Math.max(forecastSteps, DISPLAY_STEPS),
+        }),
+        forecastSteps,
+      )
+    : () => undefined;
   const overrides = policy.overrides.map((o) => ({
     replicas: o.replicas,
     expiresAt: Date.parse(o.expiresAt),
@@ -234,10 +230,7 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const lag = observation.corrected(k);
     const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
     const forecast = forecastAt(k);
-    for (; fed <= before + k; fed++) {
-      growth.observeEndingAt(series, fed + 1);
-      if (fed >= before) growth.noteForecastClass(forecastClassAt(fed - before));
-    }
+    for (; fed <= before + k; fed++) growth.observeEndingAt(series, fed + 1);
     const reactive =
       demand === undefined
         ? undefined
@@ -246,7 +239,6 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
             series.subarray(Math.max(0, before + k - engine.historySamples), before + k),
             horizonSteps,
             demand,
-            forecastClassAt(k),
           );
     const distribution =
       forecast === undefined || reactive === undefined

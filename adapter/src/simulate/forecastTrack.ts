@@ -103,22 +103,6 @@ export function trackDistributions(
   };
 }
 
-/**
- * The median peak over `steps` buckets of the forecast each tick's view holds, trusted by the gate or
- * not; undefined while there is none. Built once per view.
- */
-export function trackMedianPeaks(track: ForecastTrack, steps: number): (k: number) => number | undefined {
-  const built = new Map<number, number | undefined>();
-  return (k) => {
-    const index = track.viewAt[k] as number;
-    if (built.has(index)) return built.get(index);
-    const view = track.views[index] as TrackedForecast;
-    const median = view.forecast !== undefined ? view.forecast.peak(steps).quantile(0.5) : undefined;
-    built.set(index, median);
-    return median;
-  };
-}
-
 /** Fraction of ticks on which the forecast decided. */
 export function forecastShare(track: ForecastTrack): number {
   let n = 0;
