@@ -219,6 +219,17 @@ describe.each(OVERLAYS.filter((o) => o !== 'overlays/monitoring'))('the adapter 
     expect(leaderElectionEnabled(config, 'config.yaml', env)).toBe(ha);
   });
 
+  test('the heap cap and the allocator settings the memory figures were measured with', () => {
+    const env = containerEnv(overlay);
+    expect(env.NODE_OPTIONS).toBe('--max-old-space-size=256');
+    // README "Limits and memory": glibc's arenas and thresholds, measured at 20,000 and 100,000 policies.
+    expect(env).toMatchObject({
+      MALLOC_ARENA_MAX: '2',
+      MALLOC_MMAP_THRESHOLD_: '131072',
+      MALLOC_TRIM_THRESHOLD_: '131072',
+    });
+  });
+
   test('the Deployment: health probes, non-root, read-only root, requests, config mounted, writable data', () => {
     const { config } = configOf(overlay);
     const pod = deploymentOf(overlay).spec.template.spec;

@@ -31,7 +31,7 @@ describe('GrowthHistogram', () => {
     // Half the horizons grew (2 + 1) → (2.2 + 1), half fell: within a growth bin (7 % wide) of each.
     expect(Math.abs(low.quantile(0.9) / 2.2 - 1)).toBeLessThan(0.07);
     expect(Math.abs(low.quantile(0.1) / (3 * (3 / 3.2) - 1) - 1)).toBeLessThan(0.07);
-    expect(low.note()).toContain('level rows 1 of 10');
+    expect(low.note.text()).toContain('level rows 1 of 10');
   });
 
   it('gives exactly D(t) after a flat history: zero growth has a bin of its own', () => {
@@ -83,7 +83,7 @@ describe('GrowthHistogram', () => {
     for (const current of [10, 50, 90]) {
       const a = stretch.distribution(current)!;
       const b = prefixes.distribution(current)!;
-      expect(a.note()).toBe(b.note());
+      expect(a.note.text()).toBe(b.note.text());
       for (const tau of [0.1, 0.5, 0.9, 0.999]) expect(a.quantile(tau)).toBe(b.quantile(tau));
     }
   });
@@ -104,7 +104,7 @@ describe('GrowthHistogram', () => {
     for (const current of [10, 30, 55]) {
       const a = inPlace.distribution(current)!;
       const b = windows.distribution(current)!;
-      expect(a.note()).toBe(b.note());
+      expect(a.note.text()).toBe(b.note.text());
       for (const tau of [0.1, 0.5, 0.9, 0.999]) expect(a.quantile(tau)).toBe(b.quantile(tau));
     }
   });
@@ -150,16 +150,16 @@ describe('GrowthHistogram', () => {
       const rising = h.distribution(232, 200)!;
       expect(rising.quantile(0.5)).toBeGreaterThan(240);
       expect(rising.quantile(0.9)).toBeLessThan(268);
-      expect(rising.note()).toContain('level rows 7 rising of 10');
+      expect(rising.note.text()).toContain('level rows 7 rising of 10');
       // At the same level after a steady horizon, both rows: demand mostly stays, and the tail holds the
       // ramps that start from a steady level.
       const steady = h.distribution(232, 232)!;
       expect(steady.quantile(0.5)).toBe(232);
       expect(steady.quantile(0.99)).toBeGreaterThan(250);
-      expect(steady.note()).toContain('level rows 7,7 rising of 10');
+      expect(steady.note.text()).toContain('level rows 7,7 rising of 10');
       // Without the demand a horizon ago, both rows too.
       const unknown = h.distribution(232)!;
-      expect(unknown.note()).toBe(steady.note());
+      expect(unknown.note.text()).toBe(steady.note.text());
       for (const tau of [0.5, 0.9, 0.99]) expect(unknown.quantile(tau)).toBe(steady.quantile(tau));
     });
 
@@ -168,12 +168,12 @@ describe('GrowthHistogram', () => {
       // The recent ticks end one tick before the decision: 4 ticks back from it is the 4th last.
       const past = Float64Array.from([180, 190, 200, 208, 216, 224]);
       const read = reactivePeakDistribution(h, past.subarray(0, 5), 4, 232);
-      expect(read.note()).toBe(h.distribution(232, 190)!.note());
+      expect(read.note.text()).toBe(h.distribution(232, 190)!.note.text());
       expect(read.quantile(0.5)).toBe(h.distribution(232, 190)!.quantile(0.5));
-      expect(read.note()).toContain('rising');
+      expect(read.note.text()).toContain('rising');
       // Fewer recent ticks than the horizon: both rows.
-      expect(reactivePeakDistribution(h, past.subarray(0, 3), 4, 232).note()).toBe(
-        h.distribution(232)!.note(),
+      expect(reactivePeakDistribution(h, past.subarray(0, 3), 4, 232).note.text()).toBe(
+        h.distribution(232)!.note.text(),
       );
     });
 
@@ -183,7 +183,7 @@ describe('GrowthHistogram', () => {
       h.observeAll(samples.subarray(0, 2 * cycle.length));
       const rising = h.distribution(232, 200)!;
       const steady = h.distribution(232, 232)!;
-      expect(rising.note()).toBe(steady.note());
+      expect(rising.note.text()).toBe(steady.note.text());
       for (const tau of [0.5, 0.9, 0.99]) expect(rising.quantile(tau)).toBe(steady.quantile(tau));
     });
   });
@@ -236,7 +236,7 @@ describe('GrowthHistogram', () => {
       const h = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9, minWeight: 50, prior });
       const d = h.distribution(90)!;
       expect(d).toBeDefined();
-      expect(d.note()).toMatch(/100 of them the young-history prior/);
+      expect(d.note.text()).toMatch(/100 of them the young-history prior/);
       // Over the shifted base the mean growth is 0.05 · D / (D + s) = 0.045:
       // Q(τ) = exp(0.045 · ln(1 / (1 − τ))) · (D + s) − s, up to a growth bin (under 3 % wide up to g = 0.5).
       for (const tau of [0.5, 0.9, 0.99]) {

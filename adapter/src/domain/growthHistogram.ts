@@ -1,4 +1,4 @@
-import { reactiveDistribution, type ReactiveDistribution } from './reactiveDistribution';
+import { reactiveDistribution, type ReactiveDistribution, type ReactiveNote } from './reactiveDistribution';
 
 // The reactive distribution with a long memory (issue 12). One hour of ticks holds too few independent
 // horizons for the quantiles a strict SLO asks for: at τ near 1 the empirical quantile is the largest
@@ -233,7 +233,7 @@ export class GrowthHistogram {
     return {
       method: 'ratio',
       windows: Math.round(effective),
-      note: histogramNote(
+      note: new HistogramNote(
         this.horizonSteps,
         this.horizons,
         effective,
@@ -283,23 +283,26 @@ export class GrowthHistogram {
  * The distribution's note, from the numbers it is made of. Made outside distribution(), whose scope the
  * quantile function keeps (the cumulative histogram): a note closure there would keep it too.
  */
-function histogramNote(
-  horizonSteps: number,
-  horizons: number,
-  effective: number,
-  priorEffective: number | undefined,
-  rowMask: number,
-): () => string {
-  return () => {
+class HistogramNote implements ReactiveNote {
+  constructor(
+    private readonly horizonSteps: number,
+    private readonly horizons: number,
+    private readonly effective: number,
+    private readonly priorEffective: number | undefined,
+    private readonly rowMask: number,
+  ) {}
+
+  text(): string {
     const rows: string[] = [];
     for (let r = 0; r < ROWS; r++)
-      if (rowMask & (1 << r)) rows.push(r < LEVELS ? `${r}` : `${r - LEVELS} rising`);
+      if (this.rowMask & (1 << r)) rows.push(r < LEVELS ? `${r}` : `${r - LEVELS} rising`);
+    const prior = this.priorEffective;
     return (
-      `decayed histogram of peak growth over ${horizonSteps} ticks from ${horizons} past horizons ` +
-      `(${effective.toFixed(0)} effective${priorEffective !== undefined ? `, ${priorEffective.toFixed(0)} of them the young-history prior` : ''}), ` +
+      `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
+      `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior` : ''}), ` +
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)`
     );
-  };
+  }
 }
 
 /** The upper growth edge of each positive bin, computed once: the prior is spread over them every decision. */

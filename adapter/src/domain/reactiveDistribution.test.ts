@@ -70,7 +70,7 @@ describe('reactiveDistribution', () => {
     const history = Float64Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? 20 : 0));
     const d = reactiveDistribution(history, 3, 0);
     expect(d.method).toBe('difference');
-    expect(d.note()).toMatch(/current demand is zero/);
+    expect(d.note.text()).toMatch(/current demand is zero/);
     // Within any 3 future steps a spike of 20 follows a zero base 3 times in 10; never more than +20.
     expect(d.quantile(1)).toBe(20);
     expect(d.quantile(0)).toBe(0);
@@ -81,7 +81,7 @@ describe('reactiveDistribution', () => {
     history[50] = 10;
     const d = reactiveDistribution(history, 2, 4);
     expect(d.method).toBe('difference');
-    expect(d.note()).toMatch(/only 1 past horizons start from non-zero demand/);
+    expect(d.note.text()).toMatch(/only 1 past horizons start from non-zero demand/);
     expect(d.quantile(1)).toBe(14);
   });
 
@@ -90,7 +90,7 @@ describe('reactiveDistribution', () => {
     expect(d.method).toBe('current');
     expect(d.windows).toBe(0);
     expect(d.quantile(0.99)).toBe(42);
-    expect(d.note()).toMatch(/history too short \(3 usable past horizons/);
+    expect(d.note.text()).toMatch(/history too short \(3 usable past horizons/);
   });
 
   it('skips windows with no finite future and bases that are gaps', () => {

@@ -101,7 +101,7 @@ describe('assemblePolicy', () => {
     for (const tau of [0.5, 0.9, 0.99])
       expect(input.distribution?.quantile(tau)).toBe(expected.quantile(tau));
     expect(input.distribution?.quantile(0.99)).not.toBe(reactiveDistribution(PAST, 1, 100).quantile(0.99));
-    expect(input.provenance?.distribution?.source).toBe(`reactive (${expected.note()})`);
+    expect(input.provenance?.distribution?.source).toBe(`reactive (${expected.note.text()})`);
   });
 
   it('extrapolates D(t) over half the rate() window of the demand query, and says so', () => {
@@ -138,7 +138,7 @@ describe('assemblePolicy', () => {
     expect(used.distribution?.quantile(0.9)).toBe(reactive.quantile(0.9));
     expect(used.distribution?.quantile(0.1)).toBe(100);
     expect(used.provenance?.distribution?.source).toBe(
-      `reactive (${reactive.note()}), floored at the median peak of the forecast (mstl): beats seasonal naive`,
+      `reactive (${reactive.note.text()}), floored at the median peak of the forecast (mstl): beats seasonal naive`,
     );
 
     const untrusted: ForecastView = { mode: 'reactive', reason: 'coverage 0.6 is off', distribution };
@@ -152,7 +152,7 @@ describe('assemblePolicy', () => {
   it('renders the distribution provenance when read, and stores it as that text', () => {
     const trusted: ForecastView = { mode: 'forecast', reason: 'beats seasonal naive', model: 'mstl' };
     const input = assemble({ forecast: trusted });
-    const source = `reactive (${reactiveDistribution(PAST, 4, 100).note()}), floored at the median peak of the forecast (mstl): beats seasonal naive`;
+    const source = `reactive (${reactiveDistribution(PAST, 4, 100).note.text()}), floored at the median peak of the forecast (mstl): beats seasonal naive`;
     expect(input.provenance?.distribution?.source).toBe(source);
     // The decision history and the snapshot store the kept input as JSON: the text, not the parts.
     expect(JSON.parse(JSON.stringify(input.provenance)).distribution).toEqual({ source });

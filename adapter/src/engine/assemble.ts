@@ -14,6 +14,7 @@ import {
   type BudgetStatus,
   type DecisionInput,
   type InputProvenance,
+  type ReactiveNote,
   type ReplicaOverride,
 } from '../domain';
 import type { ForecastView } from './forecasting';
@@ -203,7 +204,7 @@ class DistributionProvenance implements InputProvenance {
    * @param reason why the forecast is or is not used; undefined without a forecast
    */
   constructor(
-    private readonly reactiveNote: (() => string) | undefined,
+    private readonly reactiveNote: ReactiveNote | undefined,
     private readonly forecastUsed: boolean,
     private readonly model: string | undefined,
     private readonly reason: string | undefined,
@@ -211,9 +212,9 @@ class DistributionProvenance implements InputProvenance {
 
   get source(): string {
     if (!this.forecastUsed)
-      return `reactive (${this.reactiveNote?.() ?? 'no demand'})${this.reason !== undefined ? `; forecast not used: ${this.reason}` : ''}`;
+      return `reactive (${this.reactiveNote?.text() ?? 'no demand'})${this.reason !== undefined ? `; forecast not used: ${this.reason}` : ''}`;
     return this.reactiveNote
-      ? `reactive (${this.reactiveNote()}), floored at the median peak of the forecast (${this.model}): ${this.reason}`
+      ? `reactive (${this.reactiveNote.text()}), floored at the median peak of the forecast (${this.model}): ${this.reason}`
       : `forecast (${this.model}): ${this.reason}`;
   }
 
