@@ -12,6 +12,7 @@ import { candidateRecipes } from './candidates';
 import { peakDistribution, type DemandDistribution, type StepQuantiles } from './distribution';
 import { DecompositionCache, fitModel, forecastModel } from './models';
 import { detectSeasonalPeriods } from './period';
+import { ScratchArrays } from './scratch';
 import { countFinite, fillGaps } from './series';
 import type { ForecastState } from './state';
 import { applyTransform, chooseTransform, invertTransform, invertValue, type Transform } from './transform';
@@ -158,6 +159,9 @@ export function fitForecastState(values: ArrayLike<number>, options: FitOptions)
   };
 }
 
+/** The arrays forecastFromState works in, shared by every forecast (they are made one at a time). */
+const scratch = new ScratchArrays();
+
 /**
  * Forecasts `horizon` steps (default: the fitted horizon) after `values` with a fitted state. The
  * models' states are re-run over the given history, which can be newer than the one fitted on.
@@ -168,8 +172,11 @@ export function forecastFromState(
   horizon = state.horizon,
 ): ProbabilisticForecast {
   assertInput(values, horizon);
-  const y = applyTransform(state.transform, fillGaps(values, state.periods[0] ?? 0));
-  const cache = new DecompositionCache();
+  // Worked in arrays kept from the previous forecast: nothing made from them outlives this call.
+  scratch.reset();
+  const filled = fillGaps(values, state.periods[0] ?? 0, scratch.take(values.length));
+  const y = applyTransform(state.transform, filled, filled);
+  const cache = new DecompositionCache(scratch.take);
   const center = new Float64Array(horizon);
   for (const member of state.members) {
     const f = forecastModel(member, y, horizon, cache);
