@@ -193,10 +193,12 @@ export function forecastFromState(
 class EnsembleForecast implements ProbabilisticForecast, StepQuantiles {
   readonly point: Float64Array;
   /**
-   * Per window length, its peak scores sorted once: a decision asks its peak distribution for many levels
-   * at every tick while the forecast is served (a few dozen scores each, unlike the pooled ones).
+   * The peak scores of the last window asked for, sorted once: a decision asks its peak distribution for
+   * many levels at every tick while the forecast is served (a few dozen scores each, unlike the pooled
+   * ones), always over the same window.
    */
-  private readonly sortedPeakScores: Array<Float64Array | undefined> = [];
+  private peakWindow = 0;
+  private sortedPeakScores: Float64Array | undefined;
 
   constructor(
     private readonly center: Float64Array,
@@ -243,8 +245,11 @@ class EnsembleForecast implements ProbabilisticForecast, StepQuantiles {
   }
 
   private peakScore(tau: number, window: number): number {
-    const scores = (this.sortedPeakScores[window] ??= peakScores(this.calibration, window));
-    return conformalQuantile(scores, tau);
+    if (this.sortedPeakScores === undefined || this.peakWindow !== window) {
+      this.sortedPeakScores = peakScores(this.calibration, window);
+      this.peakWindow = window;
+    }
+    return conformalQuantile(this.sortedPeakScores, tau);
   }
 }
 
