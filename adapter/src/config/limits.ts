@@ -18,7 +18,7 @@ const MIB = 1024 * KIB;
 export const POLICY_BYTES = 16 * KIB;
 /**
  * A forecast policy besides its history: fitted model (about 3.4 KiB), anomaly detector (about 10 KiB with its weekly
- * profile), the served forecast and its view (2 KiB), and a day of scored outcomes (6 KiB once full): README "Limits and memory".
+ * profile), the served forecast and its view (1.3 KiB), and a day of scored outcomes (6 KiB once full): README "Limits and memory".
  */
 export const FORECAST_STATE_BYTES = 32 * KIB;
 /**

@@ -113,7 +113,11 @@ export function conformalQuantile(sorted: ArrayLike<number>, tau: number): numbe
 export function pooledScores(calibration: Calibration | PackedCalibration): Float64Array {
   if ('scores' in calibration) {
     const { origins, width, unit, scores } = calibration;
-    return Float64Array.from(scores.subarray(0, origins * width), (k) => k / unit).sort();
+    // A loop: Float64Array.from over a typed array iterates it, an object per score (issue 16: a tick's
+    // garbage, 8 % of what outlived a scavenge at 2,000 forecasting policies).
+    const pooled = new Float64Array(origins * width);
+    for (let i = 0; i < pooled.length; i++) pooled[i] = scores[i]! / unit;
+    return pooled.sort();
   }
   const out: number[] = [];
   for (const path of calibration.paths) out.push(...path);

@@ -1,3 +1,5 @@
+import { fresh, type Allocate } from './scratch';
+
 /**
  * Multiple-seasonal decomposition in the manner of MSTL (Bandara, Hyndman & Bergmeir, 2021): each
  * seasonal component is re-estimated in turn from the series minus the others, a few times over. Each
@@ -112,15 +114,24 @@ function seasonalComponent(
   for (let i = 0; i < n; i++) out[i]! -= level[i]!;
 }
 
-/** Decomposes y into one seasonal component per period (periods needing two full cycles are dropped). */
-export function decompose(y: Float64Array, periods: number[], options: DecomposeOptions = {}): Decomposition {
+/**
+ * Decomposes y into one seasonal component per period (periods needing two full cycles are dropped);
+ * its arrays come from `allocate`.
+ */
+export function decompose(
+  y: Float64Array,
+  periods: number[],
+  options: DecomposeOptions = {},
+  allocate: Allocate = fresh,
+): Decomposition {
   const n = y.length;
   const usable = periods.filter((p) => p >= 2 && n >= 2 * p).sort((a, b) => a - b);
   const iterations = options.iterations ?? 2;
-  const seasonals = usable.map(() => new Float64Array(n));
-  const deseasonalized = Float64Array.from(y);
-  const x = new Float64Array(n);
-  const scratch = new Float64Array(n);
+  const seasonals = usable.map(() => allocate(n));
+  const deseasonalized = allocate(n);
+  deseasonalized.set(y);
+  const x = allocate(n);
+  const scratch = allocate(n);
   let weights: Float64Array | null = null;
   const passes = options.robust === false ? 1 : 2;
   for (let pass = 0; pass < passes; pass++) {
@@ -134,20 +145,22 @@ export function decompose(y: Float64Array, periods: number[], options: Decompose
       }
     }
     if (pass + 1 < passes && usable.length > 0)
-      weights = robustnessWeights(deseasonalized, usable[usable.length - 1]!);
+      weights = robustnessWeights(deseasonalized, usable[usable.length - 1]!, allocate);
   }
   return { periods: usable, seasonals, deseasonalized };
 }
 
 /** Bisquare weights of the remainder around a moving-average trend (STL's robustness weights). */
-function robustnessWeights(deseasonalized: Float64Array, period: number): Float64Array {
+function robustnessWeights(deseasonalized: Float64Array, period: number, allocate: Allocate): Float64Array {
   const n = deseasonalized.length;
-  const trend = centredMovingAverage(deseasonalized, Math.max(3, Math.min(period, n >> 1)));
-  const remainder = new Float64Array(n);
+  const trend = centredMovingAverage(deseasonalized, Math.max(3, Math.min(period, n >> 1)), allocate(n));
+  const remainder = allocate(n);
   for (let i = 0; i < n; i++) remainder[i] = Math.abs(deseasonalized[i]! - trend[i]!);
-  const sorted = Float64Array.from(remainder).sort();
+  const sorted = allocate(n);
+  sorted.set(remainder);
+  sorted.sort();
   const h = 6 * sorted[n >> 1]!;
-  const weights = new Float64Array(n);
+  const weights = allocate(n);
   for (let i = 0; i < n; i++) {
     const u = h > 0 ? remainder[i]! / h : 0;
     weights[i] = u >= 1 ? 0 : (1 - u * u) * (1 - u * u);

@@ -1,12 +1,21 @@
 import { candidateError, ensembleError, planOrigins, runBacktest, selectEnsemble } from './backtest';
-import { calibrate, conformalQuantile, peakScores, pooledScores, stepScale } from './calibration';
+import {
+  calibrate,
+  conformalQuantile,
+  peakScores,
+  pooledScores,
+  stepScale,
+  type Calibration,
+  type PackedCalibration,
+} from './calibration';
 import { candidateRecipes } from './candidates';
 import { peakDistribution, type DemandDistribution, type StepQuantiles } from './distribution';
 import { DecompositionCache, fitModel, forecastModel } from './models';
 import { detectSeasonalPeriods } from './period';
+import { ScratchArrays } from './scratch';
 import { countFinite, fillGaps } from './series';
 import type { ForecastState } from './state';
-import { applyTransform, chooseTransform, invertTransform, invertValue } from './transform';
+import { applyTransform, chooseTransform, invertTransform, invertValue, type Transform } from './transform';
 
 /**
  * Fitting: detect the seasons, backtest every candidate model at rolling origins on the series' own
@@ -150,6 +159,9 @@ export function fitForecastState(values: ArrayLike<number>, options: FitOptions)
   };
 }
 
+/** The arrays forecastFromState works in, shared by every forecast (they are made one at a time). */
+const scratch = new ScratchArrays();
+
 /**
  * Forecasts `horizon` steps (default: the fitted horizon) after `values` with a fitted state. The
  * models' states are re-run over the given history, which can be newer than the one fitted on.
@@ -160,59 +172,87 @@ export function forecastFromState(
   horizon = state.horizon,
 ): ProbabilisticForecast {
   assertInput(values, horizon);
-  const y = applyTransform(state.transform, fillGaps(values, state.periods[0] ?? 0));
-  const cache = new DecompositionCache();
+  // Worked in arrays kept from the previous forecast: nothing made from them outlives this call.
+  scratch.reset();
+  const filled = fillGaps(values, state.periods[0] ?? 0, scratch.take(values.length));
+  const y = applyTransform(state.transform, filled, filled);
+  const cache = new DecompositionCache(scratch.take);
   const center = new Float64Array(horizon);
   for (const member of state.members) {
     const f = forecastModel(member, y, horizon, cache);
     for (let h = 0; h < horizon; h++) center[h]! += f[h]! / state.members.length;
   }
-  const { calibration, transform } = state;
+  return new EnsembleForecast(center, state.calibration, state.transform);
+}
+
+/**
+ * A forecast as the ensemble's mean path in transformed space and the calibration its bands are made
+ * from: one object of fixed shape instead of a dozen closures and their context, as a service holds one
+ * per policy until the next (issue 16: engine memory). Its numbers are those the closures gave.
+ */
+class EnsembleForecast implements ProbabilisticForecast, StepQuantiles {
+  readonly point: Float64Array;
+  /**
+   * The peak scores of the last window asked for, sorted once: a decision asks its peak distribution for
+   * many levels at every tick while the forecast is served (a few dozen scores each, unlike the pooled
+   * ones), always over the same window.
+   */
+  private peakWindow = 0;
+  private sortedPeakScores: Float64Array | undefined;
+
+  constructor(
+    private readonly center: Float64Array,
+    private readonly calibration: Calibration | PackedCalibration,
+    private readonly transform: Transform,
+  ) {
+    // Without a transform the point forecast is the center itself (neither is ever written).
+    this.point = transform.kind === 'identity' ? center : invertTransform(transform, center);
+  }
+
+  quantile(tau: number): Float64Array {
+    checkLevel(tau);
+    // Pooled afresh on each call rather than cached: a served forecast lives until the next one, and
+    // the engine holds one per policy (issue 16: engine memory); it is asked for a few levels only.
+    return this.band(conformalQuantile(pooledScores(this.calibration), tau));
+  }
+
+  peak(count?: number): DemandDistribution {
+    return peakDistribution(this, count);
+  }
+
+  peakBand(tau: number, count = this.center.length): Float64Array {
+    checkLevel(tau);
+    return this.band(this.peakScore(tau, Math.min(count, this.center.length)));
+  }
+
+  peakBandMax(tau: number, count = this.center.length): number {
+    checkLevel(tau);
+    const window = Math.min(count, this.center.length);
+    const score = this.peakScore(tau, window);
+    // peakBand's values, one at a time, and their largest as distribution.ts's maxOf takes it.
+    let peak = -Infinity;
+    for (let h = 0; h < window; h++) peak = Math.max(peak, this.bandValue(score, h));
+    return peak;
+  }
+
   /** Step h of the band at calibrated score `score`, in the series' own units. */
-  const bandValue = (score: number, h: number): number =>
-    invertValue(transform, center[h]! + score * stepScale(calibration, h));
-  const band = (score: number): Float64Array =>
-    Float64Array.from({ length: horizon }, (_, h) => bandValue(score, h));
-  const peakScoresByWindow = new Map<number, Float64Array>();
-  const peakScore = (tau: number, window: number): number => {
-    // Sorted once per window length: a decision asks its peak distribution for many levels at every
-    // tick while the forecast is served (a few dozen scores each, unlike the pooled ones).
-    let scores = peakScoresByWindow.get(window);
-    if (scores === undefined) {
-      scores = peakScores(calibration, window);
-      peakScoresByWindow.set(window, scores);
+  private bandValue(score: number, h: number): number {
+    return invertValue(this.transform, this.center[h]! + score * stepScale(this.calibration, h));
+  }
+
+  private band(score: number): Float64Array {
+    return Float64Array.from({ length: this.center.length }, (_, h) => this.bandValue(score, h));
+  }
+
+  private peakScore(tau: number, window: number): number {
+    if (this.sortedPeakScores === undefined || this.peakWindow !== window) {
+      this.sortedPeakScores = peakScores(this.calibration, window);
+      this.peakWindow = window;
     }
-    return conformalQuantile(scores, tau);
-  };
-  const checkLevel = (tau: number): void => {
-    if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${tau}`);
-  };
-  const steps: StepQuantiles = {
-    quantile(tau: number): Float64Array {
-      checkLevel(tau);
-      // Pooled afresh on each call rather than cached: a served forecast lives until the next one, and
-      // the engine holds one per policy (issue 16: engine memory); it is asked for a few levels only.
-      return band(conformalQuantile(pooledScores(calibration), tau));
-    },
-    peakBand(tau: number, count = horizon): Float64Array {
-      checkLevel(tau);
-      return band(peakScore(tau, Math.min(count, horizon)));
-    },
-    peakBandMax(tau: number, count = horizon): number {
-      checkLevel(tau);
-      const window = Math.min(count, horizon);
-      const score = peakScore(tau, window);
-      // peakBand's values, one at a time, and their largest as distribution.ts's maxOf takes it.
-      let peak = -Infinity;
-      for (let h = 0; h < window; h++) peak = Math.max(peak, bandValue(score, h));
-      return peak;
-    },
-  };
-  const forecast: ProbabilisticForecast = {
-    point: invertTransform(transform, center),
-    quantile: steps.quantile,
-    peak: (count) => peakDistribution(steps, count),
-    peakBand: steps.peakBand!,
-  };
-  return forecast;
+    return conformalQuantile(this.sortedPeakScores, tau);
+  }
+}
+
+function checkLevel(tau: number): void {
+  if (!(tau > 0 && tau < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${tau}`);
 }

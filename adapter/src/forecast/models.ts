@@ -1,6 +1,7 @@
 import { decompose, seasonalForecast, type Decomposition } from './decompose';
 import { fitEts, forecastEts, type EtsParams, type EtsTrend } from './ets';
 import { forecastLinearTrend } from './linearTrend';
+import { fresh, type Allocate } from './scratch';
 import { forecastSeasonalNaive } from './seasonalNaive';
 import { fitTheta, forecastTheta, type ThetaParams } from './theta';
 
@@ -40,14 +41,19 @@ export type FittedModel =
 export class DecompositionCache {
   private readonly entries = new Map<string, Decomposition>();
 
+  /** `allocate` gives the decompositions' arrays (scratch.ts: a forecast's are reused). */
+  constructor(private readonly allocate: Allocate = fresh) {}
+
   get(y: Float64Array, settings: DecompositionSettings): Decomposition {
     const key = `${settings.periods.join('/')}|${settings.seasonalWindows.join('/')}|${settings.robust}|${y.length}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = decompose(y, settings.periods, {
-        seasonalWindows: settings.seasonalWindows,
-        robust: settings.robust,
-      });
+      entry = decompose(
+        y,
+        settings.periods,
+        { seasonalWindows: settings.seasonalWindows, robust: settings.robust },
+        this.allocate,
+      );
       this.entries.set(key, entry);
     }
     return entry;

@@ -6,9 +6,12 @@
  * gaps without a season of history before them are interpolated linearly between their neighbours
  * (and held flat at the ends).
  */
-export function fillGaps(values: ArrayLike<number>, period = 0): Float64Array {
+export function fillGaps(
+  values: ArrayLike<number>,
+  period = 0,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   const n = values.length;
-  const out = new Float64Array(n);
   let i = 0;
   let lastKnown = -1;
   while (i < n) {

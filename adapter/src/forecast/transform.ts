@@ -11,11 +11,16 @@ export function chooseTransform(values: ArrayLike<number>): Transform {
 }
 
 /**
- * Applies the transform. In log space a non-positive value (demand that fell to zero after a log
- * model was fitted) is taken as the smallest positive value of the series.
+ * Applies the transform, into `out` (which may be `values` itself). In log space a non-positive value
+ * (demand that fell to zero after a log model was fitted) is taken as the smallest positive value of
+ * the series.
  */
-export function applyTransform(transform: Transform, values: ArrayLike<number>): Float64Array {
-  const out = Float64Array.from(values);
+export function applyTransform(
+  transform: Transform,
+  values: ArrayLike<number>,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
   if (transform.kind === 'identity') return out;
   let floor = Infinity;
   for (let i = 0; i < out.length; i++) if (out[i]! > 0 && out[i]! < floor) floor = out[i]!;

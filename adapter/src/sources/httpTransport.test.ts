@@ -37,7 +37,9 @@ describe('createHttpTransport', () => {
     try {
       expect((await transport.post('/api/v1/query', 'query=up', {}, 5000)).status).toBe(200);
       // The kept-alive socket is reused and dropped; the request goes again on a new connection.
-      expect((await transport.post('/api/v1/query', 'query=up', {}, 5000)).body).toBe('{"status":"success"}');
+      expect((await transport.post('/api/v1/query', 'query=up', {}, 5000)).body.toString()).toBe(
+        '{"status":"success"}',
+      );
       expect(backend.connections()).toBe(2);
     } finally {
       transport.close();

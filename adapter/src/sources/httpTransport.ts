@@ -9,7 +9,8 @@ import type { Readable } from 'node:stream';
 export interface HttpResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  readonly body: string;
+  /** The body's bytes, decompressed: the client reads them without decoding a string of it first. */
+  readonly body: Buffer;
 }
 
 export interface HttpTransport {
@@ -151,9 +152,9 @@ export function createHttpTransport(baseUrl: string, options: HttpTransportOptio
             res.on('error', fail);
             stream.on('end', () => {
               clearTimeout(timer);
-              const text = Buffer.concat(chunks).toString('utf8');
+              const bytes = Buffer.concat(chunks);
               chunks.length = 0;
-              settle?.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+              settle?.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes });
               settle = undefined;
             });
           });

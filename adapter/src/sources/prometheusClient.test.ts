@@ -24,7 +24,7 @@ const ok = (value = '1'): HttpResponse =>
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
   status,
   headers,
-  body: JSON.stringify(body),
+  body: Buffer.from(JSON.stringify(body)),
 });
 const apiError = (status: number, errorType: string, error: string, headers: Record<string, string> = {}) =>
   json(status, { status: 'error', errorType, error }, headers);
@@ -217,11 +217,14 @@ describe('PrometheusClient errors and retries', () => {
   });
 
   it('reports a proxy error page as an HTTP error and a non-JSON 200 as malformed (not retried)', async () => {
-    const gateway = client(() => ({ status: 502, headers: {}, body: '<html>Bad Gateway</html>' }), {
-      retries: 0,
-    });
+    const gateway = client(
+      () => ({ status: 502, headers: {}, body: Buffer.from('<html>Bad Gateway</html>') }),
+      {
+        retries: 0,
+      },
+    );
     await expect(gateway.c.instant('up')).rejects.toThrow('HTTP 502: <html>Bad Gateway</html>');
-    const garbage = client(() => ({ status: 200, headers: {}, body: 'not json' }));
+    const garbage = client(() => ({ status: 200, headers: {}, body: Buffer.from('not json') }));
     await expect(garbage.c.instant('up')).rejects.toMatchObject({ kind: 'malformed' });
     expect(garbage.transport.sent).toHaveLength(1);
   });

@@ -11,6 +11,7 @@ import {
 import { ConcurrencyLimit } from './concurrencyLimit';
 import { createHttpTransport, TransportError, type HttpResponse, type HttpTransport } from './httpTransport';
 import { isRetryableStatus, PrometheusError, type PrometheusErrorKind } from './prometheusError';
+import { scanQueryResponse } from './prometheusBodyScanner';
 import { parseQueryResponse, seriesCount, type QueryResponse } from './prometheusResponse';
 
 // A client for one Prometheus-compatible backend: POSTed form queries (as Grafana sends them, so long
@@ -327,11 +328,15 @@ export class PrometheusClient implements PrometheusQuerier {
       retryable,
       ...(retryAfterMs !== undefined && { retryAfterMs }),
     };
+    // Vectors and matrices without building JSON.parse's tree of every sample (issue 16: engine memory).
+    const scanned = res.status < 300 ? scanQueryResponse(res.body) : undefined;
+    if (scanned !== undefined) return scanned;
+    const text = res.body.toString('utf8');
     let body: unknown;
     try {
-      body = JSON.parse(res.body);
+      body = JSON.parse(text);
     } catch {
-      const reason = `HTTP ${res.status}${res.status < 300 ? ' with a body that is not JSON' : ''}: ${snippet(res.body)}`;
+      const reason = `HTTP ${res.status}${res.status < 300 ? ' with a body that is not JSON' : ''}: ${snippet(text)}`;
       throw new PrometheusError(reason, { ...httpDetails, kind: res.status < 300 ? 'malformed' : 'http' });
     }
     const parsed = parseQueryResponse(body);
