@@ -8,23 +8,13 @@ const v8 = require('node:v8');
 
 const dist = process.env.ADAPTER_DIST ?? join(__dirname, '..', '..', 'adapter', 'dist');
 const forecast = require(join(dist, 'forecast', 'index.js'));
+const { forecastPolicySeries } = require('./forecast-policy-series.js');
 const anomaly = require(join(dist, 'anomaly', 'index.js'));
 const { compactModel } = require(join(dist, 'engine', 'forecasting.js'));
 
 const N = 2000;
-const STEP_MS = 300_000;
-const BUCKETS = 14 * 288;
+const { STEP_MS, BUCKETS, now, history, stored } = forecastPolicySeries(forecast);
 const OUTCOMES = 288;
-const now = Date.UTC(2026, 10, 2, 12, 0, 7);
-// The engine-memory bench's series: a daily swing with noise, 14 days of 5-minute buckets.
-const history = Float64Array.from({ length: BUCKETS }, (_, i) => {
-  const t = now - (BUCKETS - i) * STEP_MS;
-  const x = Math.sin((t / 1000) * 12.9898) * 43758.5453;
-  return 60 * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 86_400_000)) + 18 * (x - Math.floor(x) - 0.5);
-});
-const stored = forecast.serializeForecastState(
-  forecast.fitForecastState(history, { horizon: 12, stepSeconds: 300, nowMs: now }),
-);
 
 function measure() {
   globalThis.gc();

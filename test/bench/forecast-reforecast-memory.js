@@ -10,24 +10,14 @@ const fs = require('node:fs');
 
 const dist = process.env.ADAPTER_DIST ?? join(__dirname, '..', '..', 'adapter', 'dist');
 const forecast = require(join(dist, 'forecast', 'index.js'));
+const { forecastPolicySeries } = require('./forecast-policy-series.js');
 const { compactModel } = require(join(dist, 'engine', 'forecasting.js'));
 if (fs.existsSync(join(dist, 'engine', 'heapGrowth.js')))
   require(join(dist, 'engine', 'heapGrowth.js')).boundHeapGrowth();
 
 const N = Number(process.env.N ?? 2000);
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
-const STEP_MS = 300_000;
-const BUCKETS = 14 * 288;
-const now = Date.UTC(2026, 10, 2, 12, 0, 7);
-// engine-memory.bench.ts's series (as forecast-policy-bytes.js builds it): a daily swing with noise.
-const history = Float64Array.from({ length: BUCKETS }, (_, i) => {
-  const t = now - (BUCKETS - i) * STEP_MS;
-  const x = Math.sin((t / 1000) * 12.9898) * 43758.5453;
-  return 60 * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 86_400_000)) + 18 * (x - Math.floor(x) - 0.5);
-});
-const stored = forecast.serializeForecastState(
-  forecast.fitForecastState(history, { horizon: 12, stepSeconds: 300, nowMs: now }),
-);
+const { STEP_MS, BUCKETS, now, history, stored } = forecastPolicySeries(forecast);
 
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 let peak = 0;
