@@ -82,35 +82,32 @@ class Scanner {
   }
 
   private sample(): InstantSample {
-    let labels: Labels = {};
-    let point: [number, number] | undefined;
-    this.object(
-      (key) => {
-        if (key === 'metric') labels = this.labels();
-        else if (key === 'value') point = this.point();
-        else if (key === 'histogram') fail();
-        else this.json();
-      },
-      ['metric', 'value'],
-    );
-    if (point === undefined) fail();
-    return { labels, timestamp: point[0], value: point[1] };
+    const { labels, points } = this.labelled('value', 'histogram', () => this.point());
+    return { labels, timestamp: points[0], value: points[1] };
   }
 
   private series(): RangeSeries {
+    const { labels, points } = this.labelled('values', 'histograms', () => this.points());
+    return { labels, timestamps: points.timestamps, values: points.values };
+  }
+
+  /**
+   * A result's object: its labels and its float points (`key`, read by `read`); one with native histograms
+   * (`histogramKey`) is left to JSON.parse, as is one without its points.
+   */
+  private labelled<T>(key: string, histogramKey: string, read: () => T): { labels: Labels; points: T } {
     let labels: Labels = {};
-    let points: { timestamps: Float64Array; values: Float64Array } | undefined;
+    let found: T | undefined;
     this.object(
-      (key) => {
-        if (key === 'metric') labels = this.labels();
-        else if (key === 'values') points = this.points();
-        else if (key === 'histograms') fail();
+      (member) => {
+        if (member === 'metric') labels = this.labels();
+        else if (member === key) found = read();
+        else if (member === histogramKey) fail();
         else this.json();
       },
-      ['metric', 'values'],
+      ['metric', key],
     );
-    if (points === undefined) fail();
-    return { labels, timestamps: points.timestamps, values: points.values };
+    return { labels, points: found ?? fail() };
   }
 
   private labels(): Labels {
