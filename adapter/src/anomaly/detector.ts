@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { logNormalTail } from './normal';
+import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
 import { typedArraysAsLists, uint8Array } from './typedArrays';
 import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
 
@@ -93,6 +94,8 @@ const CONTINUATION_RATIO = 2;
  * twice, and its learning rate stops depending on the count after a few visits.
  */
 const PROFILE_COUNT_MAX = 0xff;
+/** Days of samples the daily witness's statistics learn from before it speaks (its profile needs two). */
+const DAILY_SETTLE_DAYS = 2;
 
 export const detectorOptionsSchema = z.object({
   /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
@@ -105,7 +108,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(6),
+  version: z.literal(7),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -140,6 +143,8 @@ export const detectorStateSchema = z.object({
   /** When the peak was last decayed. */
   peakTime: z.number(),
   weekly: weeklyStateSchema,
+  /** The witness on the daily profile, its rival the fast level. */
+  daily: witnessStateSchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
@@ -149,7 +154,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 6,
+    version: 7,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -179,6 +184,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     peak: 0,
     peakTime: 0,
     weekly: createWeekly(stepMs, slots > 0),
+    daily: createWitness(perDay, DAILY_SETTLE_DAYS, true),
   };
 }
 
@@ -250,6 +256,25 @@ function learnDay(state: DetectorState, slot: number, x: number, firstVisit: boo
 function dailyResidual(state: DetectorState, timeMs: number, x: number): number {
   const slot = slotOf(state, timeMs);
   return slot >= 0 && state.profileCount[slot]! >= 2 ? x - dayMean(state) - state.profile[slot]! : NaN;
+}
+
+/**
+ * The daily witness (`rhythmWitness.ts`): the profile's residual, standardised by its slot's spread,
+ * smoothed over a few hours. A day whose peak does not come, or that runs flat where it should swing, is
+ * explained sample by sample by the previous value and the fast level; against the profile it is hours
+ * off. It speaks where the profile forecasts better than the fast level (a daily rhythm exists).
+ */
+function dailyEvidence(
+  state: DetectorState,
+  timeMs: number,
+  x: number,
+  residual: number,
+  floor: number,
+): number {
+  if (!Number.isFinite(residual)) return 0;
+  const slot = slotOf(state, timeMs);
+  const z = residual / Math.max(MAE_TO_SD * state.profileDev[slot]!, floor);
+  return witnessEvidence(state.daily, z, residual, x - state.level, floor);
 }
 
 function slotOf(state: DetectorState, timeMs: number): number {
@@ -335,12 +360,14 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   const spatial = spatialScore(state, value);
   const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.level));
   const log = logEvidence(state, timeMs, value, floor);
-  const weekly = weeklyEvidence(state.weekly, timeMs, value, dailyResidual(state, timeMs, value), floor);
+  const daily = dailyResidual(state, timeMs, value);
+  const weekly = weeklyEvidence(state.weekly, timeMs, value, daily, floor);
+  const rhythm = dailyEvidence(state, timeMs, value, daily, floor);
   learn(state, timeMs, value, floor);
   const evidence = Math.max(0, -log / LN10);
-  // The weekly witness is standardised against its own long-run spread and stays out of the quantile: a
-  // holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
-  const decades = Math.max(evidence, -weekly / LN10) / (1 + state.evidenceQuantile);
+  // The rhythm witnesses are standardised against their own long-run spread and stay out of the quantile:
+  // a holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
+  const decades = Math.max(evidence, -weekly / LN10, -rhythm / LN10) / (1 + state.evidenceQuantile);
   state.evidenceQuantile = Math.max(
     0,
     state.evidenceQuantile +
