@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { logNormalTail } from './normal';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
-import { typedArraysAsLists, uint8Array } from './typedArrays';
+import { float32Array, typedArraysAsLists, uint8Array } from './typedArrays';
 import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
 
 /**
@@ -120,7 +120,7 @@ export const detectorStateSchema = z.object({
   levelDev: z.number().min(0),
   diffDev: z.number().min(0),
   profile: z.array(z.number()),
-  profileDev: z.array(z.number().min(0)),
+  profileDev: float32Array,
   /** Visits of each slot, saturating at PROFILE_COUNT_MAX. */
   profileCount: uint8Array,
   /** The latest value of each time-of-day slot, their sum and how many slots have one: the last day's mean. */
@@ -165,7 +165,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     levelDev: 0,
     diffDev: 0,
     profile: new Array<number>(slots).fill(0),
-    profileDev: new Array<number>(slots).fill(0),
+    profileDev: new Float32Array(slots),
     profileCount: new Uint8Array(slots),
     dayLast: new Array<number>(slots).fill(0),
     daySum: 0,
