@@ -27,6 +27,9 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * 5. Spatial anomaly. A value beyond the whole range seen so far by more than 5 % of it scores at least
  *    0.5 whatever the evidence above says (Numenta's NAB detector does the same with its spatial
  *    tolerance): few series reach a new extreme by such a margin without something having happened.
+ * 6. Rhythms. The residual against the daily profile and against a weekly one, smoothed over a few hours,
+ *    against its own spread (`rhythmWitness.ts`): a day that follows itself step by step but not its
+ *    rhythm (a holiday, a peak that does not come, a flat line) is evidence that 1–4 explain away.
  * The evidence is a tail probability p, d = −log10(p) decades of it. Each series calibrates itself: d is
  * divided by 1 + its own running 99th percentile of d, so a series whose ordinary noise often looks
  * improbable needs more to alarm than a quiet one (the aim of Numenta's anomaly likelihood: one threshold
@@ -360,14 +363,14 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   const spatial = spatialScore(state, value);
   const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.level));
   const log = logEvidence(state, timeMs, value, floor);
-  const daily = dailyResidual(state, timeMs, value);
-  const weekly = weeklyEvidence(state.weekly, timeMs, value, daily, floor);
-  const rhythm = dailyEvidence(state, timeMs, value, daily, floor);
+  const residual = dailyResidual(state, timeMs, value);
+  const weekly = weeklyEvidence(state.weekly, timeMs, value, residual, floor);
+  const daily = dailyEvidence(state, timeMs, value, residual, floor);
   learn(state, timeMs, value, floor);
   const evidence = Math.max(0, -log / LN10);
   // The rhythm witnesses are standardised against their own long-run spread and stay out of the quantile:
   // a holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
-  const decades = Math.max(evidence, -weekly / LN10, -rhythm / LN10) / (1 + state.evidenceQuantile);
+  const decades = Math.max(evidence, -weekly / LN10, -daily / LN10) / (1 + state.evidenceQuantile);
   state.evidenceQuantile = Math.max(
     0,
     state.evidenceQuantile +
