@@ -207,3 +207,135 @@ export function forecastResidual(values: number[], stepMs: number): Float64Array
   }
   return out;
 }
+
+export type ShapeKind =
+  | 'art-jumps-up'
+  | 'art-jumps-down'
+  | 'art-no-jump'
+  | 'art-flat-middle'
+  | 'art-sine-flat-middle'
+  | 'art-sine-smaller'
+  | 'art-spike-density'
+  | 'tweets-burst'
+  | 'tweets-sustained'
+  | 'adexchange-drop';
+
+export interface Shaped extends Series {
+  kind: ShapeKind;
+  /** The row where the labelled anomaly starts. */
+  anomalies: number[];
+}
+
+/** A Poisson count (normal beyond a mean of 50). */
+function poisson(mean: number, random: () => number): number {
+  if (mean > 50) {
+    const g = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * g));
+  }
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = 1;
+  do {
+    k += 1;
+    p *= random();
+  } while (p > limit);
+  return k - 1;
+}
+
+/**
+ * Labelled series of the shapes of NAB's corpora that are not in the repository (made here, labelled by
+ * construction; NAB's files are not copied), three of each with different noise and phases, the anomaly
+ * starting between 55 % and 80 % of the series:
+ * - artificialWithAnomaly-like (two weeks of 5 minutes): a daily trapezoid (low 20, a ramp of an hour to a
+ *   plateau of 80) whose plateau for one day jumps to 110, drops to 50, does not come, or runs flat at 50;
+ *   a daily sine that runs flat at its mean or swings half as far for a day; spikes about every 12 hours on
+ *   a flat line, then every hour for a day. Noise of 1, 1 and 4 (of a swing of 60).
+ * - realTweets-like (four weeks of 5 minutes): Poisson counts with a daily rhythm and ordinary bursts
+ *   (2.5× for 15–40 minutes, about every 17 hours), then one of 8× the base for two hours, or 2.5× for
+ *   half a day.
+ * - realAdExchange-like (68 days, hourly): a price with a daily rhythm and log-normal noise of 15 %,
+ *   doubling on 1 % of the hours, that drops to 45 % for two days.
+ */
+export function unseenShapes(): Shaped[] {
+  const out: Shaped[] = [];
+  const start = Date.UTC(2014, 3, 1);
+  const times = (rows: number, stepMs: number): number[] =>
+    Array.from({ length: rows }, (_, i) => start + i * stepMs);
+  for (let seed = 1; seed <= 3; seed++) {
+    const random = mulberry32(seed * 7919);
+    const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const rows = 4032;
+    const perDay = 288;
+    const phase = Math.floor(random() * perDay);
+    const at = Math.floor(rows * (0.55 + 0.25 * random()));
+    const noise = seed === 3 ? 4 : 1;
+    const anomalous = (i: number): boolean => i >= at && i < at + perDay;
+    const trapezoid = (i: number, high: number): number => {
+      const t = (i + phase) % perDay;
+      if (t < 132) return 20;
+      if (t < 144) return 20 + ((high - 20) * (t - 132)) / 12;
+      if (t < 276) return high;
+      return high - ((high - 20) * (t - 276)) / 12;
+    };
+    const sine = (i: number, amplitude: number): number =>
+      50 + amplitude * Math.sin((2 * Math.PI * (i + phase)) / perDay);
+    const add = (kind: ShapeKind, values: number[], stepMs: number, label: number): void => {
+      out.push({
+        name: `${kind}-${seed}`,
+        kind,
+        times: times(values.length, stepMs),
+        values,
+        stepMs,
+        anomalies: [label],
+      });
+    };
+    const artificial = (kind: ShapeKind, shape: (i: number) => number): void =>
+      add(
+        kind,
+        Array.from({ length: rows }, (_, i) => shape(i) + noise * gaussian()),
+        300_000,
+        at,
+      );
+    artificial('art-jumps-up', (i) => trapezoid(i, anomalous(i) ? 110 : 80));
+    artificial('art-jumps-down', (i) => trapezoid(i, anomalous(i) ? 50 : 80));
+    artificial('art-no-jump', (i) => (anomalous(i) ? 20 : trapezoid(i, 80)));
+    artificial('art-flat-middle', (i) => (anomalous(i) ? 50 : trapezoid(i, 80)));
+    artificial('art-sine-flat-middle', (i) => (anomalous(i) ? 50 : sine(i, 30)));
+    artificial('art-sine-smaller', (i) => sine(i, anomalous(i) ? 15 : 30));
+    add(
+      'art-spike-density',
+      Array.from({ length: rows }, (_, i) => {
+        const rate = anomalous(i) ? 1 / 12 : 1 / 144;
+        return 20 + noise * gaussian() + (random() < rate ? 30 + 30 * random() : 0);
+      }),
+      300_000,
+      at,
+    );
+    const tweetRows = 2 * rows;
+    const base = 5 + 20 * seed;
+    const tweets = (kind: ShapeKind, rate: (i: number, label: number, mean: number) => number): void => {
+      const label = Math.floor(tweetRows * (0.55 + 0.25 * random()));
+      let burst = 0;
+      const values = Array.from({ length: tweetRows }, (_, i) => {
+        if (burst <= 0 && random() < 1 / 200) burst = 3 + Math.floor(random() * 6);
+        const daily = 0.6 + 0.4 * Math.sin((2 * Math.PI * (i + phase)) / perDay);
+        const mean = rate(i, label, base * daily * (burst > 0 ? 2.5 : 1));
+        burst -= 1;
+        return poisson(mean, random);
+      });
+      add(kind, values, 300_000, label);
+    };
+    tweets('tweets-burst', (i, label, mean) => (i >= label && i < label + 24 ? base * 8 : mean));
+    tweets('tweets-sustained', (i, label, mean) => (i >= label && i < label + 144 ? mean * 2.5 : mean));
+    const hours = 1630;
+    const drop = Math.floor(hours * (0.55 + 0.25 * random()));
+    const prices = Array.from({ length: hours }, (_, i) => {
+      let v = 0.12 * (1 + 0.3 * Math.sin((2 * Math.PI * i) / 24)) * Math.exp(0.15 * gaussian());
+      if (i >= drop && i < drop + 48) v *= 0.45;
+      if (random() < 0.01) v *= 2;
+      return Number(v.toFixed(4));
+    });
+    add('adexchange-drop', prices, 3_600_000, drop);
+  }
+  return out;
+}

@@ -13,8 +13,10 @@
 // onsets outside windows after the probation); the same at the false-alarm rate costscale has at its own
 // NAB threshold (each detector at the threshold giving it at most that rate); throughput in samples/s;
 // and false alarms on series without anomalies shaped like NAB's artificialNoAnomaly files (flat, daily
-// sine, daily square wave, noise: `quietSeries`), at each detector's NAB threshold; the bytes a costscale
-// detector holds.
+// sine, daily square wave, noise: `quietSeries`), at each detector's NAB threshold; the NAB score on
+// labelled series shaped like NAB's corpora outside the repository (artificial daily rhythms whose day
+// changes, denser spikes, tweet counts, ad-exchange prices: `unseenShapes`), at its own optimal threshold,
+// with the shapes whose anomaly was detected there; the bytes a costscale detector holds.
 // Every detector runs on the same copies with the same mechanism constants for every series; the real
 // (unlabelled) anomalies of the NAB series count as false alarms for all three alike.
 import { setFlagsFromString } from 'node:v8';
@@ -27,10 +29,12 @@ import {
   KINDS,
   loadNab,
   quietSeries,
+  unseenShapes,
   windowedGaussian,
   type Injected,
   type Kind,
   type Series,
+  type Shaped,
 } from './anomaly-corpus';
 
 type Detector = (series: Series) => Float64Array;
@@ -103,6 +107,27 @@ const describe = (e: ReturnType<typeof evaluate>): string =>
     const s = e.byKind.get(k)!;
     return `${k} ${s.detected}/${s.total} (${median(s.delaysHours).toFixed(1)} h)`;
   }).join(', ');
+
+/** The NAB score on the unseen shapes, and per shape the anomalies detected in their window at its threshold. */
+function shapesScore(shapes: Shaped[], scores: Float64Array[]): string {
+  const files = shapes.map((s, i) => ({
+    scores: scores[i]!,
+    windows: nabWindows(s.values.length, s.anomalies),
+  }));
+  const nab = nabScore(files);
+  const detected = new Map<string, number>();
+  files.forEach(({ scores: score, windows }, i) => {
+    const [start, end] = windows[0]!;
+    let hit = 0;
+    for (let j = Math.max(start, probationaryLength(score.length)); j <= end && !hit; j++)
+      if (score[j]! >= nab.threshold) hit = 1;
+    detected.set(shapes[i]!.kind, (detected.get(shapes[i]!.kind) ?? 0) + hit);
+  });
+  return (
+    `NAB ${nab.score.toFixed(1)} (threshold ${nab.threshold.toFixed(4)}, ${nab.falsePositives} false-positive rows); ` +
+    `detected: ${[...detected].map(([kind, n]) => `${kind} ${n}/3`).join(', ')}`
+  );
+}
 
 /** Alarm onsets after the probation on series without anomalies, per series, at a threshold. */
 function quietAlarms(quiet: Series[], scores: Float64Array[], threshold: number): string {
@@ -180,6 +205,7 @@ function main(): void {
     if (name === 'costscale') budget = atNab.falseAlarmsPerDay;
     const atBudget = evaluate(corpus, scores, thresholdForFalseAlarms(corpus, scores, budget));
     const quiet = quietSeries();
+    const shapes = unseenShapes();
     rows.push(
       `${name.padEnd(18)} NAB ${nab.score.toFixed(1).padStart(5)} (threshold ${nab.threshold.toFixed(4)}), ` +
         `${(throughput[name]! / 1e6).toFixed(2)} M samples/s\n` +
@@ -188,7 +214,8 @@ function main(): void {
         `${''.padEnd(18)} at ≤ ${budget.toFixed(2)} false alarms/day (${atBudget.falseAlarmsPerDay.toFixed(2)}): ` +
         `${describe(atBudget)}\n` +
         `${''.padEnd(18)} false alarms on series without anomalies at the NAB threshold: ` +
-        quietAlarms(quiet, quiet.map(DETECTORS[name]!), nab.threshold),
+        quietAlarms(quiet, quiet.map(DETECTORS[name]!), nab.threshold) +
+        `\n${''.padEnd(18)} unseen shapes: ${shapesScore(shapes, shapes.map(DETECTORS[name]!))}`,
     );
   }
   console.log(rows.join('\n'));

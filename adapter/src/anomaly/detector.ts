@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { logNormalTail } from './normal';
-import { typedArraysAsLists, uint8Array } from './typedArrays';
+import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
+import { float32Array, typedArraysAsLists, uint8Array } from './typedArrays';
 import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
 
 /**
@@ -26,6 +27,9 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * 5. Spatial anomaly. A value beyond the whole range seen so far by more than 5 % of it scores at least
  *    0.5 whatever the evidence above says (Numenta's NAB detector does the same with its spatial
  *    tolerance): few series reach a new extreme by such a margin without something having happened.
+ * 6. Rhythms. The residual against the daily profile and against a weekly one, smoothed over a few hours,
+ *    against its own spread (`rhythmWitness.ts`): a day that follows itself step by step but not its
+ *    rhythm (a holiday, a peak that does not come, a flat line) is evidence that 1–4 explain away.
  * The evidence is a tail probability p, d = −log10(p) decades of it. Each series calibrates itself: d is
  * divided by 1 + its own running 99th percentile of d, so a series whose ordinary noise often looks
  * improbable needs more to alarm than a quiet one (the aim of Numenta's anomaly likelihood: one threshold
@@ -93,6 +97,8 @@ const CONTINUATION_RATIO = 2;
  * twice, and its learning rate stops depending on the count after a few visits.
  */
 const PROFILE_COUNT_MAX = 0xff;
+/** Days of samples the daily witness's statistics learn from before it speaks (its profile needs two). */
+const DAILY_SETTLE_DAYS = 2;
 
 export const detectorOptionsSchema = z.object({
   /** Nominal sampling step; sets the warm-up (one day of samples) and the time-of-day slots. */
@@ -105,7 +111,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(6),
+  version: z.literal(7),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -117,7 +123,7 @@ export const detectorStateSchema = z.object({
   levelDev: z.number().min(0),
   diffDev: z.number().min(0),
   profile: z.array(z.number()),
-  profileDev: z.array(z.number().min(0)),
+  profileDev: float32Array,
   /** Visits of each slot, saturating at PROFILE_COUNT_MAX. */
   profileCount: uint8Array,
   /** The latest value of each time-of-day slot, their sum and how many slots have one: the last day's mean. */
@@ -140,6 +146,8 @@ export const detectorStateSchema = z.object({
   /** When the peak was last decayed. */
   peakTime: z.number(),
   weekly: weeklyStateSchema,
+  /** The witness on the daily profile, its rival the fast level. */
+  daily: witnessStateSchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
@@ -149,7 +157,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 6,
+    version: 7,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -160,7 +168,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     levelDev: 0,
     diffDev: 0,
     profile: new Array<number>(slots).fill(0),
-    profileDev: new Array<number>(slots).fill(0),
+    profileDev: new Float32Array(slots),
     profileCount: new Uint8Array(slots),
     dayLast: new Array<number>(slots).fill(0),
     daySum: 0,
@@ -179,6 +187,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     peak: 0,
     peakTime: 0,
     weekly: createWeekly(stepMs, slots > 0),
+    daily: createWitness(perDay, DAILY_SETTLE_DAYS, true),
   };
 }
 
@@ -250,6 +259,25 @@ function learnDay(state: DetectorState, slot: number, x: number, firstVisit: boo
 function dailyResidual(state: DetectorState, timeMs: number, x: number): number {
   const slot = slotOf(state, timeMs);
   return slot >= 0 && state.profileCount[slot]! >= 2 ? x - dayMean(state) - state.profile[slot]! : NaN;
+}
+
+/**
+ * The daily witness (`rhythmWitness.ts`): the profile's residual, standardised by its slot's spread,
+ * smoothed over a few hours. A day whose peak does not come, or that runs flat where it should swing, is
+ * explained sample by sample by the previous value and the fast level; against the profile it is hours
+ * off. It speaks where the profile forecasts better than the fast level (a daily rhythm exists).
+ */
+function dailyEvidence(
+  state: DetectorState,
+  timeMs: number,
+  x: number,
+  residual: number,
+  floor: number,
+): number {
+  if (!Number.isFinite(residual)) return 0;
+  const slot = slotOf(state, timeMs);
+  const z = residual / Math.max(MAE_TO_SD * state.profileDev[slot]!, floor);
+  return witnessEvidence(state.daily, z, residual, x - state.level, floor);
 }
 
 function slotOf(state: DetectorState, timeMs: number): number {
@@ -335,12 +363,14 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   const spatial = spatialScore(state, value);
   const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.level));
   const log = logEvidence(state, timeMs, value, floor);
-  const weekly = weeklyEvidence(state.weekly, timeMs, value, dailyResidual(state, timeMs, value), floor);
+  const residual = dailyResidual(state, timeMs, value);
+  const weekly = weeklyEvidence(state.weekly, timeMs, value, residual, floor);
+  const daily = dailyEvidence(state, timeMs, value, residual, floor);
   learn(state, timeMs, value, floor);
   const evidence = Math.max(0, -log / LN10);
-  // The weekly witness is standardised against its own long-run spread and stays out of the quantile: a
-  // holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
-  const decades = Math.max(evidence, -weekly / LN10) / (1 + state.evidenceQuantile);
+  // The rhythm witnesses are standardised against their own long-run spread and stay out of the quantile:
+  // a holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
+  const decades = Math.max(evidence, -weekly / LN10, -daily / LN10) / (1 + state.evidenceQuantile);
   state.evidenceQuantile = Math.max(
     0,
     state.evidenceQuantile +

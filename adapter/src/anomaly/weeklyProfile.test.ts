@@ -56,7 +56,7 @@ describe('weekly profile', () => {
       expect(weeklyEvidence(state, time, x, miss, 1e-6)).toBe(0);
       learnWeekly(state, time, x, 1e-6);
     }
-    expect(state.smoothVar).toBeGreaterThan(0);
+    expect(state.witness.smoothVar).toBeGreaterThan(0);
     const young = createWeekly(STEP, true);
     for (let t = 0; t < 2 * 7 * PER_DAY; t++) {
       const x = t === 2 * 7 * PER_DAY - 1 ? 1e6 : 1;
@@ -87,7 +87,7 @@ describe('weekly profile', () => {
     const head = 3 * 7 * PER_DAY + 5;
     const first = createDetector({ stepMs: STEP });
     scoreAll(values.slice(0, head), first);
-    expect(first.weekly.smoothVar).toBeGreaterThan(0);
+    expect(first.weekly.witness.smoothVar).toBeGreaterThan(0);
     const restored = deserializeDetector(serializeDetector(first));
     const tail = values.slice(head).map((v, i) => scoreSample(restored, T0 + (head + i) * STEP, v));
     expect(tail).toEqual(expected.slice(head));
