@@ -44,6 +44,17 @@ describe('chooseReplicas', () => {
       20,
     );
   });
+  it('weighs only the ends and the current count of a range wider than MAX_COUNTS_WEIGHED', () => {
+    let calls = 0;
+    const exceeds = (k: number): number => {
+      calls++;
+      return k < 50_000 ? 1 : 0;
+    };
+    const wide = { ...choice, lowest: 1, highest: 100_000, current: 7, missCost: 1e9, exceeds };
+    expect(chooseReplicas(wide)).toBe(100_000);
+    expect(calls).toBe(3);
+    expect(chooseReplicas({ ...wide, missCost: 1 })).toBe(1);
+  });
 });
 
 describe('exceedanceFromQuantiles', () => {

@@ -29,6 +29,9 @@ export interface ReplicaChoice {
   readonly exceeds: (replicas: number) => number;
 }
 
+/** Counts weighed one by one at most; a wider range weighs its ends and the current count. */
+export const MAX_COUNTS_WEIGHED = 10_000;
+
 /** The count from `lowest` up (or the current one) the HPA can reach with the least expected cost. */
 export function chooseReplicas(choice: ReplicaChoice): number {
   const { lowest, highest, current, tolerance, replicaCost, missCost, exceeds } = choice;
@@ -46,6 +49,14 @@ export function chooseReplicas(choice: ReplicaChoice): number {
   // The band may hold the highest count out of reach: then the nearest count above it is weighed too.
   let top = highest;
   if (band) while (!isReachable(top, current as number, tolerance as number)) top++;
+  if (top - lowest > MAX_COUNTS_WEIGHED) {
+    // A κ orders of magnitude below what a replica serves: the ends and the current count only, so a
+    // decision's cost stays bounded.
+    weigh(lowest);
+    if (current !== undefined && current > lowest && current < top) weigh(current);
+    weigh(top);
+    return best;
+  }
   for (let k = lowest; k <= top; k++)
     if (!band || isReachable(k, current as number, tolerance as number)) weigh(k);
   if (band && (current as number) > top) weigh(current as number);
