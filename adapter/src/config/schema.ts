@@ -142,7 +142,9 @@ export const policySchema = z
       .default({}),
     sloMissCostPerHour: nonNegative
       .default(1)
-      .describe('v: cost of one replica-hour of unmet demand, in the price book currency'),
+      .describe(
+        "v: cost of one hour of SLO miss (peak demand above the replicas' capacity, by any amount), in the price book currency",
+      ),
     hpaTolerance: z
       .number()
       .min(0)

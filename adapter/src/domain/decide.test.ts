@@ -10,8 +10,8 @@ import {
 import type { DemandDistribution } from '../forecast/distribution';
 import type { ScheduleProfile } from './schedule';
 
-// Q(τ) = 100 + 100·τ: peak demand uniform on [100, 200].
-const uniform100to200: DemandDistribution = { quantile: (tau) => 100 + 100 * tau };
+// Q(τ) = 100 + 80·τ: peak demand uniform on [100, 180].
+const uniform100to180: DemandDistribution = { quantile: (tau) => 100 + 80 * tau };
 const at = Date.UTC(2024, 6, 6, 12); // a Saturday
 
 const base: DecisionInput = {
@@ -20,10 +20,10 @@ const base: DecisionInput = {
   mode: 'balanced',
   demand: 50,
   demandUnit: 'requests',
-  distribution: uniform100to200,
+  distribution: uniform100to180,
   capacityPerReplica: 10,
   costPerReplicaHour: 1,
-  sloMissCostPerHour: 3,
+  sloMissCostPerHour: 30,
   minReplicas: 1,
   maxReplicas: 50,
 };
@@ -41,14 +41,15 @@ function failed(input: DecisionInput) {
 }
 
 describe('the newsvendor quantity', () => {
-  it('targets the τ* = v/(v+c) quantile of peak demand', () => {
+  it('weighs counts up to the τ* = v/(v+c) quantile of peak demand', () => {
     const d = decided(base);
-    expect(d.tau).toBeCloseTo(0.75, 12);
-    expect(d.demandQuantile).toBeCloseTo(175, 9);
-    expect(d.targetDemand).toBeCloseTo(175, 9);
+    expect(d.tau).toBeCloseTo(30 / 31, 12);
+    expect(d.demandQuantile).toBeCloseTo(100 + (80 * 30) / 31, 9);
+    expect(d.targetDemand).toBeCloseTo(100 + (80 * 30) / 31, 9);
+    // c·n + v·P(peak > 10n) = n + 30·(180 − 10n)/80 falls with n up to ⌈177.4/10⌉.
     expect(d.replicas).toBe(18);
     expect(d.unboundedReplicas).toBe(18);
-    expect(d.load).toBeCloseTo(17.5, 9);
+    expect(d.load).toBeCloseTo(17.742, 3);
     expect(d.actingBound).toBe('none');
     expect(d.explanation.bounds).toEqual([]);
   });
@@ -65,9 +66,11 @@ describe('the newsvendor quantity', () => {
         hoursLeft: 100,
       },
     });
-    expect(d.tau).toBeCloseTo(3 / (3 + 2), 12);
+    expect(d.tau).toBeCloseTo(30 / (30 + 2), 12);
     expect(d.shadowPrice).toBe(1);
-    expect(d.replicas).toBe(16);
+    // 2n + 30·(180 − 10n)/80 still falls with n: 18. At λ = 3 (4n) it rises from n = 10 on, and
+    // holding 5 replicas for a certain miss (4·5 + 30) is the cheapest.
+    expect(d.replicas).toBe(18);
   });
 
   it('never targets less than current demand', () => {
@@ -89,7 +92,7 @@ describe('the newsvendor quantity', () => {
   it('falls back to current demand when the distribution gives NaN', () => {
     const d = decided({ ...base, distribution: { quantile: () => Number.NaN }, demand: 42 });
     expect(d.replicas).toBe(5);
-    expect(d.explanation.warnings.join()).toMatch(/Q\(0.75\) = NaN/);
+    expect(d.explanation.warnings.join()).toMatch(/Q\(0.9677\) = NaN/);
   });
 
   it('does not add a replica for float noise (0.3 / 0.1)', () => {
@@ -111,8 +114,10 @@ describe('the newsvendor quantity', () => {
     const d = decided(base);
     expect(d.costPerHour).toBe(18);
     expect(d.costPerUnit).toBeCloseTo(18 / (50 * 3600), 15);
-    // 18 replicas × 10 = 180 capacity: exceeded by peak demand uniform on [100, 200] with probability 0.2.
-    expect(d.sloMissRisk).toBeCloseTo(0.2, 6);
+    // 18 replicas × 10 = 180 capacity: never exceeded by peak demand uniform on [100, 180]; 15 replicas
+    // are, with probability 30/80.
+    expect(d.sloMissRisk).toBe(0);
+    expect(decided({ ...base, maxReplicas: 15 }).sloMissRisk).toBeCloseTo(0.375, 6);
     expect(decided({ ...base, demand: 0, minReplicas: 0 }).costPerUnit).toBeNull();
   });
 });
@@ -375,7 +380,7 @@ describe('the explanation', () => {
       expect(byName[name]).toBeDefined();
     }
     expect(d.explanation.summary).toBe(
-      'checkout: 18 replicas (balanced) — target 175 requests/s = max(D 50, Q(0.75) 175) / κ 10 → 18; no bound acted',
+      'checkout: 18 replicas (balanced) — target 177.4 requests/s = max(D 50, Q(0.9677) 177.4) / κ 10 → 18; no bound acted',
     );
     expect(d.explanation.errors).toEqual([]);
   });
@@ -422,16 +427,30 @@ describe('decisionBudget', () => {
 
 describe("the HPA's tolerance band", () => {
   it('stays at the current count when the reachable jump costs more than the misses it saves', () => {
-    // Wanted 18 from 17 is inside 0.1; 19 is the nearest reachable, and replicas 18 and 19 are each
-    // worth 3·P(D > 170) − 1 = −0.1 and 3·P(D > 180) − 1 = −0.4.
-    const d = decided({ ...base, currentReplicas: 17, hpaTolerance: 0.1 });
+    // At v = 10 the highest count weighed is ⌈Q(10/11)/10⌉ = 18, inside the band around 17 at 0.1; 19 is
+    // the nearest reachable above it, and costs 19 against 17 + 10·P(peak > 170) = 18.25 (and the lowest,
+    // ⌈D/κ⌉ = 12, 12 + 10·60/80).
+    const d = decided({
+      ...base,
+      demand: 120,
+      sloMissCostPerHour: 10,
+      currentReplicas: 17,
+      hpaTolerance: 0.1,
+    });
     expect(d.unboundedReplicas).toBe(18);
     expect(d.replicas).toBe(17);
     expect(d.load).toBe(17);
     expect(d.explanation.inputs).toContainEqual(
-      expect.objectContaining({ name: 'hpaToleranceBand', value: 17 }),
+      expect.objectContaining({
+        name: 'replicasChosen',
+        value: 17,
+        source:
+          'least c·(1+λ)·n + v·P(peak > n·κ) over n from 12 to 18, the counts HPA tolerance 0.1 reaches from 17',
+      }),
     );
-    expect(d.explanation.summary).toContain("→ 18 → 17 (what the HPA's tolerance band lets it reach)");
+    expect(d.explanation.summary).toContain('→ 18 → 17 (least expected cost of replicas and SLO-miss hours)');
+    // At v = 30 the jump to 19 is worth it: 19 against 17 + 30·P(peak > 170) = 20.75.
+    expect(decided({ ...base, currentReplicas: 17, hpaTolerance: 0.1 }).replicas).toBe(19);
   });
 
   it('jumps to the band edge when the replicas up to it are worth their price together', () => {

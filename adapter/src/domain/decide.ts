@@ -1,4 +1,4 @@
-import { reachableReplicas } from './toleranceBand';
+import { chooseReplicas, exceedanceFromQuantiles } from './missObjective';
 import type { LagCorrection } from './demandLag';
 import { z } from 'zod';
 import type { Policy } from '../config/schema';
@@ -6,9 +6,10 @@ import type { BudgetStatus } from './budget';
 import type { DemandDistribution } from '../forecast/distribution';
 import { type ScheduleProfile, scheduleFloorAt } from './schedule';
 
-// The decision (ARCHITECTURE.md §3), a pure function of its input: the newsvendor quantile of peak
-// demand weighed against replica cost and budget pressure, turned into replicas, then the bounds in
-// their fixed order, with an explanation naming every input and every bound that acted.
+// The decision (ARCHITECTURE.md §3), a pure function of its input: the newsvendor quantile τ* of peak
+// demand weighed against replica cost and budget pressure bounds the counts weighed, the count with the
+// least expected cost of replicas and SLO-miss hours among them is chosen (missObjective.ts), then the
+// bounds in their fixed order, with an explanation naming every input and every bound that acted.
 
 export type Mode = Policy['mode'];
 
@@ -101,7 +102,7 @@ export interface DecisionInput {
   readonly capacityPerReplica: number | undefined;
   /** c, cost of one replica-hour (≥ 0). */
   readonly costPerReplicaHour: number | undefined;
-  /** v, cost of one replica-hour of unmet demand (≥ 0). */
+  /** v, cost of one hour of SLO miss: peak demand above the replicas' capacity (≥ 0). */
   readonly sloMissCostPerHour: number;
   readonly budget?: DecisionBudget;
   /** Replicas the workload has now; needed by the SLO guard and the tolerance band. */
@@ -168,7 +169,7 @@ export const decisionSchema = z.strictObject({
   mode: z.enum(['sla-first', 'balanced', 'budget-first']),
   /** n, the replicas to run. */
   replicas: z.int().nonnegative(),
-  /** ceil(T/κ) before any bound. */
+  /** ceil(T/κ): the most replicas the decision weighs, before any bound. */
   unboundedReplicas: z.int().nonnegative(),
   /** Load in replica units: T/κ when no bound changed n, else n (so ceil(load) = replicas). */
   load: nonNegative,
@@ -178,7 +179,7 @@ export const decisionSchema = z.strictObject({
   demand: nonNegative,
   /** Q(τ*), null without a usable distribution. */
   demandQuantile: finite.nullable(),
-  /** τ* = v / (v + c·(1+λ)). */
+  /** τ* = v / (v + c·(1+λ)): above Q(τ*) no replica saves more SLO-miss cost than it costs. */
   tau: z.number().min(0).max(1),
   /** λ as applied (0 in sla-first mode). */
   shadowPrice: nonNegative,
@@ -234,10 +235,14 @@ export type DecisionNumbers = Omit<Decision, 'explanation'>;
 export interface DistributionAnswers {
   /** Q(τ) as the distribution gives it (unchecked); undefined without a distribution. */
   quantile(input: DecisionInput, tau: number): number | undefined;
-  /** The count the HPA can reach next to the current one (see toleranceBand.ts). */
-  reachable(
+  /**
+   * The count with the least expected cost among those from `lowest` to `highest` the HPA can reach
+   * (missObjective.ts).
+   */
+  choose(
     input: DecisionInput,
-    wanted: number,
+    lowest: number,
+    highest: number,
     replicaCost: number,
     missCost: number,
     kappa: number,
@@ -261,7 +266,7 @@ export type DecisionOutcome =
       readonly decision: DecisionNumbers;
       /** Q(τ) as the distribution gave it; undefined without a distribution. */
       readonly rawQuantile: number | undefined;
-      /** The count the HPA's tolerance band let the decision reach, before the bounds. */
+      /** The count the decision chose among those the HPA can reach (missObjective.ts), before the bounds. */
       readonly reachable: number;
     }
   | { readonly ok: false; readonly errors: string[] };
@@ -269,17 +274,24 @@ export type DecisionOutcome =
 /** The decision's questions answered by the input's own distribution. */
 export const liveAnswers: DistributionAnswers = {
   quantile: (input, tau) => input.distribution?.quantile(tau),
-  reachable(input, wanted, replicaCost, missCost, kappa) {
-    const tolerance = input.hpaTolerance;
-    const current = input.currentReplicas;
-    if (tolerance === undefined || current === undefined || !Number.isInteger(current)) return wanted;
-    const distribution = input.distribution;
+  choose(input, lowest, highest, replicaCost, missCost, kappa) {
+    const { distribution, currentReplicas, hpaTolerance } = input;
     const demand = input.demand ?? 0;
-    const exceeds = (k: number): number =>
+    // One count weighed (no band, no room below the target): nothing to read.
+    if (lowest === highest && !((hpaTolerance ?? 0) > 0)) return highest;
+    const exceeds =
       distribution === undefined
-        ? Number(demand > k * kappa)
-        : exceedanceProbability(distribution, k * kappa, demand);
-    return reachableReplicas(wanted, current, tolerance, replicaCost, missCost, exceeds);
+        ? (x: number) => Number(demand > x)
+        : exceedanceFromQuantiles((tau) => distribution.quantile(tau), demand);
+    return chooseReplicas({
+      lowest,
+      highest,
+      current: currentReplicas,
+      tolerance: hpaTolerance,
+      replicaCost,
+      missCost,
+      exceeds: (k) => exceeds(k * kappa),
+    });
   },
   missRisk: (input, capacity) =>
     input.distribution === undefined
@@ -389,7 +401,7 @@ export function decideWith(
   }
   explain?.('capacityPerReplica', kappa, sourceOf('capacityPerReplica', 'input'), `${unit}/s`);
   explain?.('costPerReplicaHour', cost, sourceOf('costPerReplicaHour', 'input'), 'per hour');
-  explain?.('sloMissCostPerHour', v, 'policy', 'per replica-hour');
+  explain?.('sloMissCostPerHour', v, 'policy', 'per hour of SLO miss');
   explain?.('minReplicas', input.minReplicas, 'policy');
   explain?.('maxReplicas', input.maxReplicas, 'policy');
 
@@ -452,12 +464,20 @@ export function decideWith(
   const unboundedLoad = target / kappa;
   const unbounded = Math.max(0, ceilTolerant(unboundedLoad));
   const steps = notes?.bounds;
-  const reached = answers.reachable(input, unbounded, cost * (1 + lambda), v, kappa);
+  const current = input.currentReplicas;
+  const lowest =
+    current !== undefined && Number.isInteger(current) && current >= 0
+      ? Math.min(current, Math.max(0, ceilTolerant(demand / kappa)))
+      : Math.max(0, ceilTolerant(demand / kappa));
+  const reached = answers.choose(input, lowest, unbounded, cost * (1 + lambda), v, kappa);
   if (reached !== unbounded)
     explain?.(
-      'hpaToleranceBand',
+      'replicasChosen',
       reached,
-      `HPA tolerance ${fmt(input.hpaTolerance ?? 0)} holds ${input.currentReplicas} replicas against ${unbounded}`,
+      `least c·(1+λ)·n + v·P(peak > n·κ) over n from ${lowest} to ${unbounded}` +
+        ((input.hpaTolerance ?? 0) > 0 && current !== undefined
+          ? `, the counts HPA tolerance ${fmt(input.hpaTolerance ?? 0)} reaches from ${current}`
+          : ''),
     );
   let n = reached;
   let actingBound: ActingBound = 'none';
@@ -502,7 +522,7 @@ export function decideWith(
     notes.summary =
       `${input.policy ?? 'policy'}: ${n} replicas (${mode}) — target ${fmt(target)} ${unit}/s ` +
       `= max(D ${fmt(demand)}${lag === undefined ? '' : ` (measured ${fmt(lag.measured)}, ${fmt(lag.lagSeconds)} s behind)`}, Q(${fmt(tau)}) ${quantile === null ? 'n/a' : fmt(quantile)}) / κ ${fmt(kappa)} ` +
-      `→ ${unbounded}${n !== unbounded && notes.bounds.length === 0 ? ` → ${n} (what the HPA's tolerance band lets it reach)` : ''}; ${boundsText}`;
+      `→ ${unbounded}${reached !== unbounded ? ` → ${reached} (least expected cost of replicas and SLO-miss hours)` : ''}; ${boundsText}`;
   }
 
   return {

@@ -26,7 +26,10 @@ export interface DecisionFacts {
   readonly input: KeptInput;
   /** Q(τ*) as the distribution gave it; undefined without a distribution. */
   readonly rawQuantile: number | undefined;
-  /** The replicas the HPA's tolerance band let the decision reach, before the bounds. */
+  /**
+   * The count the decision chose among those the HPA can reach, before the bounds: the expected cost of
+   * each count needs the distribution, which is not kept.
+   */
   readonly reachable: number;
 }
 
@@ -120,7 +123,7 @@ export function heldExplanation(held: Explanation | DecisionFacts): Explanation 
 function replayed(facts: DecisionFacts): DistributionAnswers {
   return {
     quantile: () => facts.rawQuantile,
-    reachable: () => facts.reachable,
+    choose: () => facts.reachable,
     missRisk: () => null,
   };
 }

@@ -214,7 +214,9 @@ describe('assemblePolicy', () => {
       return { replicas: r.decision.replicas, bound: r.decision.actingBound };
     };
     expect(replicasAt(10)).toEqual({ replicas: 2, bound: 'min' });
-    expect(replicasAt(1000)).toEqual({ replicas: 10, bound: 'max' });
+    // At v = 3 holding the 4 replicas there are costs less than 36 more; at v = 1000 the count is 40.
+    expect(replicasAt(1000)).toEqual({ replicas: 4, bound: 'none' });
+    expect(replicasAt(1000, { sloMissCostPerHour: 1000 })).toEqual({ replicas: 10, bound: 'max' });
     const override = (expiresAt: string) => ({ overrides: [{ replicas: 9, expiresAt }] });
     expect(replicasAt(10, override('2026-03-10T12:00:01Z'))).toEqual({ replicas: 9, bound: 'override' });
     expect(replicasAt(10, override('2026-03-10T11:59:59Z'))).toEqual({ replicas: 2, bound: 'min' });

@@ -116,8 +116,11 @@ test('a day of history warm-starts the growth histogram: bursts older than the r
   const [first, second] = await ticks(fake, 2);
   // The recent hour alone is flat: the prior's few percent.
   expect(entry(first!, 'web').values?.costscale_replicas).toBe(5);
-  // With the day, one horizon in ten grows to 190: at τ* = 0.96 the peak is 190, ⌈190 / 25⌉.
-  expect(entry(second!, 'web').values?.costscale_replicas).toBe(8);
+  // With the day, one horizon in ten grows to 190: at τ* = 0.96 the peak is 190, ⌈190 / 25⌉ = 8 the most
+  // replicas weighed; at v = 1 an hour, 3 more replicas (0.12 an hour) cost more than a 10 % chance of a
+  // miss (0.1), so 5 stay.
+  expect(entry(second!, 'web').decision?.unboundedReplicas).toBe(8);
+  expect(entry(second!, 'web').values?.costscale_replicas).toBe(5);
   const source = (
     second!.decisions.map(storedDecision).find((d) => d.policy === 'web')!.inputs as {
       provenance: { distribution: { source: string } };

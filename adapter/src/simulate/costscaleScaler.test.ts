@@ -147,8 +147,9 @@ describe('costscaleScaler', () => {
         params(observationOf({ t0: 0, stepMs: STEP, values: rise, pipeline, interpolation: 'linear' }), {
           costPerReplicaHour: 1e6,
         }),
-      )(299 * STEP, 20);
-    // At a prohibitive replica cost the target is D(t) itself: 360 → 36 replicas against 280 → 28.
+      )(299 * STEP, 60);
+    // At a prohibitive replica cost, from above, the fewest replicas weighed are chosen, ⌈D(t)/κ⌉:
+    // 360 → 36 replicas against 280 → 28.
     expect(served(NO_LAG)).toBe(36);
     expect(served({ ...NO_LAG, rateWindowMs: 0 })).toBe(28);
   });

@@ -68,7 +68,7 @@ export function registerSnapshotMetrics(
   );
   policyGauge(
     'costscale_cost_optimal_quantile',
-    'τ* = v / (v + c·(1+λ)), the newsvendor quantile of peak demand.',
+    'τ* = v / (v + c·(1+λ)): the strictest quantile of peak demand a decision weighs (above Q(τ*) no replica saves more SLO-miss cost than it costs); replicas are the count with the least c·(1+λ)·n + v·P(peak > n·κ) up to it.',
     (p) => p.decision?.tau,
   );
   policyGauge(
@@ -108,7 +108,7 @@ export function registerSnapshotMetrics(
 
   new Gauge<string>({
     name: 'costscale_forecast_demand',
-    help: 'Demand (units/s): current, and target = the τ*-quantile of peak demand over the horizon (τ* is costscale_cost_optimal_quantile).',
+    help: 'Demand (units/s): current, and target = the τ*-quantile of peak demand over the horizon, the most a decision weighs covering (τ* is costscale_cost_optimal_quantile).',
     labelNames: ['namespace', 'policy', 'quantile'],
     registers: [registry],
     collect() {

@@ -28,7 +28,7 @@ const INPUT_LABELS: Record<string, string> = {
   demandQuantile: 'Peak demand quantile Q(τ*)',
   override: 'Manual override',
   currentReplicas: 'Current replicas',
-  hpaToleranceBand: 'Reachable past the HPA tolerance',
+  replicasChosen: 'Replicas with the least expected cost',
   latency: 'Latency',
   errorRatio: 'Error ratio',
   anomaly: 'Active anomaly',
@@ -90,7 +90,7 @@ export function ExplanationView({ explanation, decision }: ExplanationViewProps)
           <dl className={styles.facts}>
             <dt>Demand now D(t)</dt>
             <dd>{formatNumber(decision.demand, 3)}</dd>
-            <dt>τ* = v / (v + c·(1+λ))</dt>
+            <dt>τ* = v / (v + c·(1+λ)), the strictest quantile weighed</dt>
             <dd>{formatNumber(decision.tau, 4)}</dd>
             <dt>Peak demand quantile Q(τ*)</dt>
             <dd>
@@ -100,7 +100,7 @@ export function ExplanationView({ explanation, decision }: ExplanationViewProps)
             </dd>
             <dt>Target demand T</dt>
             <dd>{formatNumber(decision.targetDemand, 3)}</dd>
-            <dt>Replicas before bounds ⌈T/κ⌉</dt>
+            <dt>Most replicas weighed ⌈T/κ⌉</dt>
             <dd>{decision.unboundedReplicas}</dd>
             <dt>Replicas decided</dt>
             <dd>

@@ -1,0 +1,75 @@
+import { chooseReplicas, exceedanceFromQuantiles } from './missObjective';
+
+describe('chooseReplicas', () => {
+  const choice = {
+    lowest: 10,
+    highest: 20,
+    current: undefined,
+    tolerance: undefined,
+    replicaCost: 1,
+    missCost: 100,
+  };
+
+  it('takes the count with the least c·n + v·P(miss), not the τ*-quantile', () => {
+    // Need is 10 replicas, or 20 with probability 0.05: covering the burst costs 10 more replicas for 5
+    // SLO-miss cost an hour, so 10 is cheaper (15 against 20), where the newsvendor's Q(0.99) is 20.
+    const exceeds = (k: number): number => (k < 10 ? 1 : k < 20 ? 0.05 : 0);
+    expect(chooseReplicas({ ...choice, exceeds })).toBe(10);
+    // At v = 300 the burst is worth covering: 10 + 15 against 20.
+    expect(chooseReplicas({ ...choice, missCost: 300, exceeds })).toBe(20);
+  });
+
+  it('holds the current count below demand when scaling up costs more than the misses it saves', () => {
+    // 2 replicas now, demand needs 12: a miss for sure at 2 (cost 2 + 5) against 12 replicas (12).
+    const exceeds = (k: number): number => (k < 12 ? 1 : 0);
+    expect(chooseReplicas({ ...choice, lowest: 2, highest: 12, current: 2, missCost: 5, exceeds })).toBe(2);
+    expect(chooseReplicas({ ...choice, lowest: 2, highest: 12, current: 2, missCost: 50, exceeds })).toBe(12);
+  });
+
+  it('weighs only the counts the HPA can reach from the current one', () => {
+    // From 11 at tolerance 0.1, 12 is never reached: 13 (the nearest above the band) or staying at 11.
+    const exceeds = (k: number): number => (k < 12 ? 0.5 : 0);
+    const band = { ...choice, lowest: 11, highest: 12, current: 11, tolerance: 0.1, exceeds };
+    expect(chooseReplicas(band)).toBe(13);
+    // At v = 3 staying (11 + 1.5) costs less than 13.
+    expect(chooseReplicas({ ...band, missCost: 3 })).toBe(11);
+    // Without the band 12 is the cheapest (12 against 11 + 1.5).
+    expect(chooseReplicas({ ...band, missCost: 3, tolerance: 0 })).toBe(12);
+  });
+
+  it('stays at a current count above the highest when the band leaves only that', () => {
+    // From 20, counts 19 and 18 are inside the band (tolerance 0.1): staying costs less than a miss.
+    const exceeds = (k: number): number => (k < 18 ? 1 : 0);
+    expect(chooseReplicas({ ...choice, lowest: 18, highest: 19, current: 20, tolerance: 0.1, exceeds })).toBe(
+      20,
+    );
+  });
+  it('weighs only the ends and the current count of a range wider than MAX_COUNTS_WEIGHED', () => {
+    let calls = 0;
+    const exceeds = (k: number): number => {
+      calls++;
+      return k < 50_000 ? 1 : 0;
+    };
+    const wide = { ...choice, lowest: 1, highest: 100_000, current: 7, missCost: 1e9, exceeds };
+    expect(chooseReplicas(wide)).toBe(100_000);
+    expect(calls).toBe(3);
+    expect(chooseReplicas({ ...wide, missCost: 1 })).toBe(1);
+  });
+});
+
+describe('exceedanceFromQuantiles', () => {
+  // Peak uniform on [100, 200].
+  const exceeds = exceedanceFromQuantiles((tau) => 100 + 100 * tau, 100);
+
+  it('reads P(peak > x) off the quantile function', () => {
+    expect(exceeds(150)).toBeCloseTo(0.5, 2);
+    expect(exceeds(190)).toBeCloseTo(0.1, 2);
+    expect(exceeds(199.9)).toBeCloseTo(0.001, 3);
+  });
+
+  it('is certain below demand and the loosest level, and 0 above the strictest', () => {
+    expect(exceeds(99)).toBe(1);
+    expect(exceedanceFromQuantiles((tau) => 100 + 100 * tau, 120)(110)).toBe(1);
+    expect(exceeds(200)).toBe(0);
+  });
+});

@@ -1,0 +1,100 @@
+import { isReachable } from './toleranceBand';
+
+// The replica count a decision chooses (issue 12). An SLO is missed for as long as demand is above ready
+// capacity, by one replica or by fifteen alike, and that is what v prices: an hour of SLO miss. So the
+// count is the one with the least expected cost per hour, c·(1+λ)·n + v·P(peak over the horizon > n·κ).
+// Pricing unmet demand instead (replica k worth v·P(need > k − 1), the newsvendor's τ*-quantile) buys
+// part of a burst it cannot cover; a miss priced per minute either covers it or holds where it is.
+//
+// The counts weighed run from the lower of the current count and ⌈D(t)/κ⌉ (holding the replicas there are
+// is always a choice: a scale-up whose price outweighs the misses it saves is not made) up to
+// ⌈Q(τ*)/κ⌉: above it no block of replicas saves more than it costs, since P(peak > Q(τ*)) = c'/(v + c')
+// makes v·P below c'. Counts inside the HPA's tolerance band are never reached, so they are not weighed
+// (the nearest one above the band is, when the band holds ⌈Q(τ*)/κ⌉ out of reach).
+
+export interface ReplicaChoice {
+  /** Lowest count weighed: min(current, ⌈D(t)/κ⌉). */
+  readonly lowest: number;
+  /** Highest count weighed: ⌈max(D(t), Q(τ*))/κ⌉. */
+  readonly highest: number;
+  /** Replicas the workload has now (a count it can always stay at); undefined when unknown. */
+  readonly current: number | undefined;
+  /** Tolerance of the HPA that reads the count (0 or undefined: every count is reachable). */
+  readonly tolerance: number | undefined;
+  /** c·(1+λ), one replica-hour. */
+  readonly replicaCost: number;
+  /** v, one hour of SLO miss. */
+  readonly missCost: number;
+  /** P(peak demand over the horizon > k replicas' capacity). */
+  readonly exceeds: (replicas: number) => number;
+}
+
+/** Counts weighed one by one at most; a wider range weighs its ends and the current count. */
+export const MAX_COUNTS_WEIGHED = 10_000;
+
+/** The count from `lowest` up (or the current one) the HPA can reach with the least expected cost. */
+export function chooseReplicas(choice: ReplicaChoice): number {
+  const { lowest, highest, current, tolerance, replicaCost, missCost, exceeds } = choice;
+  const band = current !== undefined && Number.isInteger(current) && current > 0 && (tolerance ?? 0) > 0;
+  let best = highest;
+  let bestCost = Number.POSITIVE_INFINITY;
+  const weigh = (k: number): void => {
+    const expected = replicaCost * k + missCost * exceeds(k);
+    // Ascending counts and a strict comparison: the fewest replicas among equal costs.
+    if (expected < bestCost) {
+      bestCost = expected;
+      best = k;
+    }
+  };
+  // The band may hold the highest count out of reach: then the nearest count above it is weighed too.
+  let top = highest;
+  if (band) while (!isReachable(top, current as number, tolerance as number)) top++;
+  if (top - lowest > MAX_COUNTS_WEIGHED) {
+    // A κ orders of magnitude below what a replica serves: the ends and the current count only, so a
+    // decision's cost stays bounded.
+    weigh(lowest);
+    if (current !== undefined && current > lowest && current < top) weigh(current);
+    weigh(top);
+    return best;
+  }
+  for (let k = lowest; k <= top; k++)
+    if (!band || isReachable(k, current as number, tolerance as number)) weigh(k);
+  if (band && (current as number) > top) weigh(current as number);
+  return best;
+}
+
+/**
+ * Quantile levels P(peak > x) is read from: 41, geometric in 1 − τ from 0.99 to 6·10⁻⁷ (below the
+ * strictest τ* a decision reads, 1 − 10⁻⁶, rounded), so it costs 41 quantile reads a decision however
+ * many counts are weighed.
+ */
+const LEVELS = Float64Array.from({ length: 41 }, (_, i) => 1 - 0.99 * Math.pow(6e-7 / 0.99, i / 40));
+const LOG_TAILS = Float64Array.from(LEVELS, (tau) => Math.log(1 - tau));
+
+/**
+ * P(peak > x) from a quantile function read at {@link LEVELS}: log-linear in 1 − τ between two levels,
+ * 1 below the loosest level's quantile (and below D(t), which the peak reaches), 0 above the strictest.
+ */
+export function exceedanceFromQuantiles(
+  quantile: (tau: number) => number,
+  demand: number,
+): (x: number) => number {
+  const q = Float64Array.from(LEVELS, (tau) => quantile(tau));
+  const last = q.length - 1;
+  return (x) => {
+    if (x < demand || !(x >= (q[0] as number))) return 1;
+    if (x >= (q[last] as number)) return 0;
+    let lo = 0;
+    let hi = last;
+    // The last level whose quantile is ≤ x.
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if ((q[mid] as number) <= x) lo = mid;
+      else hi = mid;
+    }
+    const a = q[lo] as number;
+    const b = q[hi] as number;
+    const f = b > a ? (x - a) / (b - a) : 1;
+    return Math.exp((LOG_TAILS[lo] as number) + f * ((LOG_TAILS[hi] as number) - (LOG_TAILS[lo] as number)));
+  };
+}
