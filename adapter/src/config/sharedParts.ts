@@ -2,8 +2,8 @@ import type { Config } from './schema';
 
 // The parts of a configuration's policies that are equal are one object (issue 16). A parsed policy is
 // about twenty objects and strings of its own, most of them the same for every policy (the defaults'
-// empty lists, the forecast settings, a namespace's name from every line that names it): 1.3 KiB a
-// policy, 124 MiB at 100,000 policies, most of the heap the process holds before its first tick. Equal
+// empty lists, the forecast settings, a namespace's name from every line that names it): 0.9 KiB a
+// policy loaded from YAML, 88 MiB at 100,000 policies, against 0.35 KiB with the parts shared. Equal
 // plain objects and arrays become one frozen object and equal strings one string: no reader can tell,
 // since the configuration is never written once loaded (frozen, a write would throw instead of changing
 // every policy that shares the part).
