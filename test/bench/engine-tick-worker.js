@@ -60,18 +60,24 @@ async function main() {
       });
     }
   }
-  const config = configSchema.parse({
-    prometheus: { default: { url: process.env.PROM_URL, timeoutSeconds: 30, cacheSeconds: 0 } },
-    policies,
-    budgets: BUDGETS
-      ? Array.from({ length: TEMPLATES }, (_, t) => ({
-          name: `team${t}`,
-          period: 'monthly',
-          amount: 1_000_000,
-          scope: { namespaces: [`ns${t}`] },
-        }))
-      : [],
-  });
+  // As the service loads its file: with the policies' equal parts shared, where the build does that.
+  const sharedParts = fs.existsSync(join(dist, 'config', 'sharedParts.js'))
+    ? require(join(dist, 'config', 'sharedParts.js')).withSharedPolicyParts
+    : (c) => c;
+  const config = sharedParts(
+    configSchema.parse({
+      prometheus: { default: { url: process.env.PROM_URL, timeoutSeconds: 30, cacheSeconds: 0 } },
+      policies,
+      budgets: BUDGETS
+        ? Array.from({ length: TEMPLATES }, (_, t) => ({
+            name: `team${t}`,
+            period: 'monthly',
+            amount: 1_000_000,
+            scope: { namespaces: [`ns${t}`] },
+          }))
+        : [],
+    }),
+  );
   let requests = 0;
   // Per tick: requests by endpoint and outcome, the slowest, and the circuit's changes.
   let tickRequests = new Map();
@@ -134,14 +140,16 @@ async function main() {
     const cpu = process.cpuUsage(cpuBefore);
     engineCpuMs.push((cpu.user + cpu.system) / 1000);
     const promAfter = await promStats();
-    if (promBefore && promAfter) {
+    // Both reads can fail (the synthetic Prometheus busy): the tick's share is then unknown.
+    const promMeasured = promBefore !== undefined && promAfter !== undefined;
+    if (promMeasured) {
       promCpuMs.push(promAfter.cpuMs - promBefore.cpuMs);
       promMiB.push((promAfter.bytes - promBefore.bytes) / 2 ** 20);
     }
     promBefore = promAfter;
     if (process.env.TRACE === '1' || process.env.REQUESTS === '1')
       console.log(
-        `tick ${k}: ${durations[k].toFixed(0)} ms, engine CPU ${engineCpuMs[k].toFixed(0)} ms${promAfter ? `, Prometheus CPU ${promCpuMs.at(-1).toFixed(0)} ms for ${promMiB.at(-1).toFixed(0)} MiB of responses` : ''}; requests: ${[...tickRequests].map(([key, n]) => `${key} ${n}`).join(', ')}; slowest ${slowestSeconds.toFixed(1)} s${circuitChanges.length > 0 ? `; circuit ${circuitChanges.join(' → ')}` : ''}`,
+        `tick ${k}: ${durations[k].toFixed(0)} ms, engine CPU ${engineCpuMs[k].toFixed(0)} ms${promMeasured ? `, Prometheus CPU ${promCpuMs.at(-1).toFixed(0)} ms for ${promMiB.at(-1).toFixed(0)} MiB of responses` : ''}; requests: ${[...tickRequests].map(([key, n]) => `${key} ${n}`).join(', ')}; slowest ${slowestSeconds.toFixed(1)} s${circuitChanges.length > 0 ? `; circuit ${circuitChanges.join(' → ')}` : ''}`,
       );
     tickRequests = new Map();
     slowestSeconds = 0;

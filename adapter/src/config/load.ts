@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { resolveKedaPaths } from './kedaSettings';
 import { policyLimitProblem } from './limits';
 import { configSchema, type Config } from './schema';
+import { withSharedPolicyParts } from './sharedParts';
 
 /** One problem in a configuration file: where it is and what is wrong. */
 export interface ConfigProblem {
@@ -115,7 +116,7 @@ export function parseConfigText(
       line: lineOf(doc, lineCounter, ['policies']),
     });
   if (problems.length > 0) throw new ConfigError(problems);
-  return resolvePaths(result.data as Config, dirname(resolve(file)));
+  return withSharedPolicyParts(resolvePaths(result.data as Config, dirname(resolve(file))));
 }
 
 export function zodProblems(

@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { SnapshotHolder, type Snapshot } from '../snapshot/snapshot';
 import type { StoredSnapshot } from '../store/snapshots';
@@ -6,6 +8,10 @@ import { loneSaveEvery, loneSnapshots } from './loneSnapshot';
 import type { SnapshotExchange } from './replication';
 
 const T = Date.UTC(2026, 10, 1);
+
+/** V8's full collection, without starting node with --expose-gc. */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const snapshot = (tick: number): Snapshot => ({
   generatedAt: T + tick * 15_000,
@@ -109,6 +115,28 @@ describe('a lone replica keeps its snapshot across restarts', () => {
     await lone.start();
     expect(holder.current()).toBeUndefined();
     expect(lines).toEqual(['ignoring a stored snapshot']);
+  });
+
+  test('does not keep the restored snapshot once a tick has replaced it', async () => {
+    let restored: WeakRef<Snapshot> | undefined;
+    const exchange: SnapshotExchange = {
+      save: async () => undefined,
+      load: async () => {
+        const loaded = snapshot(1);
+        restored = new WeakRef(loaded);
+        return { holder: 'pod-a', snapshot: loaded };
+      },
+    };
+    const { holder, lone } = replica(exchange);
+    await lone.start();
+    expect(holder.current()?.tick).toBe(1);
+    holder.publish(snapshot(2));
+    // A WeakRef keeps its target until the current job ends: collect in a later one.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(restored?.deref()).toBeUndefined();
+    expect(lone.restoredAt()).toBe(T + 15_000);
+    await lone.stop();
   });
 
   test('saves at half the staleness bound, at least every tick', () => {

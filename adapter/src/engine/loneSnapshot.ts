@@ -40,7 +40,12 @@ export const loneSaveEvery = (engine: { intervalSeconds: number; stalenessSecond
 
 export function loneSnapshots(deps: LoneSnapshotDeps): LoneSnapshots {
   const { exchange, holder, identity, logger } = deps;
-  let restored: Snapshot | undefined;
+  // When the restored snapshot was generated, not the snapshot: kept for the life of the process, it
+  // would hold every entry it had after the first tick replaced it (issue 16: at 100,000 policies about
+  // as much heap as the engine's own snapshot).
+  let restoredAt: number | undefined;
+  /** Whether the holder still serves the restored snapshot: no tick has published since. */
+  let servingRestored = false;
   let published = 0;
   let unsubscribe: (() => void) | undefined;
   let saving: Promise<void> = Promise.resolve();
@@ -57,7 +62,7 @@ export function loneSnapshots(deps: LoneSnapshotDeps): LoneSnapshots {
 
   return {
     name: 'snapshot-persistence',
-    restoredAt: () => restored?.generatedAt,
+    restoredAt: () => restoredAt,
     async start() {
       const loaded = await exchange.load().catch((err: Error) => {
         logger.warn({ err: err.message }, 'loading the last snapshot failed; starting without it');
@@ -66,18 +71,19 @@ export function loneSnapshots(deps: LoneSnapshotDeps): LoneSnapshots {
       if (loaded !== undefined && 'invalid' in loaded)
         logger.warn({ holder: loaded.holder, problem: loaded.invalid }, 'ignoring a stored snapshot');
       else if (loaded !== undefined && holder.current() === undefined) {
-        restored = loaded.snapshot;
+        restoredAt = loaded.snapshot.generatedAt;
+        servingRestored = true;
         holder.publish(loaded.snapshot);
         logger.info(
           {
-            generatedAt: new Date(restored.generatedAt).toISOString(),
+            generatedAt: new Date(restoredAt).toISOString(),
             policies: loaded.snapshot.policies.length,
           },
           'serving the last snapshot until the first tick',
         );
       }
       unsubscribe = holder.subscribe((snapshot) => {
-        if (snapshot === restored) return;
+        servingRestored = false;
         published++;
         if (published % deps.everyTicks === 0) void save(snapshot);
       });
@@ -85,7 +91,7 @@ export function loneSnapshots(deps: LoneSnapshotDeps): LoneSnapshots {
     async stop() {
       unsubscribe?.();
       const last = holder.current();
-      if (last !== undefined && last !== restored) await save(last);
+      if (last !== undefined && !servingRestored) await save(last);
       else await saving;
     },
   };
