@@ -425,6 +425,35 @@ describe('decisionBudget', () => {
   });
 });
 
+describe('holding below the demand of now', () => {
+  it('warns when an hour of miss is priced below the replicas that would cover it', () => {
+    // v = 0.5 below c = 1: from 3 replicas, demand 50 (⌈D/κ⌉ = 5) — each count up costs 1 an hour and
+    // saves at most 0.5, so the decision holds at 3.
+    const d = decided({ ...base, sloMissCostPerHour: 0.5, currentReplicas: 3 });
+    expect(d.replicas).toBe(3);
+    expect(d.explanation.warnings).toContain(
+      '3 replicas serve less than demand now (⌈D/κ⌉ = 5): 2 more would cost 2 per hour, more than the ' +
+        'SLO-miss hours they save at v = 0.5 per hour',
+    );
+  });
+
+  it('does not warn when the HPA could not move, or the decision covers demand now', () => {
+    // From 5 at tolerance 0.5, 6 is inside the band: the band holds, not the price.
+    const held = decided({
+      ...base,
+      demand: 51,
+      sloMissCostPerHour: 0.5,
+      currentReplicas: 5,
+      hpaTolerance: 0.5,
+    });
+    expect(held.replicas).toBe(5);
+    expect(held.explanation.warnings.filter((w) => w.includes('less than demand now'))).toEqual([]);
+    const covered = decided({ ...base, currentReplicas: 3 });
+    expect(covered.replicas).toBe(18);
+    expect(covered.explanation.warnings).toEqual([]);
+  });
+});
+
 describe("the HPA's tolerance band", () => {
   it('stays at the current count when the reachable jump costs more than the misses it saves', () => {
     // At v = 10 the highest count weighed is ⌈Q(10/11)/10⌉ = 18, inside the band around 17 at 0.1; 19 is

@@ -1,4 +1,5 @@
 import { chooseReplicas, exceedanceFromQuantiles } from './missObjective';
+import { isReachable } from './toleranceBand';
 import type { LagCorrection } from './demandLag';
 import { z } from 'zod';
 import type { Policy } from '../config/schema';
@@ -478,6 +479,18 @@ export function decideWith(
         ((input.hpaTolerance ?? 0) > 0 && current !== undefined
           ? `, the counts HPA tolerance ${fmt(input.hpaTolerance ?? 0)} reaches from ${current}`
           : ''),
+    );
+  // Holding below the demand of now is the objective's choice only when the HPA could have reached it; a
+  // user who priced an hour of miss below the replicas that would cover it should hear so.
+  const needNow = Math.max(0, ceilTolerant(demand / kappa));
+  const tolerance = input.hpaTolerance ?? 0;
+  const bandHolds =
+    tolerance > 0 && current !== undefined && current > 0 && !isReachable(needNow, current, tolerance);
+  if (reached < needNow && !bandHolds)
+    warnings?.push(
+      `${reached} replicas serve less than demand now (⌈D/κ⌉ = ${needNow}): ${needNow - reached} more would ` +
+        `cost ${fmt((needNow - reached) * cost * (1 + lambda))} per hour, more than the SLO-miss hours they ` +
+        `save at v = ${fmt(v)} per hour`,
     );
   let n = reached;
   let actingBound: ActingBound = 'none';
