@@ -50,6 +50,11 @@ const median = (xs: number[]): number => {
   return s.length === 0 ? 0 : (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
 };
 
+/** A standard normal draw from two uniform ones (Box–Muller). */
+function standardNormal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -86,7 +91,7 @@ export function inject(series: Series, kind: Kind, seed: number): Injected {
   const { sigma, noise } = spreads(series.values);
   const day = Math.max(12, Math.round(DAY_MS / series.stepMs));
   const random = mulberry32(seed);
-  const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const gaussian = (): number => standardNormal(random);
   anomalies.forEach((at, k) => {
     const end = Math.min(n, at + day);
     switch (kind) {
@@ -123,7 +128,7 @@ export function quietSeries(): Series[] {
   const stepMs = 300_000;
   const start = Date.UTC(2014, 3, 1);
   const random = mulberry32(42);
-  const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const gaussian = (): number => standardNormal(random);
   const day = (i: number): number => (2 * Math.PI * i) / 288;
   const shapes: Record<string, (i: number) => number> = {
     flat: () => 20,
@@ -229,7 +234,7 @@ export interface Shaped extends Series {
 /** A Poisson count (normal beyond a mean of 50). */
 function poisson(mean: number, random: () => number): number {
   if (mean > 50) {
-    const g = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const g = standardNormal(random);
     return Math.max(0, Math.round(mean + Math.sqrt(mean) * g));
   }
   const limit = Math.exp(-mean);
@@ -263,7 +268,7 @@ export function unseenShapes(): Shaped[] {
     Array.from({ length: rows }, (_, i) => start + i * stepMs);
   for (let seed = 1; seed <= 3; seed++) {
     const random = mulberry32(seed * 7919);
-    const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const gaussian = (): number => standardNormal(random);
     const rows = 4032;
     const perDay = 288;
     const phase = Math.floor(random() * perDay);

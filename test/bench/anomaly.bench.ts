@@ -115,17 +115,19 @@ function shapesScore(shapes: Shaped[], scores: Float64Array[]): string {
     windows: nabWindows(s.values.length, s.anomalies),
   }));
   const nab = nabScore(files);
-  const detected = new Map<string, number>();
+  // Per kind: shapes whose window holds a score at the threshold, and shapes.
+  const detected = new Map<string, [hits: number, total: number]>();
   files.forEach(({ scores: score, windows }, i) => {
     const [start, end] = windows[0]!;
     let hit = 0;
     for (let j = Math.max(start, probationaryLength(score.length)); j <= end && !hit; j++)
       if (score[j]! >= nab.threshold) hit = 1;
-    detected.set(shapes[i]!.kind, (detected.get(shapes[i]!.kind) ?? 0) + hit);
+    const [hits, total] = detected.get(shapes[i]!.kind) ?? [0, 0];
+    detected.set(shapes[i]!.kind, [hits + hit, total + 1]);
   });
   return (
     `NAB ${nab.score.toFixed(1)} (threshold ${nab.threshold.toFixed(4)}, ${nab.falsePositives} false-positive rows); ` +
-    `detected: ${[...detected].map(([kind, n]) => `${kind} ${n}/3`).join(', ')}`
+    `detected: ${[...detected].map(([kind, [hits, total]]) => `${kind} ${hits}/${total}`).join(', ')}`
   );
 }
 
@@ -195,6 +197,8 @@ function main(): void {
     }
     throughput[name] = samples / best;
   }
+  const quiet = quietSeries();
+  const shapes = unseenShapes();
   // The false-alarm rate costscale has at its own NAB threshold: every detector is also compared there.
   let budget = 0;
   for (const [name, scores] of Object.entries(all)) {
@@ -204,8 +208,6 @@ function main(): void {
     const atNab = evaluate(corpus, scores, nab.threshold);
     if (name === 'costscale') budget = atNab.falseAlarmsPerDay;
     const atBudget = evaluate(corpus, scores, thresholdForFalseAlarms(corpus, scores, budget));
-    const quiet = quietSeries();
-    const shapes = unseenShapes();
     rows.push(
       `${name.padEnd(18)} NAB ${nab.score.toFixed(1).padStart(5)} (threshold ${nab.threshold.toFixed(4)}), ` +
         `${(throughput[name]! / 1e6).toFixed(2)} M samples/s\n` +

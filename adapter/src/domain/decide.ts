@@ -466,24 +466,23 @@ export function decideWith(
   const unbounded = Math.max(0, ceilTolerant(unboundedLoad));
   const steps = notes?.bounds;
   const current = input.currentReplicas;
+  const tolerance = input.hpaTolerance ?? 0;
+  // ⌈D(t)/κ⌉, the replicas the demand of now needs; holding the current count below it is a choice too.
+  const needNow = Math.max(0, ceilTolerant(demand / kappa));
   const lowest =
-    current !== undefined && Number.isInteger(current) && current >= 0
-      ? Math.min(current, Math.max(0, ceilTolerant(demand / kappa)))
-      : Math.max(0, ceilTolerant(demand / kappa));
+    current !== undefined && Number.isInteger(current) && current >= 0 ? Math.min(current, needNow) : needNow;
   const reached = answers.choose(input, lowest, unbounded, cost * (1 + lambda), v, kappa);
   if (reached !== unbounded)
     explain?.(
       'replicasChosen',
       reached,
       `least c·(1+λ)·n + v·P(peak > n·κ) over n from ${lowest} to ${unbounded}` +
-        ((input.hpaTolerance ?? 0) > 0 && current !== undefined
-          ? `, the counts HPA tolerance ${fmt(input.hpaTolerance ?? 0)} reaches from ${current}`
+        (tolerance > 0 && current !== undefined
+          ? `, the counts HPA tolerance ${fmt(tolerance)} reaches from ${current}`
           : ''),
     );
   // Holding below the demand of now is the objective's choice only when the HPA could have reached it; a
   // user who priced an hour of miss below the replicas that would cover it should hear so.
-  const needNow = Math.max(0, ceilTolerant(demand / kappa));
-  const tolerance = input.hpaTolerance ?? 0;
   const bandHolds =
     tolerance > 0 && current !== undefined && current > 0 && !isReachable(needNow, current, tolerance);
   if (reached < needNow && !bandHolds)
@@ -745,7 +744,9 @@ const TAU_EPSILON = 1e-6;
 
 /**
  * P(peak > capacity) from the quantile function: 1 − sup{τ : Q(τ) ≤ capacity}, by bisection (Q is
- * non-decreasing). Peak demand is at least D(t), so capacity below D(t) is certain to be exceeded.
+ * non-decreasing). Peak demand is at least D(t), so capacity below D(t) is certain to be exceeded. Exact,
+ * for the one risk a decision reports; the counts a decision weighs read it off 41 levels instead
+ * (`exceedanceFromQuantiles`), since 40 reads a count would multiply with the counts.
  */
 function exceedanceProbability(distribution: DemandDistribution, capacity: number, demand: number): number {
   if (capacity < demand) return 1;

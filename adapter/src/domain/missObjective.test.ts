@@ -44,6 +44,7 @@ describe('chooseReplicas', () => {
       20,
     );
   });
+
   it('weighs only the ends and the current count of a range wider than MAX_COUNTS_WEIGHED', () => {
     let calls = 0;
     const exceeds = (k: number): number => {
