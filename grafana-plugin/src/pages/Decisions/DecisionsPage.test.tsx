@@ -89,6 +89,27 @@ describe('the decisions page', () => {
     expect(inputs).toHaveTextContent('Active anomaly');
   });
 
+  it('labels the inputs of decisions stored before the miss objective', async () => {
+    const stored = decisionRecords[0]!;
+    const older = {
+      ...stored,
+      explanation: {
+        ...stored.explanation!,
+        inputs: [
+          ...stored.explanation!.inputs,
+          { name: 'hpaToleranceBand', value: 4, source: 'HPA tolerance 0.1 holds 4 replicas against 5' },
+        ],
+      },
+    };
+    backend.on('GET', `${API}/decisions`, ok(page([older])));
+    renderPage(<DecisionsPage />, url);
+    const inputs = within(await screen.findByTestId(testIds.decisions.explanation)).getByRole('region', {
+      name: 'Inputs',
+    });
+    expect(inputs).toHaveTextContent('Reachable past the HPA tolerance');
+    expect(inputs).not.toHaveTextContent('hpaToleranceBand');
+  });
+
   it('shows no anomaly when none is active', async () => {
     backend.on('GET', `${API}/decisions`, ok(page(decisionRecords)));
     renderPage(<DecisionsPage />, url);
