@@ -39,10 +39,38 @@ describe('parseDemandTraceCsv', () => {
     ],
     ['1700000000,10\n1700000060,-1\n', 'line 2: demand "-1" is not a non-negative number'],
     ['1700000000,10\n1700000060,\n', 'line 2: demand "" is not a non-negative number'],
-    ['1700000060,10\n1700000000,5\n', 'line 2: timestamps must not decrease'],
+    ['1700003661,10\n1700000060,5\n', 'line 2: timestamps must not decrease (by more than an hour)'],
     ['1700000000,10\n1700000000,5\n', 'a trace needs at least two distinct timestamps'],
   ])('rejects %j', (text, message) => {
     expect(() => parseDemandTraceCsv(text)).toThrow(new TraceFormatError(0, message));
+  });
+
+  it('drops the rows of an hour the clock repeats, until it passes the last kept row, and says where', () => {
+    const t = parseDemandTraceCsv(
+      [
+        'timestamp,value',
+        '2014-01-07 02:50:00,1',
+        '2014-01-07 02:55:00,2',
+        '2014-01-07 02:00:00,3', // line 4: back 55 minutes
+        '2014-01-07 02:30:00,4',
+        '2014-01-07 02:55:00,5', // not after the last kept row: dropped too
+        '2014-01-07 03:00:00,6',
+        '2014-01-07 03:00:00,7', // a repeat after the catch-up merges as before
+        '2014-01-07 02:00:00,8', // line 9: a second step back, an hour exactly
+        '2014-01-07 03:05:00,9',
+      ].join('\n'),
+    );
+    expect(Array.from(t.timesMs, (ms) => new Date(ms).toISOString().slice(11, 16))).toEqual([
+      '02:50',
+      '02:55',
+      '03:00',
+      '03:05',
+    ]);
+    expect(Array.from(t.demand)).toEqual([1, 2, 6.5, 9]);
+    expect(t.clockSteps).toEqual([
+      { line: 4, backMs: 55 * 60_000, dropped: 3 },
+      { line: 9, backMs: 60 * 60_000, dropped: 1 },
+    ]);
   });
 
   it('merges rows that repeat a timestamp into their mean, as at a clock change', () => {

@@ -4,12 +4,27 @@ import { parse } from 'csv-parse/sync';
 // the interval before it. Parsed from CSV `timestamp,demand` where the timestamp is ISO 8601 or Unix seconds.
 // Rows that repeat the previous row's timestamp become one sample, their mean: exports in local time
 // repeat an instant at a clock change (NAB's realAWSCloudwatch files map a skipped hour onto one time).
-// A timestamp earlier than the previous one is an error.
+// A step back of at most an hour is the clock of a local-time export falling back (NAB's
+// machine_temperature_system_failure repeats an hour at line 10,151): the rows until the clock passes the
+// last kept one are dropped and reported. A longer step back is an error.
 
 export interface DemandTrace {
   readonly timesMs: Float64Array;
   readonly demand: Float64Array;
 }
+
+/** Where a trace's clock stepped back, and how many rows were dropped until it caught up. */
+export interface ClockStep {
+  readonly line: number;
+  readonly backMs: number;
+  readonly dropped: number;
+}
+
+export interface ParsedTrace extends DemandTrace {
+  readonly clockSteps: readonly ClockStep[];
+}
+
+const CLOCK_STEP_BACK_MAX_MS = 3_600_000;
 
 /** A problem in a trace file, with its 1-based line. */
 export class TraceFormatError extends Error {
@@ -35,7 +50,7 @@ export function parseTimestamp(text: string): number {
 }
 
 /** Parses CSV text; the first row may be a header. Throws TraceFormatError naming the line. */
-export function parseDemandTraceCsv(text: string): DemandTrace {
+export function parseDemandTraceCsv(text: string): ParsedTrace {
   let rows: string[][];
   try {
     rows = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true });
@@ -48,6 +63,8 @@ export function parseDemandTraceCsv(text: string): DemandTrace {
   if (count < 2) throw new TraceFormatError(0, 'a trace needs at least two samples');
   const times: number[] = [];
   const demand: number[] = [];
+  const clockSteps: ClockStep[] = [];
+  let catchingUp = false;
   let repeats = 1;
   for (let i = 0; i < count; i++) {
     const row = rows[i + (hasHeader ? 1 : 0)] as string[];
@@ -62,8 +79,20 @@ export function parseDemandTraceCsv(text: string): DemandTrace {
       throw new TraceFormatError(line, `demand "${row[1]}" is not a non-negative number`);
     }
     const last = times.length - 1;
+    const step = clockSteps[clockSteps.length - 1];
+    if (catchingUp && step !== undefined && t <= (times[last] as number)) {
+      clockSteps[clockSteps.length - 1] = { ...step, dropped: step.dropped + 1 };
+      continue;
+    }
+    catchingUp = false;
     if (last >= 0 && t < (times[last] as number)) {
-      throw new TraceFormatError(line, 'timestamps must not decrease');
+      const backMs = (times[last] as number) - t;
+      if (backMs > CLOCK_STEP_BACK_MAX_MS) {
+        throw new TraceFormatError(line, 'timestamps must not decrease (by more than an hour)');
+      }
+      clockSteps.push({ line, backMs, dropped: 1 });
+      catchingUp = true;
+      continue;
     }
     if (last >= 0 && t === times[last]) {
       repeats += 1;
@@ -75,5 +104,5 @@ export function parseDemandTraceCsv(text: string): DemandTrace {
     demand.push(d);
   }
   if (times.length < 2) throw new TraceFormatError(0, 'a trace needs at least two distinct timestamps');
-  return { timesMs: Float64Array.from(times), demand: Float64Array.from(demand) };
+  return { timesMs: Float64Array.from(times), demand: Float64Array.from(demand), clockSteps };
 }

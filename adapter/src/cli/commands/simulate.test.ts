@@ -245,6 +245,27 @@ describe('costscale simulate', () => {
     );
   });
 
+  it('says on stderr where the clock of a trace stepped back and what it dropped', async () => {
+    const rows = stepTrace().trim().split('\n');
+    // Minute 30 again after minute 89: the clock steps back 59 minutes, minutes 30-89 come twice.
+    const repeated = file('repeated.csv', [...rows.slice(0, 91), ...rows.slice(31)].join('\n'));
+    let err = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err += String(chunk);
+      return true;
+    });
+    try {
+      const report = JSON.parse(await run(['--trace', repeated, '--policy', policy, '--json']));
+      const plain = JSON.parse(await run(['--trace', trace, '--policy', policy, '--json']));
+      expect(report.scenarios).toEqual(plain.scenarios);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err).toBe(
+      `${repeated}: line 92: the clock steps back 59 min; 60 row(s) dropped until it passed the last kept one\n`,
+    );
+  });
+
   it('reports policy problems with the file and path', async () => {
     const bad = file('bad.yaml', POLICY.replace('capacityPerReplica: 10', 'capacityPerReplica: -1'));
     await expect(run(['--trace', trace, '--policy', bad])).rejects.toThrow(

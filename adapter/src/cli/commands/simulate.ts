@@ -134,9 +134,16 @@ function readText(file: string, what: string): string {
   }
 }
 
+/** The trace, saying on stderr where its clock stepped back and what was dropped. */
 function readTrace(file: string): DemandTrace {
   try {
-    return parseDemandTraceCsv(readText(file, 'trace'));
+    const trace = parseDemandTraceCsv(readText(file, 'trace'));
+    for (const step of trace.clockSteps) {
+      process.stderr.write(
+        `${file}: line ${step.line}: the clock steps back ${step.backMs / 60_000} min; ${step.dropped} row(s) dropped until it passed the last kept one\n`,
+      );
+    }
+    return trace;
   } catch (err) {
     if (err instanceof TraceFormatError) throw new InputError(`${file}: ${err.message}`);
     throw err;
