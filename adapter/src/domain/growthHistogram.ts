@@ -61,11 +61,11 @@ const ROWS = 2 * LEVELS;
  * window: the rise D(t)'s extrapolation adds back for decisions (demandLag.ts), and which a histogram of
  * measured peaks alone never learns. On the frontier bench's bursty traces the strict quantiles of such a
  * histogram were exceeded by the true peak 2–14× as often as priced (30 s readiness, τ = 0.9996), and no
- * v reached HPA-70's zero misses on Google. The peak extrapolated over the lag, as
- * D(t) is, overshoots where a ramp turns: learning it alone widened the whole distribution and raised the
- * middle of the frontier (ELB at 30 s, 0.806× → 0.855× HPA-70's cost at its misses). The true peak lies
- * between the measured one, which never exceeds it, and the extrapolated one: each horizon counts half
- * at each (both halves in one bin where demand did not rise within the lag).
+ * v reached HPA-70's zero misses on Google. The peak extrapolated over the lag, as D(t) is, overshoots
+ * where a ramp turns: learning it alone widened the whole distribution and raised the middle of the
+ * frontier (ELB at 30 s, 0.806× → 0.855× HPA-70's cost at its misses). The true peak lies between the
+ * measured one, which never exceeds it, and the extrapolated one: each horizon counts half at each (both
+ * halves in one bin where demand did not rise within the lag).
  */
 const MEASURED_PEAK_SHARE = 0.5;
 
