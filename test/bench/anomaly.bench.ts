@@ -16,7 +16,8 @@
 // sine, daily square wave, noise: `quietSeries`), at each detector's NAB threshold; the NAB score on
 // labelled series shaped like NAB's corpora outside the repository (artificial daily rhythms whose day
 // changes, denser spikes, tweet counts, ad-exchange prices: `unseenShapes`), at its own optimal threshold,
-// with the shapes whose anomaly was detected there; the bytes a costscale detector holds.
+// with the shapes whose anomaly was detected there; the same on bursty counts with heavy-tailed ordinary
+// bursts (`burstySeries`); the bytes a costscale detector holds.
 // Every detector runs on the same copies with the same mechanism constants for every series; the real
 // (unlabelled) anomalies of the NAB series count as false alarms for all three alike.
 import { setFlagsFromString } from 'node:v8';
@@ -24,6 +25,7 @@ import { runInNewContext } from 'node:vm';
 import { createDetector, scoreSample } from '../../adapter/src/anomaly/detector';
 import { nabScore, nabWindows, probationaryLength } from '../../adapter/src/anomaly/nabScore';
 import {
+  burstySeries,
   forecastResidual,
   inject,
   KINDS,
@@ -34,6 +36,7 @@ import {
   type Injected,
   type Kind,
   type Series,
+  type Bursty,
   type Shaped,
 } from './anomaly-corpus';
 
@@ -108,8 +111,12 @@ const describe = (e: ReturnType<typeof evaluate>): string =>
     return `${k} ${s.detected}/${s.total} (${median(s.delaysHours).toFixed(1)} h)`;
   }).join(', ');
 
-/** The NAB score on the unseen shapes, and per shape the anomalies detected in their window at its threshold. */
-function shapesScore(shapes: Shaped[], scores: Float64Array[]): string {
+/**
+ * The NAB score on labelled synthetic series (the unseen shapes, the bursty counts), and per kind the
+ * anomalies detected in their window at its threshold (a series without an anomaly counts its false
+ * positives only).
+ */
+function shapesScore(shapes: (Shaped | Bursty)[], scores: Float64Array[]): string {
   const files = shapes.map((s, i) => ({
     scores: scores[i]!,
     windows: nabWindows(s.values.length, s.anomalies),
@@ -118,6 +125,7 @@ function shapesScore(shapes: Shaped[], scores: Float64Array[]): string {
   // Per kind: shapes whose window holds a score at the threshold, and shapes.
   const detected = new Map<string, [hits: number, total: number]>();
   files.forEach(({ scores: score, windows }, i) => {
+    if (windows.length === 0) return;
     const [start, end] = windows[0]!;
     let hit = 0;
     for (let j = Math.max(start, probationaryLength(score.length)); j <= end && !hit; j++)
@@ -199,6 +207,7 @@ function main(): void {
   }
   const quiet = quietSeries();
   const shapes = unseenShapes();
+  const bursty = burstySeries();
   // The false-alarm rate costscale has at its own NAB threshold: every detector is also compared there.
   let budget = 0;
   for (const [name, scores] of Object.entries(all)) {
@@ -217,7 +226,8 @@ function main(): void {
         `${describe(atBudget)}\n` +
         `${''.padEnd(18)} false alarms on series without anomalies at the NAB threshold: ` +
         quietAlarms(quiet, quiet.map(DETECTORS[name]!), nab.threshold) +
-        `\n${''.padEnd(18)} unseen shapes: ${shapesScore(shapes, shapes.map(DETECTORS[name]!))}`,
+        `\n${''.padEnd(18)} unseen shapes: ${shapesScore(shapes, shapes.map(DETECTORS[name]!))}` +
+        `\n${''.padEnd(18)} bursty counts: ${shapesScore(bursty, bursty.map(DETECTORS[name]!))}`,
     );
   }
   console.log(rows.join('\n'));
