@@ -134,10 +134,12 @@ export function leaderSnapshotFetcher(
             } catch (err) {
               return reject(err as Error);
             }
-            parseSnapshotInSlices(value, between).then((parsed) =>
-              parsed.success
-                ? resolve(parsed.data)
-                : reject(new Error(`invalid snapshot: ${z.prettifyError(parsed.error)}`)),
+            parseSnapshotInSlices(value, between).then(
+              (parsed) =>
+                parsed.success
+                  ? resolve(parsed.data)
+                  : reject(new Error(`invalid snapshot: ${z.prettifyError(parsed.error)}`)),
+              reject,
             );
           });
         },
