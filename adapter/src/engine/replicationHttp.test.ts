@@ -1,13 +1,25 @@
+import { createHmac } from 'node:crypto';
+import http, { type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { configSchema } from '../config/schema';
 import { generateServingCertificate } from '../server/tls';
+import { SNAPSHOT_SLICE } from '../snapshot/schema';
 import {
   decideCompact,
   explainDecision,
   explainedDecision,
   heldExplanation,
 } from '../domain/explainDecision';
-import { SERVED_METRICS, snapshotJson, type Snapshot } from '../snapshot/snapshot';
+import {
+  SERVED_METRICS,
+  snapshotJson,
+  snapshotLines,
+  SnapshotHolder,
+  type Snapshot,
+} from '../snapshot/snapshot';
+import { replicated } from './replication';
 import { leaderSnapshotFetcher, SNAPSHOT_PATH, snapshotAddress, snapshotEndpoint } from './replicationHttp';
 
 const TOKEN = 'a-replication-token-of-at-least-32-chars';
@@ -55,16 +67,29 @@ const snapshot: Snapshot = {
 
 let server: https.Server;
 let address: string;
-const state = { leader: true, tamper: false };
+const state: {
+  leader: boolean;
+  tamper: boolean;
+  serving: Snapshot;
+  /** Answers as a leader before NDJSON: it ignores the Accept header. */
+  earlier: boolean;
+  /** Changes the body and signs what it sends, as a leader with a bug would. */
+  mangle?: (body: string) => string;
+  /** Sends the first bytes of the body, then closes the connection. */
+  cutAt?: number;
+} = { leader: true, tamper: false, serving: snapshot, earlier: false };
+const initial = { ...state };
 
 beforeAll(async () => {
   const cert = await generateServingCertificate('costscale', 'costscale', new Date(T));
   const endpoint = snapshotEndpoint({
     token: TOKEN,
-    snapshot: { current: () => snapshot },
+    snapshot: { current: () => state.serving },
     isLeader: () => state.leader,
   });
   server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+    if (state.earlier) delete req.headers.accept;
+    if (state.mangle !== undefined || state.cutAt !== undefined) return answerBadly(res);
     if (state.tamper) {
       const write = res.end.bind(res);
       res.end = ((body: string) => write(body.replace('"tick":4', '"tick":5'))) as typeof res.end;
@@ -79,7 +104,10 @@ beforeAll(async () => {
 });
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
-afterEach(() => Object.assign(state, { leader: true, tamper: false }));
+afterEach(() => {
+  for (const key of Object.keys(state)) delete (state as Record<string, unknown>)[key];
+  Object.assign(state, initial);
+});
 
 describe('the leader snapshot endpoint', () => {
   test('a follower with the token gets the snapshot, NaN values included', async () => {
@@ -124,6 +152,104 @@ describe('the leader snapshot endpoint', () => {
   });
 });
 
+describe('a follower taking a snapshot', () => {
+  /** A snapshot of `n` entries, the two above repeated under new names. */
+  const large = (n: number, tick: number): Snapshot => ({
+    ...snapshot,
+    tick,
+    policies: Array.from({ length: n }, (_, i) => ({
+      ...snapshot.policies[i % 2]!,
+      name: `p${i}`,
+      labels: { policy: `p${i}` },
+    })),
+  });
+
+  /** A `between` that holds the take at its first slice boundary until `open()`. */
+  function boundary() {
+    let arrived!: () => void;
+    let open!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const opened = new Promise<void>((r) => (open = r));
+    const counted = { count: 0 };
+    const between = (): Promise<void> => {
+      counted.count += 1;
+      arrived();
+      return opened;
+    };
+    return { reached, open, between, counted };
+  }
+
+  test('answers a read while it checks the snapshot, then serves the new one, byte for byte', async () => {
+    state.serving = large(3 * SNAPSHOT_SLICE, 9);
+    const served = new SnapshotHolder(large(5, 4));
+    // A read this replica serves, on its event loop, from the snapshot it holds.
+    const reads = http.createServer((_req, res) => res.end(snapshotJson(served.current()!, 'rendered')));
+    await new Promise<void>((r) => reads.listen(0, '127.0.0.1', () => r()));
+    const readUrl = `http://127.0.0.1:${(reads.address() as AddressInfo).port}/`;
+    try {
+      const gate = boundary();
+      let taken = false;
+      const take = leaderSnapshotFetcher(
+        TOKEN,
+        undefined,
+        gate.between,
+      )(address).finally(() => (taken = true));
+      await gate.reached;
+      expect(await httpGet(readUrl)).toBe(snapshotJson(large(5, 4), 'rendered'));
+      expect(taken).toBe(false);
+      expect(gate.counted.count).toBe(1);
+      gate.open();
+      served.publish(await take);
+      expect(gate.counted.count).toBe(3);
+      expect(await httpGet(readUrl)).toBe(snapshotJson(state.serving, 'rendered'));
+      expect(snapshotJson(served.current()!)).toBe(snapshotJson(state.serving));
+    } finally {
+      await new Promise((r) => reads.close(r));
+    }
+  });
+
+  test('reads a leader of an earlier version, which answers JSON in one piece', async () => {
+    state.serving = large(2 * SNAPSHOT_SLICE, 9);
+    state.earlier = true;
+    const counted = { count: 0 };
+    const got = await leaderSnapshotFetcher(TOKEN, undefined, async () => void (counted.count += 1))(address);
+    expect(snapshotJson(got)).toBe(snapshotJson(state.serving));
+    expect(counted.count).toBe(2);
+  });
+
+  test.each<[string, Partial<typeof state>, RegExp]>([
+    ['cut short', { cutAt: 3000 }, /aborted|hang up|ECONNRESET|signature/],
+    ['with a line that is not JSON', { mangle: (b) => b.replace('\n{', '\n{{') }, /JSON/],
+    [
+      'with an entry that breaks the schema',
+      { mangle: (b) => b.replace('"name":"p150"', '"name":150') },
+      /invalid snapshot[\s\S]*policies\[150\]\.name/,
+    ],
+  ])('given an answer %s, keeps serving the snapshot it holds, and logs why', async (_, bad, why) => {
+    Object.assign(state, { serving: large(2 * SNAPSHOT_SLICE, 9) }, bad);
+    const held = large(5, 4);
+    const logged: Array<{ msg: string; err?: string }> = [];
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => void logged.push(JSON.parse(line) as { msg: string }) },
+    );
+    const evaluate = replicated(async () => ({ policies: [], decisions: [] }), {
+      leadership: { identity: 'me', isLeader: () => false, leaderAddress: () => address },
+      exchange: { save: async () => undefined, load: async () => undefined },
+      fetchLeader: leaderSnapshotFetcher(TOKEN),
+      logger,
+    });
+    const out = await evaluate(
+      configSchema.parse({ prometheus: { default: { url: 'http://p:9090' } } }),
+      T,
+      held,
+    );
+    expect(out.policies).toEqual(held.policies);
+    expect(logged.map((l) => l.msg)).toEqual(['fetching the leader snapshot failed; reading PostgreSQL']);
+    expect(logged[0]!.err).toMatch(why);
+  });
+});
+
 function fetchBody(url: string, token: string): Promise<string> {
   return new Promise((resolve, reject) => {
     https
@@ -134,6 +260,30 @@ function fetchBody(url: string, token: string): Promise<string> {
       })
       .on('error', reject);
   });
+}
+
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The NDJSON answer changed and signed (`mangle`), or cut after `cutAt` characters. */
+function answerBadly(res: ServerResponse): void {
+  const whole = snapshotLines(state.serving);
+  const body = state.mangle?.(whole) ?? whole;
+  res.writeHead(200, {
+    'Content-Type': 'application/x-ndjson',
+    'X-Costscale-Signature': createHmac('sha256', TOKEN).update(body).digest('base64'),
+  });
+  if (state.cutAt === undefined) return void res.end(body);
+  res.write(body.slice(0, state.cutAt), () => res.destroy());
 }
 
 function fetchStatus(url: string): Promise<number> {

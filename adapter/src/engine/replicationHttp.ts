@@ -1,9 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
-import { snapshotSchema } from '../snapshot/schema';
-import { SNAPSHOT_FORMAT, snapshotJson, type SnapshotSource } from '../snapshot/snapshot';
+import { parseSnapshotInSlices } from '../snapshot/schema';
+import { SNAPSHOT_FORMAT, snapshotJson, snapshotLines, type SnapshotSource } from '../snapshot/snapshot';
 import type { LeaderSnapshotFetch } from './replication';
 
 // The leader serves its current snapshot to followers on the HTTPS port, so followers do not need
@@ -20,6 +21,12 @@ export const SNAPSHOT_PATH = '/internal/v1/snapshot';
  * explanation rendered, as it reads them, and a leader of an earlier version ignores the parameter.
  */
 const COMPACT_QUERY = `format=${SNAPSHOT_FORMAT}`;
+/**
+ * A follower asks for the compact form as NDJSON too, an entry a line, so it parses it as it arrives
+ * (issue 16: one JSON.parse of 170 MiB holds the event loop); a leader of an earlier version ignores the
+ * Accept header and answers JSON, which the follower still reads.
+ */
+const NDJSON = 'application/x-ndjson';
 const SIGNATURE_HEADER = 'x-costscale-signature';
 const FETCH_TIMEOUT_MS = 2_000;
 
@@ -58,9 +65,10 @@ export function snapshotEndpoint(deps: {
         status(res, 503, 'ServiceUnavailable', 'this replica does not lead or has no snapshot yet');
       } else {
         const compact = new URLSearchParams(query).get('format') === String(SNAPSHOT_FORMAT);
-        const body = snapshotJson(current, compact ? 'compact' : 'rendered');
+        const lines = compact && (req.headers.accept ?? '').includes(NDJSON);
+        const body = lines ? snapshotLines(current) : snapshotJson(current, compact ? 'compact' : 'rendered');
         res.writeHead(200, {
-          'Content-Type': 'application/json',
+          'Content-Type': lines ? NDJSON : 'application/json',
           [SIGNATURE_HEADER]: sign(deps.token, body),
         });
         res.end(body);
@@ -70,31 +78,69 @@ export function snapshotEndpoint(deps: {
   };
 }
 
-/** GETs the leader's snapshot, checks its signature and schema; rejects on anything else. */
-export function leaderSnapshotFetcher(token: string, timeoutMs = FETCH_TIMEOUT_MS): LeaderSnapshotFetch {
+/**
+ * GETs the leader's snapshot, checks its signature and schema; rejects on anything else. The body is
+ * parsed a line at a time as it arrives and checked a slice at a time (`between` awaited after each,
+ * parseSnapshotInSlices), so the reads a follower serves meanwhile are answered; nothing is resolved
+ * until the whole body is in, signed and valid, so a cut or bad answer leaves the caller's snapshot.
+ */
+export function leaderSnapshotFetcher(
+  token: string,
+  timeoutMs = FETCH_TIMEOUT_MS,
+  between?: () => Promise<void>,
+): LeaderSnapshotFetch {
   return (address) =>
     new Promise((resolve, reject) => {
       const req = https.get(
         new URL(`${SNAPSHOT_PATH}?${COMPACT_QUERY}`, address),
-        { headers: { Authorization: `Bearer ${token}` }, rejectUnauthorized: false, timeout: timeoutMs },
+        {
+          headers: { Authorization: `Bearer ${token}`, Accept: `${NDJSON}, application/json` },
+          rejectUnauthorized: false,
+          timeout: timeoutMs,
+        },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          const lines = res.headers['content-type'] === NDJSON && res.statusCode === 200;
+          const mac = createHmac('sha256', token);
+          const decoder = new StringDecoder('utf8');
+          const parts: string[] = [];
+          const entries: unknown[] = [];
+          let rest = '';
+          let broken: Error | undefined;
+          res.on('data', (c: Buffer) => {
+            mac.update(c);
+            if (!lines) return void parts.push(decoder.write(c));
+            if (broken !== undefined) return;
+            const text = rest + decoder.write(c);
+            const cut = text.lastIndexOf('\n');
+            rest = cut < 0 ? text : text.slice(cut + 1);
+            if (cut >= 0) broken = parseLines(text.slice(0, cut), entries);
+          });
           res.on('error', reject);
           res.on('end', () => {
-            const body = Buffer.concat(chunks).toString('utf8');
+            const tail = decoder.end();
             if (res.statusCode !== 200)
-              return reject(new Error(`HTTP ${res.statusCode}: ${body.slice(0, 200)}`));
+              return reject(new Error(`HTTP ${res.statusCode}: ${(parts.join('') + tail).slice(0, 200)}`));
             const signature = res.headers[SIGNATURE_HEADER];
-            if (typeof signature !== 'string' || !sameSecret(signature, sign(token, body)))
+            if (typeof signature !== 'string' || !sameSecret(signature, mac.digest('base64')))
               return reject(new Error('the snapshot signature does not match the replication token'));
+            let value: unknown;
             try {
-              const parsed = snapshotSchema.safeParse(JSON.parse(body));
-              if (parsed.success) resolve(parsed.data);
-              else reject(new Error(`invalid snapshot: ${z.prettifyError(parsed.error)}`));
+              if (lines) {
+                broken ??= parseLines(rest + tail, entries);
+                if (broken !== undefined) throw broken;
+                const [head, ...policies] = entries;
+                value = isObject(head) ? { ...head, policies } : head;
+              } else value = JSON.parse(parts.join('') + tail);
             } catch (err) {
-              reject(err as Error);
+              return reject(err as Error);
             }
+            parseSnapshotInSlices(value, between).then(
+              (parsed) =>
+                parsed.success
+                  ? resolve(parsed.data)
+                  : reject(new Error(`invalid snapshot: ${z.prettifyError(parsed.error)}`)),
+              reject,
+            );
           });
         },
       );
@@ -102,6 +148,18 @@ export function leaderSnapshotFetcher(token: string, timeoutMs = FETCH_TIMEOUT_M
       req.on('error', reject);
     });
 }
+
+/** Parses each line of `text` onto `into`; the error of the first that is not JSON, if one is not. */
+function parseLines(text: string, into: unknown[]): Error | undefined {
+  try {
+    for (const line of text.split('\n')) into.push(JSON.parse(line));
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Where followers reach this replica: the pod IP in a cluster, else the address the API listens on. */
 export function snapshotAddress(host: string, port: number, env: NodeJS.ProcessEnv = process.env): string {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { budgetPeriodAt, budgetStatus } from '../domain/budget';
 import { decide, type DecisionInput, type Mode } from '../domain/decide';
 import { decideCompact, explainedDecision, heldExplanation } from '../domain/explainDecision';
-import { snapshotSchema } from './schema';
+import { z } from 'zod';
+import { parseSnapshotInSlices, SNAPSHOT_SLICE, snapshotSchema } from './schema';
 import { snapshotJson, type Snapshot } from './snapshot';
 
 const at = Date.UTC(2024, 6, 8, 12);
@@ -95,6 +96,54 @@ describe('snapshotSchema', () => {
   ])('rejects %s', (_, mangle) => {
     const body = JSON.parse(JSON.stringify(fullSnapshot())) as Record<string, unknown>;
     expect(snapshotSchema.safeParse(mangle(body)).success).toBe(false);
+  });
+});
+
+describe('parseSnapshotInSlices', () => {
+  /** The full snapshot's entries repeated past two slice boundaries, as compact JSON parsed back. */
+  function manyEntries(): Record<string, unknown> {
+    const full = fullSnapshot();
+    const policies = Array.from({ length: 2 * SNAPSHOT_SLICE + 7 }, (_, i) => ({
+      ...full.policies[i % 2]!,
+      name: `p${i}`,
+    }));
+    return JSON.parse(snapshotJson({ ...full, policies })) as Record<string, unknown>;
+  }
+  const yields = () => {
+    const calls = { count: 0 };
+    const between = async () => void (calls.count += 1);
+    return { calls, between };
+  };
+
+  test('gives what snapshotSchema gives, yielding after each slice', async () => {
+    const body = manyEntries();
+    const { calls, between } = yields();
+    const sliced = await parseSnapshotInSlices(body, between);
+    expect(sliced).toEqual(snapshotSchema.safeParse(body));
+    expect(sliced.success && snapshotJson(sliced.data)).toBe(snapshotJson(snapshotSchema.parse(body)));
+    expect(calls.count).toBe(3);
+  });
+
+  test.each<[string, (s: Record<string, unknown>) => unknown]>([
+    ['not an object', () => 'snapshot'],
+    ['a head value of the wrong type', (s) => ({ ...s, tick: -1 })],
+    [
+      'an entry in the third slice that breaks its schema',
+      (s) => ({
+        ...s,
+        policies: (s.policies as object[]).map((p, i) =>
+          i === 2 * SNAPSHOT_SLICE + 3 ? { ...p, decision: { replicas: -1 } } : p,
+        ),
+      }),
+    ],
+  ])('rejects %s as snapshotSchema does, naming the same places', async (_, mangle) => {
+    const body = mangle(manyEntries());
+    const sliced = await parseSnapshotInSlices(body, yields().between);
+    const whole = snapshotSchema.safeParse(body);
+    expect(whole.success).toBe(false);
+    expect(sliced.success).toBe(false);
+    if (!sliced.success && !whole.success)
+      expect(z.prettifyError(sliced.error)).toBe(z.prettifyError(whole.error));
   });
 });
 

@@ -151,6 +151,16 @@ export function snapshotJson(snapshot: Snapshot, form: SnapshotForm = 'compact')
   return skeleton.slice(0, at) + entries.join(',') + skeleton.slice(at);
 }
 
+/**
+ * The compact form as NDJSON: the snapshot with no entries on the first line, then one entry a line
+ * (JSON.stringify writes no line breaks), so a follower parses and checks it as it arrives rather than
+ * in one piece (engine/replicationHttp.ts).
+ */
+export function snapshotLines(snapshot: Snapshot): string {
+  const head = JSON.stringify({ format: SNAPSHOT_FORMAT, ...snapshot, policies: [] });
+  return [head, ...snapshot.policies.map((p) => JSON.stringify(compactEntry(p)))].join('\n');
+}
+
 /** An entry as held, without its explanation when that is its decision's facts (read back from there). */
 function compactEntry(p: PolicySnapshot): PolicySnapshot {
   if (p.explanation === undefined || p.decision === undefined || !('facts' in p.decision)) return p;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { snapshotSchema } from '../snapshot/schema';
+import { parseSnapshotInSlices } from '../snapshot/schema';
 import { snapshotJson, type Snapshot } from '../snapshot/snapshot';
 import type { Queryable } from './db';
 
@@ -32,7 +32,9 @@ export async function loadSnapshot(db: Queryable): Promise<StoredSnapshot | unde
   );
   const row = rows[0];
   if (row === undefined) return undefined;
-  const parsed = snapshotSchema.safeParse(row.body);
+  // The driver parses the jsonb column in one piece; the entries are checked a slice at a time, so a
+  // follower keeps serving meanwhile (issue 16).
+  const parsed = await parseSnapshotInSlices(row.body);
   return parsed.success
     ? { holder: row.holder, snapshot: parsed.data }
     : { holder: row.holder, invalid: z.prettifyError(parsed.error) };
