@@ -38,6 +38,9 @@ const FORECAST = process.env.FORECAST === '1';
 if (fs.existsSync(join(dist, 'engine', 'heapGrowth.js')))
   require(join(dist, 'engine', 'heapGrowth.js')).boundHeapGrowth();
 const SIMULATED_CLOCK = process.env.SIMULATED_CLOCK === '1';
+// SIGNALS=1 watches every policy's cost per hour (and budgets' spend) for anomalies, as the service does
+// (main.ts wires onSignalAnomaly); off by default, as the figures before it were measured.
+const SIGNALS = process.env.SIGNALS === '1';
 const INTERVAL_SECONDS = 15;
 // IDLE_MS=<ms> waits that long after each tick, as a service idles between ticks (none by default).
 const IDLE_MS = Number(process.env.IDLE_MS ?? 0);
@@ -102,7 +105,11 @@ async function main() {
         config.engine.forecast,
       )
     : undefined;
-  const evaluate = createEvaluator({ backends: () => backends, ...(forecasting && { forecasting }) });
+  const evaluate = createEvaluator({
+    backends: () => backends,
+    ...(forecasting && { forecasting }),
+    ...(SIGNALS && { onSignalAnomaly: () => undefined }),
+  });
 
   const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   if (TICKS === 0) {
@@ -115,7 +122,13 @@ async function main() {
     return;
   }
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+  // The tick's own peak too (TRACE=1 prints it): which ticks set the peak.
+  let tickPeakRss = 0;
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    tickPeakRss = Math.max(tickPeakRss, rss);
+  }, 10);
   const trace = process.env.TRACE === '1' ? allocationTrace() : undefined;
   let previous;
   const durations = [];
@@ -159,7 +172,8 @@ async function main() {
     previous = { generatedAt: now, tick: k + 1, policies: out.policies };
     decided = out.policies.filter((p) => p.error === undefined).length;
     forecastMode = out.policies.filter((p) => p.forecast?.mode === 'forecast').length;
-    trace?.tick(k, durations[k]);
+    trace?.tick(k, durations[k], tickPeakRss);
+    tickPeakRss = 0;
     // As the service waits out the rest of the interval: V8 may collect while the process is idle.
     if (IDLE_MS > 0) {
       await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
@@ -265,7 +279,7 @@ function allocationTrace() {
   let collections = 0;
   const mib = (bytes) => (bytes / 2 ** 20).toFixed(0);
   return {
-    tick(k, ms) {
+    tick(k, ms, peakRss) {
       const { statistics } = profiler.stop();
       profiler.start();
       let allocated = 0;
@@ -284,7 +298,7 @@ function allocationTrace() {
         .join(' ');
       const m = process.memoryUsage();
       console.log(
-        `tick ${k}: ${ms.toFixed(0)} ms rss ${mib(m.rss)} heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} arrayBuffers ${mib(m.arrayBuffers)} allocated ${mib(allocated)} MiB in ${statistics.length} GCs [${spaces}]`,
+        `tick ${k}: ${ms.toFixed(0)} ms rss ${mib(m.rss)} (peak ${mib(peakRss)}) heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} arrayBuffers ${mib(m.arrayBuffers)} allocated ${mib(allocated)} MiB in ${statistics.length} GCs [${spaces}]`,
       );
     },
     idle(k) {

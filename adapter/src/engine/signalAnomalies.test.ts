@@ -154,4 +154,41 @@ describe('the tick signals', () => {
     expect(published.policies[1]!.anomalies).toBeUndefined();
     expect(published.budgets![0]!.anomaly).toEqual({ signal: 'budget-spend', ...state });
   });
+
+  it("are added to this tick's own entries in place, as their last key, each list its states in order", () => {
+    const fresh = [entry('web', T0, 1.5), entry('api', T0, 9)];
+    const state = { score: 0.1, active: false, episodes: 0 };
+    const states = [
+      { namespace: 'shop', owner: 'web', signal: 'cost-per-hour' as const, ...state },
+      { namespace: 'shop', owner: 'web', signal: 'latency' as const, ...state, score: 0.7 },
+    ];
+    // What the entries were before: a copy of each with its anomalies.
+    const copied = fresh.map((p) =>
+      p.name === 'web'
+        ? {
+            ...p,
+            anomalies: [
+              { signal: 'cost-per-hour', ...state },
+              { signal: 'latency', ...state, score: 0.7 },
+            ],
+          }
+        : p,
+    );
+    const published = withSignalStates({ ...out, policies: fresh }, states);
+    expect(published.policies[0]).toBe(fresh[0]);
+    expect(published.policies[1]).toBe(fresh[1]);
+    expect(JSON.stringify(published.policies)).toBe(JSON.stringify(copied));
+    expect(Object.keys(published.policies[0]!).at(-1)).toBe('anomalies');
+  });
+
+  it('are copied onto an entry that is already frozen', () => {
+    const frozen = Object.freeze(entry('web', T0, 1.5));
+    const state = { score: 0.1, active: false, episodes: 0 };
+    const published = withSignalStates({ ...out, policies: [frozen] }, [
+      { namespace: 'shop', owner: 'web', signal: 'cost-per-hour', ...state },
+    ]);
+    expect(published.policies[0]).not.toBe(frozen);
+    expect(published.policies[0]).toEqual({ ...frozen, anomalies: [{ signal: 'cost-per-hour', ...state }] });
+    expect(frozen.anomalies).toBeUndefined();
+  });
 });

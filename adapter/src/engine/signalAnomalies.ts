@@ -154,18 +154,29 @@ export function signalSamples(
   return samples;
 }
 
-/** The tick's output with each policy's and budget's signal states. */
+/**
+ * The tick's output with each policy's and budget's signal states. A policy's entry gets its `anomalies`
+ * in place, as its last key (what `{ ...entry, anomalies }` would give): the entries are this tick's own,
+ * not yet published (the holder freezes them), and a copy of each would keep two entries per policy
+ * alive at the end of the tick, beside the previous snapshot (issue 16: 100,000 policies). An entry
+ * already frozen is copied as before.
+ */
 export function withSignalStates(out: TickOutput, states: readonly SignalState[]): TickOutput {
   const byOwner = new Map<string, SignalAnomaly[]>();
   for (const { namespace, owner, ...anomaly } of states) {
     const key = `${namespace}/${owner}`;
-    byOwner.set(key, [...(byOwner.get(key) ?? []), anomaly]);
+    const held = byOwner.get(key);
+    // Each list its exact length: a list grown by a spread or a push keeps spare slots for every policy.
+    byOwner.set(key, held === undefined ? [anomaly] : held.concat([anomaly]));
   }
   return {
     ...out,
     policies: out.policies.map((p) => {
       const anomalies = byOwner.get(policyKey(p));
-      return anomalies === undefined ? p : { ...p, anomalies };
+      if (anomalies === undefined) return p;
+      if (Object.isFrozen(p)) return { ...p, anomalies };
+      (p as { anomalies?: readonly SignalAnomaly[] }).anomalies = anomalies;
+      return p;
     }),
     ...(out.budgets && {
       budgets: out.budgets.map((b) => {

@@ -69,7 +69,8 @@ export class DecisionSink {
       this.dropped += records.length - Math.max(room, 0);
       records = records.slice(0, Math.max(room, 0));
     }
-    this.queue.push(...records);
+    // One push at a time: a tick's records spread as arguments overflow the stack from about 125,000.
+    for (const record of records) this.queue.push(record);
   }
 
   /** Writes the spool (oldest first), then the queue. Concurrent calls share one flush. */
