@@ -1,7 +1,7 @@
 // A follower taking the leader's snapshot (issue 16): how long its event loop stalls (the longest wait
 // a read it serves meanwhile could see), its CPU and wall time, at 10,000 policies (POLICIES=100000 for
 // the large mode). The leader runs in a child process, serving over HTTPS, so its own serialisation is
-// not counted; each entry holds a compact decision with its facts, a forecast and a budget, as the
+// not counted in the follower's figures; the child reports its own longest stall while it answers; each entry holds a compact decision with its facts, a forecast and a budget, as the
 // engine's do. Same run, same leader: main's way (one JSON body, JSON.parse and snapshotSchema in one
 // piece, as main's leaderSnapshotFetcher does) against the NDJSON answer parsed a line at a time and
 // checked a slice at a time (leaderSnapshotFetcher now); and the PostgreSQL fallback's part of it (the
@@ -86,10 +86,21 @@ async function leader(): Promise<void> {
     snapshot: { current: () => snapshot },
     isLeader: () => true,
   });
-  const server = https.createServer(
-    { cert: cert.cert, key: cert.key },
-    (req, res) => void endpoint(req, res),
-  );
+  // The leader's own stall while it answers: a timer probe's longest gap from the request until just
+  // after the response finished, printed for the follower to pair with its take.
+  let longest = 0;
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+    longest = 0;
+    last = performance.now();
+    res.on('finish', () => setTimeout(() => console.log(`leader stall ${longest.toFixed(1)}`), 5));
+    endpoint(req, res);
+  });
   server.listen(0, '127.0.0.1', () => console.log(`port ${(server.address() as AddressInfo).port}`));
 }
 
@@ -162,14 +173,27 @@ async function follower(): Promise<void> {
       if (m) resolve(m[1]!);
     }),
   );
+  const leaderStalls: number[] = [];
+  let wake: (() => void) | undefined;
+  child.stdout.on('data', (c: Buffer) => {
+    for (const m of c.toString().matchAll(/leader stall ([\d.]+)/g)) leaderStalls.push(Number(m[1]));
+    wake?.();
+  });
+  const nextLeaderStall = async (): Promise<number> => {
+    while (leaderStalls.length === 0) await new Promise<void>((r) => (wake = r));
+    return leaderStalls.shift()!;
+  };
   const address = `https://127.0.0.1:${port}`;
   const json = snapshotJson(snapshotOf(POLICIES));
   const stored = JSON.parse(json) as unknown;
   const runs: Record<string, Measure[]> = { main: [], now: [], 'db main': [], 'db now': [] };
+  const leaderRuns = { main: [] as number[], now: [] as number[] };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       runs.main!.push(await measure(() => mainFetch(address)));
+      leaderRuns.main.push(await nextLeaderStall());
       runs.now!.push(await measure((between) => leaderSnapshotFetcher(TOKEN, 60_000, between)(address)));
+      leaderRuns.now.push(await nextLeaderStall());
       runs['db main']!.push(
         await measure(async () => {
           const parsed = snapshotSchema.safeParse(stored);
@@ -200,6 +224,11 @@ async function follower(): Promise<void> {
   };
   console.log(
     `${POLICIES} policies, ${(json.length / 2 ** 20).toFixed(0)} MiB of compact JSON, ${ROUNDS} rounds (medians); longest event-loop stall, CPU, wall, yields`,
+  );
+  const [leaderWas, leaderNow] = [median(leaderRuns.main), median(leaderRuns.now)];
+  console.log(
+    `the leader answering (compact JSON in one piece → NDJSON a slice at a time): its longest stall ` +
+      `${leaderWas.toFixed(0)} → ${leaderNow.toFixed(0)} ms (${(leaderNow / leaderWas).toFixed(3)}×)`,
   );
   for (const [was, now, label] of [
     ['main', 'now', 'from the leader over HTTPS'],

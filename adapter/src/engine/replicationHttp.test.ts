@@ -91,8 +91,13 @@ beforeAll(async () => {
     if (state.earlier) delete req.headers.accept;
     if (state.mangle !== undefined || state.cutAt !== undefined) return answerBadly(res);
     if (state.tamper) {
-      const write = res.end.bind(res);
-      res.end = ((body: string) => write(body.replace('"tick":4', '"tick":5'))) as typeof res.end;
+      // The body is written in one piece (JSON) or a slice at a time (NDJSON).
+      const change = (body: unknown) =>
+        typeof body === 'string' ? body.replace('"tick":4', '"tick":5') : body;
+      const write = res.write.bind(res);
+      const end = res.end.bind(res);
+      res.write = ((body: string) => write(change(body) as string)) as typeof res.write;
+      res.end = ((body?: string) => end(change(body) as string)) as typeof res.end;
     }
     if (!endpoint(req, res)) {
       res.writeHead(418);
@@ -205,6 +210,37 @@ describe('a follower taking a snapshot', () => {
       expect(snapshotJson(served.current()!)).toBe(snapshotJson(state.serving));
     } finally {
       await new Promise((r) => reads.close(r));
+    }
+  });
+
+  test('the leader answers other reads while it writes the snapshot a slice at a time, signed in a trailer', async () => {
+    const written = large(3 * SNAPSHOT_SLICE, 9);
+    const gate = boundary();
+    const endpoint = snapshotEndpoint({
+      token: TOKEN,
+      snapshot: { current: () => written },
+      isLeader: () => true,
+      between: gate.between,
+    });
+    const cert = await generateServingCertificate('costscale', 'costscale', new Date(T));
+    const leader = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+      if (!endpoint(req, res)) res.end('a read');
+    });
+    await new Promise<void>((r) => leader.listen(0, '127.0.0.1', () => r()));
+    const leaderAddress = `https://127.0.0.1:${(leader.address() as AddressInfo).port}`;
+    try {
+      let taken = false;
+      const take = leaderSnapshotFetcher(TOKEN)(leaderAddress).finally(() => (taken = true));
+      await gate.reached;
+      expect(await fetchBody(`${leaderAddress}/api/v1/whoami`, TOKEN)).toBe('a read');
+      expect(taken).toBe(false);
+      expect(gate.counted.count).toBe(1);
+      gate.open();
+      const got = await take;
+      expect(gate.counted.count).toBe(3);
+      expect(snapshotJson(got)).toBe(snapshotJson(written));
+    } finally {
+      await new Promise((r) => leader.close(r));
     }
   });
 

@@ -152,14 +152,18 @@ export function snapshotJson(snapshot: Snapshot, form: SnapshotForm = 'compact')
 }
 
 /**
- * The compact form as NDJSON: the snapshot with no entries on the first line, then one entry a line
- * (JSON.stringify writes no line breaks), so a follower parses and checks it as it arrives rather than
- * in one piece (engine/replicationHttp.ts).
+ * The compact form as NDJSON: the snapshot with no entries on the first line (`snapshotHeadLine`), then
+ * one entry a line (`snapshotEntryLine`; JSON.stringify writes no line breaks), so the leader writes it
+ * and a follower parses and checks it a slice at a time rather than in one piece (engine/replicationHttp.ts).
  */
 export function snapshotLines(snapshot: Snapshot): string {
-  const head = JSON.stringify({ format: SNAPSHOT_FORMAT, ...snapshot, policies: [] });
-  return [head, ...snapshot.policies.map((p) => JSON.stringify(compactEntry(p)))].join('\n');
+  return [snapshotHeadLine(snapshot), ...snapshot.policies.map(snapshotEntryLine)].join('\n');
 }
+
+export const snapshotHeadLine = (snapshot: Snapshot): string =>
+  JSON.stringify({ format: SNAPSHOT_FORMAT, ...snapshot, policies: [] });
+
+export const snapshotEntryLine = (p: PolicySnapshot): string => JSON.stringify(compactEntry(p));
 
 /** An entry as held, without its explanation when that is its decision's facts (read back from there). */
 function compactEntry(p: PolicySnapshot): PolicySnapshot {
