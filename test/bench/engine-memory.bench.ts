@@ -10,8 +10,8 @@
 // service does (engine-tick-worker.js). With forecasting, the bytes a forecasting policy holds, by component
 // (forecast-policy-bytes.js).
 // RUNS=default,cap (of baseline, default, cap) runs only those children; all three by default.
-// SIGNALS=1 also watches every policy's cost per hour for anomalies, as the service does (main.ts).
-// With it 100,000 policies hold about twice the heap: the figures without it leave that out.
+// Every policy's cost per hour is watched for anomalies, as the service does (main.ts); SIGNALS=0 leaves
+// that out, as the figures measured before it did (100,000 policies then hold about half the heap).
 // Usage: node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 //        POLICIES=100000 TICKS=... node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 import { spawn } from 'node:child_process';

@@ -38,9 +38,9 @@ const FORECAST = process.env.FORECAST === '1';
 if (fs.existsSync(join(dist, 'engine', 'heapGrowth.js')))
   require(join(dist, 'engine', 'heapGrowth.js')).boundHeapGrowth();
 const SIMULATED_CLOCK = process.env.SIMULATED_CLOCK === '1';
-// SIGNALS=1 watches every policy's cost per hour (and budgets' spend) for anomalies, as the service does
-// (main.ts wires onSignalAnomaly); off by default, as the figures before it were measured.
-const SIGNALS = process.env.SIGNALS === '1';
+// Every policy's cost per hour (and budgets' spend) is watched for anomalies, as the service does (main.ts
+// wires onSignalAnomaly); SIGNALS=0 leaves them out, as the figures measured before it wired them did.
+const SIGNALS = process.env.SIGNALS !== '0';
 const INTERVAL_SECONDS = 15;
 // IDLE_MS=<ms> waits that long after each tick, as a service idles between ticks (none by default).
 const IDLE_MS = Number(process.env.IDLE_MS ?? 0);

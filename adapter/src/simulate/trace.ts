@@ -64,7 +64,8 @@ export function parseDemandTraceCsv(text: string): ParsedTrace {
   const times: number[] = [];
   const demand: number[] = [];
   const clockSteps: ClockStep[] = [];
-  let catchingUp = false;
+  /** The step back whose rows are being dropped, until the clock passes the last kept row. */
+  let catchingUp: { -readonly [K in keyof ClockStep]: ClockStep[K] } | undefined;
   let repeats = 1;
   for (let i = 0; i < count; i++) {
     const row = rows[i + (hasHeader ? 1 : 0)] as string[];
@@ -79,19 +80,18 @@ export function parseDemandTraceCsv(text: string): ParsedTrace {
       throw new TraceFormatError(line, `demand "${row[1]}" is not a non-negative number`);
     }
     const last = times.length - 1;
-    const step = clockSteps[clockSteps.length - 1];
-    if (catchingUp && step !== undefined && t <= (times[last] as number)) {
-      clockSteps[clockSteps.length - 1] = { ...step, dropped: step.dropped + 1 };
+    if (catchingUp !== undefined && t <= (times[last] as number)) {
+      catchingUp.dropped += 1;
       continue;
     }
-    catchingUp = false;
+    catchingUp = undefined;
     if (last >= 0 && t < (times[last] as number)) {
       const backMs = (times[last] as number) - t;
       if (backMs > CLOCK_STEP_BACK_MAX_MS) {
         throw new TraceFormatError(line, 'timestamps must not decrease (by more than an hour)');
       }
-      clockSteps.push({ line, backMs, dropped: 1 });
-      catchingUp = true;
+      catchingUp = { line, backMs, dropped: 1 };
+      clockSteps.push(catchingUp);
       continue;
     }
     if (last >= 0 && t === times[last]) {
