@@ -428,3 +428,73 @@ export function burstySeries(): Bursty[] {
   }
   return out;
 }
+
+export type TweetKind = 'level-shift' | 'record-burst' | 'dead' | 'none';
+const TWEET_KINDS: readonly TweetKind[] = ['level-shift', 'record-burst', 'dead', 'none'];
+
+export interface Tweets extends Series {
+  kind: TweetKind;
+  /** The row where the labelled anomaly starts (none for `none`). */
+  anomalies: number[];
+}
+
+/**
+ * Counts shaped like Twitter volume (NAB's realTweets: mentions of a name every 5 minutes), labelled by
+ * construction: six weeks of negative-binomial counts (means 8, 30, 120 and 400 by seed) with a daily
+ * rhythm (quiet nights) and a weekly one (weekends at 0.6), and routine bursts several times a day, each
+ * 10–60 times the level (Pareto, tail index 1.2–1.6), jumping at once and decaying over minutes to an
+ * hour. Four series a seed: a sustained level shift (2.5× from the label on), a burst three times the
+ * largest before it lasting three hours, a dead period (no counts for six hours), and none. The anomaly
+ * starts between 55 % and 85 % of the series.
+ */
+export function tweetSeries(): Tweets[] {
+  const out: Tweets[] = [];
+  const start = Date.UTC(2015, 1, 26);
+  const stepMs = 300_000;
+  const perDay = 288;
+  const rows = 42 * perDay;
+  for (const seed of [201, 202, 203, 204]) {
+    for (const kind of TWEET_KINDS) {
+      const random = mulberry32(seed * 104_729 + kind.length * 131 + kind.charCodeAt(0));
+      const base = [8, 30, 120, 400][seed % 4]!;
+      const dispersion = [2, 5, 12][seed % 3]!;
+      const tail = 1.2 + 0.4 * random();
+      const burstsPerDay = 2 + 5 * random();
+      const phase = Math.floor(random() * perDay);
+      const at = Math.floor(rows * (0.55 + 0.3 * random()));
+      let excess = 0;
+      let decay = 1;
+      let largest = 0;
+      const values: number[] = [];
+      for (let i = 0; i < rows; i++) {
+        const day = Math.floor((i + phase) / perDay) % 7;
+        const rhythm =
+          (0.35 + 0.65 * Math.max(0, Math.sin((Math.PI * ((i + phase) % perDay)) / perDay)) ** 1.5) *
+          (day >= 5 ? 0.6 : 1);
+        if (random() < burstsPerDay / perDay) {
+          const size = Math.min(60, 10 * (1 - random()) ** (-1 / tail));
+          excess = Math.max(excess, size - 1);
+          // Lasting minutes to an hour: the excess decays with a half-life of 1–12 samples.
+          decay = 0.5 ** (1 / (1 + 11 * random()));
+          if (i < at) largest = Math.max(largest, size);
+        }
+        let mean = base * rhythm * (1 + excess);
+        excess *= decay;
+        if (excess < 0.05) excess = 0;
+        if (kind === 'level-shift' && i >= at) mean *= 2.5;
+        if (kind === 'record-burst' && i >= at && i < at + 36) mean = base * 3 * largest;
+        if (kind === 'dead' && i >= at && i < at + 72) mean = 0;
+        values.push(mean > 0 ? poisson((mean * gamma(dispersion, random)) / dispersion, random) : 0);
+      }
+      out.push({
+        name: `tweets-${kind}-${seed}`,
+        kind,
+        times: Array.from({ length: rows }, (_, i) => start + i * stepMs),
+        values,
+        stepMs,
+        anomalies: kind === 'none' ? [] : [at],
+      });
+    }
+  }
+  return out;
+}

@@ -149,6 +149,25 @@ describe('anomaly detector', () => {
     expect(scores[oneOff]!).toBeGreaterThan(EPISODE_START);
   });
 
+  it('takes a burst that six of its recent bursts reached as routine, but not one far beyond them', () => {
+    const series = seasonal(288 * 12);
+    // A wide swing in the warm-up, so that no burst below is a spatial anomaly; bursts of +60 to +100 every
+    // 7 hours 5 minutes (not at one time of day, so not routine events), then one of +150.
+    series[2] = 0;
+    series[3] = 300;
+    const bursts: number[] = [];
+    for (let at = 288 + 50; at < series.length - 200; at += 85) {
+      bursts.push(at);
+      series[at] = series[at]! + 60 + 10 * ((bursts.length * 7) % 5);
+    }
+    const big = series.length - 100;
+    series[big] = series[big]! + 150;
+    const scores = scoreAll(series);
+    // Without the record, 8 of these 10 score 0.33–0.46.
+    for (const at of bursts.slice(-10)) expect(scores[at]!).toBeLessThan(0.15);
+    expect(scores[big]!).toBeGreaterThan(EPISODE_START);
+  });
+
   it('alarms once for an excursion that rises over consecutive samples: on its first sample', () => {
     const series = seasonal(288 * 4);
     // Within the range seen in the warm-up (so no spatial anomaly): a wide swing then, a climb over 3 samples on day 4.
@@ -222,8 +241,8 @@ describe('anomaly detector', () => {
     expect(() => deserializeDetector('{"version":2}')).toThrow();
     expect(() => deserializeDetector(JSON.stringify({ ...createDetector(), version: 1 }))).toThrow();
     // Version 4 had the same fields with counts as plain arrays, version 5 a damping without its time,
-    // version 6 no daily witness: their callers re-warm, they are not read.
-    for (const version of [4, 5, 6])
+    // version 6 no daily witness, version 7 no record of bursts: their callers re-warm, they are not read.
+    for (const version of [4, 5, 6, 7])
       expect(() =>
         deserializeDetector(serializeDetector({ ...createDetector(), version } as never)),
       ).toThrow();
@@ -234,7 +253,8 @@ describe('anomaly detector', () => {
     // a 5-minute, a 30-minute (weekly witness) and an hourly file with gaps. Pinned at state version 4
     // (main at 3260bc8) and changed since only where a version changed scores: the damping's decay over
     // gaps (6), the daily witness and the slots' spreads in four-byte floats (7: scores move by at most
-    // 1.3e-8 from the latter; with both undone, version 7 gives version 6's three digests).
+    // 1.3e-8 from the latter; with both undone, version 7 gives version 6's three digests). Version 8's
+    // record of bursts finds none of these files' bursts routine: its digests are version 7's.
     const expected: [file: string, stepMs: number, digest: string][] = [
       ['ec2_cpu_utilization_24ae8d.csv', 300_000, 'bbdfe1d2f37682bfd228d0aac8aeef72'],
       ['nyc_taxi.csv', 1_800_000, 'd4e49eefad24f02abd69ef3565fbf403'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { burstRecordSchema, createBurstRecord, observeBurst, routineBurst } from './burstRecord';
 import { logNormalTail } from './normal';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
 import { float32Array, typedArraysAsLists, uint8Array } from './typedArrays';
@@ -38,7 +39,9 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * detections after an alarm); so are the higher samples that follow an event's first within a few
  * samples, unless they double its score. An event like one seen at about the same time of day on one of
  * the last seven days is damped too: a daily job's spike is routine from its second day on (what
- * Numenta HTM's sequence memory learns of a pattern that recurs).
+ * Numenta HTM's sequence memory learns of a pattern that recurs). So is a burst that at least six of the
+ * series' recent episodes of strong evidence reached (`burstRecord.ts`): where bursts are routine (tweet
+ * volume), only one beyond most of them is news.
  */
 
 export const DAY_MS = 86_400_000;
@@ -111,7 +114,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(7),
+  version: z.literal(8),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -148,6 +151,8 @@ export const detectorStateSchema = z.object({
   weekly: weeklyStateSchema,
   /** The witness on the daily profile, its rival the fast level. */
   daily: witnessStateSchema,
+  /** The peaks of the series' recent episodes of strong evidence. */
+  bursts: burstRecordSchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
@@ -157,7 +162,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 7,
+    version: 8,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -188,6 +193,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     peakTime: 0,
     weekly: createWeekly(stepMs, slots > 0),
     daily: createWitness(perDay, DAILY_SETTLE_DAYS, true),
+    bursts: createBurstRecord(),
   };
 }
 
@@ -370,7 +376,8 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
   const evidence = Math.max(0, -log / LN10);
   // The rhythm witnesses are standardised against their own long-run spread and stay out of the quantile:
   // a holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
-  const decades = Math.max(evidence, -weekly / LN10, -daily / LN10) / (1 + state.evidenceQuantile);
+  const calibrated = evidence / (1 + state.evidenceQuantile);
+  const decades = Math.max(calibrated, Math.max(-weekly, -daily) / LN10 / (1 + state.evidenceQuantile));
   state.evidenceQuantile = Math.max(
     0,
     state.evidenceQuantile +
@@ -378,10 +385,15 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
         (evidence > state.evidenceQuantile ? CALIBRATION_QUANTILE : CALIBRATION_QUANTILE - 1),
   );
   if (state.n <= state.warmup) return 0;
+  // Only the point evidence is a burst: the rhythm witnesses speak of days, not of bursts. Asked before
+  // the sample's own episode can enter the record, and only after the warm-up, whose evidence is immature.
+  const routine = calibrated >= decades && routineBurst(state.bursts, timeMs, calibrated);
+  observeBurst(state.bursts, timeMs, calibrated);
   const raw = decades / (decades + SCORE_DECADES);
   const decayedPeak = state.peak * peakDecay(state, timeMs);
   state.peak = Math.max(decayedPeak, raw);
-  const fresh = raw >= decayedPeak && !continuesEvent(state, timeMs, raw) && !recurs(state, timeMs, raw);
+  const fresh =
+    raw >= decayedPeak && !continuesEvent(state, timeMs, raw) && !recurs(state, timeMs, raw) && !routine;
   if (raw >= decayedPeak && raw >= EVENT_MIN_SCORE) {
     state.eventTimes.push(timeMs);
     state.eventScores.push(raw);

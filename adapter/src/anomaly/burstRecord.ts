@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { float32Array } from './typedArrays';
+
+/**
+ * The series' record of its own bursts: each episode of strong evidence (consecutive samples of it) ends
+ * with its peak entered in a histogram of peaks that forgets over weeks. A burst that several earlier
+ * ones reached is routine for this series, however improbable it looks against the series' ordinary
+ * samples: a series whose bursts are routine (tweet volume, a disk's writes) shows one every day, and a
+ * quantile of samples, dominated by the calm ones between bursts, calibrates none of them away. The record
+ * counts episodes, not samples, so a calm series, whose strong episodes are its anomalies, keeps its
+ * sensitivity. (The idea of a peaks-over-threshold record, Siffer et al.'s SPOT, in a counting form.)
+ */
+
+/** An episode: consecutive samples of calibrated evidence at least this (decades over 1 + the quantile). */
+export const EPISODE_MIN = 1;
+/** An episode ends after this many samples below EPISODE_MIN (the likelihood's window). */
+const EPISODE_GAP = 3;
+/** The peaks' bins: two a doubling of the peak, from EPISODE_MIN; the last holds everything beyond. */
+const BINS_PER_OCTAVE = 2;
+const BINS = 16;
+/** The record forgets an episode by half in two weeks. */
+const HALF_LIFE_MS = 14 * 86_400_000;
+/** A burst is routine when the record holds at least this many episodes that peaked as high. */
+export const ROUTINE_EPISODES = 6;
+
+export const burstRecordSchema = z.object({
+  /** The current episode's peak (0: none). */
+  peak: z.number().min(0),
+  /** Samples since the evidence was last at the episode level. */
+  quiet: z.number().int().min(0),
+  /** Episodes by peak, decayed to `decayedAt`. */
+  counts: float32Array,
+  decayedAt: z.number(),
+});
+export type BurstRecord = z.infer<typeof burstRecordSchema>;
+
+export const createBurstRecord = (): BurstRecord => ({
+  peak: 0,
+  quiet: 0,
+  counts: new Float32Array(BINS),
+  // JSON-safe, unlike -Infinity; the first decay empties nothing that was not empty.
+  decayedAt: -Number.MAX_VALUE,
+});
+
+/** Forgets over the time elapsed since the last decay; a sample without a valid time, or going back, does not. */
+function decay(record: BurstRecord, timeMs: number): void {
+  if (!(timeMs > record.decayedAt)) return;
+  const factor = 0.5 ** ((timeMs - record.decayedAt) / HALF_LIFE_MS);
+  for (let b = 0; b < BINS; b++) record.counts[b] = record.counts[b]! * factor;
+  record.decayedAt = timeMs;
+}
+
+/** Follows the calibrated evidence of one sample; an episode that has ended enters the record. */
+export function observeBurst(record: BurstRecord, timeMs: number, calibrated: number): void {
+  if (calibrated >= EPISODE_MIN) {
+    record.peak = Math.max(record.peak, calibrated);
+    record.quiet = 0;
+    return;
+  }
+  if (record.peak === 0) return;
+  record.quiet += 1;
+  if (record.quiet < EPISODE_GAP) return;
+  decay(record, timeMs);
+  const bin = Math.min(BINS - 1, Math.floor(BINS_PER_OCTAVE * Math.log2(record.peak / EPISODE_MIN)));
+  record.counts[bin] = record.counts[bin]! + 1;
+  record.peak = 0;
+  record.quiet = 0;
+}
+
+/**
+ * How many recorded episodes (decayed) peaked at least this high: the bins above it, and of its own bin
+ * the share above it on a log scale.
+ */
+export function episodesAbove(record: BurstRecord, timeMs: number, calibrated: number): number {
+  decay(record, timeMs);
+  const position = Math.max(0, BINS_PER_OCTAVE * Math.log2(calibrated / EPISODE_MIN));
+  const bin = Math.min(BINS - 1, Math.floor(position));
+  let above = record.counts[bin]! * Math.max(0, 1 - (position - bin));
+  for (let b = bin + 1; b < BINS; b++) above += record.counts[b]!;
+  return above;
+}
+
+/** Whether a burst of this calibrated evidence is one the series has shown often enough to be routine. */
+export const routineBurst = (record: BurstRecord, timeMs: number, calibrated: number): boolean =>
+  calibrated >= EPISODE_MIN && episodesAbove(record, timeMs, calibrated) >= ROUTINE_EPISODES;
