@@ -253,12 +253,13 @@ describe('anomaly detector', () => {
     // a 5-minute, a 30-minute (weekly witness) and an hourly file with gaps. Pinned at state version 4
     // (main at 3260bc8) and changed since only where a version changed scores: the damping's decay over
     // gaps (6), the daily witness and the slots' spreads in four-byte floats (7: scores move by at most
-    // 1.3e-8 from the latter; with both undone, version 7 gives version 6's three digests). Version 8's
-    // record of bursts finds none of these files' bursts routine: its digests are version 7's.
+    // 1.3e-8 from the latter; with both undone, version 7 gives version 6's three digests), the last day's
+    // values in four-byte floats (8: scores move by at most 7.6e-7; nyc_taxi's integer counts are exact in
+    // them). Version 8's record of bursts finds none of these files' bursts routine.
     const expected: [file: string, stepMs: number, digest: string][] = [
-      ['ec2_cpu_utilization_24ae8d.csv', 300_000, 'bbdfe1d2f37682bfd228d0aac8aeef72'],
+      ['ec2_cpu_utilization_24ae8d.csv', 300_000, '83d98b2fd3f70589d7a0d9bb1a5fe379'],
       ['nyc_taxi.csv', 1_800_000, 'd4e49eefad24f02abd69ef3565fbf403'],
-      ['ambient_temperature_system_failure.csv', 3_600_000, 'ea22aad8ed9064c29cb4ddce29eb2dbd'],
+      ['ambient_temperature_system_failure.csv', 3_600_000, '6db949d29f76a51f9562132c0c4e0f8d'],
     ];
     for (const [file, stepMs, digest] of expected) {
       const rows = readFileSync(join(__dirname, '../../../test/fixtures/data/nab', file), 'utf8')
@@ -297,6 +298,26 @@ describe('anomaly detector', () => {
     scoreAll(seasonal(288 * 2), state);
     expect(state.profileDev).toBeInstanceOf(Float32Array);
     expect(deserializeDetector(serializeDetector(state)).profileDev).toEqual(state.profileDev);
+  });
+
+  it("keeps the last day's values in four-byte floats, through JSON too, their sum that of the stored values", () => {
+    const state = createDetector({ stepMs: STEP });
+    scoreAll(
+      seasonal(288 * 2).map((v) => v + 1e-3 / 3),
+      state,
+    );
+    expect(state.dayLast).toBeInstanceOf(Float32Array);
+    expect(deserializeDetector(serializeDetector(state)).dayLast).toEqual(state.dayLast);
+    expect(state.daySum).toBeCloseTo(
+      [...state.dayLast].reduce((a, b) => a + b, 0),
+      6,
+    );
+    // A value beyond a four-byte float's range is held at its edge, not stored as infinite.
+    const huge = createDetector({ stepMs: STEP });
+    const series = seasonal(400);
+    series[350] = 1e300;
+    scoreAll(series, huge);
+    expect(Number.isFinite(huge.daySum)).toBe(true);
   });
 
   it('keeps two weeks of visits countable in a weekly slot however fine the step', () => {

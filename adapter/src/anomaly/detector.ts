@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { burstRecordSchema, createBurstRecord, observeBurst, routineBurst } from './burstRecord';
 import { logNormalTail } from './normal';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
-import { float32Array, typedArraysAsLists, uint8Array } from './typedArrays';
+import { float32Array, signedFloat32Array, typedArraysAsLists, uint8Array } from './typedArrays';
 import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
 
 /**
@@ -129,8 +129,11 @@ export const detectorStateSchema = z.object({
   profileDev: float32Array,
   /** Visits of each slot, saturating at PROFILE_COUNT_MAX. */
   profileCount: uint8Array,
-  /** The latest value of each time-of-day slot, their sum and how many slots have one: the last day's mean. */
-  dayLast: z.array(z.number()),
+  /**
+   * The latest value of each time-of-day slot (in four-byte floats), their sum and how many slots have
+   * one: the last day's mean.
+   */
+  dayLast: signedFloat32Array,
   daySum: z.number(),
   dayCount: z.number().int().min(0),
   /** The last EVENT_MEMORY events (times in ms and scores), oldest first. */
@@ -175,7 +178,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     profile: new Array<number>(slots).fill(0),
     profileDev: new Float32Array(slots),
     profileCount: new Uint8Array(slots),
-    dayLast: new Array<number>(slots).fill(0),
+    dayLast: new Float32Array(slots),
     daySum: 0,
     dayCount: 0,
     eventTimes: [],
@@ -251,8 +254,10 @@ const dayMean = (state: DetectorState): number => state.daySum / state.dayCount;
  * re-based on its mean: what it learnt during that day was relative to a mean of the part seen so far.
  */
 function learnDay(state: DetectorState, slot: number, x: number, firstVisit: boolean): void {
-  state.daySum += firstVisit ? x : x - state.dayLast[slot]!;
-  state.dayLast[slot] = x;
+  // The sum adds and later subtracts the value as stored, so it stays the sum of the stored values.
+  const stored = asFloat32(x);
+  state.daySum += firstVisit ? stored : stored - state.dayLast[slot]!;
+  state.dayLast[slot] = stored;
   if (!firstVisit) return;
   state.dayCount += 1;
   if (state.dayCount === state.profile.length) {
@@ -260,6 +265,10 @@ function learnDay(state: DetectorState, slot: number, x: number, firstVisit: boo
     for (let s = 0; s < state.dayCount; s++) state.profile[s] = state.dayLast[s]! - mean;
   }
 }
+
+/** A value as a four-byte float stores it, held within its range (beyond, it would be infinite). */
+const asFloat32 = (x: number): number => Math.fround(Math.max(-FLOAT32_MAX, Math.min(FLOAT32_MAX, x)));
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** The daily profile's residual for a value at this time (NaN before its slot has been seen twice). */
 function dailyResidual(state: DetectorState, timeMs: number, x: number): number {
@@ -358,8 +367,8 @@ export function scoreSample(state: DetectorState, timeMs: number, value: number)
     const slot = slotOf(state, timeMs);
     if (slot >= 0) {
       state.profileCount[slot] = 1;
-      state.dayLast[slot] = value;
-      state.daySum = value;
+      state.dayLast[slot] = asFloat32(value);
+      state.daySum = state.dayLast[slot]!;
       state.dayCount = 1;
     }
     learnWeekly(state.weekly, timeMs, value, 0);

@@ -2,10 +2,11 @@ import { z } from 'zod';
 
 /**
  * The detector's per-slot visit counts in typed arrays (one or two bytes a count, where an array of small
- * integers takes four), plain arrays of numbers in its JSON; so are its slots' spreads, in four-byte floats
- * (a spread needs no more: the scores of the 31 NAB files move by at most 1.3e-8). Its other per-slot
- * values stay arrays of numbers, in double precision: the last day's values are added to a running sum and
- * later subtracted from it, and a Float64Array holds them in as many bytes and costs about 140 more.
+ * integers takes four), plain arrays of numbers in its JSON; so are its slots' spreads and the last day's
+ * values, in four-byte floats (a spread needs no more: the scores of the 31 NAB files move by at most
+ * 1.3e-8; the last day's values enter their running sum as stored, so the sum stays theirs, and scores
+ * move by at most 7.6e-7). Its other per-slot values stay arrays of numbers, in double precision: a
+ * Float64Array holds them in as many bytes and costs about 140 more.
  */
 const counts = (max: number) => z.array(z.number().int().min(0).max(max));
 
@@ -14,6 +15,9 @@ export const uint8Array = z
   .transform((v) => (v instanceof Uint8Array ? v : Uint8Array.from(v)));
 export const float32Array = z
   .union([z.instanceof(Float32Array), z.array(z.number().min(0))])
+  .transform((v) => (v instanceof Float32Array ? v : Float32Array.from(v)));
+export const signedFloat32Array = z
+  .union([z.instanceof(Float32Array), z.array(z.number())])
   .transform((v) => (v instanceof Float32Array ? v : Float32Array.from(v)));
 export const uint16Array = z
   .union([z.instanceof(Uint16Array), counts(0xffff)])
