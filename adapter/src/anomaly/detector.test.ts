@@ -45,6 +45,31 @@ describe('anomaly detector', () => {
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
   });
 
+  it('scores every sample in [0, 1] whatever the magnitudes, up to the largest doubles', () => {
+    const extreme = fc.array(
+      fc.oneof(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      ),
+      { minLength: 1, maxLength: 200 },
+    );
+    fc.assert(
+      fc.property(extreme, (xs) => {
+        for (const score of scoreAll(xs, createDetector({ stepMs: STEP, warmup: 2 }))) {
+          expect(score).toBeGreaterThanOrEqual(0);
+          expect(score).toBeLessThanOrEqual(1);
+        }
+      }),
+    );
+  });
+
+  it('scores a sample of 1e300 as an anomaly and goes on scoring the samples after it (they were NaN and 0)', () => {
+    const xs = Array.from({ length: 400 }, (_, i) => (i === 350 ? 1e300 : 10 + (i % 7)));
+    const scores = scoreAll(xs);
+    expect(scores[350]).toBe(1);
+    expect(scores.slice(351).every((s) => Number.isFinite(s) && s > 1e-6)).toBe(true);
+  });
+
   it('is causal: appending samples never changes earlier scores', () => {
     fc.assert(
       fc.property(values, values, (past, future) => {

@@ -266,6 +266,14 @@ function learnDay(state: DetectorState, slot: number, x: number, firstVisit: boo
   }
 }
 
+/**
+ * Samples are held within ±1e150 before they are scored: the spreads square differences of values, and
+ * beyond about 1.3e154 a square overflows to infinity, infinity minus infinity is NaN, and one such
+ * sample would leave every later score NaN or near 0. Within the limit a huge sample is still a spatial
+ * anomaly (it leaves the range seen so far).
+ */
+const VALUE_LIMIT = 1e150;
+
 /** A value as a four-byte float stores it, held within its range (beyond, it would be infinite). */
 const asFloat32 = (x: number): number => Math.fround(Math.max(-FLOAT32_MAX, Math.min(FLOAT32_MAX, x)));
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -352,8 +360,9 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
  * Scores one sample and learns from it (the state is updated in place). Time is the sample's timestamp
  * in ms, used only for the time-of-day profile; a non-finite value is a missing sample: score 0, no update.
  */
-export function scoreSample(state: DetectorState, timeMs: number, value: number): number {
-  if (!Number.isFinite(value)) return 0;
+export function scoreSample(state: DetectorState, timeMs: number, sample: number): number {
+  if (!Number.isFinite(sample)) return 0;
+  const value = Math.max(-VALUE_LIMIT, Math.min(VALUE_LIMIT, sample));
   if (state.n === 0) {
     Object.assign(state, {
       n: 1,
