@@ -495,6 +495,55 @@ describe("the HPA's tolerance band", () => {
   });
 });
 
+describe("new replicas' start", () => {
+  // v = 20, peak uniform on [100, 180], κ = 10, demand now 50 and falling (the query 50, 60 a lag
+  // earlier): from 5 replicas, 18 cost 18 an hour and 5 cost 5 + 20·P(peak > 50) = 25.
+  const spike = {
+    ...base,
+    sloMissCostPerHour: 20,
+    currentReplicas: 5,
+    demandLag: { measured: 50, earlier: 60, lagSeconds: 60 },
+  };
+
+  it('charges each replica started its share of the horizon spent starting, and explains it', () => {
+    expect(decided(spike).replicas).toBe(18);
+    // With R/H = 0.8 the 13 replicas started add 10.4 an hour: 28.4 against 25.
+    const d = decided({ ...spike, startupShare: 0.8 });
+    expect(d.replicas).toBe(5);
+    expect(d.explanation.inputs).toContainEqual({
+      name: 'startupShare',
+      value: 0.8,
+      source: 'readiness delay / horizon, charged while demand falls',
+    });
+    expect(d.explanation.inputs).toContainEqual(
+      expect.objectContaining({
+        name: 'replicasChosen',
+        value: 5,
+        source:
+          'least c·(1+λ)·n + v·P(peak > n·κ) + c·(1+λ)·0.8 per replica started above 5 over n from 5 to 18',
+      }),
+    );
+  });
+
+  it('charges nothing on a demand that is not falling, where a burst mostly goes on', () => {
+    const rising = { ...spike, startupShare: 0.8, demandLag: { measured: 50, earlier: 40, lagSeconds: 60 } };
+    expect(decided(rising).replicas).toBe(18);
+    expect(decided({ ...rising, demandLag: { measured: 50, earlier: 50, lagSeconds: 60 } }).replicas).toBe(
+      18,
+    );
+    const { demandLag: _lag, ...measured } = spike;
+    const d = decided({ ...measured, startupShare: 0.8 });
+    expect(d.replicas).toBe(18);
+    expect(d.explanation.inputs.map((i) => i.name)).not.toContain('startupShare');
+  });
+
+  it('keeps replicas already started, and ignores a share outside (0, 1]', () => {
+    expect(decided({ ...spike, currentReplicas: 18, startupShare: 0.8 }).replicas).toBe(18);
+    expect(decided({ ...spike, startupShare: 1.5 }).replicas).toBe(18);
+    expect(decided({ ...spike, startupShare: Number.NaN }).replicas).toBe(18);
+  });
+});
+
 describe('demand extrapolated over the query lag', () => {
   it('decides on the extrapolated demand and explains the measured value, the earlier one and the lag', () => {
     // Without a distribution the target is D(t): 58 extrapolated from 54 measured, 50 one lag earlier.

@@ -113,6 +113,13 @@ export interface DecisionInput {
    * band around `currentReplicas` are never reached, so the decision picks a reachable one. 0 or absent: off.
    */
   readonly hpaTolerance?: number;
+  /**
+   * R/H: the share of the decision's horizon a replica started now spends before it is ready (readiness
+   * delay / horizon, horizon.ts). While demand falls (`demandLag.measured` below `demandLag.earlier`), each
+   * count above `currentReplicas` also pays that share of its new replicas' price (missObjective.ts).
+   * 0 or absent: off.
+   */
+  readonly startupShare?: number;
   readonly slo?: { readonly latency?: SloMeasurement; readonly errorRatio?: SloMeasurement };
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -292,6 +299,7 @@ export const liveAnswers: DistributionAnswers = {
       replicaCost,
       missCost,
       exceeds: (k) => exceeds(k * kappa),
+      startupFee: replicaCost * startupShareOf(input),
     });
   },
   missRisk: (input, capacity) =>
@@ -471,12 +479,19 @@ export function decideWith(
   const needNow = Math.max(0, ceilTolerant(demand / kappa));
   const lowest =
     current !== undefined && Number.isInteger(current) && current >= 0 ? Math.min(current, needNow) : needNow;
+  const startupShare = startupShareOf(input);
+  if (startupShare > 0)
+    explain?.('startupShare', startupShare, 'readiness delay / horizon, charged while demand falls');
   const reached = answers.choose(input, lowest, unbounded, cost * (1 + lambda), v, kappa);
   if (reached !== unbounded)
     explain?.(
       'replicasChosen',
       reached,
-      `least c·(1+λ)·n + v·P(peak > n·κ) over n from ${lowest} to ${unbounded}` +
+      `least c·(1+λ)·n + v·P(peak > n·κ)` +
+        (startupShare > 0 && current !== undefined
+          ? ` + c·(1+λ)·${fmt(startupShare)} per replica started above ${current}`
+          : '') +
+        ` over n from ${lowest} to ${unbounded}` +
         (tolerance > 0 && current !== undefined
           ? `, the counts HPA tolerance ${fmt(tolerance)} reaches from ${current}`
           : ''),
@@ -563,6 +578,18 @@ export function decideWith(
       actingBound,
     },
   };
+}
+
+/**
+ * R/H as the decision uses it: while the demand query falls (its value below the one a lag earlier), a
+ * number in (0, 1], else 0. On a rising demand a burst in progress mostly goes on (growthHistogram.ts, the
+ * rising rows) and the replicas started for it are held: their start is paid once over a long hold.
+ */
+function startupShareOf(input: DecisionInput): number {
+  const share = input.startupShare;
+  const lag = input.demandLag;
+  const falling = lag !== undefined && lag.measured < lag.earlier;
+  return falling && share !== undefined && share > 0 && share <= 1 ? share : 0;
 }
 
 /** The first override (in list order) not expired at the decision time; warns when several are. */

@@ -45,6 +45,19 @@ describe('chooseReplicas', () => {
     );
   });
 
+  it("charges a count above the current one its new replicas' start, and not a count at or below it", () => {
+    // Need is 10 replicas, or 20 with probability 0.12: covering the spike costs 20 against 10 + 12.
+    const exceeds = (k: number): number => (k < 10 ? 1 : k < 20 ? 0.12 : 0);
+    const spike = { ...choice, current: 10, exceeds };
+    expect(chooseReplicas(spike)).toBe(20);
+    // Starting the 10 replicas it needs adds 0.5 an hour each: 25 against 22, so it holds at 10.
+    expect(chooseReplicas({ ...spike, startupFee: 0.5 })).toBe(10);
+    // From 20 their start is paid: keeping them costs 20 against 22 below.
+    expect(chooseReplicas({ ...spike, current: 20, startupFee: 0.5 })).toBe(20);
+    // Without a current count nothing is started from anywhere: no fee.
+    expect(chooseReplicas({ ...spike, current: undefined, startupFee: 0.5 })).toBe(20);
+  });
+
   it('weighs only the ends and the current count of a range wider than MAX_COUNTS_WEIGHED', () => {
     let calls = 0;
     const exceeds = (k: number): number => {

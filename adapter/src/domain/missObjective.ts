@@ -11,6 +11,16 @@ import { isReachable } from './toleranceBand';
 // ⌈Q(τ*)/κ⌉: above it no block of replicas saves more than it costs, since P(peak > Q(τ*)) = c'/(v + c')
 // makes v·P below c'. Counts inside the HPA's tolerance band are never reached, so they are not weighed
 // (the nearest one above the band is, when the band holds ⌈Q(τ*)/κ⌉ out of reach).
+//
+// A replica started now is paid for the readiness delay R before it serves anything, and the count is
+// remade every tick. Between spikes, on the falling side of one, the peak over the horizon is bimodal (the
+// spike comes back or not) and the expected cost of covering it and of not covering it nearly tie: the
+// count flipped up and down from tick to tick, stopping pods before they were ready and missing the spike
+// they were started for (EC2 network 257a54 at 2 min readiness: 57 % of the pods costscale started at
+// v = 1 were stopped before they were ready, a quarter of its replica-hours spent starting). So the caller
+// may charge each count above the current one its new pods' start, spread over the horizon the decision
+// covers, c·(1+λ)·R/H each (`startupFee`; decide() does while demand falls). Once paid it is sunk: holding
+// and scaling down weigh only the price per hour.
 
 export interface ReplicaChoice {
   /** Lowest count weighed: min(current, ⌈D(t)/κ⌉). */
@@ -27,6 +37,11 @@ export interface ReplicaChoice {
   readonly missCost: number;
   /** P(peak demand over the horizon > k replicas' capacity). */
   readonly exceeds: (replicas: number) => number;
+  /**
+   * What starting one replica above `current` adds to a count's cost per hour: c·(1+λ) times the share
+   * of the horizon a new pod spends starting. 0 or undefined: none (nor without a current count).
+   */
+  readonly startupFee?: number;
 }
 
 /** Counts weighed one by one at most; a wider range weighs its ends and the current count. */
@@ -35,11 +50,14 @@ export const MAX_COUNTS_WEIGHED = 10_000;
 /** The count from `lowest` up (or the current one) the HPA can reach with the least expected cost. */
 export function chooseReplicas(choice: ReplicaChoice): number {
   const { lowest, highest, current, tolerance, replicaCost, missCost, exceeds } = choice;
-  const band = current !== undefined && Number.isInteger(current) && current > 0 && (tolerance ?? 0) > 0;
+  const known = current !== undefined && Number.isInteger(current) && current >= 0;
+  const band = known && (current as number) > 0 && (tolerance ?? 0) > 0;
+  const fee = known && (choice.startupFee ?? 0) > 0 ? (choice.startupFee as number) : 0;
   let best = highest;
   let bestCost = Number.POSITIVE_INFINITY;
   const weigh = (k: number): void => {
-    const expected = replicaCost * k + missCost * exceeds(k);
+    const started = fee > 0 ? Math.max(0, k - (current as number)) : 0;
+    const expected = replicaCost * k + missCost * exceeds(k) + fee * started;
     // Ascending counts and a strict comparison: the fewest replicas among equal costs.
     if (expected < bestCost) {
       bestCost = expected;

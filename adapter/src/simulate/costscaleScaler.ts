@@ -158,6 +158,7 @@ export function simulatedDecisionInput(
     readonly capacityPerReplica: number;
     readonly costPerReplicaHour: number;
     readonly currentReplicas: number;
+    readonly startupShare: number;
     readonly overrides: DecisionInput['overrides'];
     readonly staleAfterMs: number;
   },
@@ -175,6 +176,7 @@ export function simulatedDecisionInput(
     sloMissCostPerHour: policy.sloMissCostPerHour,
     currentReplicas: params.currentReplicas,
     hpaTolerance: policy.hpaTolerance,
+    startupShare: params.startupShare,
     minReplicas: policy.replicas.min,
     maxReplicas: policy.replicas.max,
     schedules: policy.schedules,
@@ -253,6 +255,7 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
         capacityPerReplica: params.capacityPerReplica,
         costPerReplicaHour: params.costPerReplicaHour,
         currentReplicas,
+        startupShare: policy.readinessDelaySeconds / horizon,
         overrides,
         staleAfterMs: staleMs,
       }),

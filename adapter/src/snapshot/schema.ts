@@ -46,6 +46,7 @@ const keptInputSchema: z.ZodType<KeptInput, unknown> = z
       .optional(),
     currentReplicas: jsonNumber.optional(),
     hpaTolerance: jsonNumber.optional(),
+    startupShare: jsonNumber.optional(),
     slo: z
       .object({ latency: sloMeasurementSchema.optional(), errorRatio: sloMeasurementSchema.optional() })
       .optional(),

@@ -68,7 +68,7 @@ export function registerSnapshotMetrics(
   );
   policyGauge(
     'costscale_cost_optimal_quantile',
-    'τ* = v / (v + c·(1+λ)): the strictest quantile of peak demand a decision weighs (above Q(τ*) no replica saves more SLO-miss cost than it costs); replicas are the count with the least c·(1+λ)·n + v·P(peak > n·κ) up to it.',
+    'τ* = v / (v + c·(1+λ)): the strictest quantile of peak demand a decision weighs (above Q(τ*) no replica saves more SLO-miss cost than it costs); replicas are the count with the least c·(1+λ)·n + v·P(peak > n·κ) up to it (while demand falls, each replica started also pays c·(1+λ)·R/H, its start over the horizon).',
     (p) => p.decision?.tau,
   );
   policyGauge(
