@@ -6,8 +6,8 @@ import type { DetectorState } from '../anomaly';
  * slots whole, about 7.6 KiB, and most of those slots are runs of one value: the slots not visited yet
  * (a detector's first day and week), and, where a cost stays flat (replicas at their floor, a price that
  * does not move), the last day's values, the weekly expectation and the visit counts. Packing replaces
- * each array that runs enough by a shared empty one and writes its runs (value, length) into one
- * Float64Array; unpacking puts back an array of the same kind holding the same values, bit for bit (-0
+ * each array that runs enough by a shared empty one and writes its runs (value, length) into one list
+ * of numbers; unpacking puts back an array of the same kind holding the same values, bit for bit (-0
  * and NaN included), so the detector scores, and serialises, as if it had never been packed. Generic over
  * the state's shape: every array of numbers and typed array, at any depth, in the order of its keys.
  */
