@@ -140,6 +140,10 @@ async function main() {
   const promCpuMs = [];
   const promMiB = [];
   let promBefore = await promStats();
+  // How much of the population's cost per hour stays flat over the run (a flat cost's anomaly detector
+  // packs small, engine/packedDetector.ts): each policy's first cost per hour and whether it changed.
+  const firstCost = new Float64Array(POLICIES).fill(Number.NaN);
+  const costChanged = new Uint8Array(POLICIES);
   for (let k = 0; k < TICKS; k++) {
     const before = requests;
     const cpuBefore = process.cpuUsage();
@@ -171,6 +175,12 @@ async function main() {
     rssAfter.push(process.memoryUsage().rss);
     previous = { generatedAt: now, tick: k + 1, policies: out.policies };
     decided = out.policies.filter((p) => p.error === undefined).length;
+    out.policies.forEach((p, i) => {
+      const c = p.decision?.costPerHour;
+      if (c === undefined || i >= POLICIES) return;
+      if (Number.isNaN(firstCost[i])) firstCost[i] = c;
+      else if (c !== firstCost[i]) costChanged[i] = 1;
+    });
     forecastMode = out.policies.filter((p) => p.forecast?.mode === 'forecast').length;
     trace?.tick(k, durations[k], tickPeakRss);
     tickPeakRss = 0;
@@ -235,6 +245,9 @@ async function main() {
     `PromQL requests per tick (steady): ${median(requestCounts.slice(1))} for ${TEMPLATES} demand templates${BUDGETS ? ` and ${TEMPLATES} budgets` : ''} (1 naive request per policy would be ${POLICIES})`,
   );
   if (FORECAST) console.log(`policies served from a trusted forecast after the last tick: ${forecastMode}`);
+  console.log(
+    `cost per hour the same at every tick: ${POLICIES - costChanged.reduce((a, b) => a + b, 0)} of ${POLICIES} policies`,
+  );
   console.log(
     `engine CPU per steady tick (median): ${median(engineCpuMs.slice(1)).toFixed(0)} ms${promCpuMs.length > 1 ? `; the synthetic Prometheus's CPU: ${median(promCpuMs.slice(1)).toFixed(0)} ms for ${median(promMiB.slice(1)).toFixed(0)} MiB of responses` : ''}`,
   );

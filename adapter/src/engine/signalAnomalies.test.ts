@@ -1,3 +1,4 @@
+import { createDetector, newWatch, seriesAnomaly, watchSample } from '../anomaly';
 import { configSchema } from '../config/schema';
 import type { PolicySnapshot } from '../snapshot/snapshot';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
@@ -91,6 +92,87 @@ describe('anomalies of cost, latency and budget spend', () => {
       '/team/budget-spend',
     ]);
     expect(watcher.observe([budget], T0 + TICK).map((s) => s.signal)).toEqual(['budget-spend']);
+  });
+});
+
+describe('a watched signal held packed between its buckets', () => {
+  /** The watch as it was before its detector was packed: bucket means fed to one detector, kept whole. */
+  function unpackedWatch(onAnomaly: (e: AnomalyEventRecord) => void) {
+    let w: { watch: ReturnType<typeof newWatch>; stepMs: number; start: number; sum: number; count: number };
+    return (sample: SignalSample, now: number) => {
+      if (w === undefined || w.stepMs !== sample.stepMs) {
+        const start = Math.floor(now / sample.stepMs) * sample.stepMs;
+        w = {
+          watch: newWatch(createDetector({ stepMs: sample.stepMs })),
+          stepMs: sample.stepMs,
+          start,
+          sum: 0,
+          count: 0,
+        };
+      }
+      if (now >= w.start + w.stepMs) {
+        if (w.count > 0) {
+          const was = w.watch.episode.active;
+          watchSample(w.watch, w.start, w.sum / w.count);
+          const e = w.watch.episode;
+          if (e.active !== was)
+            onAnomaly({
+              namespace: sample.namespace,
+              policy: sample.owner,
+              signal: sample.signal,
+              startedAt: e.since,
+              endedAt: e.active ? null : w.start,
+              peakScore: e.peak,
+              expectedLow: e.low,
+              expectedHigh: e.high,
+            });
+        }
+        w.start = Math.floor(now / w.stepMs) * w.stepMs;
+        w.sum = 0;
+        w.count = 0;
+      }
+      if (sample.value !== undefined && Number.isFinite(sample.value)) {
+        w.sum += sample.value;
+        w.count += 1;
+      }
+      return {
+        namespace: sample.namespace,
+        owner: sample.owner,
+        signal: sample.signal,
+        ...seriesAnomaly(w.watch),
+      };
+    };
+  }
+
+  it('publishes every state and episode a detector kept whole would: flat for days, a step, gaps, a spike, another step length', () => {
+    const events: AnomalyEventRecord[] = [];
+    const expectedEvents: AnomalyEventRecord[] = [];
+    const watcher = new SignalAnomalies((e) => events.push(e));
+    const reference = unpackedWatch((e) => expectedEvents.push(e));
+    const day = 1440;
+    let t = T0;
+    const phases: Array<[minutes: number, value: (t: number) => number | undefined, stepMs?: number]> = [
+      // Flat past the warm-up: its scores are tiny but not 0, and change bucket by bucket.
+      [2 * day, () => 0.0789],
+      [90, () => undefined],
+      [day / 2, () => 2 * 0.0789],
+      [20, () => 3],
+      [day / 2, (u) => (u % (7 * TICK) === 0 ? Number.NaN : quiet(u))],
+      // The policy's forecast step changed: a new detector, as before.
+      [day, () => 0.0789, 120_000],
+    ];
+    let compared = 0;
+    for (const [minutes, value, stepMs = STEP] of phases) {
+      for (const end = t + minutes * STEP; t < end; t += TICK) {
+        const sample = { ...cost(value(t)), stepMs };
+        const [state] = watcher.observe([sample], t);
+        expect(state).toEqual(reference(sample, t));
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(20_000);
+    expect(expectedEvents.length).toBeGreaterThan(0);
+    expect(events).toEqual(expectedEvents);
   });
 });
 

@@ -12,6 +12,7 @@ import type { SignalAnomaly } from '../snapshot/snapshot';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import type { TickBudget } from './assemble';
 import type { TickOutput } from './engine';
+import { packDetector, unpackDetector } from './packedDetector';
 import type { TickInputs } from './tickInputs';
 
 // Anomalies of the signals the engine reads or computes each tick besides demand (issue 15): per policy
@@ -43,6 +44,12 @@ export interface SignalState extends SeriesAnomaly {
 interface Watched {
   readonly watch: WatchedSeries;
   readonly stepMs: number;
+  /**
+   * The detector's per-slot arrays that run, packed between the buckets it scores (`packedDetector.ts`):
+   * a bucket closes once every twenty ticks at the default step, and a detector's slots are most of what
+   * a policy holds (issue 16). Undefined when none was worth packing.
+   */
+  packed: number[] | undefined;
   bucketStart: number;
   sum: number;
   count: number;
@@ -68,9 +75,11 @@ export class SignalAnomalies {
       seen.add(id);
       let w = this.watched.get(id);
       if (w === undefined || w.stepMs !== sample.stepMs) {
+        const detector = createDetector({ stepMs: sample.stepMs });
         w = {
-          watch: newWatch(createDetector({ stepMs: sample.stepMs })),
+          watch: newWatch(detector),
           stepMs: sample.stepMs,
+          packed: packDetector(detector),
           bucketStart: Math.floor(now / sample.stepMs) * sample.stepMs,
           sum: 0,
           count: 0,
@@ -97,7 +106,9 @@ export class SignalAnomalies {
     // A bucket without a reading is skipped: the detector sees a gap, not a zero.
     if (w.count > 0) {
       const wasActive = w.watch.episode.active;
+      if (w.packed !== undefined) unpackDetector(w.watch.detector, w.packed);
       watchSample(w.watch, w.bucketStart, w.sum / w.count);
+      w.packed = packDetector(w.watch.detector);
       const e = w.watch.episode;
       if (e.active !== wasActive) {
         this.onAnomaly?.({
