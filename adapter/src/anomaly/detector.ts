@@ -267,12 +267,12 @@ function learnDay(state: DetectorState, slot: number, x: number, firstVisit: boo
 }
 
 /**
- * Samples are held within ±1e150 before they are scored: the spreads square differences of values, and
- * beyond about 1.3e154 a square overflows to infinity, infinity minus infinity is NaN, and one such
- * sample would leave every later score NaN or near 0. Within the limit a huge sample is still a spatial
- * anomaly (it leaves the range seen so far).
+ * Samples are held within ±1e30 before they are scored: the time-of-day spreads are four-byte floats (at
+ * most 3.4e38) and the long-run spreads square differences of values in doubles, so a far larger sample
+ * made a spread infinite, infinity minus infinity NaN, and left every later score NaN or near 0. Within
+ * the limit a huge sample is still a spatial anomaly (it leaves the range seen so far).
  */
-const VALUE_LIMIT = 1e150;
+const VALUE_LIMIT = 1e30;
 
 /** A value as a four-byte float stores it, held within its range (beyond, it would be infinite). */
 const asFloat32 = (x: number): number => Math.fround(Math.max(-FLOAT32_MAX, Math.min(FLOAT32_MAX, x)));
