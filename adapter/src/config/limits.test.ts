@@ -7,6 +7,7 @@ import {
   HEAP_RESERVE_BYTES,
   HEAP_USABLE_SHARE,
   POLICY_BYTES,
+  SIGNAL_DETECTOR_BYTES,
   policyHeapBytes,
   policyLimitProblem,
 } from './limits';
@@ -43,11 +44,20 @@ function problemsOf(text: string, heapLimit: number): string[] {
 describe('policy heap estimate', () => {
   test('a forecast policy holds its history (14 days at 5 minutes by default); one without holds none', () => {
     const forecast = { enabled: true, stepSeconds: 300, historyDays: 14, refitHours: 6 };
-    expect(policyHeapBytes({ forecast })).toBe(POLICY_BYTES + FORECAST_STATE_BYTES + 4095 * 4);
+    const base = POLICY_BYTES + SIGNAL_DETECTOR_BYTES;
+    expect(policyHeapBytes({ forecast })).toBe(base + FORECAST_STATE_BYTES + 4095 * 4);
     expect(policyHeapBytes({ forecast: { ...forecast, historyDays: 7 } })).toBe(
-      POLICY_BYTES + FORECAST_STATE_BYTES + 2048 * 4,
+      base + FORECAST_STATE_BYTES + 2048 * 4,
     );
-    expect(policyHeapBytes({ forecast: { ...forecast, enabled: false } })).toBe(POLICY_BYTES);
+    expect(policyHeapBytes({ forecast: { ...forecast, enabled: false } })).toBe(base);
+  });
+
+  test("every policy counts its cost per hour's anomaly detector as a week of varying cost fills it", () => {
+    // test/bench/signal-detector-bytes.js, COST=varying, after eight days: 8.21 KiB a watch.
+    expect(SIGNAL_DETECTOR_BYTES).toBeGreaterThanOrEqual(8.21 * 1024);
+    expect(
+      policyHeapBytes({ forecast: { enabled: false, stepSeconds: 300, historyDays: 14, refitHours: 6 } }),
+    ).toBe(POLICY_BYTES + SIGNAL_DETECTOR_BYTES);
   });
 });
 
@@ -68,14 +78,14 @@ describe('policy limit at load', () => {
   });
 
   test('policies without forecasting need far less heap', () => {
-    expect(problemsOf(fileWith(11, '', '    forecast: { enabled: false }\n'), heapFor(3))).toEqual([]);
+    expect(problemsOf(fileWith(8, '', '    forecast: { enabled: false }\n'), heapFor(3))).toEqual([]);
   });
 
-  test('under the heap cap deploy/ sets, about 2,850 forecasting policies fit', () => {
+  test('under the heap cap deploy/ sets, about 2,500 forecasting policies fit', () => {
     // heap_size_limit of node --max-old-space-size=256 (Node 20 and 22 on x64).
     const deployHeap = 304 * MIB;
-    expect(problemsOf(fileWith(2800), deployHeap)).toEqual([]);
-    expect(problemsOf(fileWith(2900), deployHeap)).toHaveLength(1);
+    expect(problemsOf(fileWith(2450), deployHeap)).toEqual([]);
+    expect(problemsOf(fileWith(2550), deployHeap)).toHaveLength(1);
   });
 
   test('limits.maxPolicies replaces the estimate', () => {

@@ -17,6 +17,14 @@ const MIB = 1024 * KIB;
  */
 export const POLICY_BYTES = 16 * KIB;
 /**
+ * The anomaly detector every policy's cost per hour is watched with (engine/signalAnomalies.ts), which
+ * POLICY_BYTES, measured before the engine watched it, leaves out: 8.2 KiB once its day and week slots
+ * have filled with a cost that varies (a week after a start; test/bench/signal-detector-bytes.js), about
+ * 1.9 KiB where the cost stays flat and in its first hours. Counted full: the limit must hold a week on,
+ * or the service would run out of memory a week after each restart.
+ */
+export const SIGNAL_DETECTOR_BYTES = 9 * KIB;
+/**
  * A forecast policy besides its history: fitted model (about 3.4 KiB), anomaly detector (about 10 KiB with its weekly
  * profile), the served forecast and its view (1.3 KiB), and a day of scored outcomes (6 KiB once full): README "Limits and memory".
  */
@@ -33,10 +41,11 @@ export const HEAP_USABLE_SHARE = 0.8;
 
 /** The engine's retained heap for one policy, estimated from its forecast settings. */
 export function policyHeapBytes(p: Pick<Policy, 'forecast'>): number {
-  if (!p.forecast.enabled) return POLICY_BYTES;
+  const base = POLICY_BYTES + SIGNAL_DETECTOR_BYTES;
+  if (!p.forecast.enabled) return base;
   const buckets = Math.min(10_000, Math.floor((p.forecast.historyDays * 86_400) / p.forecast.stepSeconds));
   // The window keeps room for 1/64 more past the newest bucket.
-  return POLICY_BYTES + FORECAST_STATE_BYTES + Math.ceil((buckets * 65) / 64) * HISTORY_BUCKET_BYTES;
+  return base + FORECAST_STATE_BYTES + Math.ceil((buckets * 65) / 64) * HISTORY_BUCKET_BYTES;
 }
 
 /** Heap the policies may use under a heap limit of `heapLimitBytes`. */
