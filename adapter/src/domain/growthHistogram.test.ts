@@ -208,6 +208,23 @@ describe('GrowthHistogram', () => {
       );
     });
 
+    it('reads the rising rows of the nearest levels that hold enough, on the rising edge of a burst from zero', () => {
+      // Idle at 0, then a burst 2, 8, 20, 20, 20, 10 (shift 1: level rows 1, 3, 4, 4, 4, 3); horizon 2. A
+      // burst passes each level once on its way up, so the rising rows at the foot hold one horizon a burst,
+      // while the idle row next to it holds forty.
+      const burst = [...new Array<number>(40).fill(0), 2, 8, 20, 20, 20, 10];
+      const h = new GrowthHistogram({ horizonSteps: 2, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
+      h.observeAll(Float64Array.from({ length: 20 * burst.length }, (_, i) => burst[i % burst.length]!));
+      // At 2, up from 0 a horizon ago: the rising rows of levels 1, 3 and 4 (80 horizons), whose tail is
+      // the burst's top; the idle row at level 0 next to it would say demand mostly stays at 2.
+      const rising = h.distribution(2, 0)!;
+      expect(rising.note.text()).toContain('level rows 1 rising,3 rising,4 rising of 10');
+      expect(rising.quantile(0.9)).toBeGreaterThan(19);
+      const steady = h.distribution(2, 2)!;
+      expect(steady.quantile(0.9)).toBe(2);
+      expect(steady.note.text()).toContain('level rows 0,1 rising of 10');
+    });
+
     it('reads both rows where the rising ones near the level hold too few horizons', () => {
       const h = new GrowthHistogram({ horizonSteps: 4, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
       // Two ramps: a dozen rising bases, under the 50 needed.

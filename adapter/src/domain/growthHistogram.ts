@@ -51,7 +51,13 @@ const LEVELS = 10;
  * Each level has a second row for bases where demand is rising: D̂ more than 10 % (shifted) above the
  * demand one horizon earlier. A ramp or burst in progress mostly goes on, so a decision on a rising
  * demand reads the growth that followed rising bases; every other decision reads both rows, whose tail
- * holds the jumps that start from a steady level.
+ * holds the jumps that start from a steady level. The rising rows are read out from the level until they
+ * alone hold enough horizons, however far the rows of both kinds would have stopped: a burst passes each
+ * level of its rising edge in a tick or two, so near its foot the rising rows hold a few horizons a burst
+ * while the idle row next to them holds thousands, and reading both there priced the burst's onset as the
+ * idle series' (EC2 disk 1ef3de at 2 min readiness, v = 3, one burst: up to D̂ = 1.4κ the decisions read
+ * a median of D̂ itself and asked for 1–2 replicas, ready 13 ticks after demand passed κ; from the rising
+ * rows they asked for 3–8 from D̂ = 0.2κ, ready after 5).
  */
 const RISING_GROWTH = Math.log(1.1);
 const ROWS = 2 * LEVELS;
@@ -204,7 +210,7 @@ export class GrowthHistogram {
    * The distribution of peak demand over the horizon from `current`, read from the level rows nearest
    * it; undefined until those rows hold `minWeight` (in units of the newest horizon's weight).
    * `horizonAgo`, the demand query's value H ticks before, says whether demand is rising: then the rising
-   * rows alone are read where they hold enough horizons as near the level as both rows together do.
+   * rows alone are read, from the levels nearest it that together hold enough horizons, where any do.
    */
   distribution(current: number, horizonAgo = Number.NaN): ReactiveDistribution | undefined {
     if (!(current >= 0)) return undefined;
@@ -219,7 +225,11 @@ export class GrowthHistogram {
     /** Bit r set: row r was read (a number, not an array, as the note keeps it). */
     let rowMask = 0;
     let ownMask = 0;
-    for (let d = 0; d < LEVELS && weight < need && ownWeight < need; d++) {
+    // Both rows are read ring by ring out from the level until they hold `need`; while rising, the rising
+    // rows go on out until they alone do (see RISING_GROWTH).
+    for (let d = 0; d < LEVELS && (weight < need || (own !== all && ownWeight < need)); d++) {
+      const readAll = weight < need;
+      const readOwn = own !== all && ownWeight < need;
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
         for (const row of [level, level + LEVELS]) {
@@ -227,10 +237,12 @@ export class GrowthHistogram {
           if (at === undefined) continue;
           const counts = this.bins;
           const w = this.rowState[row] as number;
-          rowMask |= 1 << row;
-          weight += w;
-          for (let b = 0; b < G_BINS; b++) all[b] = (all[b] as number) + (counts[at + b] as number);
-          if (own === all || row < LEVELS) continue;
+          if (readAll) {
+            rowMask |= 1 << row;
+            weight += w;
+            for (let b = 0; b < G_BINS; b++) all[b] = (all[b] as number) + (counts[at + b] as number);
+          }
+          if (!readOwn || row < LEVELS) continue;
           ownMask |= 1 << row;
           ownWeight += w;
           for (let b = 0; b < G_BINS; b++) own[b] = (own[b] as number) + (counts[at + b] as number);
