@@ -218,11 +218,56 @@ describe('GrowthHistogram', () => {
       // At 2, up from 0 a horizon ago: the rising rows of levels 1, 3 and 4 (80 horizons), whose tail is
       // the burst's top; the idle row at level 0 next to it would say demand mostly stays at 2.
       const rising = h.distribution(2, 0)!;
-      expect(rising.note.text()).toContain('level rows 1 rising,3 rising,4 rising of 10');
+      expect(rising.note.text()).toContain(
+        'level rows 0,1 rising,3 rising,4 rising of 10 around D(t) (rising: the rising rows out to',
+      );
       expect(rising.quantile(0.9)).toBeGreaterThan(19);
       const steady = h.distribution(2, 2)!;
       expect(steady.quantile(0.9)).toBe(2);
-      expect(steady.note.text()).toContain('level rows 0,1 rising of 10');
+      expect(steady.note.text()).toMatch(/level rows 0,1 rising of 10 around D\(t\)$/);
+    });
+
+    it('reads rising rows from farther out only to add headroom: never below both rows near the level', () => {
+      // At level 7 (around 200) demand sometimes jumps to 1,000 from a steady base (both rows' tail); the
+      // ramps through level 8 (around 300) rise by +10 a tick only. A rising decision at 200 reads the
+      // ramps' rising rows, whose growth is small, but keeps the jumps' tail.
+      const cycle = [
+        ...new Array<number>(30).fill(200),
+        1000,
+        ...new Array<number>(30).fill(200),
+        ...Array.from({ length: 12 }, (_, i) => 280 + 10 * i),
+        ...new Array<number>(10).fill(400),
+      ];
+      const h = new GrowthHistogram({ horizonSteps: 2, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
+      h.observeAll(Float64Array.from({ length: 20 * cycle.length }, (_, i) => cycle[i % cycle.length]!));
+      const steady = h.distribution(200, 200)!;
+      const rising = h.distribution(200, 150)!;
+      expect(rising.note.text()).toContain('(rising:');
+      expect(rising.quantile(0.5)).toBeGreaterThan(steady.quantile(0.5));
+      expect(steady.quantile(0.99)).toBeGreaterThan(900);
+      expect(rising.quantile(0.99)).toBe(steady.quantile(0.99));
+    });
+
+    it('is not rising where the query fell within its lag, though it rose over the horizon', () => {
+      // With a lag of 2: the bases past the ramp's top (up on the horizon, down on the lag) go to the steady
+      // row, so the rising row holds the ramp alone and a decision past the top reads both rows.
+      const h = new GrowthHistogram({
+        horizonSteps: 4,
+        lagSteps: 2,
+        shift: 1,
+        halfLifeSteps: 1e9,
+        minWeight: 50,
+      });
+      h.observeAll(samples);
+      const up = h.distribution(232, 200, 216)!;
+      expect(up.note.text()).toContain('rising');
+      const pastTop = h.distribution(232, 200, 240)!;
+      expect(pastTop.note.text()).toBe(h.distribution(232, 232)!.note.text());
+      for (const tau of [0.5, 0.9, 0.99])
+        expect(pastTop.quantile(tau)).toBe(h.distribution(232, 232)!.quantile(tau));
+      // As the decision reads it: the query's value one lag (2 ticks) before, from the recent ticks.
+      const past = Float64Array.from([190, 200, 220, 240, 236]);
+      expect(reactivePeakDistribution(h, past, 4, 232).note.text()).toBe(pastTop.note.text());
     });
 
     it('reads both rows where the rising ones near the level hold too few horizons', () => {

@@ -49,7 +49,9 @@ function growthIn(b: number, f: number): number {
 const LEVELS = 10;
 /**
  * Each level has a second row for bases where demand is rising: D̂ more than 10 % (shifted) above the
- * demand one horizon earlier. A ramp or burst in progress mostly goes on, so a decision on a rising
+ * demand one horizon earlier, and not below the query's value one lag earlier (past a burst's top the
+ * query has turned down within its lag while the horizon still looks back to the foot: what follows is
+ * the fall, not a rise in progress). A ramp or burst in progress mostly goes on, so a decision on a rising
  * demand reads the growth that followed rising bases; every other decision reads both rows, whose tail
  * holds the jumps that start from a steady level. The rising rows are read out from the level until they
  * alone hold enough horizons, however far the rows of both kinds would have stopped: a burst passes each
@@ -57,7 +59,9 @@ const LEVELS = 10;
  * while the idle row next to them holds thousands, and reading both there priced the burst's onset as the
  * idle series' (EC2 disk 1ef3de at 2 min readiness, v = 3, one burst: up to D̂ = 1.4κ the decisions read
  * a median of D̂ itself and asked for 1–2 replicas, ready 13 ticks after demand passed κ; from the rising
- * rows they asked for 3–8 from D̂ = 0.2κ, ready after 5).
+ * rows they asked for 3–8 from D̂ = 0.2κ, ready after 5). Rising rows read from farther out than both rows
+ * only add headroom: the growth read is the larger of theirs and both rows', so a rare ramp's level keeps
+ * the tail its own rows learned (NASA at 30 s: the rising rows alone cost v = 100 half a minute of miss).
  */
 const RISING_GROWTH = Math.log(1.1);
 const ROWS = 2 * LEVELS;
@@ -195,7 +199,7 @@ export class GrowthHistogram {
     const low = binOf(Math.log((peak + this.shift) / (base + this.shift)));
     const high = binOf(Math.log((extrapolated + this.shift) / (base + this.shift)));
     const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
-    const row = this.levelOf(base) + (this.rising(base, before) ? LEVELS : 0);
+    const row = this.levelOf(base) + (this.rising(base, before, earlier) ? LEVELS : 0);
     const at = this.rowAt(row) ?? this.addRow(row);
     const measuredShare = this.increment * MEASURED_PEAK_SHARE;
     this.bins[at + low] = (this.bins[at + low] as number) + measuredShare;
@@ -209,12 +213,17 @@ export class GrowthHistogram {
   /**
    * The distribution of peak demand over the horizon from `current`, read from the level rows nearest
    * it; undefined until those rows hold `minWeight` (in units of the newest horizon's weight).
-   * `horizonAgo`, the demand query's value H ticks before, says whether demand is rising: then the rising
-   * rows alone are read, from the levels nearest it that together hold enough horizons, where any do.
+   * `horizonAgo` and `lagAgo`, the demand query's values H and L ticks before, say whether demand is rising
+   * (see RISING_GROWTH): then the rising rows are read, from the levels nearest it that together hold
+   * enough horizons, where any do.
    */
-  distribution(current: number, horizonAgo = Number.NaN): ReactiveDistribution | undefined {
+  distribution(
+    current: number,
+    horizonAgo = Number.NaN,
+    lagAgo = Number.NaN,
+  ): ReactiveDistribution | undefined {
     if (!(current >= 0)) return undefined;
-    const rising = this.rising(current, horizonAgo);
+    const rising = this.rising(current, horizonAgo, lagAgo);
     const all = new Float64Array(G_BINS);
     const own = rising ? new Float64Array(G_BINS) : all;
     const centre = this.levelOf(current);
@@ -225,6 +234,8 @@ export class GrowthHistogram {
     /** Bit r set: row r was read (a number, not an array, as the note keeps it). */
     let rowMask = 0;
     let ownMask = 0;
+    /** Whether the rising rows held `need` by the ring where both rows did. */
+    let ownNear = false;
     // Both rows are read ring by ring out from the level until they hold `need`; while rising, the rising
     // rows go on out until they alone do (see RISING_GROWTH).
     for (let d = 0; d < LEVELS && (weight < need || (own !== all && ownWeight < need)); d++) {
@@ -248,23 +259,31 @@ export class GrowthHistogram {
           for (let b = 0; b < G_BINS; b++) own[b] = (own[b] as number) + (counts[at + b] as number);
         }
       }
+      if (readAll && weight >= need) ownNear = ownWeight >= need;
     }
     const useOwn = own !== all && ownWeight >= need;
+    // Rising rows from farther out than both rows were read: the larger growth of the two at every τ.
+    const farther = useOwn && !ownNear;
+    const bothWeight = weight;
     const cdf = useOwn ? own : all;
     if (useOwn) {
       weight = ownWeight;
-      rowMask = ownMask;
+      rowMask = farther ? rowMask | ownMask : ownMask;
     }
     if (weight + this.priorWeight < need) return undefined;
     if (this.priorWeight > 0) {
       // The prior's growth is of demand itself: over the shifted base it is the fraction D / (D + s) of
       // it, so from zero demand it is none (a series idle so far has shown no burst to scale).
-      addExponentialPrior(cdf, this.priorWeight, (this.priorMean * current) / (current + this.shift));
-      weight += this.priorWeight;
+      const mean = (this.priorMean * current) / (current + this.shift);
+      addExponentialPrior(cdf, this.priorWeight, mean);
+      if (farther) addExponentialPrior(all, this.priorWeight, mean);
     }
-    for (let b = 1; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (cdf[b - 1] as number);
+    const quantileOfGrowth = growthQuantileOf(cdf, weight + this.priorWeight, this.increment);
+    const bothQuantile = farther
+      ? growthQuantileOf(all, bothWeight + this.priorWeight, this.increment)
+      : undefined;
+    weight += this.priorWeight;
     const effective = weight / this.increment;
-    const quantileOfGrowth = growthQuantile(cdf, weight, effective);
     const s = this.shift;
     return {
       method: 'ratio',
@@ -276,14 +295,30 @@ export class GrowthHistogram {
         this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
         rowMask,
         this.lagSteps,
+        farther,
       ),
-      quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
+      quantile: (tau) =>
+        Math.max(
+          0,
+          Math.exp(
+            bothQuantile === undefined
+              ? quantileOfGrowth(tau)
+              : Math.max(quantileOfGrowth(tau), bothQuantile(tau)),
+          ) *
+            (current + s) -
+            s,
+        ),
     };
   }
 
-  /** Whether demand grew more than RISING_GROWTH (shifted) from `before` to `now`. */
-  private rising(now: number, before: number): boolean {
-    return before >= 0 && Math.log((now + this.shift) / (before + this.shift)) > RISING_GROWTH;
+  /**
+   * Whether demand grew more than RISING_GROWTH (shifted) from `before`, a horizon earlier, to `now`,
+   * and is not below `lagAgo`, the query's value one lag earlier.
+   */
+  private rising(now: number, before: number, lagAgo: number): boolean {
+    return (
+      before >= 0 && Math.log((now + this.shift) / (before + this.shift)) > RISING_GROWTH && !(now < lagAgo)
+    );
   }
 
   private levelOf(demand: number): number {
@@ -328,6 +363,8 @@ class HistogramNote implements ReactiveNote {
     private readonly priorEffective: number | undefined,
     private readonly rowMask: number,
     private readonly lagSteps: number,
+    /** Rising rows read from farther out than both rows, the larger growth of the two taken. */
+    private readonly farther: boolean,
   ) {}
 
   text(): string {
@@ -339,6 +376,9 @@ class HistogramNote implements ReactiveNote {
       `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
       `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior` : ''}), ` +
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
+      (this.farther
+        ? ' (rising: the rising rows out to where they hold enough horizons, never below both rows near D(t))'
+        : '') +
       (this.lagSteps > 0
         ? `; each peak counted half as the query measured it, half extrapolated over its ${this.lagSteps}-tick lag`
         : '')
@@ -366,6 +406,12 @@ function addExponentialPrior(counts: Float64Array, weight: number, mean: number)
     if (next === 0) return;
     above = next;
   }
+}
+
+/** τ ↦ g from bin weights summing to `total` (made cumulative in place), in units of `increment`. */
+function growthQuantileOf(counts: Float64Array, total: number, increment: number): (tau: number) => number {
+  for (let b = 1; b < G_BINS; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
+  return growthQuantile(counts, total, total / increment);
 }
 
 /**
@@ -477,5 +523,9 @@ export function reactivePeakDistribution(
 ): ReactiveDistribution {
   const horizonAgo =
     pastDemand.length >= horizonSteps ? pastDemand[pastDemand.length - horizonSteps] : undefined;
-  return growth?.distribution(demand, horizonAgo) ?? reactiveDistribution(pastDemand, horizonSteps, demand);
+  const lag = growth?.lagSteps ?? 0;
+  const lagAgo = lag > 0 && pastDemand.length >= lag ? pastDemand[pastDemand.length - lag] : undefined;
+  return (
+    growth?.distribution(demand, horizonAgo, lagAgo) ?? reactiveDistribution(pastDemand, horizonSteps, demand)
+  );
 }
