@@ -21,13 +21,9 @@ import { float32Array } from './typedArrays';
 export const EPISODE_MIN = 2;
 /** An episode ends after this many samples below EPISODE_MIN (the likelihood's window). */
 const EPISODE_GAP = 3;
-/**
- * The peaks' bins: two a doubling of the peak, from EPISODE_MIN; the last holds everything beyond (from
- * 181 decades, a score of 0.95; sixteen bins, to 362 decades, scored every NAB file and synthetic corpus
- * the same).
- */
+/** The peaks' bins: two a doubling of the peak, from EPISODE_MIN; the last holds everything beyond. */
 const BINS_PER_OCTAVE = 2;
-const BINS = 14;
+const BINS = 16;
 /** The record forgets an episode by half in two weeks. */
 const HALF_LIFE_MS = 14 * 86_400_000;
 /** The recent episodes, against which the record's rate is checked, are forgotten by half in six hours. */
