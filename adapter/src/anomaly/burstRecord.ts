@@ -129,8 +129,8 @@ export const routineBurst = (record: BurstRecord, timeMs: number, calibrated: nu
  * record's episodes times the ratio of the two half-lives (the two counts' ratio at a steady rate), or,
  * while the record has been learning (`elapsedMs`) for less than its half-life, times the recent half-life
  * over that time (ln 2 short of a steady recent count: a margin), so a young record's bursts do not read
- * as a surge. Zero until the record holds
- * ROUTINE_EPISODES: a rate needs a record, and where bursts are rare each is evidence by itself.
+ * as a surge. Zero until the record holds ROUTINE_EPISODES: a rate needs a record, and where bursts are
+ * rare each is evidence by itself.
  */
 export function burstRateDecades(record: BurstRecord, timeMs: number, elapsedMs: number): number {
   decay(record, timeMs);
