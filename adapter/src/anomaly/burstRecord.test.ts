@@ -1,7 +1,6 @@
 import {
   burstRateDecades,
   createBurstRecord,
-  fittedAbove,
   EPISODE_MIN as E,
   episodesAbove,
   observeBurst,
@@ -78,22 +77,5 @@ describe('burst record', () => {
     // Eight episodes three hours apart in its first day: as often as ever, no surge.
     for (let k = 0; k < 8; k++) t = episode(record, k * 3 * hour, 4 * E);
     expect(burstRateDecades(record, t, t)).toBeLessThan(0.5);
-  });
-
-  it("takes a burst as routine where the record's tail predicts six as high, though fewer were recorded", () => {
-    const record = createBurstRecord();
-    let t = 0;
-    // Sixteen episodes peaking at 3 and four at 12 (in units of the episode level): a heavy tail.
-    for (let k = 0; k < 20; k++) t = episode(record, t + 3_600_000, (k % 5 === 4 ? 12 : 3) * E);
-    // Only the four reached 5, but the tail fitted to all twenty expects about six as high.
-    expect(episodesAbove(record, t, 5 * E)).toBeLessThan(ROUTINE_EPISODES);
-    expect(fittedAbove(record, t, 5 * E)).toBeGreaterThanOrEqual(ROUTINE_EPISODES);
-    expect(routineBurst(record, t, 5 * E)).toBe(true);
-    // Beyond all of them, neither the count nor the tail makes it routine.
-    expect(routineBurst(record, t, 16 * E)).toBe(false);
-    // A record of fewer episodes fits no tail.
-    const young = createBurstRecord();
-    for (let k = 0; k < ROUTINE_EPISODES - 1; k++) t = episode(young, t + 3_600_000, 3 * E);
-    expect(fittedAbove(young, t, 3 * E)).toBe(0);
   });
 });

@@ -93,35 +93,9 @@ export function episodesAbove(record: BurstRecord, timeMs: number, calibrated: n
   return above;
 }
 
-/**
- * How many episodes at least this high the record's tail predicts: an exponential tail in the square root
- * of the peaks, fitted by its mean excess over EPISODE_MIN's root (each bin at its centre). The evidence
- * in decades grows as the square of the standardised log-surprise, so bursts whose sizes have a power-law
- * tail (tweet volume) have peaks exponential in their root; a heavy-tailed series then expects some bursts
- * beyond any it has recorded, where a count of the recorded ones as high runs out. Zero for a record of
- * fewer than ROUTINE_EPISODES episodes.
- */
-export function fittedAbove(record: BurstRecord, timeMs: number, calibrated: number): number {
-  decay(record, timeMs);
-  let episodes = 0;
-  let excess = 0;
-  for (let b = 0; b < BINS; b++) {
-    episodes += record.counts[b]!;
-    excess += record.counts[b]! * (Math.sqrt(EPISODE_MIN * 2 ** ((b + 0.5) / BINS_PER_OCTAVE)) - ROOT_MIN);
-  }
-  if (episodes < ROUTINE_EPISODES || !(excess > 0)) return 0;
-  return episodes * Math.exp((-(Math.sqrt(calibrated) - ROOT_MIN) * episodes) / excess);
-}
-const ROOT_MIN = Math.sqrt(EPISODE_MIN);
-
-/**
- * Whether a burst of this calibrated evidence is one the series has shown often enough to be routine: as
- * many recorded episodes reached it, or the record's tail predicts as many.
- */
+/** Whether a burst of this calibrated evidence is one the series has shown often enough to be routine. */
 export const routineBurst = (record: BurstRecord, timeMs: number, calibrated: number): boolean =>
-  calibrated >= EPISODE_MIN &&
-  (episodesAbove(record, timeMs, calibrated) >= ROUTINE_EPISODES ||
-    fittedAbove(record, timeMs, calibrated) >= ROUTINE_EPISODES);
+  calibrated >= EPISODE_MIN && episodesAbove(record, timeMs, calibrated) >= ROUTINE_EPISODES;
 
 /**
  * Decades of evidence that bursts come faster than the record's rate: the recent episodes k against the

@@ -47,8 +47,8 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * samples, unless they double its score. An event like one seen at about the same time of day on one of
  * the last seven days is damped too: a daily job's spike is routine from its second day on (what
  * Numenta HTM's sequence memory learns of a pattern that recurs). So is a burst that at least six of the
- * series' recent episodes of strong evidence reached, or that the tail fitted to them predicts six to
- * reach (`burstRecord.ts`): where bursts are routine (tweet volume), only one beyond most of them is news.
+ * series' recent episodes of strong evidence reached (`burstRecord.ts`): where bursts are routine (tweet
+ * volume), only one beyond most of them is news.
  * Bursts coming far faster than the record's rate are news again, each adding that evidence to its own.
  */
 
