@@ -1,4 +1,5 @@
 import {
+  burstRateDecades,
   createBurstRecord,
   EPISODE_MIN as E,
   episodesAbove,
@@ -49,5 +50,32 @@ describe('burst record', () => {
     expect(routineBurst(record, t, 60 * E)).toBe(false);
     expect(routineBurst(record, t, 0.9 * E)).toBe(false);
     expect(routineBurst(createBurstRecord(), t, 12 * E)).toBe(false);
+  });
+
+  it('finds bursts coming far faster than the record says, once it holds enough of them', () => {
+    const record = createBurstRecord();
+    const hour = 3_600_000;
+    // Twelve episodes 11.5 hours apart: at the record's own rate no surge.
+    let t = 0;
+    for (let k = 0; k < 12; k++) t = episode(record, k * 11.5 * hour, 4 * E);
+    const learning = t + hour;
+    expect(burstRateDecades(record, t, learning)).toBeLessThan(0.5);
+    // Then five within five hours: several decades of evidence (μ ≈ 0.5 expected, about 4.5 seen).
+    const start = t + 11.5 * hour;
+    for (let k = 0; k < 5; k++) t = episode(record, start + k * hour, 4 * E);
+    expect(burstRateDecades(record, t, learning + 5 * hour + 11.5 * hour)).toBeGreaterThan(1.5);
+    // A record of fewer episodes than a routine burst needs has no rate to compare with.
+    const young = createBurstRecord();
+    for (let k = 0; k < ROUTINE_EPISODES - 1; k++) t = episode(young, k * hour, 4 * E);
+    expect(burstRateDecades(young, t, 100 * hour)).toBe(0);
+  });
+
+  it("takes a young record's rate over the time it has been learning, not its half-life", () => {
+    const record = createBurstRecord();
+    const hour = 3_600_000;
+    let t = 0;
+    // Eight episodes three hours apart in its first day: as often as ever, no surge.
+    for (let k = 0; k < 8; k++) t = episode(record, k * 3 * hour, 4 * E);
+    expect(burstRateDecades(record, t, t)).toBeLessThan(0.5);
   });
 });

@@ -9,6 +9,8 @@ import { float32Array } from './typedArrays';
  * quantile of samples, dominated by the calm ones between bursts, calibrates none of them away. The record
  * counts episodes, not samples, so a calm series, whose strong episodes are its anomalies, keeps its
  * sensitivity. (The idea of a peaks-over-threshold record, Siffer et al.'s SPOT, in a counting form.)
+ * The record also knows how often its bursts come: bursts of a routine size arriving far faster than the
+ * record's rate (a job's spikes every hour where they came twice a day) are evidence in their own right.
  */
 
 /**
@@ -24,6 +26,8 @@ const BINS_PER_OCTAVE = 2;
 const BINS = 16;
 /** The record forgets an episode by half in two weeks. */
 const HALF_LIFE_MS = 14 * 86_400_000;
+/** The recent episodes, against which the record's rate is checked, are forgotten by half in six hours. */
+const RECENT_HALF_LIFE_MS = 6 * 3_600_000;
 /** A burst is routine when the record holds at least this many episodes that peaked as high. */
 export const ROUTINE_EPISODES = 6;
 
@@ -34,6 +38,8 @@ export const burstRecordSchema = z.object({
   quiet: z.number().int().min(0),
   /** Episodes by peak, decayed to `decayedAt`. */
   counts: float32Array,
+  /** Episodes by recency (forgotten by half in RECENT_HALF_LIFE_MS), decayed to `decayedAt`. */
+  recent: z.number().min(0),
   decayedAt: z.number(),
 });
 export type BurstRecord = z.infer<typeof burstRecordSchema>;
@@ -42,6 +48,7 @@ export const createBurstRecord = (): BurstRecord => ({
   peak: 0,
   quiet: 0,
   counts: new Float32Array(BINS),
+  recent: 0,
   // JSON-safe, unlike -Infinity; the first decay empties nothing that was not empty.
   decayedAt: -Number.MAX_VALUE,
 });
@@ -51,6 +58,7 @@ function decay(record: BurstRecord, timeMs: number): void {
   if (!(timeMs > record.decayedAt)) return;
   const factor = 0.5 ** ((timeMs - record.decayedAt) / HALF_LIFE_MS);
   for (let b = 0; b < BINS; b++) record.counts[b] = record.counts[b]! * factor;
+  record.recent *= 0.5 ** ((timeMs - record.decayedAt) / RECENT_HALF_LIFE_MS);
   record.decayedAt = timeMs;
 }
 
@@ -67,6 +75,7 @@ export function observeBurst(record: BurstRecord, timeMs: number, calibrated: nu
   decay(record, timeMs);
   const bin = Math.min(BINS - 1, Math.floor(BINS_PER_OCTAVE * Math.log2(record.peak / EPISODE_MIN)));
   record.counts[bin] = record.counts[bin]! + 1;
+  record.recent += 1;
   record.peak = 0;
   record.quiet = 0;
 }
@@ -87,3 +96,22 @@ export function episodesAbove(record: BurstRecord, timeMs: number, calibrated: n
 /** Whether a burst of this calibrated evidence is one the series has shown often enough to be routine. */
 export const routineBurst = (record: BurstRecord, timeMs: number, calibrated: number): boolean =>
   calibrated >= EPISODE_MIN && episodesAbove(record, timeMs, calibrated) >= ROUTINE_EPISODES;
+
+/**
+ * Decades of evidence that bursts come faster than the record's rate: the recent episodes k against the
+ * μ expected of them, by the Chernoff bound on a Poisson tail, ln P(N ≥ k) ≤ k − μ − k ln(k/μ). μ is the
+ * record's episodes times the ratio of the two half-lives (the two counts' ratio at a steady rate), or,
+ * while the record has been learning (`elapsedMs`) for less than its half-life, times the recent half-life
+ * over that time (ln 2 short of a steady recent count: a margin), so a young record's bursts do not read
+ * as a surge. Zero until the record holds ROUTINE_EPISODES: a rate needs a record, and where bursts are
+ * rare each is evidence by itself.
+ */
+export function burstRateDecades(record: BurstRecord, timeMs: number, elapsedMs: number): number {
+  decay(record, timeMs);
+  let episodes = 0;
+  for (let b = 0; b < BINS; b++) episodes += record.counts[b]!;
+  if (episodes < ROUTINE_EPISODES || !(elapsedMs > 0)) return 0;
+  const expected = (episodes * RECENT_HALF_LIFE_MS) / Math.min(HALF_LIFE_MS, elapsedMs);
+  const k = record.recent;
+  return k > expected ? (k * Math.log(k / expected) - k + expected) / Math.LN10 : 0;
+}

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { burstRecordSchema, createBurstRecord, observeBurst, routineBurst } from './burstRecord';
+import {
+  burstRateDecades,
+  burstRecordSchema,
+  createBurstRecord,
+  EPISODE_MIN,
+  observeBurst,
+  routineBurst,
+} from './burstRecord';
 import { logNormalTail } from './normal';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
 import { float32Array, signedFloat32Array, typedArraysAsLists, uint8Array } from './typedArrays';
@@ -42,6 +49,7 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * Numenta HTM's sequence memory learns of a pattern that recurs). So is a burst that at least six of the
  * series' recent episodes of strong evidence reached (`burstRecord.ts`): where bursts are routine (tweet
  * volume), only one beyond most of them is news.
+ * Bursts coming far faster than the record's rate are news again, each adding that evidence to its own.
  */
 
 export const DAY_MS = 86_400_000;
@@ -100,6 +108,11 @@ const CONTINUATION_RATIO = 2;
  * twice, and its learning rate stops depending on the count after a few visits.
  */
 const PROFILE_COUNT_MAX = 0xff;
+/**
+ * A burst that starts while bursts come this many decades more often than the series' record of them
+ * says (`burstRecord.ts`) is news, however routine its size and whatever alarm masks it.
+ */
+const SURGE_DECADES = 1.5;
 /** Days of samples the daily witness's statistics learn from before it speaks (its profile needs two). */
 const DAILY_SETTLE_DAYS = 2;
 
@@ -114,7 +127,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(8),
+  version: z.literal(9),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -165,7 +178,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 8,
+    version: 9,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -395,7 +408,7 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   // The rhythm witnesses are standardised against their own long-run spread and stay out of the quantile:
   // a holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
   const calibrated = evidence / (1 + state.evidenceQuantile);
-  const decades = Math.max(calibrated, Math.max(-weekly, -daily) / LN10 / (1 + state.evidenceQuantile));
+  let decades = Math.max(calibrated, Math.max(-weekly, -daily) / LN10 / (1 + state.evidenceQuantile));
   state.evidenceQuantile = Math.max(
     0,
     state.evidenceQuantile +
@@ -405,7 +418,16 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   if (state.n <= state.warmup) return 0;
   // Only the point evidence is a burst: the rhythm witnesses speak of days, not of bursts. Asked before
   // the sample's own episode can enter the record, and only after the warm-up, whose evidence is immature.
-  const routine = calibrated >= decades && routineBurst(state.bursts, timeMs, calibrated);
+  // A burst among bursts coming faster than the record's rate adds that evidence to its own (the two are
+  // independent: its size, and how often bursts come); the first sample of such a burst is news whatever
+  // the masking says, since the bursts before it, each routine or masked by the last, are the news.
+  const rate =
+    calibrated >= EPISODE_MIN
+      ? burstRateDecades(state.bursts, timeMs, (state.n - state.warmup) * state.stepMs)
+      : 0;
+  decades = Math.max(decades, calibrated + rate);
+  const surge = rate >= SURGE_DECADES && state.bursts.peak === 0;
+  const routine = calibrated + rate >= decades && routineBurst(state.bursts, timeMs, calibrated);
   observeBurst(state.bursts, timeMs, calibrated);
   const raw = decades / (decades + SCORE_DECADES);
   const decayedPeak = state.peak * peakDecay(state, timeMs);
@@ -420,7 +442,7 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
       state.eventScores.shift();
     }
   }
-  return Math.max(spatial, fresh ? raw : raw * DAMPING);
+  return Math.max(spatial, fresh || surge ? raw : raw * DAMPING);
 }
 
 /**
