@@ -63,7 +63,7 @@ describe('policy heap estimate', () => {
 
   test("every policy counts at least the slot arrays of its cost per hour's anomaly detector, filled", () => {
     // What the detector's slots hold once a week of varying cost has visited every one (4.9 KiB; the rest
-    // of its 6.8 KiB, test/bench/signal-detector-bytes.js, is object overhead the bench measures).
+    // of its 6.7 KiB, test/bench/signal-detector-bytes.js, is object overhead the bench measures).
     const detector = createDetector({ stepMs: 300_000 });
     for (let i = 0; i < 8 * 288; i++) scoreSample(detector, i * 300_000, 1 + Math.sin(i / 7) + (i % 5) / 10);
     expect(SIGNAL_DETECTOR_BYTES).toBeGreaterThan(arrayBytes(detector) + 1.5 * 1024);

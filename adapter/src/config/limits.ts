@@ -18,7 +18,7 @@ const MIB = 1024 * KIB;
 export const POLICY_BYTES = 16 * KIB;
 /**
  * The anomaly detector every policy's cost per hour is watched with (engine/signalAnomalies.ts), which
- * POLICY_BYTES, measured before the engine watched it, leaves out: 6.8 KiB once its day and week slots
+ * POLICY_BYTES, measured before the engine watched it, leaves out: 6.7 KiB once its day and week slots
  * have filled with a cost that varies (a week after a start; test/bench/signal-detector-bytes.js; its
  * slot arrays 4.9 KiB of it, the rest the objects that hold them), about 2 KiB where the cost stays flat
  * and in its first hours. Counted full: the limit must hold a week on, or the service would run out of
