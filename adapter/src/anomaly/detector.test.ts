@@ -288,9 +288,10 @@ describe('anomaly detector', () => {
     expect(() => deserializeDetector('{"version":2}')).toThrow();
     expect(() => deserializeDetector(JSON.stringify({ ...createDetector(), version: 1 }))).toThrow();
     // Version 4 had the same fields with counts as plain arrays, version 5 a damping without its time,
-    // version 6 no daily witness, version 7 no record of bursts, version 8 no recent count of bursts: their
-    // callers re-warm, they are not read.
-    for (const version of [4, 5, 6, 7, 8])
+    // version 6 no daily witness, version 7 no record of bursts, version 8 no recent count of bursts and the
+    // profile and the weekly expectation in doubles, version 9 one of those two changes without the other:
+    // their callers re-warm, they are not read.
+    for (const version of [4, 5, 6, 7, 8, 9])
       expect(() =>
         deserializeDetector(serializeDetector({ ...createDetector(), version } as never)),
       ).toThrow();
@@ -303,14 +304,15 @@ describe('anomaly detector', () => {
     // gaps (6), the daily witness and the slots' spreads in four-byte floats (7: scores move by at most
     // 1.3e-8 from the latter; with both undone, version 7 gives version 6's three digests), the last day's
     // values in four-byte floats (8: scores move by at most 7.6e-7; nyc_taxi's integer counts are exact in
-    // them). Version 8's record of bursts finds none of these files' bursts routine; version 9's burst rate
+    // them), the profile and the weekly expectation in four-byte floats (10: the 31 files' scores move by at
+    // most 3.6e-8). Version 8's record of bursts finds none of these files' bursts routine; the burst rate
     // moves some of ec2_cpu_utilization_24ae8d's scores (none across NAB's optimal threshold), and the normal
     // tail made exact at 0 (`normal.ts`) moves every score by about 1e-9 of itself, more where a run of
     // residuals of exactly 0 no longer raises the self-calibration's quantile.
     const expected: [file: string, stepMs: number, digest: string][] = [
-      ['ec2_cpu_utilization_24ae8d.csv', 300_000, 'e87097724f0b65f1a48e31d05943742e'],
-      ['nyc_taxi.csv', 1_800_000, 'f23fd83a15cd2819d950fc156707080e'],
-      ['ambient_temperature_system_failure.csv', 3_600_000, 'bb15ae684670595b535c5c75b4d81051'],
+      ['ec2_cpu_utilization_24ae8d.csv', 300_000, '567fe7a71fab828e567a3cfa02b86612'],
+      ['nyc_taxi.csv', 1_800_000, '85ab000a7528db1353ce38e9cf0d6fb0'],
+      ['ambient_temperature_system_failure.csv', 3_600_000, '632a51889eaa01d4a2007a03b3d88b90'],
     ];
     for (const [file, stepMs, digest] of expected) {
       const rows = readFileSync(join(__dirname, '../../../test/fixtures/data/nab', file), 'utf8')
@@ -369,6 +371,47 @@ describe('anomaly detector', () => {
     series[350] = 1e300;
     scoreAll(series, huge);
     expect(Number.isFinite(huge.daySum)).toBe(true);
+  });
+
+  it('scores within 1e-6 of the same detector holding its profile and weekly expectation in doubles', () => {
+    // State version 10 holds them in four-byte floats; the reference runs the same code on Float64Arrays.
+    // An offset far above the series' range is where the weekly expectation's anchor matters: held as an
+    // absolute value, at 1e7 a four-byte float's step is 1, the series' whole noise.
+    const step = 1_800_000;
+    const perDay = 48;
+    const series = fc.record({
+      offset: fc.constantFrom(0, 1e3, 1e7, -1e5),
+      scale: fc.constantFrom(1e-3, 1, 1e4),
+      weekend: fc.double({ min: 0, max: 1, noNaN: true }),
+      spikes: fc.array(fc.integer({ min: 0, max: 21 * perDay - 1 }), { maxLength: 6 }),
+      seed: fc.integer({ min: 1, max: 1_000_000 }),
+    });
+    fc.assert(
+      fc.property(series, ({ offset, scale, weekend, spikes, seed }) => {
+        const noise = uniformNoise(seed);
+        const values = Array.from({ length: 21 * perDay }, (_, t) => {
+          const day = Math.floor(t / perDay);
+          const swing = (day % 7 >= 5 ? weekend : 1) * 30 * Math.sin((2 * Math.PI * t) / perDay);
+          return offset + scale * (100 + swing + 4 * noise() + (spikes.includes(t) ? 60 : 0));
+        });
+        const stored = createDetector({ stepMs: step });
+        const reference = createDetector({ stepMs: step });
+        Object.assign(reference, { profile: new Float64Array(reference.profile.length) });
+        Object.assign(reference.weekly, { expected: new Float64Array(reference.weekly.expected.length) });
+        values.forEach((v, i) => {
+          const a = scoreSample(stored, T0 + i * step, v);
+          const b = scoreSample(reference, T0 + i * step, v);
+          expect(Math.abs(a - b)).toBeLessThan(1e-6);
+        });
+        // The witnesses' errors decide whether they speak at all: the same to within a millionth.
+        for (const [a, b] of [
+          [stored.weekly.witness.error, reference.weekly.witness.error],
+          [stored.daily.error, reference.daily.error],
+        ])
+          expect(Math.abs(a! - b!)).toBeLessThanOrEqual(1e-6 * b!);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('keeps two weeks of visits countable in a weekly slot however fine the step', () => {

@@ -127,7 +127,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(9),
+  version: z.literal(10),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -138,7 +138,8 @@ export const detectorStateSchema = z.object({
   level: z.number(),
   levelDev: z.number().min(0),
   diffDev: z.number().min(0),
-  profile: z.array(z.number()),
+  /** Each time-of-day slot's deviation from the last day's mean (four-byte floats: see `typedArrays.ts`). */
+  profile: signedFloat32Array,
   profileDev: float32Array,
   /** Visits of each slot, saturating at PROFILE_COUNT_MAX. */
   profileCount: uint8Array,
@@ -178,7 +179,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 9,
+    version: 10,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -188,7 +189,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     level: 0,
     levelDev: 0,
     diffDev: 0,
-    profile: new Array<number>(slots).fill(0),
+    profile: new Float32Array(slots),
     profileDev: new Float32Array(slots),
     profileCount: new Uint8Array(slots),
     dayLast: new Float32Array(slots),

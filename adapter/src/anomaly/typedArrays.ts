@@ -5,8 +5,10 @@ import { z } from 'zod';
  * integers takes four), plain arrays of numbers in its JSON; so are its slots' spreads and the last day's
  * values, in four-byte floats (a spread needs no more: the scores of the 31 NAB files move by at most
  * 1.3e-8; the last day's values enter their running sum as stored, so the sum stays theirs, and scores
- * move by at most 7.6e-7). Its other per-slot values stay arrays of numbers, in double precision: a
- * Float64Array holds them in as many bytes and costs about 140 more.
+ * move by at most 7.6e-7). So are the profile and the weekly expectation (state version 10, issue 16): each
+ * is held against a value within the series' range (the last day's mean, the series' first value), so it
+ * is at most the range and a four-byte float holds it within 2^-24 of the range, where every spread the
+ * detector divides by is at least 1e-3 of it (the scores of the 31 NAB files move by at most 3.6e-8).
  */
 const counts = (max: number) => z.array(z.number().int().min(0).max(max));
 

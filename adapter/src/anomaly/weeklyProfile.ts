@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
-import { uint16Array } from './typedArrays';
+import { signedFloat32Array, uint16Array } from './typedArrays';
 
 /**
  * A day-of-week witness for the anomaly detector: the series against what this time of this weekday looked
@@ -37,7 +37,13 @@ const SETTLE_DAYS = 7;
 
 export const weeklyStateSchema = z.object({
   slotMs: z.number().positive(),
-  expected: z.array(z.number()),
+  /**
+   * The series' first value (null before it): the expectations are held against it, in four-byte floats.
+   * An expectation is a mean of values seen, so it differs from the first by at most the range, and is
+   * held within 2^-24 of the range: the witness's spreads are at least 1e-3 of it (`typedArrays.ts`).
+   */
+  anchor: z.number().nullable(),
+  expected: signedFloat32Array,
   /** Visits of each slot, saturating at COUNT_MAX. */
   count: uint16Array,
   /** Samples per slot in a week (a series finer than the slots visits each several times). */
@@ -54,7 +60,8 @@ export function createWeekly(stepMs: number, hasTimeOfDay: boolean): WeeklyState
   const perDay = 86_400_000 / stepMs;
   return {
     slotMs,
-    expected: new Array<number>(slots).fill(0),
+    anchor: null,
+    expected: new Float32Array(slots),
     count: new Uint16Array(slots),
     visitsPerWeek: Math.min(MAX_VISITS, Math.max(1, Math.round(slotMs / stepMs))),
     witness: createWitness(perDay, SETTLE_DAYS, false),
@@ -86,7 +93,7 @@ export function weeklyEvidence(
 ): number {
   const slot = slotOf(state, timeMs);
   if (!ready(state, slot)) return 0;
-  const residual = x - state.expected[slot]!;
+  const residual = x - state.anchor! - state.expected[slot]!;
   const z = residual / Math.max(state.witness.error, floor);
   return witnessEvidence(state.witness, z, residual, dailyResidual, floor);
 }
@@ -95,8 +102,9 @@ export function weeklyEvidence(
 export function learnWeekly(state: WeeklyState, timeMs: number, x: number, floor: number): void {
   const slot = slotOf(state, timeMs);
   if (slot < 0) return;
+  state.anchor ??= x;
   const count = state.count[slot]!;
-  const residual = x - state.expected[slot]!;
+  const residual = x - state.anchor - state.expected[slot]!;
   const scale = CLIP * Math.max(state.witness.error, floor);
   const step =
     count < state.visitsPerWeek || state.witness.samples === 0

@@ -70,8 +70,9 @@ describe('a detector packed between its buckets', () => {
       }
       if (runs !== undefined) unpackDetector(packed.detector, runs);
       expect(serializeDetector(packed.detector)).toBe(serializeDetector(reference.detector));
-      // Packed through most of the six flat days at least (the varying days' arrays may not run).
-      expect(packedSamples).toBeGreaterThan(5.5 * DAY);
+      // Packed through five of the six flat days at least (the varying days' arrays may not run, and an
+      // array of four-byte floats packs at half as many runs as one of doubles).
+      expect(packedSamples).toBeGreaterThan(5 * DAY);
     }
   });
 
