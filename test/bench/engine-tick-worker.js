@@ -47,6 +47,20 @@ const INTERVAL_SECONDS = 15;
 // IDLE_MS=<ms> waits that long after each tick, as a service idles between ticks (none by default).
 const IDLE_MS = Number(process.env.IDLE_MS ?? 0);
 
+/** What the bench reports of a tick's snapshot, and whether each policy's cost per hour changed. */
+function readTick(policies, firstCost, costChanged) {
+  policies.forEach((p, i) => {
+    const c = p.decision?.costPerHour;
+    if (c === undefined || i >= POLICIES) return;
+    if (Number.isNaN(firstCost[i])) firstCost[i] = c;
+    else if (c !== firstCost[i]) costChanged[i] = 1;
+  });
+  return {
+    decided: policies.filter((p) => p.error === undefined).length,
+    forecastMode: policies.filter((p) => p.forecast?.mode === 'forecast').length,
+  };
+}
+
 async function main() {
   const perTemplate = POLICIES / TEMPLATES;
   const policies = [];
@@ -188,16 +202,9 @@ async function main() {
     circuitChanges = [];
     requestCounts.push(requests - before);
     rssAfter.push(process.memoryUsage().rss);
-    // Read from the holder, not kept: the next tick replaces what it serves.
-    const { policies } = holder.current();
-    decided = policies.filter((p) => p.error === undefined).length;
-    policies.forEach((p, i) => {
-      const c = p.decision?.costPerHour;
-      if (c === undefined || i >= POLICIES) return;
-      if (Number.isNaN(firstCost[i])) firstCost[i] = c;
-      else if (c !== firstCost[i]) costChanged[i] = 1;
-    });
-    forecastMode = policies.filter((p) => p.forecast?.mode === 'forecast').length;
+    // Read in a function of its own: a variable of this loop holding the served list would keep it alive
+    // through the next tick (an async function keeps its registers across an await), as the engine does not.
+    ({ decided, forecastMode } = readTick(holder.current().policies, firstCost, costChanged));
     trace?.tick(k, durations[k], tickPeakRss);
     tickPeakRss = 0;
     // As the service waits out the rest of the interval: V8 may collect while the process is idle.
