@@ -1,7 +1,7 @@
 import { ConfigManager } from './config/manager';
 import { EffectiveConfigSource } from './engine/effectiveConfig';
 import { Engine } from './engine/engine';
-import { createEvaluator, dryRunEvaluator } from './engine/evaluate';
+import { createTickEvaluator, dryRunEvaluator } from './engine/evaluate';
 import { Forecasting } from './engine/forecasting';
 import { anomalyRecorder, budgetEventRecorder, forecastPersistence } from './engine/persistence';
 import { replicaSet } from './engine/replicaSet';
@@ -54,7 +54,7 @@ export async function startService(configFile: string, logger: Logger = createLo
   const backends = liveBackends(config, telemetry.prometheusObserver);
   const holder = new SnapshotHolder();
   registerSnapshotMetrics(telemetry.registry, holder);
-  const evaluate = createEvaluator({
+  const evaluate = createTickEvaluator({
     backends,
     forecasting: new Forecasting(forecastPersistence(db, logger), initial.engine.forecast),
     onSignalAnomaly: anomalyRecorder(db, logger),

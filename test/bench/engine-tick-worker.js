@@ -16,7 +16,9 @@ const fs = require('node:fs');
 // ADAPTER_DIST measures another build (e.g. the main branch's, for a before/after comparison).
 const dist = process.env.ADAPTER_DIST ?? join(__dirname, '..', '..', 'adapter', 'dist');
 const { configSchema } = require(join(dist, 'config', 'schema.js'));
-const { createEvaluator } = require(join(dist, 'engine', 'evaluate.js'));
+const evaluators = require(join(dist, 'engine', 'evaluate.js'));
+const { Engine } = require(join(dist, 'engine', 'engine.js'));
+const { SnapshotHolder } = require(join(dist, 'snapshot', 'snapshot.js'));
 const { PrometheusClient } = require(join(dist, 'sources', 'index.js'));
 const { Forecasting } = require(join(dist, 'engine', 'forecasting.js'));
 const { fitForecastState, serializeForecastState, deserializeForecastState } = require(
@@ -44,6 +46,20 @@ const SIGNALS = process.env.SIGNALS !== '0';
 const INTERVAL_SECONDS = 15;
 // IDLE_MS=<ms> waits that long after each tick, as a service idles between ticks (none by default).
 const IDLE_MS = Number(process.env.IDLE_MS ?? 0);
+
+/** What the bench reports of a tick's snapshot, and whether each policy's cost per hour changed. */
+function readTick(policies, firstCost, costChanged) {
+  policies.forEach((p, i) => {
+    const c = p.decision?.costPerHour;
+    if (c === undefined || i >= POLICIES) return;
+    if (Number.isNaN(firstCost[i])) firstCost[i] = c;
+    else if (c !== firstCost[i]) costChanged[i] = 1;
+  });
+  return {
+    decided: policies.filter((p) => p.error === undefined).length,
+    forecastMode: policies.filter((p) => p.forecast?.mode === 'forecast').length,
+  };
+}
 
 async function main() {
   const perTemplate = POLICIES / TEMPLATES;
@@ -105,10 +121,23 @@ async function main() {
         config.engine.forecast,
       )
     : undefined;
-  const evaluate = createEvaluator({
+  // Ticks as the service runs them: the engine publishing into a holder (builds that replace the served
+  // snapshot in one step give the engine their evaluator in two parts, createTickEvaluator). Decisions are
+  // dropped, as no database is measured.
+  const evaluate = (evaluators.createTickEvaluator ?? evaluators.createEvaluator)({
     backends: () => backends,
     ...(forecasting && { forecasting }),
     ...(SIGNALS && { onSignalAnomaly: () => undefined }),
+  });
+  const holder = new SnapshotHolder();
+  let now = startAt;
+  let failure;
+  const engine = new Engine({
+    evaluate,
+    holder,
+    persist: () => undefined,
+    clock: () => now,
+    logger: { error: ({ err }) => (failure = err), warn: () => undefined, info: () => undefined },
   });
 
   const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -130,7 +159,6 @@ async function main() {
     tickPeakRss = Math.max(tickPeakRss, rss);
   }, 10);
   const trace = process.env.TRACE === '1' ? allocationTrace() : undefined;
-  let previous;
   const durations = [];
   const requestCounts = [];
   const rssAfter = [];
@@ -150,10 +178,11 @@ async function main() {
     if (k === Number(process.env.ALLOC_PROFILE_FROM ?? 2) && process.env.ALLOC_PROFILE)
       await allocationProfile.start();
     if (k === 1 && process.env.CPU_PROFILE) await cpuProfile.start();
-    const now = SIMULATED_CLOCK ? startAt + k * INTERVAL_SECONDS * 1000 : Date.now();
+    now = SIMULATED_CLOCK ? startAt + k * INTERVAL_SECONDS * 1000 : Date.now();
     const start = performance.now();
-    const out = await evaluate(config, now, previous);
+    await engine.tick(config);
     durations.push(performance.now() - start);
+    if (failure !== undefined) throw failure;
     const cpu = process.cpuUsage(cpuBefore);
     engineCpuMs.push((cpu.user + cpu.system) / 1000);
     const promAfter = await promStats();
@@ -173,15 +202,9 @@ async function main() {
     circuitChanges = [];
     requestCounts.push(requests - before);
     rssAfter.push(process.memoryUsage().rss);
-    previous = { generatedAt: now, tick: k + 1, policies: out.policies };
-    decided = out.policies.filter((p) => p.error === undefined).length;
-    out.policies.forEach((p, i) => {
-      const c = p.decision?.costPerHour;
-      if (c === undefined || i >= POLICIES) return;
-      if (Number.isNaN(firstCost[i])) firstCost[i] = c;
-      else if (c !== firstCost[i]) costChanged[i] = 1;
-    });
-    forecastMode = out.policies.filter((p) => p.forecast?.mode === 'forecast').length;
+    // Read in a function of its own: a variable of this loop holding the served list would keep it alive
+    // through the next tick (an async function keeps its registers across an await), as the engine does not.
+    ({ decided, forecastMode } = readTick(holder.current().policies, firstCost, costChanged));
     trace?.tick(k, durations[k], tickPeakRss);
     tickPeakRss = 0;
     // As the service waits out the rest of the interval: V8 may collect while the process is idle.
@@ -199,6 +222,7 @@ async function main() {
   // Typed arrays' contents (the forecast history among them) live outside the V8 heap.
   const arrayBuffers = process.memoryUsage().arrayBuffers;
   if (process.env.HEAP_SNAPSHOT) v8.writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
+  const previous = holder.current();
 
   // What reading every explanation costs now that they are rendered on request: the snapshot as the HA
   // endpoint and the stored snapshot write it (builds that keep explanations in the entries have no snapshotJson).

@@ -17,7 +17,7 @@ import {
 } from './assemble';
 import type { ForecastView } from './forecasting';
 import { policiesInScope, policyKey } from '../config/policyIdentity';
-import type { PolicySnapshot } from '../snapshot/snapshot';
+import { PreviousSnapshot, type PolicySnapshot } from '../snapshot/snapshot';
 import type { PolicyReadings, SpendReading } from './tickInputs';
 
 const AT = Date.parse('2026-03-10T12:00:00Z');
@@ -383,9 +383,16 @@ describe('assembleTick', () => {
     const p3 = config.policies[3]!;
     const previous = { generatedAt: AT - 15_000, tick: 1, policies: [spending(p3, 2)] };
     const forecast: ForecastView = { mode: 'reactive', reason: 'history is being loaded' };
-    const tick = assembleTick(config, inputs, new Map([[policyKey(p3), forecast]]), previous, AT);
+    const tick = assembleTick(
+      config,
+      inputs,
+      new Map([[policyKey(p3), forecast]]),
+      new PreviousSnapshot(previous),
+      AT,
+    );
     const policies = [...tick.policies];
     expect(policies.map((p) => p.policy)).toEqual(config.policies);
+    expect(policies.map((p) => p.key)).toEqual(config.policies.map(policyKey));
     expect(policies.map((p) => p.input.policy)).toEqual(config.policies.map((p) => p.name));
     expect(policies[3]).toMatchObject({ previous: previous.policies[0], forecast });
     expect(policies[4]!.demandError).toBe('no series');

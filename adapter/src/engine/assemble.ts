@@ -19,8 +19,8 @@ import {
   type ReplicaOverride,
 } from '../domain';
 import type { ForecastView } from './forecasting';
-import { policiesInScope, policyKey, policyKeys } from '../config/policyIdentity';
-import type { PolicySnapshot, Snapshot } from '../snapshot/snapshot';
+import { policiesInScope, policyKeys } from '../config/policyIdentity';
+import type { PolicySnapshot } from '../snapshot/snapshot';
 import type { PolicyReadings, PriceReading, Reading, SpendReading, TickInputs } from './tickInputs';
 
 // Assembling a tick, pure: from the configuration, what the tick read, the forecasts, the previous
@@ -255,7 +255,7 @@ export interface BudgetAllocation {
 export function allocateBudgets(
   config: Pick<Config, 'budgets' | 'policies'>,
   spend: ReadonlyMap<string, SpendReading>,
-  previous: ReadonlyMap<string, PolicySnapshot>,
+  previous: PreviousEntries,
   now: number,
 ): BudgetAllocation[] {
   return config.budgets.map((budget): BudgetAllocation => {
@@ -285,9 +285,17 @@ export function allocateBudgets(
   });
 }
 
+/** The previous snapshot's entries by policy key (a `PreviousSnapshot`, or a map in tests). */
+export interface PreviousEntries {
+  get(key: string): PolicySnapshot | undefined;
+}
+const NO_PREVIOUS: PreviousEntries = new Map<string, PolicySnapshot>();
+
 /** One policy's decision input and what publishing its outcome needs. */
 export interface AssembledPolicy {
   readonly policy: Policy;
+  /** The policy's key (`policyKey`). */
+  readonly key: string;
   readonly input: DecisionInput;
   readonly forecast?: ForecastView;
   /** The policy's entry in the previous snapshot: its last good values stay when this tick fails. */
@@ -310,10 +318,10 @@ export function assembleTick(
   config: Pick<Config, 'budgets' | 'policies' | 'engine'>,
   inputs: TickInputs,
   forecasts: ReadonlyMap<string, ForecastView>,
-  previous: Snapshot | undefined,
+  previous: PreviousEntries | undefined,
   now: number,
 ): AssembledTick {
-  const previousByKey = new Map((previous?.policies ?? []).map((p) => [policyKey(p), p]));
+  const previousByKey = previous ?? NO_PREVIOUS;
   const allocations = allocateBudgets(config, inputs.spend, previousByKey, now);
   const byName = new Map(allocations.map((a) => [a.budget.name, a]));
   const tick: TickContext = { at: now, engine: config.engine, prices: inputs.prices };
@@ -336,6 +344,7 @@ export function assembleTick(
     );
     return {
       policy,
+      key,
       input,
       forecast,
       previous: prev,

@@ -1,7 +1,13 @@
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { PendingDecision } from '../store/decisions';
-import type { BudgetSnapshot, PolicySnapshot, Snapshot, SnapshotHolder } from '../snapshot/snapshot';
+import {
+  PreviousSnapshot,
+  type BudgetSnapshot,
+  type PolicySnapshot,
+  type Snapshot,
+  type SnapshotHolder,
+} from '../snapshot/snapshot';
 
 /** What one tick computes for all policies: the next snapshot's entries and the decisions to persist. */
 export interface TickOutput {
@@ -10,11 +16,27 @@ export interface TickOutput {
   decisions: PendingDecision[];
 }
 
-/** Gathers inputs and decides for every policy (the sources and the pure core, wired in main.ts). */
+/**
+ * A tick in two parts: gathering its inputs (I/O, awaited), then deciding every policy and making the next
+ * snapshot from the previous one in one synchronous step (`DecideTick`), in which the engine replaces the
+ * served snapshot (SnapshotHolder.replace): no request is served during it, so the previous snapshot's
+ * entries can be let go as their successors are made (issue 16).
+ */
+export type EvaluateTick = (config: Config, now: number) => Promise<DecideTick>;
+
+/** Decides from the previous snapshot, putting each new entry in its predecessor's place (`succeed`). */
+export type DecideTick = (previous: PreviousSnapshot | undefined) => TickOutput;
+
+/** Both parts at once, from a served snapshot left as it is: dry runs and tests. */
 export type Evaluate = (config: Config, now: number, previous: Snapshot | undefined) => Promise<TickOutput>;
 
+export const evaluateOnce =
+  (evaluate: EvaluateTick): Evaluate =>
+  async (config, now, previous) =>
+    (await evaluate(config, now))(previous && new PreviousSnapshot(previous));
+
 export interface EngineDeps {
-  evaluate: Evaluate;
+  evaluate: EvaluateTick;
   holder: SnapshotHolder;
   persist: (decisions: PendingDecision[]) => void;
   clock: () => number;
@@ -39,15 +61,20 @@ export class Engine {
     const started = this.deps.clock();
     let ok = true;
     try {
-      const out = await this.deps.evaluate(config, started, this.deps.holder.current());
-      this.tickCount++;
-      this.deps.holder.publish({
-        generatedAt: started,
-        tick: this.tickCount,
-        policies: out.policies,
-        ...(out.budgets && { budgets: out.budgets }),
+      const decide = await this.deps.evaluate(config, started);
+      let decisions: PendingDecision[] = [];
+      this.deps.holder.replace((previous) => {
+        const out = decide(previous);
+        decisions = out.decisions;
+        return {
+          generatedAt: started,
+          tick: this.tickCount + 1,
+          policies: out.policies,
+          ...(out.budgets && { budgets: out.budgets }),
+        };
       });
-      this.deps.persist(out.decisions);
+      this.tickCount++;
+      this.deps.persist(decisions);
     } catch (err) {
       ok = false;
       this.deps.logger.error({ err }, 'engine tick failed');

@@ -3,7 +3,7 @@ import { budgetEvents, decideCompact, type BudgetEvent, type RecordedBudgetState
 import type { Backends } from '../sources';
 import { decisionHorizonSeconds } from '../domain/horizon';
 import { assembleTick, type AssembledPolicy, type TickBudget } from './assemble';
-import type { Evaluate } from './engine';
+import { evaluateOnce, type Evaluate, type EvaluateTick } from './engine';
 import { Forecasting, type ForecastView } from './forecasting';
 import { createGatherer } from './gather';
 import { publishTick, type DecidedPolicy } from './publish';
@@ -43,25 +43,34 @@ export function dryRunEvaluator(backends: Backends): Evaluate {
     );
 }
 
-export function createEvaluator(deps: EvaluatorDeps): Evaluate {
+/** The engine's tick, both parts at once from a served snapshot (see `evaluateOnce`). */
+export const createEvaluator = (deps: EvaluatorDeps): Evaluate => evaluateOnce(createTickEvaluator(deps));
+
+/** The engine's tick in its two parts: gathering, then deciding in one synchronous step (engine.ts). */
+export function createTickEvaluator(deps: EvaluatorDeps): EvaluateTick {
   const gather = createGatherer(deps.historySamples ?? 240, deps.warmStartsPerTick);
   const budgetStates = new Map<string, RecordedBudgetState>();
   const signals = deps.onSignalAnomaly && new SignalAnomalies(deps.onSignalAnomaly);
 
-  return async (config, now, previous) => {
+  return async (config, now) => {
     const backends = deps.backends();
     // A backend behind an open circuit that has come back then answers this whole tick (issue 16).
     await Promise.all([...backends.values()].map((b) => b.probe?.()));
     const inputs = await gather(config, backends, now);
     const forecasts = await forecast(deps.forecasting, config, inputs, backends, now);
-    const tick = assembleTick(config, inputs, forecasts, previous, now);
-    for (const b of tick.budgets) {
-      const events = crossings(b, budgetStates, now);
-      if (events.length > 0) deps.onBudgetEvents?.(events, b.periodStart);
-    }
-    const out = publishTick(decideEach(tick.policies), tick.budgets, now);
-    if (signals === undefined) return out;
-    return withSignalStates(out, signals.observe(signalSamples(config, inputs, out, tick.budgets, now), now));
+    return (previous) => {
+      const tick = assembleTick(config, inputs, forecasts, previous, now);
+      for (const b of tick.budgets) {
+        const events = crossings(b, budgetStates, now);
+        if (events.length > 0) deps.onBudgetEvents?.(events, b.periodStart);
+      }
+      const out = publishTick(decideEach(tick.policies), tick.budgets, now, previous);
+      if (signals === undefined) return out;
+      return withSignalStates(
+        out,
+        signals.observe(signalSamples(config, inputs, out, tick.budgets, now), now),
+      );
+    };
   };
 }
 
@@ -76,6 +85,7 @@ function* decideEach(policies: Iterable<AssembledPolicy>): Iterable<DecidedPolic
   for (const p of policies)
     yield {
       policy: p.policy,
+      key: p.key,
       input: p.input,
       forecast: p.forecast,
       previous: p.previous,

@@ -3,7 +3,7 @@ import { decide, decideCompact, explainedDecision, heldExplanation, type Decisio
 import { storedDecision } from '../store/decisions';
 import type { AssembledPolicy } from './assemble';
 import { publishTick } from './publish';
-import type { PolicySnapshot } from '../snapshot/snapshot';
+import { PreviousSnapshot, type PolicySnapshot } from '../snapshot/snapshot';
 
 const AT = Date.parse('2026-03-10T12:00:00Z');
 const policy = policySchema.parse({
@@ -55,8 +55,8 @@ const previous: PolicySnapshot = (() => {
   };
 })();
 
-const publishOne = (assembled: AssembledPolicy) =>
-  publishTick([{ ...assembled, result: decideCompact(assembled.input) }], [], AT);
+const publishOne = (assembled: Omit<AssembledPolicy, 'key'>) =>
+  publishTick([{ ...assembled, key: 'shop/web', result: decideCompact(assembled.input) }], [], AT);
 
 /** A snapshot entry as it is read: its decision and explanation rendered from what the engine kept. */
 const rendered = ({ decision, explanation, ...rest }: PolicySnapshot) => ({
@@ -133,6 +133,24 @@ describe('publishTick', () => {
     expect(out.policies[0]!.error).toBe('capacity per replica is missing; it must be a positive number');
     expect(out.policies[0]).not.toHaveProperty('values');
     expect(out.policies[0]).not.toHaveProperty('decision');
+  });
+
+  it("puts each entry in its predecessor's place in the previous snapshot as it is made", () => {
+    const other: PolicySnapshot = { name: 'api', namespace: 'shop', labels: {}, allowedNamespaces: [] };
+    const before = new PreviousSnapshot({ generatedAt: AT - 15_000, tick: 3, policies: [other, previous] });
+    const seen: Array<PolicySnapshot | undefined> = [];
+    const decided = function* () {
+      seen.push(before.get('shop/web'));
+      yield { policy, key: 'shop/web', input: input(), previous, result: decideCompact(input()) };
+      seen.push(before.get('shop/web'));
+    };
+    const out = publishTick(decided(), [], AT, before);
+    expect(seen).toEqual([previous, out.policies[0]]);
+    expect(before.asItStands()).toEqual({
+      generatedAt: AT - 15_000,
+      tick: 3,
+      policies: [other, out.policies[0]],
+    });
   });
 
   it('budgets are published with their status or error', () => {

@@ -5,7 +5,7 @@ import type { TickOutput } from './engine';
 import type { ForecastView } from './forecasting';
 import { policyLabels } from '../config/policyIdentity';
 import type { Policy } from '../config/schema';
-import type { PolicyForecast, PolicySnapshot, ServedMetric } from '../snapshot/snapshot';
+import type { PolicyForecast, PolicySnapshot, PreviousSnapshot, ServedMetric } from '../snapshot/snapshot';
 
 // Publishing a tick, pure: each policy's decision (or why there is none) as its next snapshot entry
 // and its decision record, and each budget as its snapshot entry. A decision is kept compact: its
@@ -16,16 +16,22 @@ export interface DecidedPolicy extends AssembledPolicy {
   readonly result: CompactResult;
 }
 
-/** The tick's output from its decided policies (taken one at a time) and its budgets. */
+/**
+ * The tick's output from its decided policies (taken one at a time) and its budgets; each entry put in its
+ * predecessor's place in `previous` as it is made, so the previous snapshot's entries go as this one's come.
+ */
 export function publishTick(
   decided: Iterable<DecidedPolicy>,
   budgets: readonly TickBudget[],
   now: number,
+  previous?: Pick<PreviousSnapshot, 'succeed'>,
 ): TickOutput {
   const policies: PolicySnapshot[] = [];
   const decisions: PendingDecision[] = [];
   for (const p of decided) {
-    policies.push(snapshotEntry(p, now));
+    const entry = snapshotEntry(p, now);
+    policies.push(entry);
+    previous?.succeed(p.key, entry);
     decisions.push(decisionRecord(p, now));
   }
   return {

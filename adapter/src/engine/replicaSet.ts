@@ -7,7 +7,7 @@ import type { Runnable } from '../lifecycle';
 import type { SnapshotHolder } from '../snapshot/snapshot';
 import type { Database } from '../store/db';
 import { snapshotExchange } from '../store/snapshots';
-import type { Evaluate } from './engine';
+import type { EvaluateTick } from './engine';
 import { electionFromConfig, type LeaderElector } from './leaderElection';
 import { loneSaveEvery, loneSnapshots } from './loneSnapshot';
 import { replicaReady, replicated } from './replication';
@@ -25,7 +25,7 @@ export interface ReplicaSet {
    */
   readonly part: LeaderElector | Runnable;
   isLeader(): boolean;
-  readonly evaluate: Evaluate;
+  readonly evaluate: EvaluateTick;
   /** Ready to serve: see replicaReady. */
   ready(ticks: number, now: number): boolean;
   /** The leader's snapshot route, when a replication token is set. */
@@ -39,7 +39,7 @@ export function replicaSet(deps: {
   readonly configFile: string;
   readonly connection: KubeConnection | undefined;
   readonly db: Database;
-  readonly evaluate: Evaluate;
+  readonly evaluate: EvaluateTick;
   readonly snapshot: SnapshotHolder;
   readonly logger: Logger;
 }): ReplicaSet {

@@ -5,7 +5,7 @@ import { decideCompact, type DecisionInput } from '../domain';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { PendingDecision } from '../store/decisions';
 import type { StoredSnapshot } from '../store/snapshots';
-import type { Evaluate, TickOutput } from './engine';
+import { evaluateOnce, type EvaluateTick, type TickOutput } from './engine';
 import { replicaReady, replicated, type FollowSource, type SnapshotExchange } from './replication';
 
 const config = configSchema.parse({ prometheus: { default: { url: 'http://p:9090' } } });
@@ -71,23 +71,23 @@ function setup() {
   const leader = { value: false };
   const exchange = new FakeExchange();
   const calls: number[] = [];
-  const inner: Evaluate = async (_config, now) => {
+  const inner: EvaluateTick = async (_config, now) => {
     calls.push(now);
     const out: TickOutput = {
       policies: [policy('mine', now)],
       decisions: [pendingDecision(now)],
     };
-    return out;
+    return () => out;
   };
   const { logger, lines } = logCapture();
   const leadership = { identity: 'me', isLeader: () => leader.value };
-  const evaluate = replicated(inner, { leadership, exchange, logger });
+  const evaluate = evaluateOnce(replicated(inner, { leadership, exchange, logger }));
   return { leader, exchange, calls, evaluate, lines };
 }
 
 describe('replicated', () => {
   test('without leader election the evaluator runs as it is', () => {
-    const inner: Evaluate = async () => ({ policies: [], decisions: [] });
+    const inner: EvaluateTick = async () => () => ({ policies: [], decisions: [] });
     const { logger } = logCapture();
     expect(replicated(inner, { leadership: undefined, exchange: new FakeExchange(), logger })).toBe(inner);
   });
@@ -193,17 +193,19 @@ describe('replicated', () => {
     const asked: string[] = [];
     let leaderUp = true;
     const followed: Array<[number, FollowSource]> = [];
-    const evaluate = replicated(async () => ({ policies: [], decisions: [] }), {
-      leadership: { identity: 'me', isLeader: () => false, leaderAddress: () => 'https://10.0.0.7:6443' },
-      exchange,
-      fetchLeader: async (address) => {
-        asked.push(address);
-        if (!leaderUp) throw new Error('connect ECONNREFUSED');
-        return { generatedAt: T, tick: 7, policies: [policy('direct', T)] };
-      },
-      onFollow: (snapshot, source) => followed.push([snapshot.generatedAt, source]),
-      logger,
-    });
+    const evaluate = evaluateOnce(
+      replicated(async () => () => ({ policies: [], decisions: [] }), {
+        leadership: { identity: 'me', isLeader: () => false, leaderAddress: () => 'https://10.0.0.7:6443' },
+        exchange,
+        fetchLeader: async (address) => {
+          asked.push(address);
+          if (!leaderUp) throw new Error('connect ECONNREFUSED');
+          return { generatedAt: T, tick: 7, policies: [policy('direct', T)] };
+        },
+        onFollow: (snapshot, source) => followed.push([snapshot.generatedAt, source]),
+        logger,
+      }),
+    );
     exchange.failLoads = true; // PostgreSQL down: the leader still answers
     expect((await evaluate(config, T, undefined)).policies).toEqual([policy('direct', T)]);
     leaderUp = false;

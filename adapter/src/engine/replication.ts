@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import type { Snapshot } from '../snapshot/snapshot';
 import type { StoredSnapshot } from '../store/snapshots';
-import type { Evaluate } from './engine';
+import type { EvaluateTick } from './engine';
 
 // With several replicas one holds the Lease and computes; the others serve the snapshot it publishes
 // (ARCHITECTURE.md §2). This decorates the evaluator: the leader evaluates and publishes, a follower
@@ -52,7 +52,7 @@ export function replicaReady(state: {
 
 /** The evaluator itself without leader election (`leadership` undefined); else the replicated one. */
 export function replicated(
-  evaluate: Evaluate,
+  evaluate: EvaluateTick,
   deps: {
     readonly leadership: Leadership | undefined;
     readonly exchange: SnapshotExchange;
@@ -62,7 +62,7 @@ export function replicated(
     readonly onFollow?: (snapshot: Snapshot, source: FollowSource) => void;
     readonly logger: Logger;
   },
-): Evaluate {
+): EvaluateTick {
   const { leadership, exchange, fetchLeader, logger } = deps;
   if (leadership === undefined) return evaluate;
   let followed: Snapshot | undefined;
@@ -85,7 +85,7 @@ export function replicated(
     }
     return loaded?.snapshot;
   };
-  return async (config, now, previous) => {
+  return async (config, now) => {
     if (!leadership.isLeader()) {
       const direct = await fromLeader();
       const taken = direct ?? (await fromDatabase());
@@ -93,25 +93,28 @@ export function replicated(
         followed = taken;
         deps.onFollow?.(taken, direct !== undefined ? 'leader' : 'database');
       }
-      return {
-        policies: [...(followed?.policies ?? previous?.policies ?? [])],
+      return (previous) => ({
+        policies: followed !== undefined ? [...followed.policies] : (previous?.policies() ?? []),
         ...(followed?.budgets && { budgets: [...followed.budgets] }),
         decisions: [],
-      };
+      });
     }
-    const out = await evaluate(config, now, previous);
-    // The engine publishes this tick as the one after `previous`.
-    const snapshot: Snapshot = {
-      generatedAt: now,
-      tick: (previous?.tick ?? 0) + 1,
-      policies: out.policies,
-      ...(out.budgets && { budgets: out.budgets }),
+    const decide = await evaluate(config, now);
+    return (previous) => {
+      const out = decide(previous);
+      // The engine publishes this tick as the one after `previous`.
+      const snapshot: Snapshot = {
+        generatedAt: now,
+        tick: (previous?.tick ?? 0) + 1,
+        policies: out.policies,
+        ...(out.budgets && { budgets: out.budgets }),
+      };
+      exchange
+        .save(leadership.identity, snapshot)
+        .catch((err: Error) =>
+          logger.warn({ err: err.message }, 'publishing the snapshot for followers failed'),
+        );
+      return out;
     };
-    exchange
-      .save(leadership.identity, snapshot)
-      .catch((err: Error) =>
-        logger.warn({ err: err.message }, 'publishing the snapshot for followers failed'),
-      );
-    return out;
   };
 }

@@ -19,6 +19,7 @@ import {
   SnapshotHolder,
   type Snapshot,
 } from '../snapshot/snapshot';
+import { evaluateOnce } from './engine';
 import { replicated } from './replication';
 import { leaderSnapshotFetcher, SNAPSHOT_PATH, snapshotAddress, snapshotEndpoint } from './replicationHttp';
 
@@ -269,12 +270,14 @@ describe('a follower taking a snapshot', () => {
       { level: 'warn' },
       { write: (line: string) => void logged.push(JSON.parse(line) as { msg: string }) },
     );
-    const evaluate = replicated(async () => ({ policies: [], decisions: [] }), {
-      leadership: { identity: 'me', isLeader: () => false, leaderAddress: () => address },
-      exchange: { save: async () => undefined, load: async () => undefined },
-      fetchLeader: leaderSnapshotFetcher(TOKEN),
-      logger,
-    });
+    const evaluate = evaluateOnce(
+      replicated(async () => () => ({ policies: [], decisions: [] }), {
+        leadership: { identity: 'me', isLeader: () => false, leaderAddress: () => address },
+        exchange: { save: async () => undefined, load: async () => undefined },
+        fetchLeader: leaderSnapshotFetcher(TOKEN),
+        logger,
+      }),
+    );
     const out = await evaluate(
       configSchema.parse({ prometheus: { default: { url: 'http://p:9090' } } }),
       T,

@@ -7,7 +7,13 @@ import {
   type HeldDecision,
 } from '../domain/explainDecision';
 import { snapshotSchema } from './schema';
-import { SnapshotHolder, snapshotJson, type PolicySnapshot, type Snapshot } from './snapshot';
+import {
+  PreviousSnapshot,
+  SnapshotHolder,
+  snapshotJson,
+  type PolicySnapshot,
+  type Snapshot,
+} from './snapshot';
 
 const snap = (tick: number): Snapshot => ({ generatedAt: tick * 1000, tick, policies: [] });
 
@@ -37,6 +43,79 @@ describe('SnapshotHolder', () => {
     first();
     holder.publish(snap(1));
     expect(calls).toBe(1);
+  });
+});
+
+describe('SnapshotHolder.replace', () => {
+  const entry = (name: string, at: number): PolicySnapshot => ({
+    name,
+    namespace: 'shop',
+    labels: {},
+    allowedNamespaces: [],
+    valuesAt: at,
+  });
+
+  test('hands the served snapshot over, no longer holding it, and publishes what is made of it', () => {
+    const holder = new SnapshotHolder({ ...snap(1), policies: [entry('web', 1)] });
+    const seen: number[] = [];
+    holder.subscribe((s) => seen.push(s.tick));
+    holder.replace((previous) => {
+      expect(holder.current()).toBeUndefined();
+      expect(previous?.get('shop/web')).toEqual(entry('web', 1));
+      return { ...snap(2), policies: [entry('web', 2)] };
+    });
+    expect(holder.current()).toEqual({ ...snap(2), policies: [entry('web', 2)] });
+    expect(Object.isFrozen(holder.current()!.policies[0])).toBe(true);
+    expect(seen).toEqual([2]);
+  });
+
+  test('without a served snapshot there is none to hand over; a failure leaves none', () => {
+    const holder = new SnapshotHolder();
+    expect(() =>
+      holder.replace((previous) => {
+        expect(previous).toBeUndefined();
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(holder.current()).toBeUndefined();
+  });
+
+  test('a failure before any successor serves the snapshot as it was', () => {
+    const served = { ...snap(1), policies: [entry('web', 1), entry('api', 1)], budgets: [{ name: 'b' }] };
+    const holder = new SnapshotHolder(served);
+    expect(() =>
+      holder.replace(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(holder.current()).toEqual(served);
+  });
+});
+
+describe('PreviousSnapshot', () => {
+  const entry = (name: string, at: number): PolicySnapshot => ({
+    name,
+    namespace: 'shop',
+    labels: {},
+    allowedNamespaces: [],
+    valuesAt: at,
+  });
+
+  test('puts successors in their places by key, leaving the served snapshot as it is', () => {
+    const served: Snapshot = { ...snap(3), policies: [entry('web', 1), entry('api', 1), entry('gone', 1)] };
+    const previous = new PreviousSnapshot(served);
+    previous.succeed('shop/api', entry('api', 2));
+    previous.succeed('shop/new', entry('new', 2));
+    expect(previous.get('shop/api')).toEqual(entry('api', 2));
+    expect(previous.get('shop/new')).toBeUndefined();
+    expect(previous.policies()).toEqual([entry('web', 1), entry('api', 2), entry('gone', 1)]);
+    expect(previous.asItStands()).toEqual({ ...snap(3), policies: previous.policies() });
+    expect(served.policies.map((p) => p.valuesAt)).toEqual([1, 1, 1]);
+  });
+
+  test('of a key given twice, the first is the entry, as a tick reads it', () => {
+    const previous = new PreviousSnapshot({ ...snap(1), policies: [entry('web', 1), entry('web', 2)] });
+    expect(previous.get('shop/web')?.valuesAt).toBe(1);
   });
 });
 

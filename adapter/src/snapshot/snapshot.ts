@@ -8,6 +8,7 @@ import {
 } from '../domain/explainDecision';
 import type { SeriesAnomaly } from '../anomaly';
 import type { AccuracySummary } from '../forecast/accuracy';
+import { policyKey } from '../config/policyIdentity';
 
 // The snapshot is the seam between the engine (which computes) and everything that serves
 // (External Metrics API, KEDA, REST, /metrics). The engine publishes a new immutable snapshot each
@@ -115,11 +116,89 @@ export class SnapshotHolder implements SnapshotFeed {
     for (const listener of this.listeners) listener(snapshot);
   }
 
+  /**
+   * Publishes what `next` makes from the served snapshot, in one synchronous step: the holder lets go of
+   * the served snapshot and hands it to `next` as a `PreviousSnapshot`, whose entries `next` replaces one
+   * at a time as it makes their successors, so the two snapshots are not both alive while it works (issue
+   * 16: at 100,000 policies about 120 MiB more live heap through a tick's busiest part). No request is
+   * served during a synchronous step, so none finds the holder empty. If `next` throws, the holder
+   * publishes the snapshot as `next` left it: each policy's new entry where it was made, its served one
+   * elsewhere, every entry whole.
+   */
+  replace(next: (previous: PreviousSnapshot | undefined) => Snapshot): void {
+    const previous = this.handOver();
+    let made: Snapshot;
+    try {
+      made = next(previous);
+    } catch (err) {
+      if (previous !== undefined) this.publish(previous.asItStands());
+      throw err;
+    }
+    this.publish(made);
+  }
+
+  /** The served snapshot as a `PreviousSnapshot`, no longer held here (see `replace`). */
+  private handOver(): PreviousSnapshot | undefined {
+    const served = this.snapshot;
+    this.snapshot = undefined;
+    return served && new PreviousSnapshot(served);
+  }
+
   subscribe(listener: (snapshot: Snapshot) => void): () => void {
     // A wrapper per subscription, so subscribing the same function twice needs two unsubscribes.
     const entry = (snapshot: Snapshot): void => listener(snapshot);
     this.listeners.add(entry);
     return () => void this.listeners.delete(entry);
+  }
+}
+
+/**
+ * The snapshot a tick follows, as the tick reads it: each policy's entry by key, and a place for its
+ * successor. `succeed` puts the successor in the entry's place, so a tick that makes entries one at a time
+ * holds one of each policy's two at a time, not two snapshots. Built from a served snapshot (a copy of its
+ * list: the snapshot itself is frozen and unchanged), for a tick that replaces it or a dry run that does not.
+ */
+export class PreviousSnapshot {
+  readonly generatedAt: number;
+  readonly tick: number;
+  private readonly budgets: Snapshot['budgets'];
+  private readonly entries: PolicySnapshot[];
+  private readonly slots = new Map<string, number>();
+
+  constructor(served: Snapshot) {
+    this.generatedAt = served.generatedAt;
+    this.tick = served.tick;
+    this.budgets = served.budgets;
+    this.entries = served.policies.slice();
+    // The first of a key, as a map built from the list would keep the last: a snapshot has one per key.
+    for (let i = this.entries.length - 1; i >= 0; i--) this.slots.set(policyKey(this.entries[i]!), i);
+  }
+
+  /** The entry of the policy with this key (`namespace/name`): its successor once `succeed` put one. */
+  get(key: string): PolicySnapshot | undefined {
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.entries[slot];
+  }
+
+  /** Puts `next` in the place of the policy's entry, which is then no longer held here. */
+  succeed(key: string, next: PolicySnapshot): void {
+    const slot = this.slots.get(key);
+    if (slot !== undefined) this.entries[slot] = next;
+  }
+
+  /** Its entries as they stand, in their order. */
+  policies(): PolicySnapshot[] {
+    return this.entries.slice();
+  }
+
+  /** The snapshot as it stands: what a tick that failed part-way publishes (SnapshotHolder.replace). */
+  asItStands(): Snapshot {
+    return {
+      generatedAt: this.generatedAt,
+      tick: this.tick,
+      policies: this.policies(),
+      ...(this.budgets && { budgets: this.budgets }),
+    };
   }
 }
 
