@@ -310,4 +310,68 @@ describe('GrowthHistogram', () => {
       expect(growthPriorFor(10, 15).meanGrowth).toBeCloseTo((Math.LN2 * 150) / 3600, 12);
     });
   });
+
+  describe('with its tail recalibrated by how often it was exceeded', () => {
+    const calibration = { halfLifeSteps: 200, priorExceedances: 2 };
+    const options = { horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 10 };
+    /** Demand spread evenly over 100–102 (a golden-ratio sequence), with a jump to 130 every `every` ticks. */
+    const wobble = (length: number, every: number) =>
+      Float64Array.from({ length }, (_, i) =>
+        every > 0 && i % every === every - 1 ? 130 : 100 + 2 * ((i * 0.618034) % 1),
+      );
+    const both = () => [new GrowthHistogram(options), new GrowthHistogram({ ...options, calibration })];
+
+    it('reads the raw distribution while nothing contradicts it', () => {
+      const prior = { weight: 50, meanGrowth: 0.05 };
+      const raw = new GrowthHistogram({ ...options, prior });
+      const calibrated = new GrowthHistogram({ ...options, prior, calibration });
+      for (const tau of [0.5, 0.99, 0.9999])
+        expect(calibrated.distribution(100)!.quantile(tau)).toBeCloseTo(
+          raw.distribution(100)!.quantile(tau),
+          9,
+        );
+      // A flat history is never exceeded, nor is its quantile anything but D(t) at any level.
+      const flat = new Float64Array(500).fill(100);
+      raw.observeAll(flat);
+      calibrated.observeAll(flat);
+      expect(calibrated.distribution(100)!.quantile(0.5)).toBe(100);
+    });
+
+    it('widens a tail that recent horizons exceeded more often than priced', () => {
+      // A long calm history, then jumps every 40 ticks: the long memory holds them as rare.
+      const [raw, calibrated] = both();
+      for (const h of [raw!, calibrated!]) {
+        h.observeAll(wobble(4000, 0));
+        h.observeAll(wobble(400, 40));
+      }
+      // 10 jumps in 4,400 horizons: the raw 0.995-quantile is a wobble; exceeded by 1.6 % of recent
+      // horizons, it is read where a jump lies.
+      expect(raw!.distribution(100)!.quantile(0.995)).toBeLessThan(102);
+      expect(calibrated!.distribution(100)!.quantile(0.995)).toBeGreaterThan(120);
+      expect(calibrated!.distribution(100)!.quantile(0.999)).toBeGreaterThan(
+        raw!.distribution(100)!.quantile(0.999),
+      );
+      expect(calibrated!.distribution(100)!.note.text()).toMatch(
+        /tail recalibrated: its 0\.9\/0\.99\/0\.999 quantiles exceeded by .* of recent horizons/,
+      );
+    });
+
+    it('narrows a tail that recent horizons exceeded less often than priced', () => {
+      // Jumps every 10 ticks long ago, then a long calm: the long memory still holds them at 0.99.
+      const [raw, calibrated] = both();
+      for (const h of [raw!, calibrated!]) {
+        h.observeAll(wobble(600, 10));
+        h.observeAll(wobble(3000, 0));
+      }
+      expect(raw!.distribution(100)!.quantile(0.99)).toBeGreaterThan(120);
+      expect(calibrated!.distribution(100)!.quantile(0.99)).toBeLessThan(110);
+      // Still a distribution: quantiles rise with τ.
+      const d = calibrated!.distribution(100)!;
+      let last = 0;
+      for (const tau of [0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.999999]) {
+        expect(d.quantile(tau)).toBeGreaterThanOrEqual(last);
+        last = d.quantile(tau);
+      }
+    });
+  });
 });
