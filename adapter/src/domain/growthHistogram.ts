@@ -92,32 +92,7 @@ export interface GrowthHistogramOptions {
   readonly minWeight?: number;
   /** The prior the histogram starts with (default none). */
   readonly prior?: GrowthPrior;
-  /** How its tail is recalibrated against the horizons that follow (default none). */
-  readonly calibration?: TailCalibration;
 }
-
-/**
- * The tail recalibrated by how often it was exceeded: each horizon, as it completes, is scored against the
- * distribution its base would have been read from (before it is added), and a decayed count of the
- * horizons whose peak exceeded its (1 − p)-quantile is kept for each p in {@link CALIBRATION_TAILS}, with
- * a prior of pseudo-horizons exceeding it exactly as often as priced. A decision then reads the raw
- * distribution at the level that was exceeded as often as its τ prices (calibratedLevel). So the headroom
- * follows the evidence: a young histogram, whose tail every new kind of ramp exceeds, widens; an old one
- * whose tail holds a volatile day long gone narrows. The decision stays a function of the distribution.
- */
-export interface TailCalibration {
-  /** Ticks after which a scored horizon's weight has halved. */
-  readonly halfLifeSteps: number;
-  /**
-   * m: each tail's count starts from m exceedances over m / p pseudo-horizons, so its rate is
-   * (exceedances + m) / (horizons scored + m / p): a strict tail, rarely exceeded, needs more evidence to move.
-   */
-  readonly priorExceedances: number;
-}
-
-/** Tail probabilities whose exceedance is counted (loosest first). */
-const CALIBRATION_TAILS = [1e-1, 1e-2, 1e-3] as const;
-const LOG_CALIBRATION_TAILS = CALIBRATION_TAILS.map((p) => Math.log(p));
 
 /**
  * Pseudo-horizons the histogram holds from its start, decaying like the horizons observed then: `weight`
@@ -154,13 +129,6 @@ export class GrowthHistogram {
   private increment = 1;
   /** Horizons added since the histogram was created (undecayed). */
   private horizons = 0;
-  private readonly calibrationDecay: number;
-  private readonly calibrationPrior: number;
-  /** Decayed weight of the horizons scored, and of those above each calibration tail's quantile. */
-  private scored = 0;
-  private above0 = 0;
-  private above1 = 0;
-  private above2 = 0;
 
   constructor(options: GrowthHistogramOptions) {
     this.horizonSteps = Math.max(1, Math.round(options.horizonSteps));
@@ -170,10 +138,6 @@ export class GrowthHistogram {
     this.minWeight = options.minWeight ?? 120;
     this.priorMean = options.prior?.meanGrowth ?? 0;
     this.priorWeight = this.priorMean > 0 ? Math.max(0, options.prior?.weight ?? 0) : 0;
-    const calibration = options.calibration;
-    this.calibrationPrior = calibration === undefined ? 0 : Math.max(0, calibration.priorExceedances);
-    this.calibrationDecay =
-      calibration === undefined ? 0 : Math.pow(2, -1 / Math.max(1, calibration.halfLifeSteps));
   }
 
   /** Horizons seen so far. */
@@ -222,12 +186,9 @@ export class GrowthHistogram {
       if (!(xHat <= extrapolated)) extrapolated = xHat;
     }
     if (!(peak >= 0)) return;
-    const gLow = Math.log((peak + this.shift) / (base + this.shift));
-    const gHigh = Math.log((extrapolated + this.shift) / (base + this.shift));
-    const low = binOf(gLow);
-    const high = binOf(gHigh);
+    const low = binOf(Math.log((peak + this.shift) / (base + this.shift)));
+    const high = binOf(Math.log((extrapolated + this.shift) / (base + this.shift)));
     const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
-    if (this.calibrationDecay > 0) this.score(base, before, gLow, gHigh);
     const row = this.levelOf(base) + (this.rising(base, before) ? LEVELS : 0);
     const at = this.rowAt(row) ?? this.addRow(row);
     const measuredShare = this.increment * MEASURED_PEAK_SHARE;
@@ -246,33 +207,6 @@ export class GrowthHistogram {
    * rows alone are read where they hold enough horizons as near the level as both rows together do.
    */
   distribution(current: number, horizonAgo = Number.NaN): ReactiveDistribution | undefined {
-    const read = this.read(current, horizonAgo);
-    if (read === undefined) return undefined;
-    const { quantileOfGrowth, effective, rowMask } = read;
-    const level = this.calibrationDecay > 0 ? calibratedLevel(this.exceedanceRates()) : undefined;
-    const s = this.shift;
-    return {
-      method: 'ratio',
-      windows: Math.round(effective),
-      note: new HistogramNote(
-        this.horizonSteps,
-        this.horizons,
-        effective,
-        this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
-        rowMask,
-        this.lagSteps,
-        level && this.exceedanceRates(),
-      ),
-      quantile: (tau) =>
-        Math.max(0, Math.exp(quantileOfGrowth(level === undefined ? tau : level(tau))) * (current + s) - s),
-    };
-  }
-
-  /** The growth quantiles read from the rows nearest `current`, as the histogram holds them. */
-  private read(
-    current: number,
-    horizonAgo: number,
-  ): { quantileOfGrowth: (tau: number) => number; effective: number; rowMask: number } | undefined {
     if (!(current >= 0)) return undefined;
     const rising = this.rising(current, horizonAgo);
     const all = new Float64Array(G_BINS);
@@ -318,37 +252,21 @@ export class GrowthHistogram {
     }
     for (let b = 1; b < G_BINS; b++) cdf[b] = (cdf[b] as number) + (cdf[b - 1] as number);
     const effective = weight / this.increment;
-    return { quantileOfGrowth: growthQuantile(cdf, weight, effective), effective, rowMask };
-  }
-
-  /**
-   * Scores a completed horizon (its peak's growth as measured and as extrapolated, half each) against the
-   * distribution its base reads before the horizon is added: one more read of the histogram a tick.
-   */
-  private score(base: number, before: number, gLow: number, gHigh: number): void {
-    const read = this.read(base, before);
-    const decay = this.calibrationDecay;
-    this.scored *= decay;
-    this.above0 *= decay;
-    this.above1 *= decay;
-    this.above2 *= decay;
-    if (read === undefined) return;
-    this.scored += 1;
-    const over = (p: number): number => {
-      const q = read.quantileOfGrowth(1 - p);
-      return (gLow > q ? MEASURED_PEAK_SHARE : 0) + (gHigh > q ? 1 - MEASURED_PEAK_SHARE : 0);
+    const quantileOfGrowth = growthQuantile(cdf, weight, effective);
+    const s = this.shift;
+    return {
+      method: 'ratio',
+      windows: Math.round(effective),
+      note: new HistogramNote(
+        this.horizonSteps,
+        this.horizons,
+        effective,
+        this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
+        rowMask,
+        this.lagSteps,
+      ),
+      quantile: (tau) => Math.max(0, Math.exp(quantileOfGrowth(tau)) * (current + s) - s),
     };
-    this.above0 += over(CALIBRATION_TAILS[0]);
-    this.above1 += over(CALIBRATION_TAILS[1]);
-    this.above2 += over(CALIBRATION_TAILS[2]);
-  }
-
-  /** How often each calibration tail's quantile was exceeded, the prior's pseudo-horizons included. */
-  private exceedanceRates(): [number, number, number] {
-    const m = this.calibrationPrior;
-    const rate = (above: number, i: number) =>
-      (above + m) / (this.scored + m / (CALIBRATION_TAILS[i] as number));
-    return [rate(this.above0, 0), rate(this.above1, 1), rate(this.above2, 2)];
   }
 
   /** Whether demand grew more than RISING_GROWTH (shifted) from `before` to `now`. */
@@ -398,8 +316,6 @@ class HistogramNote implements ReactiveNote {
     private readonly priorEffective: number | undefined,
     private readonly rowMask: number,
     private readonly lagSteps: number,
-    /** Exceedance rates of the calibration tails, when the tail is recalibrated. */
-    private readonly rates?: readonly number[],
   ) {}
 
   text(): string {
@@ -413,10 +329,6 @@ class HistogramNote implements ReactiveNote {
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
       (this.lagSteps > 0
         ? `; each peak counted half as the query measured it, half extrapolated over its ${this.lagSteps}-tick lag`
-        : '') +
-      (this.rates
-        ? `; tail recalibrated: its ${CALIBRATION_TAILS.map((p) => `${1 - p}`).join('/')} quantiles exceeded by ` +
-          `${this.rates.map((r) => `${(100 * r).toPrecision(2)} %`).join('/')} of recent horizons`
         : '')
     );
   }
@@ -442,35 +354,6 @@ function addExponentialPrior(counts: Float64Array, weight: number, mean: number)
     if (next === 0) return;
     above = next;
   }
-}
-
-/**
- * The level the raw distribution is read at so that τ is exceeded as often as priced: with r(p) the rate
- * at which the raw (1 − p)-quantile was exceeded, log-linear in p between the calibration tails and from
- * r(1) = 1, and beyond the strictest tail as exceeded the same times as often, τ is read at 1 − p with
- * r(p) = 1 − τ. The rates rise with p (a peak above a strict quantile is above every looser one), so the
- * level rises with τ.
- */
-function calibratedLevel(rates: readonly number[]): (tau: number) => number {
-  const logRates = rates.map((r) => Math.log(r));
-  const last = logRates.length - 1;
-  return (tau) => {
-    if (!(tau > 0 && tau < 1)) return tau;
-    const y = Math.log(1 - tau);
-    let x: number;
-    if (y <= (logRates[last] as number))
-      x = (LOG_CALIBRATION_TAILS[last] as number) + y - (logRates[last] as number);
-    else {
-      // From (0, 0), r(1) = 1, to the strictest tail: the segment whose rates bracket 1 − τ.
-      let i = 0;
-      while (i < last && y < (logRates[i] as number)) i++;
-      const [x0, y0] = i === 0 ? [0, 0] : [LOG_CALIBRATION_TAILS[i - 1] as number, logRates[i - 1] as number];
-      const x1 = LOG_CALIBRATION_TAILS[i] as number;
-      const y1 = logRates[i] as number;
-      x = y >= y0 ? x0 : x0 + ((y - y0) * (x1 - x0)) / (y1 - y0);
-    }
-    return Math.min(1 - 1e-12, Math.max(0, 1 - Math.exp(x)));
-  };
 }
 
 /**
@@ -529,16 +412,6 @@ export function growthWarmStartSteps(intervalSeconds: number): number {
 const GROWTH_PRIOR_SECONDS = 3_600;
 const GROWTH_PRIOR_DOUBLING_SECONDS = 3_600;
 
-/**
- * The tail's recalibration (see TailCalibration): horizons scored over the last few hours count, so a
- * calm spell after a volatile one narrows the tail a day-long memory still holds wide, and the first day,
- * when every new kind of ramp exceeds a young histogram's tail, widens it. The counts start from 8
- * pseudo-exceedances at each tail's nominal rate: a rate multiplier with a Gamma(8, 8) prior, so the
- * 0.999-quantile moves on a few exceedances, not on the absence of the two a quiet few hours expect.
- */
-const TAIL_CALIBRATION_HALF_LIFE_SECONDS = 21_600;
-const TAIL_CALIBRATION_PRIOR_EXCEEDANCES = 8;
-
 /** The young-history prior of a histogram over `horizonSteps` ticks of `intervalSeconds`. */
 export function growthPriorFor(horizonSteps: number, intervalSeconds: number): GrowthPrior {
   return {
@@ -563,10 +436,6 @@ export function growthHistogramFor(
     shift: capacityPerReplica / 2,
     halfLifeSteps: GROWTH_HALF_LIFE_SECONDS / intervalSeconds,
     prior: growthPriorFor(horizonSteps, intervalSeconds),
-    calibration: {
-      halfLifeSteps: TAIL_CALIBRATION_HALF_LIFE_SECONDS / intervalSeconds,
-      priorExceedances: TAIL_CALIBRATION_PRIOR_EXCEEDANCES,
-    },
   });
 }
 
