@@ -16,6 +16,14 @@ import {
 } from './snapshot';
 
 const snap = (tick: number): Snapshot => ({ generatedAt: tick * 1000, tick, policies: [] });
+/** A bare policy entry, its values of `at`. */
+const policyEntry = (name: string, at: number): PolicySnapshot => ({
+  name,
+  namespace: 'shop',
+  labels: {},
+  allowedNamespaces: [],
+  valuesAt: at,
+});
 
 describe('SnapshotHolder', () => {
   test('subscribers see every publish, frozen, until they unsubscribe', () => {
@@ -47,24 +55,16 @@ describe('SnapshotHolder', () => {
 });
 
 describe('SnapshotHolder.replace', () => {
-  const entry = (name: string, at: number): PolicySnapshot => ({
-    name,
-    namespace: 'shop',
-    labels: {},
-    allowedNamespaces: [],
-    valuesAt: at,
-  });
-
   test('hands the served snapshot over, no longer holding it, and publishes what is made of it', () => {
-    const holder = new SnapshotHolder({ ...snap(1), policies: [entry('web', 1)] });
+    const holder = new SnapshotHolder({ ...snap(1), policies: [policyEntry('web', 1)] });
     const seen: number[] = [];
     holder.subscribe((s) => seen.push(s.tick));
     holder.replace((previous) => {
       expect(holder.current()).toBeUndefined();
-      expect(previous?.get('shop/web')).toEqual(entry('web', 1));
-      return { ...snap(2), policies: [entry('web', 2)] };
+      expect(previous?.get('shop/web')).toEqual(policyEntry('web', 1));
+      return { ...snap(2), policies: [policyEntry('web', 2)] };
     });
-    expect(holder.current()).toEqual({ ...snap(2), policies: [entry('web', 2)] });
+    expect(holder.current()).toEqual({ ...snap(2), policies: [policyEntry('web', 2)] });
     expect(Object.isFrozen(holder.current()!.policies[0])).toBe(true);
     expect(seen).toEqual([2]);
   });
@@ -81,7 +81,11 @@ describe('SnapshotHolder.replace', () => {
   });
 
   test('a failure before any successor serves the snapshot as it was', () => {
-    const served = { ...snap(1), policies: [entry('web', 1), entry('api', 1)], budgets: [{ name: 'b' }] };
+    const served = {
+      ...snap(1),
+      policies: [policyEntry('web', 1), policyEntry('api', 1)],
+      budgets: [{ name: 'b' }],
+    };
     const holder = new SnapshotHolder(served);
     expect(() =>
       holder.replace(() => {
@@ -93,28 +97,30 @@ describe('SnapshotHolder.replace', () => {
 });
 
 describe('PreviousSnapshot', () => {
-  const entry = (name: string, at: number): PolicySnapshot => ({
-    name,
-    namespace: 'shop',
-    labels: {},
-    allowedNamespaces: [],
-    valuesAt: at,
-  });
-
   test('puts successors in their places by key, leaving the served snapshot as it is', () => {
-    const served: Snapshot = { ...snap(3), policies: [entry('web', 1), entry('api', 1), entry('gone', 1)] };
+    const served: Snapshot = {
+      ...snap(3),
+      policies: [policyEntry('web', 1), policyEntry('api', 1), policyEntry('gone', 1)],
+    };
     const previous = new PreviousSnapshot(served);
-    previous.succeed('shop/api', entry('api', 2));
-    previous.succeed('shop/new', entry('new', 2));
-    expect(previous.get('shop/api')).toEqual(entry('api', 2));
+    previous.succeed('shop/api', policyEntry('api', 2));
+    previous.succeed('shop/new', policyEntry('new', 2));
+    expect(previous.get('shop/api')).toEqual(policyEntry('api', 2));
     expect(previous.get('shop/new')).toBeUndefined();
-    expect(previous.policies()).toEqual([entry('web', 1), entry('api', 2), entry('gone', 1)]);
+    expect(previous.policies()).toEqual([
+      policyEntry('web', 1),
+      policyEntry('api', 2),
+      policyEntry('gone', 1),
+    ]);
     expect(previous.asItStands()).toEqual({ ...snap(3), policies: previous.policies() });
     expect(served.policies.map((p) => p.valuesAt)).toEqual([1, 1, 1]);
   });
 
   test('of a key given twice, the first is the entry, as a tick reads it', () => {
-    const previous = new PreviousSnapshot({ ...snap(1), policies: [entry('web', 1), entry('web', 2)] });
+    const previous = new PreviousSnapshot({
+      ...snap(1),
+      policies: [policyEntry('web', 1), policyEntry('web', 2)],
+    });
     expect(previous.get('shop/web')?.valuesAt).toBe(1);
   });
 });
