@@ -139,7 +139,7 @@ export function quietSeries(): Series[] {
   };
   return Object.entries(shapes).map(([name, shape]) => ({
     name,
-    times: Array.from({ length: rows }, (_, i) => start + i * stepMs),
+    times: stepTimes(start, rows, stepMs),
     values: Array.from({ length: rows }, (_, i) => shape(i)),
     stepMs,
   }));
@@ -264,8 +264,7 @@ function poisson(mean: number, random: () => number): number {
 export function unseenShapes(): Shaped[] {
   const out: Shaped[] = [];
   const start = Date.UTC(2014, 3, 1);
-  const times = (rows: number, stepMs: number): number[] =>
-    Array.from({ length: rows }, (_, i) => start + i * stepMs);
+  const times = (rows: number, stepMs: number): number[] => stepTimes(start, rows, stepMs);
   for (let seed = 1; seed <= 3; seed++) {
     const random = mulberry32(seed * 7919);
     const gaussian = (): number => standardNormal(random);
@@ -354,6 +353,16 @@ export interface Bursty extends Series {
   anomalies: number[];
 }
 
+/** `rows` sample times `stepMs` apart from `start`. */
+function stepTimes(start: number, rows: number, stepMs: number): number[] {
+  return Array.from({ length: rows }, (_, i) => start + i * stepMs);
+}
+
+/** A negative-binomial count: Poisson of a gamma-distributed mean (variance mean + mean²/dispersion). */
+function negativeBinomial(mean: number, dispersion: number, random: () => number): number {
+  return mean > 0 ? poisson((mean * gamma(dispersion, random)) / dispersion, random) : 0;
+}
+
 /** A gamma draw of shape k and scale 1 (Marsaglia and Tsang's squeeze; k < 1 by the boost k + 1). */
 function gamma(shape: number, random: () => number): number {
   if (shape < 1) return gamma(shape + 1, random) * random() ** (1 / shape);
@@ -413,13 +422,12 @@ export function burstySeries(): Bursty[] {
         if (kind === 'surge' && i >= at && i < at + 144) mean *= 3;
         if (kind === 'outage' && i >= at && i < at + 48) mean = 0;
         if (kind === 'level-up' && i >= at) mean *= 2.5;
-        // Negative binomial: Poisson of a gamma-distributed mean (variance mean + mean²/dispersion).
-        values.push(mean > 0 ? poisson((mean * gamma(dispersion, random)) / dispersion, random) : 0);
+        values.push(negativeBinomial(mean, dispersion, random));
       }
       out.push({
         name: `${kind}-${seed}`,
         kind,
-        times: Array.from({ length: rows }, (_, i) => start + i * stepMs),
+        times: stepTimes(start, rows, stepMs),
         values,
         stepMs,
         anomalies: kind === 'none' ? [] : [at],
@@ -484,12 +492,12 @@ export function tweetSeries(): Tweets[] {
         if (kind === 'level-shift' && i >= at) mean *= 2.5;
         if (kind === 'record-burst' && i >= at && i < at + 36) mean = base * 3 * largest;
         if (kind === 'dead' && i >= at && i < at + 72) mean = 0;
-        values.push(mean > 0 ? poisson((mean * gamma(dispersion, random)) / dispersion, random) : 0);
+        values.push(negativeBinomial(mean, dispersion, random));
       }
       out.push({
         name: `tweets-${kind}-${seed}`,
         kind,
-        times: Array.from({ length: rows }, (_, i) => start + i * stepMs),
+        times: stepTimes(start, rows, stepMs),
         values,
         stepMs,
         anomalies: kind === 'none' ? [] : [at],
