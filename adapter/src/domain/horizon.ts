@@ -9,6 +9,14 @@ export function decisionHorizonSeconds(
   return policy.readinessDelaySeconds + timing.hpaSyncSeconds + timing.intervalSeconds;
 }
 
+/** R/H: the share of the horizon a replica started now spends before it is ready (DecisionInput.startupShare). */
+export function startupShare(
+  policy: { readonly readinessDelaySeconds: number },
+  timing: { readonly hpaSyncSeconds: number; readonly intervalSeconds: number },
+): number {
+  return policy.readinessDelaySeconds / decisionHorizonSeconds(policy, timing);
+}
+
 /** H in engine ticks (at least 1): the peak the reactive distributions measure is over this many ticks. */
 export function decisionHorizonSteps(
   policy: { readonly readinessDelaySeconds: number },

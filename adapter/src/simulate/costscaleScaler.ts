@@ -2,6 +2,7 @@ import type { Config, Policy } from '../config/schema';
 import {
   decide,
   decisionHorizonSeconds,
+  startupShare,
   decisionHorizonSteps,
   growthHistogramFor,
   lagCorrectedDemand,
@@ -255,7 +256,7 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
         capacityPerReplica: params.capacityPerReplica,
         costPerReplicaHour: params.costPerReplicaHour,
         currentReplicas,
-        startupShare: policy.readinessDelaySeconds / horizon,
+        startupShare: startupShare(policy, timing),
         overrides,
         staleAfterMs: staleMs,
       }),
