@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
 import http, { type ServerResponse } from 'node:http';
 import https from 'node:https';
+import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { configSchema } from '../config/schema';
 import { generateServingCertificate } from '../server/tls';
@@ -242,6 +245,83 @@ describe('a follower taking a snapshot', () => {
       expect(snapshotJson(got)).toBe(snapshotJson(written));
     } finally {
       await new Promise((r) => leader.close(r));
+    }
+  });
+
+  /**
+   * The leader on a Unix socket, whose kernel buffers are small (loopback TCP's grow to tens of MiB), so a
+   * follower that does not read fills them within a few slices; `response` is the answer being written.
+   */
+  async function leaderOnSocket(written: Snapshot, stallMs?: number) {
+    const counted = { count: 0 };
+    const endpoint = snapshotEndpoint({
+      token: TOKEN,
+      snapshot: { current: () => written },
+      isLeader: () => true,
+      between: () => new Promise<void>((r) => setImmediate(() => r(void (counted.count += 1)))),
+      ...(stallMs !== undefined && { stallMs }),
+    });
+    const socketPath = join(await mkdtemp(join(tmpdir(), 'costscale-leader-')), 'snapshot.sock');
+    const at: { response?: ServerResponse } = {};
+    const leader = http.createServer((req, res) => {
+      at.response = res;
+      endpoint(req, res);
+    });
+    await new Promise<void>((r) => leader.listen(socketPath, () => r()));
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http
+        .get(
+          {
+            socketPath,
+            path: `${SNAPSHOT_PATH}?format=2`,
+            headers: { Authorization: `Bearer ${TOKEN}`, Accept: 'application/x-ndjson' },
+          },
+          resolve,
+        )
+        .on('error', reject),
+    );
+    // Not read: the client stops reading its socket once its own small buffer is full.
+    answer.pause();
+    const response = at.response!;
+    const slices = Math.ceil(written.policies.length / SNAPSHOT_SLICE);
+    // Until the leader waits for the connection to take more, or has written every slice.
+    while (response.listenerCount('drain') === 0 && !response.destroyed && counted.count < slices)
+      await new Promise((r) => setImmediate(r));
+    const close = () => new Promise((r) => leader.close(r));
+    return { answer, response, counted, slices, close };
+  }
+
+  test('the leader writes to a follower that does not read only what its connection takes, and all of it once it reads', async () => {
+    const written = large(40 * SNAPSHOT_SLICE, 9);
+    const whole = snapshotLines(written);
+    const { answer, response, counted, slices, close } = await leaderOnSocket(written);
+    try {
+      expect(counted.count).toBeLessThan(slices);
+      expect(response.writableLength).toBeLessThan(whole.length / 10);
+      const chunks: Buffer[] = [];
+      answer.on('data', (c: Buffer) => chunks.push(c)).resume();
+      await new Promise((r) => answer.on('end', r));
+      expect(counted.count).toBe(slices);
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(whole);
+      expect(answer.trailers['x-costscale-signature']).toBe(
+        createHmac('sha256', TOKEN).update(whole).digest('base64'),
+      );
+    } finally {
+      answer.destroy();
+      await close();
+    }
+  });
+
+  test('the leader cuts a follower whose connection takes nothing for stallMs, and writes it no more', async () => {
+    const written = large(40 * SNAPSHOT_SLICE, 9);
+    const { answer, response, counted, slices, close } = await leaderOnSocket(written, 50);
+    try {
+      if (!response.destroyed) await new Promise((r) => response.on('close', r));
+      expect(response.destroyed).toBe(true);
+      expect(counted.count).toBeLessThan(slices);
+    } finally {
+      answer.destroy();
+      await close();
     }
   });
 

@@ -36,6 +36,8 @@ const COMPACT_QUERY = `format=${SNAPSHOT_FORMAT}`;
 const NDJSON = 'application/x-ndjson';
 const SIGNATURE_HEADER = 'x-costscale-signature';
 const FETCH_TIMEOUT_MS = 2_000;
+/** A follower whose connection takes nothing for this long is cut, so it holds no snapshot here. */
+const STALL_MS = 30_000;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 const sign = (token: string, body: string): string =>
@@ -64,6 +66,7 @@ export function snapshotEndpoint(deps: {
   readonly snapshot: SnapshotSource;
   readonly isLeader: () => boolean;
   readonly between?: () => Promise<void>;
+  readonly stallMs?: number;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     const [path, query] = (req.url ?? '').split('?');
@@ -81,6 +84,7 @@ export function snapshotEndpoint(deps: {
       } else {
         const compact = new URLSearchParams(query).get('format') === String(SNAPSHOT_FORMAT);
         if (compact && (req.headers.accept ?? '').includes(NDJSON)) {
+          res.setTimeout(deps.stallMs ?? STALL_MS, () => res.destroy());
           writeLines(res, deps.token, current, deps.between ?? nextTurn).catch(() => res.destroy());
           return true;
         }
@@ -96,7 +100,24 @@ export function snapshotEndpoint(deps: {
   };
 }
 
-/** The snapshot's NDJSON form, a slice of entries at a time; the HMAC of what was sent in a trailer. */
+/** Resolves once the response takes more, or is gone. */
+const drained = (res: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+
+/**
+ * The snapshot's NDJSON form, a slice of entries at a time; the HMAC of what was sent in a trailer. The
+ * next slice waits until the connection has taken the last one: a follower that reads slowly is sent
+ * the snapshot as fast as it reads, instead of the leader buffering all of it for that follower
+ * (170 MiB at 100,000 policies, issue 16).
+ */
 async function writeLines(
   res: ServerResponse,
   token: string,
@@ -104,18 +125,18 @@ async function writeLines(
   between: () => Promise<void>,
 ): Promise<void> {
   const mac = createHmac('sha256', token);
-  const write = (text: string): void => {
+  const write = async (text: string): Promise<void> => {
     mac.update(text);
-    res.write(text);
+    if (!res.write(text)) await drained(res);
   };
   res.writeHead(200, { 'Content-Type': NDJSON, Trailer: SIGNATURE_HEADER });
-  write(snapshotHeadLine(snapshot));
+  await write(snapshotHeadLine(snapshot));
   const entries = snapshot.policies;
   for (let at = 0; at < entries.length; at += SNAPSHOT_SLICE) {
     await between();
-    // A follower that went away (its timeout) gets no more of it.
+    // A follower that went away (its timeout, or stalled past STALL_MS) gets no more of it.
     if (res.destroyed) return;
-    write(
+    await write(
       `\n${entries
         .slice(at, at + SNAPSHOT_SLICE)
         .map(snapshotEntryLine)
