@@ -7,7 +7,7 @@ import { float32Array } from './typedArrays';
  * above (or below) the level it left; its duration is its mass over its height (the samples a flat-topped
  * surge of that height would last), entered in a histogram when it ends. A burst of a routine height is
  * one row or a few and decays within the hour; a news event (what NAB labels in realTweets) stays up for
- * hours, however high it rose. A surge that outlasts all but half an episode of the recorded ones is news
+ * hours, however high it rose. A surge that outlasts all the recorded ones (all but half of one) is news
  * once, with the evidence of its strongest sample and the rarity of its duration: the masking and the
  * record of burst heights (`burstRecord.ts`) judge a surge by its first samples, this by how long it holds.
  * Height and duration are scale-free, so the rule needs no unit of the series.
