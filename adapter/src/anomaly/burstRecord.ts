@@ -28,12 +28,8 @@ const BINS = 16;
 const HALF_LIFE_MS = 14 * 86_400_000;
 /** The recent episodes, against which the record's rate is checked, are forgotten by half in six hours. */
 const RECENT_HALF_LIFE_MS = 6 * 3_600_000;
-/**
- * A burst is routine when the record holds at least this many episodes that peaked as high (six before the
- * surge record, `surgeRecord.ts`, which reports a routine-height burst that lasts: a labelled burst of a
- * busy series that three earlier ones reached is found by its duration, if at all).
- */
-export const ROUTINE_EPISODES = 3;
+/** A burst is routine when the record holds at least this many episodes that peaked as high. */
+export const ROUTINE_EPISODES = 6;
 /** The rate is compared once the record holds this many episodes: a rate needs a record. */
 export const RATE_MIN_EPISODES = 6;
 
