@@ -5,7 +5,6 @@ import {
   episodesAbove,
   observeBurst,
   routineBurst,
-  RATE_MIN_EPISODES,
   ROUTINE_EPISODES,
 } from './burstRecord';
 
@@ -67,7 +66,7 @@ describe('burst record', () => {
     expect(burstRateDecades(record, t, learning + 5 * hour + 11.5 * hour)).toBeGreaterThan(1.5);
     // A record of fewer episodes than a routine burst needs has no rate to compare with.
     const young = createBurstRecord();
-    for (let k = 0; k < RATE_MIN_EPISODES - 1; k++) t = episode(young, k * hour, 4 * E);
+    for (let k = 0; k < ROUTINE_EPISODES - 1; k++) t = episode(young, k * hour, 4 * E);
     expect(burstRateDecades(young, t, 100 * hour)).toBe(0);
   });
 

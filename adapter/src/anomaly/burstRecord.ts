@@ -30,8 +30,6 @@ const HALF_LIFE_MS = 14 * 86_400_000;
 const RECENT_HALF_LIFE_MS = 6 * 3_600_000;
 /** A burst is routine when the record holds at least this many episodes that peaked as high. */
 export const ROUTINE_EPISODES = 6;
-/** The rate is compared once the record holds this many episodes: a rate needs a record. */
-export const RATE_MIN_EPISODES = 6;
 
 export const burstRecordSchema = z.object({
   /** The current episode's peak (0: none). */
@@ -105,14 +103,14 @@ export const routineBurst = (record: BurstRecord, timeMs: number, calibrated: nu
  * record's episodes times the ratio of the two half-lives (the two counts' ratio at a steady rate), or,
  * while the record has been learning (`elapsedMs`) for less than its half-life, times the recent half-life
  * over that time (ln 2 short of a steady recent count: a margin), so a young record's bursts do not read
- * as a surge. Zero until the record holds RATE_MIN_EPISODES: a rate needs a record, and where bursts are
+ * as a surge. Zero until the record holds ROUTINE_EPISODES: a rate needs a record, and where bursts are
  * rare each is evidence by itself.
  */
 export function burstRateDecades(record: BurstRecord, timeMs: number, elapsedMs: number): number {
   decay(record, timeMs);
   let episodes = 0;
   for (let b = 0; b < BINS; b++) episodes += record.counts[b]!;
-  if (episodes < RATE_MIN_EPISODES || !(elapsedMs > 0)) return 0;
+  if (episodes < ROUTINE_EPISODES || !(elapsedMs > 0)) return 0;
   const expected = (episodes * RECENT_HALF_LIFE_MS) / Math.min(HALF_LIFE_MS, elapsedMs);
   const k = record.recent;
   return k > expected ? (k * Math.log(k / expected) - k + expected) / Math.LN10 : 0;

@@ -47,7 +47,7 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * detections after an alarm); so are the higher samples that follow an event's first within a few
  * samples, unless they double its score. An event like one seen at about the same time of day on one of
  * the last seven days is damped too: a daily job's spike is routine from its second day on (what
- * Numenta HTM's sequence memory learns of a pattern that recurs). So is a burst that at least three of the
+ * Numenta HTM's sequence memory learns of a pattern that recurs). So is a burst that at least six of the
  * series' recent episodes of strong evidence reached (`burstRecord.ts`): where bursts are routine (tweet
  * volume), only one beyond most of them is news.
  * Bursts coming far faster than the record's rate are news again, each adding that evidence to its own;
