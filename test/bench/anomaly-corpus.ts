@@ -437,8 +437,8 @@ export function burstySeries(): Bursty[] {
   return out;
 }
 
-export type TweetKind = 'level-shift' | 'record-burst' | 'dead' | 'none';
-const TWEET_KINDS: readonly TweetKind[] = ['level-shift', 'record-burst', 'dead', 'none'];
+export type TweetKind = 'level-shift' | 'record-burst' | 'dead' | 'news-surge' | 'none';
+const TWEET_KINDS: readonly TweetKind[] = ['level-shift', 'record-burst', 'dead', 'news-surge', 'none'];
 
 export interface Tweets extends Series {
   kind: TweetKind;
@@ -452,8 +452,11 @@ export interface Tweets extends Series {
  * rhythm (quiet nights) and a weekly one (weekends at 0.6), and routine bursts several times a day, each
  * 10–60 times the level (Pareto, tail index 1.2–1.6), jumping at once and decaying over minutes to an
  * hour. Four series a seed: a sustained level shift (2.5× from the label on), a burst three times the
- * largest before it lasting three hours, a dead period (no counts for six hours), and none. The anomaly
- * starts between 55 % and 85 % of the series.
+ * largest before it lasting three hours, a dead period (no counts for six hours), a news surge and none.
+ * The news surge is what NAB labels in realTweets: a surge no higher than the largest routine bursts
+ * before it (0.6–1.2 times the largest) but lasting hours (decaying with a half-life of 1.5–4 hours, where
+ * a routine burst's is 5 minutes to an hour), preceded by two smaller bursts within the three hours before.
+ * The anomaly starts between 55 % and 85 % of the series.
  */
 export function tweetSeries(): Tweets[] {
   const out: Tweets[] = [];
@@ -473,6 +476,11 @@ export function tweetSeries(): Tweets[] {
       let excess = 0;
       let decay = 1;
       let largest = 0;
+      // Drawn only for the news surge, so the other kinds' series stay as they were.
+      const surge =
+        kind === 'news-surge'
+          ? { size: 0.6 + 0.6 * random(), halfLife: 18 + 30 * random(), before: [at - 36, at - 16] }
+          : undefined;
       const values: number[] = [];
       for (let i = 0; i < rows; i++) {
         const day = Math.floor((i + phase) / perDay) % 7;
@@ -486,7 +494,13 @@ export function tweetSeries(): Tweets[] {
           decay = 0.5 ** (1 / (1 + 11 * random()));
           if (i < at) largest = Math.max(largest, size);
         }
-        let mean = base * rhythm * (1 + excess);
+        if (surge?.before.includes(i)) {
+          excess = Math.max(excess, 0.3 * largest - 1);
+          decay = 0.5 ** (1 / 4);
+        }
+        // The surge decays on its own clock: routine bursts during it add to it.
+        const news = surge && i >= at ? (surge.size * largest - 1) * 0.5 ** ((i - at) / surge.halfLife) : 0;
+        let mean = base * rhythm * (1 + excess + news);
         excess *= decay;
         if (excess < 0.05) excess = 0;
         if (kind === 'level-shift' && i >= at) mean *= 2.5;

@@ -9,6 +9,7 @@ import {
 } from './burstRecord';
 import { logNormalTail } from './normal';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
+import { createSurgeRecord, observeSurge, surgeRecordSchema } from './surgeRecord';
 import { float32Array, signedFloat32Array, typedArraysAsLists, uint8Array } from './typedArrays';
 import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
 
@@ -49,7 +50,8 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * Numenta HTM's sequence memory learns of a pattern that recurs). So is a burst that at least six of the
  * series' recent episodes of strong evidence reached (`burstRecord.ts`): where bursts are routine (tweet
  * volume), only one beyond most of them is news.
- * Bursts coming far faster than the record's rate are news again, each adding that evidence to its own.
+ * Bursts coming far faster than the record's rate are news again, each adding that evidence to its own;
+ * so is a surge that outlasts the series' recorded surges (`surgeRecord.ts`), however routine its height.
  */
 
 export const DAY_MS = 86_400_000;
@@ -127,7 +129,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(10),
+  version: z.literal(11),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -170,6 +172,8 @@ export const detectorStateSchema = z.object({
   daily: witnessStateSchema,
   /** The peaks of the series' recent episodes of strong evidence. */
   bursts: burstRecordSchema,
+  /** How long the series' recent surges lasted. */
+  surges: surgeRecordSchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
@@ -179,7 +183,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 10,
+    version: 11,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -211,6 +215,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     weekly: createWeekly(stepMs, slots > 0),
     daily: createWitness(perDay, DAILY_SETTLE_DAYS, true),
     bursts: createBurstRecord(),
+    surges: createSurgeRecord(),
   };
 }
 
@@ -401,6 +406,9 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   const spatial = spatialScore(state, value);
   const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.level));
   const log = logEvidence(state, timeMs, value, floor);
+  // A surge starts where the value leaves the fast level's band (before the level learns from it).
+  const levelBefore = state.level;
+  const leaves = Math.abs(value - state.level) > CLIP * Math.max(MAE_TO_SD * state.levelDev, floor);
   const residual = dailyResidual(state, timeMs, value);
   const weekly = weeklyEvidence(state.weekly, timeMs, value, residual, floor);
   const daily = dailyEvidence(state, timeMs, value, residual, floor);
@@ -430,6 +438,8 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   const surge = rate >= SURGE_DECADES && state.bursts.peak === 0;
   const routine = calibrated + rate >= decades && routineBurst(state.bursts, timeMs, calibrated);
   observeBurst(state.bursts, timeMs, calibrated);
+  // A surge that outlasts the record's is news whatever its height said and whatever alarm masks it.
+  const lasting = observeSurge(state.surges, timeMs, value, levelBefore, calibrated, leaves);
   const raw = decades / (decades + SCORE_DECADES);
   const decayedPeak = state.peak * peakDecay(state, timeMs);
   state.peak = Math.max(decayedPeak, raw);
@@ -443,7 +453,7 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
       state.eventScores.shift();
     }
   }
-  return Math.max(spatial, fresh || surge ? raw : raw * DAMPING);
+  return Math.max(spatial, fresh || surge ? raw : raw * DAMPING, lasting / (lasting + SCORE_DECADES));
 }
 
 /**

@@ -51,6 +51,7 @@ const slotArrays = (d: DetectorState) => [
   d.weekly.expected,
   d.weekly.count,
   d.bursts.counts,
+  d.surges.counts,
 ];
 
 describe('a detector packed between its buckets', () => {
@@ -80,8 +81,8 @@ describe('a detector packed between its buckets', () => {
     const detector = createDetector({ stepMs: STEP });
     const before = slotArrays(detector);
     const runs = packDetector(detector)!;
-    // Seven arrays of one run each: length, value, run length.
-    expect(runs).toHaveLength(7 * 3);
+    // Eight arrays of one run each: length, value, run length.
+    expect(runs).toHaveLength(8 * 3);
     for (const [i, array] of slotArrays(detector).entries()) {
       expect(array).toHaveLength(0);
       expect(array.constructor).toBe(before[i]!.constructor);
