@@ -42,6 +42,20 @@ describe('slow-level witness', () => {
     expect(Math.max(...evidence.slice(24 * 20, 24 * 22))).toBeGreaterThan(8);
   });
 
+  it('stays quiet between the spikes of a noiseless flat line, settled over the span of its level', () => {
+    // NAB's artificial spike files' shape: spikes about twice a day on a flat line, no noise. Settled after
+    // two days, the witness scored up to 0.9 on the flat line between them, right after NAB's probation.
+    const STEP = 300_000;
+    const noise = uniformNoise(2);
+    const values = Array.from({ length: 288 * 6 }, () =>
+      noise() < 1 / 150 - 0.5 ? 20 + 30 + 30 * (noise() + 0.5) : 20,
+    );
+    const state = createDetector({ stepMs: STEP });
+    const scores = values.map((v, i) => scoreSample(state, T0 + i * STEP, v));
+    const between = scores.filter((_, i) => i >= 288 * 2 && values[i] === 20);
+    expect(Math.max(...between)).toBeLessThan(0.1);
+  });
+
   it('skips values that have no log, and learns nothing from them', () => {
     const state = createLevelWitness(24);
     levelEvidence(state, 5, 1);

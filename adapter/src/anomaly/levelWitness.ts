@@ -9,7 +9,7 @@ import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitn
  * previous value and the fast level, and the long-run distribution of values is too wide for it to be
  * novel (a price's spikes, which double it for an hour, widen it); against the slow level it runs half a
  * day off. In log space a halving weighs as much as a doubling: the spikes' upper tail no longer hides a
- * drop. It needs no rhythm, so it speaks from its second day, where a short series (hourly, a few weeks)
+ * drop. It needs no rhythm, so it speaks from its fifth day, where a short series (hourly, a few weeks)
  * has no weekly profile yet. A value of zero or below has no log: the witness skips it (a drop to zero
  * is a new extreme or novel anyway).
  */
@@ -20,8 +20,13 @@ const LEVEL_DAYS = 4;
 const SMOOTH_DAY_SHARE = 1 / 2;
 /** Residuals beyond this many mean absolute errors move the level and its error only this far (Huber). */
 const CLIP = 3;
-/** Days of samples the witness's statistics learn from before it speaks. */
-const SETTLE_DAYS = 2;
+/**
+ * Days of samples the witness's statistics learn from before it speaks: the level's own span. Settled
+ * after two days, it alarmed on noiseless flat lines with spikes (NAB's artificial files' shape) between
+ * the spikes, right after NAB's two-day probation, where the daily profile still echoes each spike at
+ * its time of day.
+ */
+const SETTLE_DAYS = LEVEL_DAYS;
 /** The smallest error of the log level assumed: a change of 0.1 % is noise in any unit. */
 const LOG_FLOOR = 1e-3;
 
