@@ -7,7 +7,6 @@ import {
   observeBurst,
   routineBurst,
 } from './burstRecord';
-import { createLevelWitness, levelEvidence, levelWitnessStateSchema } from './levelWitness';
 import { logNormalTail } from './normal';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
 import { float32Array, signedFloat32Array, typedArraysAsLists, uint8Array } from './typedArrays';
@@ -39,9 +38,6 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * 6. Rhythms. The residual against the daily profile and against a weekly one, smoothed over a few hours,
  *    against its own spread (`rhythmWitness.ts`): a day that follows itself step by step but not its
  *    rhythm (a holiday, a peak that does not come, a flat line) is evidence that 1–4 explain away.
- * 7. Slow level. The log of a positive value over its time of day's share, smoothed over half a day,
- *    against a robust level of about four days (`levelWitness.ts`): a price that halves for two days or
- *    shifts and stays, hidden by its own spikes from 1–4, in a series too short for a weekly profile.
  * The evidence is a tail probability p, d = −log10(p) decades of it. Each series calibrates itself: d is
  * divided by 1 + its own running 99th percentile of d, so a series whose ordinary noise often looks
  * improbable needs more to alarm than a quiet one (the aim of Numenta's anomaly likelihood: one threshold
@@ -131,7 +127,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(11),
+  version: z.literal(10),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -174,8 +170,6 @@ export const detectorStateSchema = z.object({
   daily: witnessStateSchema,
   /** The peaks of the series' recent episodes of strong evidence. */
   bursts: burstRecordSchema,
-  /** The witness on the slow level of the log value. */
-  slow: levelWitnessStateSchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
@@ -185,7 +179,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 11,
+    version: 10,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -217,7 +211,6 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     weekly: createWeekly(stepMs, slots > 0),
     daily: createWitness(perDay, DAILY_SETTLE_DAYS, true),
     bursts: createBurstRecord(),
-    slow: createLevelWitness(perDay),
   };
 }
 
@@ -324,18 +317,6 @@ function dailyEvidence(
   return witnessEvidence(state.daily, z, residual, x - state.level, floor);
 }
 
-/**
- * The daily profile's expectation at this time over the last day's mean, for the slow-level witness (1
- * before the slot has been seen twice; 0, which it skips, where either is not positive).
- */
-function dailyRatio(state: DetectorState, timeMs: number): number {
-  const slot = slotOf(state, timeMs);
-  if (slot < 0 || state.profileCount[slot]! < 2) return 1;
-  const mean = dayMean(state);
-  const expected = mean + state.profile[slot]!;
-  return mean > 0 && expected > 0 ? expected / mean : 0;
-}
-
 function slotOf(state: DetectorState, timeMs: number): number {
   if (state.profile.length === 0 || !Number.isFinite(timeMs)) return -1;
   const ofDay = ((timeMs % DAY_MS) + DAY_MS) % DAY_MS;
@@ -414,7 +395,6 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
       state.dayCount = 1;
     }
     learnWeekly(state.weekly, timeMs, value, 0);
-    levelEvidence(state.slow, value, 1);
     return 0;
   }
   state.n += 1;
@@ -424,13 +404,12 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   const residual = dailyResidual(state, timeMs, value);
   const weekly = weeklyEvidence(state.weekly, timeMs, value, residual, floor);
   const daily = dailyEvidence(state, timeMs, value, residual, floor);
-  const slow = levelEvidence(state.slow, value, dailyRatio(state, timeMs));
   learn(state, timeMs, value, floor);
   const evidence = Math.max(0, -log / LN10);
   // The rhythm witnesses are standardised against their own long-run spread and stay out of the quantile:
   // a holiday's evidence lasts all day, and would raise the quantile past itself before the day is out.
   const calibrated = evidence / (1 + state.evidenceQuantile);
-  let decades = Math.max(calibrated, Math.max(-weekly, -daily, -slow) / LN10 / (1 + state.evidenceQuantile));
+  let decades = Math.max(calibrated, Math.max(-weekly, -daily) / LN10 / (1 + state.evidenceQuantile));
   state.evidenceQuantile = Math.max(
     0,
     state.evidenceQuantile +
