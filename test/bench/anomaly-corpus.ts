@@ -520,3 +520,124 @@ export function tweetSeries(): Tweets[] {
   }
   return out;
 }
+
+export interface StandIn extends Series {
+  kind: string;
+  /** The row where the labelled anomaly starts (none for a series without one). */
+  anomalies: number[];
+}
+
+/**
+ * Stand-ins for NAB's artificialWithAnomaly files, labelled by construction (made here, none of NAB's
+ * files; many seeds so that no one shape's quirk decides): two weeks of 5 minutes of a daily rhythm,
+ * per seed a trapezoid, a sine or two pulses a day, its levels, plateau, ramps and phase drawn, and a
+ * noise of 0, 0.2 %, 1 % or 3 % of its swing (NAB's are nearly noiseless). Per seed: the plateau 40 %
+ * of the swing higher or lower for a quarter day to the rest of the series, the rhythm stopping at its
+ * middle for half a day or at its floor for a day, a lasting shift of 30 % of the swing, spikes on a flat
+ * line every 12 hours or so that come every 50 minutes for half a day to a day and a half, and the rhythm
+ * without an anomaly. The anomaly starts between 50 % and 85 % of the series.
+ */
+export function artificialStandIns(seeds: readonly number[]): StandIn[] {
+  const out: StandIn[] = [];
+  const rows = 4032;
+  const perDay = 288;
+  const times = stepTimes(Date.UTC(2014, 3, 1), rows, 300_000);
+  for (const seed of seeds) {
+    const random = mulberry32(seed * 104_729 + 17);
+    const low = 10 + 20 * random();
+    const high = low + 30 + 60 * random();
+    const phase = Math.floor(random() * perDay);
+    const plateau = Math.floor(perDay * (0.3 + 0.4 * random()));
+    const ramp = [0, 3, 12][seed % 3]!;
+    const noise = [0, 0.002, 0.01, 0.03][seed % 4]! * (high - low);
+    const shape = (['trapezoid', 'sine', 'trapezoid', 'pulses'] as const)[Math.floor(seed / 4) % 4]!;
+    const rhythm = (i: number, top = high): number => {
+      const t = (i + phase) % perDay;
+      if (shape === 'sine') return (low + top) / 2 + ((top - low) / 2) * Math.sin((2 * Math.PI * t) / perDay);
+      const pulses = shape === 'pulses' ? 2 : 1;
+      const u = t % (perDay / pulses);
+      const on = plateau / pulses;
+      if (u < ramp) return low + ((top - low) * u) / ramp;
+      if (u < on) return top;
+      if (u < on + ramp) return top - ((top - low) * (u - on)) / ramp;
+      return low;
+    };
+    const at = Math.floor(rows * (0.5 + 0.35 * random()));
+    const lasting = [perDay / 4, perDay, 2 * perDay, rows][Math.floor(random() * 4)]!;
+    const during = (i: number, length = lasting): boolean => i >= at && i < at + length;
+    const add = (kind: string, value: (i: number) => number, labelled = true): void => {
+      out.push({
+        name: `${kind}-${seed}`,
+        kind,
+        times,
+        stepMs: 300_000,
+        values: Array.from({ length: rows }, (_, i) =>
+          Number((value(i) + noise * standardNormal(random)).toFixed(4)),
+        ),
+        anomalies: labelled ? [at] : [],
+      });
+    };
+    const swing = high - low;
+    add('jump-up', (i) => rhythm(i, during(i) ? high + 0.4 * swing : high));
+    add('jump-down', (i) => rhythm(i, during(i) ? high - 0.4 * swing : high));
+    add('flat-middle', (i) => (during(i, Math.min(lasting, perDay / 2)) ? (low + high) / 2 : rhythm(i)));
+    add('flat-floor', (i) => (during(i, Math.min(lasting, perDay)) ? low : rhythm(i)));
+    add('level-shift', (i) => rhythm(i) + (i >= at ? 0.3 * swing : 0));
+    add('none', rhythm, false);
+    const dense = Math.floor(perDay * (0.5 + random()));
+    add('spike-density', (i) => {
+      const rate = during(i, dense) ? 1 / 10 : 1 / 150;
+      return low + (random() < rate ? swing * (0.5 + 0.5 * random()) : 0);
+    });
+  }
+  return out;
+}
+
+/**
+ * Stand-ins for NAB's realAdExchange files, labelled by construction (made here, none of NAB's files):
+ * 1,600 hours (67 days, so NAB's probation is 10 days) of a price with a daily rhythm (10–50 %), weekends
+ * up to 15 % lower, log-normal noise of 8–28 % and 0.5–2.5 % of the hours raised 1.5–2.5 times (routine
+ * spikes), the level 0.1, 0.5 or 1.5 by seed. Per seed: a drop to 3 % for 6, 24 or 72 hours, a drop to
+ * 40 % for twice as long, a lasting doubling or halving, two hours six times higher, and none. The anomaly
+ * starts between 17 % and 87 % of the series: within the first weeks too, where no weekly rhythm is known.
+ */
+export function adExchangeStandIns(seeds: readonly number[]): StandIn[] {
+  const out: StandIn[] = [];
+  const rows = 1600;
+  const times = stepTimes(Date.UTC(2011, 6, 1), rows, 3_600_000);
+  for (const seed of seeds) {
+    const random = mulberry32(seed * 7727 + 3);
+    const level = [0.1, 1.5, 0.5][seed % 3]!;
+    const sd = 0.08 + 0.2 * random();
+    const daily = 0.1 + 0.4 * random();
+    const weekend = 0.15 * random();
+    const spikeRate = 0.005 + 0.02 * random();
+    const at = Math.floor(rows * (0.17 + 0.7 * random()));
+    const hours = [6, 24, 72][seed % 3]!;
+    const base = (i: number): number =>
+      level *
+      (1 + daily * Math.sin((2 * Math.PI * (i + 5)) / 24)) *
+      (Math.floor(i / 24) % 7 >= 5 ? 1 - weekend : 1);
+    const add = (kind: string, anomaly: (i: number, v: number) => number, labelled = true): void => {
+      out.push({
+        name: `${kind}-${seed}`,
+        kind,
+        times,
+        stepMs: 3_600_000,
+        values: Array.from({ length: rows }, (_, i) => {
+          let v = base(i) * Math.exp(sd * standardNormal(random));
+          if (random() < spikeRate) v *= 1.5 + random();
+          return Number(Math.max(0, anomaly(i, v)).toFixed(4));
+        }),
+        anomalies: labelled ? [at] : [],
+      });
+    };
+    add('drop-to-zero', (i, v) => (i >= at && i < at + hours ? v * 0.03 : v));
+    add('drop', (i, v) => (i >= at && i < at + 2 * hours ? v * 0.4 : v));
+    add('shift-up', (i, v) => (i >= at ? v * 2 : v));
+    add('shift-down', (i, v) => (i >= at ? v * 0.5 : v));
+    add('spike', (i, v) => (i >= at && i < at + 2 ? v * 6 : v));
+    add('none', (_, v) => v, false);
+  }
+  return out;
+}

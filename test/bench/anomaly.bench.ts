@@ -18,8 +18,10 @@
 // changes, denser spikes, tweet counts, ad-exchange prices: `unseenShapes`), at its own optimal threshold,
 // with the shapes whose anomaly was detected there; the same on bursty counts with heavy-tailed ordinary
 // bursts (`burstySeries`) and on counts shaped like Twitter volume, bursting 10–60× several times a day
-// (`tweetSeries`), the latter also at the threshold optimal for NAB's 31 labelled files; the bytes a
-// costscale detector holds.
+// (`tweetSeries`), the latter also at the threshold optimal for NAB's 31 labelled files; the same, at
+// both thresholds, on 16 seeds of stand-ins for NAB's artificialWithAnomaly files (nearly noiseless daily
+// rhythms: `artificialStandIns`) and for its realAdExchange files (short hourly prices:
+// `adExchangeStandIns`); the bytes a costscale detector holds.
 // Every detector runs on the same copies with the same mechanism constants for every series; the real
 // (unlabelled) anomalies of the NAB series count as false alarms for all three alike.
 import { setFlagsFromString } from 'node:v8';
@@ -27,6 +29,8 @@ import { runInNewContext } from 'node:vm';
 import { createDetector, scoreSample } from '../../adapter/src/anomaly/detector';
 import { nabScore, nabScoreAt, nabWindows, probationaryLength } from '../../adapter/src/anomaly/nabScore';
 import {
+  adExchangeStandIns,
+  artificialStandIns,
   burstySeries,
   forecastResidual,
   inject,
@@ -41,6 +45,7 @@ import {
   type Series,
   type Bursty,
   type Shaped,
+  type StandIn,
   type Tweets,
 } from './anomaly-corpus';
 
@@ -120,7 +125,11 @@ const describe = (e: ReturnType<typeof evaluate>): string =>
  * anomalies detected in their window at its threshold (a series without an anomaly counts its false
  * positives only).
  */
-function shapesScore(shapes: (Shaped | Bursty | Tweets)[], scores: Float64Array[], at?: number): string {
+function shapesScore(
+  shapes: (Shaped | Bursty | Tweets | StandIn)[],
+  scores: Float64Array[],
+  at?: number,
+): string {
   const files = shapes.map((s, i) => ({
     scores: scores[i]!,
     windows: nabWindows(s.values.length, s.anomalies),
@@ -213,6 +222,9 @@ function main(): void {
   const shapes = unseenShapes();
   const bursty = burstySeries();
   const tweets = tweetSeries();
+  const seeds = Array.from({ length: 16 }, (_, k) => k + 1);
+  const artificial = artificialStandIns(seeds);
+  const adExchange = adExchangeStandIns(seeds);
   // The threshold optimal for NAB's 31 files in anomaly-nab.bench.ts (main at 8d3045f; 0.1560 since): the
   // tweet-like counts' false positives there are the calibration across series that NAB's one threshold asks.
   const nabThreshold = 0.156;
@@ -225,6 +237,8 @@ function main(): void {
     const atNab = evaluate(corpus, scores, nab.threshold);
     if (name === 'costscale') budget = atNab.falseAlarmsPerDay;
     const atBudget = evaluate(corpus, scores, thresholdForFalseAlarms(corpus, scores, budget));
+    const artificialScores = artificial.map(DETECTORS[name]!);
+    const adExchangeScores = adExchange.map(DETECTORS[name]!);
     rows.push(
       `${name.padEnd(18)} NAB ${nab.score.toFixed(1).padStart(5)} (threshold ${nab.threshold.toFixed(4)}), ` +
         `${(throughput[name]! / 1e6).toFixed(2)} M samples/s\n` +
@@ -237,9 +251,15 @@ function main(): void {
         `\n${''.padEnd(18)} unseen shapes: ${shapesScore(shapes, shapes.map(DETECTORS[name]!))}` +
         `\n${''.padEnd(18)} bursty counts: ${shapesScore(bursty, bursty.map(DETECTORS[name]!))}` +
         `\n${''.padEnd(18)} tweet-like counts: ${shapesScore(tweets, tweets.map(DETECTORS[name]!))}` +
+        `\n${''.padEnd(18)} artificial stand-ins: ${shapesScore(artificial, artificialScores)}` +
+        `\n${''.padEnd(18)} ad-exchange stand-ins: ${shapesScore(adExchange, adExchangeScores)}` +
         (name === 'costscale'
           ? `\n${''.padEnd(18)} tweet-like counts at the 31 NAB files' threshold ${nabThreshold}: ` +
-            shapesScore(tweets, tweets.map(DETECTORS[name]!), nabThreshold)
+            shapesScore(tweets, tweets.map(DETECTORS[name]!), nabThreshold) +
+            `\n${''.padEnd(18)} artificial stand-ins at ${nabThreshold}: ` +
+            shapesScore(artificial, artificialScores, nabThreshold) +
+            `\n${''.padEnd(18)} ad-exchange stand-ins at ${nabThreshold}: ` +
+            shapesScore(adExchange, adExchangeScores, nabThreshold)
           : ''),
     );
   }
