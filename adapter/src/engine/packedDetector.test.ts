@@ -132,6 +132,33 @@ describe('a detector packed between its buckets', () => {
     }
   });
 
+  it('unpacks into a state it reuses exactly as into a new one, whatever that state held before', () => {
+    // Two detectors through one reused state, each bucket unpacked into what the other left there, and
+    // one at a step with no time of day (no slots): its arrays are of another length.
+    const steps = [STEP, STEP, 8 * 3_600_000];
+    const references = steps.map((stepMs) => newWatch(createDetector({ stepMs })));
+    const packed = steps.map((stepMs) => packDetector(createDetector({ stepMs }))!);
+    const episodes = references.map((w) => w.episode);
+    let reused: DetectorState | undefined;
+    for (const [k, { value }] of costSeries(3, 3 * DAY).entries()) {
+      steps.forEach((stepMs, i) => {
+        const at = T0 + k * stepMs;
+        const sample = i === 1 ? value * 3 + (k % 7) : value;
+        const expected = watchSample(references[i]!, at, sample);
+        reused = unpackDetector(packed[i]!, reused);
+        const watch: WatchedSeries = { detector: reused, episode: episodes[i]!, score: 0, episodes: 0 };
+        expect(Object.is(watchSample(watch, at, sample), expected)).toBe(true);
+        episodes[i] = watch.episode;
+        packed[i] = packDetector(reused)!;
+      });
+    }
+    steps.forEach((_, i) =>
+      expect(serializeDetector(unpackDetector(packed[i]!, reused))).toBe(
+        serializeDetector(references[i]!.detector),
+      ),
+    );
+  });
+
   it('leaves a state of another shape as it is, and refuses bytes that are not its own', () => {
     const added = { ...createDetector({ stepMs: STEP }), added: 1 } as DetectorState;
     expect(packDetector(added)).toBeUndefined();

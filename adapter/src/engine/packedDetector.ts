@@ -14,7 +14,8 @@ import { createDetector, type DetectorState } from '../anomaly';
  * so the detector scores, and serialises, as if it had never been packed.
  *
  * The layout is the shape of a new detector (its keys, at any depth, and what each holds); a state of
- * another shape (a field the detector added later, a value of another kind) is not packed.
+ * another shape (a field the detector added later, a value of another kind) is not packed, nor is any
+ * state of a detector that holds values of other kinds (a string, a list of objects).
  */
 export type PackedDetector = string & { readonly packedDetector: unique symbol };
 
@@ -27,7 +28,9 @@ type Field =
   | { readonly key: string; readonly kind: 'scalar' }
   | { readonly key: string; readonly kind: 'list' }
   | { readonly key: string; readonly kind: 'typed'; readonly type: TypedArrayKind }
-  | { readonly key: string; readonly kind: 'fields'; readonly fields: readonly Field[] };
+  | { readonly key: string; readonly kind: 'fields'; readonly fields: readonly Field[] }
+  /** Anything else (a string, a list of objects): a state that holds one is not packed. */
+  | { readonly key: string; readonly kind: 'other' };
 
 /** How a number, null or boolean is written: a tag byte, then the value at the width it needs. */
 const ZERO = 0;
@@ -42,16 +45,20 @@ const RUNS = 1;
 /** A run's count is two bytes; a longer array is written as its bytes. */
 const MAX_RUN_ARRAY = 0xffff;
 
+const elementWidth = (value: ArrayBufferView): number =>
+  (value as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+
 function layoutOf(fields: Fields): Field[] {
   return Object.keys(fields).map((key): Field => {
     const value = fields[key];
     if (value === null || typeof value === 'number' || typeof value === 'boolean')
       return { key, kind: 'scalar' };
     if (Array.isArray(value)) return { key, kind: 'list' };
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    // Typed arrays of one, two or four bytes an element: the detector's counts and four-byte floats.
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView) && [1, 2, 4].includes(elementWidth(value)))
       return { key, kind: 'typed', type: value.constructor as TypedArrayKind };
     if (typeof value === 'object') return { key, kind: 'fields', fields: layoutOf(value as Fields) };
-    throw new Error(`packed detector: ${key} holds a ${typeof value}`);
+    return { key, kind: 'other' };
   });
 }
 
@@ -83,12 +90,16 @@ export function packDetector(state: DetectorState): PackedDetector | undefined {
   }
 }
 
-/** The state `packDetector` packed, made again. */
-export function unpackDetector(packed: PackedDetector): DetectorState {
+/**
+ * The state `packDetector` packed, made again; into `into` when given (a state of the same shape, whose
+ * objects, lists and typed arrays of the same length are reused), so that scoring a detector between two
+ * packings makes no objects.
+ */
+export function unpackDetector(packed: PackedDetector, into?: DetectorState): DetectorState {
   reserve(packed.length);
   const length = bytes.write(packed, 0, 'latin1');
   const at = { at: 0 };
-  const state = readFields(LAYOUT, at);
+  const state = readFields(LAYOUT, at, into as unknown as Fields | undefined);
   if (at.at !== length || length !== packed.length)
     throw new Error(`packed detector: ${at.at} of ${packed.length} bytes read`);
   return state as unknown as DetectorState;
@@ -122,6 +133,8 @@ function writeFields(layout: readonly Field[], fields: Fields, start: number): n
           throw new OtherShape();
         at = writeFields(field.fields, value as Fields, at);
         break;
+      case 'other':
+        throw new OtherShape();
     }
   }
   return at;
@@ -150,74 +163,49 @@ function writeScalar(value: unknown, at: number): number {
   return at + 1;
 }
 
-/**
- * The array's elements as integers of their width (two 32-bit words for an eight-byte element): runs are
- * found and written on these, so a value comes back bit for bit, whatever it is.
- */
-function wordsOf(values: TypedArray): { words: Uint8Array | Uint16Array | Uint32Array; group: number } {
-  const { buffer, byteOffset, byteLength } = values;
-  switch (values.BYTES_PER_ELEMENT) {
-    case 1:
-      return { words: new Uint8Array(buffer, byteOffset, byteLength), group: 1 };
-    case 2:
-      return { words: new Uint16Array(buffer, byteOffset, byteLength / 2), group: 1 };
-    case 4:
-      return { words: new Uint32Array(buffer, byteOffset, byteLength / 4), group: 1 };
-    default:
-      return { words: new Uint32Array(buffer, byteOffset, byteLength / 4), group: 2 };
-  }
+/** Whether this machine stores a typed array's elements little-endian (their bits are read as integers). */
+const NATIVE_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Element `i` of the array as the integer its bits make: runs are found on these, so a value comes back bit for bit. */
+function elementBits(source: DataView, width: number, i: number): number {
+  if (width === 1) return source.getUint8(i);
+  if (width === 2) return source.getUint16(2 * i, NATIVE_LITTLE_ENDIAN);
+  return source.getUint32(4 * i, NATIVE_LITTLE_ENDIAN);
 }
 
 function writeTyped(values: TypedArray, start: number): number {
-  reserve(start + 5);
+  const width = values.BYTES_PER_ELEMENT;
+  // Runs pay when, with their count, they take fewer bytes than the array's: written as runs until they
+  // would not, then as its bytes.
+  const maxRuns = values.length <= MAX_RUN_ARRAY ? Math.ceil((values.byteLength - 2) / (width + 2)) - 1 : -1;
+  reserve(start + 11 + values.byteLength);
   view.setUint32(start, values.length, true);
-  const { words, group } = wordsOf(values);
-  const width = words.BYTES_PER_ELEMENT;
-  const runs = values.length <= MAX_RUN_ARRAY ? runCount(words, group) : Infinity;
-  const elementBytes = group * width;
-  if (runs * (elementBytes + 2) + 2 >= values.byteLength) {
-    bytes[start + 4] = BYTES;
-    reserve(start + 5 + values.byteLength);
-    bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), start + 5);
-    return start + 5 + values.byteLength;
-  }
   bytes[start + 4] = RUNS;
-  let at = start + 5;
-  reserve(at + 2 + runs * (elementBytes + 2));
-  view.setUint16(at, runs, true);
-  at += 2;
-  for (let i = 0; i < values.length;) {
+  const source = new DataView(values.buffer, values.byteOffset, values.byteLength);
+  let at = start + 7;
+  let runs = 0;
+  for (let i = 0; i < values.length && runs <= maxRuns; runs++) {
+    const bits = elementBits(source, width, i);
     let end = i + 1;
-    while (end < values.length && sameElement(words, group, i, end)) end++;
-    for (let g = 0; g < group; g++) at = writeWord(words[i * group + g]!, width, at);
-    view.setUint16(at, end - i, true);
-    at += 2;
+    while (end < values.length && elementBits(source, width, end) === bits) end++;
+    if (width === 1) view.setUint8(at, bits);
+    else if (width === 2) view.setUint16(at, bits, true);
+    else view.setUint32(at, bits, true);
+    view.setUint16(at + width, end - i, true);
+    at += width + 2;
     i = end;
   }
-  return at;
+  if (runs <= maxRuns) {
+    view.setUint16(start + 5, runs, true);
+    return at;
+  }
+  bytes[start + 4] = BYTES;
+  bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), start + 5);
+  return start + 5 + values.byteLength;
 }
 
-function runCount(words: ArrayLike<number>, group: number): number {
-  const n = words.length / group;
-  let runs = n > 0 ? 1 : 0;
-  for (let i = 1; i < n; i++) if (!sameElement(words, group, i - 1, i)) runs++;
-  return runs;
-}
-
-const sameElement = (words: ArrayLike<number>, group: number, a: number, b: number): boolean =>
-  group === 1
-    ? words[a] === words[b]
-    : words[a * 2] === words[b * 2] && words[a * 2 + 1] === words[b * 2 + 1];
-
-function writeWord(word: number, width: number, at: number): number {
-  if (width === 1) bytes[at] = word;
-  else if (width === 2) view.setUint16(at, word, true);
-  else view.setUint32(at, word, true);
-  return at + width;
-}
-
-function readFields(layout: readonly Field[], at: { at: number }): Fields {
-  const fields: Fields = {};
+function readFields(layout: readonly Field[], at: { at: number }, into: Fields | undefined): Fields {
+  const fields: Fields = into ?? {};
   for (const field of layout) {
     switch (field.kind) {
       case 'scalar':
@@ -226,17 +214,23 @@ function readFields(layout: readonly Field[], at: { at: number }): Fields {
       case 'list': {
         const length = view.getUint32(at.at, true);
         at.at += 4;
-        const list = new Array<number>(length);
+        const held = fields[field.key];
+        const list = Array.isArray(held) ? (held as number[]) : new Array<number>(length);
+        list.length = length;
         for (let i = 0; i < length; i++) list[i] = readScalar(at) as number;
         fields[field.key] = list;
         break;
       }
       case 'typed':
-        fields[field.key] = readTyped(field.type, at);
+        fields[field.key] = readTyped(field.type, at, fields[field.key]);
         break;
-      case 'fields':
-        fields[field.key] = readFields(field.fields, at);
+      case 'fields': {
+        const held = fields[field.key];
+        fields[field.key] = readFields(field.fields, at, into && (held as Fields));
         break;
+      }
+      case 'other':
+        throw new Error(`packed detector: ${field.key} cannot have been packed`);
     }
   }
   return fields;
@@ -265,11 +259,13 @@ function readScalar(at: { at: number }): number | boolean | null {
   }
 }
 
-function readTyped(type: TypedArrayKind, at: { at: number }): TypedArray {
+function readTyped(type: TypedArrayKind, at: { at: number }, held: unknown): TypedArray {
   const length = view.getUint32(at.at, true);
   const mode = bytes[at.at + 4];
   at.at += 5;
-  const values = new type(length) as unknown as TypedArray;
+  const values = (held instanceof type && held.length === length
+    ? held
+    : new type(length)) as unknown as TypedArray;
   if (mode === BYTES) {
     new Uint8Array(values.buffer, values.byteOffset, values.byteLength).set(
       bytes.subarray(at.at, at.at + values.byteLength),
@@ -277,29 +273,26 @@ function readTyped(type: TypedArrayKind, at: { at: number }): TypedArray {
     at.at += values.byteLength;
     return values;
   }
-  const { words, group } = wordsOf(values);
-  const width = words.BYTES_PER_ELEMENT;
+  const width = values.BYTES_PER_ELEMENT;
+  const target =
+    width === 1
+      ? new Uint8Array(values.buffer, values.byteOffset, values.length)
+      : width === 2
+        ? new Uint16Array(values.buffer, values.byteOffset, values.length)
+        : new Uint32Array(values.buffer, values.byteOffset, values.length);
   const runs = view.getUint16(at.at, true);
   at.at += 2;
   for (let r = 0, i = 0; r < runs; r++) {
-    const first = readWord(width, at.at);
-    const second = group === 2 ? readWord(width, at.at + width) : 0;
-    at.at += group * width;
-    const end = i + view.getUint16(at.at, true);
-    at.at += 2;
-    if (group === 1) words.fill(first, i, end);
-    else
-      for (; i < end; i++) {
-        words[2 * i] = first;
-        words[2 * i + 1] = second;
-      }
+    const bits =
+      width === 1
+        ? view.getUint8(at.at)
+        : width === 2
+          ? view.getUint16(at.at, true)
+          : view.getUint32(at.at, true);
+    const end = i + view.getUint16(at.at + width, true);
+    target.fill(bits, i, end);
+    at.at += width + 2;
     i = end;
   }
   return values;
-}
-
-function readWord(width: number, at: number): number {
-  if (width === 1) return bytes[at]!;
-  if (width === 2) return view.getUint16(at, true);
-  return view.getUint32(at, true);
 }

@@ -75,6 +75,8 @@ const idOf = (s: { namespace: string; owner: string; signal: string }) =>
 
 export class SignalAnomalies {
   private readonly watched = new Map<string, Watched>();
+  /** Where a packed detector is unpacked to score a bucket, reused: unpacking then makes no objects. */
+  private unpacked: DetectorState | undefined;
 
   constructor(private readonly onAnomaly?: (event: AnomalyEventRecord) => void) {}
 
@@ -122,14 +124,15 @@ export class SignalAnomalies {
     // A bucket without a reading is skipped: the detector sees a gap, not a zero.
     if (w.count > 0) {
       const wasActive = w.episode.active;
-      const watch: WatchedSeries = {
-        detector: typeof w.detector === 'string' ? unpackDetector(w.detector) : w.detector,
-        episode: w.episode,
-        score: w.score,
-        episodes: w.episodes,
-      };
+      const detector =
+        typeof w.detector === 'string'
+          ? (this.unpacked = unpackDetector(w.detector, this.unpacked))
+          : w.detector;
+      const watch: WatchedSeries = { detector, episode: w.episode, score: w.score, episodes: w.episodes };
       watchSample(watch, w.bucketStart, w.sum / w.count);
-      w.detector = packDetector(watch.detector) ?? watch.detector;
+      // A state that could not be packed is kept as it is, never the one reused for unpacking.
+      w.detector =
+        packDetector(detector) ?? (detector === this.unpacked ? structuredClone(detector) : detector);
       w.episode = watch.episode;
       w.score = watch.score;
       w.episodes = watch.episodes;
