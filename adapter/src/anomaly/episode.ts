@@ -85,7 +85,7 @@ export interface SeriesAnomaly {
   readonly episodes: number;
 }
 
-export function seriesAnomaly(watch: WatchedSeries): SeriesAnomaly {
+export function seriesAnomaly(watch: Omit<WatchedSeries, 'detector'>): SeriesAnomaly {
   const { episode } = watch;
   return {
     score: watch.score,

@@ -18,13 +18,13 @@ const MIB = 1024 * KIB;
 export const POLICY_BYTES = 16 * KIB;
 /**
  * The anomaly detector every policy's cost per hour is watched with (engine/signalAnomalies.ts), which
- * POLICY_BYTES, measured before the engine watched it, leaves out: 6.7 KiB once its day and week slots
- * have filled with a cost that varies (a week after a start; test/bench/signal-detector-bytes.js; its
- * slot arrays 4.9 KiB of it, the rest the objects that hold them), about 2 KiB where the cost stays flat
- * and in its first hours. Counted full: the limit must hold a week on, or the service would run out of
- * memory a week after each restart.
+ * POLICY_BYTES, measured before the engine watched it, leaves out. Held packed between the buckets it
+ * scores (engine/packedDetector.ts), about 5 KiB with its watch once its day and week slots have filled
+ * with a cost that varies (a week after a start; test/bench/signal-detector-bytes.js; its slots' bytes
+ * are most of it), under 1 KiB where the cost stays flat and in its first hours. Counted full: the limit
+ * must hold a week on, or the service would run out of memory a week after each restart.
  */
-export const SIGNAL_DETECTOR_BYTES = 7 * KIB;
+export const SIGNAL_DETECTOR_BYTES = 6 * KIB;
 /**
  * A forecast policy besides its history: fitted model (about 3.4 KiB), anomaly detector (about 10 KiB with its weekly
  * profile), the served forecast and its view (1.3 KiB), and a day of scored outcomes (6 KiB once full): README "Limits and memory".

@@ -7,7 +7,7 @@ import {
   type DetectorState,
   type WatchedSeries,
 } from '../anomaly';
-import { packDetector, unpackDetector } from './packedDetector';
+import { packDetector, unpackDetector, type PackedDetector } from './packedDetector';
 
 const STEP = 300_000;
 const DAY = 288;
@@ -43,62 +43,37 @@ function costSeries(seed: number, buckets: number): Array<{ t: number; value: nu
   return out;
 }
 
-const slotArrays = (d: DetectorState) => [
-  d.profile,
-  d.profileDev,
-  d.profileCount,
-  d.dayLast,
-  d.weekly.expected,
-  d.weekly.count,
-  d.bursts.counts,
-  d.surges.counts,
-];
-
 describe('a detector packed between its buckets', () => {
   it('scores, and serialises, exactly as one never packed, sample after sample', () => {
     for (const seed of [1, 2]) {
       const reference = newWatch(createDetector({ stepMs: STEP }));
-      const packed = newWatch(createDetector({ stepMs: STEP }));
-      let runs = packDetector(packed.detector);
-      let packedSamples = 0;
+      let packed = packDetector(createDetector({ stepMs: STEP }))!;
+      let watch = reference;
       for (const { t, value } of costSeries(seed, 9 * DAY)) {
-        if (runs !== undefined) unpackDetector(packed.detector, runs);
         const expected = watchSample(reference, t, value);
-        expect(Object.is(watchSample(packed, t, value), expected)).toBe(true);
-        expect(packed.episode).toEqual(reference.episode);
-        runs = packDetector(packed.detector);
-        if (runs !== undefined) packedSamples += 1;
+        watch = { ...watch, detector: unpackDetector(packed) };
+        expect(Object.is(watchSample(watch, t, value), expected)).toBe(true);
+        expect(watch.episode).toEqual(reference.episode);
+        // Every state of the detector is of a new one's shape: none is left unpacked.
+        packed = packDetector(watch.detector)!;
+        expect(typeof packed).toBe('string');
       }
-      if (runs !== undefined) unpackDetector(packed.detector, runs);
-      expect(serializeDetector(packed.detector)).toBe(serializeDetector(reference.detector));
-      // Packed through five of the six flat days at least (the varying days' arrays may not run, and an
-      // array of four-byte floats packs at half as many runs as one of doubles).
-      expect(packedSamples).toBeGreaterThan(5 * DAY);
+      expect(serializeDetector(unpackDetector(packed))).toBe(serializeDetector(reference.detector));
     }
   });
 
-  it('empties the arrays that run and leaves the others as they are', () => {
+  it('holds a new detector in a few hundred bytes, its slots as runs, and a varying array as its bytes', () => {
     const detector = createDetector({ stepMs: STEP });
-    const before = slotArrays(detector);
-    const runs = packDetector(detector)!;
-    // Eight arrays of one run each: length, value, run length.
-    expect(runs).toHaveLength(8 * 3);
-    for (const [i, array] of slotArrays(detector).entries()) {
-      expect(array).toHaveLength(0);
-      expect(array.constructor).toBe(before[i]!.constructor);
-    }
-    unpackDetector(detector, runs);
-    expect(slotArrays(detector)).toEqual(before);
+    const packed = packDetector(detector)!;
+    expect(packed.length).toBeLessThan(300);
+    expect(serializeDetector(unpackDetector(packed))).toBe(serializeDetector(detector));
 
-    // A profile that varies slot by slot is not worth packing: kept, the very same array.
-    const varying = createDetector({ stepMs: STEP });
-    varying.dayLast.forEach((_, i, a) => (a[i] = i / 7));
-    const dayLast = varying.dayLast;
+    const varying = createVaryingReference();
     const some = packDetector(varying)!;
-    expect(varying.dayLast).toBe(dayLast);
-    expect(varying.profile).toHaveLength(0);
-    unpackDetector(varying, some);
-    expect(serializeDetector(varying)).toBe(serializeDetector(createVaryingReference()));
+    // dayLast's one run (its count and a value of four bytes and its length) gives way to its 288
+    // four-byte floats as they are; the rest as before.
+    expect(some.length - packed.length).toBe(288 * 4 - 8);
+    expect(serializeDetector(unpackDetector(some))).toBe(serializeDetector(varying));
   });
 
   it('keeps -0 apart from 0, NaN, and the values of every kind of array bit for bit', () => {
@@ -108,43 +83,93 @@ describe('a detector packed between its buckets', () => {
     detector.dayLast[30] = 1 / 3;
     detector.profileDev.fill(Math.fround(0.1), 50, 60);
     detector.weekly.count.fill(65_535, 0, 10);
-    const profile = [...detector.profile];
-    const dayLast = [...detector.dayLast];
-    const profileDev = Float32Array.from(detector.profileDev);
-    const count = Uint16Array.from(detector.weekly.count);
-    unpackDetector(detector, packDetector(detector)!);
-    expect(detector.profile.every((v, i) => Object.is(v, profile[i]))).toBe(true);
-    expect(detector.dayLast.every((v, i) => Object.is(v, dayLast[i]))).toBe(true);
-    expect(detector.profileDev).toEqual(profileDev);
-    expect(detector.profileDev).toBeInstanceOf(Float32Array);
-    expect(detector.weekly.count).toEqual(count);
-    expect(detector.weekly.count).toBeInstanceOf(Uint16Array);
+    detector.profileCount.fill(255, 3, 7);
+    detector.level = -0;
+    detector.last = NaN;
+    detector.levelDev = 2 ** 31;
+    detector.diffDev = -(2 ** 31);
+    detector.min = -Number.MAX_VALUE;
+    detector.max = Infinity;
+    detector.weekly.anchor = 1e-300;
+    detector.recent.push(0.5, -0, 3);
+    const state = unpackDetector(packDetector(detector)!);
+    for (const [a, b] of [
+      [state.profile, detector.profile],
+      [state.dayLast, detector.dayLast],
+      [state.profileDev, detector.profileDev],
+      [state.profileCount, detector.profileCount],
+      [state.weekly.count, detector.weekly.count],
+    ] as const) {
+      expect(a.constructor).toBe(b.constructor);
+      expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).toEqual(
+        Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      );
+    }
+    for (const key of ['level', 'last', 'levelDev', 'diffDev', 'min', 'max'] as const)
+      expect(Object.is(state[key], detector[key])).toBe(true);
+    expect(state.weekly.anchor).toBe(1e-300);
+    expect(Object.is(state.recent[1], -0)).toBe(true);
+    expect(state.recent).toEqual([0.5, -0, 3]);
+    // And the keys in their order, at every depth: the JSON is the same string.
+    expect(serializeDetector(state)).toBe(serializeDetector(detector));
   });
 
   it('continues exactly after a restart from its serialised state, and at another step', () => {
     for (const stepMs of [STEP, 60_000]) {
       const series = costSeries(7, 3 * DAY).map((s, k) => ({ ...s, t: T0 + k * stepMs }));
       const reference = newWatch(createDetector({ stepMs }));
-      let packed: WatchedSeries = newWatch(createDetector({ stepMs }));
-      let runs = packDetector(packed.detector);
+      let watch: WatchedSeries = newWatch(createDetector({ stepMs }));
+      let packed = packDetector(watch.detector)!;
       for (const [k, { t, value }] of series.entries()) {
-        if (runs !== undefined) unpackDetector(packed.detector, runs);
-        if (k === DAY + 5) {
-          // What a restart from stored state reads back: the detector's own JSON.
-          packed = { ...packed, detector: deserializeDetector(serializeDetector(packed.detector)) };
-        }
-        expect(Object.is(watchSample(packed, t, value), watchSample(reference, t, value))).toBe(true);
-        runs = packDetector(packed.detector);
+        let detector = unpackDetector(packed);
+        // What a restart from stored state reads back: the detector's own JSON.
+        if (k === DAY + 5) detector = deserializeDetector(serializeDetector(detector));
+        watch = { ...watch, detector };
+        expect(Object.is(watchSample(watch, t, value), watchSample(reference, t, value))).toBe(true);
+        packed = packDetector(watch.detector)!;
       }
-      if (runs !== undefined) unpackDetector(packed.detector, runs);
-      expect(serializeDetector(packed.detector)).toBe(serializeDetector(reference.detector));
+      expect(serializeDetector(unpackDetector(packed))).toBe(serializeDetector(reference.detector));
     }
   });
 
-  it('refuses runs that are not its own', () => {
-    const detector = createDetector({ stepMs: STEP });
-    const runs = packDetector(detector)!;
-    expect(() => unpackDetector(detector, runs.slice(0, -3))).toThrow(/values read/);
+  it('unpacks into a state it reuses exactly as into a new one, whatever that state held before', () => {
+    // Two detectors through one reused state, each bucket unpacked into what the other left there, and
+    // one at a step with no time of day (no slots): its arrays are of another length.
+    const steps = [STEP, STEP, 8 * 3_600_000];
+    const references = steps.map((stepMs) => newWatch(createDetector({ stepMs })));
+    const packed = steps.map((stepMs) => packDetector(createDetector({ stepMs }))!);
+    const episodes = references.map((w) => w.episode);
+    let reused: DetectorState | undefined;
+    for (const [k, { value }] of costSeries(3, 3 * DAY).entries()) {
+      steps.forEach((stepMs, i) => {
+        const at = T0 + k * stepMs;
+        const sample = i === 1 ? value * 3 + (k % 7) : value;
+        const expected = watchSample(references[i]!, at, sample);
+        reused = unpackDetector(packed[i]!, reused);
+        const watch: WatchedSeries = { detector: reused, episode: episodes[i]!, score: 0, episodes: 0 };
+        expect(Object.is(watchSample(watch, at, sample), expected)).toBe(true);
+        episodes[i] = watch.episode;
+        packed[i] = packDetector(reused)!;
+      });
+    }
+    steps.forEach((_, i) =>
+      expect(serializeDetector(unpackDetector(packed[i]!, reused))).toBe(
+        serializeDetector(references[i]!.detector),
+      ),
+    );
+  });
+
+  it('leaves a state of another shape as it is, and refuses bytes that are not its own', () => {
+    const added = { ...createDetector({ stepMs: STEP }), added: 1 } as DetectorState;
+    expect(packDetector(added)).toBeUndefined();
+    const text = { ...createDetector({ stepMs: STEP }), level: 'high' } as unknown as DetectorState;
+    expect(packDetector(text)).toBeUndefined();
+    const listed = createDetector({ stepMs: STEP });
+    (listed.recent as unknown[]).push('x');
+    expect(packDetector(listed)).toBeUndefined();
+
+    const packed = packDetector(createDetector({ stepMs: STEP }))!;
+    expect(() => unpackDetector((packed + '\0') as PackedDetector)).toThrow(/bytes read/);
   });
 });
 

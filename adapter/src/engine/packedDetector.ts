@@ -1,195 +1,298 @@
-import type { DetectorState } from '../anomaly';
+import { createDetector, type DetectorState } from '../anomaly';
 
 /**
- * A streaming detector's state between the buckets it scores, its per-slot arrays held as runs (issue 16:
- * every one of 100,000 policies watches its cost per hour). The detector allocates a day's and a week's
- * slots whole, about 7.6 KiB, and most of those slots are runs of one value: the slots not visited yet
- * (a detector's first day and week), and, where a cost stays flat (replicas at their floor, a price that
- * does not move), the last day's values, the weekly expectation and the visit counts. Packing replaces
- * each array that runs enough by a shared empty one and writes its runs (value, length) into one list
- * of numbers; unpacking puts back an array of the same kind holding the same values, bit for bit (-0
- * and NaN included), so the detector scores, and serialises, as if it had never been packed. Generic over
- * the state's shape: every array of numbers and typed array, at any depth, in the order of its keys.
+ * A streaming detector's state between the buckets it scores, as one string of bytes (issue 16: every one
+ * of 100,000 policies watches its cost per hour, and a detector scores once a bucket, every twenty ticks
+ * at the default step). Held as objects, a detector is some fifty numbers each in a box of its own, five
+ * objects, three lists and seven typed arrays, each with its buffer and the buffer's bookkeeping outside
+ * the heap: about 2 KiB before its slots hold anything. Packed, its numbers are written at the width they
+ * need (0 in a byte, an integer in five, any other number in nine), and each typed array either as its
+ * bytes or, when that is shorter, as runs (a value and its count): the slots not visited yet, and where a
+ * cost stays flat the last day's values, the expectations and the visit counts. The bytes are kept as a
+ * one-byte (latin1) string: on the heap, immutable, 16 bytes besides its contents. Unpacking makes the
+ * state again with every value as it was, bit for bit (-0 and NaN included), and its keys in their order,
+ * so the detector scores, and serialises, as if it had never been packed.
+ *
+ * The layout is the shape of a new detector (its keys, at any depth, and what each holds); a state of
+ * another shape (a field the detector added later, a value of another kind) is not packed, nor is any
+ * state of a detector that holds values of other kinds (a string, a list of objects).
  */
+export type PackedDetector = string & { readonly packedDetector: unique symbol };
 
 type Fields = Record<string, unknown>;
-type NumberArray = ArrayLike<number> & {
-  [index: number]: number;
-  fill(value: number, start: number, end: number): unknown;
-};
-type TypedArrayKind = new (length: number) => NumberArray;
+type TypedArray =
+  Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+type TypedArrayKind = new (length: number) => ArrayBufferView & ArrayLike<number>;
 
-/** Arrays shorter than this are kept as they are: a few runs would not pay for the work. */
-const MIN_LENGTH = 16;
-/** An array is packed when its runs take at most this share of its own bytes. */
-const MAX_SHARE = 0.5;
+type Field =
+  | { readonly key: string; readonly kind: 'scalar' }
+  | { readonly key: string; readonly kind: 'list' }
+  | { readonly key: string; readonly kind: 'typed'; readonly type: TypedArrayKind }
+  | { readonly key: string; readonly kind: 'fields'; readonly fields: readonly Field[] }
+  /** Anything else (a string, a list of objects): a state that holds one is not packed. */
+  | { readonly key: string; readonly kind: 'other' };
 
-/** What a packed field holds until it is unpacked: shared, so a packed detector holds none of its own. */
-const PACKED_LIST: readonly number[] = Object.freeze([]);
-const packedTyped = new Map<TypedArrayKind, NumberArray>();
-const isPackedTyped = (value: unknown): value is NumberArray =>
-  ArrayBuffer.isView(value) && packedTyped.get(value.constructor as TypedArrayKind) === (value as unknown);
+/** How a number, null or boolean is written: a tag byte, then the value at the width it needs. */
+const ZERO = 0;
+const INT32 = 1;
+const FLOAT64 = 2;
+const NULL = 3;
+const FALSE = 4;
+const TRUE = 5;
+/** How a typed array's contents are written. */
+const BYTES = 0;
+const RUNS = 1;
+/** A run's count is two bytes; a longer array is written as its bytes. */
+const MAX_RUN_ARRAY = 0xffff;
 
-/** Where a detector's runs are written before they are copied out, grown as needed. */
-let scratch = new Float64Array(4096);
+const elementWidth = (value: ArrayBufferView): number =>
+  (value as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
 
-/** Equal as a stored value: -0 apart from 0, NaN equal to NaN (Object.is, without its call). */
-const same = (a: number, b: number): boolean => (a === b ? a !== 0 || 1 / a === 1 / b : a !== a && b !== b);
-
-const isFields = (value: unknown): value is Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
-
-/**
- * Packs the detector's arrays that run enough (the state is changed in place and must be unpacked before
- * it is read or scored); undefined when none does, the state then left as it was. The runs are a list of
- * numbers, on V8's heap: a typed array of its own for each would cost an allocation outside it each time.
- */
-export function packDetector(state: DetectorState): number[] | undefined {
-  const end = packFields(state as unknown as Fields, 0);
-  if (end === 0) return undefined;
-  const packed = new Array<number>(end);
-  for (let i = 0; i < end; i++) packed[i] = scratch[i]!;
-  return packed;
-}
-
-function packFields(fields: Fields, start: number): number {
-  let at = start;
-  for (const key of Object.keys(fields)) {
+function layoutOf(fields: Fields): Field[] {
+  return Object.keys(fields).map((key): Field => {
     const value = fields[key];
-    if (isFields(value)) {
-      at = packFields(value, at);
-    } else if (Array.isArray(value)) {
-      if (value.length < MIN_LENGTH) continue;
-      const end = runsOfList(value, at, maxRuns(value.length * 8));
-      if (end < 0) continue;
-      at = end;
-      fields[key] = PACKED_LIST;
-    } else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-      const values = value as unknown as Float64Array;
-      if (values.length < MIN_LENGTH) continue;
-      const end = runsOfTyped(values, at, maxRuns(values.byteLength));
-      if (end < 0) continue;
-      at = end;
-      fields[key] = packedOf(value.constructor as TypedArrayKind);
-    }
-  }
-  return at;
+    if (value === null || typeof value === 'number' || typeof value === 'boolean')
+      return { key, kind: 'scalar' };
+    if (Array.isArray(value)) return { key, kind: 'list' };
+    // Typed arrays of one, two or four bytes an element: the detector's counts and four-byte floats.
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView) && [1, 2, 4].includes(elementWidth(value)))
+      return { key, kind: 'typed', type: value.constructor as TypedArrayKind };
+    if (typeof value === 'object') return { key, kind: 'fields', fields: layoutOf(value as Fields) };
+    return { key, kind: 'other' };
+  });
 }
 
-/** The runs an array of this many bytes may have and still be packed: each costs 16 bytes. */
-const maxRuns = (bytes: number): number => Math.floor((MAX_SHARE * bytes - 8) / 16);
+const LAYOUT = layoutOf(createDetector() as unknown as Fields);
 
-/**
- * Writes the list's length and runs (value, length) from `at`; returns where they end, or -1 (nothing
- * kept) when it has more than `max` runs or holds something other than numbers. Two copies, one for plain
- * arrays and one for typed ones, so each loop reads one kind of array.
- */
-function runsOfList(values: readonly unknown[], start: number, max: number): number {
-  reserve(start + 1 + 2 * max);
-  let at = start + 1;
-  let runs = 0;
-  let value = values[0];
-  let length = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number') return -1;
-    if (i > 0 && !same(v, value as number)) {
-      if (++runs > max) return -1;
-      scratch[at++] = value as number;
-      scratch[at++] = length;
-      length = 0;
-    }
-    value = v;
-    length += 1;
-  }
-  if (runs + 1 > max) return -1;
-  scratch[at++] = value as number;
-  scratch[at++] = length;
-  scratch[start] = values.length;
-  return at;
-}
-
-function runsOfTyped(values: Float64Array, start: number, max: number): number {
-  reserve(start + 1 + 2 * max);
-  let at = start + 1;
-  let runs = 0;
-  let value = values[0]!;
-  let length = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (i > 0 && !same(v, value)) {
-      if (++runs > max) return -1;
-      scratch[at++] = value;
-      scratch[at++] = length;
-      length = 0;
-    }
-    value = v;
-    length += 1;
-  }
-  if (runs + 1 > max) return -1;
-  scratch[at++] = value;
-  scratch[at++] = length;
-  scratch[start] = values.length;
-  return at;
-}
+/** Where a state is written before it becomes a string, and read back into; grown as needed. */
+let bytes = Buffer.allocUnsafeSlow(8192);
+let view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 function reserve(length: number): void {
-  if (length <= scratch.length) return;
-  const grown = new Float64Array(Math.max(2 * scratch.length, length));
-  grown.set(scratch);
-  scratch = grown;
+  if (length <= bytes.length) return;
+  const grown = Buffer.allocUnsafeSlow(Math.max(2 * bytes.length, length));
+  bytes.copy(grown);
+  bytes = grown;
+  view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function packedOf(kind: TypedArrayKind): NumberArray {
-  let empty = packedTyped.get(kind);
-  if (empty === undefined) {
-    empty = new kind(0);
-    packedTyped.set(kind, empty);
+/** Thrown, and caught by `packDetector`, when the state is not of the layout's shape. */
+class OtherShape extends Error {}
+
+/** The detector's state packed, or undefined when it is not of a new detector's shape (then kept as it is). */
+export function packDetector(state: DetectorState): PackedDetector | undefined {
+  try {
+    const end = writeFields(LAYOUT, state as unknown as Fields, 0);
+    return bytes.toString('latin1', 0, end) as PackedDetector;
+  } catch (err) {
+    if (err instanceof OtherShape) return undefined;
+    throw err;
   }
-  return empty;
 }
 
-/** Puts back every array `packDetector` packed into `packed`, as it was. */
-export function unpackDetector(state: DetectorState, packed: readonly number[]): void {
-  const end = unpackFields(state as unknown as Fields, packed, 0);
-  if (end !== packed.length) throw new Error(`packed detector: ${end} of ${packed.length} values read`);
+/**
+ * The state `packDetector` packed, made again; into `into` when given (a state of the same shape, whose
+ * objects, lists and typed arrays of the same length are reused), so that scoring a detector between two
+ * packings makes no objects.
+ */
+export function unpackDetector(packed: PackedDetector, into?: DetectorState): DetectorState {
+  reserve(packed.length);
+  const length = bytes.write(packed, 0, 'latin1');
+  const at = { at: 0 };
+  const state = readFields(LAYOUT, at, into as unknown as Fields | undefined);
+  if (at.at !== length || length !== packed.length)
+    throw new Error(`packed detector: ${at.at} of ${packed.length} bytes read`);
+  return state as unknown as DetectorState;
 }
 
-function unpackFields(fields: Fields, packed: readonly number[], start: number): number {
+function writeFields(layout: readonly Field[], fields: Fields, start: number): number {
+  if (Object.keys(fields).length !== layout.length) throw new OtherShape();
   let at = start;
-  for (const key of Object.keys(fields)) {
-    const value = fields[key];
-    if (isFields(value)) {
-      at = unpackFields(value, packed, at);
-      continue;
+  for (const field of layout) {
+    const value = fields[field.key];
+    switch (field.kind) {
+      case 'scalar':
+        at = writeScalar(value, at);
+        break;
+      case 'list':
+        if (!Array.isArray(value)) throw new OtherShape();
+        reserve(at + 4);
+        view.setUint32(at, value.length, true);
+        at += 4;
+        for (const v of value as unknown[]) {
+          if (typeof v !== 'number') throw new OtherShape();
+          at = writeScalar(v, at);
+        }
+        break;
+      case 'typed':
+        if (!(value instanceof field.type)) throw new OtherShape();
+        at = writeTyped(value as unknown as TypedArray, at);
+        break;
+      case 'fields':
+        if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value))
+          throw new OtherShape();
+        at = writeFields(field.fields, value as Fields, at);
+        break;
+      case 'other':
+        throw new OtherShape();
     }
-    const typed = isPackedTyped(value);
-    if (!(typed || value === PACKED_LIST)) continue;
-    const length = packed[at++]!;
-    const values = typed ? new (value.constructor as TypedArrayKind)(length) : new Array<number>(length);
-    at = typed ? fillTyped(values, packed, at) : fillList(values as number[], packed, at);
-    fields[key] = values;
   }
   return at;
 }
 
-/** Fills the array from the runs at `at`; returns where they end. A copy for each kind, as above. */
-function fillList(values: number[], packed: readonly number[], start: number): number {
-  let at = start;
-  for (let i = 0; i < values.length;) {
-    const v = packed[at++]!;
-    for (const end = i + packed[at++]!; i < end; i++) values[i] = v;
+function writeScalar(value: unknown, at: number): number {
+  reserve(at + 9);
+  if (typeof value === 'number') {
+    if (value === 0 && 1 / value > 0) {
+      bytes[at] = ZERO;
+      return at + 1;
+    }
+    if ((value | 0) === value && value !== 0) {
+      bytes[at] = INT32;
+      view.setInt32(at + 1, value, true);
+      return at + 5;
+    }
+    bytes[at] = FLOAT64;
+    view.setFloat64(at + 1, value, true);
+    return at + 9;
   }
-  return at;
+  if (value === null) bytes[at] = NULL;
+  else if (value === false) bytes[at] = FALSE;
+  else if (value === true) bytes[at] = TRUE;
+  else throw new OtherShape();
+  return at + 1;
 }
 
-function fillTyped(values: NumberArray, packed: readonly number[], start: number): number {
-  let at = start;
-  for (let i = 0; i < values.length;) {
-    const v = packed[at++]!;
-    const end = i + packed[at++]!;
-    values.fill(v, i, end);
+/** Whether this machine stores a typed array's elements little-endian (their bits are read as integers). */
+const NATIVE_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Element `i` of the array as the integer its bits make: runs are found on these, so a value comes back bit for bit. */
+function elementBits(source: DataView, width: number, i: number): number {
+  if (width === 1) return source.getUint8(i);
+  if (width === 2) return source.getUint16(2 * i, NATIVE_LITTLE_ENDIAN);
+  return source.getUint32(4 * i, NATIVE_LITTLE_ENDIAN);
+}
+
+function writeTyped(values: TypedArray, start: number): number {
+  const width = values.BYTES_PER_ELEMENT;
+  // Runs pay when, with their count, they take fewer bytes than the array's: written as runs until they
+  // would not, then as its bytes.
+  const maxRuns = values.length <= MAX_RUN_ARRAY ? Math.ceil((values.byteLength - 2) / (width + 2)) - 1 : -1;
+  reserve(start + 11 + values.byteLength);
+  view.setUint32(start, values.length, true);
+  bytes[start + 4] = RUNS;
+  const source = new DataView(values.buffer, values.byteOffset, values.byteLength);
+  let at = start + 7;
+  let runs = 0;
+  for (let i = 0; i < values.length && runs <= maxRuns; runs++) {
+    const bits = elementBits(source, width, i);
+    let end = i + 1;
+    while (end < values.length && elementBits(source, width, end) === bits) end++;
+    if (width === 1) view.setUint8(at, bits);
+    else if (width === 2) view.setUint16(at, bits, true);
+    else view.setUint32(at, bits, true);
+    view.setUint16(at + width, end - i, true);
+    at += width + 2;
     i = end;
   }
-  return at;
+  if (runs <= maxRuns) {
+    view.setUint16(start + 5, runs, true);
+    return at;
+  }
+  bytes[start + 4] = BYTES;
+  bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), start + 5);
+  return start + 5 + values.byteLength;
+}
+
+function readFields(layout: readonly Field[], at: { at: number }, into: Fields | undefined): Fields {
+  const fields: Fields = into ?? {};
+  for (const field of layout) {
+    switch (field.kind) {
+      case 'scalar':
+        fields[field.key] = readScalar(at);
+        break;
+      case 'list': {
+        const length = view.getUint32(at.at, true);
+        at.at += 4;
+        const held = fields[field.key];
+        const list = Array.isArray(held) ? (held as number[]) : new Array<number>(length);
+        list.length = length;
+        for (let i = 0; i < length; i++) list[i] = readScalar(at) as number;
+        fields[field.key] = list;
+        break;
+      }
+      case 'typed':
+        fields[field.key] = readTyped(field.type, at, fields[field.key]);
+        break;
+      case 'fields': {
+        const held = fields[field.key];
+        fields[field.key] = readFields(field.fields, at, into && (held as Fields));
+        break;
+      }
+      case 'other':
+        throw new Error(`packed detector: ${field.key} cannot have been packed`);
+    }
+  }
+  return fields;
+}
+
+function readScalar(at: { at: number }): number | boolean | null {
+  const tag = bytes[at.at]!;
+  at.at += 1;
+  switch (tag) {
+    case ZERO:
+      return 0;
+    case INT32:
+      at.at += 4;
+      return view.getInt32(at.at - 4, true);
+    case FLOAT64:
+      at.at += 8;
+      return view.getFloat64(at.at - 8, true);
+    case NULL:
+      return null;
+    case FALSE:
+      return false;
+    case TRUE:
+      return true;
+    default:
+      throw new Error(`packed detector: tag ${tag} at byte ${at.at - 1}`);
+  }
+}
+
+function readTyped(type: TypedArrayKind, at: { at: number }, held: unknown): TypedArray {
+  const length = view.getUint32(at.at, true);
+  const mode = bytes[at.at + 4];
+  at.at += 5;
+  const values = (held instanceof type && held.length === length
+    ? held
+    : new type(length)) as unknown as TypedArray;
+  if (mode === BYTES) {
+    new Uint8Array(values.buffer, values.byteOffset, values.byteLength).set(
+      bytes.subarray(at.at, at.at + values.byteLength),
+    );
+    at.at += values.byteLength;
+    return values;
+  }
+  const width = values.BYTES_PER_ELEMENT;
+  const target =
+    width === 1
+      ? new Uint8Array(values.buffer, values.byteOffset, values.length)
+      : width === 2
+        ? new Uint16Array(values.buffer, values.byteOffset, values.length)
+        : new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const runs = view.getUint16(at.at, true);
+  at.at += 2;
+  for (let r = 0, i = 0; r < runs; r++) {
+    const bits =
+      width === 1
+        ? view.getUint8(at.at)
+        : width === 2
+          ? view.getUint16(at.at, true)
+          : view.getUint32(at.at, true);
+    const end = i + view.getUint16(at.at + width, true);
+    target.fill(bits, i, end);
+    at.at += width + 2;
+    i = end;
+  }
+  return values;
 }

@@ -1,6 +1,6 @@
 import { policySchema } from '../config/schema';
 import { decide, decideCompact, explainedDecision, heldExplanation, type DecisionInput } from '../domain';
-import { storedDecision } from '../store/decisions';
+import { storedDecision, type PendingDecision } from '../store/decisions';
 import type { AssembledPolicy } from './assemble';
 import { publishTick } from './publish';
 import { PreviousSnapshot, type PolicySnapshot } from '../snapshot/snapshot';
@@ -151,6 +151,59 @@ describe('publishTick', () => {
       tick: 3,
       policies: [other, out.policies[0]],
     });
+  });
+
+  it("stores each of a tick's records as made from its own policy, input and distribution, more than its first 1,024", () => {
+    // 1,100 policies: decisions, failures with a distribution and without one, each its own quantiles.
+    const policies = Array.from({ length: 1100 }, (_, i) =>
+      policySchema.parse({ ...policy, name: `web-${i}`, namespace: `ns-${i % 7}` }),
+    );
+    const inputs = policies.map((p, i) =>
+      input({
+        policy: p.name,
+        demand: i % 5 === 1 ? undefined : 10 + i,
+        distribution: i % 5 === 2 ? undefined : { quantile: (tau) => i + 50 * tau },
+        capacityPerReplica: i % 5 === 3 ? undefined : 25,
+      }),
+    );
+    const results = inputs.map((i) => decideCompact(i));
+    const out = publishTick(
+      policies.map((p, i) => ({
+        policy: p,
+        key: `${p.namespace}/${p.name}`,
+        input: inputs[i]!,
+        result: results[i]!,
+      })),
+      [],
+      AT,
+    );
+    expect(results.filter((r) => !r.ok).length).toBeGreaterThan(400);
+    // Each field as the record is read, the sink's rendering (`storedDecision`) as the first test checks.
+    const fields = ({ namespace, policy, decidedAt, result, input, distribution }: PendingDecision) => ({
+      namespace,
+      policy,
+      decidedAt,
+      result,
+      input,
+      distribution,
+    });
+    expect(out.decisions.map(fields)).toEqual(
+      inputs.map(({ distribution, ...kept }, k) => ({
+        namespace: `ns-${k % 7}`,
+        policy: `web-${k}`,
+        decidedAt: AT,
+        result: results[k],
+        input: kept,
+        distribution: distribution
+          ? {
+              p50: distribution.quantile(0.5),
+              p90: distribution.quantile(0.9),
+              p99: distribution.quantile(0.99),
+            }
+          : null,
+      })),
+    );
+    expect(out.decisions.every((d, k) => d.result === results[k])).toBe(true);
   });
 
   it('budgets are published with their status or error', () => {

@@ -1,8 +1,9 @@
 import {
   createDetector,
-  newWatch,
+  NO_EPISODE,
   seriesAnomaly,
   watchSample,
+  type DetectorState,
   type SeriesAnomaly,
   type WatchedSeries,
 } from '../anomaly';
@@ -12,7 +13,7 @@ import type { SignalAnomaly } from '../snapshot/snapshot';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import type { TickBudget } from './assemble';
 import type { TickOutput } from './engine';
-import { packDetector, unpackDetector } from './packedDetector';
+import { packDetector, unpackDetector, type PackedDetector } from './packedDetector';
 import type { TickInputs } from './tickInputs';
 
 // Anomalies of the signals the engine reads or computes each tick besides demand (issue 15): per policy
@@ -41,18 +42,32 @@ export interface SignalState extends SeriesAnomaly {
   readonly signal: Signal;
 }
 
-interface Watched {
-  readonly watch: WatchedSeries;
+/** A watched signal: its detector's episode, score and episode count (`WatchedSeries`) and its open bucket. */
+interface Watched extends Omit<WatchedSeries, 'detector'> {
   readonly stepMs: number;
   /**
-   * The detector's per-slot arrays that run, packed between the buckets it scores (`packedDetector.ts`):
-   * a bucket closes once every twenty ticks at the default step, and a detector's slots are most of what
-   * a policy holds (issue 16). Undefined when none was worth packing.
+   * The detector, packed between the buckets it scores (`packedDetector.ts`): a bucket closes once every
+   * twenty ticks at the default step, and a detector is most of what a policy holds (issue 16). The state
+   * itself only if it could not be packed.
    */
-  packed: number[] | undefined;
+  detector: PackedDetector | DetectorState;
   bucketStart: number;
   sum: number;
   count: number;
+}
+
+/** A new detector at each step, packed once: every new watch holds the same string until it first scores. */
+const newDetectors = new Map<number, PackedDetector>();
+
+function newDetector(stepMs: number): PackedDetector | DetectorState {
+  let packed = newDetectors.get(stepMs);
+  if (packed === undefined) {
+    const detector = createDetector({ stepMs });
+    packed = packDetector(detector);
+    if (packed === undefined) return detector;
+    newDetectors.set(stepMs, packed);
+  }
+  return packed;
 }
 
 const idOf = (s: { namespace: string; owner: string; signal: string }) =>
@@ -60,6 +75,8 @@ const idOf = (s: { namespace: string; owner: string; signal: string }) =>
 
 export class SignalAnomalies {
   private readonly watched = new Map<string, Watched>();
+  /** Where a packed detector is unpacked to score a bucket, reused: unpacking then makes no objects. */
+  private unpacked: DetectorState | undefined;
 
   constructor(private readonly onAnomaly?: (event: AnomalyEventRecord) => void) {}
 
@@ -75,11 +92,12 @@ export class SignalAnomalies {
       seen.add(id);
       let w = this.watched.get(id);
       if (w === undefined || w.stepMs !== sample.stepMs) {
-        const detector = createDetector({ stepMs: sample.stepMs });
         w = {
-          watch: newWatch(detector),
           stepMs: sample.stepMs,
-          packed: packDetector(detector),
+          detector: newDetector(sample.stepMs),
+          episode: NO_EPISODE,
+          score: 0,
+          episodes: 0,
           bucketStart: Math.floor(now / sample.stepMs) * sample.stepMs,
           sum: 0,
           count: 0,
@@ -95,7 +113,7 @@ export class SignalAnomalies {
         namespace: sample.namespace,
         owner: sample.owner,
         signal: sample.signal,
-        ...seriesAnomaly(w.watch),
+        ...seriesAnomaly(w),
       });
     }
     for (const id of this.watched.keys()) if (!seen.has(id)) this.watched.delete(id);
@@ -105,11 +123,20 @@ export class SignalAnomalies {
   private closeBucket(sample: SignalSample, w: Watched, now: number): void {
     // A bucket without a reading is skipped: the detector sees a gap, not a zero.
     if (w.count > 0) {
-      const wasActive = w.watch.episode.active;
-      if (w.packed !== undefined) unpackDetector(w.watch.detector, w.packed);
-      watchSample(w.watch, w.bucketStart, w.sum / w.count);
-      w.packed = packDetector(w.watch.detector);
-      const e = w.watch.episode;
+      const wasActive = w.episode.active;
+      const detector =
+        typeof w.detector === 'string'
+          ? (this.unpacked = unpackDetector(w.detector, this.unpacked))
+          : w.detector;
+      const watch: WatchedSeries = { detector, episode: w.episode, score: w.score, episodes: w.episodes };
+      watchSample(watch, w.bucketStart, w.sum / w.count);
+      // A state that could not be packed is kept as it is, never the one reused for unpacking.
+      w.detector =
+        packDetector(detector) ?? (detector === this.unpacked ? structuredClone(detector) : detector);
+      w.episode = watch.episode;
+      w.score = watch.score;
+      w.episodes = watch.episodes;
+      const e = w.episode;
       if (e.active !== wasActive) {
         this.onAnomaly?.({
           namespace: sample.namespace,
