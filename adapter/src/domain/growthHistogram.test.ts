@@ -372,4 +372,105 @@ describe('GrowthHistogram', () => {
       expect(growthPriorFor(10, 15).meanGrowth).toBeCloseTo((Math.LN2 * 150) / 3600, 12);
     });
   });
+
+  describe('with its tail recalibrated by how often it was exceeded', () => {
+    const calibration = { halfLifeSteps: 200, priorExceedances: 2 };
+    const options = { horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 10 };
+    /** Demand spread evenly over 100–102 (a golden-ratio sequence), with a jump to 130 every `every` ticks. */
+    const wobble = (length: number, every: number) =>
+      Float64Array.from({ length }, (_, i) =>
+        every > 0 && i % every === every - 1 ? 130 : 100 + 2 * ((i * 0.618034) % 1),
+      );
+    const both = () => [new GrowthHistogram(options), new GrowthHistogram({ ...options, calibration })];
+
+    it('reads the raw distribution while nothing contradicts it', () => {
+      const prior = { weight: 50, meanGrowth: 0.05 };
+      const raw = new GrowthHistogram({ ...options, prior });
+      const calibrated = new GrowthHistogram({ ...options, prior, calibration });
+      for (const tau of [0.5, 0.99, 0.9999])
+        expect(calibrated.distribution(100)!.quantile(tau)).toBeCloseTo(
+          raw.distribution(100)!.quantile(tau),
+          9,
+        );
+      // A flat history is never exceeded, nor is its quantile anything but D(t) at any level.
+      const flat = new Float64Array(500).fill(100);
+      raw.observeAll(flat);
+      calibrated.observeAll(flat);
+      expect(calibrated.distribution(100)!.quantile(0.5)).toBe(100);
+    });
+
+    it('widens a tail that recent horizons exceeded more often than priced', () => {
+      // A long calm history, then jumps every 40 ticks: the long memory holds them as rare.
+      const [raw, calibrated] = both();
+      for (const h of [raw!, calibrated!]) {
+        h.observeAll(wobble(4000, 0));
+        h.observeAll(wobble(400, 40));
+      }
+      // 10 jumps in 4,400 horizons: the raw 0.995-quantile is a wobble; exceeded by 1.6 % of recent
+      // horizons, it is read where a jump lies.
+      expect(raw!.distribution(100)!.quantile(0.995)).toBeLessThan(102);
+      expect(calibrated!.distribution(100)!.quantile(0.995)).toBeGreaterThan(120);
+      expect(calibrated!.distribution(100)!.quantile(0.999)).toBeGreaterThan(
+        raw!.distribution(100)!.quantile(0.999),
+      );
+      expect(calibrated!.distribution(100)!.note.text()).toMatch(
+        /tail recalibrated: its 0\.9\/0\.99\/0\.999 quantiles exceeded by .* of recent horizons/,
+      );
+    });
+
+    it('narrows a tail that recent horizons exceeded less often than priced', () => {
+      // Jumps every 10 ticks long ago, then a long calm: the long memory still holds them at 0.99.
+      const [raw, calibrated] = both();
+      for (const h of [raw!, calibrated!]) {
+        h.observeAll(wobble(600, 10));
+        h.observeAll(wobble(3000, 0));
+      }
+      expect(raw!.distribution(100)!.quantile(0.99)).toBeGreaterThan(120);
+      expect(calibrated!.distribution(100)!.quantile(0.99)).toBeLessThan(110);
+      // Still a distribution: quantiles rise with τ.
+      const d = calibrated!.distribution(100)!;
+      let last = 0;
+      for (const tau of [0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.999999]) {
+        expect(d.quantile(tau)).toBeGreaterThanOrEqual(last);
+        last = d.quantile(tau);
+      }
+    });
+
+    it('expects the zero atom exceeded only as often as the distribution grows at all', () => {
+      // Flat at 100 with a jump to 110–140 every 25th tick: 4 % of horizons grow, 4 % fall back, the rest
+      // stay exactly, so the raw 0.9-quantile is zero growth, which only the 4 % above it can exceed.
+      // Counted against p = 10 %, the flat ticks read as a tail exceeded 2.5× less often than priced,
+      // and the jumps' own tail was read at a level below them.
+      const jumps = (length: number) =>
+        Float64Array.from({ length }, (_, i) => (i % 25 === 24 ? 110 + 30 * ((i * 0.618034) % 1) : 100));
+      const [raw, calibrated] = both();
+      for (const h of [raw!, calibrated!]) h.observeAll(jumps(4000));
+      expect(raw!.distribution(100)!.quantile(0.9)).toBe(100);
+      expect(raw!.distribution(100)!.quantile(0.97)).toBeGreaterThan(110);
+      for (const tau of [0.97, 0.99, 0.999])
+        expect(
+          calibrated!.distribution(100)!.quantile(tau) / raw!.distribution(100)!.quantile(tau),
+        ).toBeCloseTo(1, 1);
+    });
+
+    it('scores a horizon from a rising base against the rising rows its decision reads', () => {
+      // Idle at 0, then a burst 2, 8, 20, 20, 20, 10 (horizon 2): a decision on the rising edge reads the
+      // rising rows, whose tail is the burst's top, so the edge's horizons exceed that tail as priced.
+      // Scored against both rows (the idle row's), they exceeded it a third more often than priced, and
+      // a steady read at 2 was widened to the burst's foot.
+      const burst = [...new Array<number>(40).fill(0), 2, 8, 20, 20, 20, 10];
+      const samples = Float64Array.from({ length: 20 * burst.length }, (_, i) => burst[i % burst.length]!);
+      const edge = { horizonSteps: 2, shift: 1, halfLifeSteps: 1e9, minWeight: 50 };
+      const raw = new GrowthHistogram(edge);
+      const calibrated = new GrowthHistogram({ ...edge, calibration });
+      raw.observeAll(samples);
+      calibrated.observeAll(samples);
+      expect(calibrated.distribution(2, 2)!.quantile(0.9)).toBe(2);
+      expect(calibrated.distribution(2, 2)!.note.text()).toMatch(/quantiles exceeded by 10 %\//);
+      for (const tau of [0.5, 0.9, 0.99])
+        expect(
+          calibrated.distribution(2, 0)!.quantile(tau) / raw.distribution(2, 0)!.quantile(tau),
+        ).toBeCloseTo(1, 1);
+    });
+  });
 });
