@@ -102,60 +102,6 @@ export interface GrowthHistogramOptions {
   readonly minWeight?: number;
   /** The prior the histogram starts with (default none). */
   readonly prior?: GrowthPrior;
-  /** How its tail is recalibrated against the horizons that follow (default none). */
-  readonly calibration?: TailCalibration;
-}
-
-/**
- * The tail recalibrated by how often it was exceeded: each horizon, as it completes, is scored against the
- * distribution its base would have been read from (the same rows, rising or not, before it is added), and
- * decayed counts are kept, for each p in {@link CALIBRATION_TAILS}, of the horizons whose peak exceeded its
- * raw (1 − p)-quantile and of how many were expected to. A decision then reads the raw distribution at the
- * level that was exceeded as often as its τ prices (calibratedLevel). So the headroom follows the
- * evidence: a young histogram, whose tail every new kind of ramp exceeds, widens; an old one whose tail
- * holds a volatile day long gone narrows. The decision stays a function of the distribution.
- *
- * Expected is p where the raw quantile lies in the continuum, but zero growth is an atom (a flat or idle
- * series mostly stays exactly where it is): where the atom covers the (1 − p)-quantile, the quantile is 0
- * and only the horizons that grew at all can exceed it, the mass above zero, less than p. Counting p
- * there read every flat spell as a tail exceeded less often than priced and narrowed it everywhere (flat
- * with a jump every 25th tick: its 0.97-quantile, a jump, was read 15 % lower, at no growth).
- */
-export interface TailCalibration {
-  /** Ticks after which a scored horizon's weight has halved. */
-  readonly halfLifeSteps: number;
-  /**
-   * m > 0: each tail's counts start from m exceedances of m expected, so its rate is
-   * p · (exceedances + m) / (expected + m), a rate multiplier with a Gamma(m, m) prior: a strict tail,
-   * rarely exceeded, needs as many exceedances as a loose one to move.
-   */
-  readonly priorExceedances: number;
-}
-
-/** Tail probabilities whose exceedance is counted (loosest first). */
-const CALIBRATION_TAILS = [1e-1, 1e-2, 1e-3] as const;
-const LOG_CALIBRATION_TAILS = CALIBRATION_TAILS.map((p) => Math.log(p));
-/**
- * Where the calibration's counts lie in `rowState`: for reads of both rows, then for reads of the rising
- * rows, the exceedances of each tail, then the expected ones. A burst's rising edge outgrows what the
- * rising rows learned far more often than a steady level outgrows both rows (EC2 disk 1ef3de at 30 s, a
- * week: the 0.99-quantile of the rising rows exceeded 5× as often as priced, of both rows 1.1×), so each
- * kind of read is recalibrated on its own horizons.
- */
-const TAIL_STATE = 2 * ROWS;
-const TAIL_CLASS_LENGTH = 2 * CALIBRATION_TAILS.length;
-const TAIL_STATE_LENGTH = 2 * TAIL_CLASS_LENGTH;
-
-/** The growth distribution the histogram holds near a demand, before any recalibration. */
-interface GrowthRead {
-  readonly quantileOfGrowth: (tau: number) => number;
-  readonly effective: number;
-  readonly rowMask: number;
-  readonly farther: boolean;
-  /** Whether the rising rows were read (else both rows). */
-  readonly risingRows: boolean;
-  /** The share of the distribution above zero growth (the larger of both reads where both are taken). */
-  readonly aboveZero: number;
 }
 
 /**
@@ -183,11 +129,8 @@ export class GrowthHistogram {
    * its bins, and with the array of them about 50 MiB at 100,000 policies of about three rows each (issue 16).
    */
   private bins = EMPTY_BINS;
-  /**
-   * Each row's decayed weight at [row], and at [ROWS + row] its place in `bins` plus one (0: none yet);
-   * with a calibration, its counts from TAIL_STATE (in this array, not one of their own: see `bins`).
-   */
-  private readonly rowState: Float64Array;
+  /** Each row's decayed weight at [row], and at [ROWS + row] its place in `bins` plus one (0: none yet). */
+  private readonly rowState = new Float64Array(2 * ROWS);
   private readonly growth: number;
   private readonly minWeight: number;
   private readonly priorMean: number;
@@ -196,9 +139,6 @@ export class GrowthHistogram {
   private increment = 1;
   /** Horizons added since the histogram was created (undecayed). */
   private horizons = 0;
-  /** Per tick, the calibration counts' decay (0: no calibration), and m. */
-  private readonly calibrationDecay: number;
-  private readonly calibrationPrior: number;
 
   constructor(options: GrowthHistogramOptions) {
     this.horizonSteps = Math.max(1, Math.round(options.horizonSteps));
@@ -208,11 +148,6 @@ export class GrowthHistogram {
     this.minWeight = options.minWeight ?? 120;
     this.priorMean = options.prior?.meanGrowth ?? 0;
     this.priorWeight = this.priorMean > 0 ? Math.max(0, options.prior?.weight ?? 0) : 0;
-    const calibration = options.calibration;
-    this.calibrationPrior = calibration === undefined ? 0 : Math.max(1e-3, calibration.priorExceedances);
-    this.calibrationDecay =
-      calibration === undefined ? 0 : Math.pow(2, -1 / Math.max(1, calibration.halfLifeSteps));
-    this.rowState = new Float64Array(2 * ROWS + (calibration === undefined ? 0 : TAIL_STATE_LENGTH));
   }
 
   /** Horizons seen so far. */
@@ -261,12 +196,9 @@ export class GrowthHistogram {
       if (!(xHat <= extrapolated)) extrapolated = xHat;
     }
     if (!(peak >= 0)) return;
-    const gLow = Math.log((peak + this.shift) / (base + this.shift));
-    const gHigh = Math.log((extrapolated + this.shift) / (base + this.shift));
-    const low = binOf(gLow);
-    const high = binOf(gHigh);
+    const low = binOf(Math.log((peak + this.shift) / (base + this.shift)));
+    const high = binOf(Math.log((extrapolated + this.shift) / (base + this.shift)));
     const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
-    if (this.calibrationDecay > 0) this.score(this.read(base, before, earlier), gLow, gHigh);
     const row = this.levelOf(base) + (this.rising(base, before, earlier) ? LEVELS : 0);
     const at = this.rowAt(row) ?? this.addRow(row);
     const measuredShare = this.increment * MEASURED_PEAK_SHARE;
@@ -290,32 +222,6 @@ export class GrowthHistogram {
     horizonAgo = Number.NaN,
     lagAgo = Number.NaN,
   ): ReactiveDistribution | undefined {
-    const read = this.read(current, horizonAgo, lagAgo);
-    if (read === undefined) return undefined;
-    const { quantileOfGrowth, effective } = read;
-    const rates = this.calibrationDecay > 0 ? this.exceedanceRates(read.risingRows) : undefined;
-    const level = rates && calibratedLevel(rates);
-    const s = this.shift;
-    return {
-      method: 'ratio',
-      windows: Math.round(effective),
-      note: new HistogramNote(
-        this.horizonSteps,
-        this.horizons,
-        effective,
-        this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
-        read.rowMask,
-        this.lagSteps,
-        read.farther,
-        rates,
-      ),
-      quantile: (tau) =>
-        Math.max(0, Math.exp(quantileOfGrowth(level === undefined ? tau : level(tau))) * (current + s) - s),
-    };
-  }
-
-  /** The growth distribution {@link distribution} reads near `current`, as the histogram holds it. */
-  private read(current: number, horizonAgo: number, lagAgo: number): GrowthRead | undefined {
     if (!(current >= 0)) return undefined;
     const rising = this.rising(current, horizonAgo, lagAgo);
     const all = new Float64Array(G_BINS);
@@ -372,58 +278,37 @@ export class GrowthHistogram {
       addExponentialPrior(cdf, this.priorWeight, mean);
       if (farther) addExponentialPrior(all, this.priorWeight, mean);
     }
-    const total = weight + this.priorWeight;
-    const ownQuantile = growthQuantileOf(cdf, total, this.increment);
-    let aboveZero = 1 - (cdf[ZERO_BIN] as number) / total;
-    let quantileOfGrowth = ownQuantile;
-    if (farther) {
-      const bothTotal = bothWeight + this.priorWeight;
-      const bothQuantile = growthQuantileOf(all, bothTotal, this.increment);
-      // The larger growth at every τ: above zero wherever either is.
-      aboveZero = Math.max(aboveZero, 1 - (all[ZERO_BIN] as number) / bothTotal);
-      quantileOfGrowth = (tau) => Math.max(ownQuantile(tau), bothQuantile(tau));
-    }
+    const quantileOfGrowth = growthQuantileOf(cdf, weight + this.priorWeight, this.increment);
+    const bothQuantile = farther
+      ? growthQuantileOf(all, bothWeight + this.priorWeight, this.increment)
+      : undefined;
+    weight += this.priorWeight;
+    const effective = weight / this.increment;
+    const s = this.shift;
     return {
-      quantileOfGrowth,
-      effective: total / this.increment,
-      rowMask,
-      farther,
-      risingRows: useOwn,
-      aboveZero,
+      method: 'ratio',
+      windows: Math.round(effective),
+      note: new HistogramNote(
+        this.horizonSteps,
+        this.horizons,
+        effective,
+        this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
+        rowMask,
+        this.lagSteps,
+        farther,
+      ),
+      quantile: (tau) =>
+        Math.max(
+          0,
+          Math.exp(
+            bothQuantile === undefined
+              ? quantileOfGrowth(tau)
+              : Math.max(quantileOfGrowth(tau), bothQuantile(tau)),
+          ) *
+            (current + s) -
+            s,
+        ),
     };
-  }
-
-  /**
-   * Scores a completed horizon (its peak's growth as measured and as extrapolated, half each) against
-   * `read`, the distribution its base reads before the horizon is added (see TailCalibration).
-   */
-  private score(read: GrowthRead | undefined, gLow: number, gHigh: number): void {
-    const state = this.rowState;
-    const n = CALIBRATION_TAILS.length;
-    for (let i = TAIL_STATE; i < TAIL_STATE + TAIL_STATE_LENGTH; i++)
-      state[i] = (state[i] as number) * this.calibrationDecay;
-    if (read === undefined) return;
-    const at = TAIL_STATE + (read.risingRows ? TAIL_CLASS_LENGTH : 0);
-    for (let i = 0; i < n; i++) {
-      const p = CALIBRATION_TAILS[i] as number;
-      const q = read.quantileOfGrowth(1 - p);
-      const over = (gLow > q ? MEASURED_PEAK_SHARE : 0) + (gHigh > q ? 1 - MEASURED_PEAK_SHARE : 0);
-      state[at + i] = (state[at + i] as number) + over;
-      // At the zero atom only the mass above zero can exceed the quantile (see TailCalibration).
-      const expected = q === 0 ? Math.min(p, read.aboveZero) : p;
-      state[at + n + i] = (state[at + n + i] as number) + expected;
-    }
-  }
-
-  /** r(p) = p · (exceedances + m) / (expected + m) for each calibration tail (at most 1), for one kind of read. */
-  private exceedanceRates(risingRows: boolean): number[] {
-    const state = this.rowState;
-    const at = TAIL_STATE + (risingRows ? TAIL_CLASS_LENGTH : 0);
-    const n = CALIBRATION_TAILS.length;
-    const m = this.calibrationPrior;
-    return CALIBRATION_TAILS.map((p, i) =>
-      Math.min(1, (p * ((state[at + i] as number) + m)) / ((state[at + n + i] as number) + m)),
-    );
   }
 
   /**
@@ -480,8 +365,6 @@ class HistogramNote implements ReactiveNote {
     private readonly lagSteps: number,
     /** Rising rows read from farther out than both rows, the larger growth of the two taken. */
     private readonly farther: boolean,
-    /** How often the calibration tails' raw quantiles were exceeded, when the tail is recalibrated. */
-    private readonly rates: readonly number[] | undefined,
   ) {}
 
   text(): string {
@@ -498,10 +381,6 @@ class HistogramNote implements ReactiveNote {
         : '') +
       (this.lagSteps > 0
         ? `; each peak counted half as the query measured it, half extrapolated over its ${this.lagSteps}-tick lag`
-        : '') +
-      (this.rates
-        ? `; tail recalibrated: its ${CALIBRATION_TAILS.map((p) => `${1 - p}`).join('/')} quantiles exceeded by ` +
-          `${this.rates.map((r) => `${(100 * r).toPrecision(2)} %`).join('/')} of recent horizons`
         : '')
     );
   }
@@ -527,35 +406,6 @@ function addExponentialPrior(counts: Float64Array, weight: number, mean: number)
     if (next === 0) return;
     above = next;
   }
-}
-
-/**
- * The level the raw distribution is read at so that τ is exceeded as often as priced: with r(p) the rate
- * at which the raw (1 − p)-quantile was exceeded, log-linear in p between the calibration tails and from
- * r(1) = 1, and beyond the strictest tail as exceeded the same times as often, τ is read at 1 − p with
- * r(p) = 1 − τ. The rates rise with p (a peak above a strict quantile is above every looser one, and
- * expected/p falls as p grows), so the level rises with τ.
- */
-function calibratedLevel(rates: readonly number[]): (tau: number) => number {
-  const logRates = rates.map((r) => Math.log(r));
-  const last = logRates.length - 1;
-  return (tau) => {
-    if (!(tau > 0 && tau < 1)) return tau;
-    const y = Math.log(1 - tau);
-    let x: number;
-    if (y <= (logRates[last] as number))
-      x = (LOG_CALIBRATION_TAILS[last] as number) + y - (logRates[last] as number);
-    else {
-      // From (0, 0), r(1) = 1, to the strictest tail: the segment whose rates bracket 1 − τ.
-      let i = 0;
-      while (i < last && y < (logRates[i] as number)) i++;
-      const [x0, y0] = i === 0 ? [0, 0] : [LOG_CALIBRATION_TAILS[i - 1] as number, logRates[i - 1] as number];
-      const x1 = LOG_CALIBRATION_TAILS[i] as number;
-      const y1 = logRates[i] as number;
-      x = y >= y0 ? x0 : x0 + ((y - y0) * (x1 - x0)) / (y1 - y0);
-    }
-    return Math.min(1 - 1e-12, Math.max(0, 1 - Math.exp(x)));
-  };
 }
 
 /** τ ↦ g from bin weights summing to `total` (made cumulative in place), in units of `increment`. */
@@ -620,16 +470,6 @@ export function growthWarmStartSteps(intervalSeconds: number): number {
 const GROWTH_PRIOR_SECONDS = 3_600;
 const GROWTH_PRIOR_DOUBLING_SECONDS = 3_600;
 
-/**
- * The tail's recalibration (see TailCalibration): horizons scored over the last few hours count, so a
- * calm spell after a volatile one narrows the tail a day-long memory still holds wide, and the first day,
- * when every new kind of ramp exceeds a young histogram's tail, widens it. The counts start from 8
- * pseudo-exceedances at each tail's nominal rate: a rate multiplier with a Gamma(8, 8) prior, so the
- * 0.999-quantile moves on a few exceedances, not on the absence of the two a quiet few hours expect.
- */
-const TAIL_CALIBRATION_HALF_LIFE_SECONDS = 21_600;
-const TAIL_CALIBRATION_PRIOR_EXCEEDANCES = 8;
-
 /** The young-history prior of a histogram over `horizonSteps` ticks of `intervalSeconds`. */
 export function growthPriorFor(horizonSteps: number, intervalSeconds: number): GrowthPrior {
   return {
@@ -654,10 +494,6 @@ export function growthHistogramFor(
     shift: capacityPerReplica / 2,
     halfLifeSteps: GROWTH_HALF_LIFE_SECONDS / intervalSeconds,
     prior: growthPriorFor(horizonSteps, intervalSeconds),
-    calibration: {
-      halfLifeSteps: TAIL_CALIBRATION_HALF_LIFE_SECONDS / intervalSeconds,
-      priorExceedances: TAIL_CALIBRATION_PRIOR_EXCEEDANCES,
-    },
   });
 }
 

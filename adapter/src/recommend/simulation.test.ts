@@ -33,12 +33,9 @@ describe('the SLA check’s simulation', () => {
     });
 
   it('warm-starts costscale from the day before the window: bursts there keep headroom here', () => {
-    // The day before: flat 95 with a burst to 3× for a few minutes every hour. (Every two hours, the
-    // horizons from 95 that saw a burst were 0.7 % of them, under the 0.8 % at which holding 19 more
-    // replicas at 0.04 $/h pays against a miss at 100 $/h: headroom then came only from the young-history
-    // prior's spread, which the tail's recalibration finds never realised; a burst to 4× held none.)
+    // The day before: flat 95 with a burst to 3× for a few minutes every two hours.
     const timestamps = Float64Array.from({ length: 5760 }, (_, i) => i * STEP);
-    const values = timestamps.map((t) => (t % 3_600_000 < 240_000 ? 285 : 95));
+    const values = timestamps.map((t) => (t % 7_200_000 < 240_000 ? 285 : 95));
     const cold = context().baseline;
     const warm = context({ timestamps, values }).baseline;
     expect(cold.sloMissMinutes).toBe(0);
