@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countAt, countedFrom, forgetCounts } from './decayedCounts';
 import { float32Array } from './typedArrays';
 
 /**
@@ -56,8 +57,7 @@ export const createBurstRecord = (): BurstRecord => ({
 /** Forgets over the time elapsed since the last decay; a sample without a valid time, or going back, does not. */
 function decay(record: BurstRecord, timeMs: number): void {
   if (!(timeMs > record.decayedAt)) return;
-  const factor = 0.5 ** ((timeMs - record.decayedAt) / HALF_LIFE_MS);
-  for (let b = 0; b < BINS; b++) record.counts[b] = record.counts[b]! * factor;
+  forgetCounts(record.counts, 0.5 ** ((timeMs - record.decayedAt) / HALF_LIFE_MS));
   record.recent *= 0.5 ** ((timeMs - record.decayedAt) / RECENT_HALF_LIFE_MS);
   record.decayedAt = timeMs;
 }
@@ -73,8 +73,7 @@ export function observeBurst(record: BurstRecord, timeMs: number, calibrated: nu
   record.quiet += 1;
   if (record.quiet < EPISODE_GAP) return;
   decay(record, timeMs);
-  const bin = Math.min(BINS - 1, Math.floor(BINS_PER_OCTAVE * Math.log2(record.peak / EPISODE_MIN)));
-  record.counts[bin] = record.counts[bin]! + 1;
+  countAt(record.counts, BINS_PER_OCTAVE * Math.log2(record.peak / EPISODE_MIN));
   record.recent += 1;
   record.peak = 0;
   record.quiet = 0;
@@ -86,11 +85,7 @@ export function observeBurst(record: BurstRecord, timeMs: number, calibrated: nu
  */
 export function episodesAbove(record: BurstRecord, timeMs: number, calibrated: number): number {
   decay(record, timeMs);
-  const position = Math.max(0, BINS_PER_OCTAVE * Math.log2(calibrated / EPISODE_MIN));
-  const bin = Math.min(BINS - 1, Math.floor(position));
-  let above = record.counts[bin]! * Math.max(0, 1 - (position - bin));
-  for (let b = bin + 1; b < BINS; b++) above += record.counts[b]!;
-  return above;
+  return countedFrom(record.counts, Math.max(0, BINS_PER_OCTAVE * Math.log2(calibrated / EPISODE_MIN)));
 }
 
 /** Whether a burst of this calibrated evidence is one the series has shown often enough to be routine. */

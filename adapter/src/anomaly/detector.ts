@@ -224,6 +224,9 @@ export const serializeDetector = (state: DetectorState): string => JSON.stringif
 export const deserializeDetector = (json: string): DetectorState =>
   detectorStateSchema.parse(JSON.parse(json));
 
+/** The fast level's band: its error as a standard deviation, at least the floor. */
+const levelBand = (state: DetectorState, floor: number): number =>
+  Math.max(MAE_TO_SD * state.levelDev, floor);
 const clip = (r: number, scale: number): number => Math.max(-CLIP * scale, Math.min(CLIP * scale, r));
 const ewma = (current: number, target: number, alpha: number): number => current + alpha * (target - current);
 
@@ -231,7 +234,7 @@ const ewma = (current: number, target: number, alpha: number): number => current
 function logEvidence(state: DetectorState, timeMs: number, x: number, floor: number): number {
   const slot = slotOf(state, timeMs);
   let surprise = Math.min(
-    Math.abs(x - state.level) / Math.max(MAE_TO_SD * state.levelDev, floor),
+    Math.abs(x - state.level) / levelBand(state, floor),
     Math.abs(x - state.last) / Math.max(MAE_TO_SD * state.diffDev, floor),
   );
   if (slot >= 0 && state.profileCount[slot]! >= 2) {
@@ -331,7 +334,7 @@ function slotOf(state: DetectorState, timeMs: number): number {
 function learn(state: DetectorState, timeMs: number, x: number, floor: number): void {
   const n = state.n;
   const fast = (alpha: number): number => Math.max(alpha, 1 / n);
-  const levelScale = Math.max(MAE_TO_SD * state.levelDev, floor);
+  const levelScale = levelBand(state, floor);
   const levelResidual = x - state.level;
   state.level += fast(LEVEL_ALPHA) * clip(levelResidual, levelScale);
   state.levelDev = ewma(
@@ -406,9 +409,10 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   const spatial = spatialScore(state, value);
   const floor = 1e-3 * (state.max - state.min) + 1e-9 * (1 + Math.abs(state.level));
   const log = logEvidence(state, timeMs, value, floor);
-  // A surge starts where the value leaves the fast level's band (before the level learns from it).
+  // A surge starts where the value leaves the fast level's band, where `learn` clips its residual
+  // (before the level learns from it).
   const levelBefore = state.level;
-  const leaves = Math.abs(value - state.level) > CLIP * Math.max(MAE_TO_SD * state.levelDev, floor);
+  const leaves = Math.abs(value - state.level) > CLIP * levelBand(state, floor);
   const residual = dailyResidual(state, timeMs, value);
   const weekly = weeklyEvidence(state.weekly, timeMs, value, residual, floor);
   const daily = dailyEvidence(state, timeMs, value, residual, floor);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countAt, countedFrom, forgetCounts } from './decayedCounts';
 import { float32Array } from './typedArrays';
 
 /**
@@ -68,8 +69,7 @@ export const createSurgeRecord = (): SurgeRecord => ({
 /** Forgets over the time elapsed since the last decay; a sample without a valid time, or going back, does not. */
 function decay(record: SurgeRecord, timeMs: number): void {
   if (!(timeMs > record.decayedAt)) return;
-  const factor = 0.5 ** ((timeMs - record.decayedAt) / HALF_LIFE_MS);
-  for (let b = 0; b < BINS; b++) record.counts[b] = record.counts[b]! * factor;
+  forgetCounts(record.counts, 0.5 ** ((timeMs - record.decayedAt) / HALF_LIFE_MS));
   record.decayedAt = timeMs;
 }
 
@@ -82,17 +82,12 @@ const position = (duration: number): number => Math.log2(Math.max(1, duration));
 /** How many recorded (decayed) surges lasted at least this long: the bins above, and a share of its own. */
 export function surgesAsLong(record: SurgeRecord, timeMs: number, duration: number): number {
   decay(record, timeMs);
-  const at = position(duration);
-  const bin = Math.min(BINS - 1, Math.floor(at));
-  let above = record.counts[bin]! * Math.max(0, 1 - (at - bin));
-  for (let b = bin + 1; b < BINS; b++) above += record.counts[b]!;
-  return above;
+  return countedFrom(record.counts, position(duration));
 }
 
 function recordSurge(record: SurgeRecord, timeMs: number): void {
   decay(record, timeMs);
-  const bin = Math.min(BINS - 1, Math.floor(position(surgeDuration(record))));
-  record.counts[bin] = record.counts[bin]! + 1;
+  countAt(record.counts, position(surgeDuration(record)));
   record.direction = 0;
 }
 
