@@ -312,8 +312,9 @@ describe('anomaly detector', () => {
     // Version 4 had the same fields with counts as plain arrays, version 5 a damping without its time,
     // version 6 no daily witness, version 7 no record of bursts, version 8 no recent count of bursts and the
     // profile and the weekly expectation in doubles, version 9 one of those two changes without the other,
-    // version 10 no record of surges: their callers re-warm, they are not read.
-    for (const version of [4, 5, 6, 7, 8, 9, 10])
+    // version 10 no record of surges, version 11 no record of scores: their callers re-warm, they are not
+    // read.
+    for (const version of [4, 5, 6, 7, 8, 9, 10, 11])
       expect(() =>
         deserializeDetector(serializeDetector({ ...createDetector(), version } as never)),
       ).toThrow();

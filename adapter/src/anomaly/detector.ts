@@ -9,6 +9,7 @@ import {
 } from './burstRecord';
 import { logNormalTail } from './normal';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
+import { createScoreRarity, readScore, scoreRaritySchema } from './scoreRarity';
 import { createSurgeRecord, observeSurge, surgeRecordSchema } from './surgeRecord';
 import { float32Array, signedFloat32Array, typedArraysAsLists, uint8Array } from './typedArrays';
 import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
@@ -129,7 +130,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(11),
+  version: z.literal(12),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -174,6 +175,7 @@ export const detectorStateSchema = z.object({
   bursts: burstRecordSchema,
   /** How long the series' recent surges lasted. */
   surges: surgeRecordSchema,
+  rarity: scoreRaritySchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
@@ -183,7 +185,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 11,
+    version: 12,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -216,6 +218,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     daily: createWitness(perDay, DAILY_SETTLE_DAYS, true),
     bursts: createBurstRecord(),
     surges: createSurgeRecord(),
+    rarity: createScoreRarity(),
   };
 }
 
@@ -457,7 +460,11 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
       state.eventScores.shift();
     }
   }
-  return Math.max(spatial, fresh || surge ? raw : raw * DAMPING, lasting / (lasting + SCORE_DECADES));
+  return readScore(
+    state.rarity,
+    timeMs,
+    Math.max(spatial, fresh || surge ? raw : raw * DAMPING, lasting / (lasting + SCORE_DECADES)),
+  );
 }
 
 /**
