@@ -29,7 +29,7 @@ const DAY_MS = 86_400_000;
 const RATE_PER_DAY = 0.2;
 /** Days of no scores the record starts with, so a young record's first alarms do not set its level. */
 const PRIOR_DAYS = 7;
-const STRENGTH = 0.5;
+const STRENGTH = 0.75;
 
 export const scoreRaritySchema = z.object({
   /** Counted scores by decades, decayed to `decayedAt`. */
