@@ -460,11 +460,13 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
       state.eventScores.shift();
     }
   }
-  return readScore(
-    state.rarity,
-    timeMs,
-    Math.max(spatial, fresh || surge ? raw : raw * DAMPING, lasting / (lasting + SCORE_DECADES)),
-  );
+  // The point evidence is read against how often this series scores so high (`scoreRarity.ts`). News that
+  // already weighs the series against its own past (a new extreme, bursts coming faster than its rate, a
+  // surge outlasting its surges) is not read again: on a busy series it would be read down twice.
+  const news = Math.max(spatial, surge ? raw : 0, lasting / (lasting + SCORE_DECADES));
+  const point = fresh || surge ? raw : raw * DAMPING;
+  const read = readScore(state.rarity, timeMs, Math.max(news, point));
+  return point > news ? Math.max(news, read) : news;
 }
 
 /**
