@@ -49,13 +49,17 @@ export const createScoreRarity = (): ScoreRarity => ({
   decayedAt: -Number.MAX_VALUE,
 });
 
-/** Forgets over the time elapsed since the last decay; a sample without a valid time, or going back, does not. */
+/**
+ * Forgets over the time elapsed since the last decay, and adds that time to the days seen, decayed as the
+ * counts are (its exact integral, so decaying once over a span or sample by sample gives the same days:
+ * the record is decayed only when a score counts). A sample without a valid time, or going back, does not.
+ */
 function decay(record: ScoreRarity, timeMs: number): void {
   if (!(timeMs > record.decayedAt)) return;
   if (record.decayedAt > -Number.MAX_VALUE) {
     const factor = 0.5 ** ((timeMs - record.decayedAt) / HALF_LIFE_MS);
     forgetCounts(record.counts, factor);
-    record.days = record.days * factor + (timeMs - record.decayedAt) / DAY_MS;
+    record.days = record.days * factor + ((1 - factor) * HALF_LIFE_MS) / Math.LN2 / DAY_MS;
   }
   record.decayedAt = timeMs;
 }
@@ -80,8 +84,10 @@ export function dailyLevel(record: ScoreRarity): number {
  * The record counts the score as given, not as read, so reading it cannot feed back into the level.
  */
 export function readScore(record: ScoreRarity, timeMs: number, score: number): number {
-  decay(record, timeMs);
+  // The record's clock starts with the series; below the target it only waits for the next count.
+  if (record.decayedAt === -Number.MAX_VALUE) decay(record, timeMs);
   if (!(score >= TARGET_SCORE)) return score;
+  decay(record, timeMs);
   const decades = score >= 1 ? Infinity : (SCORE_DECADES * score) / (1 - score);
   const level = dailyLevel(record);
   countAt(record.counts, BINS_PER_OCTAVE * Math.log2(decades / TARGET));
