@@ -53,6 +53,9 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * volume), only one beyond most of them is news.
  * Bursts coming far faster than the record's rate are news again, each adding that evidence to its own;
  * so is a surge that outlasts the series' recorded surges (`surgeRecord.ts`), however routine its height.
+ * Last, the point evidence is read against how often the series itself scores so high (`scoreRarity.ts`):
+ * a busy series, which reaches a high score every few days, is read against that level, so that one
+ * threshold means about the same rarity per day on every series (Numenta HTM's anomaly likelihood's aim).
  */
 
 export const DAY_MS = 86_400_000;
