@@ -10,7 +10,9 @@
 // --detail lists, for costscale at its corpus-wide threshold, each file's raw NAB score beside those NAB
 // publishes for Numenta HTM and CAD OSE (test/fixtures/data/nab/reference-raw-scores.json, each at its own
 // corpus-wide threshold), its windows (where in the window the first detection is and its score, or the
-// highest score of a missed window) and its false-positive rows.
+// highest score of a missed window) and its false-positive rows, and one threshold over NAB's corpora
+// (its folders) against each corpus at its own: the one-threshold loss, on NAB's whole labelled corpus
+// with --data.
 //
 // --data is a folder laid out like NAB's data/ (realAWSCloudwatch/…); by default the fixture copies of
 // the 31 files are laid out so. Guard against tuning to these files: the detector's mechanism constants
@@ -22,6 +24,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
+  groupedThresholdScore,
   nabScore,
   nabScoreAt,
   probationaryLength,
@@ -114,9 +117,28 @@ const files = (corpus: Labelled[], scores: Float64Array[], keep: (f: Labelled) =
  * score NAB allows (one threshold serves the corpus), but the bound on what calibrating the scores across
  * files could gain.
  */
-function perFileThresholdScore(nab: NabFile[], corpus: NabResult): number {
-  const raw = nab.reduce((sum, f) => sum + nabScore([f]).raw, 0);
-  return (100 * (raw - corpus.nullRaw)) / (corpus.perfectRaw - corpus.nullRaw);
+const perFileThresholdScore = (nab: NabFile[]): number => groupedThresholdScore(nab.map((f) => [f])).own;
+
+/**
+ * One threshold over the corpora against each corpus (NAB's folders: realTweets, realAdExchange, …) at its
+ * own: what the shared threshold costs where the kinds of series want different ones.
+ */
+function perCorpus(corpus: Labelled[], scores: Float64Array[]): string {
+  const names = [...new Set(corpus.map((f) => dirname(f.path)))];
+  const grouped = groupedThresholdScore(
+    names.map((name) => files(corpus, scores, (f) => dirname(f.path) === name)),
+  );
+  return (
+    `costscale one threshold over the corpora ${grouped.shared.score.toFixed(1)} (threshold ` +
+    `${grouped.shared.threshold.toFixed(4)}), each corpus at its own ${grouped.own.toFixed(1)}: one-threshold loss ` +
+    `${(grouped.own - grouped.shared.score).toFixed(1)}\n` +
+    grouped.groups
+      .map(
+        ({ own, atShared }, g) =>
+          `  ${names[g]!.padEnd(22)} own ${show(own)}\n  ${''.padEnd(22)} at the shared threshold ${show(atShared)}`,
+      )
+      .join('\n')
+  );
 }
 
 const show = (r: NabResult): string =>
@@ -213,13 +235,11 @@ function main(): void {
       if (name === 'costscale' && process.argv.includes('--detail')) {
         console.log(
           `costscale with a threshold per file (the bound on calibrating scores across files): all ` +
-            `${perFileThresholdScore(
-              files(corpus, scores, () => true),
-              all,
-            ).toFixed(1)}, development ` +
-            `${perFileThresholdScore(files(corpus, scores, isDev), dev).toFixed(1)}, held out ` +
-            `${perFileThresholdScore(held, nabScore(held)).toFixed(1)}`,
+            `${perFileThresholdScore(files(corpus, scores, () => true)).toFixed(1)}, development ` +
+            `${perFileThresholdScore(files(corpus, scores, isDev)).toFixed(1)}, held out ` +
+            `${perFileThresholdScore(held).toFixed(1)}`,
         );
+        console.log(perCorpus(corpus, scores));
         console.log(
           `costscale per file at ${all.threshold.toFixed(4)} (raw NAB score; first detection's place in its window):\n` +
             detail(corpus, scores, all.threshold),

@@ -9,6 +9,7 @@ import {
 } from './burstRecord';
 import { logNormalTail } from './normal';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
+import { createScoreRarity, readScore, scoreRaritySchema } from './scoreRarity';
 import { createSurgeRecord, observeSurge, surgeRecordSchema } from './surgeRecord';
 import { float32Array, signedFloat32Array, typedArraysAsLists, uint8Array } from './typedArrays';
 import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './weeklyProfile';
@@ -52,6 +53,9 @@ import { createWeekly, learnWeekly, weeklyEvidence, weeklyStateSchema } from './
  * volume), only one beyond most of them is news.
  * Bursts coming far faster than the record's rate are news again, each adding that evidence to its own;
  * so is a surge that outlasts the series' recorded surges (`surgeRecord.ts`), however routine its height.
+ * Last, the point evidence is read against how often the series itself scores so high (`scoreRarity.ts`):
+ * a busy series, which reaches a high score every few days, is read against that level, so that one
+ * threshold means about the same rarity per day on every series (Numenta HTM's anomaly likelihood's aim).
  */
 
 export const DAY_MS = 86_400_000;
@@ -129,7 +133,7 @@ export const detectorOptionsSchema = z.object({
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
 export const detectorStateSchema = z.object({
-  version: z.literal(11),
+  version: z.literal(12),
   stepMs: z.number().positive(),
   slotMs: z.number().positive(),
   warmup: z.number().int().min(2),
@@ -174,6 +178,7 @@ export const detectorStateSchema = z.object({
   bursts: burstRecordSchema,
   /** How long the series' recent surges lasted. */
   surges: surgeRecordSchema,
+  rarity: scoreRaritySchema,
 });
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
@@ -183,7 +188,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
   const slotMs = Math.max(stepMs, DAY_MS / MAX_SLOTS);
   const slots = perDay >= 4 ? Math.round(DAY_MS / slotMs) : 0;
   return {
-    version: 11,
+    version: 12,
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
@@ -216,6 +221,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     daily: createWitness(perDay, DAILY_SETTLE_DAYS, true),
     bursts: createBurstRecord(),
     surges: createSurgeRecord(),
+    rarity: createScoreRarity(),
   };
 }
 
@@ -457,7 +463,13 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
       state.eventScores.shift();
     }
   }
-  return Math.max(spatial, fresh || surge ? raw : raw * DAMPING, lasting / (lasting + SCORE_DECADES));
+  // The point evidence is read against how often this series scores so high (`scoreRarity.ts`). News that
+  // already weighs the series against its own past (a new extreme, bursts coming faster than its rate, a
+  // surge outlasting its surges) is not read again: on a busy series it would be read down twice.
+  const news = Math.max(spatial, surge ? raw : 0, lasting / (lasting + SCORE_DECADES));
+  const point = fresh || surge ? raw : raw * DAMPING;
+  const read = readScore(state.rarity, timeMs, Math.max(news, point));
+  return point > news ? Math.max(news, read) : news;
 }
 
 /**

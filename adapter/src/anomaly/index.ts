@@ -11,6 +11,7 @@ export {
 } from './detector';
 export {
   NAB_STANDARD,
+  groupedThresholdScore,
   nabScore,
   nabScoreAt,
   nabWindows,

@@ -1,4 +1,12 @@
-import { nabScore, nabScoreAt, nabWindows, probationaryLength, scaledSigmoid, windowsAt } from './nabScore';
+import {
+  groupedThresholdScore,
+  nabScore,
+  nabScoreAt,
+  nabWindows,
+  probationaryLength,
+  scaledSigmoid,
+  windowsAt,
+} from './nabScore';
 
 const zeros = (n: number): Float64Array => new Float64Array(n);
 const withDetections = (n: number, at: Record<number, number>): Float64Array => {
@@ -109,5 +117,19 @@ describe('NAB scoring rules (numenta/NAB v1.1 sweeper)', () => {
     // 20 rows, probation 3, one window over rows 3–19: a constant score detects it at its first row.
     const result = nabScore([{ scores: zeros(20), windows: [[3, 19]] }]);
     expect(result).toMatchObject({ nullRaw: 1, perfectRaw: 1, score: 0 });
+  });
+
+  it('scores groups at one shared threshold against each group at its own', () => {
+    // Group A finds its window at 0.9 and has 20 false-positive rows at 0.5 before it; group B finds its
+    // window at 0.4 only. Shared: 0.9 (A perfect, B missed: raw 0; at 0.4, A's false positives cost 2.2).
+    const spiky = withDetections(1000, { 450: 0.9 });
+    for (let i = 200; i < 220; i++) spiky[i] = 0.5;
+    const a = [{ scores: spiky, windows: WINDOW }];
+    const b = [{ scores: withDetections(1000, { 450: 0.4 }), windows: WINDOW }];
+    const result = groupedThresholdScore([a, b]);
+    expect(result.shared).toMatchObject({ threshold: 0.9, raw: 0, nullRaw: -2, perfectRaw: 2, score: 50 });
+    expect(result.own).toBeCloseTo(100, 10);
+    expect(result.groups.map((g) => g.own.threshold)).toEqual([0.9, 0.4]);
+    expect(result.groups[1]!.atShared).toMatchObject({ detected: 0, raw: -1 });
   });
 });
