@@ -3,6 +3,7 @@
 // it (engine/forecasting.ts): N policies' state built one component at a time, the heap after a full
 // collection and the typed arrays' contents measured after each, divided by N. Run with --expose-gc.
 // ADAPTER_DIST=<dist> measures another build. Not meant to be run by hand.
+const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const v8 = require('node:v8');
 
@@ -11,6 +12,9 @@ const forecast = require(join(dist, 'forecast', 'index.js'));
 const { forecastPolicySeries } = require('./forecast-policy-series.js');
 const anomaly = require(join(dist, 'anomaly', 'index.js'));
 const { compactModel } = require(join(dist, 'engine', 'forecasting.js'));
+const { packDetector } = require(join(dist, 'engine', 'packedDetector.js'));
+// Builds whose engine holds demand's detector packed between the buckets it scores (engine/forecasting.ts).
+const packsDemandDetector = /packDetector/.test(readFileSync(join(dist, 'engine', 'forecasting.js'), 'utf8'));
 
 const N = 2000;
 const { STEP_MS, BUCKETS, now, history, stored } = forecastPolicySeries(forecast);
@@ -60,14 +64,14 @@ const components = [
     },
   ],
   [
-    'demand anomaly detector (adapter/src/anomaly)',
+    `demand anomaly detector (adapter/src/anomaly)${packsDemandDetector ? ', packed as the engine holds it' : ''}`,
     () => {
       for (const s of series) {
         const watch = anomaly.newWatch(anomaly.createDetector({ stepMs: STEP_MS }));
         const first = s.bucketStart - s.values.length * STEP_MS;
         const values = s.values.view();
         for (let i = 0; i < values.length; i++) anomaly.watchSample(watch, first + i * STEP_MS, values[i]);
-        watches.push(watch);
+        watches.push(packsDemandDetector ? { ...watch, detector: packDetector(watch.detector) } : watch);
       }
     },
   ],

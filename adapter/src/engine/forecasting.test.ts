@@ -1,4 +1,4 @@
-import { createDetector, newWatch, type AnomalyEpisode } from '../anomaly';
+import { createDetector, newWatch, watchSample, type AnomalyEpisode } from '../anomaly';
 import {
   feedSeries,
   fitForecastState,
@@ -222,6 +222,41 @@ describe('forecasting many policies', () => {
     const views = await forecasting.tick(policies, new Map(), () => 900, backends, start + 3 * 15_000);
     expect(views.get('shop/p0')!.reason).toMatch(/; model fitted 7\.0 h ago$/);
     expect(views.get('shop/p39')!.reason).toMatch(/; model fitted 0\.0 h ago$/);
+  });
+
+  it('holds demand detectors packed, scoring and reporting episodes as a detector held as objects does', async () => {
+    const events: string[] = [];
+    const forecasting = new Forecasting(
+      { onAnomaly: (e) => events.push(`${e.policy} ${e.startedAt} ${e.endedAt} ${e.peakScore}`) },
+      { maxFitsPerTick: 0, maxWarmStartsPerTick: 100, coverageMargin: 0.1 },
+    );
+    const p0 = policies[0]!;
+    // The reference: the warm start's history, as the series holds it, replayed into a detector held as
+    // objects, then the same ticks.
+    const series = onlineSeries(step, start, history);
+    const reference = newWatch(createDetector({ stepMs: step }));
+    series.values.view().forEach((v, i) => watchSample(reference, start - (history.length - i) * step, v));
+    const expected: string[] = [];
+    // Demand doubles for an hour: an episode starts and ends.
+    const demand = (k: number) => demandAt(start + k * 15_000) * (k >= 400 && k < 640 ? 2 : 1);
+    let view;
+    for (let k = 0; k < 1_000; k++) {
+      const now = start + k * 15_000;
+      const open = series.bucketStart;
+      feedSeries(series, demand(k), now, 0.1);
+      watchClosedBuckets(reference, series, open, (e, endedAt) =>
+        expected.push(`p0 ${e.since} ${endedAt} ${e.peak}`),
+      );
+      view = (await forecasting.tick([p0], new Map([['shop/p0', demand(k)]]), () => 900, backends, now)).get(
+        'shop/p0',
+      );
+    }
+    expect(expected).toHaveLength(2);
+    expect(events).toEqual(expected);
+    expect(view!.anomaly).toEqual(withDemandAnomaly({ mode: 'reactive', reason: '' }, reference).anomaly);
+    const held = (forecasting as unknown as { entries: Map<string, { watch: { detector: unknown } }> })
+      .entries;
+    expect(typeof held.get('shop/p0')!.watch.detector).toBe('string');
   });
 
   it('drops the history of a policy the configuration no longer has, and loads it again when it returns', async () => {

@@ -25,11 +25,13 @@ import {
   seriesAnomaly,
   watchSample,
   type AnomalyEpisode,
+  type DetectorState,
   type WatchedSeries,
 } from '../anomaly';
 import { policySeries, executeRangePlan, planQueries, type Backends } from '../sources';
 import { policyKeys } from '../config/policyIdentity';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
+import { packDetector, unpackDetector, type PackedDetector } from './packedDetector';
 
 export type { ForecastView };
 
@@ -71,11 +73,21 @@ export interface ForecastingDeps {
 
 const MAX_POINTS = MAX_BUCKETS; // Prometheus refuses range queries over 11,000 points per series.
 
+/**
+ * Demand's anomaly watch as the engine holds it between the buckets it scores: its episode and score, and
+ * the detector packed (`packedDetector.ts`, as the signals' detectors are), about 4.5 KiB of one string
+ * against 10 KiB of objects and typed arrays once its day and week profiles have filled, for a detector
+ * that scores once a bucket (issue 16: engine memory). The state itself only if it could not be packed.
+ */
+interface HeldWatch extends Omit<WatchedSeries, 'detector'> {
+  detector: PackedDetector | DetectorState;
+}
+
 /** What the engine holds for one forecast policy between ticks. */
 interface PolicyForecasting {
   readonly series: OnlineSeries;
   /** Demand's anomaly detector, fed the closed buckets. */
-  readonly watch: WatchedSeries;
+  readonly watch: HeldWatch;
   /** When the forecast is next remade: set when a bucket closes, spread over the next bucket. */
   reforecastAt?: number;
   /** The view served until the series changes, and the horizon (in buckets) it was made for. */
@@ -101,6 +113,8 @@ export class Forecasting {
   private stored: Map<string, ForecastState> | undefined;
   /** The policy list the entries were last pruned to: a list is pruned once, when it is new. */
   private prunedTo: readonly Policy[] | undefined;
+  /** Where a packed detector is unpacked to score, reused: unpacking then makes no objects. */
+  private unpacked: DetectorState | undefined;
 
   constructor(
     private readonly deps: ForecastingDeps,
@@ -147,8 +161,10 @@ export class Forecasting {
       const s = e.series;
       const openBucket = s.bucketStart;
       if (!feedSeries(s, demand.get(keys[i]!), now, this.options.coverageMargin)) return;
-      watchClosedBuckets(e.watch, s, openBucket, (episode, endedAt) =>
-        this.deps.onAnomaly?.(demandEvent(policy, episode, endedAt)),
+      this.watched(e.watch, (watch) =>
+        watchClosedBuckets(watch, s, openBucket, (episode, endedAt) =>
+          this.deps.onAnomaly?.(demandEvent(policy, episode, endedAt)),
+        ),
       );
       keepHistoryDays(s, policy.forecast.historyDays);
       e.reforecastAt = s.bucketStart + Math.floor(((i * GOLDEN) % 1) * REFORECAST_SPREAD * s.stepMs);
@@ -249,7 +265,7 @@ export class Forecasting {
           const stored = this.stored?.get(key);
           this.stored?.delete(key);
           const series = onlineSeries(stepMs, now, values, stored && compactModel(stored), points);
-          const watch = watchHistory(series);
+          const watch = this.watched(newWatch(createDetector({ stepMs })), (w) => watchHistory(w, series));
           this.entries.set(key, { series, watch });
           // An episode still on at the end of the history began before this process watched: record
           // its start too (recording is idempotent per start, so a restart does not duplicate it).
@@ -257,6 +273,28 @@ export class Forecasting {
         });
       }),
     );
+  }
+
+  /** Runs `score` on the watch with its detector unpacked, then holds the detector packed again. */
+  private watched(held: HeldWatch, score: (watch: WatchedSeries) => void): HeldWatch {
+    const detector =
+      typeof held.detector === 'string'
+        ? (this.unpacked = unpackDetector(held.detector, this.unpacked))
+        : held.detector;
+    const watch: WatchedSeries = {
+      detector,
+      episode: held.episode,
+      score: held.score,
+      episodes: held.episodes,
+    };
+    score(watch);
+    // A state that could not be packed is kept as it is, never the one reused for unpacking.
+    held.detector =
+      packDetector(detector) ?? (detector === this.unpacked ? structuredClone(detector) : detector);
+    held.episode = watch.episode;
+    held.score = watch.score;
+    held.episodes = watch.episodes;
+    return held;
   }
 
   private reforecast(policy: Policy, s: OnlineSeries, now: number): void {
@@ -339,13 +377,11 @@ export function keepHistoryDays(s: OnlineSeries, historyDays: number): void {
   s.values.setLimit(historyPoints(historyDays, s.stepMs));
 }
 
-/** A demand detector replayed over the series' closed buckets (they end where the open bucket starts). */
-function watchHistory(s: OnlineSeries): WatchedSeries {
-  const watch = newWatch(createDetector({ stepMs: s.stepMs }));
+/** Replays the series' closed buckets (they end where the open bucket starts) into a demand watch. */
+function watchHistory(watch: WatchedSeries, s: OnlineSeries): void {
   const first = s.bucketStart - s.values.length * s.stepMs;
   const values = s.values.view();
   for (let i = 0; i < values.length; i++) watchSample(watch, first + i * s.stepMs, values[i]!);
-  return watch;
 }
 
 /**
@@ -378,7 +414,10 @@ export function withModelAge(view: ForecastView, now: number): ForecastView {
  * The gate's answer with demand's anomaly state; overruled while demand is in an anomaly episode: a
  * forecast is not trusted then.
  */
-export function withDemandAnomaly(view: ForecastView, watch: WatchedSeries | undefined): ForecastView {
+export function withDemandAnomaly(
+  view: ForecastView,
+  watch: Omit<WatchedSeries, 'detector'> | undefined,
+): ForecastView {
   if (watch === undefined) return view;
   const anomaly = seriesAnomaly(watch);
   if (!watch.episode.active) return { ...view, anomaly };

@@ -14,8 +14,7 @@ describe('summarizeAccuracy', () => {
         actual: [100, 200, 300, 400],
         forecast: [110, 190, 300, 360],
         seasonalNaive: [90, 220, 330, 420],
-        lower: [95, 150, 290, 380],
-        upper: [120, 250, 310, 390],
+        covered: (i) => [true, true, true, false][i]!,
       },
       20,
     );
@@ -29,7 +28,7 @@ describe('summarizeAccuracy', () => {
 
   it('skips outcomes without an actual or a forecast', () => {
     const summary = summarizeAccuracy(
-      { actual: [NaN, 10], forecast: [5, 12], seasonalNaive: [5, 9], lower: [0, 0], upper: [1, 20] },
+      { actual: [NaN, 10], forecast: [5, 12], seasonalNaive: [5, 9], covered: (i) => i === 1 },
       1,
     );
     expect(summary.count).toBe(1);
@@ -39,7 +38,7 @@ describe('summarizeAccuracy', () => {
 
   it('returns NaN measures without outcomes', () => {
     const summary = summarizeAccuracy(
-      { actual: [], forecast: [], seasonalNaive: [], lower: [], upper: [] },
+      { actual: [], forecast: [], seasonalNaive: [], covered: () => false },
       1,
     );
     expect(summary.count).toBe(0);

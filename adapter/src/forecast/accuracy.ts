@@ -10,9 +10,8 @@ export interface ForecastOutcomes {
   forecast: ArrayLike<number>;
   /** The seasonal naive forecast made at the same origin for the same target (the baseline). */
   seasonalNaive: ArrayLike<number>;
-  /** Bounds of the served prediction interval. */
-  lower: ArrayLike<number>;
-  upper: ArrayLike<number>;
+  /** Whether the actual at an index fell inside the served prediction interval. */
+  covered: (index: number) => boolean;
 }
 
 export interface AccuracySummary {
@@ -45,7 +44,7 @@ export function seasonalScale(history: ArrayLike<number>, period: number): numbe
 
 /** Summarises outcomes; `scale` is the MASE denominator (see seasonalScale). NaN fields when count is 0. */
 export function summarizeAccuracy(outcomes: ForecastOutcomes, scale: number): AccuracySummary {
-  const { actual, forecast, seasonalNaive, lower, upper } = outcomes;
+  const { actual, forecast, seasonalNaive, covered: inside } = outcomes;
   let count = 0;
   let absError = 0;
   let naiveAbsError = 0;
@@ -64,7 +63,7 @@ export function summarizeAccuracy(outcomes: ForecastOutcomes, scale: number): Ac
     absActual += Math.abs(a);
     const denominator = Math.abs(a) + Math.abs(f);
     smapeSum += denominator > 0 ? (200 * Math.abs(a - f)) / denominator : 0;
-    if (a >= lower[i]! && a <= upper[i]!) covered++;
+    if (inside(i)) covered++;
     const s = seasonalNaive[i]!;
     if (Number.isFinite(s)) {
       naiveAbsError += Math.abs(a - s);

@@ -1,7 +1,8 @@
 /**
  * The newest `limit` values of one or more parallel series (`columns`), oldest first, in one Float32Array:
- * how a service holds each forecast policy's scored forecast outcomes, five series in one window (issue
- * 16: engine memory; the bucket history, read whole far less often, is kept in 16 bits by QuantizedWindow).
+ * how a service holds each forecast policy's scored forecast outcomes, three series in one window (issue
+ * 16: engine memory, scoredOutcomes.ts; the bucket history, read whole far less often, is kept in 16 bits
+ * by QuantizedWindow).
  *
  * Float32 is enough: its 24-bit significand keeps a value to within 6e-8 of itself, far below the noise
  * of any demand series and the width of any forecast interval; NaN (a bucket without a value) and

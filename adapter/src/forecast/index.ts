@@ -26,6 +26,7 @@ export { fillGaps } from './series';
 export { packCalibration, type Calibration, type PackedCalibration } from './calibration';
 export { Float32Window } from './float32Window';
 export { QuantizedWindow } from './quantizedWindow';
+export { ScoredOutcomes } from './scoredOutcomes';
 export {
   backtestMode,
   feedSeries,

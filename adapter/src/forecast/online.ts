@@ -1,11 +1,11 @@
 import type { SeriesAnomaly } from '../anomaly';
-import { seasonalScale, summarizeAccuracy, type AccuracySummary } from './accuracy';
+import { seasonalScale, type AccuracySummary } from './accuracy';
 import type { DemandDistribution } from './distribution';
 import { fitForecastState, forecastFromState, type ProbabilisticForecast } from './forecaster';
 import { forecastGate, type ForecastMode } from './gate';
-import { Float32Window } from './float32Window';
 import { QuantizedWindow } from './quantizedWindow';
 import { describeModel } from './models';
+import { ScoredOutcomes } from './scoredOutcomes';
 import { isRefitDue, type ForecastState } from './state';
 
 // One demand series forecast online, as the engine runs it per policy and the simulator replays it:
@@ -22,13 +22,6 @@ const MAX_OUTCOMES = 288;
 export const MAX_BUCKETS = 10_000;
 export const MIN_FIT_DAYS = 2;
 
-/**
- * The last MAX_OUTCOMES scored forecasts, oldest first, one series each in one window: the actual
- * value, the point forecast served for it, seasonal naive's, and the interval's bounds.
- */
-export type OnlineOutcomes = Float32Window;
-const [ACTUAL, FORECAST, SEASONAL_NAIVE, LOWER, UPPER] = [0, 1, 2, 3, 4];
-
 export interface OnlineSeries {
   readonly stepMs: number;
   /**
@@ -43,7 +36,8 @@ export interface OnlineSeries {
   forecast?: ProbabilisticForecast;
   /** The one-step-ahead forecast served for the bucket starting at `target`. */
   served?: { target: number; point: number; lower: number; upper: number; naive: number };
-  outcomes: OnlineOutcomes;
+  /** The last MAX_OUTCOMES scored forecasts, oldest first. */
+  outcomes: ScoredOutcomes;
   mode: ForecastMode;
   reason: string;
   accuracy?: AccuracySummary;
@@ -80,7 +74,7 @@ export function onlineSeries(
     sum: 0,
     count: 0,
     ...(model && { model }),
-    outcomes: new Float32Window(MAX_OUTCOMES, [], 5),
+    outcomes: new ScoredOutcomes(MAX_OUTCOMES),
     ...(model ? backtestMode(model) : { mode: 'reactive' as const, reason: 'no model fitted yet' }),
   };
 }
@@ -115,17 +109,9 @@ export function feedSeries(
 function scoreBucket(s: OnlineSeries, bucketStart: number, actual: number, coverageMargin: number): void {
   const served = s.served;
   if (served === undefined || served.target !== bucketStart || !Number.isFinite(actual)) return;
-  const o = s.outcomes;
-  o.push(actual, served.point, served.naive, served.lower, served.upper);
+  s.outcomes.push(actual, served.point, served.naive, served.lower, served.upper);
   const period = s.model?.periods[0] ?? 1;
-  const outcomes = {
-    actual: o.view(ACTUAL),
-    forecast: o.view(FORECAST),
-    seasonalNaive: o.view(SEASONAL_NAIVE),
-    lower: o.view(LOWER),
-    upper: o.view(UPPER),
-  };
-  s.accuracy = summarizeAccuracy(outcomes, seasonalScale(s.values.view(), period));
+  s.accuracy = s.outcomes.summary(seasonalScale(s.values.view(), period));
   const gate = forecastGate(s.accuracy, s.mode, { nominalCoverage: NOMINAL_COVERAGE, coverageMargin });
   s.mode = gate.mode;
   s.reason = gate.reason;

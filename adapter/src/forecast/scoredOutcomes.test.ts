@@ -1,0 +1,74 @@
+import { summarizeAccuracy } from './accuracy';
+import { Float32Window } from './float32Window';
+import { ScoredOutcomes } from './scoredOutcomes';
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('ScoredOutcomes', () => {
+  it('summarises as the five float32 series it replaces did, through the ring wrapping many times', () => {
+    const limit = 50;
+    const scored = new ScoredOutcomes(limit);
+    const five = new Float32Window(limit, [], 5);
+    const next = random(7);
+    for (let i = 0; i < 1_000; i++) {
+      const actual = 100 * next();
+      const point = actual + 20 * (next() - 0.5);
+      // Bounds on either side of the actual, some of them within float32 rounding of it.
+      const lower = next() < 0.2 ? actual * (1 + 1e-9) : point - 10 * next();
+      const upper = next() < 0.2 ? actual * (1 - 1e-9) : point + 10 * next();
+      const naive = i % 13 === 0 ? Number.NaN : actual + 30 * (next() - 0.5);
+      scored.push(actual, point, naive, lower, upper);
+      five.push(actual, point, naive, lower, upper);
+      const [lo, up] = [five.view(3), five.view(4)];
+      const expected = summarizeAccuracy(
+        {
+          actual: five.view(0),
+          forecast: five.view(1),
+          seasonalNaive: five.view(2),
+          covered: (k) => five.view(0)[k]! >= lo[k]! && five.view(0)[k]! <= up[k]!,
+        },
+        3,
+      );
+      expect(scored.summary(3)).toEqual(expected);
+    }
+    expect(scored).toHaveLength(limit);
+  });
+
+  it('compares the actual with its bounds as float32, as the bounds were held', () => {
+    const scored = new ScoredOutcomes(4);
+    // Above the upper bound as doubles, on it as float32.
+    scored.push(1 + 1e-12, 1, 1, 0, 1);
+    scored.push(5, 5, 5, 6, 7);
+    expect(scored.covered(0)).toBe(true);
+    expect(scored.covered(1)).toBe(false);
+    expect(scored.summary(1).coverage).toBe(0.5);
+  });
+
+  it('keeps the newest outcomes and drops their bits with them', () => {
+    const scored = new ScoredOutcomes(10);
+    for (let i = 0; i < 25; i++) scored.push(i, i, i, i % 3 === 0 ? 0 : 100, 1_000);
+    // Kept: 15 to 24; inside when i % 3 === 0 (lower 0), else the lower bound 100 is above the actual.
+    expect(Array.from({ length: 10 }, (_, k) => scored.covered(k))).toEqual(
+      Array.from({ length: 10 }, (_, k) => (15 + k) % 3 === 0),
+    );
+    expect(scored.summary(1).count).toBe(10);
+  });
+
+  it('holds three float32 series and a bit per outcome', () => {
+    const scored = new ScoredOutcomes(288);
+    for (let i = 0; i < 1_000; i++) scored.push(i, i, i, i, i);
+    const window = (scored as unknown as { values: Float32Window }).values;
+    expect(window.view(0).buffer.byteLength).toBeLessThanOrEqual(3 * 4 * (288 + 16));
+    expect((scored as unknown as { inside: Uint8Array }).inside.byteLength).toBe(36);
+  });
+});
