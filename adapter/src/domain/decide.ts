@@ -614,9 +614,9 @@ function startupShareOf(input: DecisionInput): number {
  * wide, every count between D(t) and Q(τ*) misses it about as likely, and the cheapest wins, so a decision
  * let go of pods a minute from ready that would have served the burst's next minutes, and started new ones
  * a tick later, ready two minutes after (EC2 network 257a54 at 2 min readiness, v = 3: 12 → 14 → 6 → 13
- * replicas as D̂ rose from 1.5κ to 5.2κ on the way to 20κ, misses from the fifth tick on). So the pods a
- * rise started go only when the τ*-quantile itself no longer needs them, as at a burst's top, where its
- * level's rows say it mostly turns. A rise is the growth histogram's (a burst in progress mostly goes on):
+ * replicas as D̂ rose from 1.5κ to 5.2κ on the way to 20κ: 8 ticks of miss, 5 with the pods kept). So the
+ * pods a rise started go only when the τ*-quantile itself no longer needs them, as at a burst's top, where
+ * its level's rows say it mostly turns. A rise is the growth histogram's (a burst in progress mostly goes on):
  * any rise of the query held the count through the noise of near-random levels (road occupancy at the
  * strict end, 4 % dearer at v = 100 for the same misses).
  */
