@@ -544,6 +544,54 @@ describe("new replicas' start", () => {
   });
 });
 
+describe('replicas started for a rising demand', () => {
+  // v = 3, c = 1: τ* = 0.75, Q(τ*) = 160, so counts up to 16 are weighed. Every count up to 10 misses the
+  // peak for sure and 5 (5 + 3 = 8 an hour) beats 14 (14 + 3·P(peak > 140) = 15.5): a fresh decision holds 5.
+  const burst = {
+    ...base,
+    sloMissCostPerHour: 3,
+    currentReplicas: 14,
+    demandLag: { measured: 50, earlier: 40, lagSeconds: 60 },
+  };
+
+  it('keeps them while demand rises, down to no fewer than the τ*-quantile needs, and explains it', () => {
+    const d = decided(burst);
+    expect(d.replicas).toBe(14);
+    expect(d.explanation.inputs).toContainEqual({
+      name: 'risingFloor',
+      value: 14,
+      source:
+        'demand rising (query 50 above 40 a lag before): the replicas started for it are kept up to ⌈Q(τ*)/κ⌉ = 16',
+    });
+    expect(d.explanation.inputs).toContainEqual(
+      expect.objectContaining({
+        name: 'replicasChosen',
+        source: expect.stringContaining('over n from 14 to 16'),
+      }),
+    );
+    // Above the τ*-quantile's 16 the rest go.
+    expect(decided({ ...burst, currentReplicas: 20 }).replicas).toBe(16);
+  });
+
+  it('lets them go on a flat, falling or barely rising demand, or with no lag to tell', () => {
+    // 50 from 47 is 5.8 % (shifted by κ/2 = 5): not a rise in progress.
+    expect(decided({ ...burst, demandLag: { measured: 50, earlier: 47, lagSeconds: 60 } }).replicas).toBe(5);
+    expect(decided({ ...burst, demandLag: { measured: 50, earlier: 50, lagSeconds: 60 } }).replicas).toBe(5);
+    expect(decided({ ...burst, demandLag: { measured: 50, earlier: 60, lagSeconds: 60 } }).replicas).toBe(5);
+    const { demandLag: _lag, ...measured } = burst;
+    const d = decided(measured);
+    expect(d.replicas).toBe(5);
+    expect(d.explanation.inputs.map((i) => i.name)).not.toContain('risingFloor');
+  });
+
+  it('scales up from below as before', () => {
+    expect(decided({ ...burst, currentReplicas: 3 }).replicas).toBe(3);
+    expect(decided({ ...burst, sloMissCostPerHour: 30, currentReplicas: 3 }).replicas).toBe(
+      decided({ ...burst, sloMissCostPerHour: 30, currentReplicas: 3, demandLag: undefined }).replicas,
+    );
+  });
+});
+
 describe('demand extrapolated over the query lag', () => {
   it('decides on the extrapolated demand and explains the measured value, the earlier one and the lag', () => {
     // Without a distribution the target is D(t): 58 extrapolated from 54 measured, 50 one lag earlier.

@@ -63,7 +63,7 @@ const LEVELS = 10;
  * only add headroom: the growth read is the larger of theirs and both rows', so a rare ramp's level keeps
  * the tail its own rows learned (NASA at 30 s: the rising rows alone cost v = 100 half a minute of miss).
  */
-const RISING_GROWTH = Math.log(1.1);
+export const RISING_GROWTH = Math.log(1.1);
 const ROWS = 2 * LEVELS;
 /**
  * Where the peak of a past horizon lies. The demand query's `rate()` is the mean over its window, so at

@@ -30,6 +30,7 @@ const INPUT_LABELS: Record<string, string> = {
   currentReplicas: 'Current replicas',
   replicasChosen: 'Replicas with the least expected cost',
   startupShare: 'Share of the horizon a new replica starts (charged while demand falls)',
+  risingFloor: 'Fewest replicas weighed while demand rises (those started for it kept)',
   // Decisions stored before the miss objective (issue 12) name the count the HPA's tolerance let them reach.
   hpaToleranceBand: 'Reachable past the HPA tolerance',
   latency: 'Latency',
