@@ -283,7 +283,8 @@ describe('publishTick', () => {
           costscale_forecast_demand: d.targetDemand,
         },
         decision: d,
-        ...(entry.explanation === entry.decision.facts && { explanation: d.facts }),
+        ...('facts' in entry.decision &&
+          entry.explanation === entry.decision.facts && { explanation: d.facts }),
       };
     };
     const snapshot = { generatedAt: AT + 15_000, tick: 2, policies: second.out.policies };
