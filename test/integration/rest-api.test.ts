@@ -1,6 +1,6 @@
 import { createEvaluator } from '../../adapter/src/engine/evaluate';
 import { decide } from '../../adapter/src/domain/decide';
-import { explainedDecision } from '../../adapter/src/domain/explainDecision';
+import { explainedHeld } from '../../adapter/src/snapshot/decisionColumns';
 import {
   auditList,
   budgetEventList,
@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('REST API on %s PostgreSQL', (kind) => {
       version: null,
       spec: { backend: 'default', mode: 'balanced' },
     });
-    const decided = explainedDecision(h.holder.current()!.policies.find((p) => p.name === 'web')!.decision!);
+    const decided = explainedHeld(h.holder.current()!.policies.find((p) => p.name === 'web')!.decision!);
     // Demand 100 over κ 50, raised by the rising history's quantile: at least 2 replicas.
     expect(decided.replicas).toBeGreaterThanOrEqual(2);
     expect(web.status).toMatchObject({
@@ -450,7 +450,7 @@ describe.each(DATABASE_KINDS)('REST API on %s PostgreSQL', (kind) => {
     // backend's history (domain/demandLag.ts); the route reports the decision's own figure.
     const latest = h.holder.current()!.policies.find((p) => p.name === 'web')!.decision!;
     expect(empty.current.demand).toBe(latest.demand);
-    expect(explainedDecision(latest).explanation.inputs).toContainEqual(
+    expect(explainedHeld(latest).explanation.inputs).toContainEqual(
       expect.objectContaining({ name: 'measuredDemand', value: 100 }),
     );
     expect(empty.forecast).toBeNull();

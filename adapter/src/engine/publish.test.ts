@@ -3,7 +3,14 @@ import { decide, decideCompact, explainedDecision, heldExplanation, type Decisio
 import { storedDecision, type PendingDecision } from '../store/decisions';
 import type { AssembledPolicy } from './assemble';
 import { publishTick } from './publish';
-import { PreviousSnapshot, type PolicySnapshot } from '../snapshot/snapshot';
+import {
+  PreviousSnapshot,
+  SERVED_METRICS,
+  snapshotJson,
+  snapshotLines,
+  type PolicySnapshot,
+} from '../snapshot/snapshot';
+import { ColumnDecision, explainedHeld, plainDecision } from '../snapshot/decisionColumns';
 
 const AT = Date.parse('2026-03-10T12:00:00Z');
 const policy = policySchema.parse({
@@ -58,10 +65,11 @@ const previous: PolicySnapshot = (() => {
 const publishOne = (assembled: Omit<AssembledPolicy, 'key'>) =>
   publishTick([{ ...assembled, key: 'shop/web', result: decideCompact(assembled.input) }], [], AT);
 
-/** A snapshot entry as it is read: its decision and explanation rendered from what the engine kept. */
-const rendered = ({ decision, explanation, ...rest }: PolicySnapshot) => ({
+/** A snapshot entry as it is read: its values, decision and explanation rendered from what the engine kept. */
+const rendered = ({ values, decision, explanation, ...rest }: PolicySnapshot) => ({
   ...rest,
-  ...(decision && { decision: explainedDecision(decision) }),
+  ...(values && { values: Object.fromEntries(SERVED_METRICS.map((m) => [m, values[m]])) }),
+  ...(decision && { decision: explainedHeld(decision) }),
   ...(explanation && { explanation: heldExplanation(explanation) }),
 });
 
@@ -183,7 +191,7 @@ describe('publishTick', () => {
       namespace,
       policy,
       decidedAt,
-      result,
+      result: result.ok ? { ok: true, decision: plainDecision(result.decision) } : result,
       input,
       distribution,
     });
@@ -203,7 +211,108 @@ describe('publishTick', () => {
           : null,
       })),
     );
-    expect(out.decisions.every((d, k) => d.result === results[k])).toBe(true);
+    // A decision's record holds the entry's decision, its numbers in the tick's columns, not a copy.
+    const decisions = out.decisions.filter((d) => d.result.ok);
+    expect(decisions.length).toBeGreaterThan(600);
+    expect(
+      decisions.every((d, k) => {
+        const held = d.result.ok && d.result.decision;
+        return held instanceof ColumnDecision && held === out.policies.filter((p) => !p.error)[k]!.decision;
+      }),
+    ).toBe(true);
+  });
+
+  it('serves, writes and stores the entries byte for byte as their decisions as decide() gave them would', () => {
+    // Two ticks of 600 policies: decisions, failures, and in the second failures that carry the first's.
+    const policies = Array.from({ length: 600 }, (_, i) =>
+      policySchema.parse({ ...policy, name: `web-${i}`, namespace: `ns-${i % 7}` }),
+    );
+    const tick = (at: number, fails: (i: number) => boolean) =>
+      policies.map((p, i) =>
+        input({
+          policy: p.name,
+          at,
+          demand: fails(i) ? undefined : i % 11 === 0 ? 0 : 10 + i * 0.37,
+          distribution: i % 3 === 0 ? undefined : { quantile: (tau) => i + 50 * tau },
+          currentReplicas: i % 4,
+          hpaTolerance: i % 2 === 0 ? 0.1 : undefined,
+        }),
+      );
+    const run = (inputs: DecisionInput[], at: number, before?: readonly PolicySnapshot[]) => {
+      const results = inputs.map((i) => decideCompact(i));
+      const out = publishTick(
+        policies.map((p, i) => ({
+          policy: p,
+          key: `${p.namespace}/${p.name}`,
+          input: inputs[i]!,
+          previous: before?.[i],
+          result: results[i]!,
+        })),
+        [],
+        at,
+      );
+      return { results, out };
+    };
+    const first = run(
+      tick(AT, (i) => i % 5 === 1),
+      AT,
+    );
+    const second = run(
+      tick(AT + 15_000, (i) => i % 5 !== 2),
+      AT + 15_000,
+      first.out.policies,
+    );
+    expect(second.out.policies.filter((p) => p.error !== undefined && p.decision).length).toBeGreaterThan(
+      300,
+    );
+    // What the entry would hold with the decision as decide() gave it: same keys, same places.
+    const asDecided = (entry: PolicySnapshot, k: number): PolicySnapshot => {
+      const own = [second, first]
+        .map((t) => t.results[k]!)
+        .find((r) => r.ok && entry.valuesAt === r.decision.at);
+      if (entry.decision === undefined || own === undefined || !own.ok) return entry;
+      const d = own.decision;
+      expect(entry.decision).toBeInstanceOf(ColumnDecision);
+      return {
+        ...entry,
+        values: {
+          costscale_replicas: d.replicas,
+          costscale_load: d.load,
+          costscale_cost_per_hour: d.costPerHour,
+          costscale_budget_pressure: d.shadowPrice,
+          costscale_forecast_demand: d.targetDemand,
+        },
+        decision: d,
+        ...('facts' in entry.decision &&
+          entry.explanation === entry.decision.facts && { explanation: d.facts }),
+      };
+    };
+    const snapshot = { generatedAt: AT + 15_000, tick: 2, policies: second.out.policies };
+    const reference = { ...snapshot, policies: second.out.policies.map(asDecided) };
+    expect(snapshotJson(snapshot)).toBe(snapshotJson(reference));
+    expect(snapshotJson(snapshot, 'rendered')).toBe(snapshotJson(reference, 'rendered'));
+    expect(snapshotLines(snapshot)).toBe(snapshotLines(reference));
+    const stored = (d: PendingDecision, k: number) =>
+      JSON.stringify(
+        storedDecision({
+          namespace: d.namespace,
+          policy: d.policy,
+          decidedAt: d.decidedAt,
+          result: second.results[k]!,
+          input: d.input,
+          distribution: d.distribution,
+        }),
+      );
+    expect(second.out.decisions.map((d) => JSON.stringify(storedDecision(d)))).toEqual(
+      second.out.decisions.map(stored),
+    );
+    // Read as properties, a held decision is decide()'s, and a carried one is this tick's.
+    second.out.policies.forEach((entry, k) => {
+      const ref = reference.policies[k]!;
+      for (const m of SERVED_METRICS) expect(entry.values?.[m]).toBe(ref.values?.[m]);
+      if (ref.decision !== undefined)
+        expect(explainedHeld(entry.decision!)).toEqual(explainedDecision(ref.decision));
+    });
   });
 
   it('budgets are published with their status or error', () => {

@@ -1,11 +1,12 @@
-import { keptInput, type CompactResult, type KeptInput } from '../domain';
+import { keptInput, type CompactDecision, type CompactResult, type KeptInput } from '../domain';
 import type { PendingDecision, RecordedDistribution } from '../store/decisions';
 import type { AssembledPolicy, TickBudget } from './assemble';
 import type { TickOutput } from './engine';
 import type { ForecastView } from './forecasting';
 import { policyLabels } from '../config/policyIdentity';
 import type { Policy } from '../config/schema';
-import type { PolicyForecast, PolicySnapshot, PreviousSnapshot, ServedMetric } from '../snapshot/snapshot';
+import type { PolicyForecast, PolicySnapshot, PreviousSnapshot } from '../snapshot/snapshot';
+import { ColumnDecision, DecisionColumns, DecisionValues, servedValues } from '../snapshot/decisionColumns';
 
 // Publishing a tick, pure: each policy's decision (or why there is none) as its next snapshot entry
 // and its decision record, and each budget as its snapshot entry. A decision is kept compact: its
@@ -29,12 +30,15 @@ export function publishTick(
   const policies: PolicySnapshot[] = [];
   const decisions: PendingDecision[] = [];
   const tick = new TickRecords(now);
+  const columns = new DecisionColumns();
   for (const p of decided) {
-    const entry = snapshotEntry(p, now);
+    const held = p.result.ok ? columns.hold(p.result.decision) : undefined;
+    const entry = snapshotEntry(p, held, columns, now);
     policies.push(entry);
     previous?.succeed(p.key, entry);
-    decisions.push(tick.record(p));
+    decisions.push(tick.record(p, held));
   }
+  columns.trim();
   return {
     policies,
     decisions,
@@ -46,9 +50,14 @@ export function publishTick(
   };
 }
 
-/** A policy's snapshot entry: fresh values from a decision, else the last good ones and the reason. */
+/**
+ * A policy's snapshot entry: fresh values from a decision (`held`: its decision as this tick's columns
+ * hold it), else the last good ones and the reason.
+ */
 function snapshotEntry(
   { policy, forecast, previous, demandError, result }: DecidedPolicy,
+  held: CompactDecision | undefined,
+  columns: DecisionColumns,
   now: number,
 ): PolicySnapshot {
   // Each entry one literal that starts with its own keys: V8 (Node 20) gives an object literal that opens
@@ -56,7 +65,7 @@ function snapshotEntry(
   // (issue 16: 22,000 maps and descriptor arrays at 10,000 policies, about 1 KiB a policy).
   const forecastView = forecast && { forecast: forecastSummary(forecast) };
   if (result.ok) {
-    const dec = result.decision;
+    const dec = held ?? result.decision;
     return {
       name: policy.name,
       namespace: policy.namespace,
@@ -64,12 +73,15 @@ function snapshotEntry(
       allowedNamespaces: policy.allowedNamespaces,
       target: policy.target,
       ...forecastView,
-      values: servedValues(dec),
+      values: valuesOf(dec),
       valuesAt: now,
       decision: dec,
       explanation: dec.facts,
     };
   }
+  // A decision of the tick before is held again in this tick's columns, so that an entry never keeps
+  // an earlier tick's columns alive (every policy failing since a different tick would keep one each).
+  const carried = previous?.decision instanceof ColumnDecision ? columns.hold(previous.decision) : undefined;
   return {
     name: policy.name,
     namespace: policy.namespace,
@@ -78,8 +90,14 @@ function snapshotEntry(
     target: policy.target,
     ...forecastView,
     // Last good values stay until the staleness bound (ARCHITECTURE.md §6); the server judges age.
-    ...(previous?.values && { values: previous.values, valuesAt: previous.valuesAt }),
-    ...(previous?.decision && { decision: previous.decision }),
+    ...(previous?.values && {
+      values:
+        previous.values instanceof DecisionValues && carried instanceof ColumnDecision
+          ? new DecisionValues(carried)
+          : previous.values,
+      valuesAt: previous.valuesAt,
+    }),
+    ...(previous?.decision && { decision: carried ?? previous.decision }),
     error:
       demandError ?? (result.failure.explanation.errors.join('; ') || result.failure.explanation.summary),
     explanation: result.failure.explanation,
@@ -100,11 +118,14 @@ class TickRecords {
 
   constructor(readonly decidedAt: number) {}
 
-  /** What is stored for the decision history: the inputs and the decision or failure. */
-  record({ policy, input, result }: DecidedPolicy): PendingDecision {
+  /**
+   * What is stored for the decision history: the inputs and the decision (`held`: as the entry holds it)
+   * or the failure.
+   */
+  record({ policy, input, result }: DecidedPolicy, held: CompactDecision | undefined): PendingDecision {
+    const outcome = held ?? (result.ok ? result.decision : { result, kept: keptInput(input) });
     const { distribution } = input;
-    if (distribution === undefined)
-      return new TickDecision(policy, result, result.ok ? undefined : keptInput(input), this, -1);
+    if (distribution === undefined) return new TickDecision(policy, outcome, this, -1);
     if (3 * (this.count + 1) > this.quantiles.length) {
       const grown = new Float64Array(2 * this.quantiles.length);
       grown.set(this.quantiles);
@@ -114,17 +135,22 @@ class TickRecords {
     this.quantiles[at] = distribution.quantile(0.5);
     this.quantiles[at + 1] = distribution.quantile(0.9);
     this.quantiles[at + 2] = distribution.quantile(0.99);
-    return new TickDecision(policy, result, result.ok ? undefined : keptInput(input), this, at);
+    return new TickDecision(policy, outcome, this, at);
   }
+}
+
+/** A failure as its record keeps it: the result and the input without its distribution. */
+interface Failed {
+  readonly result: CompactResult;
+  readonly kept: KeptInput;
 }
 
 /** A decision record, its fields read from what the tick and the decision hold. */
 class TickDecision implements PendingDecision {
   constructor(
     private readonly of: Policy,
-    readonly result: CompactResult,
-    /** A failure's input without its distribution; a decision's is in its facts. */
-    private readonly kept: KeptInput | undefined,
+    /** The decision as the entry holds it (its input in its facts), or the failure. */
+    private readonly outcome: CompactDecision | Failed,
     private readonly tick: TickRecords,
     /** Where its quantiles are in the tick's, or -1 without a distribution. */
     private readonly at: number,
@@ -142,8 +168,12 @@ class TickDecision implements PendingDecision {
     return this.tick.decidedAt;
   }
 
+  get result(): CompactResult {
+    return 'facts' in this.outcome ? { ok: true, decision: this.outcome } : this.outcome.result;
+  }
+
   get input(): KeptInput {
-    return this.result.ok ? this.result.decision.facts.input : this.kept!;
+    return 'facts' in this.outcome ? this.outcome.facts.input : this.outcome.kept;
   }
 
   /** The distribution as stored with the decision: three quantiles, not the distribution object. */
@@ -176,18 +206,6 @@ function forecastSummary(f: ForecastView): PolicyForecast {
   };
 }
 
-function servedValues(d: {
-  replicas: number;
-  load: number;
-  costPerHour: number;
-  shadowPrice: number;
-  targetDemand: number;
-}): Record<ServedMetric, number> {
-  return {
-    costscale_replicas: d.replicas,
-    costscale_load: d.load,
-    costscale_cost_per_hour: d.costPerHour,
-    costscale_budget_pressure: d.shadowPrice,
-    costscale_forecast_demand: d.targetDemand,
-  };
-}
+/** A decision's served values: read from its columns when it is held in them. */
+const valuesOf = (d: CompactDecision): PolicySnapshot['values'] =>
+  d instanceof ColumnDecision ? new DecisionValues(d) : servedValues(d);

@@ -56,20 +56,6 @@ interface Watched extends Omit<WatchedSeries, 'detector'> {
   count: number;
 }
 
-/** A new detector at each step, packed once: every new watch holds the same string until it first scores. */
-const newDetectors = new Map<number, PackedDetector>();
-
-function newDetector(stepMs: number): PackedDetector | DetectorState {
-  let packed = newDetectors.get(stepMs);
-  if (packed === undefined) {
-    const detector = createDetector({ stepMs });
-    packed = packDetector(detector);
-    if (packed === undefined) return detector;
-    newDetectors.set(stepMs, packed);
-  }
-  return packed;
-}
-
 const idOf = (s: { namespace: string; owner: string; signal: string }) =>
   `${s.namespace}/${s.owner}/${s.signal}`;
 
@@ -77,8 +63,24 @@ export class SignalAnomalies {
   private readonly watched = new Map<string, Watched>();
   /** Where a packed detector is unpacked to score a bucket, reused: unpacking then makes no objects. */
   private unpacked: DetectorState | undefined;
+  /**
+   * A new detector at each step, packed once: every new watch holds the same string until it first
+   * scores. Held by the watcher, not the module, so it goes with the watcher (a dry run's, a test's).
+   */
+  private readonly newDetectors = new Map<number, PackedDetector>();
 
   constructor(private readonly onAnomaly?: (event: AnomalyEventRecord) => void) {}
+
+  private newDetector(stepMs: number): PackedDetector | DetectorState {
+    let packed = this.newDetectors.get(stepMs);
+    if (packed === undefined) {
+      const detector = createDetector({ stepMs });
+      packed = packDetector(detector);
+      if (packed === undefined) return detector;
+      this.newDetectors.set(stepMs, packed);
+    }
+    return packed;
+  }
 
   /**
    * Adds this tick's samples, scores the buckets that closed and returns each signal's state. Signals
@@ -94,7 +96,7 @@ export class SignalAnomalies {
       if (w === undefined || w.stepMs !== sample.stepMs) {
         w = {
           stepMs: sample.stepMs,
-          detector: newDetector(sample.stepMs),
+          detector: this.newDetector(sample.stepMs),
           episode: NO_EPISODE,
           score: 0,
           episodes: 0,

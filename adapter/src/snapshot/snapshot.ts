@@ -1,11 +1,7 @@
 import type { BudgetStatus } from '../domain/budget';
 import type { Explanation } from '../domain/decide';
-import {
-  explainedDecision,
-  heldExplanation,
-  type DecisionFacts,
-  type HeldDecision,
-} from '../domain/explainDecision';
+import { heldExplanation, type DecisionFacts, type HeldDecision } from '../domain/explainDecision';
+import { explainedHeld } from './decisionColumns';
 import type { SeriesAnomaly } from '../anomaly';
 import type { AccuracySummary } from '../forecast/accuracy';
 import { policyKey } from '../config/policyIdentity';
@@ -41,7 +37,8 @@ export interface PolicySnapshot {
   readonly error?: string;
   /**
    * The decision behind `values`: the engine keeps it compact, its explanation rendered on request
-   * (`explainedDecision`); read back from JSON it carries its explanation.
+   * (`explainedHeld`), its numbers in its tick's columns (decisionColumns.ts); read back from JSON it
+   * carries its explanation.
    */
   readonly decision?: HeldDecision;
   /**
@@ -257,7 +254,7 @@ function renderedEntry(p: PolicySnapshot): PolicySnapshot {
   if (p.decision === undefined && p.explanation === undefined) return p;
   return {
     ...p,
-    ...(p.decision !== undefined && { decision: explainedDecision(p.decision) }),
+    ...(p.decision !== undefined && { decision: explainedHeld(p.decision) }),
     ...(p.explanation !== undefined && { explanation: heldExplanation(p.explanation) }),
   };
 }

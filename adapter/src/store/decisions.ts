@@ -1,5 +1,6 @@
 import type { Queryable } from './db';
-import { explainedDecision, type CompactResult, type KeptInput } from '../domain/explainDecision';
+import type { CompactResult, KeptInput } from '../domain/explainDecision';
+import { explainedHeld } from '../snapshot/decisionColumns';
 
 /** A decision as the engine hands it over, rendered into its stored form when written (storedDecision). */
 export interface PendingDecision {
@@ -27,7 +28,7 @@ export function storedDecision(p: PendingDecision): DecisionRecord {
     decidedAt: p.decidedAt,
     replicas: p.result.ok ? p.result.decision.replicas : null,
     inputs: { ...p.input, distribution: p.distribution },
-    explanation: p.result.ok ? explainedDecision(p.result.decision) : p.result.failure,
+    explanation: p.result.ok ? explainedHeld(p.result.decision) : p.result.failure,
   };
 }
 

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { budgetSchema, policySchema, type Budget, type Config, type Policy } from '../../config/schema';
 import { decisionFailureSchema, decisionSchema } from '../../domain/decide';
-import { explainedDecision, heldExplanation } from '../../domain/explainDecision';
+import { heldExplanation } from '../../domain/explainDecision';
+import { explainedHeld } from '../../snapshot/decisionColumns';
 import type { BudgetSnapshot, PolicySnapshot, Snapshot } from '../../snapshot/snapshot';
 import { fileFirst } from '../../config/managed';
 import { policiesInScope, policyKey } from '../../config/policyIdentity';
@@ -112,7 +113,7 @@ export function policyView(
     error: entry?.error ?? null,
     override: override === undefined ? null : overrideView(override, now),
     ...(full && {
-      decision: decision === undefined ? null : explainedDecision(decision),
+      decision: decision === undefined ? null : explainedHeld(decision),
       explanation: entry?.explanation === undefined ? null : heldExplanation(entry.explanation),
     }),
   };

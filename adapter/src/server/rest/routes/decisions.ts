@@ -1,4 +1,4 @@
-import { explainedDecision } from '../../../domain/explainDecision';
+import { explainedHeld } from '../../../snapshot/decisionColumns';
 import type { Snapshot } from '../../../snapshot/snapshot';
 import { listDecisions, type StoredDecision } from '../../../store/decisions';
 import { decodeCursor, page, type ApiContext } from '../context';
@@ -71,7 +71,7 @@ function latestDecisions(
       decidedAt: d.at,
       replicas: d.replicas,
       inputs: null,
-      explanation: explainedDecision(d),
+      explanation: explainedHeld(d),
     });
   }
   return out.sort((a, b) => b.decidedAt - a.decidedAt);
