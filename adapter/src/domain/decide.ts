@@ -568,7 +568,7 @@ export function decideWith(
     rawQuantile: q,
     reachable: reached,
     // One literal of fixed shape: a spread first made every decision a dictionary-mode object (5.9 KB
-    // allocated per compact decision instead of 1.7, README "Limits and memory"), and the engine keeps
+    // allocated per compact decision instead of 1.7, docs/limits-and-memory.md), and the engine keeps
     // 10,000s of them. JSON drops an undefined policy as it did the absent one.
     decision: {
       policy: input.policy,
