@@ -6,7 +6,7 @@ import {
   type HeldDecision,
 } from '../domain/explainDecision';
 import type { Decision } from '../domain/decide';
-import type { ServedMetric } from './snapshot';
+import type { ServedMetric } from './servedMetrics';
 
 // A tick's decisions as columns (issue 16). The engine keeps every policy's last decision in its snapshot
 // entry, and as the literal decide() gives each of its thirteen numbers was a heap number of its own

@@ -2,6 +2,7 @@ import type { BudgetStatus } from '../domain/budget';
 import type { Explanation } from '../domain/decide';
 import { heldExplanation, type DecisionFacts, type HeldDecision } from '../domain/explainDecision';
 import { explainedHeld } from './decisionColumns';
+import type { ServedMetric } from './servedMetrics';
 import type { SeriesAnomaly } from '../anomaly';
 import type { AccuracySummary } from '../forecast/accuracy';
 import { policyKey } from '../config/policyIdentity';
@@ -10,15 +11,7 @@ import { policyKey } from '../config/policyIdentity';
 // (External Metrics API, KEDA, REST, /metrics). The engine publishes a new immutable snapshot each
 // tick; servers only read the current one, so no request ever waits on Prometheus.
 
-/** Names of the metrics served through the External Metrics API (ARCHITECTURE.md §3). */
-export const SERVED_METRICS = [
-  'costscale_replicas',
-  'costscale_load',
-  'costscale_cost_per_hour',
-  'costscale_budget_pressure',
-  'costscale_forecast_demand',
-] as const;
-export type ServedMetric = (typeof SERVED_METRICS)[number];
+export { SERVED_METRICS, type ServedMetric } from './servedMetrics';
 
 export interface PolicySnapshot {
   readonly name: string;
