@@ -25,13 +25,12 @@ import {
   seriesAnomaly,
   watchSample,
   type AnomalyEpisode,
-  type DetectorState,
   type WatchedSeries,
 } from '../anomaly';
 import { policySeries, executeRangePlan, planQueries, type Backends } from '../sources';
 import { policyKeys } from '../config/policyIdentity';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
-import { packDetector, unpackDetector, type PackedDetector } from './packedDetector';
+import { WatchScorer, type HeldWatch } from './packedDetector';
 
 export type { ForecastView };
 
@@ -73,20 +72,13 @@ export interface ForecastingDeps {
 
 const MAX_POINTS = MAX_BUCKETS; // Prometheus refuses range queries over 11,000 points per series.
 
-/**
- * Demand's anomaly watch as the engine holds it between the buckets it scores: its episode and score, and
- * the detector packed (`packedDetector.ts`, as the signals' detectors are), about 4.5 KiB of one string
- * against 10 KiB of objects and typed arrays once its day and week profiles have filled, for a detector
- * that scores once a bucket (issue 16: engine memory). The state itself only if it could not be packed.
- */
-interface HeldWatch extends Omit<WatchedSeries, 'detector'> {
-  detector: PackedDetector | DetectorState;
-}
-
 /** What the engine holds for one forecast policy between ticks. */
 interface PolicyForecasting {
   readonly series: OnlineSeries;
-  /** Demand's anomaly detector, fed the closed buckets. */
+  /**
+   * Demand's anomaly detector, fed the closed buckets; held packed between them (`packedDetector.ts`, as the
+   * signals' detectors are: about 4.5 KiB of one string against 10 KiB of objects and typed arrays).
+   */
   readonly watch: HeldWatch;
   /** When the forecast is next remade: set when a bucket closes, spread over the next bucket. */
   reforecastAt?: number;
@@ -113,8 +105,7 @@ export class Forecasting {
   private stored: Map<string, ForecastState> | undefined;
   /** The policy list the entries were last pruned to: a list is pruned once, when it is new. */
   private prunedTo: readonly Policy[] | undefined;
-  /** Where a packed detector is unpacked to score, reused: unpacking then makes no objects. */
-  private unpacked: DetectorState | undefined;
+  private readonly scorer = new WatchScorer();
 
   constructor(
     private readonly deps: ForecastingDeps,
@@ -161,7 +152,7 @@ export class Forecasting {
       const s = e.series;
       const openBucket = s.bucketStart;
       if (!feedSeries(s, demand.get(keys[i]!), now, this.options.coverageMargin)) return;
-      this.watched(e.watch, (watch) =>
+      this.scorer.score(e.watch, (watch) =>
         watchClosedBuckets(watch, s, openBucket, (episode, endedAt) =>
           this.deps.onAnomaly?.(demandEvent(policy, episode, endedAt)),
         ),
@@ -265,7 +256,8 @@ export class Forecasting {
           const stored = this.stored?.get(key);
           this.stored?.delete(key);
           const series = onlineSeries(stepMs, now, values, stored && compactModel(stored), points);
-          const watch = this.watched(newWatch(createDetector({ stepMs })), (w) => watchHistory(w, series));
+          const watch: HeldWatch = newWatch(createDetector({ stepMs }));
+          this.scorer.score(watch, (w) => watchHistory(w, series));
           this.entries.set(key, { series, watch });
           // An episode still on at the end of the history began before this process watched: record
           // its start too (recording is idempotent per start, so a restart does not duplicate it).
@@ -273,28 +265,6 @@ export class Forecasting {
         });
       }),
     );
-  }
-
-  /** Runs `score` on the watch with its detector unpacked, then holds the detector packed again. */
-  private watched(held: HeldWatch, score: (watch: WatchedSeries) => void): HeldWatch {
-    const detector =
-      typeof held.detector === 'string'
-        ? (this.unpacked = unpackDetector(held.detector, this.unpacked))
-        : held.detector;
-    const watch: WatchedSeries = {
-      detector,
-      episode: held.episode,
-      score: held.score,
-      episodes: held.episodes,
-    };
-    score(watch);
-    // A state that could not be packed is kept as it is, never the one reused for unpacking.
-    held.detector =
-      packDetector(detector) ?? (detector === this.unpacked ? structuredClone(detector) : detector);
-    held.episode = watch.episode;
-    held.score = watch.score;
-    held.episodes = watch.episodes;
-    return held;
   }
 
   private reforecast(policy: Policy, s: OnlineSeries, now: number): void {

@@ -1,4 +1,4 @@
-import { createDetector, type DetectorState } from '../anomaly';
+import { createDetector, type DetectorState, type WatchedSeries } from '../anomaly';
 
 /**
  * A streaming detector's state between the buckets it scores, as one string of bytes (issue 16: every one
@@ -295,4 +295,36 @@ function readTyped(type: TypedArrayKind, at: { at: number }, held: unknown): Typ
     i = end;
   }
   return values;
+}
+
+/** A watch as the engine holds it between the buckets it scores: its detector packed, or the state itself. */
+export interface HeldWatch extends Omit<WatchedSeries, 'detector'> {
+  detector: PackedDetector | DetectorState;
+}
+
+/**
+ * Scores held watches: each with its detector unpacked into one reused state (unpacking then makes no
+ * objects), packed again afterwards. A state that could not be packed is kept as it is, never the reused one.
+ */
+export class WatchScorer {
+  private unpacked: DetectorState | undefined;
+
+  score(held: HeldWatch, score: (watch: WatchedSeries) => void): void {
+    const detector =
+      typeof held.detector === 'string'
+        ? (this.unpacked = unpackDetector(held.detector, this.unpacked))
+        : held.detector;
+    const watch: WatchedSeries = {
+      detector,
+      episode: held.episode,
+      score: held.score,
+      episodes: held.episodes,
+    };
+    score(watch);
+    held.detector =
+      packDetector(detector) ?? (detector === this.unpacked ? structuredClone(detector) : detector);
+    held.episode = watch.episode;
+    held.score = watch.score;
+    held.episodes = watch.episodes;
+  }
 }

@@ -5,7 +5,6 @@ import {
   watchSample,
   type DetectorState,
   type SeriesAnomaly,
-  type WatchedSeries,
 } from '../anomaly';
 import type { Config } from '../config/schema';
 import { policyKey } from '../config/policyIdentity';
@@ -13,7 +12,7 @@ import type { SignalAnomaly } from '../snapshot/snapshot';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import type { TickBudget } from './assemble';
 import type { TickOutput } from './engine';
-import { packDetector, unpackDetector, type PackedDetector } from './packedDetector';
+import { packDetector, WatchScorer, type HeldWatch, type PackedDetector } from './packedDetector';
 import type { TickInputs } from './tickInputs';
 
 // Anomalies of the signals the engine reads or computes each tick besides demand (issue 15): per policy
@@ -42,15 +41,9 @@ export interface SignalState extends SeriesAnomaly {
   readonly signal: Signal;
 }
 
-/** A watched signal: its detector's episode, score and episode count (`WatchedSeries`) and its open bucket. */
-interface Watched extends Omit<WatchedSeries, 'detector'> {
+/** A watched signal: its detector, held packed between buckets (`HeldWatch`), and its open bucket. */
+interface Watched extends HeldWatch {
   readonly stepMs: number;
-  /**
-   * The detector, packed between the buckets it scores (`packedDetector.ts`): a bucket closes once every
-   * twenty ticks at the default step, and a detector is most of what a policy holds (issue 16). The state
-   * itself only if it could not be packed.
-   */
-  detector: PackedDetector | DetectorState;
   bucketStart: number;
   sum: number;
   count: number;
@@ -61,8 +54,7 @@ const idOf = (s: { namespace: string; owner: string; signal: string }) =>
 
 export class SignalAnomalies {
   private readonly watched = new Map<string, Watched>();
-  /** Where a packed detector is unpacked to score a bucket, reused: unpacking then makes no objects. */
-  private unpacked: DetectorState | undefined;
+  private readonly scorer = new WatchScorer();
   /**
    * A new detector at each step, packed once: every new watch holds the same string until it first
    * scores. Held by the watcher, not the module, so it goes with the watcher (a dry run's, a test's).
@@ -126,18 +118,7 @@ export class SignalAnomalies {
     // A bucket without a reading is skipped: the detector sees a gap, not a zero.
     if (w.count > 0) {
       const wasActive = w.episode.active;
-      const detector =
-        typeof w.detector === 'string'
-          ? (this.unpacked = unpackDetector(w.detector, this.unpacked))
-          : w.detector;
-      const watch: WatchedSeries = { detector, episode: w.episode, score: w.score, episodes: w.episodes };
-      watchSample(watch, w.bucketStart, w.sum / w.count);
-      // A state that could not be packed is kept as it is, never the one reused for unpacking.
-      w.detector =
-        packDetector(detector) ?? (detector === this.unpacked ? structuredClone(detector) : detector);
-      w.episode = watch.episode;
-      w.score = watch.score;
-      w.episodes = watch.episodes;
+      this.scorer.score(w, (watch) => watchSample(watch, w.bucketStart, w.sum / w.count));
       const e = w.episode;
       if (e.active !== wasActive) {
         this.onAnomaly?.({
