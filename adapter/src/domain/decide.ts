@@ -1,6 +1,6 @@
 import { chooseReplicas, exceedanceFromQuantiles } from './missObjective';
 import { isReachable } from './toleranceBand';
-import { RISING_GROWTH } from './growthHistogram';
+import { grewPast } from './growthHistogram';
 import type { LagCorrection } from './demandLag';
 import { z } from 'zod';
 import type { Policy } from '../config/schema';
@@ -480,8 +480,7 @@ export function decideWith(
   const needNow = Math.max(0, ceilTolerant(demand / kappa));
   // A rise in progress as the growth histogram tells one, over the query's lag: more than RISING_GROWTH,
   // shifted by half a replica's capacity as growthHistogramFor shifts it.
-  const rising =
-    lag !== undefined && Math.log((lag.measured + kappa / 2) / (lag.earlier + kappa / 2)) > RISING_GROWTH;
+  const rising = lag !== undefined && grewPast(lag.measured, lag.earlier, kappa / 2);
   const lowest = lowestWeighed(current, needNow, unbounded, rising);
   if (lag !== undefined && lowest > lowestWeighed(current, needNow, unbounded, false))
     explain?.(

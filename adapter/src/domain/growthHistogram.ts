@@ -64,6 +64,10 @@ const LEVELS = 10;
  * the tail its own rows learned (NASA at 30 s: the rising rows alone cost v = 100 half a minute of miss).
  */
 export const RISING_GROWTH = Math.log(1.1);
+
+/** Whether demand grew more than RISING_GROWTH from `before` to `now`, both shifted by `shift`. */
+export const grewPast = (now: number, before: number, shift: number): boolean =>
+  Math.log((now + shift) / (before + shift)) > RISING_GROWTH;
 const ROWS = 2 * LEVELS;
 /**
  * Where the peak of a past horizon lies. The demand query's `rate()` is the mean over its window, so at
@@ -316,9 +320,7 @@ export class GrowthHistogram {
    * and is not below `lagAgo`, the query's value one lag earlier.
    */
   private rising(now: number, before: number, lagAgo: number): boolean {
-    return (
-      before >= 0 && Math.log((now + this.shift) / (before + this.shift)) > RISING_GROWTH && !(now < lagAgo)
-    );
+    return before >= 0 && grewPast(now, before, this.shift) && !(now < lagAgo);
   }
 
   private levelOf(demand: number): number {
