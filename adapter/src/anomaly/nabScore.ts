@@ -230,9 +230,5 @@ export function groupedThresholdScore(
     atShared: nabScoreAt(files, shared.threshold, profile),
   }));
   const raw = each.reduce((sum, g) => sum + g.own.raw, 0);
-  const own =
-    shared.perfectRaw === shared.nullRaw
-      ? 0
-      : (100 * (raw - shared.nullRaw)) / (shared.perfectRaw - shared.nullRaw);
-  return { shared, own, groups: each };
+  return { shared, own: normalised({ ...shared, raw }).score, groups: each };
 }
