@@ -3,10 +3,77 @@ import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, Stack, Text, useStyles2 } from '@grafana/ui';
 import { describeError } from '../../api/errors';
+import type { CursorPages } from '../../hooks/useCursorPages';
+import { EmptyPageState, ErrorState, LoadingState } from '../PageStates/PageStates';
 import { tableStyle } from '../tableStyle';
 
 // The list-and-detail layout of the history pages (decisions, anomalies): a scrolling table of rows
 // to pick from beside the detail of the one picked, with older pages loaded on demand.
+
+/**
+ * A history page's body: the first page's loading, error and empty states, then the table of rows beside
+ * the detail of the row picked.
+ */
+export function CursorListDetail<T>({
+  pages,
+  what,
+  noun,
+  empty,
+  tableTestId,
+  columns,
+  rows,
+  detail,
+}: {
+  readonly pages: CursorPages<T>;
+  /** What the list holds, plural, for its loading and error states. */
+  readonly what: string;
+  /** One row, singular, for the count. */
+  readonly noun: string;
+  /** The empty state's message. */
+  readonly empty: string;
+  readonly tableTestId: string;
+  readonly columns: readonly string[];
+  /** The table's rows: SelectableRow elements. */
+  readonly rows: React.ReactNode;
+  readonly detail: React.ReactNode;
+}) {
+  const styles = useStyles2(getListDetailStyles);
+  const { first, items } = pages;
+  return (
+    <>
+      {first.status === 'loading' && !first.value && <LoadingState text={`Loading ${what}…`} />}
+      {first.status === 'error' && (
+        <ErrorState title={`Could not load the ${what}`} error={first.error} onRetry={first.reload} />
+      )}
+      {first.value && items.length === 0 && <EmptyPageState message={empty} />}
+      {items.length > 0 && (
+        <div className={styles.split}>
+          <div className={styles.list}>
+            <table className={styles.table} data-testid={tableTestId}>
+              <thead>
+                <tr>
+                  {columns.map((c) => (
+                    <th key={c}>{c}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>{rows}</tbody>
+            </table>
+            <LoadOlder
+              count={items.length}
+              noun={noun}
+              nextCursor={pages.nextCursor}
+              loading={pages.loadingOlder}
+              error={pages.olderError}
+              onLoad={pages.loadOlder}
+            />
+          </div>
+          <div className={styles.detail}>{detail}</div>
+        </div>
+      )}
+    </>
+  );
+}
 
 /** A table row that is picked by a click, Enter or Space. */
 export function SelectableRow({
@@ -38,7 +105,7 @@ export function SelectableRow({
 }
 
 /** How many rows are listed, and a button for the next older page while there is one. */
-export function LoadOlder({
+function LoadOlder({
   count,
   noun,
   nextCursor,

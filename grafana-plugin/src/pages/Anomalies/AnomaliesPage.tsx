@@ -4,9 +4,9 @@ import { Alert, Badge, Field, RadioButtonGroup, Text, useStyles2 } from '@grafan
 import { costscale } from '../../api/client';
 import type { Anomaly, AnomalyDetail } from '../../api/types';
 import { TimeChart } from '../../components/charts/TimeChart';
-import { getListDetailStyles, LoadOlder, SelectableRow } from '../../components/ListDetail/ListDetail';
+import { CursorListDetail, getListDetailStyles, SelectableRow } from '../../components/ListDetail/ListDetail';
 import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
-import { EmptyPageState, ErrorState, LoadingState } from '../../components/PageStates/PageStates';
+import { ErrorState, LoadingState } from '../../components/PageStates/PageStates';
 import { PolicyPicker } from '../../components/PolicyPicker/PolicyPicker';
 import { testIds } from '../../components/testIds';
 import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
@@ -61,7 +61,7 @@ function AnomaliesPage() {
     (cursor) => costscale.anomalies({ ...query, cursor }),
     [policy, signal, active, from, to],
   );
-  const { first, items: anomalies } = pages;
+  const anomalies = pages.items;
   const selectedId = Number(params.get('anomaly'));
   const selected = anomalies.find((a) => a.id === selectedId) ?? anomalies[0];
 
@@ -92,62 +92,36 @@ function AnomaliesPage() {
             />
           </Field>
         </PageToolbar>
-        {first.status === 'loading' && !first.value && <LoadingState text="Loading anomalies…" />}
-        {first.status === 'error' && (
-          <ErrorState title="Could not load the anomalies" error={first.error} onRetry={first.reload} />
-        )}
-        {first.value && anomalies.length === 0 && (
-          <EmptyPageState message="No anomalies in this time range: every signal stayed within its expected band." />
-        )}
-        {anomalies.length > 0 && (
-          <div className={styles.split}>
-            <div className={styles.list}>
-              <table className={styles.table} data-testid={testIds.anomalies.table}>
-                <thead>
-                  <tr>
-                    <th>Started (UTC)</th>
-                    <th>Policy</th>
-                    <th>Signal</th>
-                    <th>Lasted</th>
-                    <th>Peak score</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {anomalies.map((a) => (
-                    <SelectableRow
-                      key={`${a.id}-${a.policy}-${a.signal}-${a.startedAt}`}
-                      selected={a === selected}
-                      onSelect={() => update({ anomaly: String(a.id) })}
-                    >
-                      <td>{formatDateTime(a.startedAt)}</td>
-                      <td>{ownerOf(a)}</td>
-                      <td>{a.signal}</td>
-                      <td>
-                        {a.active ? (
-                          <Badge text="active" color="red" icon="exclamation-triangle" />
-                        ) : a.endedAt === null ? (
-                          'end not recorded'
-                        ) : (
-                          formatDuration(Date.parse(a.endedAt) - Date.parse(a.startedAt))
-                        )}
-                      </td>
-                      <td>{formatNumber(a.peakScore, 2)}</td>
-                    </SelectableRow>
-                  ))}
-                </tbody>
-              </table>
-              <LoadOlder
-                count={anomalies.length}
-                noun="episode"
-                nextCursor={pages.nextCursor}
-                loading={pages.loadingOlder}
-                error={pages.olderError}
-                onLoad={pages.loadOlder}
-              />
-            </div>
-            <div className={styles.detail}>{selected && <AnomalyDetailView anomaly={selected} />}</div>
-          </div>
-        )}
+        <CursorListDetail
+          pages={pages}
+          what="anomalies"
+          noun="episode"
+          empty="No anomalies in this time range: every signal stayed within its expected band."
+          tableTestId={testIds.anomalies.table}
+          columns={['Started (UTC)', 'Policy', 'Signal', 'Lasted', 'Peak score']}
+          rows={anomalies.map((a) => (
+            <SelectableRow
+              key={`${a.id}-${a.policy}-${a.signal}-${a.startedAt}`}
+              selected={a === selected}
+              onSelect={() => update({ anomaly: String(a.id) })}
+            >
+              <td>{formatDateTime(a.startedAt)}</td>
+              <td>{ownerOf(a)}</td>
+              <td>{a.signal}</td>
+              <td>
+                {a.active ? (
+                  <Badge text="active" color="red" icon="exclamation-triangle" />
+                ) : a.endedAt === null ? (
+                  'end not recorded'
+                ) : (
+                  formatDuration(Date.parse(a.endedAt) - Date.parse(a.startedAt))
+                )}
+              </td>
+              <td>{formatNumber(a.peakScore, 2)}</td>
+            </SelectableRow>
+          ))}
+          detail={selected && <AnomalyDetailView anomaly={selected} />}
+        />
       </div>
     </PluginPage>
   );

@@ -4,9 +4,8 @@ import { Field, Text, useStyles2 } from '@grafana/ui';
 import { costscale } from '../../api/client';
 import { BoundBadge } from '../../components/Badges/Badges';
 import { ExplanationView } from '../../components/Explanation/ExplanationView';
-import { getListDetailStyles, LoadOlder, SelectableRow } from '../../components/ListDetail/ListDetail';
+import { CursorListDetail, getListDetailStyles, SelectableRow } from '../../components/ListDetail/ListDetail';
 import { PageToolbar } from '../../components/PageToolbar/PageToolbar';
-import { EmptyPageState, ErrorState, LoadingState } from '../../components/PageStates/PageStates';
 import { PolicyPicker } from '../../components/PolicyPicker/PolicyPicker';
 import { testIds } from '../../components/testIds';
 import { TimeRangeControl } from '../../components/TimeRangeControl/TimeRangeControl';
@@ -41,7 +40,7 @@ function DecisionsPage() {
       }),
     [policy, from, to],
   );
-  const { first, items: decisions } = pages;
+  const decisions = pages.items;
   const selectedId = Number(params.get('decision'));
   const selected = decisions.find((d) => d.id === selectedId) ?? decisions[0];
 
@@ -58,69 +57,44 @@ function DecisionsPage() {
             />
           </Field>
         </PageToolbar>
-        {first.status === 'loading' && !first.value && <LoadingState text="Loading decisions…" />}
-        {first.status === 'error' && (
-          <ErrorState title="Could not load the decisions" error={first.error} onRetry={first.reload} />
-        )}
-        {first.value && decisions.length === 0 && (
-          <EmptyPageState message="No decisions in this time range. The engine records one per policy and tick." />
-        )}
-        {decisions.length > 0 && (
-          <div className={styles.split}>
-            <div className={styles.list}>
-              <table className={styles.table} data-testid={testIds.decisions.table}>
-                <thead>
-                  <tr>
-                    <th>Decided (UTC)</th>
-                    <th>Policy</th>
-                    <th>Replicas</th>
-                    <th>Bound</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {decisions.map((d) => (
-                    <SelectableRow
-                      key={d.id}
-                      selected={d.id === selected?.id}
-                      onSelect={() => update({ decision: String(d.id) })}
-                    >
-                      <td>{formatDateTime(d.decidedAt)}</td>
-                      <td>
-                        {d.namespace}/{d.policy}
-                      </td>
-                      <td>{d.replicas ?? <Text color="error">none</Text>}</td>
-                      <td>
-                        <BoundBadge bound={d.decision?.actingBound ?? null} />
-                      </td>
-                    </SelectableRow>
-                  ))}
-                </tbody>
-              </table>
-              <LoadOlder
-                count={decisions.length}
-                noun="decision"
-                nextCursor={pages.nextCursor}
-                loading={pages.loadingOlder}
-                error={pages.olderError}
-                onLoad={pages.loadOlder}
-              />
-            </div>
-            <div className={styles.detail}>
-              {selected && (
-                <>
-                  <h3>
-                    {selected.namespace}/{selected.policy} at {formatDateTime(selected.decidedAt)} UTC
-                  </h3>
-                  {selected.explanation ? (
-                    <ExplanationView explanation={selected.explanation} decision={selected.decision} />
-                  ) : (
-                    <Text color="secondary">This decision was stored without an explanation.</Text>
-                  )}
-                </>
-              )}
-            </div>
-          </div>
-        )}
+        <CursorListDetail
+          pages={pages}
+          what="decisions"
+          noun="decision"
+          empty="No decisions in this time range. The engine records one per policy and tick."
+          tableTestId={testIds.decisions.table}
+          columns={['Decided (UTC)', 'Policy', 'Replicas', 'Bound']}
+          rows={decisions.map((d) => (
+            <SelectableRow
+              key={d.id}
+              selected={d.id === selected?.id}
+              onSelect={() => update({ decision: String(d.id) })}
+            >
+              <td>{formatDateTime(d.decidedAt)}</td>
+              <td>
+                {d.namespace}/{d.policy}
+              </td>
+              <td>{d.replicas ?? <Text color="error">none</Text>}</td>
+              <td>
+                <BoundBadge bound={d.decision?.actingBound ?? null} />
+              </td>
+            </SelectableRow>
+          ))}
+          detail={
+            selected && (
+              <>
+                <h3>
+                  {selected.namespace}/{selected.policy} at {formatDateTime(selected.decidedAt)} UTC
+                </h3>
+                {selected.explanation ? (
+                  <ExplanationView explanation={selected.explanation} decision={selected.decision} />
+                ) : (
+                  <Text color="secondary">This decision was stored without an explanation.</Text>
+                )}
+              </>
+            )
+          }
+        />
       </div>
     </PluginPage>
   );
