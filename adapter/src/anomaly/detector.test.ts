@@ -134,6 +134,22 @@ describe('anomaly detector', () => {
     expect(Math.max(...withinRange)).toBeLessThan(EPISODE_START);
   });
 
+  it('calibrates itself over days, not samples: an hourly series settles as a 5-minute one does', () => {
+    // The same Cauchy noise sampled every 5 minutes and every hour: after three weeks, each series' quantile
+    // of its evidence. Counted per sample, the hourly one had moved a twelfth as far a day (1.7 decades
+    // against 4.8, still rising) and its ordinary spikes were under-calibrated all that time.
+    const quantileAfter = (stepMs: number): number => {
+      const noise = uniformNoise(7);
+      const state = createDetector({ stepMs });
+      for (let i = 0; i < (21 * 86_400_000) / stepMs; i++)
+        scoreSample(state, T0 + i * stepMs, 100 + Math.tan(0.98 * Math.PI * noise()));
+      return state.evidenceQuantile;
+    };
+    const fiveMinute = quantileAfter(STEP);
+    expect(fiveMinute).toBeGreaterThan(4);
+    expect(quantileAfter(3_600_000)).toBeGreaterThan(0.75 * fiveMinute);
+  });
+
   it('scores a value beyond the range seen so far (by over 5 % of it) as an anomaly, one just inside it not', () => {
     const noise = uniformNoise(3);
     const series = Array.from({ length: 288 * 4 }, () => 100 + 20 * noise());
@@ -367,11 +383,12 @@ describe('anomaly detector', () => {
     // moves some of ec2_cpu_utilization_24ae8d's scores (none across NAB's optimal threshold), and the normal
     // tail made exact at 0 (`normal.ts`) moves every score by about 1e-9 of itself, more where a run of
     // residuals of exactly 0 no longer raises the self-calibration's quantile. Version 11 (the record of
-    // surges) moves some of ec2_cpu_utilization_24ae8d's scores.
+    // surges) moves some of ec2_cpu_utilization_24ae8d's scores. The self-calibration's step counted per day
+    // (version 12 still: the state is the same) moves the 30-minute and the hourly file's.
     const expected: [file: string, stepMs: number, digest: string][] = [
       ['ec2_cpu_utilization_24ae8d.csv', 300_000, 'bd3c02ff1716f1525b7d0def464f8330'],
-      ['nyc_taxi.csv', 1_800_000, '85ab000a7528db1353ce38e9cf0d6fb0'],
-      ['ambient_temperature_system_failure.csv', 3_600_000, '632a51889eaa01d4a2007a03b3d88b90'],
+      ['nyc_taxi.csv', 1_800_000, '9f8f8fe05d117d1afae76fd23143581c'],
+      ['ambient_temperature_system_failure.csv', 3_600_000, '3db9be48dd37480b7fe11b9f352c31e7'],
     ];
     for (const [file, stepMs, digest] of expected) {
       const rows = readFileSync(join(__dirname, '../../../test/fixtures/data/nab', file), 'utf8')

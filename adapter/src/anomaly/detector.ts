@@ -89,7 +89,15 @@ const NOVELTY_ALPHA = 0.003;
 const NOVELTY_MIN_SAMPLES = 10;
 /** The self-calibration: a running 99th percentile of the evidence in decades (a stochastic-gradient quantile). */
 const CALIBRATION_QUANTILE = 0.99;
+/** The quantile's step a sample at the default 5-minute step (`calibrationStep`: as much a day at others). */
 const CALIBRATION_STEP = 0.05;
+/**
+ * A day of samples as the damping and the calibration count it: a day at steps of 5 minutes to 2 hours, at
+ * most MAX_SLOTS (finer series count as 5-minute ones), at least MIN_DAY_SAMPLES (coarser as 2-hour ones).
+ */
+const MIN_DAY_SAMPLES = 12;
+const daySamples = (stepMs: number): number =>
+  Math.min(MAX_SLOTS, Math.max(MIN_DAY_SAMPLES, DAY_MS / stepMs));
 /**
  * A value beyond the range seen so far by more than this share of it is a spatial anomaly (Numenta's NAB
  * detector, `numenta_detector.py`: spatial tolerance 0.05 of the input range, the score then set high).
@@ -192,7 +200,7 @@ export function createDetector(options: DetectorOptions = {}): DetectorState {
     stepMs,
     slotMs,
     warmup: warmup ?? Math.round(Math.min(1000, Math.max(50, perDay))),
-    dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? Math.min(288, Math.max(12, perDay)))),
+    dampingDecay: 0.5 ** (1 / (dampingHalfLife ?? daySamples(stepMs))),
     n: 0,
     last: 0,
     level: 0,
@@ -431,7 +439,7 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   state.evidenceQuantile = Math.max(
     0,
     state.evidenceQuantile +
-      CALIBRATION_STEP *
+      calibrationStep(state.stepMs) *
         (evidence > state.evidenceQuantile ? CALIBRATION_QUANTILE : CALIBRATION_QUANTILE - 1),
   );
   if (state.n <= state.warmup) return 0;
@@ -471,6 +479,16 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   const read = readScore(state.rarity, timeMs, Math.max(news, point));
   return point > news ? Math.max(news, read) : news;
 }
+
+/**
+ * The self-calibration's step for one sample: CALIBRATION_STEP at the default 5-minute step, and as much a
+ * day at a longer one (an hourly sample moves the quantile twelve times as far), so that the quantile
+ * settles over the same days on every series. Counted per sample, an hourly series' quantile rose twelve
+ * times slower a day and was still rising two months in (an ad-exchange-like hourly price's 1.3 decades
+ * after two weeks and 2.6 after nine, against 2.8 after two weeks counted per day): its evidence stayed
+ * under-calibrated for weeks, and its ordinary spikes alarmed.
+ */
+const calibrationStep = (stepMs: number): number => (CALIBRATION_STEP * MAX_SLOTS) / daySamples(stepMs);
 
 /**
  * The damping's decay since the peak was last decayed: over the time elapsed, not per sample, so that after
