@@ -8,6 +8,7 @@ export {
   serializeDetector,
   type DetectorOptions,
   type DetectorState,
+  type SampleReport,
 } from './detector';
 export {
   NAB_STANDARD,
@@ -37,3 +38,9 @@ export {
   type AnomalyEpisode,
   type WatchedSeries,
 } from './episode';
+export {
+  createExcursionRecord,
+  observeExcursion,
+  RECORD_TOLERANCE,
+  type ExcursionRecord,
+} from './excursionRecord';
