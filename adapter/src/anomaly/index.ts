@@ -8,7 +8,6 @@ export {
   serializeDetector,
   type DetectorOptions,
   type DetectorState,
-  type SampleReport,
 } from './detector';
 export {
   NAB_STANDARD,
@@ -38,9 +37,4 @@ export {
   type AnomalyEpisode,
   type WatchedSeries,
 } from './episode';
-export {
-  createExcursionRecord,
-  observeExcursion,
-  RECORD_TOLERANCE,
-  type ExcursionRecord,
-} from './excursionRecord';
+export { createExcursionRecord } from './excursionRecord';
