@@ -21,7 +21,8 @@
 // (`tweetSeries`), the latter also at the threshold optimal for NAB's 31 labelled files; the same, at
 // both thresholds, on 16 seeds of stand-ins for NAB's artificialWithAnomaly files (nearly noiseless daily
 // rhythms: `artificialStandIns`) and for its realAdExchange files (short hourly prices:
-// `adExchangeStandIns`); the bytes a costscale detector holds.
+// `adExchangeStandIns`); the bytes a costscale detector holds; and the engine's live episodes on these
+// corpora (`anomaly-episodes.bench.ts`: false episodes per day, anomalies whose window holds a start).
 // Every detector runs on the same copies with the same mechanism constants for every series; the real
 // (unlabelled) anomalies of the NAB series count as false alarms for all three alike.
 import { readFileSync } from 'node:fs';
@@ -59,6 +60,7 @@ import {
   type StandIn,
   type Tweets,
 } from './anomaly-corpus';
+import { liveEpisodeReport } from './anomaly-episodes.bench';
 
 type Detector = (series: Series) => Float64Array;
 
@@ -325,6 +327,7 @@ function main(): void {
     );
   }
   console.log(rows.join('\n'));
+  console.log(liveEpisodeReport(corpus));
   const perSample = 1e6 / throughput.costscale!;
   console.log(
     `costscale: ${perSample.toFixed(2)} µs per sample (10,000 series per tick: ${(perSample * 10).toFixed(1)} ms); ` +

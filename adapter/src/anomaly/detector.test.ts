@@ -4,17 +4,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { createDetector, deserializeDetector, scoreSample, serializeDetector } from './detector';
 import { uniformNoise } from '../../../test/support/uniformNoise';
-import { EPISODE_START } from './episode';
+import { burstySeasonal, seasonal } from '../../../test/support/burstySeries';
+import { EPISODE_START, newWatch, watchSample } from './episode';
 import { createScoreRarity } from './scoreRarity';
 
 const STEP = 300_000;
 const T0 = Date.UTC(2024, 0, 1);
-
-/** A noisy daily pattern, deterministic. */
-function seasonal(length: number, seed = 1): number[] {
-  const noise = uniformNoise(seed);
-  return Array.from({ length }, (_, t) => 100 + 30 * Math.sin((2 * Math.PI * t) / 288) + 4 * noise());
-}
 
 const scoreAll = (values: number[], state = createDetector({ stepMs: STEP })): number[] =>
   values.map((v, i) => scoreSample(state, T0 + i * STEP, v));
@@ -197,45 +192,49 @@ describe('anomaly detector', () => {
   });
 
   it('takes a burst that six of its recent bursts reached as routine, but not one far beyond them', () => {
-    const series = seasonal(288 * 12);
-    // A wide swing in the warm-up, so that no burst below is a spatial anomaly; bursts of +60 to +100 every
-    // 7 hours 5 minutes (not at one time of day, so not routine events), then one of +150.
-    series[2] = 0;
-    series[3] = 300;
-    const bursts: number[] = [];
-    for (let at = 288 + 50; at < series.length - 200; at += 85) {
-      bursts.push(at);
-      series[at] = series[at]! + 60 + 10 * ((bursts.length * 7) % 5);
-    }
-    const big = series.length - 100;
-    series[big] = series[big]! + 150;
-    const scores = scoreAll(series);
+    const { values, bursts, big } = burstySeasonal();
+    const state = createDetector({ stepMs: STEP });
+    const report = { unread: 0 };
+    const unread: number[] = [];
+    const scores = values.map((x, i) => {
+      const score = scoreSample(state, T0 + i * STEP, x, report);
+      unread.push(report.unread);
+      return score;
+    });
     // Without the record, 8 of these 10 score 0.33–0.46.
-    for (const at of bursts.slice(-10)) expect(scores[at]!).toBeLessThan(0.15);
-    // News, though read down (0.48 → 0.22) against the alarms of the first bursts, before the record
-    // held six (the record of scores, tested below).
-    expect(scores[big]!).toBeGreaterThan(0.2);
+    for (const at of bursts.slice(-10)) expect(Math.max(scores[at]!, unread[at]!)).toBeLessThan(0.15);
+    // News: above the episode start before the record of scores reads it down (0.48 → 0.22, against the
+    // alarms of the first bursts before the burst record held six; tested below).
+    expect(unread[big]!).toBeGreaterThan(EPISODE_START);
+    expect(scores[big]!).toBeLessThan(0.6 * unread[big]!);
+    // What a user expects: the live watch opens an episode at it, peaking at its unread score, and none at
+    // the bursts after the first days (whose first alarms, before the burst record held six, do).
+    const watch = newWatch(createDetector({ stepMs: STEP }));
+    const starts: number[] = [];
+    values.forEach((x, i) => {
+      const was = watch.episode.active;
+      watchSample(watch, T0 + i * STEP, x);
+      if (watch.episode.active && !was) starts.push(i);
+      if (i === big) expect(watch.episode).toMatchObject({ since: T0 + big * STEP, peak: unread[big] });
+    });
+    expect(starts.filter((at) => at > 288 * 5)).toEqual([big]);
   });
 
   it("reads a busy series' point evidence against how often it scores so high, a calm one's not", () => {
     // The series above: its first bursts alarmed (0.33–0.46) a few times a day. Its big burst, scored by the
-    // same detector with a record of scores that has seen none of them, would score as before the record.
-    const series = seasonal(288 * 12);
-    series[2] = 0;
-    series[3] = 300;
-    let n = 0;
-    for (let at = 288 + 50; at < series.length - 200; at += 85)
-      series[at] = series[at]! + 60 + 10 * ((++n * 7) % 5);
-    const big = series.length - 100;
-    series[big] = series[big]! + 150;
+    // same detector with a record of scores that has seen none of them, would score as before the record,
+    // which is the score the detector reports unread.
+    const { values: series, big } = burstySeasonal();
     const state = createDetector({ stepMs: STEP });
-    const scores = series.map((x, i) => scoreSample(state, T0 + i * STEP, x));
+    const report = { unread: 0 };
+    const scores = series.map((x, i) => scoreSample(state, T0 + i * STEP, x, i === big ? report : undefined));
     const young = createDetector({ stepMs: STEP });
     series.slice(0, big).forEach((x, i) => scoreSample(young, T0 + i * STEP, x));
     young.rarity = createScoreRarity();
     const unread = scoreSample(young, T0 + big * STEP, series[big]!);
     expect(unread).toBeGreaterThan(0.45);
     expect(scores[big]!).toBeLessThan(0.6 * unread);
+    expect(report.unread).toBe(unread);
     // A calm series (one spike of +80 in twelve days) scores its spike as a young record would.
     const calm = seasonal(288 * 12, 2);
     calm[3] = 300;

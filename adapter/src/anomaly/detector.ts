@@ -392,11 +392,26 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
   state.last = x;
 }
 
+/** What `scoreSample` reports besides the score, into an object the caller keeps (so it allocates nothing). */
+export interface SampleReport {
+  /**
+   * The score before the record of scores read it down (`scoreRarity.ts`; the same where it does not):
+   * the engine's episodes take it for a burst beyond the series' record of excursions (`episode.ts`).
+   */
+  unread: number;
+}
+
 /**
  * Scores one sample and learns from it (the state is updated in place). Time is the sample's timestamp
  * in ms, used only for the time-of-day profile; a non-finite value is a missing sample: score 0, no update.
  */
-export function scoreSample(state: DetectorState, timeMs: number, sample: number): number {
+export function scoreSample(
+  state: DetectorState,
+  timeMs: number,
+  sample: number,
+  report?: SampleReport,
+): number {
+  if (report) report.unread = 0;
   if (!Number.isFinite(sample)) return 0;
   const value = Math.max(-VALUE_LIMIT, Math.min(VALUE_LIMIT, sample));
   if (state.n === 0) {
@@ -476,7 +491,9 @@ export function scoreSample(state: DetectorState, timeMs: number, sample: number
   // surge outlasting its surges) is not read again: on a busy series it would be read down twice.
   const news = Math.max(spatial, surge ? raw : 0, lasting / (lasting + SCORE_DECADES));
   const point = fresh || surge ? raw : raw * DAMPING;
-  const read = readScore(state.rarity, timeMs, Math.max(news, point));
+  const unread = Math.max(news, point);
+  if (report) report.unread = unread;
+  const read = readScore(state.rarity, timeMs, unread);
   return point > news ? Math.max(news, read) : news;
 }
 

@@ -1,4 +1,5 @@
-import { createDetector } from './detector';
+import { burstySeasonal } from '../../../test/support/burstySeries';
+import { createDetector, scoreSample } from './detector';
 import {
   EPISODE_START,
   MAX_EPISODE_MS,
@@ -51,5 +52,30 @@ describe('anomaly episodes', () => {
     expect(watch.episode.active).toBe(false);
     expect(watch.episodes).toBe(1);
     expect(seriesAnomaly(watch)).toEqual({ score: watch.score, active: false, episodes: 1 });
+  });
+
+  it("publishes a burst beyond the series' record of excursions at its unread score, not the detector's", () => {
+    // The bursty series of detector.test.ts: its +150 burst, the detector's score read down (0.48 → 0.22)
+    // by its record of scores, after bursts of +60 to +100 for ten days.
+    const step = 300_000;
+    const { values, big } = burstySeasonal();
+    const watch = newWatch(createDetector({ stepMs: step }));
+    const detector = createDetector({ stepMs: step });
+    const report = { unread: 0 };
+    values.slice(0, big).forEach((x, t) => {
+      watchSample(watch, t * step, x);
+      scoreSample(detector, t * step, x);
+    });
+    const episodes = watch.episodes;
+    const read = scoreSample(detector, big * step, values[big]!, report);
+    expect(read).toBeLessThan(EPISODE_START);
+    expect(watchSample(watch, big * step, values[big]!)).toBe(report.unread);
+    expect(seriesAnomaly(watch)).toEqual({
+      score: report.unread,
+      active: true,
+      since: big * step,
+      peak: report.unread,
+      episodes: episodes + 1,
+    });
   });
 });

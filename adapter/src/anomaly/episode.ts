@@ -1,12 +1,14 @@
-import { scoreSample, type DetectorState } from './detector';
+import { scoreSample, type DetectorState, type SampleReport } from './detector';
+import { createExcursionRecord, observeExcursion, type ExcursionRecord } from './excursionRecord';
 
 /**
- * Whether a series is in an anomaly right now, from its detector's scores: an episode starts at a score
- * of at least `EPISODE_START` and lasts until the values have been back within the band expected before
- * it (the detector's level ± 3 standard deviations then) for `QUIET_STEPS` samples, or until it has lasted
- * `MAX_EPISODE_MS` (by then the detector has taken the new values as normal). The detector itself stops
- * alarming within a few samples of a lasting change, which is right for alerts but not for "is demand
- * still off?".
+ * Whether a series is in an anomaly right now, from its live scores (`watchSample`: the detector's, but
+ * for a burst beyond the series' record of excursions, the detector's before its record of scores read it
+ * down): an episode starts at a score of at least `EPISODE_START` and lasts until the values have been
+ * back within the band expected before it (the detector's level ± 3 standard deviations then) for
+ * `QUIET_STEPS` samples, or until it has lasted `MAX_EPISODE_MS` (by then the detector has taken the new
+ * values as normal). The detector itself stops alarming within a few samples of a lasting change, which is
+ * right for alerts but not for "is demand still off?".
  */
 // 0.3 on the self-calibrated score (issue 15): about 1 sample in 1,030 of NAB's 31 real series reaches
 // it (1 in 990 before the later samples of a rising event were damped, 1 in 780 before routine events
@@ -62,10 +64,12 @@ export function nextEpisode(
 export interface WatchedSeries {
   readonly detector: DetectorState;
   episode: AnomalyEpisode;
-  /** The latest sample's score. */
+  /** The latest sample's live score. */
   score: number;
   /** Episodes started since the watch began. */
   episodes: number;
+  /** The series' excursions out of the expected band since the detector's warm-up (`excursionRecord.ts`). */
+  readonly excursions: ExcursionRecord;
 }
 
 export const newWatch = (detector: DetectorState): WatchedSeries => ({
@@ -73,6 +77,7 @@ export const newWatch = (detector: DetectorState): WatchedSeries => ({
   episode: NO_EPISODE,
   score: 0,
   episodes: 0,
+  excursions: createExcursionRecord(),
 });
 
 /** What the engine publishes about a watched series. */
@@ -85,7 +90,7 @@ export interface SeriesAnomaly {
   readonly episodes: number;
 }
 
-export function seriesAnomaly(watch: Omit<WatchedSeries, 'detector'>): SeriesAnomaly {
+export function seriesAnomaly(watch: Omit<WatchedSeries, 'detector' | 'excursions'>): SeriesAnomaly {
   const { episode } = watch;
   return {
     score: watch.score,
@@ -95,14 +100,26 @@ export function seriesAnomaly(watch: Omit<WatchedSeries, 'detector'>): SeriesAno
   };
 }
 
-/** Scores one sample of a watched series and moves its episode on; returns the score. */
+const report: SampleReport = { unread: 0 };
+
+/**
+ * Scores one sample of a watched series and moves its episode on; returns its live score: the detector's,
+ * or for a sample beyond the series' record of excursions (once the detector's warm-up is over, as its own
+ * records learn), the detector's before its record of scores read it down.
+ */
 export function watchSample(watch: WatchedSeries, timeMs: number, value: number): number {
-  const expected = expectedBand(watch.detector);
-  const score = scoreSample(watch.detector, timeMs, value);
+  const { detector } = watch;
+  const expected = expectedBand(detector);
+  const level = detector.level;
+  const score = scoreSample(detector, timeMs, value, report);
   if (!Number.isFinite(value)) return score;
+  const beyond =
+    detector.n > detector.warmup &&
+    observeExcursion(watch.excursions, timeMs, value - level, (expected.high - expected.low) / 2);
+  const live = beyond ? report.unread : score;
   const wasActive = watch.episode.active;
-  watch.episode = nextEpisode(watch.episode, score, value, timeMs, expected);
-  watch.score = score;
+  watch.episode = nextEpisode(watch.episode, live, value, timeMs, expected);
+  watch.score = live;
   if (watch.episode.active && !wasActive) watch.episodes += 1;
-  return score;
+  return live;
 }

@@ -37,3 +37,4 @@ export {
   type AnomalyEpisode,
   type WatchedSeries,
 } from './episode';
+export { createExcursionRecord } from './excursionRecord';

@@ -1,4 +1,5 @@
-import { createDetector, newWatch, watchSample, type AnomalyEpisode } from '../anomaly';
+import { burstySeasonal } from '../../../test/support/burstySeries';
+import { createDetector, EPISODE_START, newWatch, watchSample, type AnomalyEpisode } from '../anomaly';
 import {
   feedSeries,
   fitForecastState,
@@ -8,6 +9,7 @@ import {
 } from '../forecast';
 import { configSchema } from '../config/schema';
 import type { PrometheusQuerier } from '../sources';
+import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import {
   compactModel,
   Forecasting,
@@ -72,6 +74,90 @@ describe('demand anomaly episodes from closed forecast buckets', () => {
       [400, 408],
     ]);
     expect(episodes[1]![0].peak).toBeGreaterThanOrEqual(0.35);
+  });
+});
+
+describe('a burst of demand beyond its record, on a bursty series', () => {
+  it('is an episode of demand: recorded, the forecast not trusted while it lasts, and the explanation says so', async () => {
+    // detector.test.ts's bursty series (bursts of +60 to +100 for ten days, then one of +150, which the
+    // detector's record of scores reads down to 0.22), the warm start's history ending with the big burst.
+    const step = 300_000;
+    const T0 = Date.UTC(2026, 0, 5);
+    const { values, big } = burstySeasonal();
+    const now = T0 + (big + 1) * step;
+    const prometheus: PrometheusQuerier = {
+      name: 'default',
+      instant: () => Promise.reject(new Error('not asked')),
+      range: async (_query, { start: from, end, stepMs }) => {
+        const timestamps = Float64Array.from(
+          { length: Math.floor((end - from) / stepMs) + 1 },
+          (_, i) => from + i * stepMs,
+        ).filter((t) => t >= T0 && t <= T0 + big * step);
+        return {
+          data: {
+            resultType: 'matrix',
+            series: [{ labels: {}, timestamps, values: timestamps.map((t) => values[(t - T0) / step]!) }],
+          },
+          warnings: [],
+        };
+      },
+    };
+    const [policy] = configSchema.parse({
+      prometheus: { default: { url: 'http://127.0.0.1:9' } },
+      policies: [
+        {
+          name: 'web',
+          namespace: 'shop',
+          target: { name: 'web' },
+          demand: { query: 'sum(demand)' },
+          capacityPerReplica: 20,
+          replicas: { min: 1, max: 10 },
+          forecast: { historyDays: 12 },
+        },
+      ],
+    }).policies;
+    const events: AnomalyEventRecord[] = [];
+    const forecasting = new Forecasting(
+      { onAnomaly: (e) => events.push(e) },
+      { maxFitsPerTick: 0, maxWarmStartsPerTick: 1, coverageMargin: 0.1 },
+    );
+    const views = await forecasting.tick(
+      [policy!],
+      new Map([['shop/web', values[big]]]),
+      () => 900,
+      new Map([['default', prometheus]]),
+      now,
+    );
+    // The reference: the history as the series holds it, replayed into a watch.
+    const reference = newWatch(createDetector({ stepMs: step }));
+    onlineSeries(step, now, values.slice(0, big + 1))
+      .values.view()
+      .forEach((x, i) => watchSample(reference, T0 + i * step, x));
+    const peak = reference.episode.peak;
+    expect(peak).toBeGreaterThan(EPISODE_START);
+    expect(events).toEqual([
+      {
+        namespace: 'shop',
+        policy: 'web',
+        signal: 'demand',
+        startedAt: T0 + big * step,
+        endedAt: null,
+        peakScore: peak,
+        expectedLow: reference.episode.low,
+        expectedHigh: reference.episode.high,
+      },
+    ]);
+    const view = views.get('shop/web')!;
+    expect(view.mode).toBe('reactive');
+    expect(view.reason).toMatch(
+      new RegExp(
+        `^demand is anomalous since 2026-01-16 \\d\\d:\\d\\d UTC \\(peak anomaly score ${peak.toFixed(2)}\\)`,
+      ),
+    );
+    expect(view.anomaly).toEqual({ score: peak, active: true, since: T0 + big * step, peak, episodes: 3 });
+    // No model was fitted this tick (maxFitsPerTick 0); the gate overrules a trusted forecast the same way.
+    const trusted = { mode: 'forecast' as const, reason: 'MASE 0.7', distribution: {} as never };
+    expect(withDemandAnomaly(trusted, reference)).toMatchObject({ mode: 'reactive', anomaly: view.anomaly });
   });
 });
 

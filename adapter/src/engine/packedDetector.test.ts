@@ -1,5 +1,6 @@
 import {
   createDetector,
+  createExcursionRecord,
   deserializeDetector,
   newWatch,
   serializeDetector,
@@ -139,6 +140,7 @@ describe('a detector packed between its buckets', () => {
     const references = steps.map((stepMs) => newWatch(createDetector({ stepMs })));
     const packed = steps.map((stepMs) => packDetector(createDetector({ stepMs }))!);
     const episodes = references.map((w) => w.episode);
+    const excursions = steps.map(() => createExcursionRecord());
     let reused: DetectorState | undefined;
     for (const [k, { value }] of costSeries(3, 3 * DAY).entries()) {
       steps.forEach((stepMs, i) => {
@@ -146,7 +148,13 @@ describe('a detector packed between its buckets', () => {
         const sample = i === 1 ? value * 3 + (k % 7) : value;
         const expected = watchSample(references[i]!, at, sample);
         reused = unpackDetector(packed[i]!, reused);
-        const watch: WatchedSeries = { detector: reused, episode: episodes[i]!, score: 0, episodes: 0 };
+        const watch: WatchedSeries = {
+          detector: reused,
+          episode: episodes[i]!,
+          score: 0,
+          episodes: 0,
+          excursions: excursions[i]!,
+        };
         expect(Object.is(watchSample(watch, at, sample), expected)).toBe(true);
         episodes[i] = watch.episode;
         packed[i] = packDetector(reused)!;

@@ -319,6 +319,7 @@ export class WatchScorer {
       episode: held.episode,
       score: held.score,
       episodes: held.episodes,
+      excursions: held.excursions,
     };
     score(watch);
     held.detector =

@@ -1,5 +1,6 @@
 import {
   createDetector,
+  createExcursionRecord,
   NO_EPISODE,
   seriesAnomaly,
   watchSample,
@@ -92,6 +93,7 @@ export class SignalAnomalies {
           episode: NO_EPISODE,
           score: 0,
           episodes: 0,
+          excursions: createExcursionRecord(),
           bucketStart: Math.floor(now / sample.stepMs) * sample.stepMs,
           sum: 0,
           count: 0,
