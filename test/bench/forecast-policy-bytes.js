@@ -14,7 +14,9 @@ const anomaly = require(join(dist, 'anomaly', 'index.js'));
 const { compactModel } = require(join(dist, 'engine', 'forecasting.js'));
 const { packDetector } = require(join(dist, 'engine', 'packedDetector.js'));
 // Builds whose engine holds demand's detector packed between the buckets it scores (engine/forecasting.ts).
-const packsDemandDetector = /packDetector/.test(readFileSync(join(dist, 'engine', 'forecasting.js'), 'utf8'));
+const packsDemandDetector = /packDetector|WatchScorer/.test(
+  readFileSync(join(dist, 'engine', 'forecasting.js'), 'utf8'),
+);
 
 const N = 2000;
 const { STEP_MS, BUCKETS, now, history, stored } = forecastPolicySeries(forecast);

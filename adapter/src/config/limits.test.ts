@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createDetector, scoreSample } from '../anomaly';
+import { compactModel } from '../engine/forecasting';
 import { packDetector } from '../engine/packedDetector';
+import { fitForecastState, type PackedCalibration } from '../forecast';
 import {
   FORECAST_STATE_BYTES,
   HEAP_RESERVE_BYTES,
@@ -62,6 +64,27 @@ describe('policy heap estimate', () => {
     const packed = packDetector(detector)!.length;
     expect(packed).toBeGreaterThan(4 * 1024);
     expect(SIGNAL_DETECTOR_BYTES).toBeGreaterThan(packed + 1024);
+  });
+
+  test('a forecast policy counts at least what its forecasting holds besides the history', () => {
+    // Fourteen days of 5-minute buckets of a daily swing with noise (test/bench/forecast-policy-series.js).
+    const step = 300_000;
+    const history = Float64Array.from({ length: 14 * 288 }, (_, i) => {
+      const x = Math.sin(i * 12.9898) * 43758.5453;
+      return 60 * (1 + 0.5 * Math.sin((2 * Math.PI * i) / 288)) + 18 * (x - Math.floor(x) - 0.5);
+    });
+    // Demand's detector, held packed between the buckets it scores (engine/forecasting.ts).
+    const detector = createDetector({ stepMs: step });
+    history.forEach((v, i) => scoreSample(detector, i * step, v));
+    const packed = packDetector(detector)!.length;
+    // The fitted model's calibration, packed as the engine holds it (forecast/calibration.ts).
+    const model = compactModel(fitForecastState(history, { horizon: 12, stepSeconds: 300 }));
+    const calibration = (model.calibration as PackedCalibration).scores.byteLength;
+    // A day of scored forecasts: three float32 series of 288 and their room of 16 (forecast/scoredOutcomes.ts).
+    const outcomes = 3 * 4 * (288 + 16);
+    // Besides these, forecast-policy-bytes.js measures about 4 KiB of objects (the series, the model's
+    // members and settings, the served forecast and its view) and the bench a tick's garbage.
+    expect(FORECAST_STATE_BYTES).toBeGreaterThan(packed + calibration + outcomes + 4 * 1024);
   });
 });
 

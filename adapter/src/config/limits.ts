@@ -26,10 +26,11 @@ export const POLICY_BYTES = 16 * KIB;
  */
 export const SIGNAL_DETECTOR_BYTES = 6 * KIB;
 /**
- * A forecast policy besides its history: fitted model (about 3.4 KiB), anomaly detector (about 4.7 KiB, held
- * packed between buckets; 7.8 KiB while it scores one), the served forecast and its view (1.3 KiB), and a day
- * of scored outcomes (3.4 KiB once full), with room for a tick's garbage: docs/limits-and-memory.md. Not
- * lowered with them (from about 18 to 13 KiB): no run under a heap cap has backed a smaller figure.
+ * A forecast policy besides its history: fitted model (about 2.6 KiB, its calibration in 16 bits), anomaly
+ * detector (about 4.7 KiB, held packed between buckets; 7.8 KiB while it scores one), the served forecast and
+ * its view (1.3 KiB), and a day of scored outcomes (3.4 KiB once full), with room for a tick's garbage:
+ * docs/limits-and-memory.md (a test keeps it above what these hold). Not lowered with them (from about 18 to
+ * 12 KiB): no run under a heap cap has backed a smaller figure.
  */
 export const FORECAST_STATE_BYTES = 32 * KIB;
 /**

@@ -167,6 +167,26 @@ describe('a detector packed between its buckets', () => {
     );
   });
 
+  it('packs an array as it is now when it changed in place since the last packing, and only its own elements', () => {
+    const state = createDetector({ stepMs: STEP });
+    packDetector(state);
+    state.profile[3] = -0;
+    state.dayLast.fill(2.5);
+    // An array that is a view into a larger buffer, at an offset: its neighbours are not its elements.
+    const wide = new Float32Array(state.profileDev.length + 2).fill(7);
+    state.profileDev = wide.subarray(1, 1 + state.profileDev.length).fill(0.25);
+    const back = unpackDetector(packDetector(state)!);
+    expect(Object.is(back.profile[3], -0)).toBe(true);
+    expect([...back.dayLast].every((v) => v === 2.5)).toBe(true);
+    expect([...back.profileDev].every((v) => v === 0.25)).toBe(true);
+    state.dayLast[0] = NaN;
+    state.profileDev[0] = 1;
+    const again = unpackDetector(packDetector(state)!, back);
+    expect(again.dayLast[0]).toBeNaN();
+    expect(again.profileDev[0]).toBe(1);
+    expect(again.profileDev[1]).toBe(0.25);
+  });
+
   it('leaves a state of another shape as it is, and refuses bytes that are not its own', () => {
     const added = { ...createDetector({ stepMs: STEP }), added: 1 } as DetectorState;
     expect(packDetector(added)).toBeUndefined();

@@ -105,8 +105,45 @@ export function unpackDetector(packed: PackedDetector, into?: DetectorState): De
   return state as unknown as DetectorState;
 }
 
+/** Own keys of an object, counted without making the list of them (a pack would make one per object in the state). */
+function ownKeyCount(fields: Fields): number {
+  let count = 0;
+  for (const key in fields) if (Object.hasOwn(fields, key)) count++;
+  return count;
+}
+
+/**
+ * A typed array's bytes, and its elements as the unsigned integers their bits make, as views kept with it:
+ * the scorer packs and unpacks one reused state, so its arrays' views are made once, not at every bucket
+ * (issue 16: about 2 KiB of views a detector a bucket).
+ */
+interface ArrayViews {
+  readonly bytes: Uint8Array;
+  readonly bits: Uint8Array | Uint16Array | Uint32Array;
+}
+const arrayViews = new WeakMap<TypedArray, ArrayViews>();
+
+function viewsOf(values: TypedArray): ArrayViews {
+  let views = arrayViews.get(values);
+  if (views === undefined) {
+    const { buffer, byteOffset, byteLength, length } = values;
+    const width = values.BYTES_PER_ELEMENT;
+    views = {
+      bytes: new Uint8Array(buffer, byteOffset, byteLength),
+      bits:
+        width === 1
+          ? new Uint8Array(buffer, byteOffset, length)
+          : width === 2
+            ? new Uint16Array(buffer, byteOffset, length)
+            : new Uint32Array(buffer, byteOffset, length),
+    };
+    arrayViews.set(values, views);
+  }
+  return views;
+}
+
 function writeFields(layout: readonly Field[], fields: Fields, start: number): number {
-  if (Object.keys(fields).length !== layout.length) throw new OtherShape();
+  if (ownKeyCount(fields) !== layout.length) throw new OtherShape();
   let at = start;
   for (const field of layout) {
     const value = fields[field.key];
@@ -119,7 +156,8 @@ function writeFields(layout: readonly Field[], fields: Fields, start: number): n
         reserve(at + 4);
         view.setUint32(at, value.length, true);
         at += 4;
-        for (const v of value as unknown[]) {
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i];
           if (typeof v !== 'number') throw new OtherShape();
           at = writeScalar(v, at);
         }
@@ -163,16 +201,6 @@ function writeScalar(value: unknown, at: number): number {
   return at + 1;
 }
 
-/** Whether this machine stores a typed array's elements little-endian (their bits are read as integers). */
-const NATIVE_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Element `i` of the array as the integer its bits make: runs are found on these, so a value comes back bit for bit. */
-function elementBits(source: DataView, width: number, i: number): number {
-  if (width === 1) return source.getUint8(i);
-  if (width === 2) return source.getUint16(2 * i, NATIVE_LITTLE_ENDIAN);
-  return source.getUint32(4 * i, NATIVE_LITTLE_ENDIAN);
-}
-
 function writeTyped(values: TypedArray, start: number): number {
   const width = values.BYTES_PER_ELEMENT;
   // Runs pay when, with their count, they take fewer bytes than the array's: written as runs until they
@@ -181,13 +209,14 @@ function writeTyped(values: TypedArray, start: number): number {
   reserve(start + 11 + values.byteLength);
   view.setUint32(start, values.length, true);
   bytes[start + 4] = RUNS;
-  const source = new DataView(values.buffer, values.byteOffset, values.byteLength);
+  // Runs are found on the elements' bits as integers, so a value comes back bit for bit.
+  const { bytes: own, bits: source } = viewsOf(values);
   let at = start + 7;
   let runs = 0;
   for (let i = 0; i < values.length && runs <= maxRuns; runs++) {
-    const bits = elementBits(source, width, i);
+    const bits = source[i]!;
     let end = i + 1;
-    while (end < values.length && elementBits(source, width, end) === bits) end++;
+    while (end < values.length && source[end] === bits) end++;
     if (width === 1) view.setUint8(at, bits);
     else if (width === 2) view.setUint16(at, bits, true);
     else view.setUint32(at, bits, true);
@@ -200,7 +229,7 @@ function writeTyped(values: TypedArray, start: number): number {
     return at;
   }
   bytes[start + 4] = BYTES;
-  bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), start + 5);
+  bytes.set(own, start + 5);
   return start + 5 + values.byteLength;
 }
 
@@ -266,20 +295,13 @@ function readTyped(type: TypedArrayKind, at: { at: number }, held: unknown): Typ
   const values = (held instanceof type && held.length === length
     ? held
     : new type(length)) as unknown as TypedArray;
+  const { bytes: own, bits: target } = viewsOf(values);
   if (mode === BYTES) {
-    new Uint8Array(values.buffer, values.byteOffset, values.byteLength).set(
-      bytes.subarray(at.at, at.at + values.byteLength),
-    );
+    for (let k = 0; k < own.length; k++) own[k] = bytes[at.at + k]!;
     at.at += values.byteLength;
     return values;
   }
   const width = values.BYTES_PER_ELEMENT;
-  const target =
-    width === 1
-      ? new Uint8Array(values.buffer, values.byteOffset, values.length)
-      : width === 2
-        ? new Uint16Array(values.buffer, values.byteOffset, values.length)
-        : new Uint32Array(values.buffer, values.byteOffset, values.length);
   const runs = view.getUint16(at.at, true);
   at.at += 2;
   for (let r = 0, i = 0; r < runs; r++) {

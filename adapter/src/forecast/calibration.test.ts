@@ -107,10 +107,27 @@ describe('packCalibration', () => {
   it('keeps rounded scores exactly, as integers, and gives the same scores back', () => {
     const packed = packCalibration(calibration);
     expect(packed).toMatchObject({ origins: 2, width: 2, unit: 1e4 });
-    expect((packed as PackedCalibration).scores).toBeInstanceOf(Int32Array);
+    expect((packed as PackedCalibration).scores).toBeInstanceOf(Int16Array);
     expect(unpackCalibration(packed)).toEqual(calibration);
     expect(pooledScores(packed)).toEqual(pooledScores(calibration));
     for (const steps of [1, 2, 5]) expect(peakScores(packed, steps)).toEqual(peakScores(calibration, steps));
+  });
+
+  it('keeps scores beyond 16 bits exactly, apart, and only those', () => {
+    const edges = [3.2767, -3.2767, 3.2768, -3.2768, 3.77, -214748.3647, 0.0001];
+    const wideCalibration = {
+      scales: [1, 1, 1, 1, 1, 1, 1],
+      paths: [edges, edges.map((v) => -v)],
+      peakPaths: [[...edges].reverse(), edges.map((v) => -v).reverse()],
+    };
+    const packed = packCalibration(wideCalibration) as PackedCalibration;
+    expect(packed.scores).toBeInstanceOf(Int16Array);
+    // ±3.2768, ±3.77 and ±214748.3647: four of each row's seven, as index and value.
+    expect(packed.wide).toHaveLength(2 * 4 * 4);
+    expect(unpackCalibration(packed)).toEqual(wideCalibration);
+    expect(pooledScores(packed)).toEqual(pooledScores(wideCalibration));
+    for (const steps of [1, 3, 7])
+      expect(peakScores(packed, steps)).toEqual(peakScores(wideCalibration, steps));
   });
 
   it('keeps other scores as doubles, and ragged paths as they are', () => {

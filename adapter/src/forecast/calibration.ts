@@ -23,14 +23,31 @@ export interface Calibration {
  * A calibration as a service holds it for each policy (issue 16: engine memory): the paths, then the
  * peak paths, origin after origin in one typed array (`width` scores each) instead of a JS array per
  * origin. Scores rounded to four decimals, as calibrate() makes them, are kept exactly as integers in
- * ten-thousandths (`unit` 1e4); any other calibration as doubles (`unit` 1).
+ * ten-thousandths (`unit` 1e4), in 16 bits: a score beyond ±3.2767 is marked WIDE there and kept in
+ * `wide` (index, integer; a few of a model's hundreds). Any other calibration is kept as doubles
+ * (`unit` 1, `wide` empty).
  */
 export interface PackedCalibration {
   scales: number[];
   origins: number;
   width: number;
   unit: number;
-  scores: Int32Array | Float64Array;
+  scores: Int16Array | Float64Array;
+  /** The scores marked WIDE in `scores`, as pairs of their index and their integer value. */
+  wide: number[];
+}
+
+/** Marks a fixed-point score outside 16 bits, found in `wide`. */
+const WIDE = -32768;
+
+/** Score `i` of a packed calibration, in its own units: the same double the unpacked one holds. */
+function packedScore(calibration: PackedCalibration, i: number): number {
+  const { scores, unit, wide } = calibration;
+  const v = scores[i]!;
+  if (v !== WIDE || wide.length === 0) return v / unit;
+  let j = 0;
+  while (wide[j] !== i) j += 2;
+  return wide[j + 1]! / unit;
 }
 
 /** Fixed-point unit of rounded scores. */
@@ -112,11 +129,10 @@ export function conformalQuantile(sorted: ArrayLike<number>, tau: number): numbe
 /** All scores pooled across steps and origins, ascending. */
 export function pooledScores(calibration: Calibration | PackedCalibration): Float64Array {
   if ('scores' in calibration) {
-    const { origins, width, unit, scores } = calibration;
     // A loop: Float64Array.from over a typed array iterates it, an object per score (issue 16: a tick's
     // garbage, 8 % of what outlived a scavenge at 2,000 forecasting policies).
-    const pooled = new Float64Array(origins * width);
-    for (let i = 0; i < pooled.length; i++) pooled[i] = scores[i]! / unit;
+    const pooled = new Float64Array(calibration.origins * calibration.width);
+    for (let i = 0; i < pooled.length; i++) pooled[i] = packedScore(calibration, i);
     return pooled.sort();
   }
   const out: number[] = [];
@@ -127,12 +143,11 @@ export function pooledScores(calibration: Calibration | PackedCalibration): Floa
 /** Per origin, the peak score over the first `steps` steps (the whole horizon at most), ascending. */
 export function peakScores(calibration: Calibration | PackedCalibration, steps: number): Float64Array {
   if ('scores' in calibration) {
-    const { origins, width, unit, scores } = calibration;
+    const { origins, width } = calibration;
     if (width === 0) return new Float64Array(0);
     const at = Math.min(steps, width) - 1;
-    return Float64Array.from(
-      { length: origins },
-      (_, k) => scores[(origins + k) * width + at]! / unit,
+    return Float64Array.from({ length: origins }, (_, k) =>
+      packedScore(calibration, (origins + k) * width + at),
     ).sort();
   }
   const out: number[] = [];
@@ -155,16 +170,26 @@ export function packCalibration(calibration: Calibration): Calibration | PackedC
   const fixed = all.every(
     (v) => Math.abs(v) < 2 ** 31 / SCORE_UNIT && Math.round(v * SCORE_UNIT) / SCORE_UNIT === v,
   );
-  const scores = fixed ? Int32Array.from(all, (v) => Math.round(v * SCORE_UNIT)) : Float64Array.from(all);
-  return { scales, origins, width, unit: fixed ? SCORE_UNIT : 1, scores };
+  if (!fixed) return { scales, origins, width, unit: 1, scores: Float64Array.from(all), wide: [] };
+  const scores = new Int16Array(all.length);
+  const wide: number[] = [];
+  all.forEach((v, i) => {
+    const fixedPoint = Math.round(v * SCORE_UNIT);
+    if (Math.abs(fixedPoint) < -WIDE) scores[i] = fixedPoint;
+    else {
+      scores[i] = WIDE;
+      wide.push(i, fixedPoint);
+    }
+  });
+  return { scales, origins, width, unit: SCORE_UNIT, scores, wide };
 }
 
 /** The calibration with a JS array per origin, as calibrate() makes it and a state is stored. */
 export function unpackCalibration(calibration: Calibration | PackedCalibration): Calibration {
   if (!('scores' in calibration)) return calibration;
-  const { scales, origins, width, unit, scores } = calibration;
+  const { scales, origins, width } = calibration;
   const row = (k: number): number[] =>
-    Array.from(scores.subarray(k * width, (k + 1) * width), (v) => v / unit);
+    Array.from({ length: width }, (_, h) => packedScore(calibration, k * width + h));
   return {
     scales,
     paths: Array.from({ length: origins }, (_, k) => row(k)),
