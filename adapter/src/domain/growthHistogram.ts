@@ -282,9 +282,9 @@ export class GrowthHistogram {
       addExponentialPrior(cdf, this.priorWeight, mean);
       if (farther) addExponentialPrior(all, this.priorWeight, mean);
     }
-    const quantileOfGrowth = growthQuantileOf(cdf, weight + this.priorWeight, this.increment);
+    const quantileOfGrowth = growthQuantileOf(cdf, weight + this.priorWeight, this.independentIncrement());
     const bothQuantile = farther
-      ? growthQuantileOf(all, bothWeight + this.priorWeight, this.increment)
+      ? growthQuantileOf(all, bothWeight + this.priorWeight, this.independentIncrement())
       : undefined;
     weight += this.priorWeight;
     const effective = weight / this.increment;
@@ -313,6 +313,11 @@ export class GrowthHistogram {
             s,
         ),
     };
+  }
+
+  /** The weight of one independent horizon now: H horizons' (see {@link independentHorizonWeight}). */
+  private independentIncrement(): number {
+    return independentHorizonWeight(this.increment, this.horizonSteps);
   }
 
   /**
@@ -376,7 +381,8 @@ class HistogramNote implements ReactiveNote {
     const prior = this.priorEffective;
     return (
       `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
-      `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior` : ''}), ` +
+      `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior` : ''}; ` +
+      `overlapping, about ${(this.effective / this.horizonSteps).toFixed(0)} independent peaks, the tail extrapolated beyond the largest of them), ` +
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
       (this.farther
         ? ' (rising: the rising rows out to where they hold enough horizons, never below both rows near D(t))'
@@ -410,6 +416,20 @@ function addExponentialPrior(counts: Float64Array, weight: number, mean: number)
   }
 }
 
+/**
+ * The weight of one independent horizon, from the weight of one horizon: H of them. A horizon starts at
+ * every tick and spans H ticks, so consecutive ones share H − 1 ticks and mostly the same peak: a burst
+ * seen once is in H horizons. The largest of n horizons is the largest of about n/H independent peaks,
+ * the (1 − H/n)-quantile, not the (1 − 1/n). Read as the latter, a strict τ* reads the largest peak seen
+ * as if it were rare: a young histogram (a few hours of ticks, a few dozen independent peaks at 2 min
+ * readiness) read v = 100's τ* inside the data and missed the ramps it had not seen yet (road occupancy
+ * t4013 at 2 min: 6.8 of v = 100's 8 miss minutes on the first day). So the tail is extrapolated from the
+ * largest independent peak (the prior's pseudo-horizons, a fading share, counted alike).
+ */
+function independentHorizonWeight(horizonWeight: number, horizonSteps: number): number {
+  return horizonWeight * Math.max(1, horizonSteps);
+}
+
 /** τ ↦ g from bin weights summing to `total` (made cumulative in place), in units of `increment`. */
 function growthQuantileOf(counts: Float64Array, total: number, increment: number): (tau: number) => number {
   for (let b = 1; b < G_BINS; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
@@ -417,9 +437,9 @@ function growthQuantileOf(counts: Float64Array, total: number, increment: number
 }
 
 /**
- * τ ↦ g from a cumulative histogram: linear within bins up to the quantile of the largest horizon
- * (τ = 1 − 1/n, n the effective count), then an exponential tail whose scale is the spread between the
- * (1 − 10/n)- and (1 − 1/n)-quantiles, so quantiles beyond the data keep rising with τ.
+ * τ ↦ g from a cumulative histogram: linear within bins up to the quantile of the largest independent
+ * horizon (τ = 1 − 1/n, n their effective count), then an exponential tail whose scale is the spread
+ * between the (1 − 10/n)- and (1 − 1/n)-quantiles, so quantiles beyond the data keep rising with τ.
  */
 function growthQuantile(cdf: Float64Array, total: number, effective: number): (tau: number) => number {
   const inside = (tau: number): number => {
