@@ -12,6 +12,9 @@
 // RUNS=default,cap (of baseline, default, cap) runs only those children; all three by default.
 // Every policy's cost per hour is watched for anomalies, as the service does (main.ts); SIGNALS=0 leaves
 // that out, as the figures measured before it did (100,000 policies then hold about half the heap).
+// AGED_WATCHES=<days>: every watch starts from a detector that has scored that many days of a varying cost
+// (engine-tick-worker.js), as a service that has run that long holds them; the bench's own minutes leave
+// them in their first day, their slots mostly empty.
 // Usage: node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 //        POLICIES=100000 TICKS=... node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 import { spawn } from 'node:child_process';

@@ -44,6 +44,12 @@ const SIMULATED_CLOCK = process.env.SIMULATED_CLOCK === '1';
 // wires onSignalAnomaly); SIGNALS=0 leaves them out, as the figures measured before it wired them did.
 const SIGNALS = process.env.SIGNALS !== '0';
 const INTERVAL_SECONDS = 15;
+// AGED_WATCHES=<days> starts every 5-minute signal watch (each policy's cost per hour) with a detector that
+// has already scored that many days of buckets of a varying cost, each watch its own copy: what a service
+// that has run that long holds. The bench's own minutes stay within a detector's first day, whose slots are
+// still mostly empty and packed small (a varying cost's watch holds about 1 KiB after an hour, 4.9 KiB
+// after eight days: signal-detector-bytes.js).
+const AGED_WATCHES_DAYS = Number(process.env.AGED_WATCHES ?? 0);
 // IDLE_MS=<ms> waits that long after each tick, as a service idles between ticks (none by default).
 const IDLE_MS = Number(process.env.IDLE_MS ?? 0);
 
@@ -129,6 +135,7 @@ async function main() {
     ...(forecasting && { forecasting }),
     ...(SIGNALS && { onSignalAnomaly: () => undefined }),
   });
+  if (SIGNALS && AGED_WATCHES_DAYS > 0) ageWatches(AGED_WATCHES_DAYS, startAt);
   const holder = new SnapshotHolder();
   let now = startAt;
   let failure;
@@ -389,6 +396,51 @@ const allocationProfile = {
     );
   },
 };
+
+/**
+ * Makes every new 5-minute watch start from a detector aged `days` (AGED_WATCHES): 64 watches fed a daily
+ * cycle of cost with noise (as signal-detector-bytes.js's varying cost) up to the bucket `startAt` falls
+ * in, their packed detectors then handed out in turn, each as a string of its own. It replaces the
+ * watcher's private `newDetector` (engine/signalAnomalies.ts), so it measures any build that has one.
+ */
+function ageWatches(days, startAt) {
+  const { SignalAnomalies } = require(join(dist, 'engine', 'signalAnomalies.js'));
+  const stepMs = 300_000;
+  const buckets = Math.round(days * 288);
+  const first = Math.floor(startAt / stepMs) * stepMs - buckets * stepMs;
+  const noise = (i, k) => {
+    const x = Math.sin(i * 12.9898 + k * 78.233) * 43758.5453;
+    return x - Math.floor(x) - 0.5;
+  };
+  const watcher = new SignalAnomalies(() => undefined);
+  const samples = Array.from({ length: 64 }, (_, i) => ({
+    namespace: 'aged',
+    owner: `w${i}`,
+    signal: 'cost-per-hour',
+    value: 0,
+    stepMs,
+  }));
+  // Each observe closes the bucket before: the last closes the one before `startAt`'s.
+  for (let k = 0; k <= buckets; k++) {
+    for (let i = 0; i < samples.length; i++)
+      samples[i].value =
+        Math.max(1, 4 + 2 * Math.sin((2 * Math.PI * k) / 288 + i) + 2 * noise(i, k)) * 0.0789;
+    watcher.observe(samples, first + k * stepMs);
+  }
+  const aged = [...watcher.watched.values()].map((w) => w.detector);
+  if (aged.some((d) => typeof d !== 'string')) throw new Error('AGED_WATCHES: a detector was not packed');
+  const newDetector = SignalAnomalies.prototype.newDetector;
+  if (typeof newDetector !== 'function') throw new Error('AGED_WATCHES: this build has no newDetector');
+  let next = 0;
+  SignalAnomalies.prototype.newDetector = function (step) {
+    if (step !== stepMs) return newDetector.call(this, step);
+    return Buffer.from(aged[next++ % aged.length], 'latin1').toString('latin1');
+  };
+  const bytes = aged.reduce((sum, d) => sum + d.length, 0) / aged.length;
+  console.log(
+    `watches aged ${days} days: ${(bytes / 1024).toFixed(2)} KiB packed a detector (mean of ${aged.length})`,
+  );
+}
 
 /** One fitted model, stored once per policy as a restart reads them from the store. */
 function storedModels(policies, now) {

@@ -387,3 +387,78 @@ describe('GrowthHistogram', () => {
     });
   });
 });
+
+describe('GrowthHistogram storage', () => {
+  /** Deterministic uniform in [0, 1) (mulberry32). */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  /**
+   * Every quantile and note of histograms fed series whose growth reaches new extremes in every level row
+   * long after the row was first seen (noise, steps, spikes, idle stretches, NaN), as one FNV-1a digest
+   * of the quantiles' bits and the notes' text.
+   */
+  function digest(): string {
+    const bits = new DataView(new ArrayBuffer(8));
+    let h = 0x811c9dc5;
+    const byte = (b: number) => (h = Math.imul(h ^ b, 0x01000193));
+    const number = (x: number) => {
+      bits.setFloat64(0, x);
+      for (let i = 0; i < 8; i++) byte(bits.getUint8(i));
+    };
+    for (let seed = 1; seed <= 12; seed++) {
+      const next = random(seed);
+      const h0 = new GrowthHistogram({
+        horizonSteps: 1 + (seed % 7),
+        lagSteps: seed % 3,
+        shift: 0.5 + 10 * next(),
+        halfLifeSteps: 50 + 400 * next(),
+        minWeight: 20,
+        ...(seed % 2 === 0 && { prior: { weight: 60, meanGrowth: 0.02 + 0.1 * next() } }),
+      });
+      const samples = new Float64Array(3000);
+      let level = 1 + 300 * next();
+      for (let i = 0; i < samples.length; i++) {
+        if (next() < 0.01) level = Math.max(0, level * (0.2 + 3 * next()));
+        const spike = next() < 0.005 ? 1 + 20 * next() : 1;
+        samples[i] = next() < 0.003 ? Number.NaN : next() < 0.01 ? 0 : level * spike * (0.7 + 0.6 * next());
+      }
+      for (let end = 1; end <= samples.length; end++) {
+        h0.observeEndingAt(samples, end);
+        if (end % 97 !== 0) continue;
+        for (const current of [0, samples[end - 1]!, level, 4 * level + 1]) {
+          const d = h0.distribution(current, samples[end - 5], samples[end - 2]);
+          if (d === undefined) {
+            byte(0);
+            continue;
+          }
+          for (const tau of [0.01, 0.3, 0.5, 0.9, 0.99, 0.999, 0.99999]) number(d.quantile(tau));
+          for (const c of d.note.text()) byte(c.charCodeAt(0) & 0xff);
+        }
+      }
+    }
+    return (h >>> 0).toString(16);
+  }
+
+  it('keeps a row only as wide as the growth it has seen', () => {
+    const binsOf = (h: GrowthHistogram) => (h as unknown as { bins: Float32Array }).bins;
+    // A flat history: one row, its one bin (the zero atom), not the row's 127.
+    const flat = new GrowthHistogram({ horizonSteps: 4, shift: 50, halfLifeSteps: 1e9 });
+    flat.observeAll(new Float64Array(240).fill(400));
+    expect(binsOf(flat).length).toBe(1);
+    // Demand within ±15 % of 100: two rows (its level's, rising and not), whose growth over a horizon
+    // stays within about ±0.3: about half of each row's 127 bins.
+    const next = random(7);
+    const noisy = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9 });
+    noisy.observeAll(Float64Array.from({ length: 2000 }, () => 100 * (0.85 + 0.3 * next())));
+    expect(binsOf(noisy).length).toBeLessThan(0.55 * 2 * 127);
+  });
+
+  it('gives every quantile and note as the dense rows of the build before it did, to the bit', () => {
+    expect(digest()).toBe('75a7943b');
+  });
+});

@@ -121,6 +121,19 @@ export interface GrowthPrior {
 
 const EMPTY_BINS = new Float32Array(0);
 
+/**
+ * A row's span in one number: where its first bin is in `bins` (plus one, so that 0 is no row), that bin
+ * and how many (both under 256: there are G_BINS). At most 2 × 10 rows of 127 bins: an integer under 2^31.
+ */
+const SPAN_START = 1 << 16;
+const spanOf = (start: number, low: number, length: number): number =>
+  (start + 1) * SPAN_START + low * 256 + length;
+const spanStart = (span: number): number => (span >>> 16) - 1;
+const spanLow = (span: number): number => (span >>> 8) & 0xff;
+const spanLength = (span: number): number => span & 0xff;
+/** Bins a span is widened by beyond the one that fell outside it. */
+const SPAN_SLACK = 2;
+
 /** A streaming, decayed histogram of shifted log growth over a fixed horizon, by level. */
 export class GrowthHistogram {
   readonly horizonSteps: number;
@@ -131,9 +144,15 @@ export class GrowthHistogram {
    * first seen (most series visit few): the rows seen so far side by side in one array, in the order
    * they were first seen. One typed array, not one per row: each costs about 180 bytes of heap besides
    * its bins, and with the array of them about 50 MiB at 100,000 policies of about three rows each (issue 16).
+   * A row holds only the span of bins from the lowest to the highest growth it has seen (widened when a
+   * horizon falls outside it), the bins beyond it being zero: a noisy series' rows span about half
+   * the 127 bins (issue 16: 1.5 KiB of a policy's 2.9 KiB of typed arrays were its rows).
    */
   private bins = EMPTY_BINS;
-  /** Each row's decayed weight at [row], and at [ROWS + row] its place in `bins` plus one (0: none yet). */
+  /**
+   * Each row's decayed weight at [row], and at [ROWS + row] its span (`span`): 0 until the row is first
+   * seen. One array of doubles, not one more typed array per histogram.
+   */
   private readonly rowState = new Float64Array(2 * ROWS);
   private readonly growth: number;
   private readonly minWeight: number;
@@ -204,10 +223,11 @@ export class GrowthHistogram {
     const high = binOf(Math.log((extrapolated + this.shift) / (base + this.shift)));
     const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
     const row = this.levelOf(base) + (this.rising(base, before, earlier) ? LEVELS : 0);
-    const at = this.rowAt(row) ?? this.addRow(row);
     const measuredShare = this.increment * MEASURED_PEAK_SHARE;
-    this.bins[at + low] = (this.bins[at + low] as number) + measuredShare;
-    this.bins[at + high] = (this.bins[at + high] as number) + (this.increment - measuredShare);
+    const atLow = this.binAt(row, low);
+    this.bins[atLow] = (this.bins[atLow] as number) + measuredShare;
+    const atHigh = this.binAt(row, high);
+    this.bins[atHigh] = (this.bins[atHigh] as number) + (this.increment - measuredShare);
     this.rowState[row] = (this.rowState[row] as number) + this.increment;
     this.horizons++;
     this.increment *= this.growth;
@@ -248,19 +268,23 @@ export class GrowthHistogram {
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
         for (const row of [level, level + LEVELS]) {
-          const at = this.rowAt(row);
-          if (at === undefined) continue;
+          const span = this.rowState[ROWS + row] as number;
+          if (span === 0) continue;
+          // The bins beyond the row's span are zero, which would add nothing (the sums hold no -0).
           const counts = this.bins;
+          const at = spanStart(span) - spanLow(span);
+          const from = spanLow(span);
+          const to = from + spanLength(span);
           const w = this.rowState[row] as number;
           if (readAll) {
             rowMask |= 1 << row;
             weight += w;
-            for (let b = 0; b < G_BINS; b++) all[b] = (all[b] as number) + (counts[at + b] as number);
+            for (let b = from; b < to; b++) all[b] = (all[b] as number) + (counts[at + b] as number);
           }
           if (!readOwn || row < LEVELS) continue;
           ownMask |= 1 << row;
           ownWeight += w;
-          for (let b = 0; b < G_BINS; b++) own[b] = (own[b] as number) + (counts[at + b] as number);
+          for (let b = from; b < to; b++) own[b] = (own[b] as number) + (counts[at + b] as number);
         }
       }
       if (readAll && weight >= need) ownNear = ownWeight >= need;
@@ -332,20 +356,31 @@ export class GrowthHistogram {
     return Math.min(LEVELS - 1, Math.max(0, Math.floor(Math.log2(1 + demand / this.shift))));
   }
 
-  /** Where row `row` starts in `bins`; undefined until it is first seen. */
-  private rowAt(row: number): number | undefined {
-    const slot = this.rowState[ROWS + row] as number;
-    return slot === 0 ? undefined : (slot - 1) * G_BINS;
-  }
-
-  /** Makes room for row `row` after the rows seen so far; where it starts. */
-  private addRow(row: number): number {
-    const at = this.bins.length;
-    const grown = new Float32Array(at + G_BINS);
-    grown.set(this.bins);
+  /**
+   * Where bin `bin` of row `row` is in `bins`: the row's span widened to hold it (a new row, with its
+   * span, after the rows seen so far), the rows after it moved along.
+   */
+  private binAt(row: number, bin: number): number {
+    const span = this.rowState[ROWS + row] as number;
+    const start = span === 0 ? this.bins.length : spanStart(span);
+    const from = span === 0 ? bin : spanLow(span);
+    const length = span === 0 ? 0 : spanLength(span);
+    if (bin >= from && bin < from + length) return start + bin - from;
+    // Widened by a few bins more on the side it grows: a young row's span grows horizon by horizon.
+    const low = bin < from ? Math.max(0, bin - SPAN_SLACK) : from;
+    const high = bin < from ? from + length : Math.min(G_BINS, bin + 1 + (length === 0 ? 0 : SPAN_SLACK));
+    const added = high - low - length;
+    const grown = new Float32Array(this.bins.length + added);
+    grown.set(this.bins.subarray(0, start));
+    grown.set(this.bins.subarray(start, start + length), start + from - low);
+    grown.set(this.bins.subarray(start + length), start + length + added);
     this.bins = grown;
-    this.rowState[ROWS + row] = at / G_BINS + 1;
-    return at;
+    for (let r = 0; r < ROWS; r++) {
+      const other = this.rowState[ROWS + r] as number;
+      if (other !== 0 && spanStart(other) > start) this.rowState[ROWS + r] = other + added * SPAN_START;
+    }
+    this.rowState[ROWS + row] = spanOf(start, low, high - low);
+    return start + bin - low;
   }
 
   private renormalise(): void {
