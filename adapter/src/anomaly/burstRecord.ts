@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { countAt, countedFrom, forgetCounts } from './decayedCounts';
+import { APART, shapeApart } from './shapeApart';
 import { float32Array } from './typedArrays';
 
 /**
@@ -32,17 +33,20 @@ const RECENT_HALF_LIFE_MS = 6 * 3_600_000;
 /** A burst is routine when the record holds at least this many episodes that peaked as high. */
 export const ROUTINE_EPISODES = 6;
 
-export const burstRecordSchema = z.object({
-  /** The current episode's peak (0: none). */
-  peak: z.number().min(0),
-  /** Samples since the evidence was last at the episode level. */
-  quiet: z.number().int().min(0),
-  /** Episodes by peak, decayed to `decayedAt`. */
-  counts: float32Array,
-  /** Episodes by recency (forgotten by half in RECENT_HALF_LIFE_MS), decayed to `decayedAt`. */
-  recent: z.number().min(0),
-  decayedAt: z.number(),
-});
+export const burstRecordSchema = z.object(
+  shapeApart({
+    [APART]: true,
+    /** The current episode's peak (0: none). */
+    peak: z.number().min(0),
+    /** Samples since the evidence was last at the episode level. */
+    quiet: z.number().int().min(0),
+    /** Episodes by peak, decayed to `decayedAt`. */
+    counts: float32Array,
+    /** Episodes by recency (forgotten by half in RECENT_HALF_LIFE_MS), decayed to `decayedAt`. */
+    recent: z.number().min(0),
+    decayedAt: z.number(),
+  }),
+);
 export type BurstRecord = z.infer<typeof burstRecordSchema>;
 
 export const createBurstRecord = (): BurstRecord => ({

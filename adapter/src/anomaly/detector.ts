@@ -8,6 +8,7 @@ import {
   routineBurst,
 } from './burstRecord';
 import { logNormalTail } from './normal';
+import { APART, shapeApart } from './shapeApart';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
 import { createScoreRarity, readScore, scoreRaritySchema } from './scoreRarity';
 import { createSurgeRecord, observeSurge, surgeRecordSchema } from './surgeRecord';
@@ -140,54 +141,57 @@ export const detectorOptionsSchema = z.object({
 });
 export type DetectorOptions = z.input<typeof detectorOptionsSchema>;
 
-export const detectorStateSchema = z.object({
-  version: z.literal(12),
-  stepMs: z.number().positive(),
-  slotMs: z.number().positive(),
-  warmup: z.number().int().min(2),
-  /** The damping's decay over one step of stepMs; over a gap in the series it decays for the whole gap. */
-  dampingDecay: z.number().min(0).max(1),
-  n: z.number().int().min(0),
-  last: z.number(),
-  level: z.number(),
-  levelDev: z.number().min(0),
-  diffDev: z.number().min(0),
-  /** Each time-of-day slot's deviation from the last day's mean (four-byte floats: see `typedArrays.ts`). */
-  profile: signedFloat32Array,
-  profileDev: float32Array,
-  /** Visits of each slot, saturating at PROFILE_COUNT_MAX. */
-  profileCount: uint8Array,
-  /**
-   * The latest value of each time-of-day slot (in four-byte floats), their sum and how many slots have
-   * one: the last day's mean.
-   */
-  dayLast: signedFloat32Array,
-  daySum: z.number(),
-  dayCount: z.number().int().min(0),
-  /** The last EVENT_MEMORY events (times in ms and scores), oldest first. */
-  eventTimes: z.array(z.number()),
-  eventScores: z.array(z.number().min(0).max(1)),
-  min: z.number(),
-  max: z.number(),
-  surpriseMean: z.number(),
-  surpriseVar: z.number().min(0),
-  recent: z.array(z.number()),
-  cusum: z.number().min(0),
-  longMean: z.number(),
-  longVar: z.number().min(0),
-  evidenceQuantile: z.number().min(0),
-  peak: z.number().min(0).max(1),
-  /** When the peak was last decayed. */
-  peakTime: z.number(),
-  weekly: weeklyStateSchema,
-  /** The witness on the daily profile, its rival the fast level. */
-  daily: witnessStateSchema,
-  /** The peaks of the series' recent episodes of strong evidence. */
-  bursts: burstRecordSchema,
-  /** How long the series' recent surges lasted. */
-  surges: surgeRecordSchema,
-  rarity: scoreRaritySchema,
-});
+export const detectorStateSchema = z.object(
+  shapeApart({
+    [APART]: true,
+    version: z.literal(12),
+    stepMs: z.number().positive(),
+    slotMs: z.number().positive(),
+    warmup: z.number().int().min(2),
+    /** The damping's decay over one step of stepMs; over a gap in the series it decays for the whole gap. */
+    dampingDecay: z.number().min(0).max(1),
+    n: z.number().int().min(0),
+    last: z.number(),
+    level: z.number(),
+    levelDev: z.number().min(0),
+    diffDev: z.number().min(0),
+    /** Each time-of-day slot's deviation from the last day's mean (four-byte floats: see `typedArrays.ts`). */
+    profile: signedFloat32Array,
+    profileDev: float32Array,
+    /** Visits of each slot, saturating at PROFILE_COUNT_MAX. */
+    profileCount: uint8Array,
+    /**
+     * The latest value of each time-of-day slot (in four-byte floats), their sum and how many slots have
+     * one: the last day's mean.
+     */
+    dayLast: signedFloat32Array,
+    daySum: z.number(),
+    dayCount: z.number().int().min(0),
+    /** The last EVENT_MEMORY events (times in ms and scores), oldest first. */
+    eventTimes: z.array(z.number()),
+    eventScores: z.array(z.number().min(0).max(1)),
+    min: z.number(),
+    max: z.number(),
+    surpriseMean: z.number(),
+    surpriseVar: z.number().min(0),
+    recent: z.array(z.number()),
+    cusum: z.number().min(0),
+    longMean: z.number(),
+    longVar: z.number().min(0),
+    evidenceQuantile: z.number().min(0),
+    peak: z.number().min(0).max(1),
+    /** When the peak was last decayed. */
+    peakTime: z.number(),
+    weekly: weeklyStateSchema,
+    /** The witness on the daily profile, its rival the fast level. */
+    daily: witnessStateSchema,
+    /** The peaks of the series' recent episodes of strong evidence. */
+    bursts: burstRecordSchema,
+    /** How long the series' recent surges lasted. */
+    surges: surgeRecordSchema,
+    rarity: scoreRaritySchema,
+  }),
+);
 export type DetectorState = z.infer<typeof detectorStateSchema>;
 
 export function createDetector(options: DetectorOptions = {}): DetectorState {
@@ -243,6 +247,8 @@ const levelBand = (state: DetectorState, floor: number): number =>
   Math.max(MAE_TO_SD * state.levelDev, floor);
 const clip = (r: number, scale: number): number => Math.max(-CLIP * scale, Math.min(CLIP * scale, r));
 const ewma = (current: number, target: number, alpha: number): number => current + alpha * (target - current);
+/** A rate at least 1/n, so the first samples' averages are running means. */
+const fast = (alpha: number, n: number): number => Math.max(alpha, 1 / n);
 
 /** The natural log of the tail probability of the evidence against "nothing unusual". */
 function logEvidence(state: DetectorState, timeMs: number, x: number, floor: number): number {
@@ -262,7 +268,9 @@ function logEvidence(state: DetectorState, timeMs: number, x: number, floor: num
   state.recent.push(u);
   if (state.recent.length > RECENT) state.recent.shift();
   const sd = Math.max(Math.sqrt(state.surpriseVar), SURPRISE_SD_FLOOR);
-  const recentMean = state.recent.reduce((a, b) => a + b, 0) / state.recent.length;
+  let recentSum = 0;
+  for (let i = 0; i < state.recent.length; i++) recentSum += state.recent[i]!;
+  const recentMean = recentSum / state.recent.length;
   const point = logNormalTail((u - state.surpriseMean) / sd);
   const recent = logNormalTail((recentMean - state.surpriseMean) / (sd / Math.sqrt(state.recent.length / 2)));
   const log = Math.min(point, recent) + Math.LN2;
@@ -347,17 +355,20 @@ function slotOf(state: DetectorState, timeMs: number): number {
 
 function learn(state: DetectorState, timeMs: number, x: number, floor: number): void {
   const n = state.n;
-  const fast = (alpha: number): number => Math.max(alpha, 1 / n);
   const levelScale = levelBand(state, floor);
   const levelResidual = x - state.level;
-  state.level += fast(LEVEL_ALPHA) * clip(levelResidual, levelScale);
+  state.level += fast(LEVEL_ALPHA, n) * clip(levelResidual, levelScale);
   state.levelDev = ewma(
     state.levelDev,
     Math.min(Math.abs(levelResidual), CLIP * levelScale),
-    fast(DEV_ALPHA),
+    fast(DEV_ALPHA, n),
   );
   const diffScale = Math.max(MAE_TO_SD * state.diffDev, floor);
-  state.diffDev = ewma(state.diffDev, Math.min(Math.abs(x - state.last), CLIP * diffScale), fast(DEV_ALPHA));
+  state.diffDev = ewma(
+    state.diffDev,
+    Math.min(Math.abs(x - state.last), CLIP * diffScale),
+    fast(DEV_ALPHA, n),
+  );
 
   const slot = slotOf(state, timeMs);
   if (slot >= 0) {
@@ -377,12 +388,12 @@ function learn(state: DetectorState, timeMs: number, x: number, floor: number): 
   if (state.cusum > CUSUM_RESET) state.cusum = 0;
 
   const u = state.recent[state.recent.length - 1]!;
-  const alpha = fast(SURPRISE_ALPHA);
+  const alpha = fast(SURPRISE_ALPHA, n);
   const delta = u - state.surpriseMean;
   state.surpriseMean += alpha * delta;
   state.surpriseVar = (1 - alpha) * (state.surpriseVar + alpha * delta * delta);
 
-  const longAlpha = fast(NOVELTY_ALPHA);
+  const longAlpha = fast(NOVELTY_ALPHA, n);
   const longDelta = x - state.longMean;
   state.longMean += longAlpha * longDelta;
   state.longVar = (1 - longAlpha) * (state.longVar + longAlpha * longDelta * longDelta);
@@ -415,14 +426,12 @@ export function scoreSample(
   if (!Number.isFinite(sample)) return 0;
   const value = Math.max(-VALUE_LIMIT, Math.min(VALUE_LIMIT, sample));
   if (state.n === 0) {
-    Object.assign(state, {
-      n: 1,
-      last: value,
-      level: value,
-      longMean: value,
-      min: value,
-      max: value,
-    });
+    state.n = 1;
+    state.last = value;
+    state.level = value;
+    state.longMean = value;
+    state.min = value;
+    state.max = value;
     // The first sample is its time-of-day slot's first visit too (residual 0 against itself).
     const slot = slotOf(state, timeMs);
     if (slot >= 0) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { logNormalTail } from './normal';
+import { APART, shapeApart } from './shapeApart';
 
 /**
  * A witness on a rhythm's expectation, shared by the weekly profile (this hour of this weekday in earlier
@@ -30,27 +31,30 @@ const EXCURSION = 3;
  */
 const GROWTH = 2;
 
-export const witnessStateSchema = z.object({
-  smoothAlpha: z.number().min(0).max(1),
-  longAlpha: z.number().min(0).max(1),
-  /** Samples of the long-run statistics before the witness speaks (they are settled by then). */
-  minSamples: z.number().int().min(1),
-  /**
-   * The smallest spread of the smoothed residual the witness assumes, in standard deviations of the
-   * residual (0: none).
-   */
-  sdFloor: z.number().min(0),
-  /** Mean absolute error of the expectation and of its rival, on the same samples. */
-  error: z.number().min(0),
-  rivalError: z.number().min(0),
-  samples: z.number().int().min(0),
-  /** The smoothed standardised residual and its long-run mean and variance. */
-  smooth: z.number(),
-  smoothMean: z.number(),
-  smoothVar: z.number().min(0),
-  /** The deviation last reported in the current excursion (0 outside one): news again once doubled. */
-  excursionPeak: z.number().min(0),
-});
+export const witnessStateSchema = z.object(
+  shapeApart({
+    [APART]: true,
+    smoothAlpha: z.number().min(0).max(1),
+    longAlpha: z.number().min(0).max(1),
+    /** Samples of the long-run statistics before the witness speaks (they are settled by then). */
+    minSamples: z.number().int().min(1),
+    /**
+     * The smallest spread of the smoothed residual the witness assumes, in standard deviations of the
+     * residual (0: none).
+     */
+    sdFloor: z.number().min(0),
+    /** Mean absolute error of the expectation and of its rival, on the same samples. */
+    error: z.number().min(0),
+    rivalError: z.number().min(0),
+    samples: z.number().int().min(0),
+    /** The smoothed standardised residual and its long-run mean and variance. */
+    smooth: z.number(),
+    smoothMean: z.number(),
+    smoothVar: z.number().min(0),
+    /** The deviation last reported in the current excursion (0 outside one): news again once doubled. */
+    excursionPeak: z.number().min(0),
+  }),
+);
 export type WitnessState = z.infer<typeof witnessStateSchema>;
 
 /**
@@ -105,15 +109,17 @@ export function witnessEvidence(
   return logNormalTail(deviation) + Math.LN2;
 }
 
+/** A residual as the errors learn it: whole at first, then clipped at CLIP errors (at least the floor). */
+const bounded = (r: number, error: number, first: boolean, floor: number): number =>
+  first ? Math.abs(r) : Math.min(Math.abs(r), CLIP * Math.max(error, floor));
+
 function learn(state: WitnessState, residual: number, rivalResidual: number, floor: number): void {
   const alpha = Math.max(state.longAlpha, 1 / (state.samples + 1));
   const first = state.samples === 0;
-  const bounded = (r: number, error: number): number =>
-    first ? Math.abs(r) : Math.min(Math.abs(r), CLIP * Math.max(error, floor));
-  state.error += alpha * (bounded(residual, state.error) - state.error);
+  state.error += alpha * (bounded(residual, state.error, first, floor) - state.error);
   // Without a rival yet the expectation has nothing to beat.
   if (Number.isFinite(rivalResidual))
-    state.rivalError += alpha * (bounded(rivalResidual, state.rivalError) - state.rivalError);
+    state.rivalError += alpha * (bounded(rivalResidual, state.rivalError, first, floor) - state.rivalError);
   else state.rivalError = Math.max(state.rivalError, state.error / BETTER_RATIO);
   const delta = state.smooth - state.smoothMean;
   state.smoothMean += alpha * delta;

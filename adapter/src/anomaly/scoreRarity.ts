@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { countAt, forgetCounts } from './decayedCounts';
+import { APART, shapeApart } from './shapeApart';
 import { float32Array } from './typedArrays';
 
 /**
@@ -33,13 +34,16 @@ const RATE_PER_DAY = 0.2;
 const PRIOR_DAYS = 7;
 export const STRENGTH = 0.75;
 
-export const scoreRaritySchema = z.object({
-  /** Counted scores by decades, decayed to `decayedAt`. */
-  counts: float32Array,
-  /** Days the record has seen, decayed as its counts are. */
-  days: z.number().min(0),
-  decayedAt: z.number(),
-});
+export const scoreRaritySchema = z.object(
+  shapeApart({
+    [APART]: true,
+    /** Counted scores by decades, decayed to `decayedAt`. */
+    counts: float32Array,
+    /** Days the record has seen, decayed as its counts are. */
+    days: z.number().min(0),
+    decayedAt: z.number(),
+  }),
+);
 export type ScoreRarity = z.infer<typeof scoreRaritySchema>;
 
 export const createScoreRarity = (): ScoreRarity => ({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { countAt, countedFrom, forgetCounts } from './decayedCounts';
+import { APART, shapeApart } from './shapeApart';
 import { float32Array } from './typedArrays';
 
 /**
@@ -32,24 +33,27 @@ const MIN_SURGES = 12;
 /** A surge is news once at most this many recorded (decayed) surges lasted as long. */
 const NEWS_ABOVE = 0.5;
 
-export const surgeRecordSchema = z.object({
-  /** +1 while a surge above the level lasts, −1 below, 0 none. */
-  direction: z.number().int().min(-1).max(1),
-  /** The level the surge left, the smoothed excess over it, its largest, and their sum over the surge. */
-  base: z.number(),
-  smooth: z.number().min(0),
-  height: z.number().min(0),
-  mass: z.number().min(0),
-  /** Samples since the smoothed excess was last beyond END_SHARE of the height. */
-  quiet: z.number().int().min(0),
-  /** The largest calibrated evidence (decades) of the surge's samples. */
-  evidence: z.number().min(0),
-  /** Whether the surge has been reported as news. */
-  reported: z.boolean(),
-  /** Surges by duration, decayed to `decayedAt`. */
-  counts: float32Array,
-  decayedAt: z.number(),
-});
+export const surgeRecordSchema = z.object(
+  shapeApart({
+    [APART]: true,
+    /** +1 while a surge above the level lasts, −1 below, 0 none. */
+    direction: z.number().int().min(-1).max(1),
+    /** The level the surge left, the smoothed excess over it, its largest, and their sum over the surge. */
+    base: z.number(),
+    smooth: z.number().min(0),
+    height: z.number().min(0),
+    mass: z.number().min(0),
+    /** Samples since the smoothed excess was last beyond END_SHARE of the height. */
+    quiet: z.number().int().min(0),
+    /** The largest calibrated evidence (decades) of the surge's samples. */
+    evidence: z.number().min(0),
+    /** Whether the surge has been reported as news. */
+    reported: z.boolean(),
+    /** Surges by duration, decayed to `decayedAt`. */
+    counts: float32Array,
+    decayedAt: z.number(),
+  }),
+);
 export type SurgeRecord = z.infer<typeof surgeRecordSchema>;
 
 export const createSurgeRecord = (): SurgeRecord => ({

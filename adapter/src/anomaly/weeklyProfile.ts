@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APART, shapeApart } from './shapeApart';
 import { createWitness, witnessEvidence, witnessStateSchema } from './rhythmWitness';
 import { signedFloat32Array, uint16Array } from './typedArrays';
 
@@ -35,22 +36,25 @@ const MIN_WEEKS = 2;
 /** Days of samples the witness's statistics learn from before it speaks. */
 const SETTLE_DAYS = 7;
 
-export const weeklyStateSchema = z.object({
-  slotMs: z.number().positive(),
-  /**
-   * The series' first value (null before it): the expectations are held against it, in four-byte floats.
-   * An expectation is a mean of values seen, so it differs from the first by at most the range, and is
-   * held within 2^-24 of the range: the witness's spreads are at least 1e-3 of it (`typedArrays.ts`).
-   */
-  anchor: z.number().nullable(),
-  expected: signedFloat32Array,
-  /** Visits of each slot, saturating at COUNT_MAX. */
-  count: uint16Array,
-  /** Samples per slot in a week (a series finer than the slots visits each several times). */
-  visitsPerWeek: z.number().int().min(1),
-  /** The witness on the weekly expectation, its rival the daily profile. */
-  witness: witnessStateSchema,
-});
+export const weeklyStateSchema = z.object(
+  shapeApart({
+    [APART]: true,
+    slotMs: z.number().positive(),
+    /**
+     * The series' first value (null before it): the expectations are held against it, in four-byte floats.
+     * An expectation is a mean of values seen, so it differs from the first by at most the range, and is
+     * held within 2^-24 of the range: the witness's spreads are at least 1e-3 of it (`typedArrays.ts`).
+     */
+    anchor: z.number().nullable(),
+    expected: signedFloat32Array,
+    /** Visits of each slot, saturating at COUNT_MAX. */
+    count: uint16Array,
+    /** Samples per slot in a week (a series finer than the slots visits each several times). */
+    visitsPerWeek: z.number().int().min(1),
+    /** The witness on the weekly expectation, its rival the daily profile. */
+    witness: witnessStateSchema,
+  }),
+);
 export type WeeklyState = z.infer<typeof weeklyStateSchema>;
 
 /** A weekly profile for a series sampled every `stepMs` (no slots when it has no time of day). */
