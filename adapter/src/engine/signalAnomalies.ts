@@ -152,7 +152,8 @@ export function signalSamples(
   budgets: readonly TickBudget[],
   now: number,
 ): SignalSample[] {
-  // The published entries are in the configuration's order; a map by key only when they are not.
+  // The published entries are in the configuration's order; a map by key (a new key string per policy, about
+  // 350 bytes a policy a tick, issue 16) only when they are not.
   let published: Map<string, PolicySnapshot> | undefined;
   const entryOf = (policy: Config['policies'][number], i: number): PolicySnapshot | undefined => {
     const at = out.policies[i];
@@ -161,8 +162,7 @@ export function signalSamples(
     return published.get(policyKey(policy));
   };
   const samples: SignalSample[] = [];
-  // Each sample one literal of the same shape: a spread of a shared base gave each its own hidden class
-  // (about 1 KiB a policy a tick, issue 16).
+  // One literal of one shape a sample: `{ ...base, signal, value }` cost about 600 bytes a policy a tick.
   const sample = (policy: Config['policies'][number], signal: Signal, value: number | undefined) =>
     samples.push({
       namespace: policy.namespace,
