@@ -225,6 +225,17 @@ describe('the tick signals', () => {
     ]);
   });
 
+  it("find each policy's entry by its name when the entries are not in the configuration's order", () => {
+    const reordered = { ...out, policies: [entry('api', T0, 9), entry('web', T0 - TICK, 1.5)] };
+    expect(signalSamples(config, inputs, reordered, [], T0).map((s) => [s.owner, s.signal, s.value])).toEqual(
+      [
+        ['web', 'cost-per-hour', undefined],
+        ['web', 'latency', 0.3],
+        ['api', 'cost-per-hour', 9],
+      ],
+    );
+  });
+
   it('are published on their policy and budget', () => {
     const state = { score: 0.1, active: false, episodes: 0 };
     const published = withSignalStates(out, [

@@ -9,7 +9,7 @@ import {
 } from '../anomaly';
 import type { Config } from '../config/schema';
 import { policyKey } from '../config/policyIdentity';
-import type { SignalAnomaly } from '../snapshot/snapshot';
+import type { PolicySnapshot, SignalAnomaly } from '../snapshot/snapshot';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import type { TickBudget } from './assemble';
 import type { TickOutput } from './engine';
@@ -152,17 +152,31 @@ export function signalSamples(
   budgets: readonly TickBudget[],
   now: number,
 ): SignalSample[] {
-  const published = new Map(out.policies.map((p) => [policyKey(p), p]));
+  // The published entries are in the configuration's order; a map by key (a new key string per policy, about
+  // 350 bytes a policy a tick, issue 16) only when they are not.
+  let published: Map<string, PolicySnapshot> | undefined;
+  const entryOf = (policy: Config['policies'][number], i: number): PolicySnapshot | undefined => {
+    const at = out.policies[i];
+    if (published === undefined && at?.namespace === policy.namespace && at.name === policy.name) return at;
+    published ??= new Map(out.policies.map((p) => [policyKey(p), p]));
+    return published.get(policyKey(policy));
+  };
   const samples: SignalSample[] = [];
+  // One literal of one shape a sample: `{ ...base, signal, value }` cost about 600 bytes a policy a tick.
+  const sample = (policy: Config['policies'][number], signal: Signal, value: number | undefined) =>
+    samples.push({
+      namespace: policy.namespace,
+      owner: policy.name,
+      signal,
+      value,
+      stepMs: policy.forecast.stepSeconds * 1000,
+    });
   config.policies.forEach((policy, i) => {
-    const stepMs = policy.forecast.stepSeconds * 1000;
-    const entry = published.get(policyKey(policy));
-    const fresh = entry?.valuesAt === now ? entry.decision?.costPerHour : undefined;
-    const base = { namespace: policy.namespace, owner: policy.name, stepMs };
-    samples.push({ ...base, signal: 'cost-per-hour', value: fresh });
+    const entry = entryOf(policy, i);
+    sample(policy, 'cost-per-hour', entry?.valuesAt === now ? entry.decision?.costPerHour : undefined);
     if (policy.slo.latencySeconds !== undefined) {
       const latency = inputs.policies[i]?.latency;
-      samples.push({ ...base, signal: 'latency', value: latency?.ok ? latency.value : undefined });
+      sample(policy, 'latency', latency?.ok ? latency.value : undefined);
     }
   });
   for (const b of budgets) {
