@@ -1,18 +1,7 @@
+import { seededRandom as random } from '../../../test/support/syntheticSeries';
 import { summarizeAccuracy } from './accuracy';
 import { Float32Window } from './float32Window';
 import { ScoredOutcomes } from './scoredOutcomes';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('ScoredOutcomes', () => {
   it('summarises as the five float32 series it replaces did, through the ring wrapping many times', () => {
