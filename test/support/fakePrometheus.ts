@@ -8,15 +8,17 @@ import type {
 
 // An in-process Prometheus behind the engine's PrometheusQuerier seam that answers PromQL from a table
 // keyed by the exact query text, as prometheus-adapter's pkg/client/fake serves its provider tests.
-// A query missing from the table gets an empty result, as Prometheus answers a selector with no series.
+// A query missing from the table gets the fallback answer if one is set, else an empty result, as
+// Prometheus answers a selector with no series.
 
 /** One series: its labels and its value (instant queries), or a value per step (range queries). */
 export interface FakeSeries {
   readonly labels?: Labels;
   /** Instant value; range queries repeat it at every step unless `at` is given. */
   readonly value: number;
-  /** A range query's value at `t` (epoch ms); defaults to `value`. */
-  readonly at?: (t: number) => number;
+  /** A range query's value at `t` (epoch ms), or undefined where the series has no sample (Prometheus
+   *  leaves such steps out of a matrix); defaults to `value`. */
+  readonly at?: (t: number) => number | undefined;
   /** Sample time of an instant value (epoch ms); defaults to the query's evaluation time. */
   readonly timestamp?: number;
 }
@@ -35,6 +37,7 @@ export class FakePrometheus implements PrometheusQuerier {
   /** Every query asked, in order. */
   readonly asked: AskedQuery[] = [];
   private readonly table = new Map<string, FakeAnswer>();
+  private fallback: FakeAnswer = [];
 
   constructor(
     readonly name = 'default',
@@ -46,6 +49,12 @@ export class FakePrometheus implements PrometheusQuerier {
   /** Sets (or replaces) the answer to `query`. */
   answer(query: string, answer: FakeAnswer): this {
     this.table.set(query, answer);
+    return this;
+  }
+
+  /** Sets the answer to every query the table does not hold. */
+  answerOthers(answer: FakeAnswer): this {
+    this.fallback = answer;
     return this;
   }
 
@@ -73,11 +82,12 @@ export class FakePrometheus implements PrometheusQuerier {
     return {
       data: {
         resultType: 'matrix',
-        series: this.lookup(query).map((s) => ({
-          labels: s.labels ?? {},
-          timestamps,
-          values: timestamps.map((t) => s.at?.(t) ?? s.value),
-        })),
+        series: this.lookup(query).map((s) => {
+          if (!s.at) return { labels: s.labels ?? {}, timestamps, values: timestamps.map(() => s.value) };
+          const at = s.at;
+          const present = timestamps.filter((t) => at(t) !== undefined);
+          return { labels: s.labels ?? {}, timestamps: present, values: present.map((t) => at(t)!) };
+        }),
       },
       warnings: [],
     };
@@ -89,7 +99,7 @@ export class FakePrometheus implements PrometheusQuerier {
   }
 
   private lookup(query: string): readonly FakeSeries[] {
-    const answer = this.table.get(query) ?? [];
+    const answer = this.table.get(query) ?? this.fallback;
     if (answer instanceof Error) throw answer;
     return answer;
   }

@@ -1,4 +1,5 @@
 import { burstySeasonal } from '../../../test/support/burstySeries';
+import { FakePrometheus } from '../../../test/support/fakePrometheus';
 import { createDetector, EPISODE_START, newWatch, watchSample, type AnomalyEpisode } from '../anomaly';
 import {
   feedSeries,
@@ -8,7 +9,6 @@ import {
   serializeForecastState,
 } from '../forecast';
 import { configSchema } from '../config/schema';
-import type { PrometheusQuerier } from '../sources';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import {
   compactModel,
@@ -85,23 +85,9 @@ describe('a burst of demand beyond its record, on a bursty series', () => {
     const T0 = Date.UTC(2026, 0, 5);
     const { values, big } = burstySeasonal();
     const now = T0 + (big + 1) * step;
-    const prometheus: PrometheusQuerier = {
-      name: 'default',
-      instant: () => Promise.reject(new Error('not asked')),
-      range: async (_query, { start: from, end, stepMs }) => {
-        const timestamps = Float64Array.from(
-          { length: Math.floor((end - from) / stepMs) + 1 },
-          (_, i) => from + i * stepMs,
-        ).filter((t) => t >= T0 && t <= T0 + big * step);
-        return {
-          data: {
-            resultType: 'matrix',
-            series: [{ labels: {}, timestamps, values: timestamps.map((t) => values[(t - T0) / step]!) }],
-          },
-          warnings: [],
-        };
-      },
-    };
+    const prometheus = new FakePrometheus().answerOthers([
+      { value: 0, at: (t) => (t >= T0 && t <= T0 + big * step ? values[(t - T0) / step] : undefined) },
+    ]);
     const [policy] = configSchema.parse({
       prometheus: { default: { url: 'http://127.0.0.1:9' } },
       policies: [
@@ -221,23 +207,7 @@ describe('forecasting many policies', () => {
   const start = Date.UTC(2026, 0, 5, 0, 0, 0);
   const demandAt = (t: number): number => 100 + 40 * Math.sin((2 * Math.PI * t) / 86_400_000);
   // Every demand query answered with the same daily cycle over any range.
-  const prometheus: PrometheusQuerier = {
-    name: 'default',
-    instant: () => Promise.reject(new Error('not asked')),
-    range: async (_query, { start: from, end, stepMs }) => {
-      const timestamps = Float64Array.from(
-        { length: Math.floor((end - from) / stepMs) + 1 },
-        (_, i) => from + i * stepMs,
-      );
-      return {
-        data: {
-          resultType: 'matrix',
-          series: [{ labels: {}, timestamps, values: timestamps.map(demandAt) }],
-        },
-        warnings: [],
-      };
-    },
-  };
+  const prometheus = new FakePrometheus().answerOthers([{ value: 0, at: demandAt }]);
   const backends = new Map([['default', prometheus]]);
   const policies = configSchema.parse({
     prometheus: { default: { url: 'http://127.0.0.1:9' } },
@@ -346,29 +316,21 @@ describe('forecasting many policies', () => {
   });
 
   it('drops the history of a policy the configuration no longer has, and loads it again when it returns', async () => {
-    let ranges = 0;
-    const counting = new Map([
-      [
-        'default',
-        {
-          ...prometheus,
-          range: (...args: Parameters<PrometheusQuerier['range']>) => (ranges++, prometheus.range(...args)),
-        },
-      ],
-    ]);
     const forecasting = new Forecasting(
       {},
       { maxFitsPerTick: 0, maxWarmStartsPerTick: 100, coverageMargin: 0.1 },
     );
     const [a, b] = [policies[0]!, policies[1]!];
     const tick = (list: typeof policies, k: number) =>
-      forecasting.tick(list, new Map(), () => 900, counting, start + k * 15_000);
+      forecasting.tick(list, new Map(), () => 900, backends, start + k * 15_000);
     const both = [a, b];
+    const asked = prometheus.queries('range').length;
+    const ranges = () => prometheus.queries('range').length - asked;
     await tick(both, 0);
     await tick(both, 1);
-    expect(ranges).toBe(2);
+    expect(ranges()).toBe(2);
     expect((await tick([a], 2)).has('shop/p1')).toBe(false);
     await tick([a, b], 3);
-    expect(ranges).toBe(3);
+    expect(ranges()).toBe(3);
   });
 });
