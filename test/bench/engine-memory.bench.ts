@@ -10,6 +10,8 @@
 // service does (engine-tick-worker.js). With forecasting, the bytes a forecasting policy holds, by component
 // (forecast-policy-bytes.js).
 // RUNS=default,cap (of baseline, default, cap) runs only those children; all three by default.
+// The children inherit the environment: MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
+// MALLOC_TRIM_THRESHOLD_=131072 measures with the glibc settings deploy/base ships (none by default).
 // Every policy's cost per hour is watched for anomalies, as the service does (main.ts); SIGNALS=0 leaves
 // that out, as the figures measured before it did (100,000 policies then hold about half the heap).
 // AGED_WATCHES=<days>: every watch starts from a detector that has scored that many days of a varying cost

@@ -7,7 +7,8 @@
 // where a steady tick's garbage comes from. ALLOC_PROFILE_SURVIVORS=1 keeps only allocations that
 // survived a scavenge: what the old generation grows by between full collections.
 // CPU_PROFILE=<file> writes a CPU profile of the ticks after the first (.cpuprofile, DevTools reads it).
-// TRACE=1 prints, after each tick, its time, RSS, V8's heap by space and what the tick allocated.
+// TRACE=1 prints, after each tick, its time, RSS, glibc's main heap, V8's heap by space and what the tick
+// allocated. After the last tick (on Linux) the RSS by what holds it: glibc's heap, V8's, the rest.
 const { join } = require('node:path');
 const v8 = require('node:v8');
 const inspector = require('node:inspector');
@@ -224,6 +225,7 @@ async function main() {
   if (process.env.ALLOC_PROFILE) await allocationProfile.stop(process.env.ALLOC_PROFILE);
   if (process.env.CPU_PROFILE && TICKS > 1) await cpuProfile.stop(process.env.CPU_PROFILE);
   clearInterval(sampler);
+  const lastTick = rssBreakdown();
   globalThis.gc?.();
   const retained = v8.getHeapStatistics().used_heap_size;
   // Typed arrays' contents (the forecast history among them) live outside the V8 heap.
@@ -287,6 +289,7 @@ async function main() {
   console.log(
     `steady RSS (median after each of the last ${Math.ceil(TICKS / 2)} ticks): ${mib(median(rssAfter.slice(Math.floor(TICKS / 2))))}`,
   );
+  if (lastTick) console.log(`RSS after the last tick, by what holds it: ${lastTick}`);
   if (rendered)
     console.log(
       `the snapshot as JSON with every explanation rendered (HA endpoint, stored snapshot): ${rendered.ms.toFixed(0)} ms, ${mib(rendered.bytes)}`,
@@ -299,6 +302,50 @@ async function main() {
     console.log(`retained heap after the last tick and a full GC: ${mib(retained)}`);
     console.log(`typed arrays' contents, outside the heap: ${mib(arrayBuffers)}`);
   }
+}
+
+/** Resident KiB by mapping (Linux's /proc/self/smaps; undefined elsewhere): glibc's main heap, anonymous, files. */
+function rssByMapping() {
+  let text;
+  try {
+    text = fs.readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = { heap: 0, anonymous: 0, files: 0 };
+  let kind;
+  for (const line of text.split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+ *(.*)$/.exec(line);
+    if (mapping) {
+      const path = mapping[1];
+      kind =
+        path === '[heap]' ? 'heap' : path.startsWith('/') ? 'files' : path === '' ? 'anonymous' : undefined;
+      continue;
+    }
+    const rss = /^Rss: +(\d+) kB/.exec(line);
+    if (rss && kind) kib[kind] += Number(rss[1]);
+  }
+  return kib;
+}
+
+/** glibc's main heap as resident (the typed arrays' contents are malloc'd there); 0 where unknown. */
+const mallocHeapBytes = () => (rssByMapping()?.heap ?? 0) * 1024;
+
+/**
+ * The RSS by what holds it: glibc's main heap (the typed arrays' contents, other mallocs, and what the
+ * allocator freed but kept), V8's heap as committed, the other anonymous mappings (glibc's other arenas,
+ * large mallocs, stacks) and mapped files (the node binary).
+ */
+function rssBreakdown() {
+  const kib = rssByMapping();
+  if (kib === undefined) return undefined;
+  const m = process.memoryUsage();
+  const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  return (
+    `${mib(m.rss)}: glibc's main heap ${mib(kib.heap * 1024)} (typed arrays' contents ${mib(m.arrayBuffers)}, ` +
+    `external ${mib(m.external)}), V8's heap ${mib(m.heapTotal)} committed (${mib(m.heapUsed)} used), other ` +
+    `anonymous memory ${mib(Math.max(0, kib.anonymous * 1024 - m.heapTotal))}, mapped files ${mib(kib.files * 1024)}`
+  );
 }
 
 /** The synthetic Prometheus's own counters (synthetic-prometheus.ts); undefined for a real one. */
@@ -342,7 +389,7 @@ function allocationTrace() {
         .join(' ');
       const m = process.memoryUsage();
       console.log(
-        `tick ${k}: ${ms.toFixed(0)} ms rss ${mib(m.rss)} (peak ${mib(peakRss)}) heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} arrayBuffers ${mib(m.arrayBuffers)} allocated ${mib(allocated)} MiB in ${statistics.length} GCs [${spaces}]`,
+        `tick ${k}: ${ms.toFixed(0)} ms rss ${mib(m.rss)} (peak ${mib(peakRss)}) glibc heap ${mib(mallocHeapBytes())} heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} arrayBuffers ${mib(m.arrayBuffers)} allocated ${mib(allocated)} MiB in ${statistics.length} GCs [${spaces}]`,
       );
     },
     idle(k) {
