@@ -6,7 +6,6 @@ describe('reactiveFlooredByForecast', () => {
 
   it("floors the reactive quantile at the forecast's median, so the reactive spread decides above it", () => {
     const d = reactiveFlooredByForecast(forecast, reactive);
-    expect(d.quantile(0.1)).toBe(120);
     expect(d.quantile(0.5)).toBe(120);
     // Above the median the forecast's own, wider-tailed quantile (136 at 0.9) is not used.
     expect(d.quantile(0.9)).toBeCloseTo(144, 9);
@@ -18,11 +17,20 @@ describe('reactiveFlooredByForecast', () => {
     }
   });
 
+  it('floors only from the median up: below it the peak reaches the median with probability one half', () => {
+    const d = reactiveFlooredByForecast(forecast, reactive);
+    // A count under the median is a miss with probability 1/2, not a certain one.
+    expect(d.quantile(0.1)).toBe(96);
+    expect(d.quantile(0.49)).toBeCloseTo(119.4, 9);
+    expect(d.quantile(0.5)).toBe(120);
+  });
+
   it("keeps the reactive spread where it is narrower than the forecast's", () => {
     const wide = { quantile: (tau: number) => 100 + 400 * (tau - 0.5) };
     const narrow = { quantile: (tau: number) => 95 + 10 * tau };
     const d = reactiveFlooredByForecast(wide, narrow);
-    expect(d.quantile(0.3)).toBe(100);
+    expect(d.quantile(0.3)).toBe(98);
+    expect(d.quantile(0.5)).toBe(100);
     expect(d.quantile(0.99)).toBeCloseTo(104.9, 9);
   });
 

@@ -129,16 +129,17 @@ describe('assemblePolicy', () => {
       model: 'mstl',
     };
     const used = assemble({ forecast: trusted });
-    // The forecast's median peak (100) is the floor; above it the ticks' growth gives the spread, not the
-    // forecast's own bucket-level quantiles (180 at 0.9).
+    // The forecast's median peak (100) is the floor from τ = 0.5 up; above it the ticks' growth gives the
+    // spread, not the forecast's own bucket-level quantiles (180 at 0.9); below it the ticks' growth alone.
     const reactive = reactiveDistribution(PAST, 4, 100);
-    for (const tau of [0.1, 0.5, 0.9, 0.99])
+    for (const tau of [0.5, 0.9, 0.99])
       expect(used.distribution?.quantile(tau)).toBe(Math.max(100, reactive.quantile(tau)));
     expect(reactive.quantile(0.9)).toBeLessThan(180);
     expect(used.distribution?.quantile(0.9)).toBe(reactive.quantile(0.9));
-    expect(used.distribution?.quantile(0.1)).toBe(100);
+    expect(reactive.quantile(0.1)).toBeLessThan(100);
+    expect(used.distribution?.quantile(0.1)).toBe(reactive.quantile(0.1));
     expect(used.provenance?.distribution?.source).toBe(
-      `reactive (${reactive.note.text()}), floored at the median peak of the forecast (mstl): beats seasonal naive`,
+      `reactive (${reactive.note.text()}), floored from τ = 0.5 up at the median peak of the forecast (mstl): beats seasonal naive`,
     );
 
     const untrusted: ForecastView = { mode: 'reactive', reason: 'coverage 0.6 is off', distribution };
@@ -152,7 +153,7 @@ describe('assemblePolicy', () => {
   it('renders the distribution provenance when read, and stores it as that text', () => {
     const trusted: ForecastView = { mode: 'forecast', reason: 'beats seasonal naive', model: 'mstl' };
     const input = assemble({ forecast: trusted });
-    const source = `reactive (${reactiveDistribution(PAST, 4, 100).note.text()}), floored at the median peak of the forecast (mstl): beats seasonal naive`;
+    const source = `reactive (${reactiveDistribution(PAST, 4, 100).note.text()}), floored from τ = 0.5 up at the median peak of the forecast (mstl): beats seasonal naive`;
     expect(input.provenance?.distribution?.source).toBe(source);
     // The decision history and the snapshot store the kept input as JSON: the text, not the parts.
     expect(JSON.parse(JSON.stringify(input.provenance)).distribution).toEqual({ source });

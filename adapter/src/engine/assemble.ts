@@ -216,7 +216,7 @@ class DistributionProvenance implements InputProvenance {
     if (!this.forecastUsed)
       return `reactive (${this.reactiveNote?.text() ?? 'no demand'})${this.reason !== undefined ? `; forecast not used: ${this.reason}` : ''}`;
     return this.reactiveNote
-      ? `reactive (${this.reactiveNote.text()}), floored at the median peak of the forecast (${this.model}): ${this.reason}`
+      ? `reactive (${this.reactiveNote.text()}), floored from τ = 0.5 up at the median peak of the forecast (${this.model}): ${this.reason}`
       : `forecast (${this.model}): ${this.reason}`;
   }
 
