@@ -76,7 +76,7 @@ test('warm start, fit, forecast-driven decision, and model restored after a rest
   expect(saved.has('shop/web')).toBe(true);
   expect(web.forecast?.mode).toBe('forecast');
   const source = heldExplanation(web.explanation!).inputs.find((i) => i.name === 'demandQuantile')?.source;
-  expect(source).toMatch(/floored at the median peak of the forecast \(/);
+  expect(source).toMatch(/floored from τ = 0.5 up at the median peak of the forecast \(/);
   // The forecast's target for the next five minutes is close to the true curve (noise ±8).
   const next = demandAt(now + 150);
   expect(web.decision!.demandQuantile!).toBeGreaterThan(next - 25);
