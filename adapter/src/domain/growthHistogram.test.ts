@@ -337,7 +337,10 @@ describe('GrowthHistogram', () => {
     // The growth above g(0.9) four decades out over three: the predictive's (10⁴^0.1 − 1)/(10³^0.1 − 1),
     // 1.52, where an exponential's is at most ln 10⁴ / ln 10³, 1.33.
     const excess = (tau: number) => g(tau) - g(0.9);
-    expect(excess(0.99999) / excess(0.9999)).toBeCloseTo((Math.pow(1e4, 0.1) - 1) / (Math.pow(1e3, 0.1) - 1), 2);
+    expect(excess(0.99999) / excess(0.9999)).toBeCloseTo(
+      (Math.pow(1e4, 0.1) - 1) / (Math.pow(1e3, 0.1) - 1),
+      2,
+    );
     const beta = (g(0.99) - g(0.9)) / Math.log(10);
     expect(g(0.99999) - (g(0.99) + beta * Math.log(1000))).toBeGreaterThan(3 * beta);
     expect(d.note.text()).toContain('its spread as uncertain as the few peaks it is read from leave it');
@@ -366,7 +369,8 @@ describe('GrowthHistogram', () => {
       // Q(τ) = exp(0.045 · ln(1 / (1 − τ))) · (D + s) − s, up to a growth bin (under 3 % wide up to g = 0.5),
       // within its 25 independent pseudo-peaks (τ up to 0.96); beyond them the predictive tail, heavier.
       const expected = (tau: number) => Math.exp(0.045 * Math.log(1 / (1 - tau))) * 100 - 10;
-      for (const tau of [0.5, 0.9]) expect(Math.abs(d.quantile(tau) - expected(tau))).toBeLessThan(0.03 * 100);
+      for (const tau of [0.5, 0.9])
+        expect(Math.abs(d.quantile(tau) - expected(tau))).toBeLessThan(0.03 * 100);
       expect(d.quantile(0.99)).toBeGreaterThan(expected(0.99) - 0.03 * 100);
       expect(d.quantile(0.99)).toBeLessThan(expected(0.99) * 1.1);
       expect(d.quantile(0.01)).toBeGreaterThanOrEqual(90);
