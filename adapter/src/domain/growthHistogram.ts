@@ -417,7 +417,7 @@ class HistogramNote implements ReactiveNote {
     return (
       `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
       `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior` : ''}; ` +
-      `overlapping, about ${(this.effective / this.horizonSteps).toFixed(0)} independent peaks, the tail extrapolated beyond the largest of them), ` +
+      `overlapping, about ${(this.effective / this.horizonSteps).toFixed(0)} independent peaks, the tail extrapolated beyond the largest of them, its spread as uncertain as the few peaks it is read from leave it), ` +
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
       (this.farther
         ? ' (rising: the rising rows out to where they hold enough horizons, never below both rows near D(t))'
@@ -471,10 +471,32 @@ function growthQuantileOf(counts: Float64Array, total: number, increment: number
   return growthQuantile(counts, total, total / increment);
 }
 
+/** The largest growth the bins hold, the upper edge of the last. */
+const MAX_GROWTH = growthIn(G_BINS - 1, 1);
+
+/** The independent peaks the tail's spread is read from. */
+const SPREAD_PEAKS = 10;
+
 /**
  * τ ↦ g from a cumulative histogram: linear within bins up to the quantile of the largest independent
- * horizon (τ = 1 − 1/n, n their effective count), then an exponential tail whose scale is the spread
- * between the (1 − 10/n)- and (1 − 1/n)-quantiles, so quantiles beyond the data keep rising with τ.
+ * horizon (τ_top = 1 − 1/n, n their effective count), then a tail beyond the data, so quantiles there
+ * keep rising with τ. The tail is the peaks over g_ref, the (1 − 10/n)-quantile (the median while
+ * n < 20): exponential with the scale β of the spread from g_ref to g_top, read from the m = 10 peaks above
+ * g_ref.
+ *
+ * A strict τ* reads that tail a long way beyond the few peaks β comes from, and β read from m of them is
+ * off by about 1/√m (a third at m = 10): taken as exact, a young histogram's tail under-prices the ramps
+ * it has not yet seen (road occupancy t4013 at 2 min readiness: most of v = 100's misses on the first
+ * day, ramps the first hours had not shown). So the tail is the exponential's posterior predictive, the
+ * rate as uncertain as m peaks leave it (Gamma(m, mβ), the scale-free prior): P(g > g_ref + y | g > g_ref)
+ * = (1 + y/(mβ))^−m, i.e. g = g_ref + mβ(r^(1/m) − 1) at r = (1 − τ_ref)/(1 − τ), never below g_top. It is
+ * the exponential, g_ref + β ln r, as m grows, and heavier the farther beyond the data τ reads (the farther, the
+ * fewer peaks there are):
+ * at n = 100 and 1 − τ = 4·10⁻⁴ (v = 100), g_ref + 7.4β where the exponential gave 5.5β. Under 20
+ * peaks (the prior counted: a histogram with the young-history prior holds 20 from its start at horizons
+ * up to 12 ticks) the spread is the upper half's and the tail stays the exponential from g_top: the
+ * predictive of a spread from two or three peaks is a tail without a mean, and the prior, not it, says
+ * what a histogram that young has not seen.
  */
 function growthQuantile(cdf: Float64Array, total: number, effective: number): (tau: number) => number {
   const inside = (tau: number): number => {
@@ -492,10 +514,18 @@ function growthQuantile(cdf: Float64Array, total: number, effective: number): (t
     return growthIn(lo, Math.min(1, Math.max(0, frac)));
   };
   const tauTop = 1 - 1 / Math.max(2, effective);
-  const tauRef = Math.max(0.5, 1 - 10 / Math.max(2, effective));
+  const tauRef = Math.max(0.5, 1 - SPREAD_PEAKS / Math.max(2, effective));
   const gTop = inside(tauTop);
-  const beta = Math.max(0, (gTop - inside(tauRef)) / Math.log((1 - tauRef) / (1 - tauTop)));
-  return (tau) => (tau <= tauTop ? inside(tau) : gTop + beta * Math.log((1 - tauTop) / (1 - tau)));
+  const gRef = inside(tauRef);
+  const beta = Math.max(0, (gTop - gRef) / Math.log((1 - tauRef) / (1 - tauTop)));
+  const m = SPREAD_PEAKS;
+  const tail =
+    effective < 2 * m
+      ? (tau: number) => gTop + beta * Math.log((1 - tauTop) / (1 - tau))
+      : (tau: number) => Math.max(gTop, gRef + m * beta * (Math.pow((1 - tauRef) / (1 - tau), 1 / m) - 1));
+  // Never beyond the growth the bins hold (a peak 55× the shifted base): at τ* = 1 − 10⁻⁶ a wide spread's
+  // predictive would ask for thousands of times the demand.
+  return (tau) => (tau <= tauTop ? inside(tau) : Math.min(MAX_GROWTH, tail(tau)));
 }
 
 /** How long a past horizon keeps half its weight. */

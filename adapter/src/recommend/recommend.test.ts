@@ -353,16 +353,13 @@ describe('spot suitability', () => {
   });
 
   it('offers spot placement for a Deployment with two replicas and a PDB, within the SLA tolerance', () => {
-    // A daily interruption at the peak costs SLO-miss minutes until the replacement is ready (1.5 more
-    // over the two days for this tightly provisioned workload): over a tolerance of half a minute a day,
-    // within 3.
-    const strict = recommendWorkload(
-      input(history, external, { podDisruptionBudget: true }, { slaToleranceMinutesPerDay: 0.5 }),
-    );
+    // A daily interruption at the peak costs SLO-miss minutes until the replacement is ready (3 more over
+    // the two days for this workload, provisioned tightly at v = 0.5; at the default v its headroom at the
+    // peak covers the lost pod): over a tolerance of half a minute a day, within 3.
+    const tight = { podDisruptionBudget: true, policy: policy({ sloMissCostPerHour: 0.5 }) };
+    const strict = recommendWorkload(input(history, external, tight, { slaToleranceMinutesPerDay: 0.5 }));
     expect(find(strict.rejected, 'spot')?.slaCheck.passed).toBe(false);
-    const out = recommendWorkload(
-      input(history, external, { podDisruptionBudget: true }, { slaToleranceMinutesPerDay: 3 }),
-    );
+    const out = recommendWorkload(input(history, external, tight, { slaToleranceMinutesPerDay: 3 }));
     const r = find(out.offered, 'spot');
     expect(r).toBeDefined();
     expect(r!.changes).toEqual([
