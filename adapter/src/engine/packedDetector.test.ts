@@ -50,7 +50,10 @@ function packedWatch(stepMs: number): { watch: WatchedSeries; packed: PackedDete
   return { watch: newWatch(createDetector({ stepMs })), packed: packDetector(createDetector({ stepMs }))! };
 }
 
-/** How far the packing may move a score: the slots' values come back within 2^-17 of their span. */
+/**
+ * How far the packing moves these series' scores (the slots' values come back within about 2^-17 of their span).
+ * Not a bound: where a score's damping is decided by a hair, it can go the other way (`anomaly-nab.bench.ts`).
+ */
 const SCORE_TOLERANCE = 1e-4;
 
 describe('a detector packed between its buckets', () => {
@@ -76,7 +79,7 @@ describe('a detector packed between its buckets', () => {
     }
   });
 
-  it('holds the slots of a week of varying cost in 16 bits: within 2^-17 of their span, exact at 0 and its ends', () => {
+  it('holds the slots of a week of varying cost in 16 bits: within about 2^-17 of their span, exact at 0 and its ends', () => {
     const detector = createDetector({ stepMs: STEP });
     const next = random(11);
     for (let k = 0; k < 7 * DAY; k++)
@@ -98,7 +101,8 @@ describe('a detector packed between its buckets', () => {
       const high = Math.max(...nonZero);
       let moved = 0;
       b.forEach((v, i) => {
-        expect(Math.abs(a[i]! - v)).toBeLessThanOrEqual((high - low) * 2 ** -17 * (1 + 1e-6));
+        // Half a step of the 65,534 between them, and the four-byte float's own rounding.
+        expect(Math.abs(a[i]! - v)).toBeLessThanOrEqual((high - low) / (2 * 65_534) + Math.abs(v) * 2 ** -24);
         if (v === 0 || v === low || v === high) expect(a[i]).toBe(v);
         if (a[i] !== v) moved++;
       });
@@ -125,7 +129,7 @@ describe('a detector packed between its buckets', () => {
     expect(packDetector(back)).toBe(packed);
   });
 
-  it('holds a new detector in a few hundred bytes, its slots as runs, and a varying array as its bytes', () => {
+  it('holds a new detector in a few hundred bytes, its slots as runs, and a varying array in 16 bits', () => {
     const detector = createDetector({ stepMs: STEP });
     const packed = packDetector(detector)!;
     expect(packed.length).toBeLessThan(300);
@@ -134,8 +138,9 @@ describe('a detector packed between its buckets', () => {
     const varying = createVaryingReference();
     const some = packDetector(varying)!;
     // dayLast's one run (its count and a value of four bytes) gives way to its 288 values in two bytes
-    // each, after its smallest and largest (four bytes each); the rest as before.
-    expect(some.length - packed.length).toBe(288 * 2);
+    // each, after its smallest and largest (four bytes each); its sum, 0 as the test set it (one byte),
+    // moves with them (nine); the rest as before.
+    expect(some.length - packed.length).toBe(288 * 2 + 8);
     const back = unpackDetector(some);
     back.dayLast.forEach((v, i) => expect(Math.abs(v - i / 7)).toBeLessThan(2 ** -17 * (287 / 7)));
     expect({ ...back, dayLast: [], daySum: 0 }).toEqual({ ...varying, dayLast: [], daySum: 0 });

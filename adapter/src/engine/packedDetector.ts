@@ -65,11 +65,11 @@ const elementWidth = (value: ArrayBufferView): number =>
 /**
  * The slot arrays held in 16 bits (by their path in the state): the daily profile, its spreads, the last
  * day's values and the weekly expectation, four-byte floats of 288 and 168 slots at the default step. Each
- * is held between its smallest and largest non-zero value, so a value comes back within 2^-17 of the
- * array's span of them (exactly at the span's ends and at 0, which marks a slot not visited yet); every
- * spread the detector divides by is at least 1e-3 of the series' range, which bounds the span (the profile
- * and expectation are held against values in the range). Not the records' counts, nor the visit counts:
- * they are short or held as runs.
+ * is held between its smallest and largest non-zero value, so a value comes back within about 2^-17 of the
+ * array's span of them (exactly at the span's ends and at 0, which marks a slot not visited yet). The span
+ * is at most a few times the series' range (the profile and expectation are held against values in it) and
+ * every spread the detector divides by at least 1e-3 of it: a value moves by a few percent of the smallest
+ * spread at most. Not the records' counts, nor the visit counts: they are short or held as runs.
  */
 const QUANTIZED = new Set(['profile', 'profileDev', 'dayLast', 'weekly.expected']);
 /** The detector's running sum of the last day's values as stored (`detector.ts`, `learnDay`). */
