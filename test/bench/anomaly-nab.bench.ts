@@ -24,15 +24,19 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
+  createDetector,
   groupedThresholdScore,
   nabScore,
   nabScoreAt,
   probationaryLength,
+  scoreSample,
   windowsAt,
+  type DetectorState,
   type NabFile,
   type NabResult,
 } from '../../adapter/src/anomaly';
-import { parseTime } from '../../adapter/src/cli/commands/anomalies';
+import { detectSeriesStepMs, parseTime } from '../../adapter/src/cli/commands/anomalies';
+import { packDetector, unpackDetector } from '../../adapter/src/engine/packedDetector';
 import { forecastResidual, NAB_DIR, windowedGaussian } from './anomaly-corpus';
 
 const REPO = join(__dirname, '..', '..');
@@ -107,6 +111,26 @@ function runCli(
     scores: corpus.map((f) => Float64Array.from(readCsv(join(outDir, f.path)).columns[1]!)),
     seconds,
   };
+}
+
+/**
+ * costscale's detector as the engine holds a watch's (engine/packedDetector.ts): packed after every sample
+ * and unpacked into one reused state before the next, at the step the command detects, its scores written
+ * to the command's precision; so its figures beside the command's are what the packing changes.
+ */
+function enginePacked(f: Labelled): Float64Array {
+  let packed = packDetector(
+    createDetector({
+      stepMs: detectSeriesStepMs({ timestamps: [], values: [], times: f.times, numbers: f.values }),
+    }),
+  )!;
+  let state: DetectorState | undefined;
+  return Float64Array.from(f.values, (value, i) => {
+    state = unpackDetector(packed, state);
+    const score = scoreSample(state, f.times[i]!, value);
+    packed = packDetector(state)!;
+    return Number(score.toPrecision(8));
+  });
 }
 
 const files = (corpus: Labelled[], scores: Float64Array[], keep: (f: Labelled) => boolean): NabFile[] =>
@@ -235,6 +259,7 @@ function main(): void {
     const cli = runCli(dataDir, join(work, 'out'), corpus);
     const detectors: Record<string, { scores: Float64Array[]; seconds: number }> = { costscale: cli };
     for (const [name, detect] of Object.entries({
+      'costscale-packed': enginePacked,
       'windowed-gaussian': (f: Labelled) => windowedGaussian(f.values),
       'forecast-residual': (f: Labelled) => forecastResidual(f.values, f.stepMs),
     })) {
@@ -242,6 +267,20 @@ function main(): void {
       const scores = corpus.map(detect);
       detectors[name] = { scores, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
     }
+    const packed = detectors['costscale-packed']!.scores;
+    let differ = 0;
+    let largest = 0;
+    cli.scores.forEach((s, i) =>
+      s.forEach((v, k) => {
+        const d = Math.abs(v - packed[i]![k]!);
+        if (d > 0) differ++;
+        largest = Math.max(largest, d);
+      }),
+    );
+    console.log(
+      `costscale-packed against the command: ${differ} of ${samples} scores differ, by at most ` +
+        largest.toExponential(1),
+    );
     const isDev = (f: Labelled): boolean => DEVELOPMENT.includes(dirname(f.path));
     const baseline = detectors['windowed-gaussian']!.seconds;
     for (const [name, { scores, seconds }] of Object.entries(detectors)) {

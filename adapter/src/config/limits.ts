@@ -19,18 +19,19 @@ export const POLICY_BYTES = 16 * KIB;
 /**
  * The anomaly detector every policy's cost per hour is watched with (engine/signalAnomalies.ts), which
  * POLICY_BYTES, measured before the engine watched it, leaves out. Held packed between the buckets it
- * scores (engine/packedDetector.ts), about 5 KiB with its watch once its day and week slots have filled
- * with a cost that varies (a week after a start; test/bench/signal-detector-bytes.js; its slots' bytes
- * are most of it), under 1 KiB where the cost stays flat and in its first hours. Counted full: the limit
- * must hold a week on, or the service would run out of memory a week after each restart.
+ * scores (engine/packedDetector.ts), about 3 KiB with its watch once its day and week slots have filled
+ * with a cost that varies (a week after a start; test/bench/signal-detector-bytes.js; its slots, in 16
+ * bits, are most of it), under 1 KiB where the cost stays flat and in its first hours. Counted full: the
+ * limit must hold a week on, or the service would run out of memory a week after each restart. Not
+ * lowered with the slots' 16 bits (from about 5 KiB): no run under a heap cap has backed a smaller figure.
  */
 export const SIGNAL_DETECTOR_BYTES = 6 * KIB;
 /**
  * A forecast policy besides its history: fitted model (about 2.6 KiB, its calibration in 16 bits), anomaly
- * detector (about 4.7 KiB, held packed between buckets; 7.8 KiB while it scores one), the served forecast and
- * its view (1.3 KiB), and a day of scored outcomes (3.4 KiB once full), with room for a tick's garbage:
- * docs/limits-and-memory.md (a test keeps it above what these hold). Not lowered with them (from about 18 to
- * 12 KiB): no run under a heap cap has backed a smaller figure.
+ * detector (about 2.6 KiB held packed between buckets, its slots in 16 bits; 7.8 KiB while it scores one),
+ * the served forecast and its view (1.3 KiB), and a day of scored outcomes (3.4 KiB once full), with room
+ * for a tick's garbage: docs/limits-and-memory.md (a test keeps it above what these hold). Not lowered with
+ * them (from about 18 to 10 KiB): no run under a heap cap has backed a smaller figure.
  */
 export const FORECAST_STATE_BYTES = 32 * KIB;
 /**

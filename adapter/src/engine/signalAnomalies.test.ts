@@ -20,6 +20,22 @@ const cost = (value: number | undefined): SignalSample => ({
 /** A cost that wobbles around 2 per hour, deterministic. */
 const quiet = (t: number) => 2 + 0.05 * Math.sin(t * 12.9898);
 
+/**
+ * Whether two states or events are the same but for their numbers, and those within 1e-4: a packed
+ * detector's time-of-day and week slots come back from 16 bits (engine/packedDetector.ts), which moves its
+ * scores and bands in their last digits.
+ */
+function nearlyEqual(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number')
+    return Object.is(a, b) || Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => nearlyEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
 function run(
   watcher: SignalAnomalies,
   from: number,
@@ -144,7 +160,7 @@ describe('a watched signal held packed between its buckets', () => {
     };
   }
 
-  it('publishes every state and episode a detector kept whole would: flat for days, a step, gaps, a spike, another step length', () => {
+  it("publishes every state and episode a detector kept whole would, within its slots' 16 bits: flat for days, a step, gaps, a spike, another step length", () => {
     const events: AnomalyEventRecord[] = [];
     const expectedEvents: AnomalyEventRecord[] = [];
     const watcher = new SignalAnomalies((e) => events.push(e));
@@ -166,13 +182,14 @@ describe('a watched signal held packed between its buckets', () => {
       for (const end = t + minutes * STEP; t < end; t += TICK) {
         const sample = { ...cost(value(t)), stepMs };
         const [state] = watcher.observe([sample], t);
-        expect(state).toEqual(reference(sample, t));
+        const expected = reference(sample, t);
+        if (!nearlyEqual(state, expected)) expect(state).toEqual(expected);
         compared += 1;
       }
     }
     expect(compared).toBeGreaterThan(20_000);
     expect(expectedEvents.length).toBeGreaterThan(0);
-    expect(events).toEqual(expectedEvents);
+    if (!nearlyEqual(events, expectedEvents)) expect(events).toEqual(expectedEvents);
   });
 });
 
