@@ -490,9 +490,8 @@ const SPREAD_PEAKS = 10;
  * day, ramps the first hours had not shown). So the tail is the exponential's posterior predictive, the
  * rate as uncertain as m peaks leave it (Gamma(m, mβ), the scale-free prior): P(g > g_ref + y | g > g_ref)
  * = (1 + y/(mβ))^−m, i.e. g = g_ref + mβ(r^(1/m) − 1) at r = (1 − τ_ref)/(1 − τ), never below g_top. It is
- * the exponential, g_ref + β ln r, as m grows, and heavier the farther beyond the data τ reads (the farther, the
- * fewer peaks there are):
- * at n = 100 and 1 − τ = 4·10⁻⁴ (v = 100), g_ref + 7.4β where the exponential gave 5.5β. Under 20
+ * the exponential, g_ref + β ln r, as m grows, and heavier the farther beyond the data τ reads: at n = 100
+ * and 1 − τ = 4·10⁻⁴ (v = 100), g_ref + 7.4β where the exponential gave 5.5β. Under 20
  * peaks (the prior counted: a histogram with the young-history prior holds 20 from its start at horizons
  * up to 12 ticks) the spread is the upper half's and the tail stays the exponential from g_top: the
  * predictive of a spread from two or three peaks is a tail without a mean, and the prior, not it, says
