@@ -2,6 +2,8 @@
 // of them with anomalies injected at known rows, and the two baselines scored in the same run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createDetector, scoreSample, type DetectorState } from '../../adapter/src/anomaly/detector';
+import { packDetector, unpackDetector } from '../../adapter/src/engine/packedDetector';
 import { fitForecastState, forecastFromState, type ForecastState } from '../../adapter/src/forecast';
 import { LOWER_QUANTILE, MIN_FIT_DAYS, UPPER_QUANTILE } from '../../adapter/src/forecast/online';
 
@@ -186,6 +188,26 @@ const Z90 = 1.6449;
  * forecast in units of the calibrated 90 % band's implied standard deviation, as a normal tail. Causal;
  * 0 before the first fit (two days, the engine's MIN_FIT_DAYS).
  */
+/**
+ * costscale's detector as the engine holds a watch's (engine/packedDetector.ts): packed after every sample
+ * and unpacked into one reused state before the next; its figures beside the unpacked detector's are what
+ * the packing changes.
+ */
+export function packedDetectorScores(
+  values: ArrayLike<number>,
+  times: ArrayLike<number>,
+  stepMs: number,
+): Float64Array {
+  let packed = packDetector(createDetector({ stepMs }))!;
+  let state: DetectorState | undefined;
+  return Float64Array.from({ length: values.length }, (_, i) => {
+    state = unpackDetector(packed, state);
+    const score = scoreSample(state, times[i]!, values[i]!);
+    packed = packDetector(state)!;
+    return score;
+  });
+}
+
 export function forecastResidual(values: number[], stepMs: number): Float64Array {
   const out = new Float64Array(values.length);
   const perDay = Math.max(1, Math.round(DAY_MS / stepMs));

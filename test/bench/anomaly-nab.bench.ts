@@ -24,20 +24,16 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
-  createDetector,
   groupedThresholdScore,
   nabScore,
   nabScoreAt,
   probationaryLength,
-  scoreSample,
   windowsAt,
-  type DetectorState,
   type NabFile,
   type NabResult,
 } from '../../adapter/src/anomaly';
 import { detectSeriesStepMs, parseTime } from '../../adapter/src/cli/commands/anomalies';
-import { packDetector, unpackDetector } from '../../adapter/src/engine/packedDetector';
-import { forecastResidual, NAB_DIR, windowedGaussian } from './anomaly-corpus';
+import { forecastResidual, NAB_DIR, packedDetectorScores, windowedGaussian } from './anomaly-corpus';
 
 const REPO = join(__dirname, '..', '..');
 const BIN = join(REPO, 'adapter', 'bin', 'costscale.js');
@@ -113,24 +109,10 @@ function runCli(
   };
 }
 
-/**
- * costscale's detector as the engine holds a watch's (engine/packedDetector.ts): packed after every sample
- * and unpacked into one reused state before the next, at the step the command detects, its scores written
- * to the command's precision; so its figures beside the command's are what the packing changes.
- */
+/** The engine's packed detector (anomaly-corpus.ts) at the step the command detects, to its precision. */
 function enginePacked(f: Labelled): Float64Array {
-  let packed = packDetector(
-    createDetector({
-      stepMs: detectSeriesStepMs({ timestamps: [], values: [], times: f.times, numbers: f.values }),
-    }),
-  )!;
-  let state: DetectorState | undefined;
-  return Float64Array.from(f.values, (value, i) => {
-    state = unpackDetector(packed, state);
-    const score = scoreSample(state, f.times[i]!, value);
-    packed = packDetector(state)!;
-    return Number(score.toPrecision(8));
-  });
+  const stepMs = detectSeriesStepMs({ timestamps: [], values: [], times: f.times, numbers: f.values });
+  return packedDetectorScores(f.values, f.times, stepMs).map((score) => Number(score.toPrecision(8)));
 }
 
 const files = (corpus: Labelled[], scores: Float64Array[], keep: (f: Labelled) => boolean): NabFile[] =>

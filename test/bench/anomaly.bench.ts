@@ -29,8 +29,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createDetector, scoreSample, type DetectorState } from '../../adapter/src/anomaly/detector';
-import { packDetector, unpackDetector } from '../../adapter/src/engine/packedDetector';
+import { createDetector, scoreSample } from '../../adapter/src/anomaly/detector';
 import {
   groupedThresholdScore,
   nabScore,
@@ -49,6 +48,7 @@ import {
   KINDS,
   loadNab,
   NAB_DIR,
+  packedDetectorScores,
   quietSeries,
   unseenShapes,
   tweetSeries,
@@ -72,21 +72,8 @@ const costscale: Detector = (series) => {
   return out;
 };
 
-/**
- * costscale's detector as the engine holds a watch's (engine/packedDetector.ts): packed after every sample
- * and unpacked into one reused state before the next; its figures beside costscale's are what the packing
- * changes.
- */
-const costscalePacked: Detector = (series) => {
-  let packed = packDetector(createDetector({ stepMs: series.stepMs }))!;
-  let state: DetectorState | undefined;
-  return Float64Array.from(series.values, (value, i) => {
-    state = unpackDetector(packed, state);
-    const score = scoreSample(state, series.times[i]!, value);
-    packed = packDetector(state)!;
-    return score;
-  });
-};
+const costscalePacked: Detector = (series) =>
+  packedDetectorScores(series.values, series.times, series.stepMs);
 
 const DETECTORS: Record<string, Detector> = {
   costscale,
