@@ -247,10 +247,8 @@ function writeScalar(value: unknown, at: number): number {
 
 function writeTyped(values: TypedArray, start: number, quantizedKey?: string): number {
   const width = values.BYTES_PER_ELEMENT;
-  const quantized =
-    quantizedKey !== undefined && spanOf(values as Float32Array)
-      ? QUANTIZED_HEADER + 2 * values.length
-      : Infinity;
+  const span = quantizedKey !== undefined ? spanOf(values as Float32Array) : undefined;
+  const quantized = span ? QUANTIZED_HEADER + 2 * values.length : Infinity;
   const shortest = Math.min(values.byteLength, quantized);
   // Runs pay when, with their count, they take fewer bytes than the array's (or its 16 bits): written as
   // runs until they would not, then as its 16 bits or its bytes.
@@ -278,7 +276,7 @@ function writeTyped(values: TypedArray, start: number, quantizedKey?: string): n
     return at;
   }
   if (quantized < values.byteLength) {
-    writeQuantized(values as Float32Array, start);
+    writeQuantized(values as Float32Array, start, span!);
     shiftOf = quantizedKey;
     return start + quantized;
   }
@@ -296,34 +294,33 @@ const LARGEST = 0xffff;
 const dequantized = (code: number, low: number, high: number): number =>
   code === 0 ? 0 : code === LARGEST ? high : Math.fround(low + ((code - 1) * (high - low)) / (LARGEST - 1));
 
-/** The smallest and largest non-zero value of the array `spanOf` last looked at. */
-let spanLow = 0;
-let spanHigh = 0;
-
-/**
- * Whether a four-byte float array can be held in 16 bits: it holds a non-zero value and none that would not
- * come back (NaN, ±infinity, -0); its smallest and largest non-zero value then in `spanLow` and `spanHigh`.
- */
-function spanOf(values: Float32Array): boolean {
-  spanLow = Infinity;
-  spanHigh = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v) || Object.is(v, -0)) return false;
-    if (v === 0) continue;
-    if (v < spanLow) spanLow = v;
-    if (v > spanHigh) spanHigh = v;
-  }
-  return spanLow <= spanHigh;
+interface Span {
+  readonly low: number;
+  readonly high: number;
 }
 
 /**
- * Writes a four-byte float array in 16 bits a value between `spanLow` and `spanHigh` (`spanOf`), and sets `shift`
- * to the sum of its values as stored less as they were.
+ * A four-byte float array's smallest and largest non-zero value, if it can be held in 16 bits: it holds a
+ * non-zero value and none that would not come back (NaN, ±infinity, -0).
  */
-function writeQuantized(values: Float32Array, start: number): void {
-  const low = spanLow;
-  const high = spanHigh;
+function spanOf(values: Float32Array): Span | undefined {
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v) || Object.is(v, -0)) return undefined;
+    if (v === 0) continue;
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  return low <= high ? { low, high } : undefined;
+}
+
+/**
+ * Writes a four-byte float array in 16 bits a value between its span's ends, and sets `shift` to the sum of
+ * its values as stored less as they were.
+ */
+function writeQuantized(values: Float32Array, start: number, { low, high }: Span): void {
   bytes[start + 4] = QUANTIZED_16;
   view.setFloat32(start + 5, low, true);
   view.setFloat32(start + 9, high, true);
