@@ -12,7 +12,8 @@
 // corpus-wide threshold), its windows (where in the window the first detection is and its score, or the
 // highest score of a missed window) and its false-positive rows, and one threshold over NAB's corpora
 // (its folders) against each corpus at its own: the one-threshold loss, on NAB's whole labelled corpus
-// with --data; and each corpus at the threshold optimised on the others (leave one corpus out).
+// with --data; each corpus at the threshold optimised on the others (leave one corpus out); and each
+// corpus's score across thresholds with the row each optimum is the score of (where leaving one out turns).
 //
 // --data is a folder laid out like NAB's data/ (realAWSCloudwatch/…); by default the fixture copies of
 // the 31 files are laid out so. Guard against tuning to these files: the detector's mechanism constants
@@ -172,6 +173,51 @@ function leaveOneCorpusOut(corpus: Labelled[], scores: Float64Array[]): string {
   );
 }
 
+/** Thresholds the per-corpus curve is shown at: about where NAB's optima on these files have been. */
+const CURVE_THRESHOLDS = [0.1, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.2];
+
+/**
+ * Each corpus's score across thresholds, and the row whose score each corpus's optimum is (NAB's optimum is
+ * always some row's score: a window's first detection or a false positive). A leave-one-corpus-out figure
+ * moves by a whole window where one corpus's optimum sits just above another's weak detections; this shows
+ * where.
+ */
+function thresholdCurve(corpus: Labelled[], scores: Float64Array[]): string {
+  const names = [...new Set(corpus.map((f) => dirname(f.path)))];
+  const groups: (string | undefined)[] = [undefined, ...names];
+  const inGroup = (f: Labelled, g: string | undefined): boolean => g === undefined || dirname(f.path) === g;
+  const header = `  ${'threshold'.padEnd(10)}${groups.map((g) => (g ?? 'all').padStart(20)).join('')}`;
+  const rows = CURVE_THRESHOLDS.map(
+    (t) =>
+      `  ${t.toFixed(3).padEnd(10)}` +
+      groups
+        .map((g) =>
+          nabScoreAt(
+            files(corpus, scores, (f) => inGroup(f, g)),
+            t,
+          )
+            .score.toFixed(1)
+            .padStart(20),
+        )
+        .join(''),
+  );
+  const setBy = groups.map((g) => {
+    const { threshold } = nabScore(files(corpus, scores, (f) => inGroup(f, g)));
+    const k = corpus.findIndex((f, i) => inGroup(f, g) && scores[i]!.includes(threshold));
+    if (k < 0) return `  ${g ?? 'all'}: ${threshold.toFixed(5)}`;
+    const row = scores[k]!.indexOf(threshold);
+    const inWindow = corpus[k]!.windows.some(([a, b]) => row >= a && row <= b);
+    return (
+      `  ${g ?? 'all'}: ${threshold.toFixed(5)}, ${corpus[k]!.path} row ${row} ` +
+      `(${inWindow ? 'in a window' : 'a false positive'})`
+    );
+  });
+  return (
+    `costscale per corpus across thresholds:\n${header}\n${rows.join('\n')}\n` +
+    `the row each optimal threshold is the score of:\n${setBy.join('\n')}`
+  );
+}
+
 const show = (r: NabResult): string =>
   `${r.score.toFixed(1).padStart(6)} (threshold ${r.threshold.toFixed(4)}, ${r.detected}/${r.windows} windows, ` +
   `${r.falsePositives} false-positive rows)`;
@@ -287,6 +333,7 @@ function main(): void {
         );
         console.log(perCorpus(corpus, scores));
         console.log(leaveOneCorpusOut(corpus, scores));
+        console.log(thresholdCurve(corpus, scores));
         console.log(
           `costscale per file at ${all.threshold.toFixed(4)} (raw NAB score; first detection's place in its window):\n` +
             detail(corpus, scores, all.threshold),
