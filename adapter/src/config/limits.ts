@@ -35,8 +35,8 @@ export const SIGNAL_DETECTOR_BYTES = 6 * KIB;
  */
 export const FORECAST_STATE_BYTES = 32 * KIB;
 /**
- * One bucket of forecast history, counted as a float32: forecast/quantizedWindow.ts holds it in about 2.4
- * bytes (16 bits, and its share of its block's extremes and of the filling block), the rest is margin.
+ * One bucket of forecast history, counted as a float32: forecast/quantizedWindow.ts holds it in about 1.9
+ * bytes (12 bits, and its share of its block's extremes and of the filling block), the rest is margin.
  */
 export const HISTORY_BUCKET_BYTES = 4;
 /** The rest of the service (code, server, caches) and the garbage a tick leaves before it is collected. */
