@@ -447,8 +447,10 @@ const allocationProfile = {
 /**
  * Makes every new 5-minute watch start from a detector aged `days` (AGED_WATCHES): 64 watches fed a daily
  * cycle of cost with noise (as signal-detector-bytes.js's varying cost) up to the bucket `startAt` falls
- * in, their packed detectors then handed out in turn, each as a string of its own. It replaces the
- * watcher's private `newDetector` (engine/signalAnomalies.ts), so it measures any build that has one.
+ * in, their packed detectors then handed out in turn, each a copy of its own: a string, or in a build whose
+ * watcher holds them in its scorer's slab (engine/packedSlab.ts), bytes written there, as a watch scored
+ * since a start holds them. It replaces the watcher's private `newDetector` (engine/signalAnomalies.ts),
+ * so it measures any build that has one.
  */
 function ageWatches(days, startAt) {
   const { SignalAnomalies } = require(join(dist, 'engine', 'signalAnomalies.js'));
@@ -474,14 +476,21 @@ function ageWatches(days, startAt) {
         Math.max(1, 4 + 2 * Math.sin((2 * Math.PI * k) / 288 + i) + 2 * noise(i, k)) * 0.0789;
     watcher.observe(samples, first + k * stepMs);
   }
-  const aged = [...watcher.watched.values()].map((w) => w.detector);
-  if (aged.some((d) => typeof d !== 'string')) throw new Error('AGED_WATCHES: a detector was not packed');
+  const slabOf = (w) => w.scorer?.slab;
+  const aged = [...watcher.watched.values()].map(({ detector: d }) => {
+    if (typeof d === 'string') return d;
+    if (typeof d !== 'number') throw new Error('AGED_WATCHES: a detector was not packed');
+    const text = Buffer.alloc(slabOf(watcher).length(d));
+    slabOf(watcher).read(d, text);
+    return text.toString('latin1');
+  });
   const newDetector = SignalAnomalies.prototype.newDetector;
   if (typeof newDetector !== 'function') throw new Error('AGED_WATCHES: this build has no newDetector');
   let next = 0;
   SignalAnomalies.prototype.newDetector = function (step) {
     if (step !== stepMs) return newDetector.call(this, step);
-    return Buffer.from(aged[next++ % aged.length], 'latin1').toString('latin1');
+    const text = Buffer.from(aged[next++ % aged.length], 'latin1');
+    return slabOf(this) === undefined ? text.toString('latin1') : slabOf(this).write(text, text.length);
   };
   const bytes = aged.reduce((sum, d) => sum + d.length, 0) / aged.length;
   console.log(

@@ -24,6 +24,7 @@ export const POLICY_BYTES = 16 * KIB;
  * bits, are most of it), under 1 KiB where the cost stays flat and in its first hours. Counted full: the
  * limit must hold a week on, or the service would run out of memory a week after each restart. Not
  * lowered with the slots' 16 bits (from about 5 KiB): no run under a heap cap has backed a smaller figure.
+ * Nor with its packed bytes moved out of V8's heap (engine/packedSlab.ts): still in the process's memory.
  */
 export const SIGNAL_DETECTOR_BYTES = 6 * KIB;
 /**

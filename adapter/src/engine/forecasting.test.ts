@@ -312,7 +312,8 @@ describe('forecasting many policies', () => {
     expect(view!.anomaly).toEqual(withDemandAnomaly({ mode: 'reactive', reason: '' }, reference).anomaly);
     const held = (forecasting as unknown as { entries: Map<string, { watch: { detector: unknown } }> })
       .entries;
-    expect(typeof held.get('shop/p0')!.watch.detector).toBe('string');
+    // Held packed, in the scorer's slab (packedDetector.ts, `WatchScorer`).
+    expect(typeof held.get('shop/p0')!.watch.detector).toBe('number');
   });
 
   it('drops the history of a policy the configuration no longer has, and loads it again when it returns', async () => {

@@ -141,7 +141,11 @@ export class Forecasting {
     });
     if (policies !== this.prunedTo) {
       const configured = new Set(keys);
-      for (const key of this.entries.keys()) if (!configured.has(key)) this.entries.delete(key);
+      for (const [key, e] of this.entries)
+        if (!configured.has(key)) {
+          this.scorer.release(e.watch);
+          this.entries.delete(key);
+        }
       this.prunedTo = policies;
     }
     await this.warmStart(enabled, keys, backends, now);
@@ -258,6 +262,8 @@ export class Forecasting {
           const series = onlineSeries(stepMs, now, values, stored && compactModel(stored), points);
           const watch: HeldWatch = newWatch(createDetector({ stepMs }));
           this.scorer.score(watch, (w) => watchHistory(w, series));
+          const replaced = this.entries.get(key);
+          if (replaced !== undefined) this.scorer.release(replaced.watch);
           this.entries.set(key, { series, watch });
           // An episode still on at the end of the history began before this process watched: record
           // its start too (recording is idempotent per start, so a restart does not duplicate it).

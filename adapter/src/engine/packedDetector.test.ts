@@ -9,7 +9,13 @@ import {
   type DetectorState,
   type WatchedSeries,
 } from '../anomaly';
-import { packDetector, unpackDetector, type PackedDetector } from './packedDetector';
+import {
+  packDetector,
+  unpackDetector,
+  WatchScorer,
+  type HeldWatch,
+  type PackedDetector,
+} from './packedDetector';
 
 const STEP = 300_000;
 const DAY = 288;
@@ -269,6 +275,33 @@ describe('a detector packed between its buckets', () => {
 
     const packed = packDetector(createDetector({ stepMs: STEP }))!;
     expect(() => unpackDetector((packed + '\0') as PackedDetector)).toThrow(/bytes read/);
+  });
+
+  it("scores a watch sharing a new detector's string into bytes of its own, and gives them back", () => {
+    const shared = packDetector(createDetector({ stepMs: STEP }))!;
+    const watch = (): HeldWatch => ({ ...newWatch(createDetector({ stepMs: STEP })), detector: shared });
+    const [a, b] = [watch(), watch()];
+    const scorer = new WatchScorer();
+    const reference = newWatch(createDetector({ stepMs: STEP }));
+    const cost = costSeries(9, 3 * DAY);
+    for (const { t, value } of cost) {
+      scorer.score(a, (w) => watchSample(w, t, value));
+      scorer.score(b, (w) => watchSample(w, t, 2 * value));
+      watchSample(reference, t, value);
+    }
+    // Each its own number in the scorer's slab; the shared string as it was.
+    expect(typeof a.detector).toBe('number');
+    expect(typeof b.detector).toBe('number');
+    expect(a.detector).not.toBe(b.detector);
+    expect(packDetector(createDetector({ stepMs: STEP }))).toBe(shared);
+    expect(a.episodes).toBe(reference.episodes);
+    expect(Math.abs(a.score - reference.score)).toBeLessThan(SCORE_TOLERANCE);
+    // A watch released gives its number back: the next new watch gets it.
+    const released = a.detector;
+    scorer.release(a);
+    const c = watch();
+    scorer.score(c, (w) => watchSample(w, T0, 1));
+    expect(c.detector).toBe(released);
   });
 });
 

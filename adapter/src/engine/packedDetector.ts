@@ -1,4 +1,5 @@
 import { createDetector, type DetectorState, type WatchedSeries } from '../anomaly';
+import { PackedSlab } from './packedSlab';
 
 /**
  * A streaming detector's state between the buckets it scores, as one string of bytes (issue 16: every one
@@ -8,8 +9,10 @@ import { createDetector, type DetectorState, type WatchedSeries } from '../anoma
  * the heap: about 2 KiB before its slots hold anything. Packed, its numbers are written at the width they
  * need (0 in a byte, an integer in five, any other number in nine), and each typed array either as its
  * bytes or, when that is shorter, as runs (a value and its count): the slots not visited yet, and where a
- * cost stays flat the last day's values, the expectations and the visit counts. The bytes are kept as a
- * one-byte (latin1) string: on the heap, immutable, 16 bytes besides its contents. Unpacking makes the
+ * cost stays flat the last day's values, the expectations and the visit counts. A watch the engine scores
+ * holds them in its scorer's slab (`WatchScorer`, `packedSlab.ts`: outside V8's heap, rewritten in place);
+ * a new detector shared by every new watch, and tests and benches, as a one-byte (latin1) string: on the
+ * heap, immutable, 16 bytes besides its contents. Unpacking makes the
  * state again with every value as it was, bit for bit (-0 and NaN included), and its keys in their order,
  * so the detector scores, and serialises, as if it had never been packed; except the time-of-day and week
  * slots' values (`QUANTIZED`), which are held in 16 bits when their bytes would be longer (issue 16: they
@@ -114,15 +117,20 @@ function reserve(length: number): void {
 /** Thrown, and caught by `packDetector`, when the state is not of the layout's shape. */
 class OtherShape extends Error {}
 
-/** The detector's state packed, or undefined when it is not of a new detector's shape (then kept as it is). */
-export function packDetector(state: DetectorState): PackedDetector | undefined {
+/** The state written into the scratch bytes: where it ends, or undefined when it is not of the layout's shape. */
+function writeState(state: DetectorState): number | undefined {
   try {
-    const end = writeFields(LAYOUT, state as unknown as Fields, 0);
-    return bytes.toString('latin1', 0, end) as PackedDetector;
+    return writeFields(LAYOUT, state as unknown as Fields, 0, { shiftOf: undefined, shift: 0 });
   } catch (err) {
     if (err instanceof OtherShape) return undefined;
     throw err;
   }
+}
+
+/** The detector's state packed, or undefined when it is not of a new detector's shape (then kept as it is). */
+export function packDetector(state: DetectorState): PackedDetector | undefined {
+  const end = writeState(state);
+  return end === undefined ? undefined : (bytes.toString('latin1', 0, end) as PackedDetector);
 }
 
 /**
@@ -133,10 +141,16 @@ export function packDetector(state: DetectorState): PackedDetector | undefined {
 export function unpackDetector(packed: PackedDetector, into?: DetectorState): DetectorState {
   reserve(packed.length);
   const length = bytes.write(packed, 0, 'latin1');
+  if (length !== packed.length)
+    throw new Error(`packed detector: ${length} of ${packed.length} bytes copied`);
+  return readState(length, into);
+}
+
+/** The state in the scratch bytes' first `length`, made again (into `into` when given). */
+function readState(length: number, into: DetectorState | undefined): DetectorState {
   const at = { at: 0 };
   const state = readFields(LAYOUT, at, into as unknown as Fields | undefined);
-  if (at.at !== length || length !== packed.length)
-    throw new Error(`packed detector: ${at.at} of ${packed.length} bytes read`);
+  if (at.at !== length) throw new Error(`packed detector: ${at.at} of ${length} bytes read`);
   return state as unknown as DetectorState;
 }
 
@@ -177,13 +191,14 @@ function viewsOf(values: TypedArray): ArrayViews {
   return views;
 }
 
-/** The last quantized array written (its key) and the sum of its values as stored less as they were. */
-let shiftOf: string | undefined;
-let shift = 0;
+/** One packing's: the last quantized array written (its key) and the sum of its values as stored less as they were. */
+interface Writing {
+  shiftOf: string | undefined;
+  shift: number;
+}
 
-function writeFields(layout: readonly Field[], fields: Fields, start: number): number {
+function writeFields(layout: readonly Field[], fields: Fields, start: number, writing: Writing): number {
   if (ownKeyCount(fields) !== layout.length) throw new OtherShape();
-  if (start === 0) shiftOf = undefined;
   let at = start;
   for (const field of layout) {
     const value = fields[field.key];
@@ -191,7 +206,9 @@ function writeFields(layout: readonly Field[], fields: Fields, start: number): n
       case 'scalar':
         // A sum of a quantized array's values as stored stays theirs: shifted as they were.
         at = writeScalar(
-          field.sumOf !== undefined && field.sumOf === shiftOf ? (value as number) + shift : value,
+          field.sumOf !== undefined && field.sumOf === writing.shiftOf
+            ? (value as number) + writing.shift
+            : value,
           at,
         );
         break;
@@ -208,12 +225,12 @@ function writeFields(layout: readonly Field[], fields: Fields, start: number): n
         break;
       case 'typed':
         if (!(value instanceof field.type)) throw new OtherShape();
-        at = writeTyped(value as unknown as TypedArray, at, field.quantized ? field.key : undefined);
+        at = writeTyped(value as unknown as TypedArray, at, writing, field.quantized ? field.key : undefined);
         break;
       case 'fields':
         if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value))
           throw new OtherShape();
-        at = writeFields(field.fields, value as Fields, at);
+        at = writeFields(field.fields, value as Fields, at, writing);
         break;
       case 'other':
         throw new OtherShape();
@@ -245,7 +262,7 @@ function writeScalar(value: unknown, at: number): number {
   return at + 1;
 }
 
-function writeTyped(values: TypedArray, start: number, quantizedKey?: string): number {
+function writeTyped(values: TypedArray, start: number, writing: Writing, quantizedKey?: string): number {
   const width = values.BYTES_PER_ELEMENT;
   const span = quantizedKey !== undefined ? spanOf(values as Float32Array) : undefined;
   const quantized = span ? QUANTIZED_HEADER + 2 * values.length : Infinity;
@@ -276,8 +293,8 @@ function writeTyped(values: TypedArray, start: number, quantizedKey?: string): n
     return at;
   }
   if (quantized < values.byteLength) {
-    writeQuantized(values as Float32Array, start, span!);
-    shiftOf = quantizedKey;
+    writing.shift = writeQuantized(values as Float32Array, start, span!);
+    writing.shiftOf = quantizedKey;
     return start + quantized;
   }
   bytes[start + 4] = BYTES;
@@ -317,10 +334,10 @@ function spanOf(values: Float32Array): Span | undefined {
 }
 
 /**
- * Writes a four-byte float array in 16 bits a value between its span's ends, and sets `shift` to the sum of
- * its values as stored less as they were.
+ * Writes a four-byte float array in 16 bits a value between its span's ends; returns the sum of its values
+ * as stored less as they were.
  */
-function writeQuantized(values: Float32Array, start: number, { low, high }: Span): void {
+function writeQuantized(values: Float32Array, start: number, { low, high }: Span): number {
   bytes[start + 4] = QUANTIZED_16;
   view.setFloat32(start + 5, low, true);
   view.setFloat32(start + 9, high, true);
@@ -332,7 +349,7 @@ function writeQuantized(values: Float32Array, start: number, { low, high }: Span
     view.setUint16(at, code, true);
     moved += dequantized(code, low, high) - v;
   }
-  shift = moved;
+  return moved;
 }
 
 function readFields(layout: readonly Field[], at: { at: number }, into: Fields | undefined): Fields {
@@ -431,21 +448,32 @@ function readTyped(type: TypedArrayKind, at: { at: number }, held: unknown): Typ
 
 /** A watch as the engine holds it between the buckets it scores: its detector packed, or the state itself. */
 export interface HeldWatch extends Omit<WatchedSeries, 'detector'> {
-  detector: PackedDetector | DetectorState;
+  /**
+   * A string may be shared (every new watch's, until it first scores); a number is the watch's own packed
+   * bytes in its scorer's slab (`WatchScorer`), given back with `WatchScorer.release`.
+   */
+  detector: PackedDetector | number | DetectorState;
 }
 
 /**
  * Scores held watches: each with its detector unpacked into one reused state (unpacking then makes no
- * objects), packed again afterwards. A state that could not be packed is kept as it is, never the reused one.
+ * objects), packed again afterwards into the watch's own bytes in the scorer's slab (rewritten in place
+ * while they fit: no new string a watch a bucket). A state that could not be packed is kept as it is, never
+ * the reused one. Its owner releases a watch it drops (`release`), or its bytes stay held.
  */
 export class WatchScorer {
   private unpacked: DetectorState | undefined;
+  private readonly slab = new PackedSlab();
 
   score(held: HeldWatch, score: (watch: WatchedSeries) => void): void {
-    const detector =
-      typeof held.detector === 'string'
-        ? (this.unpacked = unpackDetector(held.detector, this.unpacked))
-        : held.detector;
+    const own = typeof held.detector === 'number' ? held.detector : undefined;
+    let detector: DetectorState;
+    if (own !== undefined) {
+      reserve(this.slab.length(own));
+      detector = this.unpacked = readState(this.slab.read(own, bytes), this.unpacked);
+    } else if (typeof held.detector === 'string')
+      detector = this.unpacked = unpackDetector(held.detector, this.unpacked);
+    else detector = held.detector as DetectorState;
     const watch: WatchedSeries = {
       detector,
       episode: held.episode,
@@ -454,10 +482,19 @@ export class WatchScorer {
       excursions: held.excursions,
     };
     score(watch);
-    held.detector =
-      packDetector(detector) ?? (detector === this.unpacked ? structuredClone(detector) : detector);
+    const end = writeState(detector);
+    if (end !== undefined) held.detector = this.slab.write(bytes, end, own);
+    else {
+      if (own !== undefined) this.slab.release(own);
+      held.detector = detector === this.unpacked ? structuredClone(detector) : detector;
+    }
     held.episode = watch.episode;
     held.score = watch.score;
     held.episodes = watch.episodes;
+  }
+
+  /** Gives back the bytes of a watch its owner drops. */
+  release(held: HeldWatch): void {
+    if (typeof held.detector === 'number') this.slab.release(held.detector);
   }
 }

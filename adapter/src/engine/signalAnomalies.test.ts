@@ -109,6 +109,21 @@ describe('anomalies of cost, latency and budget spend', () => {
     ]);
     expect(watcher.observe([budget], T0 + TICK).map((s) => s.signal)).toEqual(['budget-spend']);
   });
+
+  it("gives back a forgotten watch's packed bytes, and a watch's whose step changed", () => {
+    const watcher = new SignalAnomalies();
+    const held = () =>
+      (watcher as unknown as { scorer: { slab: { heldBytes: number } } }).scorer.slab.heldBytes;
+    const other: SignalSample = { ...cost(1), owner: 'api' };
+    // Both watches score a bucket: each holds its packed detector in the scorer's slab.
+    watcher.observe([cost(2), other], T0);
+    watcher.observe([cost(2), other], T0 + 300_000);
+    const both = held();
+    expect(both).toBeGreaterThan(0);
+    // 'api' is forgotten, 'web' restarts at another step: neither's bytes stay held.
+    watcher.observe([{ ...cost(2), stepMs: 600_000 }], T0 + 300_000 + TICK);
+    expect(held()).toBeLessThan(both / 2);
+  });
 });
 
 describe('a watched signal held packed between its buckets', () => {

@@ -87,6 +87,7 @@ export class SignalAnomalies {
       seen.add(id);
       let w = this.watched.get(id);
       if (w === undefined || w.stepMs !== sample.stepMs) {
+        if (w !== undefined) this.scorer.release(w);
         w = {
           stepMs: sample.stepMs,
           detector: this.newDetector(sample.stepMs),
@@ -112,7 +113,11 @@ export class SignalAnomalies {
         ...seriesAnomaly(w),
       });
     }
-    for (const id of this.watched.keys()) if (!seen.has(id)) this.watched.delete(id);
+    for (const [id, w] of this.watched)
+      if (!seen.has(id)) {
+        this.scorer.release(w);
+        this.watched.delete(id);
+      }
     return states;
   }
 
