@@ -68,7 +68,31 @@ export const RISING_GROWTH = Math.log(1.1);
 /** Whether demand grew more than RISING_GROWTH from `before` to `now`, both shifted by `shift`. */
 export const grewPast = (now: number, before: number, shift: number): boolean =>
   Math.log((now + shift) / (before + shift)) > RISING_GROWTH;
-const ROWS = 2 * LEVELS;
+/**
+ * Each level has a third row for bases where demand has fallen: the query's highest value over the last
+ * horizon more than RISING_GROWTH (shifted) above the base, the base not rising. What follows a fall is
+ * not what follows a steady level: on a noisy, mean-reverting series demand that just fell mostly comes
+ * back within the horizon, from a steady level it mostly stays. Read together, one tail priced both: too
+ * wide on steady stretches, too narrow after a fall, where the replicas let go on the way down were
+ * started again a readiness delay too late (road occupancy t4013 at 2 min readiness, days 0–3, growth
+ * over the horizon at τ = 0.99: 2.03 after a fall, 1.46 from a steady base, 1.68 both together; NASA at
+ * τ = 0.999: 4.91 and 1.49). A CPU HPA gets this headroom from its scale-down window, which holds the
+ * recent maximum. So a decision after a fall reads the larger growth of the fallen rows and of every row
+ * near D(t), at every τ (the fallen rows only add headroom: near D(t) they hold a few independent peaks,
+ * and read alone their tail was narrower than every row's, t4013's strict end missing more), and a
+ * steady decision reads the steady and rising rows without them. No constant of its own: the horizon and
+ * RISING_GROWTH are the rising rows'.
+ */
+export const fellFrom = (now: number, recentPeak: number, shift: number): boolean =>
+  grewPast(recentPeak, now, shift);
+/** The row kinds, each LEVELS rows: steady, rising, fallen (the row index is level + kind · LEVELS). */
+const STEADY = 0;
+const RISING = 1;
+const FALLEN = 2;
+const KINDS = 3;
+const ROWS = KINDS * LEVELS;
+/** A row's kind. */
+const kindOf = (row: number): number => Math.floor(row / LEVELS);
 /**
  * Where the peak of a past horizon lies. The demand query's `rate()` is the mean over its window, so at
  * the top of a ramp or a burst it is below the demand it averages, by about the rise over half the
@@ -123,7 +147,7 @@ const EMPTY_BINS = new Float32Array(0);
 
 /**
  * A row's span in one number: where its first bin is in `bins` (plus one, so that 0 is no row), that bin
- * and how many (both under 256: there are G_BINS). At most 2 × 10 rows of 127 bins: an integer under 2^31.
+ * and how many (both under 256: there are G_BINS). At most 3 × 10 rows of 127 bins: an integer under 2^31.
  */
 const SPAN_START = 1 << 16;
 const spanOf = (start: number, low: number, length: number): number =>
@@ -222,7 +246,9 @@ export class GrowthHistogram {
     const low = binOf(Math.log((peak + this.shift) / (base + this.shift)));
     const high = binOf(Math.log((extrapolated + this.shift) / (base + this.shift)));
     const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
-    const row = this.levelOf(base) + (this.rising(base, before, earlier) ? LEVELS : 0);
+    const row =
+      this.levelOf(base) +
+      this.kind(base, before, earlier, recentPeakOf(samples, Math.max(0, baseAt - h), baseAt)) * LEVELS;
     const measuredShare = this.increment * MEASURED_PEAK_SHARE;
     const atLow = this.binAt(row, low);
     this.bins[atLow] = (this.bins[atLow] as number) + measuredShare;
@@ -245,11 +271,12 @@ export class GrowthHistogram {
     current: number,
     horizonAgo = Number.NaN,
     lagAgo = Number.NaN,
+    recentPeak = Number.NaN,
   ): ReactiveDistribution | undefined {
     if (!(current >= 0)) return undefined;
-    const rising = this.rising(current, horizonAgo, lagAgo);
+    const kind = this.kind(current, horizonAgo, lagAgo, recentPeak);
     const all = new Float64Array(G_BINS);
-    const own = rising ? new Float64Array(G_BINS) : all;
+    const own = kind === STEADY ? all : new Float64Array(G_BINS);
     const centre = this.levelOf(current);
     // A hair under minWeight still counts: decayed sums carry rounding.
     const need = this.minWeight * this.increment * (1 - 1e-6);
@@ -267,9 +294,11 @@ export class GrowthHistogram {
       const readOwn = own !== all && ownWeight < need;
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
-        for (const row of [level, level + LEVELS]) {
+        for (let row = level; row < ROWS; row += LEVELS) {
           const span = this.rowState[ROWS + row] as number;
           if (span === 0) continue;
+          // A steady decision reads no fallen row (see fellFrom).
+          if (kind === STEADY && kindOf(row) === FALLEN) continue;
           // The bins beyond the row's span are zero, which would add nothing (the sums hold no -0).
           const counts = this.bins;
           const at = spanStart(span) - spanLow(span);
@@ -281,7 +310,7 @@ export class GrowthHistogram {
             weight += w;
             for (let b = from; b < to; b++) all[b] = (all[b] as number) + (counts[at + b] as number);
           }
-          if (!readOwn || row < LEVELS) continue;
+          if (!readOwn || kindOf(row) !== kind) continue;
           ownMask |= 1 << row;
           ownWeight += w;
           for (let b = from; b < to; b++) own[b] = (own[b] as number) + (counts[at + b] as number);
@@ -290,13 +319,14 @@ export class GrowthHistogram {
       if (readAll && weight >= need) ownNear = ownWeight >= need;
     }
     const useOwn = own !== all && ownWeight >= need;
-    // Rising rows from farther out than both rows were read: the larger growth of the two at every τ.
-    const farther = useOwn && !ownNear;
+    // The larger growth of the kind's own rows and of every row near D(t), at every τ: rising rows read
+    // from farther out than both rows, and fallen rows always (see fellFrom).
+    const larger = useOwn && (!ownNear || kind === FALLEN);
     const bothWeight = weight;
     const cdf = useOwn ? own : all;
     if (useOwn) {
       weight = ownWeight;
-      rowMask = farther ? rowMask | ownMask : ownMask;
+      rowMask = larger ? rowMask | ownMask : ownMask;
     }
     if (weight + this.priorWeight < need) return undefined;
     if (this.priorWeight > 0) {
@@ -304,10 +334,10 @@ export class GrowthHistogram {
       // it, so from zero demand it is none (a series idle so far has shown no burst to scale).
       const mean = (this.priorMean * current) / (current + this.shift);
       addExponentialPrior(cdf, this.priorWeight, mean);
-      if (farther) addExponentialPrior(all, this.priorWeight, mean);
+      if (larger) addExponentialPrior(all, this.priorWeight, mean);
     }
     const quantileOfGrowth = growthQuantileOf(cdf, weight + this.priorWeight, this.independentIncrement());
-    const bothQuantile = farther
+    const bothQuantile = larger
       ? growthQuantileOf(all, bothWeight + this.priorWeight, this.independentIncrement())
       : undefined;
     weight += this.priorWeight;
@@ -323,7 +353,7 @@ export class GrowthHistogram {
         this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
         rowMask,
         this.lagSteps,
-        farther,
+        larger ? kind : STEADY,
       ),
       quantile: (tau) =>
         Math.max(
@@ -345,11 +375,13 @@ export class GrowthHistogram {
   }
 
   /**
-   * Whether demand grew more than RISING_GROWTH (shifted) from `before`, a horizon earlier, to `now`,
-   * and is not below `lagAgo`, the query's value one lag earlier.
+   * RISING where demand grew more than RISING_GROWTH (shifted) from `before`, a horizon earlier, to `now`,
+   * and is not below `lagAgo`, the query's value one lag earlier; else FALLEN where `recentPeak`, the
+   * query's highest value over the last horizon, is that far above `now` (fellFrom); else STEADY.
    */
-  private rising(now: number, before: number, lagAgo: number): boolean {
-    return before >= 0 && grewPast(now, before, this.shift) && !(now < lagAgo);
+  private kind(now: number, before: number, lagAgo: number, recentPeak: number): number {
+    if (before >= 0 && grewPast(now, before, this.shift) && !(now < lagAgo)) return RISING;
+    return recentPeak >= 0 && fellFrom(now, recentPeak, this.shift) ? FALLEN : STEADY;
   }
 
   private levelOf(demand: number): number {
@@ -405,28 +437,45 @@ class HistogramNote implements ReactiveNote {
     private readonly priorEffective: number | undefined,
     private readonly rowMask: number,
     private readonly lagSteps: number,
-    /** Rising rows read from farther out than both rows, the larger growth of the two taken. */
-    private readonly farther: boolean,
+    /** RISING or FALLEN: that kind's rows and every row near D(t) read, the larger growth taken; else STEADY. */
+    private readonly larger: number,
   ) {}
 
   text(): string {
     const rows: string[] = [];
     for (let r = 0; r < ROWS; r++)
-      if (this.rowMask & (1 << r)) rows.push(r < LEVELS ? `${r}` : `${r - LEVELS} rising`);
+      if (this.rowMask & (1 << r)) rows.push(`${r % LEVELS}${ROW_KIND_NAMES[kindOf(r)] as string}`);
+
     const prior = this.priorEffective;
     return (
       `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
       `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior` : ''}; ` +
       `overlapping, about ${(this.effective / this.horizonSteps).toFixed(0)} independent peaks, the tail extrapolated beyond the largest of them, its spread as uncertain as the few peaks it is read from leave it), ` +
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
-      (this.farther
-        ? ' (rising: the rising rows out to where they hold enough horizons, never below both rows near D(t))'
-        : '') +
+      (LARGER_NOTES[this.larger] as string) +
       (this.lagSteps > 0
         ? `; each peak counted half as the query measured it, half extrapolated over its ${this.lagSteps}-tick lag`
         : '')
     );
   }
+}
+
+const ROW_KIND_NAMES = ['', ' rising', ' fallen'];
+/** What the note adds where a kind's own rows and every row were read, by kind. */
+const LARGER_NOTES = [
+  '',
+  ' (rising: the rising rows out to where they hold enough horizons, never below both rows near D(t))',
+  ' (fallen: the fallen rows, never below every row near D(t))',
+];
+
+/** The highest of `samples[from, to)` (NaN where none is a number): the query's recent peak. */
+function recentPeakOf(samples: ArrayLike<number>, from: number, to: number): number {
+  let peak = Number.NaN;
+  for (let i = from; i < to; i++) {
+    const x = samples[i] as number;
+    if (x >= 0 && !(x <= peak)) peak = x;
+  }
+  return peak;
 }
 
 /** The upper growth edge of each positive bin, computed once: the prior is spread over them every decision. */
@@ -611,7 +660,13 @@ export function reactivePeakDistribution(
     pastDemand.length >= horizonSteps ? pastDemand[pastDemand.length - horizonSteps] : undefined;
   const lag = growth?.lagSteps ?? 0;
   const lagAgo = lag > 0 && pastDemand.length >= lag ? pastDemand[pastDemand.length - lag] : undefined;
+  const recentPeak = recentPeakOf(
+    pastDemand,
+    Math.max(0, pastDemand.length - horizonSteps),
+    pastDemand.length,
+  );
   return (
-    growth?.distribution(demand, horizonAgo, lagAgo) ?? reactiveDistribution(pastDemand, horizonSteps, demand)
+    growth?.distribution(demand, horizonAgo, lagAgo, recentPeak) ??
+    reactiveDistribution(pastDemand, horizonSteps, demand)
   );
 }
