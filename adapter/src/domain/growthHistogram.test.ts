@@ -340,6 +340,21 @@ describe('GrowthHistogram', () => {
       const older = reactivePeakDistribution(h, Float64Array.from([100, 200, 100, 100]), 2, 100);
       expect(older.note.text()).not.toContain('fallen');
     });
+
+    it('looks back over recentPeakSteps where that is longer than the horizon, learning and deciding alike', () => {
+      const h = new GrowthHistogram({
+        horizonSteps: 2,
+        shift: 1,
+        halfLifeSteps: 1e9,
+        minWeight: 20,
+        recentPeakSteps: 4,
+      });
+      h.observeAll(Float64Array.from({ length: 20 * bounce.length }, (_, i) => bounce[i % bounce.length]!));
+      // The 200 three ticks back is within four ticks: fallen, as the rows were learned.
+      const older = reactivePeakDistribution(h, Float64Array.from([100, 200, 100, 100]), 2, 100);
+      expect(older.note.text()).toContain('fallen');
+      expect(older.note.text()).toBe(h.distribution(100, 100, Number.NaN, 200)!.note.text());
+    });
   });
 
   it('is additive near zero, where a ratio cannot scale a zero base', () => {

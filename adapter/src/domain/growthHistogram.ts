@@ -130,6 +130,8 @@ export interface GrowthHistogramOptions {
   readonly minWeight?: number;
   /** The prior the histogram starts with (default none). */
   readonly prior?: GrowthPrior;
+  /** Ticks over which a base's recent peak is read (fellFrom; default and at least horizonSteps). */
+  readonly recentPeakSteps?: number;
 }
 
 /**
@@ -163,6 +165,7 @@ export class GrowthHistogram {
   readonly horizonSteps: number;
   readonly lagSteps: number;
   readonly shift: number;
+  readonly recentPeakSteps: number;
   /**
    * One row of bins per level band and one per level band while rising (index + LEVELS), allocated when
    * first seen (most series visit few): the rows seen so far side by side in one array, in the order
@@ -190,6 +193,7 @@ export class GrowthHistogram {
   constructor(options: GrowthHistogramOptions) {
     this.horizonSteps = Math.max(1, Math.round(options.horizonSteps));
     this.lagSteps = Math.max(0, Math.round(options.lagSteps ?? 0));
+    this.recentPeakSteps = Math.max(this.horizonSteps, Math.round(options.recentPeakSteps ?? 0));
     this.shift = options.shift;
     this.growth = Math.pow(2, 1 / Math.max(1, options.halfLifeSteps));
     this.minWeight = options.minWeight ?? 120;
@@ -248,7 +252,13 @@ export class GrowthHistogram {
     const before = baseAt >= h ? (samples[baseAt - h] as number) : Number.NaN;
     const row =
       this.levelOf(base) +
-      this.kind(base, before, earlier, recentPeakOf(samples, Math.max(0, baseAt - h), baseAt)) * LEVELS;
+      this.kind(
+        base,
+        before,
+        earlier,
+        recentPeakOf(samples, Math.max(0, baseAt - this.recentPeakSteps), baseAt),
+      ) *
+        LEVELS;
     const measuredShare = this.increment * MEASURED_PEAK_SHARE;
     const atLow = this.binAt(row, low);
     this.bins[atLow] = (this.bins[atLow] as number) + measuredShare;
@@ -576,6 +586,14 @@ function growthQuantile(cdf: Float64Array, total: number, effective: number): (t
   return (tau) => (tau <= tauTop ? inside(tau) : Math.min(MAX_GROWTH, tail(tau)));
 }
 
+/**
+ * How far back a base's recent peak is read (fellFrom), where that is longer than the horizon: the span
+ * over which the HPA controller by default holds the highest count it was asked for (its scale-down
+ * stabilisation window, 300 s; kube-controller-manager's horizontal-pod-autoscaler-downscale-stabilization).
+ * At 30 s readiness the horizon looks back about a minute, too short to see most falls of a noisy series.
+ */
+const RECENT_PEAK_SECONDS = 300;
+
 /** How long a past horizon keeps half its weight. */
 export const GROWTH_HALF_LIFE_SECONDS = 86_400;
 
@@ -629,6 +647,7 @@ export function growthHistogramFor(
     shift: capacityPerReplica / 2,
     halfLifeSteps: GROWTH_HALF_LIFE_SECONDS / intervalSeconds,
     prior: growthPriorFor(horizonSteps, intervalSeconds),
+    recentPeakSteps: Math.round(RECENT_PEAK_SECONDS / intervalSeconds),
   });
 }
 
@@ -662,7 +681,7 @@ export function reactivePeakDistribution(
   const lagAgo = lag > 0 && pastDemand.length >= lag ? pastDemand[pastDemand.length - lag] : undefined;
   const recentPeak = recentPeakOf(
     pastDemand,
-    Math.max(0, pastDemand.length - horizonSteps),
+    Math.max(0, pastDemand.length - (growth?.recentPeakSteps ?? horizonSteps)),
     pastDemand.length,
   );
   return (
