@@ -70,7 +70,8 @@ export const grewPast = (now: number, before: number, shift: number): boolean =>
   Math.log((now + shift) / (before + shift)) > RISING_GROWTH;
 /**
  * Each level has a third row for bases where demand has fallen: the query's highest value over the last
- * horizon more than RISING_GROWTH (shifted) above the base, the base not rising. What follows a fall is
+ * recentPeakSteps (RECENT_PEAK_SECONDS, or the horizon where that is longer) more than RISING_GROWTH
+ * (shifted) above the base, the base not rising. What follows a fall is
  * not what follows a steady level: on a noisy, mean-reverting series demand that just fell mostly comes
  * back within the horizon, from a steady level it mostly stays. Read together, one tail priced both: too
  * wide on steady stretches, too narrow after a fall, where the replicas let go on the way down were
@@ -80,8 +81,8 @@ export const grewPast = (now: number, before: number, shift: number): boolean =>
  * recent maximum. So a decision after a fall reads the larger growth of the fallen rows and of every row
  * near D(t), at every τ (the fallen rows only add headroom: near D(t) they hold a few independent peaks,
  * and read alone their tail was narrower than every row's, t4013's strict end missing more), and a
- * steady decision reads the steady and rising rows without them. No constant of its own: the horizon and
- * RISING_GROWTH are the rising rows'.
+ * steady decision reads the steady and rising rows without them. RISING_GROWTH is the rising rows'; the
+ * look back is the HPA's own (RECENT_PEAK_SECONDS).
  */
 export const fellFrom = (now: number, recentPeak: number, shift: number): boolean =>
   grewPast(recentPeak, now, shift);
@@ -387,7 +388,7 @@ export class GrowthHistogram {
   /**
    * RISING where demand grew more than RISING_GROWTH (shifted) from `before`, a horizon earlier, to `now`,
    * and is not below `lagAgo`, the query's value one lag earlier; else FALLEN where `recentPeak`, the
-   * query's highest value over the last horizon, is that far above `now` (fellFrom); else STEADY.
+   * query's highest value over the last recentPeakSteps, is that far above `now` (fellFrom); else STEADY.
    */
   private kind(now: number, before: number, lagAgo: number, recentPeak: number): number {
     if (before >= 0 && grewPast(now, before, this.shift) && !(now < lagAgo)) return RISING;
