@@ -84,7 +84,7 @@ export const grewPast = (now: number, before: number, shift: number): boolean =>
  * steady decision reads the steady and rising rows without them. RISING_GROWTH is the rising rows'; the
  * look back is the HPA's own (RECENT_PEAK_SECONDS).
  */
-export const fellFrom = (now: number, recentPeak: number, shift: number): boolean =>
+const fellFrom = (now: number, recentPeak: number, shift: number): boolean =>
   grewPast(recentPeak, now, shift);
 /** The row kinds, each LEVELS rows: steady, rising, fallen (the row index is level + kind · LEVELS). */
 const STEADY = 0;
@@ -680,11 +680,9 @@ export function reactivePeakDistribution(
     pastDemand.length >= horizonSteps ? pastDemand[pastDemand.length - horizonSteps] : undefined;
   const lag = growth?.lagSteps ?? 0;
   const lagAgo = lag > 0 && pastDemand.length >= lag ? pastDemand[pastDemand.length - lag] : undefined;
-  const recentPeak = recentPeakOf(
-    pastDemand,
-    Math.max(0, pastDemand.length - (growth?.recentPeakSteps ?? horizonSteps)),
-    pastDemand.length,
-  );
+  const recentPeak =
+    growth &&
+    recentPeakOf(pastDemand, Math.max(0, pastDemand.length - growth.recentPeakSteps), pastDemand.length);
   return (
     growth?.distribution(demand, horizonAgo, lagAgo, recentPeak) ??
     reactiveDistribution(pastDemand, horizonSteps, demand)
