@@ -1,4 +1,10 @@
-import { GrowthHistogram, growthPriorFor, reactivePeakDistribution } from './growthHistogram';
+import {
+  GrowthHistogram,
+  growthHistogramFits,
+  growthHistogramFor,
+  growthPriorFor,
+  reactivePeakDistribution,
+} from './growthHistogram';
 
 const feed = (h: GrowthHistogram, samples: number[]) => h.observeAll(Float64Array.from(samples));
 
@@ -487,6 +493,19 @@ describe('GrowthHistogram', () => {
       expect(growthPriorFor(4, 15)).toEqual({ weight: 240, meanGrowth: (Math.LN2 * 60) / 3600 });
       expect(growthPriorFor(10, 15).meanGrowth).toBeCloseTo((Math.LN2 * 150) / 3600, 12);
     });
+  });
+});
+
+describe('growthHistogramFits', () => {
+  it('fits the horizon, lag, κ and tick interval it was built for, and no other', () => {
+    const built = growthHistogramFor(40, 2, 1, 30);
+    expect(growthHistogramFits(built, 40, 2, 1, 30)).toBe(true);
+    expect(growthHistogramFits(built, 40, 3, 1, 30)).toBe(false);
+    expect(growthHistogramFits(built, 40, 2, 0, 30)).toBe(false);
+    expect(growthHistogramFits(built, 50, 2, 1, 30)).toBe(false);
+    // A reload from 30 s to 60 s ticks with twice the readiness keeps the horizon's 2 ticks, but the day's
+    // half-life and the recent peak's 5 minutes are half as many ticks: the old histogram no longer fits.
+    expect(growthHistogramFits(built, 40, 2, 1, 60)).toBe(false);
   });
 });
 

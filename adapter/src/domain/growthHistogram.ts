@@ -166,6 +166,7 @@ export class GrowthHistogram {
   readonly horizonSteps: number;
   readonly lagSteps: number;
   readonly shift: number;
+  readonly halfLifeSteps: number;
   readonly recentPeakSteps: number;
   /**
    * One row of bins per level band and one per level band while rising (index + LEVELS), allocated when
@@ -196,6 +197,7 @@ export class GrowthHistogram {
     this.lagSteps = Math.max(0, Math.round(options.lagSteps ?? 0));
     this.recentPeakSteps = Math.max(this.horizonSteps, Math.round(options.recentPeakSteps ?? 0));
     this.shift = options.shift;
+    this.halfLifeSteps = options.halfLifeSteps;
     this.growth = Math.pow(2, 1 / Math.max(1, options.halfLifeSteps));
     this.minWeight = options.minWeight ?? 120;
     this.priorMean = options.prior?.meanGrowth ?? 0;
@@ -652,17 +654,26 @@ export function growthHistogramFor(
   });
 }
 
-/** Whether `growth` was built for this horizon, lag and κ (a reload may change any of them). */
+/**
+ * Whether `growth` is the one growthHistogramFor would build for this horizon, lag, κ and tick interval (a
+ * reload may change any of them; the half-life and the recent peak's look back are counted in ticks, so a
+ * new interval needs a new histogram even where the horizon's ticks stay the same). Compared as the
+ * constructor stores them, without building one: this runs for every policy each tick.
+ */
 export function growthHistogramFits(
   growth: GrowthHistogram,
   capacityPerReplica: number,
   horizonSteps: number,
   lagSteps: number,
+  intervalSeconds: number,
 ): boolean {
+  const horizon = Math.max(1, Math.round(horizonSteps));
   return (
-    growth.horizonSteps === horizonSteps &&
-    growth.lagSteps === lagSteps &&
-    growth.shift === capacityPerReplica / 2
+    growth.horizonSteps === horizon &&
+    growth.lagSteps === Math.max(0, Math.round(lagSteps)) &&
+    growth.shift === capacityPerReplica / 2 &&
+    growth.halfLifeSteps === GROWTH_HALF_LIFE_SECONDS / intervalSeconds &&
+    growth.recentPeakSteps === Math.max(horizon, Math.round(RECENT_PEAK_SECONDS / intervalSeconds))
   );
 }
 

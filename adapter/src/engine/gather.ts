@@ -243,7 +243,10 @@ function growthOf(
     return undefined;
   }
   const existing = histograms.get(key);
-  if (existing !== undefined && growthHistogramFits(existing, shape.kappa, shape.steps, shape.lag)) {
+  if (
+    existing !== undefined &&
+    growthHistogramFits(existing, shape.kappa, shape.steps, shape.lag, engine.intervalSeconds)
+  ) {
     existing.observe(recent);
     return existing;
   }
