@@ -225,7 +225,7 @@ function growthShape(policy: Policy, engine: Config['engine']) {
 
 /**
  * The policy's growth histogram, fed the horizon this tick's sample completes; built afresh from the recent
- * history (a warm start, or after a reload changed the horizon or κ) when it does not fit, and then
+ * history (a warm start, or after a reload changed the horizon, κ or tick interval) when it does not fit, and then
  * `pending` a day of history. None without a configured κ, whose half is the histogram's shift.
  */
 function growthOf(
