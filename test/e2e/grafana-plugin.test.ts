@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createCA, localServerCertificate } from '../support/certs';
-import { costscale, REPO, startCostscale } from '../support/cli';
+import { costscale, REPO, startCostscale, waitForReady } from '../support/cli';
 import { freePort, waitFor } from '../support/ports';
 import type { ManagedProcess } from '../support/processes';
 import { startPrometheus, toOpenMetrics, type PrometheusHandle } from '../support/prometheus';
@@ -232,11 +232,7 @@ log: { level: warn }
   const recommended = await costscale(['recommend', '--config', config, '--save']);
   if (recommended.code !== 0) throw new Error(`costscale recommend failed:\n${recommended.stderr}`);
   adapter = startCostscale(['serve', '--config', config]);
-  await waitFor(
-    'the adapter to be ready',
-    async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status === 200,
-    60_000,
-  );
+  await waitForReady(adapter, metricsPort, 'the adapter to be ready');
 
   // Seed through the REST API: a policy and a budget managed by the API, and an override.
   const policy = await api('POST', '/api/v1/policies', {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../adapter/src/log';
 import { startService, type Service } from '../../adapter/src/main';
 import { openPostgres } from '../../adapter/src/store/db';
-import { startCostscale } from '../support/cli';
+import { startCostscale, waitForReady } from '../support/cli';
 import { TestDatabases } from '../support/databases';
 import { fakeDateOnly } from '../support/fakeDate';
 import { freePort, waitFor } from '../support/ports';
@@ -215,12 +215,7 @@ describe('SIGKILL mid-tick', () => {
 
       proxy.frozen = false;
       proc = startCostscale(['serve', '--config', file]);
-      await waitFor(
-        'ready again',
-        async () =>
-          (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => undefined))?.status === 200,
-        60_000,
-      );
+      await waitForReady(proc, metricsPort, 'ready again');
       await waitFor(
         'two decisions after the restart',
         async () => (await rows()).length >= before.length + 2,

@@ -10,10 +10,10 @@ import { createRestApi } from '../../adapter/src/server/rest';
 import { SERVED_METRICS, SnapshotHolder } from '../../adapter/src/snapshot/snapshot';
 import { createApiKey } from '../../adapter/src/store/apiKeys';
 import { openPostgres, type Database } from '../../adapter/src/store/db';
-import { startCostscale } from '../support/cli';
+import { startCostscale, waitForReady } from '../support/cli';
 import { TestDatabases } from '../support/databases';
 import type { ManagedProcess } from '../support/processes';
-import { freePort, waitFor } from '../support/ports';
+import { freePort } from '../support/ports';
 import { requestArbitrary, segment, type FuzzRequest } from '../support/restFuzz';
 
 // Issue 16: a generative fuzz of both APIs on the one HTTPS port of a real `costscale serve` (real
@@ -101,11 +101,7 @@ log: { level: warn }
 `,
   );
   proc = startCostscale(['serve', '--config', file], { DATABASE_URL: url });
-  await waitFor(
-    'ready',
-    async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status === 200,
-    60_000,
-  );
+  await waitForReady(proc, metricsPort);
   db = openPostgres(url, 2);
   for (const role of ['admin', 'viewer'] as const) {
     tokens[role] = (await createApiKey(db, { name: `fuzz-${role}`, role }, Date.now())).token;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPostgres } from '../../adapter/src/store/db';
 import { loadMigrations } from '../../adapter/src/store/migrate';
-import { costscale, startCostscale } from '../support/cli';
+import { costscale, startCostscale, waitForReady } from '../support/cli';
 import { TestDatabases } from '../support/databases';
 import { freePort, waitFor } from '../support/ports';
 
@@ -37,7 +37,7 @@ test('serve: ready after the first tick, reloads good files, rejects bad ones an
   const file = await configFile(dir, port);
   const proc = startCostscale(['serve', '--config', file]);
   try {
-    await waitFor('readiness', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    await waitForReady(proc, port);
     const verbose = await (await fetch(`http://127.0.0.1:${port}/readyz?verbose`)).text();
     expect(verbose).toContain('[+]first-tick ok');
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe('ok');

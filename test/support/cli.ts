@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { FatalWaitError, waitFor } from './ports';
 import { startProcess, type ManagedProcess } from './processes';
 
 export const REPO = join(__dirname, '..', '..');
@@ -36,4 +37,25 @@ export function costscale(args: string[], env: NodeJS.ProcessEnv = {}, cwd = REP
 export function startCostscale(args: string[], env: NodeJS.ProcessEnv = {}): ManagedProcess {
   ensureBuilt();
   return startProcess(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, ...env } });
+}
+
+/**
+ * Waits until a started `costscale serve` answers /readyz 200 on `metricsPort`, failing at once with its
+ * output if it exits first. The bound is generous: a start-up (Node, the embedded database's WebAssembly,
+ * the first tick) on a loaded 2-core machine has taken over 30 s; waiting longer weakens no assertion.
+ */
+export async function waitForReady(
+  proc: ManagedProcess,
+  metricsPort: number,
+  what = 'readiness',
+): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+        throw new FatalWaitError(`costscale serve exited before ${what}:\n${proc.output()}`);
+      return (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status === 200;
+    },
+    120_000,
+  );
 }
