@@ -110,29 +110,6 @@ describe('anomalies of cost, latency and budget spend', () => {
     expect(watcher.observe([budget], T0 + TICK).map((s) => s.signal)).toEqual(['budget-spend']);
   });
 
-  it('returns the same state object from tick to tick until a bucket of its is scored', () => {
-    const watcher = new SignalAnomalies();
-    const [first] = watcher.observe([cost(2)], T0);
-    // The same bucket: nothing scored, the same state.
-    expect(watcher.observe([cost(3)], T0 + TICK)[0]).toBe(first);
-    expect(watcher.observe([cost(undefined)], T0 + 2 * TICK)[0]).toBe(first);
-    // The bucket closes and is scored: a new state, then held again through the next bucket.
-    const [scored] = watcher.observe([cost(2)], T0 + STEP);
-    expect(scored).not.toBe(first);
-    expect(scored).toEqual({
-      namespace: 'shop',
-      owner: 'web',
-      signal: 'cost-per-hour',
-      score: 0,
-      active: false,
-      episodes: 0,
-    });
-    expect(watcher.observe([cost(2)], T0 + STEP + TICK)[0]).toBe(scored);
-    // A bucket without a reading is not scored: the state stays.
-    const [afterGap] = watcher.observe([cost(undefined)], T0 + 2 * STEP);
-    expect(watcher.observe([cost(2)], T0 + 3 * STEP)[0]).toBe(afterGap);
-  });
-
   it("gives back a forgotten watch's packed bytes, and a watch's whose step changed", () => {
     const watcher = new SignalAnomalies();
     const held = () =>
@@ -328,29 +305,6 @@ describe('the tick signals', () => {
     expect(published.policies[1]).toBe(fresh[1]);
     expect(JSON.stringify(published.policies)).toBe(JSON.stringify(copied));
     expect(Object.keys(published.policies[0]!).at(-1)).toBe('anomalies');
-  });
-
-  it('publish a state alone on its policy as the same list while the state is the same', () => {
-    const state = {
-      namespace: 'shop',
-      owner: 'web',
-      signal: 'cost-per-hour' as const,
-      score: 0.1,
-      active: false,
-      episodes: 0,
-    };
-    const first = withSignalStates({ ...out, policies: [entry('web', T0, 1.5)] }, [state]);
-    const second = withSignalStates({ ...out, policies: [entry('web', T0 + TICK, 1.5)] }, [state]);
-    expect(first.policies[0]!.anomalies).toEqual([
-      { signal: 'cost-per-hour', score: 0.1, active: false, episodes: 0 },
-    ]);
-    expect(second.policies[0]!.anomalies).toBe(first.policies[0]!.anomalies);
-    const changed = withSignalStates({ ...out, policies: [entry('web', T0 + STEP, 1.5)] }, [
-      { ...state, score: 0.2 },
-    ]);
-    expect(changed.policies[0]!.anomalies).toEqual([
-      { signal: 'cost-per-hour', score: 0.2, active: false, episodes: 0 },
-    ]);
   });
 
   it("find each policy's states when the entries are not in the states' order", () => {

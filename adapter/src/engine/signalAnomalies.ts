@@ -50,8 +50,6 @@ interface Watched extends HeldWatch {
   count: number;
   /** The `observe` it was last sampled in (a count, so no set of ids is built each tick). */
   seenIn: number;
-  /** Its state as `observe` last returned it, until its next bucket is scored (see `observe`). */
-  state: SignalState | undefined;
 }
 
 const idOf = (s: { namespace: string; owner: string; signal: string }) =>
@@ -82,10 +80,7 @@ export class SignalAnomalies {
 
   /**
    * Adds this tick's samples, scores the buckets that closed and returns each signal's state. Signals
-   * not sampled this tick (their policy or budget is gone) are forgotten. A signal's state is the same
-   * object from tick to tick until a bucket of its is scored: a state changes only then, and a bucket
-   * closes once in 20 ticks at 15 s (issue 16: a new state a signal a tick was garbage the published
-   * entries then held).
+   * not sampled this tick (their policy or budget is gone) are forgotten.
    */
   observe(samples: readonly SignalSample[], now: number): SignalState[] {
     const tick = ++this.observed;
@@ -106,7 +101,6 @@ export class SignalAnomalies {
           sum: 0,
           count: 0,
           seenIn: tick,
-          state: undefined,
         };
         this.watched.set(id, w);
       }
@@ -116,13 +110,12 @@ export class SignalAnomalies {
         w.sum += sample.value;
         w.count += 1;
       }
-      w.state ??= {
+      states.push({
         namespace: sample.namespace,
         owner: sample.owner,
         signal: sample.signal,
         ...seriesAnomaly(w),
-      };
-      states.push(w.state);
+      });
     }
     for (const [id, w] of this.watched)
       if (w.seenIn !== tick) {
@@ -137,7 +130,6 @@ export class SignalAnomalies {
     if (w.count > 0) {
       const wasActive = w.episode.active;
       this.scorer.score(w, (watch) => watchSample(watch, w.bucketStart, w.sum / w.count));
-      w.state = undefined;
       const e = w.episode;
       if (e.active !== wasActive) {
         this.onAnomaly?.({
@@ -213,8 +205,7 @@ export function signalSamples(
  * in place, as its last key (what `{ ...entry, anomalies }` would give): the entries are this tick's own,
  * not yet published (the holder freezes them), and a copy of each would keep two entries per policy
  * alive at the end of the tick, beside the previous snapshot (issue 16: 100,000 policies). An entry
- * already frozen is copied as before. A state alone on its policy is published as the same list from
- * tick to tick while `observe` returns the same state.
+ * already frozen is copied as before.
  */
 export function withSignalStates(out: TickOutput, states: readonly SignalState[]): TickOutput {
   const groups = ownerGroups(states);
@@ -274,21 +265,15 @@ function ownerGroups(states: readonly SignalState[]): OwnerGroup[] {
     let end = i + 1;
     while (end < states.length && states[end]!.namespace === namespace && states[end]!.owner === owner) end++;
     // Each list its exact length: a list grown by a push keeps spare slots for every policy.
-    const list =
-      end === i + 1 ? aloneList(states[i]!) : states.slice(i, end).map((state) => aloneList(state)[0]!);
+    const list = end === i + 1 ? [anomalyOf(states[i]!)] : states.slice(i, end).map(anomalyOf);
     groups.push({ namespace, owner, list });
     i = end;
   }
   return groups;
 }
 
-/** A state's anomaly as a list of one, made once a state. */
-function aloneList(state: SignalState): readonly SignalAnomaly[] {
-  let list = ALONE.get(state);
-  if (list === undefined) {
-    const { namespace: _namespace, owner: _owner, ...anomaly } = state;
-    ALONE.set(state, (list = [anomaly]));
-  }
-  return list;
+/** A state as its owner's entry publishes it. */
+function anomalyOf(state: SignalState): SignalAnomaly {
+  const { namespace: _namespace, owner: _owner, ...anomaly } = state;
+  return anomaly;
 }
-const ALONE = new WeakMap<SignalState, readonly SignalAnomaly[]>();
