@@ -307,6 +307,39 @@ describe('the tick signals', () => {
     expect(Object.keys(published.policies[0]!).at(-1)).toBe('anomalies');
   });
 
+  it("find each policy's states when the entries are not in the states' order", () => {
+    const state = (owner: string, signal: 'cost-per-hour' | 'latency', score: number) => ({
+      namespace: 'shop',
+      owner,
+      signal,
+      score,
+      active: false,
+      episodes: 0,
+    });
+    const published = withSignalStates({ ...out, policies: [entry('api', T0, 9), entry('web', T0, 1.5)] }, [
+      state('web', 'cost-per-hour', 0.1),
+      state('web', 'latency', 0.2),
+      state('api', 'cost-per-hour', 0.3),
+      { namespace: '', owner: 'team', signal: 'budget-spend', score: 0.4, active: false, episodes: 0 },
+    ]);
+    expect(published.policies.map((p) => [p.name, p.anomalies?.map((a) => [a.signal, a.score])])).toEqual([
+      ['api', [['cost-per-hour', 0.3]]],
+      [
+        'web',
+        [
+          ['cost-per-hour', 0.1],
+          ['latency', 0.2],
+        ],
+      ],
+    ]);
+    expect(published.budgets![0]!.anomaly).toEqual({
+      signal: 'budget-spend',
+      score: 0.4,
+      active: false,
+      episodes: 0,
+    });
+  });
+
   it('are copied onto an entry that is already frozen', () => {
     const frozen = Object.freeze(entry('web', T0, 1.5));
     const state = { score: 0.1, active: false, episodes: 0 };

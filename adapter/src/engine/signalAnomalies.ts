@@ -48,6 +48,8 @@ interface Watched extends HeldWatch {
   bucketStart: number;
   sum: number;
   count: number;
+  /** The `observe` it was last sampled in (a count, so no set of ids is built each tick). */
+  seenIn: number;
 }
 
 const idOf = (s: { namespace: string; owner: string; signal: string }) =>
@@ -61,6 +63,7 @@ export class SignalAnomalies {
    * scores. Held by the watcher, not the module, so it goes with the watcher (a dry run's, a test's).
    */
   private readonly newDetectors = new Map<number, PackedDetector>();
+  private observed = 0;
 
   constructor(private readonly onAnomaly?: (event: AnomalyEventRecord) => void) {}
 
@@ -80,11 +83,10 @@ export class SignalAnomalies {
    * not sampled this tick (their policy or budget is gone) are forgotten.
    */
   observe(samples: readonly SignalSample[], now: number): SignalState[] {
-    const seen = new Set<string>();
+    const tick = ++this.observed;
     const states: SignalState[] = [];
     for (const sample of samples) {
       const id = idOf(sample);
-      seen.add(id);
       let w = this.watched.get(id);
       if (w === undefined || w.stepMs !== sample.stepMs) {
         if (w !== undefined) this.scorer.release(w);
@@ -98,9 +100,11 @@ export class SignalAnomalies {
           bucketStart: Math.floor(now / sample.stepMs) * sample.stepMs,
           sum: 0,
           count: 0,
+          seenIn: tick,
         };
         this.watched.set(id, w);
       }
+      w.seenIn = tick;
       if (now >= w.bucketStart + w.stepMs) this.closeBucket(sample, w, now);
       if (sample.value !== undefined && Number.isFinite(sample.value)) {
         w.sum += sample.value;
@@ -114,7 +118,7 @@ export class SignalAnomalies {
       });
     }
     for (const [id, w] of this.watched)
-      if (!seen.has(id)) {
+      if (w.seenIn !== tick) {
         this.scorer.release(w);
         this.watched.delete(id);
       }
@@ -204,17 +208,24 @@ export function signalSamples(
  * already frozen is copied as before.
  */
 export function withSignalStates(out: TickOutput, states: readonly SignalState[]): TickOutput {
-  const byOwner = new Map<string, SignalAnomaly[]>();
-  for (const { namespace, owner, ...anomaly } of states) {
-    const key = `${namespace}/${owner}`;
-    const held = byOwner.get(key);
-    // Each list its exact length: a list grown by a spread or a push keeps spare slots for every policy.
-    byOwner.set(key, held === undefined ? [anomaly] : held.concat([anomaly]));
-  }
+  const groups = ownerGroups(states);
+  // The states come in the entries' order (signalSamples) and are matched by walking both; a map by key
+  // (a new key string an owner a tick) only for those out of that order, and the budgets'.
+  let next = 0;
+  let byOwner: Map<string, readonly SignalAnomaly[]> | undefined;
+  const listOf = (namespace: string, owner: string): readonly SignalAnomaly[] | undefined => {
+    const g = groups[next];
+    if (g !== undefined && g.namespace === namespace && g.owner === owner) {
+      next++;
+      return g.list;
+    }
+    byOwner ??= byKey(groups);
+    return byOwner.get(`${namespace}/${owner}`);
+  };
   return {
     ...out,
     policies: out.policies.map((p) => {
-      const anomalies = byOwner.get(policyKey(p));
+      const anomalies = listOf(p.namespace, p.name);
       if (anomalies === undefined) return p;
       if (Object.isFrozen(p)) return { ...p, anomalies };
       (p as { anomalies?: readonly SignalAnomaly[] }).anomalies = anomalies;
@@ -222,9 +233,47 @@ export function withSignalStates(out: TickOutput, states: readonly SignalState[]
     }),
     ...(out.budgets && {
       budgets: out.budgets.map((b) => {
-        const [anomaly] = byOwner.get(`/${b.name}`) ?? [];
+        const [anomaly] = listOf('', b.name) ?? [];
         return anomaly === undefined ? b : { ...b, anomaly };
       }),
     }),
   };
+}
+
+/** The groups' lists by owner key, an owner's lists joined in order. */
+function byKey(groups: readonly OwnerGroup[]): Map<string, readonly SignalAnomaly[]> {
+  const lists = new Map<string, readonly SignalAnomaly[]>();
+  for (const { namespace, owner, list } of groups) {
+    const key = `${namespace}/${owner}`;
+    const held = lists.get(key);
+    lists.set(key, held === undefined ? list : held.concat(list));
+  }
+  return lists;
+}
+
+interface OwnerGroup {
+  readonly namespace: string;
+  readonly owner: string;
+  readonly list: readonly SignalAnomaly[];
+}
+
+/** The states by owner, in order: each owner's consecutive states as one list of its anomalies. */
+function ownerGroups(states: readonly SignalState[]): OwnerGroup[] {
+  const groups: OwnerGroup[] = [];
+  for (let i = 0; i < states.length;) {
+    const { namespace, owner } = states[i]!;
+    let end = i + 1;
+    while (end < states.length && states[end]!.namespace === namespace && states[end]!.owner === owner) end++;
+    // Each list its exact length: a list grown by a push keeps spare slots for every policy.
+    const list = end === i + 1 ? [anomalyOf(states[i]!)] : states.slice(i, end).map(anomalyOf);
+    groups.push({ namespace, owner, list });
+    i = end;
+  }
+  return groups;
+}
+
+/** A state as its owner's entry publishes it. */
+function anomalyOf(state: SignalState): SignalAnomaly {
+  const { namespace: _namespace, owner: _owner, ...anomaly } = state;
+  return anomaly;
 }

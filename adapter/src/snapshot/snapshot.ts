@@ -255,7 +255,13 @@ function renderedEntry(p: PolicySnapshot): PolicySnapshot {
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    // Own enumerable values, as Object.values gives them, without its array an object (issue 16: every
+    // entry's objects, each tick); a list by index (for-in would make a string of each).
+    if (Array.isArray(value)) for (const v of value) deepFreeze(v);
+    else {
+      const object = value as Record<string, unknown>;
+      for (const key in object) if (Object.hasOwn(object, key)) deepFreeze(object[key]);
+    }
   }
   return value;
 }

@@ -1,3 +1,4 @@
+import { decimalAt } from './decimalBytes';
 import {
   parseSampleValue,
   type InstantSample,
@@ -123,9 +124,9 @@ class Scanner {
     this.expect(OPEN_ARRAY);
     const at = this.number();
     this.expect(COMMA);
-    const value = this.plainString();
+    const value = this.sampleValue();
     this.expect(CLOSE_ARRAY);
-    return [Math.round(at * 1000), parseSampleValue(value)];
+    return [Math.round(at * 1000), value];
   }
 
   private points(): { timestamps: Float64Array; values: Float64Array } {
@@ -140,7 +141,7 @@ class Scanner {
         this.expect(OPEN_ARRAY);
         timestamps[n] = Math.round(this.number() * 1000);
         this.expect(COMMA);
-        values[n] = parseSampleValue(this.plainString());
+        values[n] = this.sampleValue();
         this.expect(CLOSE_ARRAY);
         n++;
       } while (this.take(COMMA));
@@ -222,15 +223,28 @@ class Scanner {
 
   /** An ASCII string without escapes or control characters (a key, a type, a sample value). */
   private plainString(): string {
+    const start = this.plainStringStart();
+    return this.bytes.toString('latin1', start, this.pos++);
+  }
+
+  /** A sample value, as parseSampleValue reads its string: a short decimal from its bytes (decimalBytes.ts). */
+  private sampleValue(): number {
+    const start = this.plainStringStart();
+    const end = this.pos++;
+    const value = decimalAt(this.bytes, start, end);
+    return Number.isNaN(value) ? parseSampleValue(this.bytes.toString('latin1', start, end)) : value;
+  }
+
+  /** Reads a plain string up to its closing quote, where it leaves `pos`; returns where its text starts. */
+  private plainStringStart(): number {
     this.expect(QUOTE);
     const start = this.pos;
     for (;;) {
       const c = this.at(this.pos);
-      if (c === QUOTE) break;
+      if (c === QUOTE) return start;
       if (c === BACKSLASH || c < 0x20 || c > 0x7e || Number.isNaN(c)) fail();
       this.pos++;
     }
-    return this.bytes.toString('latin1', start, this.pos++);
   }
 
   /** A number as JSON writes it (RFC 8259 §6: no sign but minus, no leading zero, digits around the dot). */
@@ -251,7 +265,8 @@ class Scanner {
       if (sign === PLUS || sign === MINUS) this.pos++;
       this.digits();
     }
-    return Number(this.bytes.toString('latin1', start, this.pos));
+    const value = decimalAt(this.bytes, start, this.pos);
+    return Number.isNaN(value) ? Number(this.bytes.toString('latin1', start, this.pos)) : value;
   }
 
   /** One or more decimal digits. */
