@@ -496,13 +496,14 @@ describe("the HPA's tolerance band", () => {
 });
 
 describe("new replicas' start", () => {
-  // v = 20, peak uniform on [100, 180], κ = 10, demand now 50 and falling (the query 50, 60 a lag
-  // earlier): from 5 replicas, 18 cost 18 an hour and 5 cost 5 + 20·P(peak > 50) = 25.
+  // v = 20, peak uniform on [100, 180], κ = 10, demand now 50 and falling (the query 50, 55 a lag
+  // earlier: the demand of now at least 45, so no count under 5 is weighed): from 5 replicas, 18 cost 18 an
+  // hour and 5 cost 5 + 20·P(peak > 50) = 25.
   const spike = {
     ...base,
     sloMissCostPerHour: 20,
     currentReplicas: 5,
-    demandLag: { measured: 50, earlier: 60, lagSeconds: 60 },
+    demandLag: { measured: 50, earlier: 55, lagSeconds: 60 },
   };
 
   it('charges each replica started its share of the horizon spent starting, and explains it', () => {
@@ -577,7 +578,7 @@ describe('replicas started for a rising demand', () => {
     // 50 from 47 is 5.8 % (shifted by κ/2 = 5): not a rise in progress.
     expect(decided({ ...burst, demandLag: { measured: 50, earlier: 47, lagSeconds: 60 } }).replicas).toBe(5);
     expect(decided({ ...burst, demandLag: { measured: 50, earlier: 50, lagSeconds: 60 } }).replicas).toBe(5);
-    expect(decided({ ...burst, demandLag: { measured: 50, earlier: 60, lagSeconds: 60 } }).replicas).toBe(5);
+    expect(decided({ ...burst, demandLag: { measured: 50, earlier: 55, lagSeconds: 60 } }).replicas).toBe(5);
     const { demandLag: _lag, ...measured } = burst;
     const d = decided(measured);
     expect(d.replicas).toBe(5);
@@ -589,6 +590,44 @@ describe('replicas started for a rising demand', () => {
     expect(decided({ ...burst, sloMissCostPerHour: 30, currentReplicas: 3 }).replicas).toBe(
       decided({ ...burst, sloMissCostPerHour: 30, currentReplicas: 3, demandLag: undefined }).replicas,
     );
+  });
+});
+
+describe('counts under D(t) on a fall', () => {
+  // κ = 10, c = 1, 5 replicas. The query reads 50, 60 a lag earlier: the demand of now may be as low as 40.
+  // The peak over the horizon is uniform on [30, 70] (what followed such bases: the fall mostly goes on).
+  const falling: DecisionInput = {
+    ...base,
+    distribution: { quantile: (tau) => 30 + 40 * tau },
+    currentReplicas: 5,
+    sloMissCostPerHour: 0.5,
+    demandLag: { measured: 50, earlier: 60, lagSeconds: 60 },
+  };
+
+  it('weighs the counts down to the fall extrapolated over the lag, priced by the distribution, and explains it', () => {
+    // 4 replicas: 4 + 0.5·P(peak > 40) ≈ 4.4 an hour; 5: 5 + 0.5·P(peak > 50) ≈ 5.3. Taken as certain, the
+    // demand of now held 5.
+    const d = decided(falling);
+    expect(d.replicas).toBe(4);
+    expect(d.sloMissRisk).toBeGreaterThan(0.6);
+    expect(d.sloMissRisk).toBeLessThan(0.9);
+    expect(d.explanation.inputs).toContainEqual({
+      name: 'fallingFloor',
+      value: 4,
+      source:
+        'demand falling (query 50 below 60 a lag before): the demand of now may be as low as 40, so counts from ' +
+        "⌈40/κ⌉ are weighed, those under D priced by the peak's distribution",
+    });
+    expect(d.explanation.warnings.join(' ')).not.toContain('serve less than demand now');
+  });
+
+  it('holds D(t) where a miss is worth more than the replicas, on a flat demand, or without a distribution', () => {
+    // v = 30: 7 replicas (7 + 30·P(peak > 70) = 7) against 4 (4 + 30·0.75): the same count as before.
+    expect(decided({ ...falling, sloMissCostPerHour: 30 }).replicas).toBe(7);
+    const flat = decided({ ...falling, demandLag: { measured: 50, earlier: 50, lagSeconds: 60 } });
+    expect(flat.replicas).toBe(5);
+    expect(flat.explanation.inputs.map((i) => i.name)).not.toContain('fallingFloor');
+    expect(decided({ ...falling, distribution: undefined }).replicas).toBe(5);
   });
 });
 

@@ -1,6 +1,7 @@
 import { chooseReplicas, exceedanceFromQuantiles } from './missObjective';
 import { isReachable } from './toleranceBand';
 import { grewPast } from './growthHistogram';
+import { demandFloorOnFall } from './fallingDemand';
 import type { LagCorrection } from './demandLag';
 import { z } from 'zod';
 import type { Policy } from '../config/schema';
@@ -291,7 +292,10 @@ export const liveAnswers: DistributionAnswers = {
     const exceeds =
       distribution === undefined
         ? (x: number) => Number(demand > x)
-        : exceedanceFromQuantiles((tau) => distribution.quantile(tau), demand);
+        : exceedanceFromQuantiles(
+            (tau) => distribution.quantile(tau),
+            demandFloorOnFall(demand, input.demandLag),
+          );
     return chooseReplicas({
       lowest,
       highest,
@@ -306,7 +310,11 @@ export const liveAnswers: DistributionAnswers = {
   missRisk: (input, capacity) =>
     input.distribution === undefined
       ? null
-      : exceedanceProbability(input.distribution, capacity, input.demand ?? 0),
+      : exceedanceProbability(
+          input.distribution,
+          capacity,
+          demandFloorOnFall(input.demand ?? 0, input.demandLag),
+        ),
 };
 
 /** The decision for one policy at `input.at`. Same input ⇒ same output. */
@@ -477,7 +485,18 @@ export function decideWith(
   const current = input.currentReplicas;
   const tolerance = input.hpaTolerance ?? 0;
   // ⌈D(t)/κ⌉, the replicas the demand of now needs; holding the current count below it is a choice too.
-  const needNow = Math.max(0, ceilTolerant(demand / kappa));
+  // On a fall priced by a distribution, the demand of now may be as low as the fall extrapolated over the
+  // query's lag (fallingDemand.ts): the counts down to it are weighed.
+  const floorDemand = quantile === null ? demand : demandFloorOnFall(demand, lag);
+  const needNow = Math.max(0, ceilTolerant(floorDemand / kappa));
+  if (floorDemand < demand && lag !== undefined)
+    explain?.(
+      'fallingFloor',
+      needNow,
+      `demand falling (query ${fmt(lag.measured)} below ${fmt(lag.earlier)} a lag before): the demand of now ` +
+        `may be as low as ${fmt(floorDemand)}, so counts from ⌈${fmt(floorDemand)}/κ⌉ are weighed, those under ` +
+        `D priced by the peak's distribution`,
+    );
   // A rise in progress as the growth histogram tells one, over the query's lag: more than RISING_GROWTH,
   // shifted by half a replica's capacity as growthHistogramFor shifts it.
   const rising = lag !== undefined && grewPast(lag.measured, lag.earlier, kappa / 2);

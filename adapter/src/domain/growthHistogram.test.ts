@@ -258,7 +258,8 @@ describe('GrowthHistogram', () => {
 
     it('is not rising where the query fell within its lag, though it rose over the horizon', () => {
       // With a lag of 2: the bases past the ramp's top (up on the horizon, down on the lag) go to the steady
-      // row, so the rising row holds the ramp alone and a decision past the top reads both rows.
+      // row, so the rising row holds the ramp alone and a decision past the top reads both rows (the query
+      // 3 % under its value a lag before: no fall in progress).
       const h = new GrowthHistogram({
         horizonSteps: 4,
         lagSteps: 2,
@@ -285,6 +286,32 @@ describe('GrowthHistogram', () => {
       const rising = h.distribution(232, 200)!;
       expect(rising.note.text()).toMatch(/level rows 7,7 rising,7 fallen of 10 around D\(t\)$/);
       expect(rising.quantile(0.5)).toBe(232);
+    });
+  });
+
+  describe('while the query falls', () => {
+    // Horizon 2, shift 1. Spikes 25, 50, 100, 200, 400 and back down, 20 idle ticks apart: level 6 (64–127)
+    // holds the 100 of each rising edge, followed by 400, and the 100 of each falling side, followed by 50.
+    const spikes = () => {
+      const spike = [...new Array<number>(20).fill(0), 25, 50, 100, 200, 400, 200, 100, 50, 25];
+      const h = new GrowthHistogram({ horizonSteps: 2, shift: 1, halfLifeSteps: 1e9, minWeight: 20 });
+      h.observeAll(Float64Array.from({ length: 40 * spike.length }, (_, i) => spike[i % spike.length]!));
+      return h;
+    };
+
+    it('reads no rising row: a fall is not priced with the peak the rises through its level went on to', () => {
+      // At 100, 200 one lag before, 400 within the look back: the fallen rows, never the rising ones.
+      const falling = spikes().distribution(100, 400, 200, 400)!;
+      expect(falling.quantile(0.9)).toBeLessThan(60);
+      expect(falling.note.text()).not.toContain('rising');
+    });
+
+    it('reads them as before where the query is not below its value one lag earlier', () => {
+      // The same base with no lag to tell, a flat one or one 5 % under it reads every row near it: half its
+      // horizons peaked at 400.
+      expect(spikes().distribution(100, 400, Number.NaN, 400)!.quantile(0.9)).toBeGreaterThan(300);
+      expect(spikes().distribution(100, 400, 100, 400)!.quantile(0.9)).toBeGreaterThan(300);
+      expect(spikes().distribution(100, 400, 105, 400)!.quantile(0.9)).toBeGreaterThan(300);
     });
   });
 
@@ -580,8 +607,9 @@ describe('GrowthHistogram storage', () => {
   });
 
   // The dense rows' digest with the fallen rows (the rows' storage is lossless; the predictive tail changed
-  // it from e8529bef, the fallen rows from 3f73ca54).
+  // it from e8529bef, the fallen rows from 3f73ca54, a falling decision's reading no rising row from
+  // f49b3adf).
   it('gives every quantile and note as the dense rows of the build before it did, to the bit', () => {
-    expect(digest()).toBe('f49b3adf');
+    expect(digest()).toBe('3bc572fd');
   });
 });

@@ -52,9 +52,10 @@ const LEVELS = 10;
  * demand one horizon earlier, and not below the query's value one lag earlier (past a burst's top the
  * query has turned down within its lag while the horizon still looks back to the foot: what follows is
  * the fall, not a rise in progress). A ramp or burst in progress mostly goes on, so a decision on a rising
- * demand reads the growth that followed rising bases; every other decision reads both rows, whose tail
- * holds the jumps that start from a steady level. The rising rows are read out from the level until they
- * alone hold enough horizons, however far the rows of both kinds would have stopped: a burst passes each
+ * demand reads the growth that followed rising bases; every other decision reads both rows (but one while
+ * the query falls: readsNoRisingRow), whose tail holds the jumps that start from a steady level. The rising
+ * rows are read out from the level until they alone hold enough horizons, however far the rows of both
+ * kinds would have stopped: a burst passes each
  * level of its rising edge in a tick or two, so near its foot the rising rows hold a few horizons a burst
  * while the idle row next to them holds thousands, and reading both there priced the burst's onset as the
  * idle series' (EC2 disk 1ef3de at 2 min readiness, v = 3, one burst: up to D̂ = 1.4κ the decisions read
@@ -86,6 +87,18 @@ export const grewPast = (now: number, before: number, shift: number): boolean =>
  */
 const fellFrom = (now: number, recentPeak: number, shift: number): boolean =>
   grewPast(recentPeak, now, shift);
+/**
+ * Whether a decision reads no rising row: while the query falls, more than RISING_GROWTH (shifted) under its
+ * value one lag earlier, a fall in progress as the rising rows tell a rise. A level's rising rows hold what
+ * followed a rising base there, and a spike's falling side passes the levels its rising edge did: read
+ * with them, a fall through 10κ was priced with the peak of 25κ the rises through 10κ went on to (EC2 disk
+ * 1ef3de at 30 s readiness, v = 1: 17 replicas held at D(t) = 10.5κ while demand was at 4.7κ, where a CPU
+ * HPA at 70 % with no window ran 9). What follows a fall, a comeback included, is in the fallen rows, which
+ * a falling decision still reads with the steady ones. A dip of a noisy level is no fall in progress: any
+ * fall at all cost road occupancy 6005 its strict end at 2 min (v = 100 6.6 → 7.8 minutes a week).
+ */
+const readsNoRisingRow = (now: number, lagAgo: number, shift: number): boolean =>
+  grewPast(lagAgo, now, shift);
 /** The row kinds, each LEVELS rows: steady, rising, fallen (the row index is level + kind · LEVELS). */
 const STEADY = 0;
 const RISING = 1;
@@ -288,6 +301,7 @@ export class GrowthHistogram {
   ): ReactiveDistribution | undefined {
     if (!(current >= 0)) return undefined;
     const kind = this.kind(current, horizonAgo, lagAgo, recentPeak);
+    const falling = readsNoRisingRow(current, lagAgo, this.shift);
     const all = new Float64Array(G_BINS);
     const own = kind === STEADY ? all : new Float64Array(G_BINS);
     const centre = this.levelOf(current);
@@ -310,8 +324,9 @@ export class GrowthHistogram {
         for (let row = level; row < ROWS; row += LEVELS) {
           const span = this.rowState[ROWS + row] as number;
           if (span === 0) continue;
-          // A steady decision reads no fallen row (see fellFrom).
+          // A steady decision reads no fallen row (see fellFrom), a falling one no rising row.
           if (kind === STEADY && kindOf(row) === FALLEN) continue;
+          if (falling && kindOf(row) === RISING) continue;
           // The bins beyond the row's span are zero, which would add nothing (the sums hold no -0).
           const counts = this.bins;
           const at = spanStart(span) - spanLow(span);
