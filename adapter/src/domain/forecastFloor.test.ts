@@ -56,13 +56,14 @@ describe('reactiveFlooredByForecast', () => {
 });
 
 describe('recentDemandPeak', () => {
-  it("is the query's highest value over the last 5 minutes of ticks, gaps skipped", () => {
-    // 15 s ticks: the last 20 values; the 150 is 21 ticks back, outside the window.
-    const past = Float64Array.from({ length: 40 }, (_, i) => (i === 19 ? 150 : i === 30 ? Number.NaN : i));
-    expect(recentDemandPeak(past, 15)).toBe(39);
-    past[20] = 140;
-    expect(recentDemandPeak(past, 15)).toBe(140);
-    expect(recentDemandPeak(past, 60)).toBe(39);
-    expect(Number.isNaN(recentDemandPeak(new Float64Array(0), 15))).toBe(true);
+  it("is the query's highest value over the last 5 minutes, the horizon and the lag, gaps skipped", () => {
+    // 15 s ticks, a horizon of 4 and a lag of 4: the last 28 values; the 150 is 29 ticks back, outside.
+    const past = Float64Array.from({ length: 40 }, (_, i) => (i === 11 ? 150 : i === 30 ? Number.NaN : i));
+    expect(recentDemandPeak(past, 15, 4, 4)).toBe(39);
+    past[12] = 140;
+    expect(recentDemandPeak(past, 15, 4, 4)).toBe(140);
+    // Over 5 minutes alone the 140, 28 ticks back, is outside.
+    expect(recentDemandPeak(past, 15, 0, 0)).toBe(39);
+    expect(Number.isNaN(recentDemandPeak(new Float64Array(0), 15, 4, 4))).toBe(true);
   });
 });

@@ -18,17 +18,20 @@ import { RECENT_PEAK_SECONDS, recentPeakOf } from './growthHistogram';
 // left the level a bucket forecast was made for (road occupancy 6005 at 30 s: demand at 5κ for minutes
 // under a median of 10.6κ, the reactive distribution's 0.998-quantile; on a quarter of some days' ticks).
 
-// The floor is never above the demand query's highest value over the last 5 minutes (the span over which
-// the HPA controller by default holds the highest count it was asked for, RECENT_PEAK_SECONDS). A forecast
-// of a 5-minute bucket says where demand's level is; where demand has stayed under that level for the
-// whole window, the present contradicts it, and holding the forecast's level paid for a level demand had
-// left (road occupancy 6005 at 30 s, day 2.3: demand at 2–7κ for six hours under a seasonal median of
-// 9–22κ, whose floor bound on 57 % of the ticks and held 1.7× HPA-70's replica-hours; the peak over the
-// horizon reached the median on none of them). A dip under the level within the window keeps its floor
-// at the level demand left (NASA's one-bucket dips to a tenth of its level and back: the floor held
-// through them is what the reactive distribution, which had not seen them come back, lacked). At 30 s
-// readiness the reactive quantiles are narrow (a horizon of 4 ticks), so a floor binds far more often
-// than at 2 minutes, where the reactive distribution's own spread covers most of the forecast's level.
+// The floor is never above the demand query's recent highest value, over the last 5 minutes (the span over
+// which the HPA controller by default holds the highest count it was asked for, RECENT_PEAK_SECONDS) and
+// the decision's horizon and the query's lag besides. A forecast of a 5-minute bucket says where demand's
+// level is; where demand has stayed under that level all that time, the present contradicts it, and
+// holding the forecast's level paid for a level demand had left (road occupancy 6005 at 30 s, day 2.3:
+// demand at 2–7κ for six hours under a seasonal median of 9–22κ, whose floor bound on 57 % of the ticks
+// and held 1.7× HPA-70's replica-hours; the peak over the horizon reached the median on none of them). A
+// dip under the level keeps its floor at the level demand left while that is in the look back (NASA's
+// one-bucket dips to a tenth of its level and back: the floor held through them is what the reactive
+// distribution, which had not seen them come back, lacked). The horizon and the lag are in the look back
+// because a comeback is served only if the count is held until the query shows it (a lag) and the pods
+// started then are ready (the horizon): with 5 minutes alone, at 2 min readiness NASA's dips lost their
+// floor before the comeback and its strict end missed a third more. At 30 s readiness the reactive
+// quantiles are narrow (a horizon of 4 ticks), so a forecast floor binds far more often than at 2 minutes.
 
 const MEDIAN = 0.5;
 
@@ -55,10 +58,16 @@ export function reactiveFlooredByForecast(
 }
 
 /**
- * The demand query's highest value over the last RECENT_PEAK_SECONDS of `pastDemand` (oldest first, one
- * value a tick of `intervalSeconds`); NaN where it holds none.
+ * The demand query's highest value over the last RECENT_PEAK_SECONDS, `horizonSteps` and `lagSteps` of
+ * `pastDemand` (oldest first, one value a tick of `intervalSeconds`): the cap of the forecast floor. NaN
+ * where it holds none.
  */
-export function recentDemandPeak(pastDemand: ArrayLike<number>, intervalSeconds: number): number {
-  const steps = Math.max(1, Math.round(RECENT_PEAK_SECONDS / intervalSeconds));
-  return recentPeakOf(pastDemand, Math.max(0, pastDemand.length - steps), pastDemand.length);
+export function recentDemandPeak(
+  pastDemand: ArrayLike<number>,
+  intervalSeconds: number,
+  horizonSteps: number,
+  lagSteps: number,
+): number {
+  const steps = Math.round(RECENT_PEAK_SECONDS / intervalSeconds) + horizonSteps + lagSteps;
+  return recentPeakOf(pastDemand, Math.max(0, pastDemand.length - Math.max(1, steps)), pastDemand.length);
 }

@@ -30,7 +30,7 @@ import type { MetricScaler } from './types';
 // demand the query returned, extrapolated over its `rate()` lag, the peak-demand distribution the engine
 // would use (the reactive distribution, the decayed growth histogram fed every tick or while it is still
 // short the empirical one over the last hour of ticks, floored at the forecast's median peak, never above
-// the query's highest over the last 5 minutes, while the accuracy gate trusts the forecast), and decide()
+// the query's recent highest, while the accuracy gate trusts the forecast), and decide()
 // with every bound; the HPA reads the value the latest tick served, `costscale_replicas`, as an
 // AverageValue target of 1. A tick without a decision keeps the last good value until it is stale.
 
@@ -241,7 +241,11 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const distribution =
       forecast === undefined || reactive === undefined
         ? (forecast ?? reactive)
-        : reactiveFlooredByForecast(forecast, reactive, recentDemandPeak(pastDemand, tickSeconds));
+        : reactiveFlooredByForecast(
+            forecast,
+            reactive,
+            recentDemandPeak(pastDemand, tickSeconds, horizonSteps, lagTicks),
+          );
     const result = decide(
       simulatedDecisionInput(policy, {
         at,
