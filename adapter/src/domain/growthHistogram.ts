@@ -497,7 +497,7 @@ const LARGER_NOTES = [
 ];
 
 /** The highest of `samples[from, to)` (NaN where none is a number): the query's recent peak. */
-function recentPeakOf(samples: ArrayLike<number>, from: number, to: number): number {
+export function recentPeakOf(samples: ArrayLike<number>, from: number, to: number): number {
   let peak = Number.NaN;
   for (let i = from; i < to; i++) {
     const x = samples[i] as number;
@@ -610,7 +610,7 @@ function growthQuantile(cdf: Float64Array, total: number, effective: number): (t
  * stabilisation window, 300 s; kube-controller-manager's horizontal-pod-autoscaler-downscale-stabilization).
  * At 30 s readiness the horizon looks back about a minute, too short to see most falls of a noisy series.
  */
-const RECENT_PEAK_SECONDS = 300;
+export const RECENT_PEAK_SECONDS = 300;
 
 /** How long a past horizon keeps half its weight. */
 export const GROWTH_HALF_LIFE_SECONDS = 86_400;

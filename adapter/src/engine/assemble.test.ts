@@ -139,7 +139,7 @@ describe('assemblePolicy', () => {
     expect(reactive.quantile(0.1)).toBeLessThan(100);
     expect(used.distribution?.quantile(0.1)).toBe(reactive.quantile(0.1));
     expect(used.provenance?.distribution?.source).toBe(
-      `reactive (${reactive.note.text()}), floored from τ = 0.5 up at the median peak of the forecast (mstl): beats seasonal naive`,
+      `reactive (${reactive.note.text()}), floored from τ = 0.5 up at the median peak of the forecast (mstl), never above demand's highest over the last 300 s, the horizon and the lag: beats seasonal naive`,
     );
 
     const untrusted: ForecastView = { mode: 'reactive', reason: 'coverage 0.6 is off', distribution };
@@ -150,10 +150,31 @@ describe('assemblePolicy', () => {
     );
   });
 
+  it("holds a trusted forecast's median no higher than demand reached in the last 5 minutes, horizon and lag", () => {
+    const trusted: ForecastView = {
+      mode: 'forecast',
+      reason: 'beats seasonal naive',
+      distribution: { quantile: (tau: number) => 200 * tau },
+      model: 'mstl',
+    };
+    // At 100 until 5 minutes and a horizon ago (20 + 4 ticks of 15 s; the query reads a gauge, no lag),
+    // at 50 since: the median 100 is a level demand left.
+    const fell = Float64Array.from({ length: 240 }, (_, i) => (i < 216 ? 100 : 50));
+    const demand = { ok: true as const, value: 50, timestamp: AT - 5_000 };
+    const left = assemble({ forecast: trusted, readings: readings({ pastDemand: fell, demand }) });
+    const reactive = reactiveDistribution(fell, 4, 50);
+    expect(reactive.quantile(0.5)).toBeLessThan(100);
+    expect(left.distribution?.quantile(0.5)).toBe(Math.max(50, reactive.quantile(0.5)));
+    // A dip within the look back: demand was at 100 22 ticks ago, so the median is held.
+    const dipped = Float64Array.from({ length: 240 }, (_, i) => (i < 218 ? 100 : 50));
+    const held = assemble({ forecast: trusted, readings: readings({ pastDemand: dipped, demand }) });
+    expect(held.distribution?.quantile(0.5)).toBe(100);
+  });
+
   it('renders the distribution provenance when read, and stores it as that text', () => {
     const trusted: ForecastView = { mode: 'forecast', reason: 'beats seasonal naive', model: 'mstl' };
     const input = assemble({ forecast: trusted });
-    const source = `reactive (${reactiveDistribution(PAST, 4, 100).note.text()}), floored from τ = 0.5 up at the median peak of the forecast (mstl): beats seasonal naive`;
+    const source = `reactive (${reactiveDistribution(PAST, 4, 100).note.text()}), floored from τ = 0.5 up at the median peak of the forecast (mstl), never above demand's highest over the last 300 s, the horizon and the lag: beats seasonal naive`;
     expect(input.provenance?.distribution?.source).toBe(source);
     // The decision history and the snapshot store the kept input as JSON: the text, not the parts.
     expect(JSON.parse(JSON.stringify(input.provenance)).distribution).toEqual({ source });

@@ -10,6 +10,8 @@ import {
   rateWindowOf,
   reactiveFlooredByForecast,
   reactivePeakDistribution,
+  recentDemandPeak,
+  RECENT_PEAK_SECONDS,
   startupShare,
   decisionHorizonSteps,
   type BudgetStatus,
@@ -69,7 +71,9 @@ export interface TickContext {
  * - D(t) is the demand query's value extrapolated over half its `rate()` window (domain/demandLag.ts).
  * - The demand distribution is the reactive one built from `pastDemand` over the horizon H in tick
  *   steps, floored at the forecast's median peak while the forecast is trusted (`forecast.mode` is
- *   `forecast`; domain/forecastFloor.ts), the forecast's alone when there is no reactive one.
+ *   `forecast`; domain/forecastFloor.ts), the floor never above the demand query's highest value in
+ *   `pastDemand` over the last 5 minutes, the horizon and the lag; the forecast's alone when there is
+ *   no reactive one.
  * - A failed reading leaves its input undefined and carries the failure as the input's provenance,
  *   so decide() names it; replicas fall back to `previousReplicas`.
  * - Demand sampled longer ago than `engine.stalenessSeconds` is stale for decide().
@@ -86,15 +90,11 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
         lagSeconds,
       )
     : undefined;
+  const horizonSteps = decisionHorizonSteps(policy, tick.engine);
   const reactive =
     lag === undefined
       ? undefined
-      : reactivePeakDistribution(
-          readings.growth,
-          readings.pastDemand,
-          decisionHorizonSteps(policy, tick.engine),
-          lag.demand,
-        );
+      : reactivePeakDistribution(readings.growth, readings.pastDemand, horizonSteps, lag.demand);
   const forecasting = forecast?.mode === 'forecast';
   const anomaly = forecast?.anomaly;
   return {
@@ -110,7 +110,16 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
       }),
     distribution:
       forecasting && forecast.distribution && reactive
-        ? reactiveFlooredByForecast(forecast.distribution, reactive)
+        ? reactiveFlooredByForecast(
+            forecast.distribution,
+            reactive,
+            recentDemandPeak(
+              readings.pastDemand,
+              tick.engine.intervalSeconds,
+              horizonSteps,
+              lagSteps(lagSeconds, tick.engine.intervalSeconds),
+            ),
+          )
         : forecasting
           ? forecast.distribution
           : reactive,
@@ -216,7 +225,7 @@ class DistributionProvenance implements InputProvenance {
     if (!this.forecastUsed)
       return `reactive (${this.reactiveNote?.text() ?? 'no demand'})${this.reason !== undefined ? `; forecast not used: ${this.reason}` : ''}`;
     return this.reactiveNote
-      ? `reactive (${this.reactiveNote.text()}), floored from τ = 0.5 up at the median peak of the forecast (${this.model}): ${this.reason}`
+      ? `reactive (${this.reactiveNote.text()}), floored from τ = 0.5 up at the median peak of the forecast (${this.model}), never above demand's highest over the last ${RECENT_PEAK_SECONDS} s, the horizon and the lag: ${this.reason}`
       : `forecast (${this.model}): ${this.reason}`;
   }
 

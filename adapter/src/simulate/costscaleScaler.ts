@@ -10,6 +10,7 @@ import {
   rateLagSeconds,
   reactiveFlooredByForecast,
   reactivePeakDistribution,
+  recentDemandPeak,
   type LagCorrection,
   type DecisionInput,
   type DemandDistribution,
@@ -28,10 +29,10 @@ import type { MetricScaler } from './types';
 // costscale as the simulated adapter, on the live service's decision path: at every engine tick the
 // demand the query returned, extrapolated over its `rate()` lag, the peak-demand distribution the engine
 // would use (the reactive distribution, the decayed growth histogram fed every tick or while it is still
-// short the empirical one over the last hour of ticks, floored at the forecast's median peak while the
-// accuracy gate trusts the forecast), and decide() with every bound; the HPA reads the
-// value the latest tick served, `costscale_replicas`, as an AverageValue target of 1. A tick without a
-// decision keeps the last good value until it is stale.
+// short the empirical one over the last hour of ticks, floored at the forecast's median peak, never above
+// the query's recent highest, while the accuracy gate trusts the forecast), and decide()
+// with every bound; the HPA reads the value the latest tick served, `costscale_replicas`, as an
+// AverageValue target of 1. A tick without a decision keeps the last good value until it is stale.
 
 /** Engine settings the decision path depends on (config `engine`; defaults as there). */
 export interface EngineSettings {
@@ -234,19 +235,17 @@ export function costscaleScaler(params: CostscaleScalerParams): MetricScaler {
     const demand = Number.isFinite(lag.demand) ? lag.demand : undefined;
     const forecast = forecastAt(k);
     for (; fed <= before + k; fed++) growth.observeEndingAt(series, fed + 1);
+    const pastDemand = series.subarray(Math.max(0, before + k - engine.historySamples), before + k);
     const reactive =
-      demand === undefined
-        ? undefined
-        : reactivePeakDistribution(
-            growth,
-            series.subarray(Math.max(0, before + k - engine.historySamples), before + k),
-            horizonSteps,
-            demand,
-          );
+      demand === undefined ? undefined : reactivePeakDistribution(growth, pastDemand, horizonSteps, demand);
     const distribution =
       forecast === undefined || reactive === undefined
         ? (forecast ?? reactive)
-        : reactiveFlooredByForecast(forecast, reactive);
+        : reactiveFlooredByForecast(
+            forecast,
+            reactive,
+            recentDemandPeak(pastDemand, tickSeconds, horizonSteps, lagTicks),
+          );
     const result = decide(
       simulatedDecisionInput(policy, {
         at,
