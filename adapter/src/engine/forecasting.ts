@@ -386,13 +386,20 @@ function templateOf(value: unknown, numbers: number[]): unknown {
   return out;
 }
 
+/** The parts a template stands for, with `numbers` from `next.at` on; made of nothing but the parts themselves. */
 function filled(template: unknown, numbers: readonly number[], next: { at: number }): unknown {
   if (template === SLOT) return numbers[next.at++];
-  if (Array.isArray(template)) return template.map((t) => filled(t, numbers, next));
+  if (Array.isArray(template)) {
+    const out = new Array<unknown>(template.length);
+    for (let i = 0; i < template.length; i++) out[i] = filled(template[i], numbers, next);
+    return out;
+  }
   if (typeof template !== 'object' || template === null) return template;
+  const parts = template as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, t] of Object.entries(template))
-    out[key] = key === 'decomposition' ? t : filled(t, numbers, next);
+  // Its own keys only (a template is a plain object), without a list of them and their pairs made.
+  for (const key in parts)
+    out[key] = key === 'decomposition' ? parts[key] : filled(parts[key], numbers, next);
   return out;
 }
 
