@@ -196,6 +196,19 @@ describe('fitted models held per policy', () => {
     decompositions(b).forEach((d, i) => expect(d).toBe(decompositions(a)[i]));
   });
 
+  it('hold their members and backtest as one shared template and an array of their own numbers', () => {
+    const other = { ...state, backtest: { ...state.backtest, ensembleError: 0.125 } };
+    const [a, b] = [compactModel(state), compactModel(other)];
+    const held = (m: typeof state) => m as unknown as { template: object; numbers: number[] };
+    expect(held(a).numbers.length).toBeGreaterThan(state.members.length);
+    expect(held(b).template).toBe(held(a).template);
+    expect(held(b).numbers).not.toEqual(held(a).numbers);
+    expect(b.members).toEqual(other.members);
+    expect(b.backtest).toEqual(other.backtest);
+    // Read back as new objects each time (nothing but the template and the numbers held).
+    expect(b.members).not.toBe(b.members);
+  });
+
   it('are kept as they are when the copy would not be exact', () => {
     const odd = { ...state, fittedAtMs: Number.NaN };
     expect(compactModel(odd)).toBe(odd);

@@ -89,6 +89,12 @@ describe('peakDistribution', () => {
     expect(peakDistribution(steps, 2).quantile(0.2)).toBe(52);
     expect(peakDistribution(steps, 1).quantile(0.2)).toBe(20);
   });
+
+  it('is one object, its quantile a method it shares with every other (no closure a distribution)', () => {
+    const [a, b] = [peakDistribution({ quantile: marginal }), peakDistribution({ quantile: marginal }, 1)];
+    expect(Object.getOwnPropertyNames(a)).not.toContain('quantile');
+    expect(a.quantile).toBe(b.quantile);
+  });
 });
 
 describe('packCalibration', () => {
@@ -111,6 +117,21 @@ describe('packCalibration', () => {
     expect(unpackCalibration(packed)).toEqual(calibration);
     expect(pooledScores(packed)).toEqual(pooledScores(calibration));
     for (const steps of [1, 2, 5]) expect(peakScores(packed, steps)).toEqual(peakScores(calibration, steps));
+  });
+
+  it('pools and sorts the scores into the array it is given, as it would into its own', () => {
+    const given = new Float64Array(16).fill(Number.NaN);
+    const into = (n: number) => given.subarray(0, n);
+    for (const held of [calibration, packCalibration(calibration)]) {
+      const pooled = pooledScores(held, into);
+      expect(pooled.buffer).toBe(given.buffer);
+      expect(pooled).toEqual(pooledScores(held));
+      for (const steps of [1, 2, 5]) {
+        const peaks = peakScores(held, steps, into);
+        expect(peaks.buffer).toBe(given.buffer);
+        expect(peaks).toEqual(peakScores(held, steps));
+      }
+    }
   });
 
   it('keeps scores beyond 16 bits exactly, apart, and only those', () => {

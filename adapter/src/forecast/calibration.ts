@@ -1,3 +1,5 @@
+import { fresh, type Allocate } from './scratch';
+
 /**
  * Prediction intervals from backtest errors, split-conformal style with normalised scores (Lei et al.,
  * "Distribution-free predictive inference for regression", 2018, §5.2): each horizon step gets a scale,
@@ -126,34 +128,47 @@ export function conformalQuantile(sorted: ArrayLike<number>, tau: number): numbe
   return sorted[Math.min(n, Math.max(1, rank)) - 1]!;
 }
 
-/** All scores pooled across steps and origins, ascending. */
-export function pooledScores(calibration: Calibration | PackedCalibration): Float64Array {
+/** All scores pooled across steps and origins, ascending, in an array `allocate` gives. */
+export function pooledScores(
+  calibration: Calibration | PackedCalibration,
+  allocate: Allocate = fresh,
+): Float64Array {
   if ('scores' in calibration) {
     // A loop: Float64Array.from over a typed array iterates it, an object per score (issue 16: a tick's
     // garbage, 8 % of what outlived a scavenge at 2,000 forecasting policies).
-    const pooled = new Float64Array(calibration.origins * calibration.width);
+    const pooled = allocate(calibration.origins * calibration.width);
     for (let i = 0; i < pooled.length; i++) pooled[i] = packedScore(calibration, i);
     return pooled.sort();
   }
-  const out: number[] = [];
-  for (const path of calibration.paths) out.push(...path);
-  return Float64Array.from(out).sort();
+  const pooled = allocate(calibration.paths.reduce((n, path) => n + path.length, 0));
+  let i = 0;
+  for (const path of calibration.paths) for (const score of path) pooled[i++] = score;
+  return pooled.sort();
 }
 
-/** Per origin, the peak score over the first `steps` steps (the whole horizon at most), ascending. */
-export function peakScores(calibration: Calibration | PackedCalibration, steps: number): Float64Array {
+/**
+ * Per origin, the peak score over the first `steps` steps (the whole horizon at most), ascending, in an
+ * array `allocate` gives.
+ */
+export function peakScores(
+  calibration: Calibration | PackedCalibration,
+  steps: number,
+  allocate: Allocate = fresh,
+): Float64Array {
   if ('scores' in calibration) {
     const { origins, width } = calibration;
-    if (width === 0) return new Float64Array(0);
+    if (width === 0) return allocate(0);
     const at = Math.min(steps, width) - 1;
-    return Float64Array.from({ length: origins }, (_, k) =>
-      packedScore(calibration, (origins + k) * width + at),
-    ).sort();
+    const scores = allocate(origins);
+    for (let k = 0; k < origins; k++) scores[k] = packedScore(calibration, (origins + k) * width + at);
+    return scores.sort();
   }
   const out: number[] = [];
   for (const path of calibration.peakPaths)
     if (path.length > 0) out.push(path[Math.min(steps, path.length) - 1]!);
-  return Float64Array.from(out).sort();
+  const scores = allocate(out.length);
+  scores.set(out);
+  return scores.sort();
 }
 
 /**

@@ -34,15 +34,27 @@ function maxOf(values: Float64Array, count: number): number {
  * of the peak's τ-quantile (exact only when the steps' errors move together).
  */
 export function peakDistribution(forecast: StepQuantiles, steps?: number): DemandDistribution {
-  return {
-    quantile(tau: number): number {
-      if (forecast.peakBandMax) return forecast.peakBandMax(tau, steps);
-      if (forecast.peakBand) {
-        const band = forecast.peakBand(tau, steps);
-        return maxOf(band, steps ?? band.length);
-      }
-      const marginal = forecast.quantile(tau);
-      return maxOf(marginal, steps ?? marginal.length);
-    },
-  };
+  return new PeakDistribution(forecast, steps);
+}
+
+/**
+ * An object of a class rather than a closure: each policy's view holds one while its forecast is served,
+ * and a closure is three objects (the function, its context and the object holding it; issue 16).
+ */
+class PeakDistribution implements DemandDistribution {
+  constructor(
+    private readonly forecast: StepQuantiles,
+    private readonly steps: number | undefined,
+  ) {}
+
+  quantile(tau: number): number {
+    const { forecast, steps } = this;
+    if (forecast.peakBandMax) return forecast.peakBandMax(tau, steps);
+    if (forecast.peakBand) {
+      const band = forecast.peakBand(tau, steps);
+      return maxOf(band, steps ?? band.length);
+    }
+    const marginal = forecast.quantile(tau);
+    return maxOf(marginal, steps ?? marginal.length);
+  }
 }

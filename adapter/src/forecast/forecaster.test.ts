@@ -216,3 +216,24 @@ describe('fitForecastState and forecastFromState', () => {
     expect(peaksCovered / windows).toBeLessThan(0.98);
   });
 });
+
+describe('a forecast as it is held until the next one', () => {
+  const { observed } = demand(24 * 14, 7);
+  const state = fitForecastState(observed, { horizon: 12, stepSeconds: 3600 });
+  const forecast = forecastFromState(state, observed, 12);
+
+  it('holds no typed array of its own, its peak scores asked for included', () => {
+    const peak = forecast.peak(6).quantile(0.9);
+    expect(peak).toBe(Math.max(...forecast.peakBand(0.9, 6).subarray(0, 6)));
+    // The point forecast is made on each read (not held); the center and sorted peak scores are JS arrays.
+    expect(Object.keys(forecast)).not.toContain('point');
+    expect(Object.values(forecast).filter((v) => ArrayBuffer.isView(v))).toEqual([]);
+  });
+
+  it('gives the same point forecast at every read, each a new array', () => {
+    const [a, b] = [forecast.point, forecast.point];
+    expect(a).not.toBe(b);
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(12);
+  });
+});

@@ -12,7 +12,7 @@ import { candidateRecipes } from './candidates';
 import { peakDistribution, type DemandDistribution, type StepQuantiles } from './distribution';
 import { DecompositionCache, fitModel, forecastModel } from './models';
 import { detectSeasonalPeriods } from './period';
-import { ScratchArrays } from './scratch';
+import { ScratchArrays, type Allocate } from './scratch';
 import { countFinite, fillGaps } from './series';
 import type { ForecastState } from './state';
 import { applyTransform, chooseTransform, invertTransform, invertValue, type Transform } from './transform';
@@ -41,7 +41,7 @@ export interface FitOptions {
 
 export interface ProbabilisticForecast {
   /** Point forecast per step in the original units. */
-  point: Float64Array;
+  readonly point: Float64Array;
   /** τ-quantile forecast per step (0 < τ < 1), calibrated on backtest errors. */
   quantile(tau: number): Float64Array;
   /** Peak demand over the first `steps` steps (default: all). */
@@ -163,6 +163,16 @@ export function fitForecastState(values: ArrayLike<number>, options: FitOptions)
 const scratch = new ScratchArrays();
 
 /**
+ * Where a forecast's quantile() pools its scores and its peak scores are sorted, shared by every forecast
+ * (read only within the call).
+ */
+const pooled = new ScratchArrays();
+const pooledInto: Allocate = (n) => {
+  pooled.reset();
+  return pooled.take(n);
+};
+
+/**
  * Forecasts `horizon` steps (default: the fitted horizon) after `values` with a fitted state. The
  * models' states are re-run over the given history, which can be newer than the one fitted on.
  */
@@ -177,10 +187,14 @@ export function forecastFromState(
   const filled = fillGaps(values, state.periods[0] ?? 0, scratch.take(values.length));
   const y = applyTransform(state.transform, filled, filled);
   const cache = new DecompositionCache(scratch.take);
-  const center = new Float64Array(horizon);
-  for (const member of state.members) {
+  // A JS array of doubles: held by the forecast, per policy until the next one, it is 0.1 KiB of heap where a
+  // typed array of a dozen doubles is as much again with its buffer, and a backing store of the allocator's.
+  const center = new Array<number>(horizon).fill(0);
+  // Read once: a state the engine holds makes its members anew at each read (engine/forecasting.ts).
+  const members = state.members;
+  for (const member of members) {
     const f = forecastModel(member, y, horizon, cache);
-    for (let h = 0; h < horizon; h++) center[h]! += f[h]! / state.members.length;
+    for (let h = 0; h < horizon; h++) center[h]! += f[h]! / members.length;
   }
   return new EnsembleForecast(center, state.calibration, state.transform);
 }
@@ -191,29 +205,37 @@ export function forecastFromState(
  * per policy until the next (issue 16: engine memory). Its numbers are those the closures gave.
  */
 class EnsembleForecast implements ProbabilisticForecast, StepQuantiles {
-  readonly point: Float64Array;
   /**
    * The peak scores of the last window asked for, sorted once: a decision asks its peak distribution for
    * many levels at every tick while the forecast is served (a few dozen scores each, unlike the pooled
    * ones), always over the same window.
    */
   private peakWindow = 0;
-  private sortedPeakScores: Float64Array | undefined;
+  /** A JS array (sorted as doubles in shared scratch): a few dozen of them are less heap than a typed array. */
+  private sortedPeakScores: readonly number[] | undefined;
 
   constructor(
-    private readonly center: Float64Array,
+    private readonly center: readonly number[],
     private readonly calibration: Calibration | PackedCalibration,
     private readonly transform: Transform,
-  ) {
-    // Without a transform the point forecast is the center itself (neither is ever written).
-    this.point = transform.kind === 'identity' ? center : invertTransform(transform, center);
+  ) {}
+
+  /**
+   * Made on each read, not held: it is read once when the forecast is made (to serve and publish it),
+   * while the forecast is held until the next one, per policy (issue 16: an array and its buffer, about
+   * 0.3 KiB a policy).
+   */
+  get point(): Float64Array {
+    return invertTransform(this.transform, this.center);
   }
 
   quantile(tau: number): Float64Array {
     checkLevel(tau);
     // Pooled afresh on each call rather than cached: a served forecast lives until the next one, and
-    // the engine holds one per policy (issue 16: engine memory); it is asked for a few levels only.
-    return this.band(conformalQuantile(pooledScores(this.calibration), tau));
+    // the engine holds one per policy (issue 16: engine memory); it is asked for a few levels only. Pooled
+    // into one array every forecast shares: five a forecast the engine makes, 2 to 5 KiB each, were as
+    // many allocations of the allocator's.
+    return this.band(conformalQuantile(pooledScores(this.calibration, pooledInto), tau));
   }
 
   peak(count?: number): DemandDistribution {
@@ -241,12 +263,17 @@ class EnsembleForecast implements ProbabilisticForecast, StepQuantiles {
   }
 
   private band(score: number): Float64Array {
-    return Float64Array.from({ length: this.center.length }, (_, h) => this.bandValue(score, h));
+    const band = new Float64Array(this.center.length);
+    for (let h = 0; h < band.length; h++) band[h] = this.bandValue(score, h);
+    return band;
   }
 
   private peakScore(tau: number, window: number): number {
     if (this.sortedPeakScores === undefined || this.peakWindow !== window) {
-      this.sortedPeakScores = peakScores(this.calibration, window);
+      const sorted = peakScores(this.calibration, window, pooledInto);
+      const held = new Array<number>(sorted.length);
+      for (let k = 0; k < sorted.length; k++) held[k] = sorted[k]!;
+      this.sortedPeakScores = held;
       this.peakWindow = window;
     }
     return conformalQuantile(this.sortedPeakScores, tau);

@@ -167,10 +167,21 @@ export function reforecastSeries(s: OnlineSeries, displaySteps: number): Probabi
   return s.forecast;
 }
 
-/** The models in one line, e.g. for the explanation. */
+/**
+ * The models in one line, e.g. for the explanation: held once for every view that names the same models
+ * (issue 16: each policy's view held its own, about 100 bytes). Never more are held than the distinct
+ * ensembles a service has fitted: three of the few dozen candidate recipes (candidates.ts) of each set of
+ * seasons detected.
+ */
 export function modelDescription(model: ForecastState): string {
-  return model.members.map(describeModel).join(' + ');
+  const description = model.members.map(describeModel).join(' + ');
+  const known = descriptions.get(description);
+  if (known !== undefined) return known;
+  descriptions.set(description, description);
+  return description;
 }
+
+const descriptions = new Map<string, string>();
 
 /** What the decision sees: the forecast's peak over `steps` buckets when trusted, else why not. */
 export function seriesView(s: OnlineSeries, steps: number): ForecastView {

@@ -2,6 +2,8 @@ import { summarizeAccuracy, type AccuracySummary } from './accuracy';
 import { Float32Window } from './float32Window';
 
 const [ACTUAL, FORECAST, SEASONAL_NAIVE] = [0, 1, 2];
+/** Bits of a word of `inside`: an integer of 30 bits is a small integer in any V8 build, held without a box. */
+const WORD_BITS = 30;
 
 /**
  * The last `limit` scored forecasts, oldest first, as a service holds them for each forecast policy
@@ -13,13 +15,17 @@ const [ACTUAL, FORECAST, SEASONAL_NAIVE] = [0, 1, 2];
  */
 export class ScoredOutcomes {
   private readonly values: Float32Window;
-  /** One bit per scored forecast, a ring of `limit` bits; `next` is where the newest goes. */
-  private readonly inside: Uint8Array;
+  /**
+   * One bit per scored forecast, a ring of `limit` bits in words of WORD_BITS; `next` is where the newest
+   * goes. A JS array of small integers, not a typed array: 36 bytes as a Uint8Array are 0.25 KiB of heap
+   * with its buffer, ten integers 0.13 KiB (issue 16: one a forecasting policy).
+   */
+  private readonly inside: number[];
   private next = 0;
 
   constructor(private readonly limit: number) {
     this.values = new Float32Window(limit, [], 3);
-    this.inside = new Uint8Array(Math.ceil(Math.max(0, limit) / 8));
+    this.inside = new Array<number>(Math.ceil(Math.max(0, limit) / WORD_BITS)).fill(0);
   }
 
   get length(): number {
@@ -30,12 +36,12 @@ export class ScoredOutcomes {
   push(actual: number, forecast: number, seasonalNaive: number, lower: number, upper: number): void {
     if (this.limit <= 0) return;
     const a = Math.fround(actual);
-    const bit = 1 << (this.next % 8);
-    const byte = this.next >> 3;
-    this.inside[byte] =
+    const bit = 1 << (this.next % WORD_BITS);
+    const word = Math.floor(this.next / WORD_BITS);
+    this.inside[word] =
       a >= Math.fround(lower) && a <= Math.fround(upper)
-        ? this.inside[byte]! | bit
-        : this.inside[byte]! & ~bit;
+        ? this.inside[word]! | bit
+        : this.inside[word]! & ~bit;
     this.next = (this.next + 1) % this.limit;
     this.values.push(actual, forecast, seasonalNaive);
   }
@@ -43,7 +49,7 @@ export class ScoredOutcomes {
   /** Whether the actual of the outcome at `index` (from the oldest) fell inside its interval. */
   covered(index: number): boolean {
     const k = (this.next - this.length + index + this.limit) % this.limit;
-    return (this.inside[k >> 3]! & (1 << (k % 8))) !== 0;
+    return (this.inside[Math.floor(k / WORD_BITS)]! & (1 << (k % WORD_BITS))) !== 0;
   }
 
   /** The accuracy of the outcomes held; `scale` is the MASE denominator (accuracy.ts). */

@@ -72,9 +72,22 @@ export type ForecastState = Omit<z.infer<typeof forecastStateSchema>, 'calibrati
   calibration: Calibration | PackedCalibration;
 };
 
-/** The state as JSON, its calibration with a JS array per origin whichever form it is held in. */
+/**
+ * The state as JSON, its calibration with a JS array per origin whichever form it is held in. Its fields
+ * read one by one: a state the engine holds reads its members and backtest through accessors
+ * (engine/forecasting.ts), which a spread would not copy.
+ */
 export function serializeForecastState(state: ForecastState): string {
-  return JSON.stringify({ ...state, calibration: unpackCalibration(state.calibration) });
+  return JSON.stringify({
+    version: state.version,
+    fittedAtMs: state.fittedAtMs,
+    horizon: state.horizon,
+    periods: state.periods,
+    transform: state.transform,
+    members: state.members,
+    calibration: unpackCalibration(state.calibration),
+    backtest: state.backtest,
+  });
 }
 
 /** Parses and validates a stored state; throws an Error naming the offending field when it is invalid. */

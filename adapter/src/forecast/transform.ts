@@ -30,7 +30,10 @@ export function applyTransform(
 }
 
 export function invertTransform(transform: Transform, values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values, (v) => invertValue(transform, v));
+  // A loop: Float64Array.from over a typed array iterates it, an object per value.
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < out.length; i++) out[i] = invertValue(transform, values[i]!);
+  return out;
 }
 
 /** One value of invertTransform, for callers that need no array. */
