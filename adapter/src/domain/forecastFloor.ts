@@ -1,5 +1,5 @@
 import type { DemandDistribution } from '../forecast/distribution';
-import { RECENT_PEAK_SECONDS, recentPeakOf } from './growthHistogram';
+import { recentPeakOf, recentPeakStepsAt } from './growthHistogram';
 
 // While the forecast is trusted it says where demand is going over the horizon: a daily ramp, a scheduled
 // change the recent ticks have not shown yet. Its spread says something else: it is calibrated on
@@ -68,6 +68,6 @@ export function recentDemandPeak(
   horizonSteps: number,
   lagSteps: number,
 ): number {
-  const steps = Math.round(RECENT_PEAK_SECONDS / intervalSeconds) + horizonSteps + lagSteps;
+  const steps = recentPeakStepsAt(intervalSeconds) + horizonSteps + lagSteps;
   return recentPeakOf(pastDemand, Math.max(0, pastDemand.length - Math.max(1, steps)), pastDemand.length);
 }

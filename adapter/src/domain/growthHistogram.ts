@@ -53,7 +53,7 @@ const LEVELS = 10;
  * query has turned down within its lag while the horizon still looks back to the foot: what follows is
  * the fall, not a rise in progress). A ramp or burst in progress mostly goes on, so a decision on a rising
  * demand reads the growth that followed rising bases; every other decision reads both rows (but one while
- * the query falls: readsNoRisingRow), whose tail holds the jumps that start from a steady level. The rising
+ * the query falls: see `distribution`), whose tail holds the jumps that start from a steady level. The rising
  * rows are read out from the level until they alone hold enough horizons, however far the rows of both
  * kinds would have stopped: a burst passes each
  * level of its rising edge in a tick or two, so near its foot the rising rows hold a few horizons a burst
@@ -87,18 +87,8 @@ export const grewPast = (now: number, before: number, shift: number): boolean =>
  */
 const fellFrom = (now: number, recentPeak: number, shift: number): boolean =>
   grewPast(recentPeak, now, shift);
-/**
- * Whether a decision reads no rising row: while the query falls, more than RISING_GROWTH (shifted) under its
- * value one lag earlier, a fall in progress as the rising rows tell a rise. A level's rising rows hold what
- * followed a rising base there, and a spike's falling side passes the levels its rising edge did: read
- * with them, a fall through 10κ was priced with the peak of 25κ the rises through 10κ went on to (EC2 disk
- * 1ef3de at 30 s readiness, v = 1: 17 replicas held at D(t) = 10.5κ while demand was at 4.7κ, where a CPU
- * HPA at 70 % with no window ran 9). What follows a fall, a comeback included, is in the fallen rows, which
- * a falling decision still reads with the steady ones. A dip of a noisy level is no fall in progress: any
- * fall at all cost road occupancy 6005 its strict end at 2 min (v = 100 6.6 → 7.8 minutes a week).
- */
-const readsNoRisingRow = (now: number, lagAgo: number, shift: number): boolean =>
-  grewPast(lagAgo, now, shift);
+/** Ticks as a histogram holds them: a whole number, at least `least`. */
+const wholeSteps = (steps: number, least: number): number => Math.max(least, Math.round(steps));
 /** The row kinds, each LEVELS rows: steady, rising, fallen (the row index is level + kind · LEVELS). */
 const STEADY = 0;
 const RISING = 1;
@@ -206,9 +196,9 @@ export class GrowthHistogram {
   private horizons = 0;
 
   constructor(options: GrowthHistogramOptions) {
-    this.horizonSteps = Math.max(1, Math.round(options.horizonSteps));
-    this.lagSteps = Math.max(0, Math.round(options.lagSteps ?? 0));
-    this.recentPeakSteps = Math.max(this.horizonSteps, Math.round(options.recentPeakSteps ?? 0));
+    this.horizonSteps = wholeSteps(options.horizonSteps, 1);
+    this.lagSteps = wholeSteps(options.lagSteps ?? 0, 0);
+    this.recentPeakSteps = wholeSteps(options.recentPeakSteps ?? 0, this.horizonSteps);
     this.shift = options.shift;
     this.halfLifeSteps = options.halfLifeSteps;
     this.growth = Math.pow(2, 1 / Math.max(1, options.halfLifeSteps));
@@ -301,7 +291,15 @@ export class GrowthHistogram {
   ): ReactiveDistribution | undefined {
     if (!(current >= 0)) return undefined;
     const kind = this.kind(current, horizonAgo, lagAgo, recentPeak);
-    const falling = readsNoRisingRow(current, lagAgo, this.shift);
+    // While the query falls, more than RISING_GROWTH (shifted) under its value one lag earlier (a fall in
+    // progress as the rising rows tell a rise), the decision reads no rising row. A level's rising rows hold
+    // what followed a rising base there, and a spike's falling side passes the levels its rising edge did:
+    // read with them, a fall through 10κ was priced with the peak of 25κ the rises through 10κ went on to
+    // (EC2 disk 1ef3de at 30 s readiness, v = 1: 17 replicas held at D(t) = 10.5κ while demand was at 4.7κ,
+    // where a CPU HPA at 70 % with no window ran 9). What follows a fall, a comeback included, is in the
+    // fallen rows, still read with the steady ones. A dip of a noisy level is no fall in progress: any fall
+    // at all cost road occupancy 6005 its strict end at 2 min (v = 100 6.6 → 7.8 minutes a week).
+    const falling = fellFrom(current, lagAgo, this.shift);
     const all = new Float64Array(G_BINS);
     const own = kind === STEADY ? all : new Float64Array(G_BINS);
     const centre = this.levelOf(current);
@@ -612,8 +610,13 @@ function growthQuantile(cdf: Float64Array, total: number, effective: number): (t
  */
 export const RECENT_PEAK_SECONDS = 300;
 
+/** RECENT_PEAK_SECONDS in ticks of `intervalSeconds`. */
+export const recentPeakStepsAt = (intervalSeconds: number): number =>
+  Math.round(RECENT_PEAK_SECONDS / intervalSeconds);
+
 /** How long a past horizon keeps half its weight. */
 export const GROWTH_HALF_LIFE_SECONDS = 86_400;
+const halfLifeStepsAt = (intervalSeconds: number): number => GROWTH_HALF_LIFE_SECONDS / intervalSeconds;
 
 /**
  * History a growth histogram is warm-started from where there is any (the live engine from Prometheus, a
@@ -663,9 +666,9 @@ export function growthHistogramFor(
     horizonSteps,
     lagSteps,
     shift: capacityPerReplica / 2,
-    halfLifeSteps: GROWTH_HALF_LIFE_SECONDS / intervalSeconds,
+    halfLifeSteps: halfLifeStepsAt(intervalSeconds),
     prior: growthPriorFor(horizonSteps, intervalSeconds),
-    recentPeakSteps: Math.round(RECENT_PEAK_SECONDS / intervalSeconds),
+    recentPeakSteps: recentPeakStepsAt(intervalSeconds),
   });
 }
 
@@ -682,13 +685,13 @@ export function growthHistogramFits(
   lagSteps: number,
   intervalSeconds: number,
 ): boolean {
-  const horizon = Math.max(1, Math.round(horizonSteps));
+  const horizon = wholeSteps(horizonSteps, 1);
   return (
     growth.horizonSteps === horizon &&
-    growth.lagSteps === Math.max(0, Math.round(lagSteps)) &&
+    growth.lagSteps === wholeSteps(lagSteps, 0) &&
     growth.shift === capacityPerReplica / 2 &&
-    growth.halfLifeSteps === GROWTH_HALF_LIFE_SECONDS / intervalSeconds &&
-    growth.recentPeakSteps === Math.max(horizon, Math.round(RECENT_PEAK_SECONDS / intervalSeconds))
+    growth.halfLifeSteps === halfLifeStepsAt(intervalSeconds) &&
+    growth.recentPeakSteps === wholeSteps(recentPeakStepsAt(intervalSeconds), horizon)
   );
 }
 
