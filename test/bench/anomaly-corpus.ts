@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDetector, scoreSample, type DetectorState } from '../../adapter/src/anomaly/detector';
+import { probationaryLength, type NabFile } from '../../adapter/src/anomaly/nabScore';
 import { packDetector, unpackDetector } from '../../adapter/src/engine/packedDetector';
 import { fitForecastState, forecastFromState, type ForecastState } from '../../adapter/src/forecast';
 import { LOWER_QUANTILE, MIN_FIT_DAYS, UPPER_QUANTILE } from '../../adapter/src/forecast/online';
@@ -193,6 +194,50 @@ const Z90 = 1.6449;
  * and unpacked into one reused state before the next; its figures beside the unpacked detector's are what
  * the packing changes.
  */
+/**
+ * False-positive rows (after NAB's probation, outside the windows, at or above the threshold), split into new
+ * extremes and the rest: a new extreme is a value beyond every earlier one by more than 5 % of their range
+ * once the detector's warm-up (a day of samples, 50 to 1,000) is past, which the detector's spatial rule
+ * scores at least 0.5 (`spatialScore` in detector.ts) whatever its other evidence. On heavy-tailed counts
+ * the two call for different cures: a new extreme of a heavy tail is routine by size, and NAB labels some.
+ */
+export function falsePositiveRows(
+  files: readonly {
+    values: ArrayLike<number>;
+    stepMs: number;
+    scores: Float64Array;
+    windows: NabFile['windows'];
+  }[],
+  threshold: number,
+): { extremes: number; others: number; scored: number } {
+  const out = { extremes: 0, others: 0, scored: 0 };
+  for (const { values, stepMs, scores, windows } of files) {
+    const warmup = Math.round(Math.min(1000, Math.max(50, 86_400_000 / stepMs)));
+    const probation = probationaryLength(values.length);
+    out.scored += values.length - probation;
+    let min = Infinity;
+    let max = -Infinity;
+    let seen = 0;
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i]!;
+      if (!Number.isFinite(x)) continue;
+      seen += 1;
+      const extreme = seen > warmup && Math.max(x - max, min - x) > 0.05 * (max - min);
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+      if (i < probation || !(scores[i]! >= threshold) || windows.some(([a, b]) => i >= a && i <= b)) continue;
+      if (extreme) out.extremes += 1;
+      else out.others += 1;
+    }
+  }
+  return out;
+}
+
+/** False-positive rows split so, per 1,000 scored rows. */
+export const describeFalsePositives = (rows: ReturnType<typeof falsePositiveRows>): string =>
+  `${(((rows.extremes + rows.others) * 1000) / rows.scored).toFixed(2)} false-positive rows per 1,000 scored ` +
+  `(${rows.extremes + rows.others}: ${rows.extremes} new extremes, ${rows.others} others)`;
+
 export function packedDetectorScores(
   values: ArrayLike<number>,
   times: ArrayLike<number>,

@@ -21,8 +21,11 @@
 // (`tweetSeries`), the latter also at the threshold optimal for NAB's 31 labelled files; the same, at
 // both thresholds, on 16 seeds of stand-ins for NAB's artificialWithAnomaly files (nearly noiseless daily
 // rhythms: `artificialStandIns`) and for its realAdExchange files (short hourly prices:
-// `adExchangeStandIns`); the bytes a costscale detector holds; and the engine's live episodes on these
-// corpora (`anomaly-episodes.bench.ts`: false episodes per day, anomalies whose window holds a start).
+// `adExchangeStandIns`), and all of these under one threshold beside the 31 files, with the stand-ins as
+// sixteen seeds and in NAB's proportions (with the tweet-like false-positive rows at the 31 files'
+// threshold split into new extremes and the rest); the bytes a costscale detector holds; and the engine's
+// live episodes on these corpora (`anomaly-episodes.bench.ts`: false episodes per day, anomalies whose
+// window holds a start).
 // Every detector runs on the same copies with the same mechanism constants for every series; the real
 // (unlabelled) anomalies of the NAB series count as false alarms for all three alike.
 import { readFileSync } from 'node:fs';
@@ -43,6 +46,8 @@ import {
   adExchangeStandIns,
   artificialStandIns,
   burstySeries,
+  describeFalsePositives,
+  falsePositiveRows,
   forecastResidual,
   inject,
   KINDS,
@@ -173,6 +178,9 @@ function shapesScore(
 const labelled = (shapes: (Tweets | StandIn)[], scores: Float64Array[]): NabFile[] =>
   shapes.map((s, i) => ({ scores: scores[i]!, windows: nabWindows(s.values.length, s.anomalies) }));
 
+/** A stand-in's seed, the last part of its name. */
+const seedOf = (s: StandIn): number => Number(s.name.slice(s.name.lastIndexOf('-') + 1));
+
 /** Alarm onsets after the probation on series without anomalies, per series, at a threshold. */
 function quietAlarms(quiet: Series[], scores: Float64Array[], threshold: number): string {
   return quiet
@@ -223,9 +231,17 @@ function bytesPerDetector(): number {
  * realTraffic, held out), the tweet-like counts and the artificial and ad-exchange stand-ins. NAB's
  * acceptance check scores its whole corpus, tweets and ad-exchange prices among it, under one threshold:
  * where the kinds want different thresholds, the loss is what calibrating the scores across series could
- * still gain.
+ * still gain. Sixteen seeds of stand-ins hold 176 windows against the 31 files' 62, so the bench also pools
+ * them in NAB's proportions: NAB's artificialWithAnomaly and realAdExchange folders are six files each and
+ * its realTweets ten files of about eight weeks, so one seed of artificial stand-ins (six windows) and two
+ * of ad-exchange ones (ten) beside all twenty tweet-like series (sixteen windows, more rows than NAB's).
  */
-function oneThresholdLoss(series: Series[], scores: Float64Array[], kinds: [string, NabFile[]][]): string {
+function oneThresholdLoss(
+  series: Series[],
+  scores: Float64Array[],
+  kinds: [string, NabFile[]][],
+  title = 'one threshold over kinds of series',
+): string {
   const labels = JSON.parse(readFileSync(join(NAB_DIR, 'combined_windows.json'), 'utf8')) as Record<
     string,
     [string, string][]
@@ -244,7 +260,7 @@ function oneThresholdLoss(series: Series[], scores: Float64Array[], kinds: [stri
   const groups = [...corpora, ...kinds];
   const grouped = groupedThresholdScore(groups.map(([, files]) => files));
   return (
-    `one threshold over kinds of series ${grouped.shared.score.toFixed(1)} (threshold ` +
+    `${title} ${grouped.shared.score.toFixed(1)} (threshold ` +
     `${grouped.shared.threshold.toFixed(4)}), each kind at its own ${grouped.own.toFixed(1)}: one-threshold ` +
     `loss ${(grouped.own - grouped.shared.score).toFixed(1)}; per kind, own threshold / at the shared one: ` +
     grouped.groups
@@ -300,6 +316,8 @@ function main(): void {
     if (name === 'costscale') budget = atNab.falseAlarmsPerDay;
     const atBudget = evaluate(corpus, scores, thresholdForFalseAlarms(corpus, scores, budget));
     const artificialScores = artificial.map(DETECTORS[name]!);
+    const tweetScores = tweets.map(DETECTORS[name]!);
+    const nabScores = name === 'costscale' ? series.map(costscale) : [];
     const adExchangeScores = adExchange.map(DETECTORS[name]!);
     rows.push(
       `${name.padEnd(18)} NAB ${nab.score.toFixed(1).padStart(5)} (threshold ${nab.threshold.toFixed(4)}), ` +
@@ -312,22 +330,50 @@ function main(): void {
         quietAlarms(quiet, quiet.map(DETECTORS[name]!), nab.threshold) +
         `\n${''.padEnd(18)} unseen shapes: ${shapesScore(shapes, shapes.map(DETECTORS[name]!))}` +
         `\n${''.padEnd(18)} bursty counts: ${shapesScore(bursty, bursty.map(DETECTORS[name]!))}` +
-        `\n${''.padEnd(18)} tweet-like counts: ${shapesScore(tweets, tweets.map(DETECTORS[name]!))}` +
+        `\n${''.padEnd(18)} tweet-like counts: ${shapesScore(tweets, tweetScores)}` +
         `\n${''.padEnd(18)} artificial stand-ins: ${shapesScore(artificial, artificialScores)}` +
         `\n${''.padEnd(18)} ad-exchange stand-ins: ${shapesScore(adExchange, adExchangeScores)}` +
         (name === 'costscale'
           ? `\n${''.padEnd(18)} tweet-like counts at the 31 NAB files' threshold ${nabThreshold}: ` +
-            shapesScore(tweets, tweets.map(DETECTORS[name]!), nabThreshold) +
+            shapesScore(tweets, tweetScores, nabThreshold) +
             `\n${''.padEnd(18)} artificial stand-ins at ${nabThreshold}: ` +
             shapesScore(artificial, artificialScores, nabThreshold) +
             `\n${''.padEnd(18)} ad-exchange stand-ins at ${nabThreshold}: ` +
             shapesScore(adExchange, adExchangeScores, nabThreshold) +
             `\n${''.padEnd(18)} ` +
-            oneThresholdLoss(series, series.map(costscale), [
-              ['tweet-like', labelled(tweets, tweets.map(costscale))],
+            oneThresholdLoss(series, nabScores, [
+              ['tweet-like', labelled(tweets, tweetScores)],
               ['artificial', labelled(artificial, artificialScores)],
               ['ad-exchange', labelled(adExchange, adExchangeScores)],
-            ])
+            ]) +
+            `\n${''.padEnd(18)} ` +
+            oneThresholdLoss(
+              series,
+              nabScores,
+              [
+                ['tweet-like', labelled(tweets, tweetScores)],
+                [
+                  'artificial seed 1',
+                  labelled(artificial, artificialScores).filter((_, i) => seedOf(artificial[i]!) <= 1),
+                ],
+                [
+                  'ad-exchange seeds 1-2',
+                  labelled(adExchange, adExchangeScores).filter((_, i) => seedOf(adExchange[i]!) <= 2),
+                ],
+              ],
+              "one threshold in NAB's proportions",
+            ) +
+            `\n${''.padEnd(18)} tweet-like counts at ${nabThreshold}: ` +
+            describeFalsePositives(
+              falsePositiveRows(
+                tweets.map((t, i) => ({
+                  ...t,
+                  scores: tweetScores[i]!,
+                  windows: nabWindows(t.values.length, t.anomalies),
+                })),
+                nabThreshold,
+              ),
+            )
           : ''),
     );
   }
