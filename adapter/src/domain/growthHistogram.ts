@@ -508,7 +508,7 @@ const ROW_KIND_NAMES = ['', ' rising', ' fallen'];
 /** What the note adds where a kind's own rows and every row were read, by kind. */
 const LARGER_NOTES = [
   '',
-  ' (rising: the rising rows out to where they hold enough horizons, never below both rows near D(t))',
+  ' (rising: the rising rows out to where they hold enough horizons, or every one where fewer, never below both rows near D(t))',
   ' (fallen: the fallen rows, never below every row near D(t))',
 ];
 
