@@ -279,13 +279,41 @@ describe('GrowthHistogram', () => {
       expect(reactivePeakDistribution(h, past, 4, 232).note.text()).toBe(pastTop.note.text());
     });
 
-    it('reads every row where the rising ones near the level hold too few horizons', () => {
+    it('reads the rising rows though they hold fewer horizons than needed, to add headroom to every row', () => {
       const h = new GrowthHistogram({ horizonSteps: 4, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
-      // Two ramps: a dozen rising bases, under the 50 needed.
+      // Two ramps: a dozen rising bases (three independent peaks), under the 50 needed. Every row near the
+      // level says demand mostly stays at 232; the rising rows, that it went on up the ramp.
       h.observeAll(samples.subarray(0, 2 * cycle.length));
       const rising = h.distribution(232, 200)!;
-      expect(rising.note.text()).toMatch(/level rows 7,7 rising,7 fallen of 10 around D\(t\)$/);
+      expect(rising.note.text()).toContain(
+        'level rows 7,7 rising,8 rising,7 fallen of 10 around D(t) (rising:',
+      );
+      expect(rising.quantile(0.5)).toBeGreaterThan(240);
+      const steady = h.distribution(232, 232)!;
+      for (const tau of [0.5, 0.9, 0.99, 0.999])
+        expect(rising.quantile(tau)).toBeGreaterThanOrEqual(steady.quantile(tau));
+    });
+
+    it('reads every row where the rising ones hold two independent peaks or fewer', () => {
+      const h = new GrowthHistogram({ horizonSteps: 4, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
+      // One ramp: six rising bases, a peak and a half; no tail's spread can be read from them.
+      h.observeAll(samples.subarray(0, cycle.length));
+      const rising = h.distribution(232, 200)!;
+      expect(rising.note.text()).toMatch(/level rows 7,7 rising of 10 around D\(t\)$/);
       expect(rising.quantile(0.5)).toBe(232);
+    });
+
+    it('on the first burst after an idle stretch, reads its rising edge, not the idle level levels away', () => {
+      // Idle at 0 for 400 ticks, then a ramp of +1 a tick from 0 (shift 0.5, horizon 4): at 20, levels
+      // above the idle one, no row near it holds anything but the ramp's own rising bases (about 16), so
+      // every row read out to the idle level said demand stays at 20 at τ = 0.9 (the idle zero atom).
+      const series = [...new Array<number>(400).fill(0), ...Array.from({ length: 21 }, (_, i) => i)];
+      const h = new GrowthHistogram({ horizonSteps: 4, shift: 0.5, halfLifeSteps: 1e9, minWeight: 50 });
+      h.observeAll(Float64Array.from(series));
+      const rising = h.distribution(20, 16)!;
+      expect(rising.note.text()).toContain('(rising:');
+      // The ramp goes on: 4 more over the horizon.
+      expect(rising.quantile(0.5)).toBeGreaterThan(22);
     });
   });
 
@@ -608,8 +636,8 @@ describe('GrowthHistogram storage', () => {
 
   // The dense rows' digest with the fallen rows (the rows' storage is lossless; the predictive tail changed
   // it from e8529bef, the fallen rows from 3f73ca54, a falling decision's reading no rising row from
-  // f49b3adf).
+  // f49b3adf, scarce rising rows read and named in the note from 3bc572fd).
   it('gives every quantile and note as the dense rows of the build before it did, to the bit', () => {
-    expect(digest()).toBe('3bc572fd');
+    expect(digest()).toBe('ab1af3f8');
   });
 });

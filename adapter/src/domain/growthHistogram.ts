@@ -87,6 +87,20 @@ export const grewPast = (now: number, before: number, shift: number): boolean =>
  */
 const fellFrom = (now: number, recentPeak: number, shift: number): boolean =>
   grewPast(recentPeak, now, shift);
+/**
+ * Whether a rise in progress reads its rising rows though they hold fewer than `need` horizons: the larger
+ * growth of theirs (with the young-history prior) and of both rows near D(t). A rare ramp's rising rows are
+ * few (the first burst of an intermittent series: a few ticks at each level of its rising edge), and both
+ * rows read out until they hold `need` reach the nearest populated level, however far: EC2 disk 1ef3de at
+ * 30 s, its first burst after two idle days, read the idle level's zero atom (peak = base = 0) at D̂ = 11κ,
+ * Q(0.9) = D̂ and Q(0.99) = 1.02 D̂ while demand climbed 8 % a tick, and every tick of the ramp missed at
+ * v = 30. What few rising horizons there are say more about a rise in progress than rows levels away,
+ * which only add headroom to them (the larger growth, as for rising rows read from farther out). Read once
+ * they hold more than two independent peaks (the prior's counted alike): growthQuantile reads a tail's
+ * spread from the peaks above the median, none under that.
+ */
+const scarceRows = (weight: number, priorWeight: number, onePeak: number, need: number): boolean =>
+  weight > 0 && weight < need && weight + priorWeight > 2 * onePeak;
 /** Ticks as a histogram holds them: a whole number, at least `least`. */
 const wholeSteps = (steps: number, least: number): number => Math.max(least, Math.round(steps));
 /** The row kinds, each LEVELS rows: steady, rising, fallen (the row index is level + kind · LEVELS). */
@@ -344,9 +358,12 @@ export class GrowthHistogram {
       }
       if (readAll && weight >= need) ownNear = ownWeight >= need;
     }
-    const useOwn = own !== all && ownWeight >= need;
+    const scarce =
+      kind === RISING && scarceRows(ownWeight, this.priorWeight, this.independentIncrement(), need);
+    const useOwn = (own !== all && ownWeight >= need) || scarce;
     // The larger growth of the kind's own rows and of every row near D(t), at every τ: rising rows read
-    // from farther out than both rows, and fallen rows always (see fellFrom).
+    // from farther out than both rows or holding fewer than `need` horizons, and fallen rows always (see
+    // fellFrom).
     const larger = useOwn && (!ownNear || kind === FALLEN);
     const bothWeight = weight;
     const cdf = useOwn ? own : all;
@@ -354,7 +371,8 @@ export class GrowthHistogram {
       weight = ownWeight;
       rowMask = larger ? rowMask | ownMask : ownMask;
     }
-    if (weight + this.priorWeight < need) return undefined;
+    // Scarce rising rows stand on both rows' count.
+    if ((scarce ? bothWeight : weight) + this.priorWeight < need) return undefined;
     if (this.priorWeight > 0) {
       // The prior's growth is of demand itself: over the shifted base it is the fraction D / (D + s) of
       // it, so from zero demand it is none (a series idle so far has shown no burst to scale).
@@ -490,7 +508,7 @@ const ROW_KIND_NAMES = ['', ' rising', ' fallen'];
 /** What the note adds where a kind's own rows and every row were read, by kind. */
 const LARGER_NOTES = [
   '',
-  ' (rising: the rising rows out to where they hold enough horizons, never below both rows near D(t))',
+  ' (rising: the rising rows out to where they hold enough horizons, or every one where fewer, never below both rows near D(t))',
   ' (fallen: the fallen rows, never below every row near D(t))',
 ];
 
