@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { burstySeasonal } from '../../../test/support/burstySeries';
 import { FakePrometheus } from '../../../test/support/fakePrometheus';
 import { createDetector, EPISODE_START, newWatch, watchSample, type AnomalyEpisode } from '../anomaly';
@@ -17,6 +19,10 @@ import {
   watchClosedBuckets,
   withDemandAnomaly,
 } from './forecasting';
+
+/** V8's full collection, without starting node with --expose-gc. */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 describe('forecast gate while demand is anomalous', () => {
   const trusted = {
@@ -269,6 +275,32 @@ describe('forecasting many policies', () => {
     expect(Math.max(...afterClose.map((made) => made.length))).toBeLessThanOrEqual(5);
     expect(afterClose.slice(11).flat()).toEqual([]);
     expect(perTick.slice(1, 20).flat()).toEqual([]);
+  });
+
+  it('holds the loaded models compacted while they wait for their warm start, not the loaded objects', async () => {
+    const model = fitForecastState(history, { horizon: 12, stepSeconds: 300, nowMs: start });
+    const loaded: WeakRef<object>[] = [];
+    const forecasting = new Forecasting(
+      {
+        loadModels: async () =>
+          new Map(
+            policies.map((p) => {
+              const own = { ...model };
+              loaded.push(new WeakRef(own));
+              return [`shop/${p.name}`, own];
+            }),
+          ),
+        onForecast: (f) => madeBy.push(f.policy),
+      },
+      { maxFitsPerTick: 0, maxWarmStartsPerTick: 1, coverageMargin: 0.1 },
+    );
+    const perTick = await run(forecasting, 2);
+    // A WeakRef keeps its target until the current job ends: collect in a later one.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(loaded.filter((ref) => ref.deref() !== undefined)).toEqual([]);
+    // Each warm start forecasts from its stored model as before: one a tick here.
+    expect(perTick).toEqual([['p0'], ['p1']]);
   });
 
   it('refits the oldest models first, within the per-tick budget, and says how old the model is', async () => {
