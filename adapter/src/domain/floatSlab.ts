@@ -16,6 +16,7 @@ export class FloatSlab {
   private readonly f32s: Array<Float32Array | undefined> = [];
   private readonly f64s: Array<Float64Array | undefined> = [];
   private readonly u32s: Array<Uint32Array | undefined> = [];
+  private readonly u8s: Array<Uint8Array | undefined> = [];
   /** Per chunk: the end of its last block, and the bytes of its blocks given up. */
   private readonly used: number[] = [];
   private readonly freed: number[] = [];
@@ -47,10 +48,8 @@ export class FloatSlab {
     const fromAt = this.offsetOf[number]!;
     this.place(number, capacity);
     const to = this.chunkOf[number]!;
-    new Uint8Array(this.chunks[to]!).set(
-      new Uint8Array(this.chunks[from]!, fromAt + HEADER, held - HEADER),
-      this.offsetOf[number]! + HEADER,
-    );
+    const source = this.u8s[from]!;
+    this.u8s[to]!.set(source.subarray(fromAt + HEADER, fromAt + held), this.offsetOf[number]! + HEADER);
     this.giveUpAt(from, fromAt);
   }
 
@@ -69,6 +68,11 @@ export class FloatSlab {
   /** The chunk holding block `number`, as float64s (the block's first at `at(number) / 8`). */
   f64(number: number): Float64Array {
     return this.f64s[this.chunkOf[number]!]!;
+  }
+
+  /** The chunk holding block `number`, as bytes (the block's first at `at(number)`). */
+  u8(number: number): Uint8Array {
+    return this.u8s[this.chunkOf[number]!]!;
   }
 
   /** Where block `number`'s contents start in its chunk, in bytes (a multiple of 8). */
@@ -96,7 +100,7 @@ export class FloatSlab {
   private place(number: number, capacity: number): void {
     const c = this.room(capacity);
     const at = this.used[c]!;
-    new Uint8Array(this.chunks[c]!, at, capacity).fill(0);
+    this.u8s[c]!.fill(0, at, at + capacity);
     const u32 = this.u32s[c]!;
     u32[at / 4] = capacity;
     u32[at / 4 + 1] = number;
@@ -124,7 +128,7 @@ export class FloatSlab {
     u32[at / 4 + 1] = FREE;
     this.freed[c]! += u32[at / 4]!;
     if (this.freed[c] === this.used[c] && c !== this.current) {
-      this.chunks[c] = this.f32s[c] = this.f64s[c] = this.u32s[c] = undefined;
+      this.chunks[c] = this.f32s[c] = this.f64s[c] = this.u32s[c] = this.u8s[c] = undefined;
       this.used[c] = 0;
       this.freed[c] = 0;
     } else if (this.freed[c]! > this.chunks[c]!.byteLength / 4) this.compact(c);
@@ -133,7 +137,7 @@ export class FloatSlab {
   /** Slides the chunk's held blocks down over those given up. */
   private compact(c: number): void {
     const u32 = this.u32s[c]!;
-    const bytes = new Uint8Array(this.chunks[c]!);
+    const bytes = this.u8s[c]!;
     let to = 0;
     for (let at = 0; at < this.used[c]!;) {
       const capacity = u32[at / 4]!;
@@ -166,6 +170,7 @@ export class FloatSlab {
       this.f32s[best] = new Float32Array(chunk);
       this.f64s[best] = new Float64Array(chunk);
       this.u32s[best] = new Uint32Array(chunk);
+      this.u8s[best] = new Uint8Array(chunk);
       this.used[best] = 0;
       this.freed[best] = 0;
     }

@@ -598,6 +598,8 @@ describe('GrowthHistogram storage', () => {
     const flat = new GrowthHistogram({ horizonSteps: 4, shift: 50, halfLifeSteps: 1e9 });
     flat.observeAll(new Float64Array(240).fill(400));
     expect(binsOf(flat)).toBe(1);
+    // and a slot of row state for that one row, not for all 30.
+    expect((flat as unknown as { rowCount: number }).rowCount).toBe(1);
     // Demand within ±15 % of 100: three rows (its level's steady, rising and fallen ones), whose growth
     // over a horizon stays within about ±0.3: about half of each row's 127 bins.
     const next = random(7);

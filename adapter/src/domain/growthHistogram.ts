@@ -158,9 +158,10 @@ export interface GrowthPrior {
  */
 const SLAB = new FloatSlab();
 const RELEASE = new FinalizationRegistry<number>((block) => SLAB.release(block));
-const ROW_STATE_BYTES = 2 * ROWS * 8;
-/** Where a block's bins start, in float32s from the start of its contents. */
-const BINS_AT = ROW_STATE_BYTES / 4;
+/** A block's row index: a byte a row, its slot + 1 (0: not seen yet), padded to float64s. */
+const ROW_INDEX_BYTES = 32;
+/** A seen row's slot: its decayed weight and its span (`span`), two float64s. */
+const SLOT_BYTES = 16;
 
 /**
  * A row's span in one number: where its first bin is in `bins` (plus one, so that 0 is no row), that bin
@@ -193,10 +194,12 @@ export class GrowthHistogram {
    */
   private binCount = 0;
   /**
-   * The histogram's block in SLAB: first its row state, each row's decayed weight at [row] and at
-   * [ROWS + row] its span (`span`), 0 until the row is first seen; then its `binCount` bins.
+   * The histogram's block in SLAB: its row index, then a slot for each of the `rowCount` rows seen (in
+   * the order first seen), then its `binCount` bins. Slots for the rows seen only, not weight and span for
+   * all 30 rows: most series visit three or four (issue 16: 0.4 KiB a histogram).
    */
-  private readonly block = SLAB.allocate(ROW_STATE_BYTES);
+  private readonly block = SLAB.allocate(ROW_INDEX_BYTES);
+  private rowCount = 0;
   private readonly growth: number;
   private readonly minWeight: number;
   private readonly priorMean: number;
@@ -285,9 +288,9 @@ export class GrowthHistogram {
     const atHigh = this.binAt(row, high);
     const binsNow = SLAB.f32(this.block);
     binsNow[atHigh] = (binsNow[atHigh] as number) + (this.increment - measuredShare);
-    const rowState = SLAB.f64(this.block);
-    const state = SLAB.at(this.block) / 8 + row;
-    rowState[state] = (rowState[state] as number) + this.increment;
+    const slots = SLAB.f64(this.block);
+    const weightAt = this.slotsAt() + 2 * this.slotOf(row);
+    slots[weightAt] = (slots[weightAt] as number) + this.increment;
     this.horizons++;
     this.increment *= this.growth;
     if (this.increment > RENORMALISE_AT) this.renormalise();
@@ -329,10 +332,12 @@ export class GrowthHistogram {
     let ownMask = 0;
     /** Whether the rising rows held `need` by the ring where both rows did. */
     let ownNear = false;
-    const rowState = SLAB.f64(this.block);
-    const stateAt = SLAB.at(this.block) / 8;
+    const rowIndex = SLAB.u8(this.block);
+    const indexAt = SLAB.at(this.block);
+    const slots = SLAB.f64(this.block);
+    const slotsAt = this.slotsAt();
     const counts = SLAB.f32(this.block);
-    const binsAt = SLAB.at(this.block) / 4 + BINS_AT;
+    const binsAt = this.binsAt();
     // Both rows are read ring by ring out from the level until they hold `need`; while rising, the rising
     // rows go on out until they alone do (see RISING_GROWTH).
     for (let d = 0; d < LEVELS && (weight < need || (own !== all && ownWeight < need)); d++) {
@@ -341,8 +346,9 @@ export class GrowthHistogram {
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
         for (let row = level; row < ROWS; row += LEVELS) {
-          const span = rowState[stateAt + ROWS + row] as number;
-          if (span === 0) continue;
+          const slot = rowIndex[indexAt + row] as number;
+          if (slot === 0) continue;
+          const span = slots[slotsAt + 2 * slot - 1] as number;
           // A steady decision reads no fallen row (see fellFrom), a falling one no rising row.
           if (kind === STEADY && kindOf(row) === FALLEN) continue;
           if (falling && kindOf(row) === RISING) continue;
@@ -350,7 +356,7 @@ export class GrowthHistogram {
           const at = binsAt + spanStart(span) - spanLow(span);
           const from = spanLow(span);
           const to = from + spanLength(span);
-          const w = rowState[stateAt + row] as number;
+          const w = slots[slotsAt + 2 * slot - 2] as number;
           if (readAll) {
             rowMask |= 1 << row;
             weight += w;
@@ -439,44 +445,73 @@ export class GrowthHistogram {
    * with its span, after the rows seen so far), the rows after it moved along.
    */
   private binAt(row: number, bin: number): number {
-    const stateAt = SLAB.at(this.block) / 8;
-    const span = SLAB.f64(this.block)[stateAt + ROWS + row] as number;
+    if (this.slotOf(row) < 0) this.addRow(row);
+    const spanAt = this.slotsAt() + 2 * this.slotOf(row) + 1;
+    const span = SLAB.f64(this.block)[spanAt] as number;
     const start = span === 0 ? this.binCount : spanStart(span);
     const from = span === 0 ? bin : spanLow(span);
     const length = span === 0 ? 0 : spanLength(span);
-    if (bin >= from && bin < from + length) return SLAB.at(this.block) / 4 + BINS_AT + start + bin - from;
+    if (bin >= from && bin < from + length) return this.binsAt() + start + bin - from;
     // Widened by a few bins more on the side it grows: a young row's span grows horizon by horizon.
     const low = bin < from ? Math.max(0, bin - SPAN_SLACK) : from;
     const high = bin < from ? from + length : Math.min(G_BINS, bin + 1 + (length === 0 ? 0 : SPAN_SLACK));
     const added = high - low - length;
     const count = this.binCount;
-    SLAB.resize(this.block, ROW_STATE_BYTES + 4 * (count + added));
+    SLAB.resize(this.block, ROW_INDEX_BYTES + SLOT_BYTES * this.rowCount + 4 * (count + added));
     this.binCount = count + added;
     // The rows after this one move along by `added`, then this row's bins by `from - low`; the rest is zero.
     const bins = SLAB.f32(this.block);
-    const at = SLAB.at(this.block) / 4 + BINS_AT;
+    const at = this.binsAt();
     bins.copyWithin(at + start + length + added, at + start + length, at + count);
     bins.copyWithin(at + start + from - low, at + start, at + start + length);
     bins.fill(0, at + start, at + start + from - low);
     bins.fill(0, at + start + from - low + length, at + start + length + added);
-    const rowState = SLAB.f64(this.block);
-    const spans = SLAB.at(this.block) / 8 + ROWS;
-    for (let r = 0; r < ROWS; r++) {
-      const other = rowState[spans + r] as number;
-      if (other !== 0 && spanStart(other) > start) rowState[spans + r] = other + added * SPAN_START;
+    const slots = SLAB.f64(this.block);
+    const slotsAt = this.slotsAt();
+    for (let s = 0; s < this.rowCount; s++) {
+      const other = slots[slotsAt + 2 * s + 1] as number;
+      if (other !== 0 && spanStart(other) > start) slots[slotsAt + 2 * s + 1] = other + added * SPAN_START;
     }
-    rowState[spans + row] = spanOf(start, low, high - low);
+    slots[slotsAt + 2 * this.slotOf(row) + 1] = spanOf(start, low, high - low);
     return at + start + bin - low;
+  }
+
+  /** A slot for `row`, its weight and span zero, the bins moved along after it. */
+  private addRow(row: number): void {
+    const count = this.rowCount;
+    SLAB.resize(this.block, ROW_INDEX_BYTES + SLOT_BYTES * (count + 1) + 4 * this.binCount);
+    const bins = SLAB.f32(this.block);
+    const at = this.binsAt();
+    bins.copyWithin(at + SLOT_BYTES / 4, at, at + this.binCount);
+    bins.fill(0, at, at + SLOT_BYTES / 4);
+    SLAB.u8(this.block)[SLAB.at(this.block) + row] = count + 1;
+    this.rowCount = count + 1;
+  }
+
+  /** Row `row`'s slot, -1 while not seen. */
+  private slotOf(row: number): number {
+    return (SLAB.u8(this.block)[SLAB.at(this.block) + row] as number) - 1;
+  }
+
+  /** Where the slots start, in float64s. */
+  private slotsAt(): number {
+    return (SLAB.at(this.block) + ROW_INDEX_BYTES) / 8;
+  }
+
+  /** Where the bins start, in float32s. */
+  private binsAt(): number {
+    return (SLAB.at(this.block) + ROW_INDEX_BYTES + SLOT_BYTES * this.rowCount) / 4;
   }
 
   private renormalise(): void {
     const scale = 1 / this.increment;
     const bins = SLAB.f32(this.block);
-    const binsAt = SLAB.at(this.block) / 4 + BINS_AT;
+    const binsAt = this.binsAt();
     for (let i = binsAt; i < binsAt + this.binCount; i++) bins[i] = (bins[i] as number) * scale;
-    const rowState = SLAB.f64(this.block);
-    const stateAt = SLAB.at(this.block) / 8;
-    for (let i = stateAt; i < stateAt + ROWS; i++) rowState[i] = (rowState[i] as number) * scale;
+    const slots = SLAB.f64(this.block);
+    const slotsAt = this.slotsAt();
+    for (let s = 0; s < this.rowCount; s++)
+      slots[slotsAt + 2 * s] = (slots[slotsAt + 2 * s] as number) * scale;
     // Below a millionth of one horizon the prior says nothing any more.
     this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;
