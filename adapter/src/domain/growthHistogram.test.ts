@@ -621,17 +621,51 @@ describe('GrowthHistogram storage', () => {
   }
 
   it('keeps a row only as wide as the growth it has seen', () => {
-    const binsOf = (h: GrowthHistogram) => (h as unknown as { bins: Float32Array }).bins;
+    const binsOf = (h: GrowthHistogram) => (h as unknown as { binCount: number }).binCount;
     // A flat history: one row, its one bin (the zero atom), not the row's 127.
     const flat = new GrowthHistogram({ horizonSteps: 4, shift: 50, halfLifeSteps: 1e9 });
     flat.observeAll(new Float64Array(240).fill(400));
-    expect(binsOf(flat).length).toBe(1);
+    expect(binsOf(flat)).toBe(1);
+    // and a slot of row state for that one row, not for all 30.
+    expect((flat as unknown as { rowCount: number }).rowCount).toBe(1);
     // Demand within ±15 % of 100: three rows (its level's steady, rising and fallen ones), whose growth
     // over a horizon stays within about ±0.3: about half of each row's 127 bins.
     const next = random(7);
     const noisy = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9 });
     noisy.observeAll(Float64Array.from({ length: 2000 }, () => 100 * (0.85 + 0.3 * next())));
-    expect(binsOf(noisy).length).toBeLessThan(0.55 * 3 * 127);
+    expect(binsOf(noisy)).toBeLessThan(0.55 * 3 * 127);
+  });
+
+  it('holds its bins in the shared slab, not in typed arrays of its own', () => {
+    const h = growthHistogramFor(100, 8, 2, 15);
+    h.observeAll(Float64Array.from({ length: 500 }, (_, i) => 300 + 200 * Math.sin(i / 20)));
+    for (const value of Object.values(h)) expect(ArrayBuffer.isView(value)).toBe(false);
+  });
+
+  it('reads the same whether its block moved among others in the slab or not', () => {
+    const series = (seed: number, length: number) => {
+      const next = random(seed);
+      return Float64Array.from({ length }, (_, i) => 400 * (1 + Math.sin(i / 40)) * (0.8 + 0.4 * next()));
+    };
+    const options = { horizonSteps: 6, lagSteps: 2, shift: 20, halfLifeSteps: 400 };
+    const alone = new GrowthHistogram(options);
+    alone.observeAll(series(3, 3000));
+    // Fed a sample at a time among others that grow and are dropped, so blocks move and chunks compact.
+    const shared = new GrowthHistogram(options);
+    const samples = series(3, 3000);
+    let others: GrowthHistogram[] = [];
+    for (let end = 1; end <= samples.length; end++) {
+      shared.observeEndingAt(samples, end);
+      if (end % 50 === 0) others = others.slice(-20);
+      const other = new GrowthHistogram(options);
+      other.observeAll(series(end, 40));
+      others.push(other);
+    }
+    for (const current of [0, 150, 400, 800]) {
+      const a = alone.distribution(current, current * 0.8, current * 1.1, current * 1.3);
+      const b = shared.distribution(current, current * 0.8, current * 1.1, current * 1.3);
+      for (const tau of [0.1, 0.5, 0.9, 0.999]) expect(b!.quantile(tau)).toBe(a!.quantile(tau));
+    }
   });
 
   // The dense rows' digest with the fallen rows (the rows' storage is lossless; the predictive tail changed

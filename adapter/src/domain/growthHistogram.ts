@@ -1,3 +1,4 @@
+import { FloatSlab } from './floatSlab';
 import { reactiveDistribution, type ReactiveDistribution, type ReactiveNote } from './reactiveDistribution';
 
 // The reactive distribution with a long memory (issue 12). One hour of ticks holds too few independent
@@ -163,7 +164,18 @@ export interface GrowthPrior {
   readonly meanGrowth: number;
 }
 
-const EMPTY_BINS = new Float32Array(0);
+/**
+ * Every histogram's bins and row state, in one slab: a block per histogram instead of two typed arrays of
+ * its own (issue 16: see FloatSlab). A block holds the row state (2 × ROWS float64s, `rowState` below),
+ * then the bins (float32s). Its number is given back when its histogram is collected, so no holder (the
+ * engine's map, a what-if, a test) has to remember to.
+ */
+const SLAB = new FloatSlab();
+const RELEASE = new FinalizationRegistry<number>((block) => SLAB.release(block));
+/** A block's row index: a byte a row, its slot + 1 (0: not seen yet), padded to float64s. */
+const ROW_INDEX_BYTES = 32;
+/** A seen row's slot: its decayed weight and its span (`span`), two float64s. */
+const SLOT_BYTES = 16;
 
 /**
  * A row's span in one number: where its first bin is in `bins` (plus one, so that 0 is no row), that bin
@@ -187,19 +199,21 @@ export class GrowthHistogram {
   readonly recentPeakSteps: number;
   /**
    * One row of bins per level band and one per level band while rising (index + LEVELS), allocated when
-   * first seen (most series visit few): the rows seen so far side by side in one array, in the order
-   * they were first seen. One typed array, not one per row: each costs about 180 bytes of heap besides
-   * its bins, and with the array of them about 50 MiB at 100,000 policies of about three rows each (issue 16).
+   * first seen (most series visit few): the rows seen so far side by side in the histogram's block, in
+   * the order they were first seen, `binCount` bins in all. Not a typed array per row: each costs about
+   * 180 bytes of heap besides its bins, about 50 MiB at 100,000 policies of about three rows each (issue 16).
    * A row holds only the span of bins from the lowest to the highest growth it has seen (widened when a
    * horizon falls outside it), the bins beyond it being zero: a noisy series' rows span about half
    * the 127 bins (issue 16: 1.5 KiB of a policy's 2.9 KiB of typed arrays were its rows).
    */
-  private bins = EMPTY_BINS;
+  private binCount = 0;
   /**
-   * Each row's decayed weight at [row], and at [ROWS + row] its span (`span`): 0 until the row is first
-   * seen. One array of doubles, not one more typed array per histogram.
+   * The histogram's block in SLAB: its row index, then a slot for each of the `rowCount` rows seen (in
+   * the order first seen), then its `binCount` bins. Slots for the rows seen only, not weight and span for
+   * all 30 rows: most series visit three or four (issue 16: 0.4 KiB a histogram).
    */
-  private readonly rowState = new Float64Array(2 * ROWS);
+  private readonly block = SLAB.allocate(ROW_INDEX_BYTES);
+  private rowCount = 0;
   private readonly growth: number;
   private readonly minWeight: number;
   private readonly priorMean: number;
@@ -219,6 +233,7 @@ export class GrowthHistogram {
     this.minWeight = options.minWeight ?? 120;
     this.priorMean = options.prior?.meanGrowth ?? 0;
     this.priorWeight = this.priorMean > 0 ? Math.max(0, options.prior?.weight ?? 0) : 0;
+    RELEASE.register(this, this.block);
   }
 
   /** Horizons seen so far. */
@@ -280,11 +295,16 @@ export class GrowthHistogram {
       ) *
         LEVELS;
     const measuredShare = this.increment * MEASURED_PEAK_SHARE;
+    // binAt may move the block: each index is used before the next call.
     const atLow = this.binAt(row, low);
-    this.bins[atLow] = (this.bins[atLow] as number) + measuredShare;
+    const bins = SLAB.f32(this.block);
+    bins[atLow] = (bins[atLow] as number) + measuredShare;
     const atHigh = this.binAt(row, high);
-    this.bins[atHigh] = (this.bins[atHigh] as number) + (this.increment - measuredShare);
-    this.rowState[row] = (this.rowState[row] as number) + this.increment;
+    const binsNow = SLAB.f32(this.block);
+    binsNow[atHigh] = (binsNow[atHigh] as number) + (this.increment - measuredShare);
+    const slots = SLAB.f64(this.block);
+    const weightAt = this.slotsAt() + 2 * this.slotOf(row);
+    slots[weightAt] = (slots[weightAt] as number) + this.increment;
     this.horizons++;
     this.increment *= this.growth;
     if (this.increment > RENORMALISE_AT) this.renormalise();
@@ -326,6 +346,12 @@ export class GrowthHistogram {
     let ownMask = 0;
     /** Whether the rising rows held `need` by the ring where both rows did. */
     let ownNear = false;
+    const rowIndex = SLAB.u8(this.block);
+    const indexAt = SLAB.at(this.block);
+    const slots = SLAB.f64(this.block);
+    const slotsAt = this.slotsAt();
+    const counts = SLAB.f32(this.block);
+    const binsAt = this.binsAt();
     // Both rows are read ring by ring out from the level until they hold `need`; while rising, the rising
     // rows go on out until they alone do (see RISING_GROWTH).
     for (let d = 0; d < LEVELS && (weight < need || (own !== all && ownWeight < need)); d++) {
@@ -334,17 +360,17 @@ export class GrowthHistogram {
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
         for (let row = level; row < ROWS; row += LEVELS) {
-          const span = this.rowState[ROWS + row] as number;
-          if (span === 0) continue;
+          const slot = rowIndex[indexAt + row] as number;
+          if (slot === 0) continue;
+          const span = slots[slotsAt + 2 * slot - 1] as number;
           // A steady decision reads no fallen row (see fellFrom), a falling one no rising row.
           if (kind === STEADY && kindOf(row) === FALLEN) continue;
           if (falling && kindOf(row) === RISING) continue;
           // The bins beyond the row's span are zero, which would add nothing (the sums hold no -0).
-          const counts = this.bins;
-          const at = spanStart(span) - spanLow(span);
+          const at = binsAt + spanStart(span) - spanLow(span);
           const from = spanLow(span);
           const to = from + spanLength(span);
-          const w = this.rowState[row] as number;
+          const w = slots[slotsAt + 2 * slot - 2] as number;
           if (readAll) {
             rowMask |= 1 << row;
             weight += w;
@@ -433,36 +459,77 @@ export class GrowthHistogram {
   }
 
   /**
-   * Where bin `bin` of row `row` is in `bins`: the row's span widened to hold it (a new row, with its
-   * span, after the rows seen so far), the rows after it moved along.
+   * Where bin `bin` of row `row` is in the slab's float32s: the row's span widened to hold it (a new row,
+   * with its span, after the rows seen so far), the rows after it moved along.
    */
   private binAt(row: number, bin: number): number {
-    const span = this.rowState[ROWS + row] as number;
-    const start = span === 0 ? this.bins.length : spanStart(span);
+    if (this.slotOf(row) < 0) this.addRow(row);
+    const spanAt = this.slotsAt() + 2 * this.slotOf(row) + 1;
+    const span = SLAB.f64(this.block)[spanAt] as number;
+    const start = span === 0 ? this.binCount : spanStart(span);
     const from = span === 0 ? bin : spanLow(span);
     const length = span === 0 ? 0 : spanLength(span);
-    if (bin >= from && bin < from + length) return start + bin - from;
+    if (bin >= from && bin < from + length) return this.binsAt() + start + bin - from;
     // Widened by a few bins more on the side it grows: a young row's span grows horizon by horizon.
     const low = bin < from ? Math.max(0, bin - SPAN_SLACK) : from;
     const high = bin < from ? from + length : Math.min(G_BINS, bin + 1 + (length === 0 ? 0 : SPAN_SLACK));
     const added = high - low - length;
-    const grown = new Float32Array(this.bins.length + added);
-    grown.set(this.bins.subarray(0, start));
-    grown.set(this.bins.subarray(start, start + length), start + from - low);
-    grown.set(this.bins.subarray(start + length), start + length + added);
-    this.bins = grown;
-    for (let r = 0; r < ROWS; r++) {
-      const other = this.rowState[ROWS + r] as number;
-      if (other !== 0 && spanStart(other) > start) this.rowState[ROWS + r] = other + added * SPAN_START;
+    const count = this.binCount;
+    SLAB.resize(this.block, ROW_INDEX_BYTES + SLOT_BYTES * this.rowCount + 4 * (count + added));
+    this.binCount = count + added;
+    // The rows after this one move along by `added`, then this row's bins by `from - low`; the rest is zero.
+    const bins = SLAB.f32(this.block);
+    const at = this.binsAt();
+    bins.copyWithin(at + start + length + added, at + start + length, at + count);
+    bins.copyWithin(at + start + from - low, at + start, at + start + length);
+    bins.fill(0, at + start, at + start + from - low);
+    bins.fill(0, at + start + from - low + length, at + start + length + added);
+    const slots = SLAB.f64(this.block);
+    const slotsAt = this.slotsAt();
+    for (let s = 0; s < this.rowCount; s++) {
+      const other = slots[slotsAt + 2 * s + 1] as number;
+      if (other !== 0 && spanStart(other) > start) slots[slotsAt + 2 * s + 1] = other + added * SPAN_START;
     }
-    this.rowState[ROWS + row] = spanOf(start, low, high - low);
-    return start + bin - low;
+    slots[slotsAt + 2 * this.slotOf(row) + 1] = spanOf(start, low, high - low);
+    return at + start + bin - low;
+  }
+
+  /** A slot for `row`, its weight and span zero, the bins moved along after it. */
+  private addRow(row: number): void {
+    const count = this.rowCount;
+    SLAB.resize(this.block, ROW_INDEX_BYTES + SLOT_BYTES * (count + 1) + 4 * this.binCount);
+    const bins = SLAB.f32(this.block);
+    const at = this.binsAt();
+    bins.copyWithin(at + SLOT_BYTES / 4, at, at + this.binCount);
+    bins.fill(0, at, at + SLOT_BYTES / 4);
+    SLAB.u8(this.block)[SLAB.at(this.block) + row] = count + 1;
+    this.rowCount = count + 1;
+  }
+
+  /** Row `row`'s slot, -1 while not seen. */
+  private slotOf(row: number): number {
+    return (SLAB.u8(this.block)[SLAB.at(this.block) + row] as number) - 1;
+  }
+
+  /** Where the slots start, in float64s. */
+  private slotsAt(): number {
+    return (SLAB.at(this.block) + ROW_INDEX_BYTES) / 8;
+  }
+
+  /** Where the bins start, in float32s. */
+  private binsAt(): number {
+    return (SLAB.at(this.block) + ROW_INDEX_BYTES + SLOT_BYTES * this.rowCount) / 4;
   }
 
   private renormalise(): void {
     const scale = 1 / this.increment;
-    for (let i = 0; i < this.bins.length; i++) this.bins[i] = (this.bins[i] as number) * scale;
-    for (let i = 0; i < ROWS; i++) this.rowState[i] = (this.rowState[i] as number) * scale;
+    const bins = SLAB.f32(this.block);
+    const binsAt = this.binsAt();
+    for (let i = binsAt; i < binsAt + this.binCount; i++) bins[i] = (bins[i] as number) * scale;
+    const slots = SLAB.f64(this.block);
+    const slotsAt = this.slotsAt();
+    for (let s = 0; s < this.rowCount; s++)
+      slots[slotsAt + 2 * s] = (slots[slotsAt + 2 * s] as number) * scale;
     // Below a millionth of one horizon the prior says nothing any more.
     this.priorWeight = this.priorWeight * scale < 1e-6 ? 0 : this.priorWeight * scale;
     this.increment = 1;

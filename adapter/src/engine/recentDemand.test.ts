@@ -40,4 +40,40 @@ describe('RecentDemand', () => {
       expect(v).toBe(Math.fround(given[i]!));
     });
   });
+
+  it('holds the windows side by side in a few large buffers, each window its own values', () => {
+    const h = new RecentDemand(240);
+    for (let p = 0; p < 3000; p++)
+      h.seed(
+        `p${p}`,
+        Float64Array.from({ length: 240 }, (_, i) => p + i),
+      );
+    for (let t = 0; t < 40; t++) for (let p = 0; p < 3000; p++) h.push(`p${p}`, p + 240 + t);
+    const buffers = new Set<ArrayBufferLike>();
+    const wrong: string[] = [];
+    for (let p = 0; p < 3000; p++) {
+      const view = h.values(`p${p}`);
+      buffers.add(view.buffer);
+      if (view.length !== 240 || view[0] !== p + 40 || view[239] !== p + 279) wrong.push(`p${p}`);
+    }
+    expect(wrong).toEqual([]);
+    // About a thousand windows a buffer, not a buffer each.
+    expect(buffers.size).toBeLessThanOrEqual(8);
+  });
+
+  it('hands the block a window moved from out again only after the next retain, views meanwhile unchanged', () => {
+    const h = new RecentDemand(8); // blocks of 9 samples: a window moves at its 10th
+    const keys = new Set(['a', 'b']);
+    for (let v = 0; v < 9; v++) h.push('a', v);
+    const before = h.values('a');
+    h.push('a', 9); // moves
+    for (const v of [100, 101, 102]) h.push('b', v); // a new window: not in the block 'a' left
+    expect(Array.from(before)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    h.retain(keys);
+    h.push('c', 200); // may take the block 'a' left
+    for (let v = 0; v < 8; v++) h.push('c', 201 + v);
+    expect(Array.from(h.values('a'))).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Array.from(h.values('b'))).toEqual([100, 101, 102]);
+    expect(Array.from(h.values('c'))).toEqual([201, 202, 203, 204, 205, 206, 207, 208]);
+  });
 });

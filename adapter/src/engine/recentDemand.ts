@@ -4,73 +4,177 @@
  * Held as float32, half the bytes of float64 (at 100,000 policies and an hour at 15 s, 108 MB less): a
  * sample keeps 24 significant bits, within a relative 2^-24 (6e-8) of the value Prometheus gave, far
  * below any demand's noise; values beyond float32's range (3.4e38) would read back as Infinity.
+ *
+ * Each policy's window is a block of `capacity` samples and an eighth more: samples are appended and
+ * never overwritten, and when the block is full the newest ones move to a fresh block (once every
+ * capacity/8 samples), so a view handed out earlier keeps its values while costing no copy. The blocks,
+ * all of one size, lie side by side in large chunks (issue 16): as a typed array each, a window was a malloc
+ * of 1 KiB made again once in 30 ticks in glibc's main arena among a tick's garbage, and two objects
+ * (the array and its buffer, with the window's own about 240 bytes) on V8's heap, whose growing factor
+ * multiplies what a full collection keeps. A block left behind is handed out again only after the next
+ * `retain` (the next tick's start), so a view stays unchanged for the tick it was handed out in.
  */
 export class RecentDemand {
-  private readonly buffers = new Map<string, Window>();
+  /** Per policy, its window's number. */
+  private readonly windows = new Map<string, number>();
+  /** Per window number: its block, the end of its samples in it, and how many it holds (up to capacity). */
+  private blockOf = new Int32Array(INITIAL_WINDOWS);
+  private endOf = new Int32Array(INITIAL_WINDOWS);
+  private lengthOf = new Int32Array(INITIAL_WINDOWS);
+  private readonly freeWindows: number[] = [];
+  private windowCount = 0;
+  private readonly blocks: FixedBlocks;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.blocks = new FixedBlocks(capacity + Math.max(1, Math.ceil(capacity / 8)));
+  }
 
   has(key: string): boolean {
-    return this.buffers.has(key);
+    return this.windows.has(key);
   }
 
   /** Replaces a policy's history with `values` (oldest first), e.g. from a range query. */
   seed(key: string, values: Float64Array | Float32Array): void {
-    const window = new Window(this.capacity);
-    for (const v of values.subarray(Math.max(0, values.length - this.capacity))) window.push(v);
-    this.buffers.set(key, window);
+    const old = this.windows.get(key);
+    if (old !== undefined) this.forget(old);
+    const w = this.newWindow();
+    this.windows.set(key, w);
+    const kept = values.subarray(Math.max(0, values.length - this.capacity));
+    this.blocks.chunkOf(this.blockOf[w]!).set(kept, this.blocks.offsetOf(this.blockOf[w]!));
+    this.endOf[w] = kept.length;
+    this.lengthOf[w] = kept.length;
   }
 
   /** Appends one sample; NaN keeps the step when a tick had no value. */
   push(key: string, value: number): void {
-    let window = this.buffers.get(key);
-    if (window === undefined) {
-      window = new Window(this.capacity);
-      this.buffers.set(key, window);
+    let w = this.windows.get(key);
+    if (w === undefined) {
+      w = this.newWindow();
+      this.windows.set(key, w);
     }
-    window.push(value);
+    let block = this.blockOf[w]!;
+    let end = this.endOf[w]!;
+    if (end === this.blocks.size) {
+      const kept = this.capacity - 1;
+      const next = this.blocks.allocate();
+      const at = this.blocks.offsetOf(block);
+      this.blocks
+        .chunkOf(next)
+        .set(this.blocks.chunkOf(block).subarray(at + end - kept, at + end), this.blocks.offsetOf(next));
+      this.blocks.release(block);
+      this.blockOf[w] = block = next;
+      end = kept;
+    }
+    this.blocks.chunkOf(block)[this.blocks.offsetOf(block) + end] = value;
+    this.endOf[w] = end + 1;
+    this.lengthOf[w] = Math.min(this.lengthOf[w]! + 1, this.capacity);
   }
 
   /** The policy's samples, oldest first: a view that later pushes leave unchanged (no copy per tick). */
   values(key: string): Float32Array {
-    return this.buffers.get(key)?.view() ?? EMPTY;
+    const w = this.windows.get(key);
+    if (w === undefined) return EMPTY;
+    const block = this.blockOf[w]!;
+    const end = this.blocks.offsetOf(block) + this.endOf[w]!;
+    return this.blocks.chunkOf(block).subarray(end - this.lengthOf[w]!, end);
   }
 
-  /** Forgets policies that are no longer configured. */
+  /**
+   * Forgets policies that are no longer configured. Called once a tick before any other call: the blocks
+   * left behind before it may be handed out again (see the class).
+   */
   retain(keys: ReadonlySet<string>): void {
-    for (const key of this.buffers.keys()) if (!keys.has(key)) this.buffers.delete(key);
+    this.blocks.reuseReleased();
+    for (const [key, w] of this.windows)
+      if (!keys.has(key)) {
+        this.windows.delete(key);
+        this.forget(w);
+      }
   }
+
+  private newWindow(): number {
+    let w = this.freeWindows.pop();
+    if (w === undefined) {
+      w = this.windowCount++;
+      if (w === this.blockOf.length) {
+        this.blockOf = grown(this.blockOf);
+        this.endOf = grown(this.endOf);
+        this.lengthOf = grown(this.lengthOf);
+      }
+    }
+    this.blockOf[w] = this.blocks.allocate();
+    this.endOf[w] = 0;
+    this.lengthOf[w] = 0;
+    return w;
+  }
+
+  private forget(w: number): void {
+    this.blocks.release(this.blockOf[w]!);
+    this.freeWindows.push(w);
+  }
+}
+
+const EMPTY = new Float32Array(0);
+const INITIAL_WINDOWS = 1024;
+
+function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(2 * array.length);
+  next.set(array);
+  return next;
 }
 
 /**
- * The last `capacity` samples in a buffer an eighth larger: samples are appended and never overwritten,
- * and when the buffer is full the newest ones move to a fresh buffer (once every capacity/8 samples),
- * so a view handed out earlier keeps its values while costing no copy.
+ * Blocks of `size` float32s in chunks of about CHUNK_BYTES (above the 128 KiB mmap threshold deploy/base
+ * sets, so each is a mapping of its own), each known by a number. A block released is handed out again
+ * only after `reuseReleased`. Chunks are kept once made: the windows are as many as the policies, which a
+ * reload seldom lowers.
  */
-const EMPTY = new Float32Array(0);
+export class FixedBlocks {
+  private readonly chunks: Float32Array[] = [];
+  private readonly perChunk: number;
+  private readonly free: number[] = [];
+  private released: number[] = [];
+  private count = 0;
 
-class Window {
-  private data: Float32Array;
-  private end = 0;
-  private length = 0;
-
-  constructor(private readonly capacity: number) {
-    this.data = new Float32Array(capacity + Math.max(1, Math.ceil(capacity / 8)));
+  constructor(readonly size: number) {
+    this.perChunk = Math.max(1, Math.floor(CHUNK_BYTES / (4 * size)));
   }
 
-  push(v: number): void {
-    if (this.end === this.data.length) {
-      const kept = this.capacity - 1;
-      const next = new Float32Array(this.data.length);
-      next.set(this.data.subarray(this.end - kept, this.end));
-      this.data = next;
-      this.end = kept;
-    }
-    this.data[this.end++] = v;
-    this.length = Math.min(this.length + 1, this.capacity);
+  allocate(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const n = this.count++;
+    if (n === this.chunks.length * this.perChunk)
+      this.chunks.push(new Float32Array(this.perChunk * this.size));
+    return n;
   }
 
-  view(): Float32Array {
-    return this.data.subarray(this.end - this.length, this.end);
+  /** Gives block `n` up, to be handed out again after the next `reuseReleased`. */
+  release(n: number): void {
+    this.released.push(n);
+  }
+
+  /** Makes the blocks released so far free to hand out. */
+  reuseReleased(): void {
+    for (const n of this.released) this.free.push(n);
+    this.released = [];
+  }
+
+  /** The chunk holding block `n`. */
+  chunkOf(n: number): Float32Array {
+    return this.chunks[Math.floor(n / this.perChunk)]!;
+  }
+
+  /** Where block `n` starts in its chunk. */
+  offsetOf(n: number): number {
+    return (n % this.perChunk) * this.size;
+  }
+
+  /** Bytes of chunks held (for benches and tests). */
+  get bytes(): number {
+    return this.chunks.length * this.perChunk * this.size * 4;
   }
 }
+
+/** A chunk of blocks: about a thousand hour-long windows at a 15 s tick. */
+const CHUNK_BYTES = 1 << 20;
