@@ -28,6 +28,31 @@ describe('lagCorrectedDemand', () => {
     expect(c.measured).toBe(140);
   });
 
+  describe('at the foot of a ramp, where the query still holds the flat before it', () => {
+    // Demand 1 until tick 0, then 1 more each tick; rate()[2m] (8 ticks) is its mean over the window:
+    // 1 + k²/16 at tick k ≤ 8. The query's newest half-lag rose by 0.75 at tick 4 where the whole lag
+    // rose by 1: four times the rise of a quarter window is the rise of demand over the window.
+    const query = (k: number): number => (k <= 0 ? 1 : k <= 8 ? 1 + (k * k) / 16 : 1 + k - 4);
+    const before = (k: number): Float64Array =>
+      Float64Array.from({ length: 12 }, (_, i) => query(k - 12 + i));
+
+    it('reads the demand the newest rise implies, above the linear extrapolation, never above the demand', () => {
+      // Tick 4: true demand 5, query 2, linear 2·2 − 1 = 3; the newest half: 1 + 4·(2 − 1.25) = 4.
+      const c = lagCorrectedDemand(query(4), before(4), 4, 60);
+      expect(c.earlier).toBe(1);
+      expect(c.demand).toBe(4);
+      // Tick 8, the window wholly on the ramp: 2 + 4·(5 − 3.25) = 9, the demand; the linear read 8.
+      expect(lagCorrectedDemand(query(8), before(8), 4, 60).demand).toBe(9);
+    });
+
+    it('leaves a slowing rise to the linear extrapolation, and a dip’s comeback below the level before it', () => {
+      // The newer half rose by 1, the older by 3: linear 2·8 − 4 = 12, the newest half's 4 + 4·1 = 8.
+      expect(lagCorrectedDemand(8, Float64Array.from([4, 6, 7, 7.5]), 4, 60).demand).toBe(12);
+      // Down from 10 to 5 and back up to 8: the query is below its value a lag before, no read of its own.
+      expect(lagCorrectedDemand(8, Float64Array.from([10, 7, 5, 6]), 4, 60).demand).toBe(8);
+    });
+  });
+
   it('does not extrapolate a fall: it keeps the measured value', () => {
     // Scaling down on a fall the query has not shown yet cannot be undone within the horizon when the
     // demand turns; holding the measured level only costs the replicas for the lag.

@@ -105,15 +105,18 @@ describe('assemblePolicy', () => {
   });
 
   it('extrapolates D(t) over half the rate() window of the demand query, and says so', () => {
-    // rate()[2m] trails by 60 s = 4 ticks; PAST 4 ticks back is the value to extrapolate from.
+    // rate()[2m] trails by 60 s = 4 ticks; PAST 4 ticks back is the value to extrapolate from, and 2 back
+    // the newer half's (the query rose faster there: 4 × that rise over the window, demandLag.ts).
     const earlier = PAST[PAST.length - 4] as number;
+    const extrapolated = Math.max(200 - earlier, earlier + 4 * (100 - (PAST[PAST.length - 2] as number)));
+    expect(extrapolated).toBeGreaterThan(200 - earlier);
     const input = assemblePolicy(
       { policy: policy({ demand: { query: 'sum(rate(req_total[2m]))' } }), readings: readings() },
       TICK,
     );
-    expect(input.demand).toBeCloseTo(200 - earlier, 9);
+    expect(input.demand).toBeCloseTo(extrapolated, 9);
     expect(input.demandLag).toEqual(expect.objectContaining({ measured: 100, earlier, lagSeconds: 60 }));
-    const expected = reactiveDistribution(PAST, 4, 200 - earlier);
+    const expected = reactiveDistribution(PAST, 4, extrapolated);
     expect(input.distribution?.quantile(0.9)).toBe(expected.quantile(0.9));
     // A gauge query has no lag to correct.
     expect(assemble().demand).toBe(100);

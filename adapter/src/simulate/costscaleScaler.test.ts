@@ -158,7 +158,11 @@ describe('costscaleScaler', () => {
     const values = Array.from({ length: 200 }, (_, k) => (k < 150 ? 95 : 195));
     const observation = observed(values);
     const lagged = observationOf({ ...observation.demand, pipeline: { ...NO_LAG, tickAgeMs: 7_500 } });
-    const scaler = costscaleScaler(params(lagged));
+    // A jump of the query by 100 within a quarter of its window reads as demand 4 × 100 above the level
+    // (demandLag.ts, the accelerating read): 52 replicas to cover it, room for them under the maximum and
+    // a miss priced above their cost (at v = 4 the 42 more cost more than the certain miss they avoid).
+    const roomy = { ...policy, sloMissCostPerHour: 100, replicas: { min: 1, max: 100 } };
+    const scaler = costscaleScaler(params(lagged, { policy: roomy }));
     // The decision time moves back; the value is still the one read at that tick.
     expect(scaler(150 * STEP, 10)).toBeGreaterThanOrEqual(20);
   });
