@@ -317,6 +317,33 @@ describe('GrowthHistogram', () => {
     });
   });
 
+  describe('once it has seen a half-life of horizons', () => {
+    // Horizon 2, shift 1, a half-life of 880 ticks (ten cycles). Steady at 100 for 80 ticks, then a ramp
+    // 60 → 130 by +10 a tick, back to 100: at level 6 (64–127) the steady bases stay (or fall to the ramp's
+    // foot) and the rising ones go on up by a fifth or more.
+    const cycle = [...new Array<number>(80).fill(100), ...Array.from({ length: 8 }, (_, i) => 60 + 10 * i)];
+    const samples = Float64Array.from({ length: 20 * cycle.length }, (_, i) => cycle[i % cycle.length]!);
+    const feed = (h: GrowthHistogram, from: number, to: number) => {
+      for (let end = from; end <= to; end++) h.observeEndingAt(samples, end);
+    };
+
+    it('reads the steady rows alone for a steady decision: the rising rows hold what followed a rise', () => {
+      const h = new GrowthHistogram({ horizonSteps: 2, shift: 1, halfLifeSteps: 880, minWeight: 50 });
+      // Five cycles, under a half-life: both rows, whose tail is the ramps'.
+      feed(h, 3, 5 * cycle.length);
+      const young = h.distribution(100, 100)!;
+      expect(young.note.text()).toContain('level rows 6,6 rising of 10 around D(t)');
+      expect(young.quantile(0.99)).toBeGreaterThan(120);
+      // Past a half-life: the steady rows, from which demand never rose.
+      feed(h, 5 * cycle.length + 1, samples.length);
+      const steady = h.distribution(100, 100)!;
+      expect(steady.note.text()).toMatch(/level rows 6 of 10 around D\(t\);?/);
+      expect(steady.quantile(0.99)).toBe(100);
+      // A rising decision at the same level still reads the ramps' growth.
+      expect(h.distribution(100, 80)!.quantile(0.5)).toBeGreaterThan(115);
+    });
+  });
+
   describe('while the query falls', () => {
     // Horizon 2, shift 1. Spikes 25, 50, 100, 200, 400 and back down, 20 idle ticks apart: level 6 (64–127)
     // holds the 100 of each rising edge, followed by 400, and the 100 of each falling side, followed by 50.
@@ -670,8 +697,9 @@ describe('GrowthHistogram storage', () => {
 
   // The dense rows' digest with the fallen rows (the rows' storage is lossless; the predictive tail changed
   // it from e8529bef, the fallen rows from 3f73ca54, a falling decision's reading no rising row from
-  // f49b3adf, scarce rising rows read and named in the note from 3bc572fd).
+  // f49b3adf, scarce rising rows read and named in the note from 3bc572fd, steady decisions reading the
+  // steady rows alone past a half-life from ab1af3f8).
   it('gives every quantile and note as the dense rows of the build before it did, to the bit', () => {
-    expect(digest()).toBe('ab1af3f8');
+    expect(digest()).toBe('dcd4129d');
   });
 });
