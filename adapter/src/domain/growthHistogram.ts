@@ -123,6 +123,9 @@ const holdsSpread = (weight: number, onePeak: number): boolean => weight > 2 * o
  */
 const risingRowsStand = (kind: number, ownWeight: number, onePeak: number): boolean =>
   kind === RISING && holdsSpread(ownWeight, onePeak);
+/** Whether a kind's own rows are read on out: short of `need`, and not rising rows that stand. */
+const ownShort = (kind: number, ownWeight: number, need: number, onePeak: number): boolean =>
+  ownWeight < need && !risingRowsStand(kind, ownWeight, onePeak);
 /** Ticks as a histogram holds them: a whole number, at least `least`. */
 const wholeSteps = (steps: number, least: number): number => Math.max(least, Math.round(steps));
 /** The row kinds, each LEVELS rows: steady, rising, fallen (the row index is level + kind · LEVELS). */
@@ -376,11 +379,13 @@ export class GrowthHistogram {
     const onePeak = this.independentIncrement();
     // Both rows are read ring by ring out from the level until they hold `need`; while rising, the rising
     // rows go on out until they alone do (see RISING_GROWTH), or hold a spread of their own (risingRowsStand).
-    const ownShort = (): boolean =>
-      own !== all && ownWeight < need && !risingRowsStand(kind, ownWeight, onePeak);
-    for (let d = 0; d < LEVELS && (weight < need || ownShort()); d++) {
+    for (
+      let d = 0;
+      d < LEVELS && (weight < need || (own !== all && ownShort(kind, ownWeight, need, onePeak)));
+      d++
+    ) {
       const readAll = weight < need;
-      const readOwn = ownShort();
+      const readOwn = own !== all && ownShort(kind, ownWeight, need, onePeak);
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
         for (let row = level; row < ROWS; row += LEVELS) {
