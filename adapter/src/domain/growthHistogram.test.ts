@@ -216,23 +216,56 @@ describe('GrowthHistogram', () => {
       );
     });
 
-    it('reads the rising rows of the nearest levels that hold enough, on the rising edge of a burst from zero', () => {
-      // Idle at 0, then a burst 2, 8, 20, 20, 20, 10 (shift 1: level rows 1, 3, 4, 4, 4, 3); horizon 2. A
-      // burst passes each level once on its way up, so the rising rows at the foot hold one horizon a burst,
-      // while the idle row next to it holds forty.
-      const burst = [...new Array<number>(40).fill(0), 2, 8, 20, 20, 20, 10];
-      const h = new GrowthHistogram({ horizonSteps: 2, shift: 1, halfLifeSteps: 1e9, minWeight: 50 });
-      h.observeAll(Float64Array.from({ length: 20 * burst.length }, (_, i) => burst[i % burst.length]!));
-      // At 2, up from 0 a horizon ago: the rising rows of levels 1, 3 and 4 (80 horizons), whose tail is
-      // the burst's top; the idle row at level 0 next to it would say demand mostly stays at 2.
+    // Idle at 0, then a burst 2, 8, 20, 20, 20, 10 (shift 1: level rows 1, 3, 4, 4, 4, 3); horizon 2. A
+    // burst passes each level once on its way up, so the rising rows at the foot hold one horizon a burst,
+    // while the idle row next to it holds forty.
+    const burst = [...new Array<number>(40).fill(0), 2, 8, 20, 20, 20, 10];
+    const bursts = (count: number, prior?: { weight: number; meanGrowth: number }) => {
+      const h = new GrowthHistogram({
+        horizonSteps: 2,
+        shift: 1,
+        halfLifeSteps: 1e9,
+        minWeight: 50,
+        ...(prior && { prior }),
+      });
+      h.observeAll(Float64Array.from({ length: count * burst.length }, (_, i) => burst[i % burst.length]!));
+      return h;
+    };
+
+    it('reads the rising rows of its own level on the rising edge of a burst from zero, not the idle row', () => {
+      const h = bursts(20);
+      // At 2, up from 0 a horizon ago: level 1's rising rows (20 horizons, ten independent peaks), each the
+      // burst's top; the idle row at level 0 next to it would say demand mostly stays at 2.
       const rising = h.distribution(2, 0)!;
       expect(rising.note.text()).toContain(
-        'level rows 0,1 rising,3 rising,4 rising,0 fallen of 10 around D(t) (rising: the rising rows out to',
+        'level rows 0,1 rising,0 fallen of 10 around D(t) (rising: the rising rows out to',
       );
       expect(rising.quantile(0.9)).toBeGreaterThan(19);
       const steady = h.distribution(2, 2)!;
       expect(steady.quantile(0.9)).toBe(2);
       expect(steady.note.text()).toMatch(/level rows 0,1 rising of 10 around D\(t\)$/);
+    });
+
+    it('reads no farther out than its own level once it holds more than two independent peaks', () => {
+      // Level 1's rising rows (ten peaks, under the 50 horizons needed) say the burst goes on to 20; out to
+      // levels 3 and 4 the rising rows hold what followed 8 and 20 higher up its edge (to 20: 2.3× and 1×
+      // the shifted base), which read as growth from 2 put the median at 6.
+      const rising = bursts(20).distribution(2, 0)!;
+      for (const tau of [0.1, 0.5]) expect(rising.quantile(tau)).toBeGreaterThan(19);
+    });
+
+    it('reads its own rising rows without the young-history prior once they hold more than two peaks', () => {
+      // Five bursts: level 1's rising rows hold five horizons (two and a half independent peaks), the prior a
+      // hundred pseudo-horizons of a few per cent growth. Read with them, the median rise from 2 was 2.1.
+      const h = bursts(5, { weight: 100, meanGrowth: 0.05 });
+      const rising = h.distribution(2, 0)!;
+      expect(rising.note.text()).not.toContain('young-history prior');
+      expect(rising.quantile(0.5)).toBeGreaterThan(19);
+      // Both rows near D(t) still carry the prior, and the rise reads never below them.
+      const steady = h.distribution(2, 2)!;
+      expect(steady.note.text()).toContain('100 of them the young-history prior');
+      for (const tau of [0.9, 0.99, 0.999])
+        expect(rising.quantile(tau)).toBeGreaterThanOrEqual(steady.quantile(tau));
     });
 
     it('reads rising rows from farther out only to add headroom: never below both rows near the level', () => {
@@ -698,8 +731,9 @@ describe('GrowthHistogram storage', () => {
   // The dense rows' digest with the fallen rows (the rows' storage is lossless; the predictive tail changed
   // it from e8529bef, the fallen rows from 3f73ca54, a falling decision's reading no rising row from
   // f49b3adf, scarce rising rows read and named in the note from 3bc572fd, steady decisions reading the
-  // steady rows alone past a half-life from ab1af3f8).
+  // steady rows alone past a half-life and rising rows that hold more than two independent peaks read no
+  // farther out and without the prior from ab1af3f8).
   it('gives every quantile and note as the dense rows of the build before it did, to the bit', () => {
-    expect(digest()).toBe('dcd4129d');
+    expect(digest()).toBe('6e0d5ffc');
   });
 });

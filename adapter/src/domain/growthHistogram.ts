@@ -55,8 +55,8 @@ const LEVELS = 10;
  * the fall, not a rise in progress). A ramp or burst in progress mostly goes on, so a decision on a rising
  * demand reads the growth that followed rising bases; every other decision reads both rows (but one while
  * the query falls: see `distribution`), whose tail holds the jumps that start from a steady level. The rising
- * rows are read out from the level until they alone hold enough horizons, however far the rows of both
- * kinds would have stopped: a burst passes each
+ * rows are read out from the level until they alone hold enough horizons (or a spread of their own:
+ * risingRowsStand), however far the rows of both kinds would have stopped: a burst passes each
  * level of its rising edge in a tick or two, so near its foot the rising rows hold a few horizons a burst
  * while the idle row next to them holds thousands, and reading both there priced the burst's onset as the
  * idle series' (EC2 disk 1ef3de at 2 min readiness, v = 3, one burst: up to D̂ = 1.4κ the decisions read
@@ -118,7 +118,31 @@ const fellFrom = (now: number, recentPeak: number, shift: number): boolean =>
  * spread from the peaks above the median, none under that.
  */
 const scarceRows = (weight: number, priorWeight: number, onePeak: number, need: number): boolean =>
-  weight > 0 && weight < need && weight + priorWeight > 2 * onePeak;
+  weight > 0 && weight < need && holdsSpread(weight + priorWeight, onePeak);
+/** More than two independent peaks: growthQuantile reads a tail's spread from the peaks above the median. */
+const holdsSpread = (weight: number, onePeak: number): boolean => weight > 2 * onePeak;
+/**
+ * Whether a rise in progress reads its rising rows as they are once they hold more than two independent
+ * peaks: the rings read so far, no farther out, and without the young-history prior (the larger growth of
+ * theirs and of both rows near D(t) still, as for scarce rows). A burst passes each level of its rising edge
+ * in a tick or two, so a level's rising rows hold the growth that followed bases at that point of its edge;
+ * the next level's, what followed bases higher up it, with less of the rise left (lower down, more). And the
+ * prior is a steady level's growth (a doubling an hour, a few per cent over a horizon) standing in for a
+ * young history, its weight an hour's horizons decaying over a day, while a level's rising rows gain a few
+ * horizons a burst. Read with both, a rise at the foot of a spike read a median near D̂ itself: EC2 network
+ * 257a54 at 2 min readiness, hour 16, D̂ = 5.2κ: level 3's rising rows held 27 horizons, each going on to
+ * the spike's top (2.9–3.5× the shifted base); read out to levels 2 and 4 with the prior (152 of 422),
+ * Q(0.3) = 1.04 D̂ and Q(0.5) = 1.5 D̂ (level 3's with the prior 1.03 D̂, levels 2–4's without 1.8 D̂).
+ * Each tick the decision weighed a count a little above D̂ likely enough to hold, and at v = 0.3 chased the
+ * spike 2 → 5 → 6 replicas, ready two minutes later with demand at 14κ, held through the top and paid on
+ * ticks that missed anyway. Its own rows alone say the rise goes on (Q(0.1) = 3.0 D̂): a count that covers
+ * it, or none.
+ */
+const risingRowsStand = (kind: number, ownWeight: number, onePeak: number): boolean =>
+  kind === RISING && holdsSpread(ownWeight, onePeak);
+/** Whether a kind's own rows are read on out: short of `need`, and not rising rows that stand. */
+const ownShort = (kind: number, ownWeight: number, need: number, onePeak: number): boolean =>
+  ownWeight < need && !risingRowsStand(kind, ownWeight, onePeak);
 /** Ticks as a histogram holds them: a whole number, at least `least`. */
 const wholeSteps = (steps: number, least: number): number => Math.max(least, Math.round(steps));
 /** The row kinds, each LEVELS rows: steady, rising, fallen (the row index is level + kind · LEVELS). */
@@ -370,11 +394,16 @@ export class GrowthHistogram {
     const slotsAt = this.slotsAt();
     const counts = SLAB.f32(this.block);
     const binsAt = this.binsAt();
+    const onePeak = this.independentIncrement();
     // Both rows are read ring by ring out from the level until they hold `need`; while rising, the rising
-    // rows go on out until they alone do (see RISING_GROWTH).
-    for (let d = 0; d < LEVELS && (weight < need || (own !== all && ownWeight < need)); d++) {
+    // rows go on out until they alone do (see RISING_GROWTH), or hold a spread of their own (risingRowsStand).
+    for (
+      let d = 0;
+      d < LEVELS && (weight < need || (own !== all && ownShort(kind, ownWeight, need, onePeak)));
+      d++
+    ) {
       const readAll = weight < need;
-      const readOwn = own !== all && ownWeight < need;
+      const readOwn = own !== all && ownShort(kind, ownWeight, need, onePeak);
       for (const level of d === 0 ? [centre] : [centre - d, centre + d]) {
         if (level < 0 || level >= LEVELS) continue;
         for (let row = level; row < ROWS; row += LEVELS) {
@@ -402,8 +431,7 @@ export class GrowthHistogram {
       }
       if (readAll && weight >= need) ownNear = ownWeight >= need;
     }
-    const scarce =
-      kind === RISING && scarceRows(ownWeight, this.priorWeight, this.independentIncrement(), need);
+    const scarce = kind === RISING && scarceRows(ownWeight, this.priorWeight, onePeak, need);
     const useOwn = (own !== all && ownWeight >= need) || scarce;
     // The larger growth of the kind's own rows and of every row near D(t), at every τ: rising or steady rows
     // read from farther out than both rows, rising ones holding fewer than `need` horizons, and fallen rows
@@ -417,18 +445,18 @@ export class GrowthHistogram {
     }
     // Scarce rising rows stand on both rows' count.
     if ((scarce ? bothWeight : weight) + this.priorWeight < need) return undefined;
+    // Rising rows that stand on their own take no prior (risingRowsStand); both rows near D(t) still do.
+    const ownPrior = useOwn && risingRowsStand(kind, ownWeight, onePeak) ? 0 : this.priorWeight;
     if (this.priorWeight > 0) {
       // The prior's growth is of demand itself: over the shifted base it is the fraction D / (D + s) of
       // it, so from zero demand it is none (a series idle so far has shown no burst to scale).
       const mean = (this.priorMean * current) / (current + this.shift);
-      addExponentialPrior(cdf, this.priorWeight, mean);
+      if (ownPrior > 0) addExponentialPrior(cdf, ownPrior, mean);
       if (larger) addExponentialPrior(all, this.priorWeight, mean);
     }
-    const quantileOfGrowth = growthQuantileOf(cdf, weight + this.priorWeight, this.independentIncrement());
-    const bothQuantile = larger
-      ? growthQuantileOf(all, bothWeight + this.priorWeight, this.independentIncrement())
-      : undefined;
-    weight += this.priorWeight;
+    const quantileOfGrowth = growthQuantileOf(cdf, weight + ownPrior, onePeak);
+    const bothQuantile = larger ? growthQuantileOf(all, bothWeight + this.priorWeight, onePeak) : undefined;
+    weight += ownPrior;
     const effective = weight / this.increment;
     const s = this.shift;
     return {
@@ -438,7 +466,7 @@ export class GrowthHistogram {
         this.horizonSteps,
         this.horizons,
         effective,
-        this.priorWeight > 0 ? this.priorWeight / this.increment : undefined,
+        ownPrior > 0 ? ownPrior / this.increment : undefined,
         rowMask,
         this.lagSteps,
         larger ? kind : STEADY,
@@ -593,7 +621,7 @@ const ROW_KIND_NAMES = ['', ' rising', ' fallen'];
 /** What the note adds where a kind's own rows and every row were read, by kind. */
 const LARGER_NOTES = [
   '',
-  ' (rising: the rising rows out to where they hold enough horizons, or every one where fewer, never below both rows near D(t))',
+  ' (rising: the rising rows out to where they hold enough horizons or more than two independent peaks, those without the prior, or every one where fewer, never below both rows near D(t))',
   ' (fallen: the fallen rows, never below every row near D(t))',
 ];
 
