@@ -375,6 +375,20 @@ describe('GrowthHistogram', () => {
       // A rising decision at the same level still reads the ramps' growth.
       expect(h.distribution(100, 80)!.quantile(0.5)).toBeGreaterThan(115);
     });
+
+    it('says so where the steady rows near D(t) are too few and are read from farther out', () => {
+      // Four short steady stretches at 100, each ending in the ramp, then 100 ticks at 50: level 6's
+      // steady rows hold under 300 horizons where its two kinds together hold more, so the steady rows are
+      // read on out to level 5's, never below both rows at level 6.
+      const unit = [...new Array<number>(10).fill(100), ...Array.from({ length: 8 }, (_, i) => 60 + 10 * i)];
+      const mixed = [...unit, ...unit, ...unit, ...unit, ...new Array<number>(100).fill(50)];
+      const series = Float64Array.from({ length: 20 * mixed.length }, (_, i) => mixed[i % mixed.length]!);
+      const h = new GrowthHistogram({ horizonSteps: 2, shift: 1, halfLifeSteps: 880, minWeight: 300 });
+      for (let end = 3; end <= series.length; end++) h.observeEndingAt(series, end);
+      expect(h.distribution(100, 100)!.note.text()).toContain(
+        'level rows 5,6,6 rising of 10 around D(t) (steady: the steady rows out to where they hold enough horizons, never below both rows near D(t))',
+      );
+    });
   });
 
   describe('while the query falls', () => {
@@ -731,9 +745,9 @@ describe('GrowthHistogram storage', () => {
   // The dense rows' digest with the fallen rows (the rows' storage is lossless; the predictive tail changed
   // it from e8529bef, the fallen rows from 3f73ca54, a falling decision's reading no rising row from
   // f49b3adf, scarce rising rows read and named in the note from 3bc572fd, steady decisions reading the
-  // steady rows alone past a half-life and rising rows that hold more than two independent peaks read no
-  // farther out and without the prior from ab1af3f8).
+  // steady rows alone past a half-life (and saying so where read from farther out) and rising rows that
+  // hold more than two independent peaks read no farther out and without the prior from ab1af3f8).
   it('gives every quantile and note as the dense rows of the build before it did, to the bit', () => {
-    expect(digest()).toBe('6e0d5ffc');
+    expect(digest()).toBe('9193473c');
   });
 });

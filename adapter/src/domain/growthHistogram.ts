@@ -469,7 +469,7 @@ export class GrowthHistogram {
         ownPrior > 0 ? ownPrior / this.increment : undefined,
         rowMask,
         this.lagSteps,
-        larger ? kind : STEADY,
+        larger ? kind : NOT_LARGER,
       ),
       quantile: (tau) =>
         Math.max(
@@ -594,7 +594,7 @@ class HistogramNote implements ReactiveNote {
     private readonly priorEffective: number | undefined,
     private readonly rowMask: number,
     private readonly lagSteps: number,
-    /** RISING or FALLEN: that kind's rows and every row near D(t) read, the larger growth taken; else STEADY. */
+    /** The kind whose rows and every row near D(t) were read, the larger growth taken; else NOT_LARGER. */
     private readonly larger: number,
   ) {}
 
@@ -609,7 +609,7 @@ class HistogramNote implements ReactiveNote {
       `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior` : ''}; ` +
       `overlapping, about ${(this.effective / this.horizonSteps).toFixed(0)} independent peaks, the tail extrapolated beyond the largest of them, its spread as uncertain as the few peaks it is read from leave it), ` +
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
-      (LARGER_NOTES[this.larger] as string) +
+      (LARGER_NOTES[this.larger] ?? '') +
       (this.lagSteps > 0
         ? `; each peak counted half as the query measured it, half extrapolated over its ${this.lagSteps}-tick lag`
         : '')
@@ -618,9 +618,11 @@ class HistogramNote implements ReactiveNote {
 }
 
 const ROW_KIND_NAMES = ['', ' rising', ' fallen'];
+/** The note's kind where no kind's rows were read beside every row near D(t). */
+const NOT_LARGER = -1;
 /** What the note adds where a kind's own rows and every row were read, by kind. */
 const LARGER_NOTES = [
-  '',
+  ' (steady: the steady rows out to where they hold enough horizons, never below both rows near D(t))',
   ' (rising: the rising rows out to where they hold enough horizons or more than two independent peaks, those without the prior, or every one where fewer, never below both rows near D(t))',
   ' (fallen: the fallen rows, never below every row near D(t))',
 ];
