@@ -10,8 +10,9 @@
 // service does (engine-tick-worker.js). With forecasting, the bytes a forecasting policy holds, by component
 // (forecast-policy-bytes.js).
 // RUNS=default,cap (of baseline, default, cap) runs only those children; all three by default.
-// The children inherit the environment: MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
-// MALLOC_TRIM_THRESHOLD_=131072 measures with the glibc settings deploy/base ships (none by default).
+// The children run with glibc's allocator settings as shipped (the image's ENV and deploy/base's:
+// SHIPPED_ALLOCATOR); ALLOCATOR=glibc measures glibc's own defaults instead. A MALLOC_* variable set in the
+// environment is passed on as it is.
 // Every policy's cost per hour is watched for anomalies, as the service does (main.ts); SIGNALS=0 leaves
 // that out, as the figures measured before it did (100,000 policies then hold about half the heap).
 // AGED_WATCHES=<days>: every watch starts from a detector that has scored that many days of a varying cost
@@ -34,6 +35,13 @@ const TICKS = Number(
 /** The heap cap deploy/base sets through NODE_OPTIONS. */
 const DEPLOY_HEAP_CAP = process.env.HEAP_CAP ?? '--max-old-space-size=256';
 const RUNS = new Set((process.env.RUNS ?? 'baseline,default,cap').split(','));
+/** glibc's allocator settings deploy/image/Dockerfile and deploy/base ship (deploy-manifests.test.ts holds them equal). */
+const SHIPPED_ALLOCATOR = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
+const ALLOCATOR = process.env.ALLOCATOR === 'glibc' ? {} : SHIPPED_ALLOCATOR;
 
 interface Run {
   readonly name: string;
@@ -52,7 +60,9 @@ async function main(): Promise<void> {
     ];
     const peaks = new Map<string, number>();
     for (const run of runs.filter((r) => RUNS.has(r.name))) {
-      console.log(`\n-- ${run.label}`);
+      console.log(
+        `\n-- ${run.label}, ${process.env.ALLOCATOR === 'glibc' ? "glibc's allocator defaults" : 'the allocator settings as shipped'}`,
+      );
       const output = await worker(run, prom.url);
       peaks.set(run.name, Number(/peak RSS: (\d+) MiB/.exec(output)?.[1]));
     }
@@ -74,6 +84,7 @@ async function worker(run: Run, url: string): Promise<string> {
     ['--expose-gc', ...run.flags, join(__dirname, 'engine-tick-worker.js')],
     {
       env: {
+        ...ALLOCATOR,
         ...process.env,
         PROM_URL: url,
         POLICIES: String(POLICIES),

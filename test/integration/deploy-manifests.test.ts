@@ -230,6 +230,19 @@ describe.each(OVERLAYS.filter((o) => o !== 'overlays/monitoring'))('the adapter 
     });
   });
 
+  test("the image sets the Deployment's allocator settings, for a container run without its manifest", () => {
+    const dockerfile = readFileSync(path.join(DEPLOY, 'image', 'Dockerfile'), 'utf8');
+    const imageEnv = Object.fromEntries(
+      [...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) =>
+        m[1]!.split(/\s+/).map((pair) => pair.split('=')),
+      ),
+    ) as Record<string, string>;
+    const env = containerEnv(overlay);
+    const allocator = Object.keys(env).filter((name) => name.startsWith('MALLOC_'));
+    expect(allocator.length).toBeGreaterThan(0);
+    for (const name of allocator) expect([name, imageEnv[name]]).toEqual([name, env[name]]);
+  });
+
   test('the Deployment: health probes, non-root, read-only root, requests, config mounted, writable data', () => {
     const { config } = configOf(overlay);
     const pod = deploymentOf(overlay).spec.template.spec;

@@ -8,11 +8,13 @@ import {
   fitForecastState,
   forecastFromState,
   onlineSeries,
+  ScratchArrays,
   serializeForecastState,
 } from '../forecast';
 import { configSchema } from '../config/schema';
 import type { AnomalyEventRecord } from '../store/anomalyEvents';
 import {
+  alignToSteps,
   compactModel,
   Forecasting,
   keepHistoryDays,
@@ -168,6 +170,31 @@ describe('forecast history held per policy', () => {
     expect(series.values.at(-1)).toBe(20 * day - 1);
     keepHistoryDays(series, 30);
     expect(series.values).toHaveLength(14 * day);
+  });
+});
+
+describe("a warm start's history aligned to the forecast steps", () => {
+  const stepMs = 300_000;
+  const start = 1_700_000_100_000;
+  const samples = (at: number[], values: number[]) =>
+    [Float64Array.from(at), Float64Array.from(values)] as const;
+
+  it('places samples on the grid, missing steps NaN, from the first known step', () => {
+    const [at, values] = samples([start + 2 * stepMs + 20, start + 4 * stepMs], [5, 7]);
+    expect(Array.from(alignToSteps(at, values, start, stepMs, 6))).toEqual([5, NaN, 7, NaN]);
+    expect(alignToSteps(new Float64Array(0), new Float64Array(0), start, stepMs, 6).length).toBe(0);
+  });
+
+  it('is written into the array the scratch hands out, the same for each policy (no array of its own)', () => {
+    const scratch = new ScratchArrays();
+    const [at, values] = samples([start, start + stepMs], [1, 2]);
+    const first = alignToSteps(at, values, start, stepMs, 3, scratch.take);
+    scratch.reset();
+    const [later, more] = samples([start + stepMs], [9]);
+    const second = alignToSteps(later, more, start, stepMs, 3, scratch.take);
+    expect(second.buffer).toBe(first.buffer);
+    // Nothing of the first policy's values is left in the second's.
+    expect(Array.from(second)).toEqual([9, NaN]);
   });
 });
 

@@ -27,6 +27,7 @@ export { packCalibration, type Calibration, type PackedCalibration } from './cal
 export { Float32Window } from './float32Window';
 export { QuantizedWindow } from './quantizedWindow';
 export { ScoredOutcomes } from './scoredOutcomes';
+export { fresh, ScratchArrays, type Allocate } from './scratch';
 export {
   backtestMode,
   feedSeries,

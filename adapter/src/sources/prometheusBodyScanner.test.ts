@@ -95,6 +95,22 @@ describe('scanQueryResponse', () => {
     expect(scanned).toEqual(viaJsonParse(Buffer.from(text)));
   });
 
+  it("holds a matrix's points in one array, every series' timestamps and values views of it", () => {
+    const series = (offset: number, n: number) => ({
+      metric: { service: `svc${offset}` },
+      values: Array.from({ length: n }, (_, i) => [1700000000 + 300 * i, String(offset + i)]),
+    });
+    const result = [series(0, 3), series(10, 0), series(20, 2)];
+    const text = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
+    const scanned = scanQueryResponse(Buffer.from(text));
+    if (scanned?.data.resultType !== 'matrix') throw new Error('not read as a matrix');
+    const arrays = scanned.data.series.flatMap((s) => [s.timestamps, s.values]);
+    expect(new Set(arrays.map((a) => a.buffer)).size).toBe(1);
+    expect(arrays[0]!.buffer.byteLength).toBe(2 * 5 * 8);
+    expect(Array.from(scanned.data.series[2]!.values)).toEqual([20, 21]);
+    expect(scanned).toEqual(viaJsonParse(Buffer.from(text)));
+  });
+
   it.each([
     ['an API error', '{"status":"error","errorType":"bad_data","error":"parse error"}'],
     ['a scalar', '{"status":"success","data":{"resultType":"scalar","result":[5,"1"]}}'],
