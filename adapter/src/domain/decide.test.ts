@@ -659,6 +659,26 @@ describe('demand extrapolated over the query lag', () => {
     expect(d.explanation.summary).toMatch(/max\(D 58 \(measured 54, 60 s behind\)/);
   });
 
+  it('explains the value half a lag earlier where the rise accelerated, and only there', () => {
+    // 50 one lag earlier, 51 half a lag earlier, 54 now: 50 + 4·(54 − 51) = 62 above the linear 58.
+    const lag = { measured: 54, earlier: 50, lagSeconds: 60 };
+    const d = decided({
+      ...base,
+      distribution: undefined,
+      demand: 62,
+      demandLag: { ...lag, halfEarlier: 51 },
+    });
+    expect(d.explanation.inputs).toContainEqual(
+      expect.objectContaining({
+        name: 'demandHalfLagEarlier',
+        value: 51,
+        source: expect.stringMatching(/^the demand query 30 s earlier: .*four times that rise$/),
+      }),
+    );
+    const linear = decided({ ...base, distribution: undefined, demand: 58, demandLag: lag });
+    expect(linear.explanation.inputs.map((i) => i.name)).not.toContain('demandHalfLagEarlier');
+  });
+
   it('names no lag when the demand is the measured value', () => {
     const d = decided(base);
     expect(d.explanation.inputs.map((i) => i.name)).not.toContain('measuredDemand');

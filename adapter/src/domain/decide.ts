@@ -94,7 +94,7 @@ export interface DecisionInput {
    * How `demand` was extrapolated over the demand query's lag (demandLag.ts): the query's own value,
    * its value one lag earlier and the lag. Absent: `demand` is the query's value as measured.
    */
-  readonly demandLag?: Pick<LagCorrection, 'measured' | 'earlier' | 'lagSeconds'>;
+  readonly demandLag?: Pick<LagCorrection, 'measured' | 'earlier' | 'halfEarlier' | 'lagSeconds'>;
   /** Unit of demand for the explanation (default `units`). */
   readonly demandUnit?: string;
   /** Signals in an anomaly episode, named in the explanation. */
@@ -407,6 +407,13 @@ export function decideWith(
       `the demand query ${fmt(lag.lagSeconds)} s earlier`,
       `${unit}/s`,
     );
+    if (lag.halfEarlier !== undefined)
+      explain(
+        'demandHalfLagEarlier',
+        lag.halfEarlier,
+        `the demand query ${fmt(lag.lagSeconds / 2)} s earlier: its rise since rose faster than the lag's, so demand is read as the query one lag earlier plus four times that rise`,
+        `${unit}/s`,
+      );
     explain('demandLag', lag.lagSeconds, "half the demand query's rate() window", 's');
   }
   for (const a of (explain && input.anomalies) ?? []) {

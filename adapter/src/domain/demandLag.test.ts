@@ -41,13 +41,17 @@ describe('lagCorrectedDemand', () => {
       const c = lagCorrectedDemand(query(4), before(4), 4, 60);
       expect(c.earlier).toBe(1);
       expect(c.demand).toBe(4);
+      // The explanation's value half a lag before: 1 + 2²/16.
+      expect(c.halfEarlier).toBe(1.25);
       // Tick 8, the window wholly on the ramp: 2 + 4·(5 − 3.25) = 9, the demand; the linear read 8.
       expect(lagCorrectedDemand(query(8), before(8), 4, 60).demand).toBe(9);
     });
 
     it('leaves a slowing rise to the linear extrapolation, and a dip’s comeback below the level before it', () => {
       // The newer half rose by 1, the older by 3: linear 2·8 − 4 = 12, the newest half's 4 + 4·1 = 8.
-      expect(lagCorrectedDemand(8, Float64Array.from([4, 6, 7, 7.5]), 4, 60).demand).toBe(12);
+      const slowing = lagCorrectedDemand(8, Float64Array.from([4, 6, 7, 7.5]), 4, 60);
+      expect(slowing.demand).toBe(12);
+      expect(slowing.halfEarlier).toBeUndefined();
       // Down from 10 to 5 and back up to 8: the query is below its value a lag before, no read of its own.
       expect(lagCorrectedDemand(8, Float64Array.from([10, 7, 5, 6]), 4, 60).demand).toBe(8);
     });

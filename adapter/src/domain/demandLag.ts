@@ -37,6 +37,8 @@ export interface LagCorrection {
   readonly measured: number;
   /** D(t − lag), the query's value `steps` ticks before; NaN when there is none. */
   readonly earlier: number;
+  /** D(t − lag/2), where D̂ is the accelerating read of the rise since (see {@link acceleratingRead}). */
+  readonly halfEarlier?: number;
   readonly lagSeconds: number;
 }
 
@@ -55,11 +57,13 @@ export function lagCorrectedDemand(
 ): LagCorrection {
   const earlier =
     steps >= 1 && steps <= pastDemand.length ? (pastDemand[pastDemand.length - steps] as number) : Number.NaN;
-  const demand =
-    Number.isFinite(measured) && Number.isFinite(earlier)
-      ? Math.max(measured, 2 * measured - earlier, acceleratingRead(measured, earlier, pastDemand, steps))
-      : measured;
-  return { demand, measured, earlier, lagSeconds };
+  if (!(Number.isFinite(measured) && Number.isFinite(earlier)))
+    return { demand: measured, measured, earlier, lagSeconds };
+  const linear = Math.max(measured, 2 * measured - earlier);
+  const accelerated = acceleratingRead(measured, earlier, pastDemand, steps);
+  return accelerated !== undefined && accelerated.demand > linear
+    ? { demand: accelerated.demand, measured, earlier, halfEarlier: accelerated.halfEarlier, lagSeconds }
+    : { demand: linear, measured, earlier, lagSeconds };
 }
 
 /**
@@ -74,16 +78,18 @@ export function lagCorrectedDemand(
  * span the query is sure to have a new sample in: Prometheus asks for a rate() window of at least four
  * scrape intervals. Only while the query rose over the whole lag: past a dip's bottom the query a lag
  * earlier is the level before the dip, not the demand a window ago. Elsewhere (and where the lag spans
- * under two ticks or the value half a lag before is missing) the measured value, no read of its own.
+ * under two ticks or the value half a lag before is missing) no read of its own.
  */
 function acceleratingRead(
   measured: number,
   earlier: number,
   pastDemand: Float64Array | Float32Array,
   steps: number,
-): number {
+): { demand: number; halfEarlier: number } | undefined {
   const half = Math.round(steps / 2);
-  if (steps < 2 || half > pastDemand.length || !(measured > earlier)) return measured;
+  if (steps < 2 || half > pastDemand.length || !(measured > earlier)) return undefined;
   const halfEarlier = pastDemand[pastDemand.length - half] as number;
-  return Number.isFinite(halfEarlier) ? earlier + ((2 * steps) / half) * (measured - halfEarlier) : measured;
+  return Number.isFinite(halfEarlier)
+    ? { demand: earlier + ((2 * steps) / half) * (measured - halfEarlier), halfEarlier }
+    : undefined;
 }

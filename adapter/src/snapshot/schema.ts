@@ -28,7 +28,14 @@ const keptInputSchema: z.ZodType<KeptInput, unknown> = z
     at: jsonNumber,
     mode: z.enum(['sla-first', 'balanced', 'budget-first']),
     demand: jsonNumber.optional(),
-    demandLag: z.object({ measured: jsonNumber, earlier: jsonNumber, lagSeconds: jsonNumber }).optional(),
+    demandLag: z
+      .object({
+        measured: jsonNumber,
+        earlier: jsonNumber,
+        halfEarlier: jsonNumber.optional(),
+        lagSeconds: jsonNumber,
+      })
+      .optional(),
     demandUnit: z.string().optional(),
     anomalies: z.array(z.object({ signal: z.string(), since: jsonNumber, peak: jsonNumber })).optional(),
     capacityPerReplica: jsonNumber.optional(),
