@@ -2,6 +2,9 @@ import { configSchema, policySchema, type Config, type Policy } from '../config/
 import {
   blendedCostPerReplicaHour,
   decide,
+  decideCompact,
+  explainedDecision,
+  GrowthHistogram,
   priceSetFromBook,
   reactiveDistribution,
   type Decision,
@@ -18,6 +21,7 @@ import {
 import type { ForecastView } from './forecasting';
 import { policiesInScope, policyKey } from '../config/policyIdentity';
 import { PreviousSnapshot, type PolicySnapshot } from '../snapshot/snapshot';
+import { DecisionColumns, explainedHeld } from '../snapshot/decisionColumns';
 import type { PolicyReadings, SpendReading } from './tickInputs';
 
 const AT = Date.parse('2026-03-10T12:00:00Z');
@@ -178,6 +182,33 @@ describe('assemblePolicy', () => {
     expect(input.provenance?.distribution?.source).toBe(source);
     // The decision history and the snapshot store the kept input as JSON: the text, not the parts.
     expect(JSON.parse(JSON.stringify(input.provenance)).distribution).toEqual({ source });
+  });
+
+  it("packed with its decision in a tick's columns, keeps no object of its own and explains the same", () => {
+    const growth = new GrowthHistogram({ horizonSteps: 4, shift: 5, halfLifeSteps: 1e9, minWeight: 10 });
+    growth.observeAll(PAST);
+    const trusted: ForecastView = { mode: 'forecast', reason: 'beats seasonal naive', model: 'mstl' };
+    const inputs = [
+      assemble({ readings: readings({ growth }) }),
+      assemble({ readings: readings({ growth }), forecast: trusted }),
+      assemble({
+        readings: readings({ growth }),
+        forecast: { mode: 'reactive', reason: 'coverage 0.6 is off' },
+      }),
+      assemble({ readings: readings({ growth }), budget: { name: 'team', error: 'timeout' } }),
+    ];
+    const columns = new DecisionColumns();
+    for (const input of inputs) {
+      const r = decideCompact(input);
+      if (!r.ok) throw new Error('expected a decision');
+      const held = columns.hold(r.decision);
+      expect(JSON.stringify(held)).toBe(JSON.stringify(r.decision));
+      expect(explainedHeld(held)).toEqual(explainedDecision(r.decision));
+      expect(held.facts.input.provenance!.distribution!.source).toBe(input.provenance!.distribution!.source);
+    }
+    // Strings and the shared, frozen provenances; the distribution's provenance and note as their numbers.
+    for (const leaf of columns.leaves)
+      expect(leaf === undefined || typeof leaf !== 'object' || Object.isFrozen(leaf)).toBe(true);
   });
 
   it('passes an active demand anomaly to decide(), which decides on the reactive distribution', () => {

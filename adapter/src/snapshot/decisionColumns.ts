@@ -7,16 +7,21 @@ import {
 } from '../domain/explainDecision';
 import type { Decision } from '../domain/decide';
 import type { ServedMetric } from './servedMetrics';
+import { TreeShapes, type TreeShape, type TreeSink } from '../domain/packedTree';
 
 // A tick's decisions as columns (issue 16). The engine keeps every policy's last decision in its snapshot
 // entry, and as the literal decide() gives each of its thirteen numbers was a heap number of its own
 // (V8 keeps an object's double fields boxed): at 100,000 policies about 20 MiB of the live heap, and the
 // entry's served values, the same numbers, as many again. Here the numbers of all of a tick's decisions
-// are one Float64Array, a decision reading its row through getters; its text and facts stay objects.
+// are one Float64Array, a decision reading its row through getters; its text stays objects.
 //
 // Read as properties, a column decision is the decision. What copies own properties (a spread, a rest
 // pattern, `explainedDecision`) would not see its numbers: take `plainDecision` (or `explainedHeld`) first.
 // JSON.stringify writes it as the literal (toJSON), key for key.
+//
+// A decision's facts (its kept input, which only its explanation reads) are packed in the same columns
+// (packedTree.ts): about 0.6 KiB of objects and boxed numbers a policy as literals (issue 16), a few
+// slots here, the literals made again when read.
 
 /** The numbers of a decision, in the order decide() gives them (JSON keeps key order). */
 const NUMBERS = [
@@ -38,11 +43,19 @@ const WIDTH = NUMBERS.length;
 /** Those that may be null: a bit each in the decision, its row holding 0. */
 const NULLABLE: ReadonlySet<string> = new Set(['demandQuantile', 'costPerUnit', 'sloMissRisk']);
 
-/** One tick's decisions: WIDTH numbers a row, a row per decision held. */
-export class DecisionColumns {
+/** The shapes of the facts every tick's columns pack: the same few each tick. */
+const FACT_SHAPES = new TreeShapes();
+
+/** One tick's decisions: WIDTH numbers a row, a row per decision held; their facts packed. */
+export class DecisionColumns implements TreeSink {
   /** Grown by doubling while the tick decides, then cut to its rows (`trim`). */
   rows = new Float64Array(WIDTH * 256);
   private count = 0;
+  /** The facts' numbers and other leaves, each decision's after the one before; grown and cut as `rows`. */
+  numbers = new Float64Array(64 * 256);
+  leaves: unknown[] = [];
+  private numberCount = 0;
+  private leafCount = 0;
 
   /**
    * The decision held in a row of these columns; the decision itself when a number is not one (a field
@@ -62,12 +75,82 @@ export class DecisionColumns {
     }
     const row = WIDTH * this.count++;
     for (let i = 0; i < WIDTH; i++) this.rows[row + i] = (nulls & (1 << i)) !== 0 ? 0 : d[NUMBERS[i]!]!;
-    return new ColumnDecision(this, row, nulls, d);
+    return new ColumnDecision(this, row, nulls, d, this.holdFacts(d.facts));
   }
 
   /** Drops the rows beyond those held: once the tick's decisions are all made. */
   trim(): void {
     if (this.rows.length > WIDTH * this.count) this.rows = this.rows.slice(0, WIDTH * this.count);
+    if (this.numbers.length > this.numberCount) this.numbers = this.numbers.slice(0, this.numberCount);
+    this.leaves = this.leaves.slice(0, this.leafCount);
+  }
+
+  /** The facts packed here: copied from their columns when held in another tick's. */
+  private holdFacts(facts: DecisionFacts): PackedFacts {
+    const n = this.numberCount;
+    const l = this.leafCount;
+    if (facts instanceof PackedFacts) {
+      const shape = facts.copyInto(this, n, l, (s) => this.reserve(s, n, l));
+      return new PackedFacts(this, shape, n, l);
+    }
+    const shape = FACT_SHAPES.pack(facts, this, { n, l }, (s) => this.reserve(s, n, l));
+    return new PackedFacts(this, shape, n, l);
+  }
+
+  /** Room for a tree of `shape` at `n` and `l`, counted as used. */
+  private reserve(shape: TreeShape, n: number, l: number): void {
+    let size = this.numbers.length;
+    while (n + shape.numbers > size) size *= 2;
+    if (size > this.numbers.length) {
+      const grown = new Float64Array(size);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    this.numberCount = n + shape.numbers;
+    this.leafCount = l + shape.leaves;
+  }
+}
+
+/**
+ * A decision's facts packed in its tick's columns: read, they are the literal decideCompact() kept, made
+ * again (a new one each read; nothing writes facts).
+ */
+export class PackedFacts implements DecisionFacts {
+  // Private, as the decision's columns (freezing the snapshot leaves them be).
+  readonly #columns: DecisionColumns;
+  readonly #shape: TreeShape;
+  readonly #n: number;
+  readonly #l: number;
+
+  constructor(columns: DecisionColumns, shape: TreeShape, n: number, l: number) {
+    this.#columns = columns;
+    this.#shape = shape;
+    this.#n = n;
+    this.#l = l;
+  }
+
+  get input(): DecisionFacts['input'] {
+    return this.toJSON().input;
+  }
+  get rawQuantile(): number | undefined {
+    return this.toJSON().rawQuantile;
+  }
+  get reachable(): number {
+    return this.toJSON().reachable;
+  }
+
+  /** The facts as decideCompact() kept them, key for key. */
+  toJSON(): DecisionFacts {
+    return this.#shape.unpack(this.#columns.numbers, this.#n, this.#columns.leaves, this.#l) as DecisionFacts;
+  }
+
+  /** Writes its numbers and leaves into `to` at `n` and `l` (after `reserve`); its shape. */
+  copyInto(to: TreeSink, n: number, l: number, reserve: (shape: TreeShape) => void): TreeShape {
+    const shape = this.#shape;
+    reserve(shape);
+    to.numbers.set(this.#columns.numbers.subarray(this.#n, this.#n + shape.numbers), n);
+    for (let i = 0; i < shape.leaves; i++) to.leaves[l + i] = this.#columns.leaves[this.#l + i];
+    return shape;
   }
 }
 
@@ -85,11 +168,17 @@ export class ColumnDecision implements CompactDecision {
   readonly #row: number;
   readonly #nulls: number;
 
-  constructor(columns: DecisionColumns, row: number, nulls: number, d: CompactDecision) {
+  constructor(
+    columns: DecisionColumns,
+    row: number,
+    nulls: number,
+    d: CompactDecision,
+    facts: DecisionFacts,
+  ) {
     this.policy = d.policy;
     this.mode = d.mode;
     this.actingBound = d.actingBound;
-    this.facts = d.facts;
+    this.facts = facts;
     this.#columns = columns;
     this.#row = row;
     this.#nulls = nulls;
@@ -143,7 +232,7 @@ export class ColumnDecision implements CompactDecision {
     return this.#orNull(12);
   }
 
-  /** The decision as decide() gave it (explainDecision.ts's `withFacts`, key for key). */
+  /** The decision as decide() gave it (explainDecision.ts's `withFacts`, key for key), its facts too. */
   toJSON(): CompactDecision {
     const plain: EveryKey<DecisionNumbers> & { facts: DecisionFacts } = {
       policy: this.policy,
@@ -162,7 +251,7 @@ export class ColumnDecision implements CompactDecision {
       costPerUnit: this.costPerUnit,
       sloMissRisk: this.sloMissRisk,
       actingBound: this.actingBound,
-      facts: this.facts,
+      facts: this.facts instanceof PackedFacts ? this.facts.toJSON() : this.facts,
     };
     return plain;
   }
