@@ -1,7 +1,14 @@
-import { PARTS, TreeShapes, type Packable, type TreeShape, type TreeSink } from './packedTree';
+import {
+  PARTS,
+  TreeShapes,
+  type Packable,
+  type TreePlace,
+  type TreeShape,
+  type TreeSink,
+} from './packedTree';
 
 /** A sink that grows as TreeShapes asks, trees one after the other. */
-class Sink implements TreeSink {
+class Sink implements TreeSink, TreePlace {
   numbers = new Float64Array(4);
   leaves: unknown[] = [];
   n = 0;
@@ -10,20 +17,20 @@ class Sink implements TreeSink {
   constructor(private readonly shapes = new TreeShapes()) {}
 
   pack(value: unknown): () => unknown {
-    const n = this.n;
-    const l = this.l;
-    const shape = this.shapes.pack(value, this, { n, l }, (s) => this.reserve(s, n, l));
+    const shape = this.shapes.pack(value, this);
+    const { n, l } = this;
+    this.n += shape.numbers;
+    this.l += shape.leaves;
     return () => shape.unpack(this.numbers, n, this.leaves, l);
   }
 
-  private reserve(shape: TreeShape, n: number, l: number): void {
-    if (n + shape.numbers > this.numbers.length) {
-      const grown = new Float64Array(2 * (n + shape.numbers));
+  reserve(shape: TreeShape): TreePlace {
+    if (this.n + shape.numbers > this.numbers.length) {
+      const grown = new Float64Array(2 * (this.n + shape.numbers));
       grown.set(this.numbers);
       this.numbers = grown;
     }
-    this.n = n + shape.numbers;
-    this.l = l + shape.leaves;
+    return this;
   }
 }
 
@@ -123,10 +130,10 @@ describe('TreeShapes', () => {
 
   it('packs trees of one shape with the same shape, whatever came between', () => {
     const shapes = new TreeShapes();
-    const sink = { numbers: new Float64Array(16), leaves: [] as unknown[] };
-    const at = { n: 0, l: 0 };
-    const first = shapes.pack({ a: 1, b: 'x' }, sink, at, () => {});
-    shapes.pack({ a: 'y' }, sink, at, () => {});
-    expect(shapes.pack({ a: 2, b: 'z' }, sink, at, () => {})).toBe(first);
+    const place = { numbers: new Float64Array(16), n: 0, leaves: [] as unknown[], l: 0 };
+    const sink = { reserve: () => place };
+    const first = shapes.pack({ a: 1, b: 'x' }, sink);
+    shapes.pack({ a: 'y' }, sink);
+    expect(shapes.pack({ a: 2, b: 'z' }, sink)).toBe(first);
   });
 });

@@ -54,16 +54,24 @@ export class TreeShape {
     return build(this.root, numbers, leaves, at);
   }
 
-  /** Writes the tree's numbers and leaves at `at` if it has this shape, else returns false. */
-  fill(value: unknown, sink: TreeSink, at: { n: number; l: number }): boolean {
-    return fill(this.root, value, sink, at);
+  /** Writes the tree's numbers and leaves at `place` if it has this shape, else returns false. */
+  fill(value: unknown, place: TreePlace): boolean {
+    return fill(this.root, value, place, { n: place.n, l: place.l });
   }
 }
 
-/** Where packed trees are written: grown by the caller to a tree's counts before it is written. */
-export interface TreeSink {
+/** Where a tree is written: its numbers from `n` in `numbers`, its other leaves from `l` in `leaves`. */
+export interface TreePlace {
   readonly numbers: Float64Array;
+  readonly n: number;
   readonly leaves: unknown[];
+  readonly l: number;
+}
+
+/** Where packed trees are written. */
+export interface TreeSink {
+  /** A place with room for a tree of `shape` (the sink's own object, valid until its next call). */
+  reserve(shape: TreeShape): TreePlace;
 }
 
 /**
@@ -76,20 +84,11 @@ export class TreeShapes {
 
   constructor(private readonly max = 256) {}
 
-  /**
-   * The shape of `value`, its numbers and leaves written at `at` in `sink` (which `reserve` grows to the
-   * shape's counts first).
-   */
-  pack(
-    value: unknown,
-    sink: TreeSink,
-    at: { n: number; l: number },
-    reserve: (shape: TreeShape) => void,
-  ): TreeShape {
+  /** The shape of `value`, its numbers and leaves written at the place `sink` reserved for it last. */
+  pack(value: unknown, sink: TreeSink): TreeShape {
     for (let i = 0; i < this.shapes.length; i++) {
       const shape = this.shapes[i]!;
-      reserve(shape);
-      if (shape.fill(value, sink, { n: at.n, l: at.l })) {
+      if (shape.fill(value, sink.reserve(shape))) {
         // The most recent first: consecutive trees mostly share a shape.
         if (i > 0) {
           this.shapes.splice(i, 1);
@@ -102,8 +101,7 @@ export class TreeShapes {
     const shape = new TreeShape(shapeOf(value, counts, true), counts.numbers, counts.leaves);
     if (this.shapes.length >= this.max) this.shapes = [];
     this.shapes.unshift(shape);
-    reserve(shape);
-    shape.fill(value, sink, { n: at.n, l: at.l });
+    shape.fill(value, sink.reserve(shape));
     return shape;
   }
 }
@@ -160,7 +158,7 @@ function shapeOf(value: unknown, counts: { numbers: number; leaves: number }, ro
 function fill(
   node: Node,
   value: unknown,
-  sink: TreeSink,
+  sink: TreePlace,
   at: { n: number; l: number },
   root = true,
 ): boolean {

@@ -71,7 +71,7 @@ describe('DecisionColumns', () => {
     });
   });
 
-  it("holds a decision of another tick's columns again, its facts copied, the same when those are gone", () => {
+  it("holds a decision of another tick's columns again, its facts copied into its own", () => {
     const budget = {
       name: 'team',
       shadowPrice: 0.5,
@@ -89,10 +89,10 @@ describe('DecisionColumns', () => {
     const held = first.hold(d);
     first.trim();
     const again = new DecisionColumns().hold(held);
-    // The first tick's columns overwritten, as a reused buffer would be: the copy does not read them.
-    first.numbers.fill(NaN);
-    first.leaves.fill(undefined);
+    // Its own copy, not the first tick's facts held as they are (which would keep that tick's columns).
     expect(again.facts).toBeInstanceOf(PackedFacts);
+    expect(again.facts).not.toBe(held.facts);
+    expect((again.facts as PackedFacts).toJSON()).not.toBeInstanceOf(PackedFacts);
     expect(JSON.stringify(again)).toBe(JSON.stringify(d));
     expect(again.facts.input.provenance!.currentReplicas).toBe(shared);
     expect(explainedHeld(again)).toEqual(explainedDecision(d));

@@ -7,7 +7,7 @@ import {
 } from '../domain/explainDecision';
 import type { Decision } from '../domain/decide';
 import type { ServedMetric } from './servedMetrics';
-import { TreeShapes, type TreeShape, type TreeSink } from '../domain/packedTree';
+import { TreeShapes, type TreePlace, type TreeShape, type TreeSink } from '../domain/packedTree';
 
 // A tick's decisions as columns (issue 16). The engine keeps every policy's last decision in its snapshot
 // entry, and as the literal decide() gives each of its thirteen numbers was a heap number of its own
@@ -47,15 +47,11 @@ const NULLABLE: ReadonlySet<string> = new Set(['demandQuantile', 'costPerUnit', 
 const FACT_SHAPES = new TreeShapes();
 
 /** One tick's decisions: WIDTH numbers a row, a row per decision held; their facts packed. */
-export class DecisionColumns implements TreeSink {
+export class DecisionColumns {
   /** Grown by doubling while the tick decides, then cut to its rows (`trim`). */
   rows = new Float64Array(WIDTH * 256);
   private count = 0;
-  /** The facts' numbers and other leaves, each decision's after the one before; grown and cut as `rows`. */
-  numbers = new Float64Array(64 * 256);
-  leaves: unknown[] = [];
-  private numberCount = 0;
-  private leafCount = 0;
+  private readonly facts = new FactChunks();
 
   /**
    * The decision held in a row of these columns; the decision itself when a number is not one (a field
@@ -75,41 +71,51 @@ export class DecisionColumns implements TreeSink {
     }
     const row = WIDTH * this.count++;
     for (let i = 0; i < WIDTH; i++) this.rows[row + i] = (nulls & (1 << i)) !== 0 ? 0 : d[NUMBERS[i]!]!;
-    return new ColumnDecision(this, row, nulls, d, this.holdFacts(d.facts));
+    return new ColumnDecision(this, row, nulls, d, this.facts.hold(d.facts));
   }
 
   /** Drops the rows beyond those held: once the tick's decisions are all made. */
   trim(): void {
     if (this.rows.length > WIDTH * this.count) this.rows = this.rows.slice(0, WIDTH * this.count);
-    if (this.numbers.length > this.numberCount) this.numbers = this.numbers.slice(0, this.numberCount);
-    this.leaves = this.leaves.slice(0, this.leafCount);
-  }
-
-  /** The facts packed here: copied from their columns when held in another tick's. */
-  private holdFacts(facts: DecisionFacts): PackedFacts {
-    const n = this.numberCount;
-    const l = this.leafCount;
-    if (facts instanceof PackedFacts) {
-      const shape = facts.copyInto(this, n, l, (s) => this.reserve(s, n, l));
-      return new PackedFacts(this, shape, n, l);
-    }
-    const shape = FACT_SHAPES.pack(facts, this, { n, l }, (s) => this.reserve(s, n, l));
-    return new PackedFacts(this, shape, n, l);
-  }
-
-  /** Room for a tree of `shape` at `n` and `l`, counted as used. */
-  private reserve(shape: TreeShape, n: number, l: number): void {
-    let size = this.numbers.length;
-    while (n + shape.numbers > size) size *= 2;
-    if (size > this.numbers.length) {
-      const grown = new Float64Array(size);
-      grown.set(this.numbers);
-      this.numbers = grown;
-    }
-    this.numberCount = n + shape.numbers;
-    this.leafCount = l + shape.leaves;
   }
 }
+
+/**
+ * A tick's facts, packed one after the other in chunks that are never grown or copied (as `rows` are):
+ * a tick's about 29 numbers a decision would be, by doubling, as much again in buffers let go, which
+ * are freed only when V8 collects them. The first chunks small, for a configuration of a few policies.
+ */
+class FactChunks implements TreeSink, TreePlace {
+  numbers = new Float64Array(FIRST_CHUNK);
+  n = 0;
+  leaves: unknown[] = new Array<unknown>(FIRST_CHUNK);
+  l = 0;
+
+  /** The facts packed here: copied from their columns when held in another tick's. */
+  hold(facts: DecisionFacts): PackedFacts {
+    const shape = facts instanceof PackedFacts ? facts.copyInto(this) : FACT_SHAPES.pack(facts, this);
+    const held = new PackedFacts(shape, this.numbers, this.n, this.leaves, this.l);
+    this.n += shape.numbers;
+    this.l += shape.leaves;
+    return held;
+  }
+
+  reserve(shape: TreeShape): TreePlace {
+    if (this.n + shape.numbers > this.numbers.length) {
+      this.numbers = new Float64Array(Math.max(shape.numbers, nextChunk(this.numbers.length)));
+      this.n = 0;
+    }
+    if (this.l + shape.leaves > this.leaves.length) {
+      this.leaves = new Array<unknown>(Math.max(shape.leaves, nextChunk(this.leaves.length)));
+      this.l = 0;
+    }
+    return this;
+  }
+}
+
+/** 8 KiB of numbers, doubling up to 1 MiB (above deploy/base's mmap threshold: a mapping given back). */
+const FIRST_CHUNK = 1024;
+const nextChunk = (length: number): number => Math.min(2 * length, 1 << 17);
 
 /**
  * A decision's facts packed in its tick's columns: read, they are the literal decideCompact() kept, made
@@ -117,15 +123,17 @@ export class DecisionColumns implements TreeSink {
  */
 export class PackedFacts implements DecisionFacts {
   // Private, as the decision's columns (freezing the snapshot leaves them be).
-  readonly #columns: DecisionColumns;
   readonly #shape: TreeShape;
+  readonly #numbers: Float64Array;
   readonly #n: number;
+  readonly #leaves: readonly unknown[];
   readonly #l: number;
 
-  constructor(columns: DecisionColumns, shape: TreeShape, n: number, l: number) {
-    this.#columns = columns;
+  constructor(shape: TreeShape, numbers: Float64Array, n: number, leaves: readonly unknown[], l: number) {
     this.#shape = shape;
+    this.#numbers = numbers;
     this.#n = n;
+    this.#leaves = leaves;
     this.#l = l;
   }
 
@@ -141,15 +149,15 @@ export class PackedFacts implements DecisionFacts {
 
   /** The facts as decideCompact() kept them, key for key. */
   toJSON(): DecisionFacts {
-    return this.#shape.unpack(this.#columns.numbers, this.#n, this.#columns.leaves, this.#l) as DecisionFacts;
+    return this.#shape.unpack(this.#numbers, this.#n, this.#leaves, this.#l) as DecisionFacts;
   }
 
-  /** Writes its numbers and leaves into `to` at `n` and `l` (after `reserve`); its shape. */
-  copyInto(to: TreeSink, n: number, l: number, reserve: (shape: TreeShape) => void): TreeShape {
+  /** Writes its numbers and leaves where `to` reserves room for them; its shape. */
+  copyInto(to: TreeSink): TreeShape {
     const shape = this.#shape;
-    reserve(shape);
-    to.numbers.set(this.#columns.numbers.subarray(this.#n, this.#n + shape.numbers), n);
-    for (let i = 0; i < shape.leaves; i++) to.leaves[l + i] = this.#columns.leaves[this.#l + i];
+    const place = to.reserve(shape);
+    place.numbers.set(this.#numbers.subarray(this.#n, this.#n + shape.numbers), place.n);
+    for (let i = 0; i < shape.leaves; i++) place.leaves[place.l + i] = this.#leaves[this.#l + i];
     return shape;
   }
 }
