@@ -1,4 +1,5 @@
 import { FloatSlab } from './floatSlab';
+import { PARTS, type Packable } from './packedTree';
 import { reactiveDistribution, type ReactiveDistribution, type ReactiveNote } from './reactiveDistribution';
 
 // The reactive distribution with a long memory (issue 12). One hour of ticks holds too few independent
@@ -586,7 +587,10 @@ export class GrowthHistogram {
  * The distribution's note, from the numbers it is made of. Made outside distribution(), whose scope the
  * quantile function keeps (the cumulative histogram): a note closure there would keep it too.
  */
-class HistogramNote implements ReactiveNote {
+type NoteParts = ConstructorParameters<typeof HistogramNote>;
+
+/** Packable: every kept decision input holds one (in its provenance), packed with it as its numbers. */
+class HistogramNote implements ReactiveNote, Packable {
   constructor(
     private readonly horizonSteps: number,
     private readonly horizons: number,
@@ -597,6 +601,22 @@ class HistogramNote implements ReactiveNote {
     /** The kind whose rows and every row near D(t) were read, the larger growth taken; else NOT_LARGER. */
     private readonly larger: number,
   ) {}
+
+  [PARTS](): NoteParts {
+    return [
+      this.horizonSteps,
+      this.horizons,
+      this.effective,
+      this.priorEffective,
+      this.rowMask,
+      this.lagSteps,
+      this.larger,
+    ];
+  }
+
+  static fromParts(parts: NoteParts): HistogramNote {
+    return new HistogramNote(...parts);
+  }
 
   text(): string {
     const rows: string[] = [];

@@ -2,6 +2,9 @@ import { configSchema, policySchema, type Config, type Policy } from '../config/
 import {
   blendedCostPerReplicaHour,
   decide,
+  decideCompact,
+  explainedDecision,
+  GrowthHistogram,
   priceSetFromBook,
   reactiveDistribution,
   type Decision,
@@ -18,6 +21,7 @@ import {
 import type { ForecastView } from './forecasting';
 import { policiesInScope, policyKey } from '../config/policyIdentity';
 import { PreviousSnapshot, type PolicySnapshot } from '../snapshot/snapshot';
+import { DecisionColumns, explainedHeld } from '../snapshot/decisionColumns';
 import type { PolicyReadings, SpendReading } from './tickInputs';
 
 const AT = Date.parse('2026-03-10T12:00:00Z');
@@ -181,6 +185,35 @@ describe('assemblePolicy', () => {
     expect(input.provenance?.distribution?.source).toBe(source);
     // The decision history and the snapshot store the kept input as JSON: the text, not the parts.
     expect(JSON.parse(JSON.stringify(input.provenance)).distribution).toEqual({ source });
+  });
+
+  it("packed with its decision in a tick's columns, makes it again when read and explains the same", () => {
+    const growth = new GrowthHistogram({ horizonSteps: 4, shift: 5, halfLifeSteps: 1e9, minWeight: 10 });
+    growth.observeAll(PAST);
+    const trusted: ForecastView = { mode: 'forecast', reason: 'beats seasonal naive', model: 'mstl' };
+    const inputs = [
+      assemble({ readings: readings({ growth }) }),
+      assemble({ readings: readings({ growth }), forecast: trusted }),
+      assemble({
+        readings: readings({ growth }),
+        forecast: { mode: 'reactive', reason: 'coverage 0.6 is off' },
+      }),
+      assemble({ readings: readings({ growth }), budget: { name: 'team', error: 'timeout' } }),
+    ];
+    const columns = new DecisionColumns();
+    for (const input of inputs) {
+      const r = decideCompact(input);
+      if (!r.ok) throw new Error('expected a decision');
+      const held = columns.hold(r.decision);
+      expect(JSON.stringify(held)).toBe(JSON.stringify(r.decision));
+      expect(explainedHeld(held)).toEqual(explainedDecision(r.decision));
+      // The distribution's provenance (and its histogram's note) packed as its parts, not held: made again.
+      const provenance = held.facts.input.provenance!;
+      expect(provenance.distribution).not.toBe(input.provenance!.distribution);
+      expect(provenance.distribution!.source).toBe(input.provenance!.distribution!.source);
+      // The shared, frozen provenances held as they are.
+      expect(provenance.costPerReplicaHour).toBe(input.provenance!.costPerReplicaHour);
+    }
   });
 
   it('passes an active demand anomaly to decide(), which decides on the reactive distribution', () => {

@@ -21,6 +21,7 @@ import {
   type ReplicaOverride,
 } from '../domain';
 import type { ForecastView } from './forecasting';
+import { PARTS, type Packable } from '../domain/packedTree';
 import { policiesInScope, policyKeys } from '../config/policyIdentity';
 import type { PolicySnapshot } from '../snapshot/snapshot';
 import type { PolicyReadings, PriceReading, Reading, SpendReading, TickInputs } from './tickInputs';
@@ -209,7 +210,7 @@ const SOURCES = new SharedSources(1_000);
  * distribution or forecast view they come from), in one object of fixed shape. JSON (the stored decision
  * input and snapshot) gets the text.
  */
-class DistributionProvenance implements InputProvenance {
+class DistributionProvenance implements InputProvenance, Packable {
   /**
    * @param forecastUsed whether the forecast is trusted (floors or replaces the reactive distribution)
    * @param reason why the forecast is or is not used; undefined without a forecast
@@ -220,6 +221,15 @@ class DistributionProvenance implements InputProvenance {
     private readonly model: string | undefined,
     private readonly reason: string | undefined,
   ) {}
+
+  /** Its parts, so that a kept input packed (snapshot/decisionColumns.ts) holds none of its objects. */
+  [PARTS](): ConstructorParameters<typeof DistributionProvenance> {
+    return [this.reactiveNote, this.forecastUsed, this.model, this.reason];
+  }
+
+  static fromParts(parts: ConstructorParameters<typeof DistributionProvenance>): DistributionProvenance {
+    return new DistributionProvenance(...parts);
+  }
 
   get source(): string {
     if (!this.forecastUsed)

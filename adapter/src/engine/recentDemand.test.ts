@@ -61,6 +61,40 @@ describe('RecentDemand', () => {
     expect(buffers.size).toBeLessThanOrEqual(8);
   });
 
+  it('frees the chunks the windows no longer need after a reload to fewer policies, each window its values', () => {
+    const h = new RecentDemand(240); // blocks of 270 samples: 970 a chunk
+    for (let p = 0; p < 3000; p++)
+      h.seed(
+        `p${p}`,
+        Float64Array.from({ length: 240 }, (_, i) => p + i),
+      );
+    const buffers = (keys: Iterable<string>) => new Set(Array.from(keys, (k) => h.values(k).buffer)).size;
+    const all = Array.from({ length: 3000 }, (_, p) => `p${p}`);
+    expect(buffers(all)).toBe(4);
+    // A few policies gone: nothing moves.
+    const most = new Set(all.filter((_, p) => p % 30 !== 0));
+    h.retain(most);
+    h.retain(most);
+    expect(buffers(most)).toBe(4);
+    // One in six kept, from every chunk: their blocks are free from the next tick's retain, which moves
+    // the windows left into the first chunk.
+    const kept = new Set(all.filter((_, p) => p % 6 === 1));
+    h.retain(kept);
+    expect(buffers(kept)).toBe(4);
+    h.retain(kept);
+    expect(buffers(kept)).toBe(1);
+    for (const k of kept) h.push(k, -1);
+    const wrong = [...kept].filter((k) => {
+      const p = Number(k.slice(1));
+      const view = h.values(k);
+      return view.length !== 240 || view[0] !== p + 1 || view[238] !== p + 239 || view[239] !== -1;
+    });
+    expect(wrong).toEqual([]);
+    // Policies that come back find room, then new chunks.
+    for (const k of all) h.push(k, 0);
+    expect(buffers(all)).toBe(4);
+  });
+
   it('hands the block a window moved from out again only after the next retain, views meanwhile unchanged', () => {
     const h = new RecentDemand(8); // blocks of 9 samples: a window moves at its 10th
     const keys = new Set(['a', 'b']);

@@ -85,6 +85,14 @@ export class RecentDemand {
    */
   retain(keys: ReadonlySet<string>): void {
     this.blocks.reuseReleased();
+    // No view of the tick before is read any more: blocks may move, so chunks given up can be freed
+    // (those of the windows forgotten below at the next tick's, once their blocks are free).
+    this.blocks.shrink((moves) => {
+      for (const w of this.windows.values()) {
+        const to = moves.get(this.blockOf[w]!);
+        if (to !== undefined) this.blockOf[w] = to;
+      }
+    });
     for (const [key, w] of this.windows)
       if (!keys.has(key)) {
         this.windows.delete(key);
@@ -126,13 +134,14 @@ function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 /**
  * Blocks of `size` float32s in chunks of about CHUNK_BYTES (above the 128 KiB mmap threshold deploy/base
  * sets, so each is a mapping of its own), each known by a number. A block released is handed out again
- * only after `reuseReleased`. Chunks are kept once made: the windows are as many as the policies, which a
- * reload seldom lowers.
+ * only after `reuseReleased`. The last chunk is freed (`shrink`) once the free blocks could take every
+ * block handed out in it and a quarter of a chunk besides: the windows are as many as the policies, so
+ * after a reload to fewer, not at every policy that goes, and a few that come back find room.
  */
 export class FixedBlocks {
   private readonly chunks: Float32Array[] = [];
   private readonly perChunk: number;
-  private readonly free: number[] = [];
+  private free: number[] = [];
   private released: number[] = [];
   private count = 0;
 
@@ -158,6 +167,36 @@ export class FixedBlocks {
   reuseReleased(): void {
     for (const n of this.released) this.free.push(n);
     this.released = [];
+  }
+
+  /**
+   * Frees the chunks beyond the fewest that hold every block in use and a quarter of a chunk free: each
+   * block in use beyond them copied to a free one below, `moved` told where each went (its number to its
+   * new one), so the caller points its users at the new one before any other call. Called with no block
+   * released and not yet free (right after `reuseReleased`): those could not be moved or taken.
+   */
+  shrink(moved: (moves: ReadonlyMap<number, number>) => void): void {
+    const inUse = this.count - this.free.length;
+    const keep = Math.max(1, Math.ceil((inUse + Math.ceil(this.perChunk / 4)) / this.perChunk));
+    if (keep >= this.chunks.length || this.released.length > 0) return;
+    const limit = keep * this.perChunk;
+    const freeAbove = new Uint8Array(this.count - limit);
+    const below: number[] = [];
+    for (const n of this.free)
+      if (n >= limit) freeAbove[n - limit] = 1;
+      else below.push(n);
+    const moves = new Map<number, number>();
+    for (let n = limit; n < this.count; n++) {
+      if (freeAbove[n - limit] === 1) continue;
+      const to = below.pop()!;
+      const at = this.offsetOf(n);
+      this.chunkOf(to).set(this.chunkOf(n).subarray(at, at + this.size), this.offsetOf(to));
+      moves.set(n, to);
+    }
+    this.chunks.length = keep;
+    this.count = limit;
+    this.free = below;
+    moved(moves);
   }
 
   /** The chunk holding block `n`. */

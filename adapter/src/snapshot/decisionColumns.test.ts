@@ -4,6 +4,7 @@ import {
   DecisionColumns,
   DecisionValues,
   explainedHeld,
+  PackedFacts,
   plainDecision,
 } from './decisionColumns';
 import { SnapshotHolder } from './snapshot';
@@ -49,7 +50,14 @@ describe('DecisionColumns', () => {
       expect(h).toBeInstanceOf(ColumnDecision);
       expect(JSON.stringify(h)).toBe(JSON.stringify(d));
       expect(Object.keys(plainDecision(h))).toEqual(Object.keys(d));
-      for (const key of Object.keys(d) as Array<keyof CompactDecision>) expect(h[key]).toBe(d[key]);
+      for (const key of Object.keys(d) as Array<keyof CompactDecision>)
+        if (key !== 'facts') expect(h[key]).toBe(d[key]);
+      // Its facts packed in the columns: read back as the literal, key for key.
+      expect(h.facts).toBeInstanceOf(PackedFacts);
+      expect(JSON.stringify(h.facts)).toBe(JSON.stringify(d.facts));
+      expect(h.facts.input).toEqual(d.facts.input);
+      expect(Object.keys(h.facts.input)).toEqual(Object.keys(d.facts.input));
+      expect([h.facts.rawQuantile, h.facts.reachable]).toEqual([d.facts.rawQuantile, d.facts.reachable]);
       expect(explainedHeld(h)).toEqual(explainedDecision(d));
       expect(JSON.stringify(new DecisionValues(h as ColumnDecision))).toBe(
         JSON.stringify({
@@ -61,6 +69,33 @@ describe('DecisionColumns', () => {
         }),
       );
     });
+  });
+
+  it("holds a decision of another tick's columns again, its facts copied into its own", () => {
+    const budget = {
+      name: 'team',
+      shadowPrice: 0.5,
+      utilisation: 0.7,
+      criticalThreshold: 0.95,
+      remaining: 12.5,
+    };
+    const shared = Object.freeze({ source: 'kube-state-metrics' });
+    const d = decision({
+      budget,
+      demandLag: { measured: 90, earlier: 80, lagSeconds: 30 },
+      provenance: { demand: { source: 'sum(rate(x[1m]))', observedAt: AT - 5_000 }, currentReplicas: shared },
+    });
+    const first = new DecisionColumns();
+    const held = first.hold(d);
+    first.trim();
+    const again = new DecisionColumns().hold(held);
+    // Its own copy, not the first tick's facts held as they are (which would keep that tick's columns).
+    expect(again.facts).toBeInstanceOf(PackedFacts);
+    expect(again.facts).not.toBe(held.facts);
+    expect((again.facts as PackedFacts).toJSON()).not.toBeInstanceOf(PackedFacts);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(d));
+    expect(again.facts.input.provenance!.currentReplicas).toBe(shared);
+    expect(explainedHeld(again)).toEqual(explainedDecision(d));
   });
 
   it('keeps a decision with a number it cannot hold as it is', () => {
