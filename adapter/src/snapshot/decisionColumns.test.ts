@@ -78,6 +78,7 @@ describe('DecisionColumns', () => {
       utilisation: 0.7,
       criticalThreshold: 0.95,
       remaining: 12.5,
+      hoursLeft: 240,
     };
     const shared = Object.freeze({ source: 'kube-state-metrics' });
     const d = decision({
