@@ -376,9 +376,8 @@ export class GrowthHistogram {
     // fallen rows, still read with the steady ones. A dip of a noisy level is no fall in progress: any fall
     // at all cost road occupancy 6005 its strict end at 2 min (v = 100 6.6 → 7.8 minutes a week).
     const falling = fellFrom(current, lagAgo, this.shift);
-    const all = new Float64Array(G_BINS);
-    const own =
-      kind === STEADY && !steadyRowsAlone(this.horizons, this.halfLifeSteps) ? all : new Float64Array(G_BINS);
+    const all = ALL_ROWS.fill(0);
+    const own = kind === STEADY && !steadyRowsAlone(this.horizons, this.halfLifeSteps) ? all : OWN_ROWS.fill(0);
     const centre = this.levelOf(current);
     // A hair under minWeight still counts: decayed sums carry rounding.
     const need = this.minWeight * this.increment * (1 - 1e-6);
@@ -439,7 +438,10 @@ export class GrowthHistogram {
     // always (see fellFrom).
     const larger = useOwn && (!ownNear || kind === FALLEN);
     const bothWeight = weight;
-    const cdf = useOwn ? own : all;
+    // The sums are the scratch's: the quantiles keep copies of those they read (the distribution outlives
+    // this call), one a decision, a second where the larger growth is taken.
+    const cdf = (useOwn ? own : all).slice();
+    const both = larger ? all.slice() : undefined;
     if (useOwn) {
       weight = ownWeight;
       rowMask = larger ? rowMask | ownMask : ownMask;
@@ -453,10 +455,11 @@ export class GrowthHistogram {
       // it, so from zero demand it is none (a series idle so far has shown no burst to scale).
       const mean = (this.priorMean * current) / (current + this.shift);
       if (ownPrior > 0) addExponentialPrior(cdf, ownPrior, mean);
-      if (larger) addExponentialPrior(all, this.priorWeight, mean);
+      if (both !== undefined) addExponentialPrior(both, this.priorWeight, mean);
     }
     const quantileOfGrowth = growthQuantileOf(cdf, weight + ownPrior, onePeak);
-    const bothQuantile = larger ? growthQuantileOf(all, bothWeight + this.priorWeight, onePeak) : undefined;
+    const bothQuantile =
+      both !== undefined ? growthQuantileOf(both, bothWeight + this.priorWeight, onePeak) : undefined;
     weight += ownPrior;
     const effective = weight / this.increment;
     const s = this.shift;
@@ -698,6 +701,14 @@ function growthQuantileOf(counts: Float64Array, total: number, increment: number
   for (let b = 1; b < G_BINS; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
   return growthQuantile(counts, total, total / increment);
 }
+
+/**
+ * Where `distribution` sums the rows it reads, both kinds and a kind's own (issue 16): a fresh pair of
+ * arrays a decision was 2 KiB of a tick's garbage a policy, malloc'd outside V8's heap, at 100,000 policies
+ * 200 MB a tick that glibc's heap fragmented on.
+ */
+const ALL_ROWS = new Float64Array(G_BINS);
+const OWN_ROWS = new Float64Array(G_BINS);
 
 /** The largest growth the bins hold, the upper edge of the last. */
 const MAX_GROWTH = growthIn(G_BINS - 1, 1);
