@@ -377,7 +377,8 @@ export class GrowthHistogram {
     // at all cost road occupancy 6005 its strict end at 2 min (v = 100 6.6 → 7.8 minutes a week).
     const falling = fellFrom(current, lagAgo, this.shift);
     const all = ALL_ROWS.fill(0);
-    const own = kind === STEADY && !steadyRowsAlone(this.horizons, this.halfLifeSteps) ? all : OWN_ROWS.fill(0);
+    const own =
+      kind === STEADY && !steadyRowsAlone(this.horizons, this.halfLifeSteps) ? all : OWN_ROWS.fill(0);
     const centre = this.levelOf(current);
     // A hair under minWeight still counts: decayed sums carry rounding.
     const need = this.minWeight * this.increment * (1 - 1e-6);
