@@ -672,7 +672,9 @@ describe('demand extrapolated over the query lag', () => {
       expect.objectContaining({
         name: 'demandHalfLagEarlier',
         value: 51,
-        source: expect.stringMatching(/^the demand query 30 s earlier: .*four times that rise$/),
+        source: expect.stringMatching(
+          /^the demand query 30 s earlier: .*that rise scaled to the whole rate\(\) window$/,
+        ),
       }),
     );
     const linear = decided({ ...base, distribution: undefined, demand: 58, demandLag: lag });

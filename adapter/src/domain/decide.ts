@@ -411,7 +411,7 @@ export function decideWith(
       explain(
         'demandHalfLagEarlier',
         lag.halfEarlier,
-        `the demand query ${fmt(lag.lagSeconds / 2)} s earlier: its rise since rose faster than the lag's, so demand is read as the query one lag earlier plus four times that rise`,
+        `the demand query ${fmt(lag.lagSeconds / 2)} s earlier: its rise since rose faster than the lag's, so demand is read as the query one lag earlier plus that rise scaled to the whole rate() window`,
         `${unit}/s`,
       );
     explain('demandLag', lag.lagSeconds, "half the demand query's rate() window", 's');

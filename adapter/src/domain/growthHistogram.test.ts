@@ -710,6 +710,26 @@ describe('GrowthHistogram storage', () => {
     expect(binsOf(noisy)).toBeLessThan(0.55 * 3 * 127);
   });
 
+  it('gives each distribution quantiles of its own, however many are made after it', () => {
+    // distribution() sums rows in shared scratch: each distribution must keep its own sums.
+    const next = random(11);
+    const quiet = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9 });
+    quiet.observeAll(Float64Array.from({ length: 2000 }, () => 100 * (0.95 + 0.1 * next())));
+    const spiky = new GrowthHistogram({ horizonSteps: 4, shift: 10, halfLifeSteps: 1e9 });
+    spiky.observeAll(Float64Array.from({ length: 2000 }, (_, i) => (i % 50 < 5 ? 400 : 100)));
+    const taus = [0.1, 0.5, 0.9, 0.999];
+    // A steady read and a rising one (its own rows and both rows' kept for the larger growth).
+    const steady = quiet.distribution(100, 100)!;
+    const rising = spiky.distribution(100, 80)!;
+    const first = [...taus.map((t) => steady.quantile(t)), ...taus.map((t) => rising.quantile(t))];
+    for (const current of [100, 150, 400]) {
+      quiet.distribution(current, current * 0.8);
+      spiky.distribution(current, current);
+    }
+    expect([...taus.map((t) => steady.quantile(t)), ...taus.map((t) => rising.quantile(t))]).toEqual(first);
+    expect(first[3]).toBeLessThan(first[7]!);
+  });
+
   it('holds its bins in the shared slab, not in typed arrays of its own', () => {
     const h = growthHistogramFor(100, 8, 2, 15);
     h.observeAll(Float64Array.from({ length: 500 }, (_, i) => 300 + 200 * Math.sin(i / 20)));

@@ -439,16 +439,16 @@ export class GrowthHistogram {
     // always (see fellFrom).
     const larger = useOwn && (!ownNear || kind === FALLEN);
     const bothWeight = weight;
-    // The sums are the scratch's: the quantiles keep copies of those they read (the distribution outlives
-    // this call), one a decision, a second where the larger growth is taken.
-    const cdf = (useOwn ? own : all).slice();
-    const both = larger ? all.slice() : undefined;
     if (useOwn) {
       weight = ownWeight;
       rowMask = larger ? rowMask | ownMask : ownMask;
     }
     // Scarce rising rows stand on both rows' count.
     if ((scarce ? bothWeight : weight) + this.priorWeight < need) return undefined;
+    // The sums are the scratch's: the quantiles keep copies of those they read (the distribution outlives
+    // this call), one a decision, a second where the larger growth is taken.
+    const cdf = (useOwn ? own : all).slice();
+    const both = larger ? all.slice() : undefined;
     // Rising rows that stand on their own take no prior (risingRowsStand); both rows near D(t) still do.
     const ownPrior = useOwn && risingRowsStand(kind, ownWeight, onePeak) ? 0 : this.priorWeight;
     if (this.priorWeight > 0) {
@@ -587,13 +587,13 @@ export class GrowthHistogram {
   }
 }
 
-/**
- * The distribution's note, from the numbers it is made of. Made outside distribution(), whose scope the
- * quantile function keeps (the cumulative histogram): a note closure there would keep it too.
- */
 type NoteParts = ConstructorParameters<typeof HistogramNote>;
 
-/** Packable: every kept decision input holds one (in its provenance), packed with it as its numbers. */
+/**
+ * The distribution's note, from the numbers it is made of. Made outside distribution(), whose scope the
+ * quantile function keeps (the cumulative histogram): a note closure there would keep it too. Packable:
+ * every kept decision input holds one (in its provenance), packed with it as its numbers.
+ */
 class HistogramNote implements ReactiveNote, Packable {
   constructor(
     private readonly horizonSteps: number,
