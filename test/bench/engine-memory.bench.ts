@@ -11,7 +11,7 @@
 // (forecast-policy-bytes.js).
 // RUNS=default,cap (of baseline, default, cap) runs only those children; all three by default.
 // The children run with glibc's allocator settings as shipped (the image's ENV and deploy/base's:
-// SHIPPED_ALLOCATOR); ALLOCATOR=glibc measures glibc's own defaults instead. A MALLOC_* variable set in the
+// test/support/imageEnv.ts); ALLOCATOR=glibc measures glibc's own defaults instead. A MALLOC_* variable set in the
 // environment is passed on as it is.
 // Every policy's cost per hour is watched for anomalies, as the service does (main.ts); SIGNALS=0 leaves
 // that out, as the figures measured before it did (100,000 policies then hold about half the heap).
@@ -22,6 +22,7 @@
 //        POLICIES=100000 TICKS=... node -r ./test/bench/swc-register.cjs test/bench/engine-memory.bench.ts
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { shippedAllocator } from '../support/imageEnv';
 import { startSyntheticPrometheus } from './synthetic-prometheus';
 
 const POLICIES = Number(process.env.POLICIES ?? 10_000);
@@ -35,13 +36,8 @@ const TICKS = Number(
 /** The heap cap deploy/base sets through NODE_OPTIONS. */
 const DEPLOY_HEAP_CAP = process.env.HEAP_CAP ?? '--max-old-space-size=256';
 const RUNS = new Set((process.env.RUNS ?? 'baseline,default,cap').split(','));
-/** glibc's allocator settings deploy/image/Dockerfile and deploy/base ship (deploy-manifests.test.ts holds them equal). */
-const SHIPPED_ALLOCATOR = {
-  MALLOC_ARENA_MAX: '2',
-  MALLOC_MMAP_THRESHOLD_: '131072',
-  MALLOC_TRIM_THRESHOLD_: '131072',
-};
-const ALLOCATOR = process.env.ALLOCATOR === 'glibc' ? {} : SHIPPED_ALLOCATOR;
+/** glibc's allocator settings as the image ships them (deploy-manifests.test.ts holds deploy/base's equal). */
+const ALLOCATOR = process.env.ALLOCATOR === 'glibc' ? {} : shippedAllocator(join(__dirname, '..', '..'));
 
 interface Run {
   readonly name: string;

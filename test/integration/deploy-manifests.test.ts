@@ -12,6 +12,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { leaderElectionEnabled } from '../../adapter/src/config/leaderElection';
 import { ConfigError, parseConfigText } from '../../adapter/src/config/load';
 import type { Config } from '../../adapter/src/config/schema';
+import { imageEnv } from '../support/imageEnv';
 import { run } from '../support/processes';
 
 const REPO = path.join(__dirname, '..', '..');
@@ -231,16 +232,11 @@ describe.each(OVERLAYS.filter((o) => o !== 'overlays/monitoring'))('the adapter 
   });
 
   test("the image sets the Deployment's allocator settings, for a container run without its manifest", () => {
-    const dockerfile = readFileSync(path.join(DEPLOY, 'image', 'Dockerfile'), 'utf8');
-    const imageEnv = Object.fromEntries(
-      [...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) =>
-        m[1]!.split(/\s+/).map((pair) => pair.split('=')),
-      ),
-    ) as Record<string, string>;
+    const image = imageEnv(REPO);
     const env = containerEnv(overlay);
     const allocator = Object.keys(env).filter((name) => name.startsWith('MALLOC_'));
     expect(allocator.length).toBeGreaterThan(0);
-    for (const name of allocator) expect([name, imageEnv[name]]).toEqual([name, env[name]]);
+    for (const name of allocator) expect([name, image[name]]).toEqual([name, env[name]]);
   });
 
   test('the Deployment: health probes, non-root, read-only root, requests, config mounted, writable data', () => {
