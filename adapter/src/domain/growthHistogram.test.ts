@@ -501,6 +501,32 @@ describe('GrowthHistogram', () => {
     expect(q).toBeLessThan(4.3);
   });
 
+  it("lends a higher level's growth to a level it has not seen as the rise it was, not as the ratio", () => {
+    // Only level 2 seen (shift 1: bases 3–7), each horizon rising from 4 to 6, ln(7/5). From 0, where no
+    // horizon was seen, that ratio is a rise to 0.4; from level 2's lowest base (3), it was a rise of 1.6 at
+    // least (from this history's bases, 2).
+    const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 20 });
+    for (let i = 0; i < 40; i++) feed(h, [4, 6]);
+    const borrowed = h.distribution(0)!.quantile(0.5);
+    expect(borrowed).toBeGreaterThan(1.45);
+    expect(borrowed).toBeLessThan(2);
+    // At the level it was seen at the growth is read as it was.
+    expect(Math.abs(h.distribution(4)!.quantile(0.5) / 6 - 1)).toBeLessThan(0.02);
+  });
+
+  it('lends a lower level its ratio where that is the larger, and a fall as the ratio', () => {
+    // Level 0 (bases 0–1) rises 0.2 → 0.6 and level 3 (bases 7–15) falls 8 → 6: a decision at 3, level 2,
+    // reads level 0's growth as a ratio (the larger: ln(1.6/1.2) over 4 is 1.33 up), level 3's fall as one.
+    const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 1e9, minWeight: 40 });
+    for (let i = 0; i < 20; i++) {
+      feed(h, [0.2, 0.6]);
+      feed(h, [8, 6]);
+    }
+    const d = h.distribution(3)!;
+    expect(Math.abs((d.quantile(0.9) + 1) / (4 * (1.6 / 1.2)) - 1)).toBeLessThan(0.03);
+    expect(Math.abs((d.quantile(0.1) + 1) / (4 * (7 / 9)) - 1)).toBeLessThan(0.03);
+  });
+
   it('forgets an old regime after a few half-lives', () => {
     const h = new GrowthHistogram({ horizonSteps: 1, shift: 1, halfLifeSteps: 100, minWeight: 10 });
     for (let i = 0; i < 1000; i++) feed(h, [100, 300]);
@@ -766,8 +792,9 @@ describe('GrowthHistogram storage', () => {
   // it from e8529bef, the fallen rows from 3f73ca54, a falling decision's reading no rising row from
   // f49b3adf, scarce rising rows read and named in the note from 3bc572fd, steady decisions reading the
   // steady rows alone past a half-life (and saying so where read from farther out) and rising rows that
-  // hold more than two independent peaks read no farther out and without the prior from ab1af3f8).
+  // hold more than two independent peaks read no farther out and without the prior from ab1af3f8, rows from
+  // levels above D(t)'s lending their growth as the rise it was from 9193473c).
   it('gives every quantile and note as the dense rows of the build before it did, to the bit', () => {
-    expect(digest()).toBe('9193473c');
+    expect(digest()).toBe('57b118db');
   });
 });

@@ -419,15 +419,16 @@ export class GrowthHistogram {
           const from = spanLow(span);
           const to = from + spanLength(span);
           const w = slots[slotsAt + 2 * slot - 2] as number;
+          const lent = lentRatio(level, centre, current, this.shift);
           if (readAll) {
             rowMask |= 1 << row;
             weight += w;
-            for (let b = from; b < to; b++) all[b] = (all[b] as number) + (counts[at + b] as number);
+            addRow(all, counts, at, from, to, lent);
           }
           if (!readOwn || kindOf(row) !== kind) continue;
           ownMask |= 1 << row;
           ownWeight += w;
-          for (let b = from; b < to; b++) own[b] = (own[b] as number) + (counts[at + b] as number);
+          addRow(own, counts, at, from, to, lent);
         }
       }
       if (readAll && weight >= need) ownNear = ownWeight >= need;
@@ -659,6 +660,47 @@ export function recentPeakOf(samples: ArrayLike<number>, from: number, to: numbe
     if (x >= 0 && !(x <= peak)) peak = x;
   }
   return peak;
+}
+
+/**
+ * A row read from a level above D(t)'s lends its growth as the rise it was, not as the ratio: the ratio
+ * g = ln((P + s) / (B + s)) learnt from bases B at level L (B + s ≥ s·2^L) is a rise of at least
+ * (e^g − 1)·s·2^L, which read over D(t) + s as a ratio shrinks by the levels' ratio. Where D(t)'s own
+ * level has too few horizons, the decision borrows the rows around it, and below the levels demand
+ * usually visits those are all above: NASA at 30 s readiness, the 5-minute outage on day 0 (demand 5.7κ →
+ * 0.04κ and back to 3.4κ within ten ticks), read at D̂ = 0.09κ level 2's growth (bases 1.5–3.5κ) as a
+ * ratio over 0.59κ, Q(0.9996) = 0.62κ, one replica, and every v from 30 up missed the comeback's first
+ * five ticks, where a CPU HPA at 40 % missed two. A comeback is a rise in demand, not in its ratio, and
+ * which of the two a level never visited will see the history cannot say: the larger of the two, the
+ * ratio where it is larger (a fall, a row from a lower level). Returns the factor the rise is read at,
+ * 1 for D(t)'s level and those below it.
+ */
+export function lentRatio(level: number, centre: number, current: number, shift: number): number {
+  return level > centre ? (shift * 2 ** level) / (current + shift) : 1;
+}
+
+/** The bin growth `b`'s rise lands in, read `ratio` times larger (see {@link lentRatio}); falls stay. */
+function lentBin(b: number, ratio: number): number {
+  return b <= ZERO_BIN ? b : binOf(Math.log1p(Math.expm1(growthIn(b, 0.5)) * ratio));
+}
+
+/** Adds a row's bins `[from, to)` at `at` in `counts` into `sums`, each growth lent at `ratio`. */
+function addRow(
+  sums: Float64Array,
+  counts: Float32Array,
+  at: number,
+  from: number,
+  to: number,
+  ratio: number,
+): void {
+  if (ratio === 1) {
+    for (let b = from; b < to; b++) sums[b] = (sums[b] as number) + (counts[at + b] as number);
+    return;
+  }
+  for (let b = from; b < to; b++) {
+    const into = lentBin(b, ratio);
+    sums[into] = (sums[into] as number) + (counts[at + b] as number);
+  }
 }
 
 /** The upper growth edge of each positive bin, computed once: the prior is spread over them every decision. */
