@@ -657,7 +657,7 @@ export function decideWith(
  * Whether the counts above the current one are priced by the demand once ready (fallingDemand.ts): on a
  * fall where the replicas there are do not cover it. Where they do, every count from the current one up
  * serves the demand once ready, and pricing those above it by it, the current one by the peak now,
- * started pods for nothing (EC2 network 5abac7 at 2 min readiness, v = 0.3: 6 → 8 replicas on a fall whose
+ * started pods for nothing (EC2 network 5abac7 at 2 min readiness, v = 0.3: 6 → 10 replicas on a fall whose
  * foot came before they were ready). Their start is then spread over the time they serve, where that is
  * shorter than the horizon (startupShareOverFall).
  */
