@@ -631,6 +631,61 @@ describe('counts under D(t) on a fall', () => {
   });
 });
 
+describe('new replicas on a fall, priced once ready', () => {
+  // κ = 10, c = 1, 2 replicas, v = 20, R/H = 0.5. The query fell from 200 to 150 over its 60 s lag: the
+  // demand 30 s on may be as low as 75. The peak over the horizon is D(t) = 150 with probability 0.8, else a
+  // comeback up to 200.
+  const fall: DecisionInput = {
+    ...base,
+    demand: 150,
+    distribution: { quantile: (tau) => (tau < 0.8 ? 150 : 150 + (50 * (tau - 0.8)) / 0.2) },
+    currentReplicas: 2,
+    sloMissCostPerHour: 20,
+    startupShare: 0.5,
+    demandLag: { measured: 150, earlier: 200, lagSeconds: 60 },
+    readinessSeconds: 30,
+  };
+
+  it('starts the replicas that serve the fall once ready, and explains it', () => {
+    // 8 replicas: 8 + 0.5·6 + 20·P(comeback > 150) = 15 an hour; 2 replicas: 2 + 20 = 22. Priced by the
+    // peak over the horizon, every count short of 150 missed as surely as 2 and covering it cost 25.5.
+    const d = decided(fall);
+    expect(d.replicas).toBe(8);
+    expect(d.explanation.inputs).toContainEqual({
+      name: 'demandOnceReady',
+      value: 75,
+      source:
+        "demand falling: a replica started now meets as little as the fall extrapolated over the query's lag " +
+        'and the readiness delay, so counts above 2 are priced by the demand once ready',
+      unit: 'requests/s',
+    });
+  });
+
+  it('holds without a readiness delay, on a flat demand, or where a miss is worth less', () => {
+    expect(decided({ ...fall, readinessSeconds: undefined }).replicas).toBe(2);
+    const flat = decided({ ...fall, demandLag: { measured: 150, earlier: 150, lagSeconds: 60 } });
+    expect(flat.explanation.inputs.map((i) => i.name)).not.toContain('demandOnceReady');
+    expect(decided({ ...fall, sloMissCostPerHour: 10 }).replicas).toBe(2);
+  });
+
+  it('spreads the start of replicas for a fall over the time they serve, where that is shorter than the horizon', () => {
+    // From 5, the fall once ready (75) reaches 50 in 30 s at the query's rate of 50 a minute: the 3 pods
+    // started pay R over 30 s, 1 an hour each: 8 + 3 + 7·0.2 = 12.4 against 5 + 7 = 12, so it holds. Spread
+    // over the horizon (0.5 each) they cost 10.9 and were started.
+    expect(decided({ ...fall, currentReplicas: 5, sloMissCostPerHour: 7 }).replicas).toBe(5);
+    expect(decided({ ...fall, currentReplicas: 5, sloMissCostPerHour: 8 }).replicas).toBe(8);
+  });
+
+  it('prices every count by the peak over the horizon where the replicas there are cover the demand once ready', () => {
+    // From 8 (80 ≥ 75) a 9th replica serves nothing the 8 do not once ready: read once ready, 9 cost
+    // 9 + 0.5 + 20·0.2 = 13.5 against 8 + 20 for the 8 missing now, and started a pod for nothing. Priced
+    // by the peak, the count covers D(t) as it did.
+    const covered = decided({ ...fall, currentReplicas: 8 });
+    expect(covered.replicas).toBeGreaterThanOrEqual(15);
+    expect(covered.explanation.inputs.map((i) => i.name)).not.toContain('demandOnceReady');
+  });
+});
+
 describe('demand extrapolated over the query lag', () => {
   it('decides on the extrapolated demand and explains the measured value, the earlier one and the lag', () => {
     // Without a distribution the target is D(t): 58 extrapolated from 54 measured, 50 one lag earlier.

@@ -1,7 +1,12 @@
 import { chooseReplicas, exceedanceFromQuantiles } from './missObjective';
 import { isReachable } from './toleranceBand';
 import { grewPast } from './growthHistogram';
-import { demandFloorOnFall } from './fallingDemand';
+import {
+  demandFloorOnFall,
+  demandOnceReady,
+  exceedanceOnceReady,
+  startupShareOverFall,
+} from './fallingDemand';
 import type { LagCorrection } from './demandLag';
 import { z } from 'zod';
 import type { Policy } from '../config/schema';
@@ -122,6 +127,11 @@ export interface DecisionInput {
    * 0 or absent: off.
    */
   readonly startupShare?: number;
+  /**
+   * R, the readiness delay of a new pod in seconds: on a fall, the counts above `currentReplicas` are
+   * priced by the demand their new pods meet once ready (fallingDemand.ts). Absent: by the horizon's peak.
+   */
+  readonly readinessSeconds?: number;
   readonly slo?: { readonly latency?: SloMeasurement; readonly errorRatio?: SloMeasurement };
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -296,6 +306,11 @@ export const liveAnswers: DistributionAnswers = {
             (tau) => distribution.quantile(tau),
             demandFloorOnFall(demand, input.demandLag),
           );
+    const onceReady = demandOnceReady(demand, input.demandLag, input.readinessSeconds);
+    const exceedsOnceReady =
+      distribution === undefined || !startsForFall(onceReady, demand, currentReplicas, kappa)
+        ? undefined
+        : exceedanceOnceReady(exceeds, demand, onceReady);
     return chooseReplicas({
       lowest,
       highest,
@@ -304,7 +319,20 @@ export const liveAnswers: DistributionAnswers = {
       replicaCost,
       missCost,
       exceeds: (k) => exceeds(k * kappa),
-      startupFee: replicaCost * startupShareOf(input),
+      ...(exceedsOnceReady && { exceedsOnceReady: (k: number) => exceedsOnceReady(k * kappa) }),
+      startupFee:
+        replicaCost *
+        (exceedsOnceReady === undefined
+          ? startupShareOf(input)
+          : Math.max(
+              startupShareOf(input),
+              startupShareOverFall(
+                input.demandLag,
+                input.readinessSeconds,
+                onceReady,
+                (currentReplicas ?? 0) * kappa,
+              ),
+            )),
     });
   },
   missRisk: (input, capacity) =>
@@ -515,6 +543,15 @@ export function decideWith(
       `demand rising (query ${fmt(lag.measured)} above ${fmt(lag.earlier)} a lag before): the replicas started ` +
         `for it are kept up to ⌈Q(τ*)/κ⌉ = ${unbounded}`,
     );
+  const onceReady = quantile === null ? demand : demandOnceReady(demand, lag, input.readinessSeconds);
+  if (startsForFall(onceReady, demand, current, kappa) && unbounded > (current as number))
+    explain?.(
+      'demandOnceReady',
+      onceReady,
+      `demand falling: a replica started now meets as little as the fall extrapolated over the query's lag ` +
+        `and the readiness delay, so counts above ${current} are priced by the demand once ready`,
+      `${unit}/s`,
+    );
   const startupShare = startupShareOf(input);
   if (startupShare > 0)
     explain?.('startupShare', startupShare, 'readiness delay / horizon, charged while demand falls');
@@ -614,6 +651,23 @@ export function decideWith(
       actingBound,
     },
   };
+}
+
+/**
+ * Whether the counts above the current one are priced by the demand once ready (fallingDemand.ts): on a
+ * fall where the replicas there are do not cover it. Where they do, every count from the current one up
+ * serves the demand once ready, and pricing those above it by it, the current one by the peak now,
+ * started pods for nothing (EC2 network 5abac7 at 2 min readiness, v = 0.3: 6 → 10 replicas on a fall whose
+ * foot came before they were ready). Their start is then spread over the time they serve, where that is
+ * shorter than the horizon (startupShareOverFall).
+ */
+function startsForFall(
+  onceReady: number,
+  demand: number,
+  current: number | undefined,
+  kappa: number,
+): current is number {
+  return onceReady < demand && current !== undefined && onceReady > current * kappa;
 }
 
 /**

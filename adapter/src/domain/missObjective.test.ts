@@ -58,6 +58,18 @@ describe('chooseReplicas', () => {
     expect(chooseReplicas({ ...spike, current: undefined, startupFee: 0.5 })).toBe(20);
   });
 
+  it('prices the counts above the current one by the demand once ready, where given', () => {
+    // 2 replicas, demand needs 12 now and 5 once a replica started now is ready: 5 replicas cost 5 an
+    // hour against 2 + 5 missing; priced by the peak over the horizon, 5 miss as surely as 2.
+    const exceeds = (k: number): number => (k < 12 ? 1 : 0);
+    const exceedsOnceReady = (k: number): number => (k < 5 ? 1 : 0);
+    const fall = { ...choice, lowest: 2, highest: 12, current: 2, missCost: 5, exceeds };
+    expect(chooseReplicas(fall)).toBe(2);
+    expect(chooseReplicas({ ...fall, exceedsOnceReady })).toBe(5);
+    // From 6, a count at or below it serves now: 5 is priced by the peak over the horizon (5 + 20), so 7.
+    expect(chooseReplicas({ ...fall, lowest: 4, current: 6, missCost: 20, exceedsOnceReady })).toBe(7);
+  });
+
   it('weighs only the ends and the current count of a range wider than MAX_COUNTS_WEIGHED', () => {
     let calls = 0;
     const exceeds = (k: number): number => {

@@ -38,6 +38,11 @@ export interface ReplicaChoice {
   /** P(peak demand over the horizon > k replicas' capacity). */
   readonly exceeds: (replicas: number) => number;
   /**
+   * P(demand above k replicas' capacity once a replica started now is ready), for the counts above
+   * `current`, whose new pods serve only then (fallingDemand.ts). Undefined: `exceeds` for every count.
+   */
+  readonly exceedsOnceReady?: (replicas: number) => number;
+  /**
    * What starting one replica above `current` adds to a count's cost per hour: c·(1+λ) times the share
    * of the horizon a new pod spends starting. 0 or undefined: none (nor without a current count).
    */
@@ -49,7 +54,7 @@ export const MAX_COUNTS_WEIGHED = 10_000;
 
 /** The count from `lowest` up (or the current one) the HPA can reach with the least expected cost. */
 export function chooseReplicas(choice: ReplicaChoice): number {
-  const { lowest, highest, current, tolerance, replicaCost, missCost, exceeds } = choice;
+  const { lowest, highest, current, tolerance, replicaCost, missCost, exceeds, exceedsOnceReady } = choice;
   const known = current !== undefined && Number.isInteger(current) && current >= 0;
   const band = known && (current as number) > 0 && (tolerance ?? 0) > 0;
   const fee = known && (choice.startupFee ?? 0) > 0 ? (choice.startupFee as number) : 0;
@@ -57,7 +62,8 @@ export function chooseReplicas(choice: ReplicaChoice): number {
   let bestCost = Number.POSITIVE_INFINITY;
   const weigh = (k: number): void => {
     const started = fee > 0 ? Math.max(0, k - (current as number)) : 0;
-    const expected = replicaCost * k + missCost * exceeds(k) + fee * started;
+    const late = exceedsOnceReady !== undefined && known && k > (current as number);
+    const expected = replicaCost * k + missCost * (late ? exceedsOnceReady(k) : exceeds(k)) + fee * started;
     // Ascending counts and a strict comparison: the fewest replicas among equal costs.
     if (expected < bestCost) {
       bestCost = expected;

@@ -131,6 +131,7 @@ export function assemblePolicy(assembly: PolicyAssembly, tick: TickContext): Dec
     sloMissCostPerHour: policy.sloMissCostPerHour,
     hpaTolerance: policy.hpaTolerance,
     startupShare: startupShare(policy, tick.engine),
+    readinessSeconds: policy.readinessDelaySeconds,
     budget: budget?.status && decisionBudget(budget.name, budget.status, budget.remaining),
     currentReplicas: current.ok ? Math.round(current.value) : assembly.previousReplicas,
     slo: sloOf(policy, readings),

@@ -179,6 +179,7 @@ export function simulatedDecisionInput(
     currentReplicas: params.currentReplicas,
     hpaTolerance: policy.hpaTolerance,
     startupShare: params.startupShare,
+    readinessSeconds: policy.readinessDelaySeconds,
     minReplicas: policy.replicas.min,
     maxReplicas: policy.replicas.max,
     schedules: policy.schedules,

@@ -54,6 +54,7 @@ const keptInputSchema: z.ZodType<KeptInput, unknown> = z
     currentReplicas: jsonNumber.optional(),
     hpaTolerance: jsonNumber.optional(),
     startupShare: jsonNumber.optional(),
+    readinessSeconds: jsonNumber.optional(),
     slo: z
       .object({ latency: sloMeasurementSchema.optional(), errorRatio: sloMeasurementSchema.optional() })
       .optional(),
