@@ -188,6 +188,30 @@ describe('QuantizedWindow', () => {
       expect(Array.from(w.view())).toEqual(Array.from(now.subarray(500)));
     });
 
+    it('gives back what a window of 12 bits throughout gives, within a coarse step, through limits that change', () => {
+      const w = new QuantizedWindow(700, [], 200);
+      const all = new QuantizedWindow(700);
+      const limits = [700, 150, 1200, 64, 3000, 500];
+      let k = 0;
+      for (const [round, limit] of limits.entries()) {
+        w.setLimit(limit);
+        all.setLimit(limit);
+        for (let i = 0; i < 900 + 37 * round; i++, k++) {
+          w.push(values[k % values.length]!);
+          all.push(values[k % values.length]!);
+        }
+        expect(w).toHaveLength(all.length);
+        const got = Float64Array.from(w.view());
+        const fine = Float64Array.from(all.view());
+        got.forEach((v, i) => {
+          expect(w.at(i)).toBe(v);
+          if (Number.isFinite(fine[i])) expect(Math.abs(v - fine[i]!)).toBeLessThanOrEqual(5.1e4 / 504);
+          else expect(v).toEqual(fine[i]);
+        });
+        expect(Array.from(got.subarray(-200))).toEqual(Array.from(fine.subarray(-200)));
+      }
+    });
+
     it("holds a series' 14 days of 5-minute buckets in 8 bits a bucket but the newest day", () => {
       const buckets = 14 * 288;
       const windows: QuantizedWindow[] = [];

@@ -171,14 +171,7 @@ export class QuantizedWindow {
   /** Quantises the filling block into the fine ring, first coarsening its oldest block when it is full. */
   private seal(): void {
     if (this.fineBlocks === this.fineCapacity) {
-      this.coarsen(
-        this.fineFirst,
-        this.codes,
-        this.doubles,
-        (this.coarseFirst + this.coarseBlocks) % this.coarseCapacity,
-        this.coarseExtremes,
-        this.coarseCodes,
-      );
+      this.coarsen(this.fineFirst, (this.coarseFirst + this.coarseBlocks) % this.coarseCapacity);
       this.fineFirst = (this.fineFirst + 1) % this.fineCapacity;
       this.fineBlocks--;
       this.coarseBlocks++;
@@ -210,19 +203,12 @@ export class QuantizedWindow {
     this.filling = 0;
   }
 
-  /** Writes fine ring block `from` as coarse block `to` of the ring at `extremes` and `at` of the given arrays. */
-  private coarsen(
-    from: number,
-    codes: Uint8Array,
-    doubles: Float64Array,
-    to: number,
-    extremes: number,
-    at: number,
-  ): void {
-    doubles[extremes + 2 * to] = this.doubles[2 * from]!;
-    doubles[extremes + 2 * to + 1] = this.doubles[2 * from + 1]!;
-    for (let j = 0; j < BLOCK_SIZE; j++)
-      codes[at + to * BLOCK_SIZE + j] = coarseCode(readCode(this.codes, from, j));
+  /** Writes fine ring block `from` as coarse ring block `to`. */
+  private coarsen(from: number, to: number): void {
+    this.doubles[this.coarseExtremes + 2 * to] = this.doubles[2 * from]!;
+    this.doubles[this.coarseExtremes + 2 * to + 1] = this.doubles[2 * from + 1]!;
+    const at = this.coarseCodes + to * BLOCK_SIZE;
+    for (let j = 0; j < BLOCK_SIZE; j++) this.codes[at + j] = coarseCode(readCode(this.codes, from, j));
   }
 
   /** Drops the oldest values beyond the limit. */
@@ -249,7 +235,10 @@ export class QuantizedWindow {
     if (this.coarseBlocks + this.fineBlocks === 0 && this.skip === this.filling) this.skip = this.filling = 0;
   }
 
-  /** Moves the blocks into rings of the given capacities; fine blocks beyond the new fine ring are coarsened. */
+  /**
+   * Moves the blocks into rings of the given capacities. The fine blocks always fit: the fine ring shrinks
+   * only with the whole window's capacity, and the trim before leaves fewer blocks than that.
+   */
   private reallocate(fineCapacity: number, coarseCapacity: number): void {
     const [doubles, codes] = allocate(fineCapacity, coarseCapacity);
     const coarseExtremes = 2 * fineCapacity;
@@ -261,28 +250,22 @@ export class QuantizedWindow {
       doubles[coarseExtremes + 2 * b] = this.doubles[this.coarseExtremes + 2 * slot]!;
       doubles[coarseExtremes + 2 * b + 1] = this.doubles[this.coarseExtremes + 2 * slot + 1]!;
     }
-    const coarsened = Math.max(0, this.fineBlocks - fineCapacity);
     for (let b = 0; b < this.fineBlocks; b++) {
       const slot = (this.fineFirst + b) % this.fineCapacity;
-      if (b < coarsened) {
-        this.coarsen(slot, codes, doubles, this.coarseBlocks + b, coarseExtremes, coarseCodes);
-        continue;
-      }
-      const to = b - coarsened;
-      codes.set(this.codes.subarray(slot * BLOCK_BYTES, (slot + 1) * BLOCK_BYTES), to * BLOCK_BYTES);
-      doubles[2 * to] = this.doubles[2 * slot]!;
-      doubles[2 * to + 1] = this.doubles[2 * slot + 1]!;
+      codes.set(this.codes.subarray(slot * BLOCK_BYTES, (slot + 1) * BLOCK_BYTES), b * BLOCK_BYTES);
+      doubles[2 * b] = this.doubles[2 * slot]!;
+      doubles[2 * b + 1] = this.doubles[2 * slot + 1]!;
     }
-    const tail = 2 * (fineCapacity + coarseCapacity);
-    doubles.set(this.doubles.subarray(this.tail, this.tail + this.filling), tail);
+    doubles.set(
+      this.doubles.subarray(this.tail, this.tail + this.filling),
+      2 * (fineCapacity + coarseCapacity),
+    );
     this.codes = codes;
     this.doubles = doubles;
     this.fineCapacity = fineCapacity;
     this.coarseCapacity = coarseCapacity;
     this.fineFirst = 0;
     this.coarseFirst = 0;
-    this.coarseBlocks += coarsened;
-    this.fineBlocks -= coarsened;
   }
 }
 
