@@ -16,19 +16,28 @@
 //    (with the January 2015 blizzard, an outage no forecaster foresees) and on the week before.
 //
 // The baselines are implemented here, independently of the code under test.
+//
+// --window <days> fits and forecasts the traces from their last <days> only, held as a service holds a
+// policy's history (the build's historyWindow, or its QuantizedWindow when it has none): what the history's
+// representation does to accuracy. ADAPTER_DIST=<dist> measures another build.
 
 const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
-const DIST = path.join(ROOT, 'adapter', 'dist', 'forecast', 'index.js');
+const DIST = path.join(
+  process.env.ADAPTER_DIST ?? path.join(ROOT, 'adapter', 'dist'),
+  'forecast',
+  'index.js',
+);
 const DATA = path.join(ROOT, 'test', 'fixtures', 'data');
 
 if (!fs.existsSync(DIST)) {
   console.error('adapter/dist/forecast is missing: build it first with `npx tsc -b adapter`.');
   process.exit(1);
 }
-const { fitForecastState, forecastFromState } = require(DIST);
+const forecastCore = require(DIST);
+const { fitForecastState, forecastFromState } = forecastCore;
 
 function argument(name) {
   const i = process.argv.indexOf(`--${name}`);
@@ -257,6 +266,17 @@ function benchM4() {
 
 // ---- 2. traces ----
 
+/** The newest `--window` days of `values` as the service's window gives them back (all of them, as they are, without it). */
+function held(values, step) {
+  const days = Number(argument('window'));
+  if (!(days > 0)) return values;
+  const limit = Math.round((days * 86400) / step);
+  const window = forecastCore.historyWindow
+    ? forecastCore.historyWindow(step * 1000, limit, values)
+    : new forecastCore.QuantizedWindow(limit, values);
+  return Float64Array.from(window.view());
+}
+
 function benchTrace(trace) {
   const day = 86400 / trace.step;
   const week = 7 * day;
@@ -277,8 +297,9 @@ function benchTrace(trace) {
     const actual = values.subarray(origin, origin + day);
     const scale = seasonalScale(history, day);
     const start = process.hrtime.bigint();
-    const state = fitForecastState(history, { horizon: day, stepSeconds: trace.step });
-    const forecast = forecastFromState(state, history);
+    const seen = held(history, trace.step);
+    const state = fitForecastState(seen, { horizon: day, stepSeconds: trace.step });
+    const forecast = forecastFromState(state, seen);
     fitSeconds += seconds(start);
     periods = state.periods.join(',');
     for (const [name, f] of [
@@ -303,13 +324,16 @@ function benchTrace(trace) {
   let forecastSeconds = 0;
   for (let k = origins; k >= 1; k--) {
     const dayStart = n - k * day;
-    const state = fitForecastState(values.subarray(0, dayStart), { horizon: H, stepSeconds: trace.step });
+    const state = fitForecastState(held(values.subarray(0, dayStart), trace.step), {
+      horizon: H,
+      stepSeconds: trace.step,
+    });
     for (let origin = dayStart; origin + H <= dayStart + day; origin += H) {
       const history = values.subarray(0, origin);
       const actual = values.subarray(origin, origin + H);
       const scale = seasonalScale(history, day);
       const start = process.hrtime.bigint();
-      const forecast = forecastFromState(state, history);
+      const forecast = forecastFromState(state, held(history, trace.step));
       const peak90 = forecast.peak().quantile(0.9);
       forecastSeconds += seconds(start);
       forecasts++;

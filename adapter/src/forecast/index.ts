@@ -38,6 +38,7 @@ export {
   modelDescription,
   NOMINAL_COVERAGE,
   onlineSeries,
+  historyWindow,
   reforecastSeries,
   refitSeries,
   seriesView,

@@ -21,6 +21,21 @@ const MAX_OUTCOMES = 288;
 /** Buckets kept (Prometheus refuses range queries over 11,000 points per series). */
 export const MAX_BUCKETS = 10_000;
 export const MIN_FIT_DAYS = 2;
+/**
+ * The newest buckets a series keeps in 12 bits, older ones in 8 (QuantizedWindow): a day, what is read
+ * value by value (the served seasonal-naive value a day back, the newest backtest origins, the models'
+ * last states); older buckets are read through sums over many (issue 16, session 23).
+ */
+const FINE_HISTORY_MS = 86_400_000;
+
+/** The window a series holds its bucket means in: the newest `limit`, from `values`. */
+export function historyWindow(
+  stepMs: number,
+  limit: number,
+  values: ArrayLike<number> = [],
+): QuantizedWindow {
+  return new QuantizedWindow(limit, values, Math.ceil(FINE_HISTORY_MS / stepMs));
+}
 
 export interface OnlineSeries {
   readonly stepMs: number;
@@ -69,7 +84,7 @@ export function onlineSeries(
 ): OnlineSeries {
   return {
     stepMs,
-    values: new QuantizedWindow(Math.min(maxBuckets, MAX_BUCKETS), values),
+    values: historyWindow(stepMs, Math.min(maxBuckets, MAX_BUCKETS), values),
     bucketStart: Math.floor(nowMs / stepMs) * stepMs,
     sum: 0,
     count: 0,

@@ -1,5 +1,6 @@
 import { fitForecastState, forecastFromState } from './forecaster';
-import { BLOCK_SIZE, QuantizedWindow, quantizationBound } from './quantizedWindow';
+import { historyWindow } from './online';
+import { BLOCK_SIZE, QuantizedWindow, coarseBound, quantizationBound } from './quantizedWindow';
 
 describe('QuantizedWindow', () => {
   it('keeps the newest values up to its limit, oldest first, through many blocks', () => {
@@ -122,5 +123,103 @@ describe('QuantizedWindow', () => {
     expect(w).toHaveLength(330);
     expect(w.at(0)).toBeCloseTo(870, 1);
     expect(w.at(-1)).toBe(1199);
+  });
+
+  describe('with only the newest values in 12 bits', () => {
+    // Demand-like values with bursts, gaps and infinities, pushed one at a time as buckets close.
+    const values = Array.from({ length: 5000 }, (_, i) => {
+      if (i % 97 === 5) return Number.NaN;
+      if (i === 700) return Infinity;
+      if (i === 701) return -Infinity;
+      const burst = i % 613 < 3 ? 5e4 : 0;
+      return 200 + 150 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 101) / 3 + burst + 1e-3 * i;
+    });
+
+    it('keeps the older values within the coarse bound of their block, exactly at its extremes', () => {
+      const limit = 4032;
+      const w = new QuantizedWindow(limit, [], 288);
+      const all = new QuantizedWindow(limit);
+      values.forEach((v) => {
+        w.push(v);
+        all.push(v);
+      });
+      expect(w).toHaveLength(limit);
+      const got = Float64Array.from(w.view());
+      const fine = Float64Array.from(all.view());
+      const first = values.length - limit;
+      // The newest five blocks and the filling one are as a window of 12 bits throughout holds them.
+      const newest = limit - (5 * BLOCK_SIZE + (values.length % BLOCK_SIZE));
+      expect(Array.from(got.subarray(newest))).toEqual(Array.from(fine.subarray(newest)));
+      expect(got.subarray(0, newest)).not.toEqual(fine.subarray(0, newest));
+      for (let b = Math.floor(first / BLOCK_SIZE); b * BLOCK_SIZE < first + newest; b++) {
+        const block = values.slice(b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE);
+        const finite = block.filter(Number.isFinite);
+        const [low, high] = [Math.min(...finite), Math.max(...finite)];
+        const bound = coarseBound(low, high) * (1 + 1e-9);
+        block.forEach((v, j) => {
+          const i = b * BLOCK_SIZE + j - first;
+          if (i < 0) return;
+          expect(w.at(i)).toBe(got[i]);
+          if (Number.isNaN(v)) expect(got[i]).toBeNaN();
+          else if (!Number.isFinite(v) || v === low || v === high) expect(got[i]).toBe(v);
+          else expect(Math.abs(got[i]! - v)).toBeLessThanOrEqual(bound);
+        });
+      }
+      // The bound in relative terms: 2.1e-3 of the block's range.
+      expect(coarseBound(0, 1)).toBeLessThan(2.11e-3);
+    });
+
+    it('lowers its limit below and raises it above its 12-bit part, keeping the newest', () => {
+      const w = new QuantizedWindow(2000, values.slice(0, 2000), 300);
+      const before = Float64Array.from(w.view());
+      w.setLimit(200);
+      expect(Array.from(w.view())).toEqual(Array.from(before.subarray(1800)));
+      w.setLimit(1000);
+      for (let i = 2000; i < 3000; i++) w.push(values[i]!);
+      expect(w).toHaveLength(1000);
+      expect(w.at(-1)).toBe(values[2999]);
+      const now = Float64Array.from(w.view());
+      for (let i = 0; i < 1000; i++) {
+        const v = values[2000 + i]!;
+        if (Number.isFinite(v)) expect(Math.abs(now[i]! - v)).toBeLessThanOrEqual(coarseBound(0, 5e4));
+        else expect(now[i]).toEqual(v);
+      }
+      w.setLimit(500);
+      expect(Array.from(w.view())).toEqual(Array.from(now.subarray(500)));
+    });
+
+    it('gives back what a window of 12 bits throughout gives, within a coarse step, through limits that change', () => {
+      const w = new QuantizedWindow(700, [], 200);
+      const all = new QuantizedWindow(700);
+      const limits = [700, 150, 1200, 64, 3000, 500];
+      let k = 0;
+      for (const [round, limit] of limits.entries()) {
+        w.setLimit(limit);
+        all.setLimit(limit);
+        for (let i = 0; i < 900 + 37 * round; i++, k++) {
+          w.push(values[k % values.length]!);
+          all.push(values[k % values.length]!);
+        }
+        expect(w).toHaveLength(all.length);
+        const got = Float64Array.from(w.view());
+        const fine = Float64Array.from(all.view());
+        got.forEach((v, i) => {
+          expect(w.at(i)).toBe(v);
+          if (Number.isFinite(fine[i])) expect(Math.abs(v - fine[i]!)).toBeLessThanOrEqual(5.1e4 / 504);
+          else expect(v).toEqual(fine[i]);
+        });
+        expect(Array.from(got.subarray(-200))).toEqual(Array.from(fine.subarray(-200)));
+      }
+    });
+
+    it("holds a series' 14 days of 5-minute buckets in 8 bits a bucket but the newest day", () => {
+      const buckets = 14 * 288;
+      const windows: QuantizedWindow[] = [];
+      const before = process.memoryUsage().arrayBuffers;
+      for (let i = 0; i < 100; i++) windows.push(historyWindow(300_000, buckets));
+      const perWindow = (process.memoryUsage().arrayBuffers - before) / windows.length;
+      // 5 blocks of 96 bytes of codes, 59 of 64, 16 bytes of extremes each and 64 doubles: 5,792 bytes.
+      expect(perWindow).toBeLessThanOrEqual(5 * 96 + 59 * 64 + 64 * 16 + 64 * 8);
+    });
   });
 });
