@@ -44,12 +44,56 @@ export interface SignalState extends SeriesAnomaly {
 
 /** A watched signal: its detector, held packed between buckets (`HeldWatch`), and its open bucket. */
 interface Watched extends HeldWatch {
+  readonly namespace: string;
+  readonly owner: string;
+  readonly signal: Signal;
   readonly stepMs: number;
   bucketStart: number;
   sum: number;
   count: number;
   /** The `observe` it was last sampled in (a count, so no set of ids is built each tick). */
   seenIn: number;
+  /**
+   * Its state as `observe` last gave it, until a bucket is scored (the only time its score and episode
+   * move): a steady tick gives the same object, so the entries publish the same list (issue 16).
+   */
+  state: HeldState | undefined;
+}
+
+/**
+ * A watch's state, its keys those of a `SignalState` literal, and the list of one anomaly an entry
+ * publishes of it made once (a private field: no key of the state, nor of its JSON). Each tick's entries
+ * held a new list and anomaly a policy, promoted to V8's old generation since they live until the next
+ * tick: at 100,000 policies about 20 MB a tick that only a full collection takes back.
+ */
+class HeldState implements SignalState {
+  // Declared, not defined: each key is made where the constructor sets it, in a literal's order.
+  declare readonly namespace: string;
+  declare readonly owner: string;
+  declare readonly signal: Signal;
+  declare readonly score: number;
+  declare readonly active: boolean;
+  declare readonly since?: number;
+  declare readonly peak?: number;
+  declare readonly episodes: number;
+  #alone: readonly SignalAnomaly[] | undefined;
+
+  constructor(sample: SignalSample, anomaly: SeriesAnomaly) {
+    this.namespace = sample.namespace;
+    this.owner = sample.owner;
+    this.signal = sample.signal;
+    this.score = anomaly.score;
+    this.active = anomaly.active;
+    // Only while an episode is active, in the order seriesAnomaly() gives them (JSON keeps key order).
+    if (anomaly.since !== undefined) this.since = anomaly.since;
+    if (anomaly.peak !== undefined) this.peak = anomaly.peak;
+    this.episodes = anomaly.episodes;
+  }
+
+  /** The list an owner with this one signal publishes: the same one while the state is. */
+  alone(): readonly SignalAnomaly[] {
+    return (this.#alone ??= [anomalyOf(this)]);
+  }
 }
 
 const idOf = (s: { namespace: string; owner: string; signal: string }) =>
@@ -57,6 +101,12 @@ const idOf = (s: { namespace: string; owner: string; signal: string }) =>
 
 export class SignalAnomalies {
   private readonly watched = new Map<string, Watched>();
+  /**
+   * The watches in the order the last `observe` was given its samples: a sample finds its watch here when
+   * the samples come in the same order (each tick's do, signalSamples), without its id (a new string a
+   * signal a tick, issue 16), and by its id in `watched` otherwise.
+   */
+  private readonly order: Watched[] = [];
   private readonly scorer = new WatchScorer();
   /**
    * A new detector at each step, packed once: every new watch holds the same string until it first
@@ -85,12 +135,22 @@ export class SignalAnomalies {
   observe(samples: readonly SignalSample[], now: number): SignalState[] {
     const tick = ++this.observed;
     const states: SignalState[] = [];
-    for (const sample of samples) {
-      const id = idOf(sample);
-      let w = this.watched.get(id);
+    samples.forEach((sample, i) => {
+      let w: Watched | undefined = this.order[i];
+      if (
+        w === undefined ||
+        w.namespace !== sample.namespace ||
+        w.owner !== sample.owner ||
+        w.signal !== sample.signal ||
+        w.stepMs !== sample.stepMs
+      )
+        w = this.watched.get(idOf(sample));
       if (w === undefined || w.stepMs !== sample.stepMs) {
         if (w !== undefined) this.scorer.release(w);
         w = {
+          namespace: sample.namespace,
+          owner: sample.owner,
+          signal: sample.signal,
           stepMs: sample.stepMs,
           detector: this.newDetector(sample.stepMs),
           episode: NO_EPISODE,
@@ -101,22 +161,20 @@ export class SignalAnomalies {
           sum: 0,
           count: 0,
           seenIn: tick,
+          state: undefined,
         };
-        this.watched.set(id, w);
+        this.watched.set(idOf(sample), w);
       }
+      this.order[i] = w;
       w.seenIn = tick;
       if (now >= w.bucketStart + w.stepMs) this.closeBucket(sample, w, now);
       if (sample.value !== undefined && Number.isFinite(sample.value)) {
         w.sum += sample.value;
         w.count += 1;
       }
-      states.push({
-        namespace: sample.namespace,
-        owner: sample.owner,
-        signal: sample.signal,
-        ...seriesAnomaly(w),
-      });
-    }
+      states.push((w.state ??= new HeldState(sample, seriesAnomaly(w))));
+    });
+    this.order.length = samples.length;
     for (const [id, w] of this.watched)
       if (w.seenIn !== tick) {
         this.scorer.release(w);
@@ -130,6 +188,7 @@ export class SignalAnomalies {
     if (w.count > 0) {
       const wasActive = w.episode.active;
       this.scorer.score(w, (watch) => watchSample(watch, w.bucketStart, w.sum / w.count));
+      w.state = undefined;
       const e = w.episode;
       if (e.active !== wasActive) {
         this.onAnomaly?.({
@@ -265,7 +324,13 @@ function ownerGroups(states: readonly SignalState[]): OwnerGroup[] {
     let end = i + 1;
     while (end < states.length && states[end]!.namespace === namespace && states[end]!.owner === owner) end++;
     // Each list its exact length: a list grown by a push keeps spare slots for every policy.
-    const list = end === i + 1 ? [anomalyOf(states[i]!)] : states.slice(i, end).map(anomalyOf);
+    const one = states[i]!;
+    const list =
+      end > i + 1
+        ? states.slice(i, end).map(anomalyOf)
+        : one instanceof HeldState
+          ? one.alone()
+          : [anomalyOf(one)];
     groups.push({ namespace, owner, list });
     i = end;
   }
