@@ -117,7 +117,7 @@ describe('policy limit at load', () => {
 
   test('under that cap, about 11,400 policies without forecasting fit: fewer than the bench ran there', () => {
     // engine-memory.bench.ts under --max-old-space-size=256, watches a week old: 12,000 policies ran their
-    // ticks and wrote the rendered and the compact snapshot; 15,000 ran out of memory writing the rendered one.
+    // ticks and wrote the rendered and the compact snapshot; 15,000 ran out of memory after its ticks, writing them.
     const without = (n: number) =>
       policyLimitProblem(
         {

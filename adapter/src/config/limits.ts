@@ -16,8 +16,8 @@ const MIB = 1024 * KIB;
  * from test/bench/engine-memory.bench.ts under deploy/base's heap cap (`RUNS=cap AGED_WATCHES=7
  * FORECAST=0`, watches a week old): 12,000 policies ran every tick, the snapshot with every explanation
  * rendered (what a replica before format 2 is sent), the compact one and a follower's read of it; 15,000
- * ran their ticks and then out of memory writing the rendered snapshot (about 4.4 KB of JSON a policy,
- * held twice while it is joined). So the usable heap there, 179 MiB, is 15.3 KiB a policy that held and
+ * ran their ticks and then out of memory among those (the rendered snapshot, first, is about 4.4 KB of
+ * JSON a policy, held twice while it is joined). So the usable heap there, 179 MiB, is 15.3 KiB a policy that held and
  * 12.2 one that did not: 16 KiB admits 11,400 (docs/limits-and-memory.md, session 23). Of it, retained
  * heap and typed arrays after a full collection are about 7.6 KiB (the slope between 10,000 and 100,000
  * policies), the watch's detector about 3 of them.
