@@ -54,19 +54,20 @@ interface Watched extends HeldWatch {
   /** The `observe` it was last sampled in (a count, so no set of ids is built each tick). */
   seenIn: number;
   /**
-   * Its state as `observe` last gave it, until a bucket is scored (the only time its score and episode
-   * move): a steady tick gives the same object, so the entries publish the same list (issue 16).
+   * The list of its one anomaly an entry publishes, made when first published after a bucket is scored
+   * (the only time its score and episode move) and the same list until the next: an entry's list and
+   * anomaly live until the next tick, so V8 promotes them, and a new pair a policy each tick was about
+   * 20 MB a tick at 100,000 policies that only a full collection takes back (issue 16).
    */
-  state: HeldState | undefined;
+  alone: readonly SignalAnomaly[] | undefined;
 }
 
 /**
- * A watch's state, its keys those of a `SignalState` literal, and the list of one anomaly an entry
- * publishes of it made once (a private field: no key of the state, nor of its JSON). Each tick's entries
- * held a new list and anomaly a policy, promoted to V8's old generation since they live until the next
- * tick: at 100,000 policies about 20 MB a tick that only a full collection takes back.
+ * A watch's state this tick, its keys those of a `SignalState` literal; its watch in a private field (no key
+ * of the state, nor of its JSON), whose published list it reads. Made each tick, not kept: a state kept
+ * with its watch was about 110 bytes a policy more of retained heap.
  */
-class HeldState implements SignalState {
+class TickState implements SignalState {
   // Declared, not defined: each key is made where the constructor sets it, in a literal's order.
   declare readonly namespace: string;
   declare readonly owner: string;
@@ -76,9 +77,11 @@ class HeldState implements SignalState {
   declare readonly since?: number;
   declare readonly peak?: number;
   declare readonly episodes: number;
-  #alone: readonly SignalAnomaly[] | undefined;
+  readonly #watch: Watched;
 
-  constructor(sample: SignalSample, anomaly: SeriesAnomaly) {
+  constructor(sample: SignalSample, watch: Watched) {
+    const anomaly = seriesAnomaly(watch);
+    this.#watch = watch;
     this.namespace = sample.namespace;
     this.owner = sample.owner;
     this.signal = sample.signal;
@@ -90,9 +93,9 @@ class HeldState implements SignalState {
     this.episodes = anomaly.episodes;
   }
 
-  /** The list an owner with this one signal publishes: the same one while the state is. */
+  /** The list an owner with this one signal publishes: its watch's, made once after each scored bucket. */
   alone(): readonly SignalAnomaly[] {
-    return (this.#alone ??= [anomalyOf(this)]);
+    return (this.#watch.alone ??= [anomalyOf(this)]);
   }
 }
 
@@ -161,7 +164,7 @@ export class SignalAnomalies {
           sum: 0,
           count: 0,
           seenIn: tick,
-          state: undefined,
+          alone: undefined,
         };
         this.watched.set(idOf(sample), w);
       }
@@ -172,7 +175,7 @@ export class SignalAnomalies {
         w.sum += sample.value;
         w.count += 1;
       }
-      states.push((w.state ??= new HeldState(sample, seriesAnomaly(w))));
+      states.push(new TickState(sample, w));
     });
     this.order.length = samples.length;
     for (const [id, w] of this.watched)
@@ -188,7 +191,7 @@ export class SignalAnomalies {
     if (w.count > 0) {
       const wasActive = w.episode.active;
       this.scorer.score(w, (watch) => watchSample(watch, w.bucketStart, w.sum / w.count));
-      w.state = undefined;
+      w.alone = undefined;
       const e = w.episode;
       if (e.active !== wasActive) {
         this.onAnomaly?.({
@@ -328,7 +331,7 @@ function ownerGroups(states: readonly SignalState[]): OwnerGroup[] {
     const list =
       end > i + 1
         ? states.slice(i, end).map(anomalyOf)
-        : one instanceof HeldState
+        : one instanceof TickState
           ? one.alone()
           : [anomalyOf(one)];
     groups.push({ namespace, owner, list });
