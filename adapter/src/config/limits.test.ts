@@ -108,11 +108,34 @@ describe('policy limit at load', () => {
     expect(problemsOf(fileWith(8, '', '    forecast: { enabled: false }\n'), heapFor(3))).toEqual([]);
   });
 
-  test('under the heap cap deploy/ sets, about 2,600 forecasting policies fit', () => {
+  test('under the heap cap deploy/ sets, about 2,850 forecasting policies fit', () => {
     // heap_size_limit of node --max-old-space-size=256 (Node 20 and 22 on x64).
     const deployHeap = 304 * MIB;
-    expect(problemsOf(fileWith(2550), deployHeap)).toEqual([]);
-    expect(problemsOf(fileWith(2650), deployHeap)).toHaveLength(1);
+    expect(problemsOf(fileWith(2800), deployHeap)).toEqual([]);
+    expect(problemsOf(fileWith(2900), deployHeap)).toHaveLength(1);
+  });
+
+  test('under that cap, about 11,400 policies without forecasting fit: fewer than the bench ran there', () => {
+    // engine-memory.bench.ts under --max-old-space-size=256, watches a week old: 12,000 policies ran their
+    // ticks and wrote the rendered and the compact snapshot; 15,000 ran out of memory after its ticks, writing them.
+    const without = (n: number) =>
+      policyLimitProblem(
+        {
+          policies: Array.from({ length: n }, () => ({ forecast: { enabled: false } })),
+          limits: {},
+        } as never,
+        304 * MIB,
+      );
+    expect(POLICY_BYTES + SIGNAL_DETECTOR_BYTES).toBe(16 * 1024);
+    expect(without(11_400)).toBeUndefined();
+    expect(without(11_500)).toMatch(/^11500 policies need about 180 MiB of heap, more than the 180 MiB/);
+    expect(without(12_000)).toBeDefined();
+  });
+
+  test('under 2048, the 100,000 policies without forecasting the bench runs fit', () => {
+    const heap = 2096 * MIB; // heap_size_limit of node --max-old-space-size=2048
+    const policies = Array.from({ length: 100_000 }, () => ({ forecast: { enabled: false } }));
+    expect(policyLimitProblem({ policies, limits: {} } as never, heap)).toBeUndefined();
   });
 
   test('limits.maxPolicies replaces the estimate', () => {

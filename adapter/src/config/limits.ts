@@ -11,20 +11,26 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 
 /**
- * Every policy: its configuration, recent demand and snapshot entry (about 7 KiB retained), and what a
- * tick allocates for it before the garbage is collected (the first tick, which also loads every
- * policy's recent demand, most): at 100,000 policies without forecasting a 1 GiB heap ran out at 10 KiB.
+ * Every policy: its configuration, recent demand, growth histogram and snapshot entry, and what it takes
+ * while a tick or a snapshot is written. With SIGNAL_DETECTOR_BYTES, 16 KiB a policy without forecasting,
+ * from test/bench/engine-memory.bench.ts under deploy/base's heap cap (`RUNS=cap AGED_WATCHES=7
+ * FORECAST=0`, watches a week old): 12,000 policies ran every tick, the snapshot with every explanation
+ * rendered (what a replica before format 2 is sent), the compact one and a follower's read of it; 15,000
+ * ran their ticks and then out of memory among those (the rendered snapshot, first, is about 4.4 KB of
+ * JSON a policy, held twice while it is joined). So the usable heap there, 179 MiB, is 15.3 KiB a policy that held and
+ * 12.2 one that did not: 16 KiB admits 11,400 (docs/limits-and-memory.md, session 23). Of it, retained
+ * heap and typed arrays after a full collection are about 7.6 KiB (the slope between 10,000 and 100,000
+ * policies), the watch's detector about 3 of them.
  */
-export const POLICY_BYTES = 16 * KIB;
+export const POLICY_BYTES = 10 * KIB;
 /**
- * The anomaly detector every policy's cost per hour is watched with (engine/signalAnomalies.ts), which
- * POLICY_BYTES, measured before the engine watched it, leaves out. Held packed between the buckets it
- * scores (engine/packedDetector.ts), about 3 KiB with its watch once its day and week slots have filled
- * with a cost that varies (a week after a start; test/bench/signal-detector-bytes.js; its slots, in 16
- * bits, are most of it), under 1 KiB where the cost stays flat and in its first hours. Counted full: the
- * limit must hold a week on, or the service would run out of memory a week after each restart. Not
- * lowered with the slots' 16 bits (from about 5 KiB): no run under a heap cap has backed a smaller figure.
- * Nor with its packed bytes moved out of V8's heap (engine/packedSlab.ts): still in the process's memory.
+ * The anomaly detector every policy's cost per hour is watched with (engine/signalAnomalies.ts), apart
+ * from POLICY_BYTES so the estimate says what it is for (the two together are what the run under the cap
+ * backs). Held packed between the buckets it scores (engine/packedDetector.ts), about 3 KiB with its
+ * watch once its day and week slots have filled with a cost that varies (a week after a start;
+ * test/bench/signal-detector-bytes.js; its slots, in 16 bits, are most of it), under 1 KiB where the cost
+ * stays flat and in its first hours. Counted full: the limit must hold a week on, or the service would
+ * run out of memory a week after each restart (the bench's watches are a week old, AGED_WATCHES=7).
  */
 export const SIGNAL_DETECTOR_BYTES = 6 * KIB;
 /**

@@ -110,6 +110,21 @@ describe('anomalies of cost, latency and budget spend', () => {
     expect(watcher.observe([budget], T0 + TICK).map((s) => s.signal)).toEqual(['budget-spend']);
   });
 
+  it('finds each signal its own watch when the samples come in another order', () => {
+    const watcher = new SignalAnomalies();
+    const api: SignalSample = { ...cost(9), owner: 'api' };
+    const entryOf = (name: string) => ({ name, namespace: 'shop' }) as unknown as PolicySnapshot;
+    const out = () => ({ policies: [entryOf('web'), entryOf('api')], decisions: [] });
+    const lists = (t: number, samples: SignalSample[]) =>
+      withSignalStates(out(), watcher.observe(samples, t)).policies.map((p) => p.anomalies);
+    const [web0, api0] = lists(T0, [cost(2), api]);
+    // The same bucket: each signal's list as it was, its watch found by its name, not by its place.
+    const [web1, api1] = lists(T0 + TICK, [api, cost(2)]);
+    expect(web1).toBe(web0);
+    expect(api1).toBe(api0);
+    expect(web1).not.toBe(api1);
+  });
+
   it("gives back a forgotten watch's packed bytes, and a watch's whose step changed", () => {
     const watcher = new SignalAnomalies();
     const held = () =>
@@ -338,6 +353,27 @@ describe('the tick signals', () => {
       active: false,
       episodes: 0,
     });
+  });
+
+  it('publish the same list while no bucket is scored, and a new one, the same keys, once one is', () => {
+    const watcher = new SignalAnomalies();
+    const publish = (t: number, value: number) => {
+      const states = watcher.observe([cost(value)], t);
+      const published = withSignalStates({ policies: [entry('web', t, value)], decisions: [] }, states);
+      return { state: states[0]!, anomalies: published.policies[0]!.anomalies };
+    };
+    const first = publish(T0, 2);
+    // The same bucket (a minute): the state as it was, and the same list.
+    const steady = publish(T0 + TICK, 2.1);
+    expect(steady.state).toEqual(first.state);
+    expect(steady.anomalies).toBe(first.anomalies);
+    // The bucket closed and was scored: a new state, and a new list the literal's keys in order.
+    const next = publish(T0 + STEP, 2.2);
+    expect(next.anomalies).not.toBe(first.anomalies);
+    const { namespace, owner, ...literal } = next.state;
+    expect([namespace, owner]).toEqual(['shop', 'web']);
+    expect(JSON.stringify(next.anomalies)).toBe(JSON.stringify([literal]));
+    expect(Object.keys(next.anomalies![0]!)).toEqual(['signal', 'score', 'active', 'episodes']);
   });
 
   it('are copied onto an entry that is already frozen', () => {

@@ -44,12 +44,59 @@ export interface SignalState extends SeriesAnomaly {
 
 /** A watched signal: its detector, held packed between buckets (`HeldWatch`), and its open bucket. */
 interface Watched extends HeldWatch {
+  readonly namespace: string;
+  readonly owner: string;
+  readonly signal: Signal;
   readonly stepMs: number;
   bucketStart: number;
   sum: number;
   count: number;
   /** The `observe` it was last sampled in (a count, so no set of ids is built each tick). */
   seenIn: number;
+  /**
+   * The list of its one anomaly an entry publishes, made when first published after a bucket is scored
+   * (the only time its score and episode move) and the same list until the next: an entry's list and
+   * anomaly live until the next tick, so V8 promotes them, and a new pair a policy each tick was about
+   * 20 MB a tick at 100,000 policies that only a full collection takes back (issue 16).
+   */
+  alone: readonly SignalAnomaly[] | undefined;
+}
+
+/**
+ * A watch's state this tick, its keys those of a `SignalState` literal; its watch in a private field (no key
+ * of the state, nor of its JSON), whose published list it reads. Made each tick, not kept: a state kept
+ * with its watch was about 110 bytes a policy more of retained heap.
+ */
+class TickState implements SignalState {
+  // Declared, not defined: each key is made where the constructor sets it, in a literal's order.
+  declare readonly namespace: string;
+  declare readonly owner: string;
+  declare readonly signal: Signal;
+  declare readonly score: number;
+  declare readonly active: boolean;
+  declare readonly since?: number;
+  declare readonly peak?: number;
+  declare readonly episodes: number;
+  readonly #watch: Watched;
+
+  constructor(sample: SignalSample, watch: Watched) {
+    const anomaly = seriesAnomaly(watch);
+    this.#watch = watch;
+    this.namespace = sample.namespace;
+    this.owner = sample.owner;
+    this.signal = sample.signal;
+    this.score = anomaly.score;
+    this.active = anomaly.active;
+    // Only while an episode is active, in the order seriesAnomaly() gives them (JSON keeps key order).
+    if (anomaly.since !== undefined) this.since = anomaly.since;
+    if (anomaly.peak !== undefined) this.peak = anomaly.peak;
+    this.episodes = anomaly.episodes;
+  }
+
+  /** The list an owner with this one signal publishes: its watch's, made once after each scored bucket. */
+  alone(): readonly SignalAnomaly[] {
+    return (this.#watch.alone ??= [anomalyOf(this)]);
+  }
 }
 
 const idOf = (s: { namespace: string; owner: string; signal: string }) =>
@@ -57,6 +104,12 @@ const idOf = (s: { namespace: string; owner: string; signal: string }) =>
 
 export class SignalAnomalies {
   private readonly watched = new Map<string, Watched>();
+  /**
+   * The watches in the order the last `observe` was given its samples: a sample finds its watch here when
+   * the samples come in the same order (each tick's do, signalSamples), without its id (a new string a
+   * signal a tick, issue 16), and by its id in `watched` otherwise.
+   */
+  private readonly order: Watched[] = [];
   private readonly scorer = new WatchScorer();
   /**
    * A new detector at each step, packed once: every new watch holds the same string until it first
@@ -85,12 +138,22 @@ export class SignalAnomalies {
   observe(samples: readonly SignalSample[], now: number): SignalState[] {
     const tick = ++this.observed;
     const states: SignalState[] = [];
-    for (const sample of samples) {
-      const id = idOf(sample);
-      let w = this.watched.get(id);
+    samples.forEach((sample, i) => {
+      let w: Watched | undefined = this.order[i];
+      if (
+        w === undefined ||
+        w.namespace !== sample.namespace ||
+        w.owner !== sample.owner ||
+        w.signal !== sample.signal ||
+        w.stepMs !== sample.stepMs
+      )
+        w = this.watched.get(idOf(sample));
       if (w === undefined || w.stepMs !== sample.stepMs) {
         if (w !== undefined) this.scorer.release(w);
         w = {
+          namespace: sample.namespace,
+          owner: sample.owner,
+          signal: sample.signal,
           stepMs: sample.stepMs,
           detector: this.newDetector(sample.stepMs),
           episode: NO_EPISODE,
@@ -101,22 +164,20 @@ export class SignalAnomalies {
           sum: 0,
           count: 0,
           seenIn: tick,
+          alone: undefined,
         };
-        this.watched.set(id, w);
+        this.watched.set(idOf(sample), w);
       }
+      this.order[i] = w;
       w.seenIn = tick;
       if (now >= w.bucketStart + w.stepMs) this.closeBucket(sample, w, now);
       if (sample.value !== undefined && Number.isFinite(sample.value)) {
         w.sum += sample.value;
         w.count += 1;
       }
-      states.push({
-        namespace: sample.namespace,
-        owner: sample.owner,
-        signal: sample.signal,
-        ...seriesAnomaly(w),
-      });
-    }
+      states.push(new TickState(sample, w));
+    });
+    this.order.length = samples.length;
     for (const [id, w] of this.watched)
       if (w.seenIn !== tick) {
         this.scorer.release(w);
@@ -130,6 +191,7 @@ export class SignalAnomalies {
     if (w.count > 0) {
       const wasActive = w.episode.active;
       this.scorer.score(w, (watch) => watchSample(watch, w.bucketStart, w.sum / w.count));
+      w.alone = undefined;
       const e = w.episode;
       if (e.active !== wasActive) {
         this.onAnomaly?.({
@@ -265,7 +327,13 @@ function ownerGroups(states: readonly SignalState[]): OwnerGroup[] {
     let end = i + 1;
     while (end < states.length && states[end]!.namespace === namespace && states[end]!.owner === owner) end++;
     // Each list its exact length: a list grown by a push keeps spare slots for every policy.
-    const list = end === i + 1 ? [anomalyOf(states[i]!)] : states.slice(i, end).map(anomalyOf);
+    const one = states[i]!;
+    const list =
+      end > i + 1
+        ? states.slice(i, end).map(anomalyOf)
+        : one instanceof TickState
+          ? one.alone()
+          : [anomalyOf(one)];
     groups.push({ namespace, owner, list });
     i = end;
   }
