@@ -19,7 +19,7 @@ import { reactiveDistribution, type ReactiveDistribution, type ReactiveNote } fr
 //   quantiles would be the growth of the few hours it has seen. So it starts holding pseudo-horizons of
 //   an exponential growth (see growthPriorFor), which decay with the same half-life as every real
 //   horizon: a fading share of the histogram that raises strict quantiles most while data is short, and
-//   never lowers those of rows that hold enough horizons of their own (seenByRows).
+//   never lowers the tail of rows that hold enough horizons of their own (seenByRows).
 
 /**
  * Growth bins, uniform in u = asinh(g / G_SCALE): about 0.35 % wide near g = 0, where most horizons are,
@@ -452,7 +452,7 @@ export class GrowthHistogram {
     const both = larger ? all.slice() : undefined;
     // Rising rows that stand on their own take no prior (risingRowsStand); both rows near D(t) still do.
     const ownPrior = useOwn && risingRowsStand(kind, ownWeight, onePeak) ? 0 : this.priorWeight;
-    // What the rows alone show, where they hold enough horizons and the prior is mixed in (seenByRows).
+    // The tail the rows alone show, where they hold enough horizons and the prior is mixed in (seenByRows).
     const seen = seenByRows(cdf, weight, ownPrior, need, onePeak);
     const seenBoth =
       both !== undefined ? seenByRows(both, bothWeight, this.priorWeight, need, onePeak) : undefined;
@@ -637,7 +637,7 @@ class HistogramNote implements ReactiveNote, Packable {
     const prior = this.priorEffective;
     return (
       `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
-      `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior, never below what the rows alone show once they hold enough` : ''}; ` +
+      `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior, never below the rows' own tail once they hold enough` : ''}; ` +
       `overlapping, about ${(this.effective / this.horizonSteps).toFixed(0)} independent peaks, the tail extrapolated beyond the largest of them, its spread as uncertain as the few peaks it is read from leave it), ` +
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
       (LARGER_NOTES[this.larger] ?? '') +
@@ -705,13 +705,17 @@ function independentHorizonWeight(horizonWeight: number, horizonSteps: number): 
 }
 
 /**
- * The growth quantiles of rows that hold `need` horizons of their own, read before `priorWeight` of the
- * young-history prior is mixed in; undefined where no prior is mixed in or the rows hold fewer (there the
+ * The tail of rows that hold `need` horizons of their own, read before `priorWeight` of the young-history
+ * prior is mixed in: their quantiles beyond their largest independent peak (τ_top at their own count, see
+ * growthQuantile), −∞ within it; undefined where no prior is mixed in or the rows hold fewer (there the
  * prior stands in for what they have not seen). The prior's pseudo-horizons are a steady level's growth, a
- * few per cent over a horizon: mixed into rows that have seen ramps they thin the rows' tail, counted as
- * horizons seen without a ramp. On road occupancy t4013's first day at 30 s readiness, 229 of the 353
- * horizons read at a fall's turn at 1.6 h were the prior's, and Q(0.9996) read 1.48 D̂ where the rows
- * alone read 2.12 D̂; demand came back to 1.52 D̂ and v = 30 and 100 missed there.
+ * few per cent over a horizon, each counted as a peak seen: mixed into rows that have seen ramps they thin
+ * the rows' tail and push where it is extrapolated from out past peaks never seen. On road occupancy
+ * t4013's first day at 30 s readiness, 229 of the 353 horizons read at a fall's turn at 1.6 h were the
+ * prior's, and Q(0.9996) read 1.48 D̂ where the rows alone read 2.12 D̂; demand came back to 1.52 D̂ and
+ * v = 30 and 100 missed there. Within the rows' peaks the pseudo-horizons stand in for the body of what a
+ * young history has not seen, mostly steady: read without them there, a spiky series' loose decisions
+ * moved (network 257a54 at 2 min, v = 0.3 on its first two days: 10 % more miss steps, 7 % fewer replicas).
  */
 function seenByRows(
   counts: Float64Array,
@@ -720,10 +724,14 @@ function seenByRows(
   need: number,
   onePeak: number,
 ): ((tau: number) => number) | undefined {
-  return priorWeight > 0 && weight >= need ? growthQuantileOf(counts.slice(), weight, onePeak) : undefined;
+  if (!(priorWeight > 0 && weight >= need)) return undefined;
+  const quantile = growthQuantileOf(counts.slice(), weight, onePeak);
+  // Beyond the rows' largest independent peak (growthQuantile's τ_top, the rows' own count): their tail.
+  const top = 1 - 1 / Math.max(2, weight / onePeak);
+  return (tau) => (tau > top ? quantile(tau) : Number.NEGATIVE_INFINITY);
 }
 
-/** The prior raises a quantile where the rows have seen little; it never lowers what they have seen. */
+/** The prior raises a quantile where the rows have seen little; it never lowers the tail they have seen. */
 const neverBelowSeen = (
   quantile: (tau: number) => number,
   seen: ((tau: number) => number) | undefined,
