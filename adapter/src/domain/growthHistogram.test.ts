@@ -805,7 +805,7 @@ describe('GrowthHistogram storage', () => {
   // f49b3adf, scarce rising rows read and named in the note from 3bc572fd, steady decisions reading the
   // steady rows alone past a half-life (and saying so where read from farther out) and rising rows that
   // hold more than two independent peaks read no farther out and without the prior from ab1af3f8, the
-  // merge's note of a steady read from farther out from 6e0d5ffc, the prior never below the tail of rows holding
+  // merge's note of a steady read from farther out from 6e0d5ffc, the prior never below the tail rows holding
   // enough horizons show, and the note saying so, from 9193473c).
   it('gives every quantile and note as the dense rows of the build before it did, to the bit', () => {
     expect(digest()).toBe('b6dc4f6c');
