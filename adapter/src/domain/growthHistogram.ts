@@ -726,8 +726,8 @@ function seenByRows(
 ): ((tau: number) => number) | undefined {
   if (!(priorWeight > 0 && weight >= need)) return undefined;
   const quantile = growthQuantileOf(counts.slice(), weight, onePeak);
-  // Beyond the rows' largest independent peak (growthQuantile's τ_top, the rows' own count): their tail.
-  const top = 1 - 1 / Math.max(2, weight / onePeak);
+  // Beyond the rows' largest independent peak, at their own count: their tail.
+  const top = largestPeakTau(weight / onePeak);
   return (tau) => (tau > top ? quantile(tau) : Number.NEGATIVE_INFINITY);
 }
 
@@ -753,6 +753,9 @@ const OWN_ROWS = new Float64Array(G_BINS);
 
 /** The largest growth the bins hold, the upper edge of the last. */
 const MAX_GROWTH = growthIn(G_BINS - 1, 1);
+
+/** τ_top: the quantile of the largest of `effective` independent peaks, where the tail beyond the data starts. */
+const largestPeakTau = (effective: number): number => 1 - 1 / Math.max(2, effective);
 
 /** The independent peaks the tail's spread is read from. */
 const SPREAD_PEAKS = 10;
@@ -792,7 +795,7 @@ function growthQuantile(cdf: Float64Array, total: number, effective: number): (t
     const frac = inBin > 0 ? (target - before) / inBin : 0;
     return growthIn(lo, Math.min(1, Math.max(0, frac)));
   };
-  const tauTop = 1 - 1 / Math.max(2, effective);
+  const tauTop = largestPeakTau(effective);
   const tauRef = Math.max(0.5, 1 - SPREAD_PEAKS / Math.max(2, effective));
   const gTop = inside(tauTop);
   const gRef = inside(tauRef);
