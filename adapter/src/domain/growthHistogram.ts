@@ -18,7 +18,8 @@ import { reactiveDistribution, type ReactiveDistribution, type ReactiveNote } fr
 //   first morning after a quiet night, an afternoon peak larger than the morning's), and its strict
 //   quantiles would be the growth of the few hours it has seen. So it starts holding pseudo-horizons of
 //   an exponential growth (see growthPriorFor), which decay with the same half-life as every real
-//   horizon: a fading share of the histogram that raises strict quantiles most while data is short.
+//   horizon: a fading share of the histogram that raises strict quantiles most while data is short, and
+//   never lowers the tail of rows that hold enough horizons of their own (seenByRows).
 
 /**
  * Growth bins, uniform in u = asinh(g / G_SCALE): about 0.35 % wide near g = 0, where most horizons are,
@@ -452,6 +453,10 @@ export class GrowthHistogram {
     const both = larger ? all.slice() : undefined;
     // Rising rows that stand on their own take no prior (risingRowsStand); both rows near D(t) still do.
     const ownPrior = useOwn && risingRowsStand(kind, ownWeight, onePeak) ? 0 : this.priorWeight;
+    // The tail the rows alone show, where they hold enough horizons and the prior is mixed in (seenByRows).
+    const seen = seenByRows(cdf, weight, ownPrior, need, onePeak);
+    const seenBoth =
+      both !== undefined ? seenByRows(both, bothWeight, this.priorWeight, need, onePeak) : undefined;
     if (this.priorWeight > 0) {
       // The prior's growth is of demand itself: over the shifted base it is the fraction D / (D + s) of
       // it, so from zero demand it is none (a series idle so far has shown no burst to scale).
@@ -459,9 +464,11 @@ export class GrowthHistogram {
       if (ownPrior > 0) addExponentialPrior(cdf, ownPrior, mean);
       if (both !== undefined) addExponentialPrior(both, this.priorWeight, mean);
     }
-    const quantileOfGrowth = growthQuantileOf(cdf, weight + ownPrior, onePeak);
+    const quantileOfGrowth = neverBelowSeen(growthQuantileOf(cdf, weight + ownPrior, onePeak), seen);
     const bothQuantile =
-      both !== undefined ? growthQuantileOf(both, bothWeight + this.priorWeight, onePeak) : undefined;
+      both !== undefined
+        ? neverBelowSeen(growthQuantileOf(both, bothWeight + this.priorWeight, onePeak), seenBoth)
+        : undefined;
     weight += ownPrior;
     const effective = weight / this.increment;
     const s = this.shift;
@@ -631,7 +638,7 @@ class HistogramNote implements ReactiveNote, Packable {
     const prior = this.priorEffective;
     return (
       `decayed histogram of peak growth over ${this.horizonSteps} ticks from ${this.horizons} past horizons ` +
-      `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior` : ''}; ` +
+      `(${this.effective.toFixed(0)} effective${prior !== undefined ? `, ${prior.toFixed(0)} of them the young-history prior, never below the rows' own tail once they hold enough` : ''}; ` +
       `overlapping, about ${(this.effective / this.horizonSteps).toFixed(0)} independent peaks, the tail extrapolated beyond the largest of them, its spread as uncertain as the few peaks it is read from leave it), ` +
       `level rows ${rows.join(',')} of ${LEVELS} around D(t)` +
       (LARGER_NOTES[this.larger] ?? '') +
@@ -744,6 +751,39 @@ function independentHorizonWeight(horizonWeight: number, horizonSteps: number): 
   return horizonWeight * Math.max(1, horizonSteps);
 }
 
+/**
+ * The tail of rows that hold `need` horizons of their own, read before `priorWeight` of the young-history
+ * prior is mixed in: their quantiles beyond their largest independent peak (τ_top at their own count, see
+ * growthQuantile), −∞ within it; undefined where no prior is mixed in or the rows hold fewer (there the
+ * prior stands in for what they have not seen). The prior's pseudo-horizons are a steady level's growth, a
+ * few per cent over a horizon, each counted as a peak seen: mixed into rows that have seen ramps they thin
+ * the rows' tail and push where it is extrapolated from out past peaks never seen. On road occupancy
+ * t4013's first day at 30 s readiness, 229 of the 353 horizons read at a fall's turn at 1.6 h were the
+ * prior's, and Q(0.9996) read 1.48 D̂ where the rows alone read 2.12 D̂; demand came back to 1.52 D̂ and
+ * v = 30 and 100 missed there. Within the rows' peaks the pseudo-horizons stand in for the body of what a
+ * young history has not seen, mostly steady: read without them there, a spiky series' loose decisions
+ * moved (network 257a54 at 2 min, v = 0.3 on its first two days: 10 % more miss steps, 7 % fewer replicas).
+ */
+function seenByRows(
+  counts: Float64Array,
+  weight: number,
+  priorWeight: number,
+  need: number,
+  onePeak: number,
+): ((tau: number) => number) | undefined {
+  if (!(priorWeight > 0 && weight >= need)) return undefined;
+  const quantile = growthQuantileOf(counts.slice(), weight, onePeak);
+  // Beyond the rows' largest independent peak, at their own count: their tail.
+  const top = largestPeakTau(weight / onePeak);
+  return (tau) => (tau > top ? quantile(tau) : Number.NEGATIVE_INFINITY);
+}
+
+/** The prior raises a quantile where the rows have seen little; it never lowers the tail they have seen. */
+const neverBelowSeen = (
+  quantile: (tau: number) => number,
+  seen: ((tau: number) => number) | undefined,
+): ((tau: number) => number) => (seen === undefined ? quantile : (tau) => Math.max(quantile(tau), seen(tau)));
+
 /** τ ↦ g from bin weights summing to `total` (made cumulative in place), in units of `increment`. */
 function growthQuantileOf(counts: Float64Array, total: number, increment: number): (tau: number) => number {
   for (let b = 1; b < G_BINS; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
@@ -760,6 +800,9 @@ const OWN_ROWS = new Float64Array(G_BINS);
 
 /** The largest growth the bins hold, the upper edge of the last. */
 const MAX_GROWTH = growthIn(G_BINS - 1, 1);
+
+/** τ_top: the quantile of the largest of `effective` independent peaks, where the tail beyond the data starts. */
+const largestPeakTau = (effective: number): number => 1 - 1 / Math.max(2, effective);
 
 /** The independent peaks the tail's spread is read from. */
 const SPREAD_PEAKS = 10;
@@ -799,7 +842,7 @@ function growthQuantile(cdf: Float64Array, total: number, effective: number): (t
     const frac = inBin > 0 ? (target - before) / inBin : 0;
     return growthIn(lo, Math.min(1, Math.max(0, frac)));
   };
-  const tauTop = 1 - 1 / Math.max(2, effective);
+  const tauTop = largestPeakTau(effective);
   const tauRef = Math.max(0.5, 1 - SPREAD_PEAKS / Math.max(2, effective));
   const gTop = inside(tauTop);
   const gRef = inside(tauRef);
